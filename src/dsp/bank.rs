@@ -1,0 +1,306 @@
+//! The bank of five sine partials: Quintet's whole sound.
+//!
+//! Each partial is a fixed-point phase ramp (exact, drift-free, see [`phase`](super::phase)),
+//! read through the polynomial sine (see [`sine`](super::sine)). Frequency changes glide evenly
+//! in pitch (see [`glide`](super::glide)) and never touch the phase, so nothing a host does to a
+//! frequency can click. A partial nearing Nyquist fades out (see [`nyquist`](super::nyquist)).
+//! The output gain moves along a short linear ramp.
+//!
+//! Rendering never allocates, locks or blocks: all state is inline and the scratch buffer lives
+//! on the stack.
+
+use super::glide::{PitchGlide, SEGMENT_SAMPLES};
+use super::nyquist::nyquist_fade;
+use super::phase::{PhaseRamp, frequency_for, increment_for};
+use super::ramp::LinearRamp;
+use super::sine::{add_sines, add_sines_ramped};
+
+/// Number of partials in the bank.
+pub const PARTIAL_COUNT: usize = 5;
+
+/// Level of each partial: together the five can never exceed full scale.
+pub const PARTIAL_AMPLITUDE: f32 = 1.0 / PARTIAL_COUNT as f32;
+
+/// The notebook's frequencies, in Hz.
+pub const DEFAULT_FREQUENCIES_HZ: [f64; PARTIAL_COUNT] = [200.0, 250.0, 300.0, 350.0, 400.0];
+
+/// Duration of a frequency glide, in milliseconds. Long enough that a host sending one
+/// automation point per 64-sample block, or per 1024-sample buffer (21 ms at 48 kHz), produces a
+/// smooth pitch curve instead of zipper steps; short enough that a slider or an automation lane
+/// is followed without audible lag.
+pub const GLIDE_MS: f64 = 20.0;
+
+/// Duration of an output gain change, in milliseconds.
+pub const GAIN_RAMP_MS: f64 = 10.0;
+
+/// Gains below this (−100 dB, where the gain parameter reads "-inf") are exact silence, so a
+/// vanishing gain never makes a sample subnormal.
+pub const SILENCE_GAIN: f32 = 1e-5;
+
+/// Samples rendered per pass over the partials: bounds the stack scratch buffer.
+const CHUNK_SAMPLES: usize = 256;
+
+/// One sine partial and its glide.
+#[derive(Clone, Copy, Debug)]
+struct Partial {
+    /// Phase, increment and (while gliding) the increment's per-sample slope.
+    ramp: PhaseRamp,
+    /// The frequency this partial is at or heading to, in Hz.
+    target_hz: f64,
+    /// The glide in progress, if any.
+    glide: Option<PitchGlide>,
+    /// Samples left in the current glide segment (0 when steady).
+    segment_samples_left: u32,
+    /// Exact increment at the end of the current segment, set when the segment ends so the
+    /// linear ramp's rounding never accumulates.
+    segment_end_increment: u64,
+    /// Level (amplitude × Nyquist fade): steady value, or the current segment's ramp.
+    level_start: f32,
+    /// Level change per sample within the current segment.
+    level_step: f32,
+    /// Samples of the current segment already rendered.
+    segment_position: u32,
+}
+
+impl Partial {
+    fn steady(frequency_hz: f64, sample_rate_hz: f64) -> Self {
+        let mut partial = Self {
+            ramp: PhaseRamp::default(),
+            target_hz: frequency_hz,
+            glide: None,
+            segment_samples_left: 0,
+            segment_end_increment: 0,
+            level_start: 0.0,
+            level_step: 0.0,
+            segment_position: 0,
+        };
+        partial.jump_to(frequency_hz, sample_rate_hz);
+        partial
+    }
+
+    /// The level of the next sample.
+    fn level_now(&self) -> f32 {
+        self.level_start + self.segment_position as f32 * self.level_step
+    }
+
+    /// Sets the frequency at once, without a glide. The phase continues.
+    fn jump_to(&mut self, frequency_hz: f64, sample_rate_hz: f64) {
+        self.target_hz = frequency_hz;
+        self.glide = None;
+        self.segment_samples_left = 0;
+        self.segment_position = 0;
+        self.ramp.increment = increment_for(frequency_hz, sample_rate_hz);
+        self.ramp.slope = 0;
+        self.level_start = steady_level(frequency_hz, sample_rate_hz);
+        self.level_step = 0.0;
+    }
+
+    /// Glides from wherever the partial is now to `frequency_hz` over `glide_samples`.
+    fn glide_to(&mut self, frequency_hz: f64, sample_rate_hz: f64, glide_samples: f64) {
+        if frequency_hz == self.target_hz {
+            return;
+        }
+        let now_hz = frequency_for(self.ramp.increment, sample_rate_hz);
+        match PitchGlide::new(now_hz, frequency_hz, glide_samples) {
+            Some(glide) => {
+                let level = self.level_now();
+                self.target_hz = frequency_hz;
+                self.glide = Some(glide);
+                self.begin_segment(level, sample_rate_hz);
+            }
+            None => self.jump_to(frequency_hz, sample_rate_hz),
+        }
+    }
+
+    /// Starts the glide's next segment from the current increment and `level`, or settles on
+    /// the target when the glide is over.
+    fn begin_segment(&mut self, level: f32, sample_rate_hz: f64) {
+        let Some(end_hz) = self.glide.as_mut().and_then(PitchGlide::next_segment_end_hz) else {
+            self.jump_to(self.target_hz, sample_rate_hz);
+            return;
+        };
+        let end_increment = increment_for(end_hz, sample_rate_hz);
+        // Both increments are below 2^63, so their difference fits an i64.
+        let change = end_increment.wrapping_sub(self.ramp.increment) as i64;
+        self.ramp.slope = (change / i64::from(SEGMENT_SAMPLES)) as u64;
+        self.segment_end_increment = end_increment;
+        self.segment_samples_left = SEGMENT_SAMPLES;
+        self.segment_position = 0;
+        self.level_start = level;
+        self.level_step =
+            (steady_level(end_hz, sample_rate_hz) - level) / SEGMENT_SAMPLES as f32;
+    }
+
+    /// Adds this partial's next `out.len()` samples to `out`; `phases` is scratch of equal length.
+    fn add_to(&mut self, out: &mut [f32], phases: &mut [u32], sample_rate_hz: f64) {
+        let mut done = 0;
+        while done < out.len() {
+            let todo = out.len() - done;
+            if self.glide.is_none() {
+                let (out, phases) = (&mut out[done..], &mut phases[done..]);
+                if self.level_start == 0.0 {
+                    // Silent (above Nyquist): keep time without computing sines.
+                    self.ramp.skip(todo as u64);
+                } else {
+                    self.ramp.fill(phases);
+                    add_sines(phases, self.level_start, out);
+                }
+                return;
+            }
+            let len = todo.min(self.segment_samples_left as usize);
+            let range = done..done + len;
+            self.ramp.fill(&mut phases[range.clone()]);
+            add_sines_ramped(
+                &phases[range.clone()],
+                self.level_start,
+                self.level_step,
+                self.segment_position,
+                &mut out[range],
+            );
+            self.segment_position += len as u32;
+            self.segment_samples_left -= len as u32;
+            if self.segment_samples_left == 0 {
+                self.ramp.increment = self.segment_end_increment;
+                let level = self.level_now();
+                self.begin_segment(level, sample_rate_hz);
+            }
+            done += len;
+        }
+    }
+}
+
+/// The level of a partial holding `frequency_hz`.
+fn steady_level(frequency_hz: f64, sample_rate_hz: f64) -> f32 {
+    (f64::from(PARTIAL_AMPLITUDE) * nyquist_fade(frequency_hz, sample_rate_hz)) as f32
+}
+
+/// Five phase-continuous sine partials with gliding frequencies and a smoothed output gain.
+#[derive(Clone, Debug)]
+pub struct PartialBank {
+    /// Sample rate in Hz.
+    sample_rate_hz: f64,
+    /// [`GLIDE_MS`] in samples at this sample rate.
+    glide_samples: f64,
+    /// [`GAIN_RAMP_MS`] in samples at this sample rate.
+    gain_ramp_samples: u32,
+    partials: [Partial; PARTIAL_COUNT],
+    /// Output gain (linear), smoothed.
+    gain: LinearRamp,
+}
+
+impl PartialBank {
+    /// A bank at `sample_rate_hz` playing `frequencies_hz` at unity gain, every phase at zero, so
+    /// the first sample is 0 and sample `n` is Σ sin(2π·fₖ·n/fs) / 5. A non-finite or
+    /// non-positive sample rate is replaced by 48 kHz rather than producing NaN.
+    pub fn new(sample_rate_hz: f64, frequencies_hz: [f64; PARTIAL_COUNT]) -> Self {
+        let sample_rate_hz = if sample_rate_hz.is_finite() && sample_rate_hz > 0.0 {
+            sample_rate_hz
+        } else {
+            48_000.0
+        };
+        let frequencies_hz = frequencies_hz.map(sanitize_frequency);
+        Self {
+            sample_rate_hz,
+            glide_samples: GLIDE_MS * 1e-3 * sample_rate_hz,
+            gain_ramp_samples: (GAIN_RAMP_MS * 1e-3 * sample_rate_hz).round() as u32,
+            partials: frequencies_hz.map(|hz| Partial::steady(hz, sample_rate_hz)),
+            gain: LinearRamp::holding(1.0),
+        }
+    }
+
+    /// The sample rate in Hz.
+    pub fn sample_rate_hz(&self) -> f64 {
+        self.sample_rate_hz
+    }
+
+    /// Glides partial `index` to `frequency_hz` over [`GLIDE_MS`]. Non-finite values are ignored.
+    pub fn glide_to(&mut self, index: usize, frequency_hz: f64) {
+        if frequency_hz.is_finite() {
+            let (rate, glide) = (self.sample_rate_hz, self.glide_samples);
+            self.partials[index].glide_to(sanitize_frequency(frequency_hz), rate, glide);
+        }
+    }
+
+    /// Sets partial `index` to `frequency_hz` at once (a preset load), keeping its phase.
+    /// Non-finite values are ignored.
+    pub fn jump_to(&mut self, index: usize, frequency_hz: f64) {
+        if frequency_hz.is_finite() {
+            let rate = self.sample_rate_hz;
+            self.partials[index].jump_to(sanitize_frequency(frequency_hz), rate);
+        }
+    }
+
+    /// The frequency partial `index` is at or gliding to, in Hz.
+    pub fn target_frequency_hz(&self, index: usize) -> f64 {
+        self.partials[index].target_hz
+    }
+
+    /// The frequency partial `index` plays at the next sample, in Hz.
+    pub fn current_frequency_hz(&self, index: usize) -> f64 {
+        frequency_for(self.partials[index].ramp.increment, self.sample_rate_hz)
+    }
+
+    /// Whether any partial is gliding.
+    pub fn is_gliding(&self) -> bool {
+        self.partials.iter().any(|p| p.glide.is_some())
+    }
+
+    /// Moves the output gain (linear, 0 ..= 1 and a little more) to `gain` over
+    /// [`GAIN_RAMP_MS`]. Gains below [`SILENCE_GAIN`] mean silence; non-finite values are ignored.
+    pub fn ramp_gain_to(&mut self, gain: f32) {
+        if let Some(gain) = sanitize_gain(gain) {
+            self.gain.ramp_to(gain, self.gain_ramp_samples);
+        }
+    }
+
+    /// Sets the output gain at once.
+    pub fn jump_gain_to(&mut self, gain: f32) {
+        if let Some(gain) = sanitize_gain(gain) {
+            self.gain = LinearRamp::holding(gain);
+        }
+    }
+
+    /// The output gain the bank is at or heading to.
+    pub fn target_gain(&self) -> f32 {
+        self.gain.target()
+    }
+
+    /// Restarts every phase at zero (a host's reset), keeping frequencies and gain.
+    pub fn reset_phases(&mut self) {
+        for partial in &mut self.partials {
+            partial.ramp.phase = 0;
+        }
+    }
+
+    /// Overwrites `out` with the bank's next `out.len()` samples.
+    pub fn render(&mut self, out: &mut [f32]) {
+        let mut phases = [0u32; CHUNK_SAMPLES];
+        for chunk in out.chunks_mut(CHUNK_SAMPLES) {
+            chunk.fill(0.0);
+            let phases = &mut phases[..chunk.len()];
+            for partial in &mut self.partials {
+                partial.add_to(chunk, phases, self.sample_rate_hz);
+            }
+            self.gain.apply(chunk);
+        }
+    }
+}
+
+/// Frequencies below 0 Hz play as 0 Hz (silence at a held phase) rather than wrapping.
+fn sanitize_frequency(frequency_hz: f64) -> f64 {
+    if frequency_hz.is_finite() {
+        frequency_hz.max(0.0)
+    } else {
+        0.0
+    }
+}
+
+fn sanitize_gain(gain: f32) -> Option<f32> {
+    if !gain.is_finite() {
+        None
+    } else if gain < SILENCE_GAIN {
+        Some(0.0)
+    } else {
+        Some(gain)
+    }
+}

@@ -1,0 +1,14 @@
+//! Quintet's sound, in plain Rust: no plugin framework, GUI or threads in here, so the same code
+//! serves the plugin, the standalone, the benchmarks and the tests.
+
+pub mod bank;
+pub mod glide;
+pub mod nyquist;
+pub mod phase;
+pub mod ramp;
+pub mod sine;
+
+#[cfg(test)]
+mod bank_tests;
+
+pub use bank::{DEFAULT_FREQUENCIES_HZ, GLIDE_MS, PARTIAL_AMPLITUDE, PARTIAL_COUNT, PartialBank};

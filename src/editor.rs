@@ -1,65 +1,328 @@
-//! Quintet's editor: a slider per parameter.
+//! Quintet's editor: the five frequency sliders and the gain on the left, the live waveform and
+//! spectrum in the middle, the level meter on the right.
+//!
+//! This file wires the views to the parameters and to the audio→GUI [`tap`](crate::tap); each
+//! view lives in its own file under `editor/`, with its analysis as plain Rust tested without a
+//! display. All work here runs on the GUI thread, and only while the window is open.
+
+pub mod meter;
+pub mod scope;
+pub mod spectrum_view;
+pub mod window_geometry;
 
 use crate::params::QuintetParams;
+use crate::tap::TapReader;
+use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
+use meter::PeakNeedle;
 use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::ResizeHint;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
+use nice_plug_egui::resizable_window::ResizableWindow;
 use nice_plug_egui::widgets::ParamSlider;
 use nice_plug_egui::{
     EguiEditor, EguiEditorState, EguiNiceSettings, Frame, NiceEguiApp, RepaintNotifier,
     create_egui_editor,
 };
+use spectrum_view::SpectrumView;
 use std::sync::Arc;
+use std::time::Duration;
+use window_geometry::{DEFAULT_SIZE_PT, Geometry, MIN_SIZE_PT, ZOOM_RANGE};
 
 /// The editor type the plugin hands to the host.
 pub type QuintetEditor = EguiEditor<EditorApp>;
+
+/// Each partial's colour: its slider label and its marker in the spectrum.
+pub const PARTIAL_COLORS: [Color32; 5] = [
+    Color32::from_rgb(255, 110, 110),
+    Color32::from_rgb(255, 185, 80),
+    Color32::from_rgb(125, 215, 135),
+    Color32::from_rgb(90, 180, 255),
+    Color32::from_rgb(190, 145, 255),
+];
+
+/// How often the window looks at the audio side's repaint requests. The tap requests one per
+/// snapshot (about 30 per second), so the editor repaints at most that often on its own.
+const REPAINT_POLL_INTERVAL: Duration = Duration::from_millis(16);
+/// Frame interval while the meter still falls but no audio arrives (a stopped host), seconds.
+const IDLE_FRAME_S: f64 = 1.0 / 30.0;
+/// A parameter must rest this long before the editor logs its new value, in seconds: one log
+/// line per gesture, not one per frame.
+const LOG_SETTLE_S: f64 = 0.25;
+/// Width of the controls column, in egui points.
+const CONTROLS_WIDTH_PT: f32 = 290.0;
+/// Width of the meter column, in egui points.
+const METER_WIDTH_PT: f32 = 62.0;
+/// Zoom change per click on the zoom buttons.
+const ZOOM_STEP: f32 = 0.1;
+
+/// The editor's size and zoom before any state is loaded; [`EditorApp`] applies the saved ones
+/// when the window opens.
+pub fn default_state() -> Arc<EguiEditorState> {
+    EguiEditorState::from_size(
+        LogicalSize::new(DEFAULT_SIZE_PT[0], DEFAULT_SIZE_PT[1]),
+        1.0,
+    )
+}
+
+/// Creates the editor. `state` tells the audio thread whether the window is open, `repaint` is
+/// how the audio thread wakes the window when the tap has new samples.
+pub fn create(
+    params: Arc<QuintetParams>,
+    state: Arc<EguiEditorState>,
+    repaint: RepaintNotifier,
+    tap: TapReader,
+) -> Option<QuintetEditor> {
+    let min_size = LogicalSize::new(MIN_SIZE_PT[0], MIN_SIZE_PT[1]);
+    create_egui_editor(
+        state,
+        repaint,
+        EguiNiceSettings::new()
+            .with_tile("Quintet")
+            .with_resize_hint(ResizeHint::resizable().with_min_logical_size(min_size))
+            .with_repaint_poll_interval(REPAINT_POLL_INTERVAL),
+        EditorApp {
+            change_log: ChangeLog::new(&params),
+            params,
+            gui_context: None,
+            tap,
+            spectrum: SpectrumView::default(),
+            needle: PeakNeedle::default(),
+            last_frame_s: None,
+            last_snapshot_s: 0.0,
+            pending_geometry: None,
+            zoom: 1.0,
+        },
+    )
+}
 
 /// Editor state owned by the GUI thread.
 pub struct EditorApp {
     params: Arc<QuintetParams>,
     /// Set in `build`; makes the `ParamSetter`s that report gestures to the host.
     gui_context: Option<GuiContext>,
-}
-
-/// Creates the editor for a plugin instance.
-pub fn create(params: Arc<QuintetParams>) -> Option<QuintetEditor> {
-    create_egui_editor(
-        EguiEditorState::from_size(LogicalSize::new(520.0, 320.0), 1.0),
-        RepaintNotifier::new(),
-        EguiNiceSettings::new().with_tile("Quintet"),
-        EditorApp {
-            params,
-            gui_context: None,
-        },
-    )
+    /// The GUI end of the audio→GUI tap.
+    tap: TapReader,
+    /// Spectrum of the newest snapshot.
+    spectrum: SpectrumView,
+    /// Level meter ballistics.
+    needle: PeakNeedle,
+    /// egui time of the previous frame, seconds (`None` right after opening).
+    last_frame_s: Option<f64>,
+    /// egui time the newest snapshot arrived, seconds.
+    last_snapshot_s: f64,
+    /// Saved size to ask for on the first frame after opening.
+    pending_geometry: Option<Geometry>,
+    /// Current egui zoom factor, to convert window sizes to egui points.
+    zoom: f32,
+    /// Logs parameter values the editor sees change.
+    change_log: ChangeLog,
 }
 
 impl NiceEguiApp for EditorApp {
     fn build(
         &mut self,
-        _egui_ctx: egui::Context,
+        egui_ctx: egui::Context,
         gui_context: GuiContext,
         _frame: &mut Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
+        let geometry = self.params.editor.load();
+        egui_ctx.set_zoom_factor(geometry.zoom);
+        self.zoom = geometry.zoom;
+        self.pending_geometry = Some(geometry);
         self.gui_context = Some(gui_context);
+        self.last_frame_s = None;
+        self.change_log = ChangeLog::new(&self.params);
         Ok(())
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut Frame) {
-        let Some(gui_context) = &self.gui_context else {
+        let Some(gui_context) = self.gui_context.clone() else {
             return;
         };
         let setter = gui_context.param_setter();
-        ui.heading("Quintet");
-        for param in self.params.frequencies() {
-            ui.label(param.name());
-            ui.add(ParamSlider::for_param(param, &setter));
+        let now_s = ui.input(|input| input.time);
+        if let Some(geometry) = self.pending_geometry.take() {
+            ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(
+                geometry.width,
+                geometry.height,
+            )));
         }
-        ui.label(self.params.gain.name());
-        ui.add(ParamSlider::for_param(&self.params.gain, &setter));
+        self.follow_audio(ui, now_s);
+        if self.change_log.observe(&self.params, now_s) {
+            ui.request_repaint_after(Duration::from_secs_f64(LOG_SETTLE_S));
+        }
+
+        ResizableWindow::new("quintet-editor")
+            .min_size(vec2(MIN_SIZE_PT[0], MIN_SIZE_PT[1]))
+            .show(ui, |ui| {
+                egui::Panel::top("header").show(ui, |ui| self.header_ui(ui));
+                egui::Panel::left("controls")
+                    .resizable(false)
+                    .exact_size(CONTROLS_WIDTH_PT)
+                    .show(ui, |ui| self.controls_ui(ui, &setter));
+                egui::Panel::right("meter")
+                    .resizable(false)
+                    .exact_size(METER_WIDTH_PT)
+                    .show(ui, |ui| meter::show(ui, &self.needle));
+                egui::CentralPanel::default().show(ui, |ui| self.views_ui(ui));
+            });
+    }
+
+    fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
+        // The window's logical size includes the zoom; the saved size is in egui points.
+        self.params.editor.store(Geometry {
+            width: new_size.logical.width as f32 / self.zoom,
+            height: new_size.logical.height as f32 / self.zoom,
+            zoom: self.zoom,
+        });
+    }
+
+    fn zoom_factor_changed(&mut self, zoom_factor: f32) {
+        let mut geometry = self.params.editor.load();
+        geometry.zoom = zoom_factor;
+        self.zoom = zoom_factor;
+        self.params.editor.store(geometry);
     }
 
     fn editor_closed(&mut self) {
         self.gui_context = None;
+    }
+}
+
+impl EditorApp {
+    /// Takes the newest snapshot and peak from the tap: the FFT runs here, once per snapshot.
+    fn follow_audio(&mut self, ui: &egui::Ui, now_s: f64) {
+        if let Some(snapshot) = self.tap.take_new() {
+            self.spectrum
+                .analyse(&snapshot.samples, snapshot.sample_rate_hz);
+            self.last_snapshot_s = now_s;
+        }
+        let elapsed_s = self.last_frame_s.map_or(0.0, |last| now_s - last);
+        self.last_frame_s = Some(now_s);
+        self.needle.update(self.tap.take_peak(), elapsed_s as f32);
+        // The tap wakes the editor while audio flows; when the host stops, keep animating
+        // only until the needle has fallen.
+        if self.needle.is_moving() && now_s - self.last_snapshot_s > 3.0 * IDLE_FRAME_S {
+            ui.request_repaint_after(Duration::from_secs_f64(IDLE_FRAME_S));
+        }
+    }
+
+    fn header_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading(RichText::new("Quintet").strong());
+            ui.label(RichText::new("five sine partials").weak());
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                let zoom = ui.ctx().zoom_factor();
+                if ui.small_button("+").on_hover_text("Zoom in").clicked() {
+                    ui.ctx()
+                        .set_zoom_factor((zoom + ZOOM_STEP).min(ZOOM_RANGE.1));
+                }
+                ui.label(format!("{:.0} %", zoom * 100.0));
+                if ui.small_button("−").on_hover_text("Zoom out").clicked() {
+                    ui.ctx()
+                        .set_zoom_factor((zoom - ZOOM_STEP).max(ZOOM_RANGE.0));
+                }
+                ui.label(RichText::new("Zoom").weak());
+            });
+        });
+    }
+
+    fn controls_ui(&self, ui: &mut egui::Ui, setter: &ParamSetter) {
+        ui.add_space(6.0);
+        ui.label(RichText::new("Partials").strong());
+        // Room for the value box ParamSlider draws after the slider.
+        let slider_width = (ui.available_width() - 96.0).max(80.0);
+        for ((param, color), number) in self
+            .params
+            .frequencies()
+            .into_iter()
+            .zip(PARTIAL_COLORS)
+            .zip(1..)
+        {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                // A dot in the partial's colour, painted: the bundled fonts have no bullet glyph.
+                let (dot, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                ui.painter().circle_filled(dot.center(), 4.0, color);
+                ui.label(RichText::new(format!("Partial {number}")).color(color));
+            });
+            ui.add(ParamSlider::for_param(param, setter).with_width(slider_width));
+        }
+        ui.add_space(12.0);
+        ui.label(RichText::new("Output").strong());
+        ui.add_space(4.0);
+        ui.label(self.params.gain.name());
+        ui.add(ParamSlider::for_param(&self.params.gain, setter).with_width(slider_width));
+        ui.add_space(12.0);
+        ui.label(
+            RichText::new(
+                "Drag to set · Shift-drag for fine steps · double-click to reset · \
+                 click a value to type one",
+            )
+            .small()
+            .weak(),
+        );
+    }
+
+    fn views_ui(&mut self, ui: &mut egui::Ui) {
+        let snapshot = self.tap.latest();
+        let frequencies_hz = self.params.frequencies().map(|param| param.value());
+        let capture = scope::capture(snapshot.valid(), snapshot.sample_rate_hz, &frequencies_hz);
+        let valid = snapshot.valid();
+        let spacing = ui.spacing().item_spacing.y;
+        let scope_height = (ui.available_height() - spacing) * 0.45;
+        ui.allocate_ui(vec2(ui.available_width(), scope_height), |ui| {
+            scope::show(ui, valid, capture, snapshot.sample_rate_hz);
+        });
+        let markers: Vec<(f32, Color32)> = frequencies_hz.into_iter().zip(PARTIAL_COLORS).collect();
+        self.spectrum.show(ui, &markers);
+    }
+}
+
+/// Logs, on the GUI thread, each parameter value the editor sees settle: one line per slider
+/// gesture, typed value or automation move, so a user (or a GUI test) can follow what the
+/// editor did to the parameters.
+struct ChangeLog {
+    /// Per parameter (the five frequencies, then the gain): value seen last frame, value last
+    /// logged, and egui time of the last change in seconds.
+    watches: [(f32, f32, f64); 6],
+}
+
+fn watched_params(params: &QuintetParams) -> [&FloatParam; 6] {
+    let [f1, f2, f3, f4, f5] = params.frequencies();
+    [f1, f2, f3, f4, f5, &params.gain]
+}
+
+impl ChangeLog {
+    fn new(params: &QuintetParams) -> Self {
+        Self {
+            watches: watched_params(params).map(|param| (param.value(), param.value(), 0.0)),
+        }
+    }
+
+    /// Notes the current values; returns whether a change is still waiting to settle.
+    fn observe(&mut self, params: &QuintetParams, now_s: f64) -> bool {
+        let mut waiting = false;
+        for ((seen, logged, changed_at_s), param) in
+            self.watches.iter_mut().zip(watched_params(params))
+        {
+            let value = param.value();
+            if value != *seen {
+                *seen = value;
+                *changed_at_s = now_s;
+            }
+            if *seen != *logged {
+                if now_s - *changed_at_s >= LOG_SETTLE_S {
+                    let text = param
+                        .normalized_value_to_string(param.unmodulated_normalized_value(), true);
+                    nice_log!("Editor: {} = {}", param.name(), text);
+                    *logged = *seen;
+                } else {
+                    waiting = true;
+                }
+            }
+        }
+        waiting
     }
 }

@@ -8,9 +8,11 @@ pub mod dsp;
 pub mod editor;
 pub mod params;
 pub mod spectrum;
+pub mod tap;
 
 use dsp::{PARTIAL_COUNT, PartialBank};
 use nice_plug::prelude::*;
+use nice_plug_egui::{EguiEditorState, RepaintNotifier};
 use params::QuintetParams;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -21,13 +23,25 @@ pub struct Quintet {
     params: Arc<QuintetParams>,
     /// Rebuilt (without allocating) on every activation for the new sample rate.
     bank: PartialBank,
+    /// Shared with the editor; the audio thread reads whether its window is open.
+    editor_state: Arc<EguiEditorState>,
+    /// Wakes the editor when the tap has new samples; shared with the editor.
+    editor_repaint: RepaintNotifier,
+    /// Audio end of the tap to the editor: `None` until the host asks for an editor.
+    tap: Option<tap::TapWriter>,
 }
 
 impl Default for Quintet {
     fn default() -> Self {
         let params = Arc::new(QuintetParams::default());
         let bank = PartialBank::new(48_000.0, current_frequencies(&params));
-        Self { params, bank }
+        Self {
+            params,
+            bank,
+            editor_state: editor::default_state(),
+            editor_repaint: RepaintNotifier::new(),
+            tap: None,
+        }
     }
 }
 
@@ -103,7 +117,14 @@ impl Plugin for Quintet {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        editor::create(self.params.clone())
+        let (writer, reader) = tap::tap(self.bank.sample_rate_hz() as f32);
+        self.tap = Some(writer);
+        editor::create(
+            self.params.clone(),
+            self.editor_state.clone(),
+            self.editor_repaint.clone(),
+            reader,
+        )
     }
 
     fn activate(
@@ -119,6 +140,9 @@ impl Plugin for Quintet {
         }
         self.bank = PartialBank::new(sample_rate_hz, current_frequencies(&self.params));
         self.snap_to_parameters();
+        if let Some(tap) = &mut self.tap {
+            tap.set_sample_rate(sample_rate_hz as f32);
+        }
         true
     }
 
@@ -138,6 +162,12 @@ impl Plugin for Quintet {
             self.bank.render(first);
             for channel in others {
                 channel.copy_from_slice(first);
+            }
+            // A copy for the editor, only while its window is open.
+            if let Some(tap) = &mut self.tap
+                && tap.write(first, self.editor_state.is_open())
+            {
+                self.editor_repaint.request_repaint();
             }
         }
         // An instrument that plays without notes: never let the host put it to sleep.

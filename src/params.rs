@@ -9,6 +9,7 @@ mod frequency_text;
 pub use frequency_text::{FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency};
 
 use crate::dsp::bank::{DEFAULT_FREQUENCIES_HZ, GAIN_RAMP_MS, GLIDE_MS, PARTIAL_COUNT};
+use crate::editor::window_geometry::SavedGeometry;
 use nice_plug::prelude::*;
 
 /// Lowest frequency a partial can play, in Hz.
@@ -34,6 +35,9 @@ pub struct QuintetParams {
     /// Output level: linear gain shown in dB, 0 (−inf dB) to 1 (0 dB).
     #[id = "gain"]
     pub gain: FloatParam,
+    /// The editor window's size and zoom, saved with the state (not a parameter).
+    #[persist = "editor"]
+    pub editor: SavedGeometry,
 }
 
 impl Default for QuintetParams {
@@ -59,6 +63,7 @@ impl Default for QuintetParams {
             .with_unit(" dB")
             .with_value_to_string(formatters::v2s_f32_gain_to_db(1))
             .with_string_to_value(formatters::s2v_f32_gain_to_db()),
+            editor: SavedGeometry::default(),
         }
     }
 }
@@ -66,7 +71,13 @@ impl Default for QuintetParams {
 impl QuintetParams {
     /// The five frequency parameters, partial 1 first.
     pub fn frequencies(&self) -> [&FloatParam; PARTIAL_COUNT] {
-        [&self.freq1, &self.freq2, &self.freq3, &self.freq4, &self.freq5]
+        [
+            &self.freq1,
+            &self.freq2,
+            &self.freq3,
+            &self.freq4,
+            &self.freq5,
+        ]
     }
 }
 
@@ -81,13 +92,17 @@ pub fn frequency_range() -> FloatRange {
 
 fn frequency_param(index: usize, default_hz: f32) -> FloatParam {
     let (to_text, from_text) = frequency_text::frequency_formatters();
-    FloatParam::new(format!("Partial {}", index + 1), default_hz, frequency_range())
-        // The framework's smoother mirrors the bank's glide; the plugin reads whether it is
-        // smoothing to tell automation (glide) from a state load (jump).
-        .with_smoother(SmoothingStyle::Logarithmic(GLIDE_MS as f32))
-        .with_step_size(FREQUENCY_STEP_HZ)
-        .with_value_to_string(to_text)
-        .with_string_to_value(from_text)
+    FloatParam::new(
+        format!("Partial {}", index + 1),
+        default_hz,
+        frequency_range(),
+    )
+    // The framework's smoother mirrors the bank's glide; the plugin reads whether it is
+    // smoothing to tell automation (glide) from a state load (jump).
+    .with_smoother(SmoothingStyle::Logarithmic(GLIDE_MS as f32))
+    .with_step_size(FREQUENCY_STEP_HZ)
+    .with_value_to_string(to_text)
+    .with_string_to_value(from_text)
 }
 
 #[cfg(test)]

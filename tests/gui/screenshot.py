@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Checks screenshots of Quintet's editor by their pixels (no image library needed).
+
+    screenshot.py check  WINDOW.ppm          -> prints JSON facts, exits 1 if a view is missing
+    screenshot.py differ BEFORE.ppm AFTER.ppm -> prints JSON facts, exits 1 if the views did not change
+
+Regions follow the editor's layout in egui points at zoom 1 (src/editor.rs): header 0-26 px,
+controls column 0-290 px, meter column the last 62 px, waveform and spectrum between them,
+waveform above spectrum. Colours come from the editor: the trace colour (120, 220, 255), the
+partials' colours PARTIAL_COLORS and egui's dark-theme slider fill.
+"""
+
+import json
+import sys
+
+TRACE = (120, 220, 255)
+PARTIAL_COLORS = [(255, 110, 110), (255, 185, 80), (125, 215, 135), (90, 180, 255), (190, 145, 255)]
+CONTROLS_RIGHT = 290
+METER_WIDTH = 62
+HEADER_BOTTOM = 26
+
+
+def read_ppm(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    # Binary PPM: "P6\n<w> <h>\n<max>\n" then RGB bytes (imagemagick writes no comments).
+    fields = data.split(maxsplit=4)
+    assert fields[0] == b"P6", "not a binary PPM"
+    width, height = int(fields[1]), int(fields[2])
+    pixels = fields[4][: width * height * 3]
+    return width, height, pixels
+
+
+class Image:
+    def __init__(self, path):
+        self.width, self.height, self.pixels = read_ppm(path)
+
+    def rgb(self, x, y):
+        i = 3 * (y * self.width + x)
+        return self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]
+
+    def coords(self, x0, y0, x1, y1, predicate):
+        return [
+            (x, y)
+            for y in range(max(y0, 0), min(y1, self.height))
+            for x in range(max(x0, 0), min(x1, self.width))
+            if predicate(self.rgb(x, y))
+        ]
+
+
+def near(color, target, tolerance=40):
+    return all(abs(c - t) <= tolerance for c, t in zip(color, target))
+
+
+def luminance(color):
+    r, g, b = color
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def is_slider_fill(color):
+    # egui's dark theme selection colour, rgb(0, 92, 128), a little brighter when hovered.
+    r, g, b = color
+    return r < 40 and 70 <= g <= 130 and 100 <= b <= 175 and b > g
+
+
+def regions(image):
+    views_left, views_right = CONTROLS_RIGHT + 4, image.width - METER_WIDTH - 4
+    # Waveform takes the upper 45 % of the views' height, the spectrum the rest.
+    split = HEADER_BOTTOM + int(0.47 * (image.height - HEADER_BOTTOM))
+    return {
+        "controls": (0, HEADER_BOTTOM, CONTROLS_RIGHT, image.height),
+        "waveform": (views_left, HEADER_BOTTOM, views_right, split),
+        "spectrum": (views_left, split, views_right, image.height),
+        "meter": (image.width - METER_WIDTH, HEADER_BOTTOM, image.width, image.height),
+    }
+
+
+def slider_rows(image):
+    """Rows of slider fills in the controls column: a list of (top, bottom, left, right)."""
+    x0, y0, x1, y1 = regions(image)["controls"]
+    rows = []
+    for y in range(y0, y1):
+        xs = [x for x in range(x0, x1) if is_slider_fill(image.rgb(x, y))]
+        if len(xs) >= 8:
+            if rows and rows[-1][1] == y - 1:
+                top, _, left, right = rows[-1]
+                rows[-1] = (top, y, min(left, min(xs)), max(right, max(xs)))
+            else:
+                rows.append((y, y, min(xs), max(xs)))
+    return [row for row in rows if row[1] - row[0] >= 4]
+
+
+def glyph_widths(image):
+    """Widths of the bright glyphs of the first word of the header ("Quintet")."""
+    columns = [
+        any(luminance(image.rgb(x, y)) > 150 for y in range(2, HEADER_BOTTOM - 2))
+        for x in range(0, 200)
+    ]
+    widths, run, gap = [], 0, 0
+    for lit in columns:
+        if lit:
+            if widths and gap > 8:
+                break  # the end of the first word
+            run, gap = run + 1, 0
+        else:
+            if run:
+                widths.append(run)
+            run, gap = 0, gap + 1
+    return widths
+
+
+def facts(image):
+    result = {"size": [image.width, image.height]}
+    lums = [luminance(image.rgb(x, y)) for y in range(0, image.height, 3) for x in range(0, image.width, 3)]
+    mean = sum(lums) / len(lums)
+    result["luminance_stddev"] = (sum((l - mean) ** 2 for l in lums) / len(lums)) ** 0.5
+    result["distinct_colours"] = len(
+        {image.rgb(x, y) for y in range(0, image.height, 2) for x in range(0, image.width, 2)}
+    )
+    result["slider_rows"] = slider_rows(image)
+    result["header_glyph_widths"] = glyph_widths(image)
+    for name in ("waveform", "spectrum"):
+        x0, y0, x1, y1 = regions(image)[name]
+        trace = image.coords(x0, y0, x1, y1, lambda c: near(c, TRACE, 30))
+        xs = {x for x, _ in trace}
+        ys = [y for _, y in trace]
+        result[name] = {
+            "trace_pixels": len(trace),
+            "columns_covered": len(xs) / (x1 - x0),
+            "vertical_span": (max(ys) - min(ys)) / (y1 - y0) if ys else 0.0,
+        }
+    x0, y0, x1, y1 = regions(image)["spectrum"]
+    trace = image.coords(x0, y0, x1, y1, lambda c: near(c, TRACE, 30))
+    markers, peaks = [], []
+    for color in PARTIAL_COLORS:
+        points = image.coords(x0, y0, x1, y1, lambda c, color=color: near(c, color, 15))
+        if not points:
+            markers.append(None)
+            peaks.append(None)
+            continue
+        xs = sorted(x for x, _ in points)
+        marker_x = xs[len(xs) // 2]
+        markers.append(marker_x)
+        # The top of the spectrum curve at the marker, as a fraction of the region's height.
+        tops = [y for x, y in trace if abs(x - marker_x) <= 4]
+        peaks.append((min(tops) - y0) / (y1 - y0) if tops else None)
+    result["marker_x"] = markers
+    result["peak_top_at_marker"] = peaks
+    return result
+
+
+def problems(f):
+    found = []
+    if f["luminance_stddev"] < 10 or f["distinct_colours"] < 100:
+        found.append("the window looks blank")
+    if len(f["slider_rows"]) != 6:
+        found.append(f"expected 6 sliders (5 partials + gain), found {len(f['slider_rows'])}")
+    widths = f["header_glyph_widths"]
+    # "Quintet": 7 glyphs of several widths. Missing fonts draw identical boxes ("tofu").
+    if len(widths) < 5 or len(set(widths)) < 3:
+        found.append(f"header text does not look like glyphs (widths {widths})")
+    wave = f["waveform"]
+    if wave["columns_covered"] < 0.8 or wave["vertical_span"] < 0.4:
+        found.append(f"no waveform across the scope: {wave}")
+    spectrum = f["spectrum"]
+    if spectrum["trace_pixels"] < 200 or spectrum["vertical_span"] < 0.3:
+        found.append(f"no spectrum curve: {spectrum}")
+    if any(x is None for x in f["marker_x"]):
+        found.append(f"missing partial markers in the spectrum: {f['marker_x']}")
+    # Each partial (-14 dBFS on a 0 to -100 dB axis) peaks near the top, on its marker.
+    elif any(top is None or top > 0.4 for top in f["peak_top_at_marker"]):
+        found.append(f"the spectrum has no peak on every marker: {f['peak_top_at_marker']}")
+    return found
+
+
+def main():
+    command = sys.argv[1]
+    if command == "check":
+        f = facts(Image(sys.argv[2]))
+        issues = problems(f)
+        print(json.dumps({"facts": f, "problems": issues}))
+        return 1 if issues else 0
+    if command == "differ":
+        before, after = Image(sys.argv[2]), Image(sys.argv[3])
+        changed = {}
+        for name, (x0, y0, x1, y1) in regions(before).items():
+            count = sum(
+                1
+                for y in range(y0, y1, 2)
+                for x in range(x0, x1, 2)
+                if before.rgb(x, y) != after.rgb(x, y)
+            )
+            changed[name] = count / (((x1 - x0) // 2) * ((y1 - y0) // 2))
+        marker_before, marker_after = facts(before)["marker_x"][0], facts(after)["marker_x"][0]
+        issues = []
+        if changed["waveform"] < 0.02:
+            issues.append("the waveform did not change")
+        if changed["spectrum"] < 0.01:
+            issues.append("the spectrum did not change")
+        if marker_before is None or marker_after is None or marker_after <= marker_before + 5:
+            issues.append(f"partial 1's marker did not move right: {marker_before} -> {marker_after}")
+        print(
+            json.dumps(
+                {"changed_fraction": changed, "marker1_x": [marker_before, marker_after], "problems": issues}
+            )
+        )
+        return 1 if issues else 0
+    raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

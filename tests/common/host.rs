@@ -19,6 +19,7 @@ use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Quintet's CLAP plugin id.
@@ -57,11 +58,23 @@ pub fn descriptors() -> Vec<Descriptor> {
         .collect()
 }
 
+/// The plugin's entry, loaded once and kept loaded until the test process exits.
+///
+/// Keeping it loaded is deliberate. A Rust `cdylib` registers a thread-exit destructor that lives
+/// inside the library on every thread that calls into it (rust-lang/rust#91979). When test
+/// threads each loaded and unloaded the entry, a thread exiting while another test's `dlclose`
+/// unmapped the library crashed with SIGSEGV in `__nptl_deallocate_tsd`. Linking the plugin with
+/// `-z nodelete` would make it immune; until then the tests never unload it.
 fn load_entry() -> PluginEntry {
-    let path = super::plugin_path();
-    // SAFETY: the library is Quintet's own CLAP binary, built from this repository.
-    unsafe { PluginEntry::load(&path) }
-        .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
+    static ENTRY: OnceLock<PluginEntry> = OnceLock::new();
+    ENTRY
+        .get_or_init(|| {
+            let path = super::plugin_path();
+            // SAFETY: the library is Quintet's own CLAP binary, built from this repository.
+            unsafe { PluginEntry::load(&path) }
+                .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
+        })
+        .clone()
 }
 
 /// What the plugin's params extension reports about one parameter. nice-plug exposes every

@@ -1,0 +1,263 @@
+//! Project state and the activation lifecycle through a CLAP host: what a DAW does when it saves
+//! and reopens a project, changes the audio device, or hands the plugin a damaged file.
+
+mod common;
+
+use common::host::{ParamChange, QuintetHost};
+use common::signal::{
+    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_deviation_from_exact, rms,
+};
+
+const SAMPLE_RATE_HZ: f64 = 48_000.0;
+
+/// Typed values for every parameter, in the plugin's order, applied at frame 0 of a render.
+fn changes_for(host: &mut QuintetHost, texts: &[&str; 6]) -> Vec<ParamChange> {
+    host.params()
+        .into_iter()
+        .zip(texts)
+        .map(|(param, text)| ParamChange {
+            frame: 0,
+            param: param.id,
+            normalized: host
+                .text_to_value(param.id, text)
+                .unwrap_or_else(|| panic!("{}: {text:?} rejected", param.name)),
+        })
+        .collect()
+}
+
+/// An active host whose parameters were moved by automation to `texts`, glides finished.
+fn host_set_to(texts: &[&str; 6]) -> QuintetHost {
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, 256);
+    let changes = changes_for(&mut host, texts);
+    host.render(4800, &changes);
+    host
+}
+
+const HIGH: [&str; 6] = ["3 kHz", "4 kHz", "5 kHz", "6 kHz", "7 kHz", "-6 dB"];
+const HIGH_HZ: [f64; 5] = [3000.0, 4000.0, 5000.0, 6000.0, 7000.0];
+
+#[test]
+fn save_load_save_gives_the_same_bytes() {
+    let mut original = host_set_to(&["123.45 Hz", "1.2 kHz", "A4", "19 kHz", "20 Hz", "-12 dB"]);
+    let saved = original.save_state();
+    assert!(!saved.is_empty());
+
+    original.load_state(&saved).expect("its own state loads");
+    assert_eq!(
+        original.save_state(),
+        saved,
+        "save → load → save in one instance"
+    );
+
+    let mut fresh = QuintetHost::new();
+    fresh
+        .load_state(&saved)
+        .expect("the state loads into a new instance");
+    assert_eq!(
+        fresh.save_state(),
+        saved,
+        "save → load → save across instances"
+    );
+    assert_eq!(fresh.param_values(), original.param_values());
+}
+
+#[test]
+fn loading_a_state_sets_the_values_at_once_without_a_glide() {
+    let mut source = host_set_to(&HIGH);
+    let saved = source.save_state();
+
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, 256);
+    let before = host.render(4800, &[]);
+    assert_spectrum(
+        before.left(),
+        SAMPLE_RATE_HZ,
+        &DEFAULT_FREQUENCIES_HZ,
+        0.2,
+        5.0,
+        "before loading",
+    );
+    let rescans = host.rescan_count();
+    host.load_state(&saved).expect("the state loads");
+    assert!(
+        host.rescan_count() > rescans,
+        "the plugin did not ask the host to rescan its parameter values"
+    );
+    assert_eq!(host.param_values(), source.param_values());
+
+    // The very first glide time after the load already holds the new partials at the new gain
+    // and nothing of the old ones: a glide or a gain ramp would smear them.
+    let first = host.render((SAMPLE_RATE_HZ * 0.020) as usize, &[]);
+    assert_clean(&first, "right after the load");
+    let gain = 10f64.powf(-6.0 / 20.0);
+    assert_spectrum(
+        first.left(),
+        SAMPLE_RATE_HZ,
+        &HIGH_HZ,
+        0.2 * gain,
+        5.0,
+        "first 20 ms after loading",
+    );
+}
+
+#[test]
+fn deactivating_and_reactivating_keeps_values_and_follows_the_new_sample_rate() {
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let freq1 = host.param_id("Partial 1");
+    let to_1_khz = host.text_to_value(freq1, "1 kHz").unwrap();
+    let change = ParamChange {
+        frame: 100,
+        param: freq1,
+        normalized: to_1_khz,
+    };
+    host.render(4800, &[change]);
+    let mut expected = DEFAULT_FREQUENCIES_HZ;
+    expected[0] = 1000.0;
+
+    for (sample_rate_hz, block) in [(96_000.0, 333), (44_100.0, 4096), (44_100.0, 64)] {
+        host.deactivate();
+        host.activate(sample_rate_hz, block);
+        let what = format!("reactivated at {sample_rate_hz} Hz, blocks of {block}");
+        let audio = host.render((sample_rate_hz * 0.5) as usize, &[]);
+        assert_clean(&audio, &what);
+        // Processing restarts from phase zero on the values set before.
+        let (deviation, at) = max_deviation_from_exact(audio.left(), &expected, sample_rate_hz);
+        assert!(
+            deviation < 1e-5,
+            "{what}: sample {at} is {deviation:e} away from the exact signal"
+        );
+        assert_spectrum(audio.left(), sample_rate_hz, &expected, 0.2, 2.0, &what);
+    }
+    // Deactivating without rendering in between is fine too.
+    host.deactivate();
+    host.activate(SAMPLE_RATE_HZ, 128);
+    host.deactivate();
+}
+
+/// A small deterministic generator for garbage bytes (xorshift64*).
+struct Garbage(u64);
+
+impl Garbage {
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len)
+            .map(|_| {
+                self.0 ^= self.0 >> 12;
+                self.0 ^= self.0 << 25;
+                self.0 ^= self.0 >> 27;
+                (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
+            })
+            .collect()
+    }
+}
+
+/// Damaged or foreign states a host might hand over, each with a name.
+fn bad_states(valid: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut states = vec![("empty".to_owned(), Vec::new())];
+    for len in [1, 7, 8, 9, valid.len() / 2, valid.len() - 1] {
+        states.push((format!("truncated to {len} bytes"), valid[..len].to_vec()));
+    }
+    let mut garbage = Garbage(0x5eed_0fc1_a9a9);
+    for len in [1, 8, 16, 100, 1000, 4096] {
+        states.push((format!("{len} random bytes"), garbage.bytes(len)));
+    }
+    // Random payloads behind a plausible length prefix reach the JSON parser.
+    for len in [1, 20, 300] {
+        let mut state = (len as u64).to_le_bytes().to_vec();
+        state.extend(garbage.bytes(len));
+        states.push((format!("length prefix and {len} random bytes"), state));
+    }
+    // A prefix shorter than the data stops the reader inside the JSON.
+    let mut too_short = valid.to_vec();
+    too_short[..8].copy_from_slice(&(valid.len() as u64 / 2).to_le_bytes());
+    states.push((
+        "a length prefix shorter than the data".to_owned(),
+        too_short,
+    ));
+    let mut huge = valid.to_vec();
+    huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+    states.push(("a length prefix of 2^64 - 1".to_owned(), huge));
+    states.push(("not JSON".to_owned(), framed(b"<xml/>")));
+    states.push((
+        "JSON of another shape".to_owned(),
+        framed(br#"{"version":"2.1.0","params":{"cutoff":0.5},"fields":{}}"#),
+    ));
+    states
+}
+
+/// A payload framed the way nice-plug frames its state: little-endian u64 length, then bytes.
+fn framed(payload: &[u8]) -> Vec<u8> {
+    let mut state = (payload.len() as u64).to_le_bytes().to_vec();
+    state.extend_from_slice(payload);
+    state
+}
+
+#[test]
+fn damaged_states_are_rejected_and_change_nothing() {
+    let mut host = host_set_to(&["777 Hz", "250 Hz", "300 Hz", "350 Hz", "400 Hz", "-3 dB"]);
+    let values = host.param_values();
+    let valid = host.save_state();
+    for (what, state) in bad_states(&valid) {
+        assert!(host.load_state(&state).is_err(), "{what}: accepted");
+        assert_eq!(host.param_values(), values, "{what}: values changed");
+        assert_eq!(host.save_state(), valid, "{what}: the saved state changed");
+        let audio = host.render(2400, &[]);
+        assert_clean(&audio, &what);
+        assert!(rms(audio.left()) > 0.1, "{what}: silent afterwards");
+    }
+    // And the plugin still plays what it played before.
+    let audio = host.render(48_000, &[]);
+    let expected = [777.0, 250.0, 300.0, 350.0, 400.0];
+    let gain = 10f64.powf(-3.0 / 20.0);
+    assert_spectrum(
+        audio.left(),
+        SAMPLE_RATE_HZ,
+        &expected,
+        0.2 * gain,
+        1.0,
+        "after the bad states",
+    );
+}
+
+#[test]
+fn a_state_from_another_plugin_changes_nothing() {
+    let mut host = host_set_to(&["777 Hz", "250 Hz", "300 Hz", "350 Hz", "400 Hz", "-3 dB"]);
+    let values = host.param_values();
+    let valid = host.save_state();
+    // Well-formed nice-plug state of some other plugin: nice-plug accepts it and ignores the ids
+    // it does not know. What matters to the user is that nothing of Quintet changes.
+    let foreign = framed(
+        br#"{"version":"2.1.0","params":{"cutoff":{"f32":0.5},"resonance":{"f32":0.9}},"fields":{}}"#,
+    );
+    let _accepted = host.load_state(&foreign).is_ok();
+    assert_eq!(host.param_values(), values);
+    assert_eq!(host.save_state(), valid);
+}
+
+#[test]
+fn out_of_range_values_in_a_state_are_clamped_to_the_range() {
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, 256);
+    let hostile = framed(
+        br#"{"version":"0.1.0","params":{"freq1":{"f32":1e30},"freq2":{"f32":-1e30},"gain":{"f32":-5.0}},"fields":{}}"#,
+    );
+    // Well-formed, so nice-plug accepts it; the values must land inside the ranges.
+    host.load_state(&hostile)
+        .expect("a well-formed state loads");
+    for (name, shown) in [
+        ("Partial 1", "20.00 kHz"),
+        ("Partial 2", "20 Hz"),
+        ("Gain", "-inf dB"),
+    ] {
+        let id = host.param_id(name);
+        let value = host.param_value(id);
+        assert_eq!(
+            host.value_to_text(id, value).as_deref(),
+            Some(shown),
+            "{name}"
+        );
+    }
+    let audio = host.render(4800, &[]);
+    assert_clean(&audio, "after a state with out-of-range values");
+}

@@ -6,14 +6,13 @@
 //! frequency can click. A partial nearing Nyquist fades out (see [`nyquist`](super::nyquist)).
 //! The output gain moves along a short linear ramp.
 //!
-//! Rendering never allocates, locks or blocks: all state is inline and the scratch buffer lives
-//! on the stack.
+//! Rendering never allocates, locks or blocks: all state is inline.
 
 use super::glide::{PitchGlide, SEGMENT_SAMPLES};
 use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
-use super::sine::{add_sines, add_sines_ramped};
+use super::sine::{Level, add_partial};
 
 /// Number of partials in the bank.
 pub const PARTIAL_COUNT: usize = 5;
@@ -37,7 +36,7 @@ pub const GAIN_RAMP_MS: f64 = 10.0;
 /// vanishing gain never makes a sample subnormal.
 pub const SILENCE_GAIN: f32 = 1e-5;
 
-/// Samples rendered per pass over the partials: bounds the stack scratch buffer.
+/// Samples rendered per pass over the partials: small enough to stay in L1 cache.
 const CHUNK_SAMPLES: usize = 256;
 
 /// One sine partial and its glide.
@@ -54,12 +53,8 @@ struct Partial {
     /// Exact increment at the end of the current segment, set when the segment ends so the
     /// linear ramp's rounding never accumulates.
     segment_end_increment: u64,
-    /// Level (amplitude × Nyquist fade): steady value, or the current segment's ramp.
-    level_start: f32,
-    /// Level change per sample within the current segment.
-    level_step: f32,
-    /// Samples of the current segment already rendered.
-    segment_position: u32,
+    /// Level (amplitude × Nyquist fade): steady, or ramping across the current segment.
+    level: Level,
 }
 
 impl Partial {
@@ -70,9 +65,7 @@ impl Partial {
             glide: None,
             segment_samples_left: 0,
             segment_end_increment: 0,
-            level_start: 0.0,
-            level_step: 0.0,
-            segment_position: 0,
+            level: Level::steady(0.0),
         };
         partial.jump_to(frequency_hz, sample_rate_hz);
         partial
@@ -80,7 +73,7 @@ impl Partial {
 
     /// The level of the next sample.
     fn level_now(&self) -> f32 {
-        self.level_start + self.segment_position as f32 * self.level_step
+        self.level.start + self.level.position as f32 * self.level.step
     }
 
     /// Sets the frequency at once, without a glide. The phase continues.
@@ -88,11 +81,9 @@ impl Partial {
         self.target_hz = frequency_hz;
         self.glide = None;
         self.segment_samples_left = 0;
-        self.segment_position = 0;
         self.ramp.increment = increment_for(frequency_hz, sample_rate_hz);
         self.ramp.slope = 0;
-        self.level_start = steady_level(frequency_hz, sample_rate_hz);
-        self.level_step = 0.0;
+        self.level = Level::steady(steady_level(frequency_hz, sample_rate_hz));
     }
 
     /// Glides from wherever the partial is now to `frequency_hz` over `glide_samples`.
@@ -115,7 +106,11 @@ impl Partial {
     /// Starts the glide's next segment from the current increment and `level`, or settles on
     /// the target when the glide is over.
     fn begin_segment(&mut self, level: f32, sample_rate_hz: f64) {
-        let Some(end_hz) = self.glide.as_mut().and_then(PitchGlide::next_segment_end_hz) else {
+        let Some(end_hz) = self
+            .glide
+            .as_mut()
+            .and_then(PitchGlide::next_segment_end_hz)
+        else {
             self.jump_to(self.target_hz, sample_rate_hz);
             return;
         };
@@ -125,46 +120,40 @@ impl Partial {
         self.ramp.slope = (change / i64::from(SEGMENT_SAMPLES)) as u64;
         self.segment_end_increment = end_increment;
         self.segment_samples_left = SEGMENT_SAMPLES;
-        self.segment_position = 0;
-        self.level_start = level;
-        self.level_step =
-            (steady_level(end_hz, sample_rate_hz) - level) / SEGMENT_SAMPLES as f32;
+        let end_level = steady_level(end_hz, sample_rate_hz);
+        self.level = if end_level == level {
+            Level::steady(level)
+        } else {
+            Level {
+                start: level,
+                step: (end_level - level) / SEGMENT_SAMPLES as f32,
+                position: 0,
+            }
+        };
     }
 
-    /// Adds this partial's next `out.len()` samples to `out`; `phases` is scratch of equal length.
-    fn add_to(&mut self, out: &mut [f32], phases: &mut [u32], sample_rate_hz: f64) {
-        let mut done = 0;
-        while done < out.len() {
-            let todo = out.len() - done;
+    /// Adds this partial's next `out.len()` samples to `out`.
+    fn add_to(&mut self, mut out: &mut [f32], sample_rate_hz: f64) {
+        while !out.is_empty() {
             if self.glide.is_none() {
-                let (out, phases) = (&mut out[done..], &mut phases[done..]);
-                if self.level_start == 0.0 {
-                    // Silent (above Nyquist): keep time without computing sines.
-                    self.ramp.skip(todo as u64);
+                if self.level.start == 0.0 {
+                    // Silent (at or above Nyquist): keep time without computing sines.
+                    self.ramp.skip(out.len() as u64);
                 } else {
-                    self.ramp.fill(phases);
-                    add_sines(phases, self.level_start, out);
+                    add_partial(&mut self.ramp, &mut self.level, out);
                 }
                 return;
             }
-            let len = todo.min(self.segment_samples_left as usize);
-            let range = done..done + len;
-            self.ramp.fill(&mut phases[range.clone()]);
-            add_sines_ramped(
-                &phases[range.clone()],
-                self.level_start,
-                self.level_step,
-                self.segment_position,
-                &mut out[range],
-            );
-            self.segment_position += len as u32;
+            let len = out.len().min(self.segment_samples_left as usize);
+            let (segment, rest) = out.split_at_mut(len);
+            add_partial(&mut self.ramp, &mut self.level, segment);
             self.segment_samples_left -= len as u32;
             if self.segment_samples_left == 0 {
                 self.ramp.increment = self.segment_end_increment;
                 let level = self.level_now();
                 self.begin_segment(level, sample_rate_hz);
             }
-            done += len;
+            out = rest;
         }
     }
 }
@@ -274,12 +263,10 @@ impl PartialBank {
 
     /// Overwrites `out` with the bank's next `out.len()` samples.
     pub fn render(&mut self, out: &mut [f32]) {
-        let mut phases = [0u32; CHUNK_SAMPLES];
         for chunk in out.chunks_mut(CHUNK_SAMPLES) {
             chunk.fill(0.0);
-            let phases = &mut phases[..chunk.len()];
             for partial in &mut self.partials {
-                partial.add_to(chunk, phases, self.sample_rate_hz);
+                partial.add_to(chunk, self.sample_rate_hz);
             }
             self.gain.apply(chunk);
         }

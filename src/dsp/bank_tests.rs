@@ -50,7 +50,10 @@ fn largest_step(samples: &[f32]) -> f64 {
 fn assert_clean(samples: &[f32], context: &str) {
     for (n, &x) in samples.iter().enumerate() {
         assert!(x.is_finite(), "{context}: sample {n} is {x}");
-        assert!(x == 0.0 || x.is_normal(), "{context}: sample {n} is subnormal ({x:e})");
+        assert!(
+            x == 0.0 || x.is_normal(),
+            "{context}: sample {n} is subnormal ({x:e})"
+        );
         assert!(x.abs() <= 1.0, "{context}: sample {n} is {x}");
     }
 }
@@ -73,10 +76,16 @@ fn default_output_is_the_notebook_signal() {
     assert_eq!(out[0], 0.0);
     for (n, &x) in out.iter().enumerate() {
         let exact = exact_sample(&[200, 250, 300, 350, 400], 48_000, n as u64);
-        assert!((f64::from(x) - exact).abs() < 1e-6, "sample {n}: {x} vs {exact}");
+        assert!(
+            (f64::from(x) - exact).abs() < 1e-6,
+            "sample {n}: {x} vs {exact}"
+        );
     }
     // The five partials repeat every 20 ms (50 Hz is their greatest common divisor).
-    let seam = out[..960].iter().zip(&out[960..1920]).map(|(a, b)| (a - b).abs());
+    let seam = out[..960]
+        .iter()
+        .zip(&out[960..1920])
+        .map(|(a, b)| (a - b).abs());
     assert!(seam.fold(0.0, f32::max) < 1e-6);
 }
 
@@ -151,7 +160,11 @@ fn block_size_does_not_change_a_single_bit() {
         while start < out.len() {
             plan(&mut bank, start);
             // Split the block at the next event, as the plugin does for sample-accurate automation.
-            let next_event = events.iter().copied().find(|&e| e > start).unwrap_or(usize::MAX);
+            let next_event = events
+                .iter()
+                .copied()
+                .find(|&e| e > start)
+                .unwrap_or(usize::MAX);
             let end = (start + block).min(next_event).min(out.len());
             bank.render(&mut out[start..end]);
             start = end;
@@ -174,7 +187,13 @@ fn a_frequency_jump_or_glide_never_clicks() {
         }
         out.extend(render(&mut bank, 4000, 64));
         // Bound with each partial at the highest frequency it visits.
-        let partials = [(0.2, 5000.0), (0.2, 250.0), (0.2, 300.0), (0.2, 350.0), (0.2, 17_000.0)];
+        let partials = [
+            (0.2, 5000.0),
+            (0.2, 250.0),
+            (0.2, 300.0),
+            (0.2, 350.0),
+            (0.2, 17_000.0),
+        ];
         let bound = largest_natural_step(&partials, RATE) + 1e-6;
         let step = largest_step(&out);
         assert!(step <= bound, "jump={jump}: step {step} > {bound}");
@@ -202,15 +221,24 @@ fn a_glide_is_even_in_pitch_and_lands_exactly() {
     render(&mut bank, glide_samples / 2, 64);
     // Halfway in time is halfway in pitch: one octave of two.
     let halfway = bank.current_frequency_hz(0);
-    assert!((halfway / 400.0 - 1.0).abs() < 0.01, "halfway at {halfway} Hz");
+    assert!(
+        (halfway / 400.0 - 1.0).abs() < 0.01,
+        "halfway at {halfway} Hz"
+    );
     render(&mut bank, glide_samples / 2, 64);
     assert!(!bank.is_gliding());
     assert_eq!(bank.current_frequency_hz(0), bank.target_frequency_hz(0));
     assert!((bank.current_frequency_hz(0) - 800.0).abs() < 1e-9);
     let out = render(&mut bank, 48_000, 512);
     let peaks = find_peaks(&out, RATE, 0.01);
-    assert!(peaks.iter().any(|p| (p.frequency_hz - 800.0).abs() < 0.01), "{peaks:?}");
-    assert!(!peaks.iter().any(|p| (p.frequency_hz - 200.0).abs() < 1.0), "{peaks:?}");
+    assert!(
+        peaks.iter().any(|p| (p.frequency_hz - 800.0).abs() < 0.01),
+        "{peaks:?}"
+    );
+    assert!(
+        !peaks.iter().any(|p| (p.frequency_hz - 200.0).abs() < 1.0),
+        "{peaks:?}"
+    );
 }
 
 #[test]
@@ -231,7 +259,9 @@ fn partials_at_or_above_nyquist_fade_to_silence_instead_of_aliasing() {
 
 #[test]
 fn odd_sample_rates_play_the_right_frequencies() {
-    for rate in [8000.0, 12_345.678, 22_050.0, 44_100.0, 96_000.0, 192_000.0, 768_000.0] {
+    for rate in [
+        8000.0, 12_345.678, 22_050.0, 44_100.0, 96_000.0, 192_000.0, 768_000.0,
+    ] {
         let mut bank = default_bank(rate);
         bank.glide_to(4, 3000.0);
         let out = render(&mut bank, rate as usize, 1024);
@@ -263,7 +293,10 @@ fn gain_scales_exactly_and_silence_is_exact_zero() {
     fading.ramp_gain_to(0.0);
     let faded = render(&mut fading, 2000, 64);
     assert_clean(&faded, "gain ramp");
-    assert!(faded[1000..].iter().all(|&x| x == 0.0), "10 ms ramp should be over");
+    assert!(
+        faded[1000..].iter().all(|&x| x == 0.0),
+        "10 ms ramp should be over"
+    );
 }
 
 #[test]

@@ -9,10 +9,12 @@ pub const FADE_START_FRACTION: f64 = 0.46;
 
 /// Gain (0 ..= 1) for a partial at `frequency_hz` when rendering at `sample_rate_hz`.
 pub fn nyquist_fade(frequency_hz: f64, sample_rate_hz: f64) -> f64 {
+    // The common case first, without a division: this runs once per glide segment.
+    if frequency_hz <= FADE_START_FRACTION * sample_rate_hz {
+        return 1.0;
+    }
     let fraction = frequency_hz / sample_rate_hz;
-    if fraction <= FADE_START_FRACTION {
-        1.0
-    } else if fraction >= 0.5 {
+    if fraction >= 0.5 {
         0.0
     } else {
         let progress = (fraction - FADE_START_FRACTION) / (0.5 - FADE_START_FRACTION);

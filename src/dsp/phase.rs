@@ -6,15 +6,12 @@
 //! degrees in ten minutes). The only error is the increment's rounding, at most 2^-65 turn per
 //! sample: 1e-12 turn after ten minutes at 48 kHz.
 //!
-//! Integer addition is associative, so rendering a block eight lanes at a time gives exactly the
+//! Integer addition is associative, so rendering a block four lanes at a time gives exactly the
 //! same phases as one sample at a time. That is what makes the output independent of how a host
 //! slices its buffers.
 
 /// Phase units in one turn (2^64), as `f64`.
 pub const UNITS_PER_TURN: f64 = 18_446_744_073_709_551_616.0;
-
-/// Samples rendered per step of the lane loop in [`PhaseRamp::fill`].
-const LANES: usize = 8;
 
 /// Phase increment per sample, in 2^-64 turn, for a frequency in Hz at a sample rate in Hz.
 ///
@@ -25,8 +22,9 @@ pub fn increment_for(frequency_hz: f64, sample_rate_hz: f64) -> u64 {
     if turns_per_sample.is_nan() {
         return 0;
     }
-    // Rounds to nearest; 0.5 turn is 2^63, which fits.
-    (turns_per_sample * UNITS_PER_TURN).round() as u64
+    // Rounds to nearest (adding a half and truncating: `f64::round` is a library call on
+    // baseline x86-64, and this runs once per glide segment). 0.5 turn is 2^63, which fits.
+    (turns_per_sample * UNITS_PER_TURN + 0.5) as u64
 }
 
 /// The frequency in Hz that an increment (2^-64 turn per sample) plays at `sample_rate_hz`.
@@ -49,47 +47,23 @@ pub struct PhaseRamp {
 }
 
 impl PhaseRamp {
-    /// Writes the top 32 bits of each sample's phase (turns · 2^32) to `out` and advances the ramp
-    /// past them. Bit-identical to advancing one sample at a time, whatever `out.len()` is.
-    pub fn fill(&mut self, out: &mut [u32]) {
-        let mut chunks = out.chunks_exact_mut(LANES);
-        if chunks.len() > 0 {
-            // Lane j runs sample j of every group of eight, advancing eight samples per step:
-            // phase += 8·increment + 28·slope (28 = 0 + 1 + … + 7), increment += 8·slope.
-            let mut lane_phase = [0u64; LANES];
-            let mut lane_increment = [0u64; LANES];
-            let (mut phase, mut increment) = (self.phase, self.increment);
-            for j in 0..LANES {
-                lane_phase[j] = phase;
-                lane_increment[j] = increment;
-                phase = phase.wrapping_add(increment);
-                increment = increment.wrapping_add(self.slope);
-            }
-            let phase_step_slope = self.slope.wrapping_mul(28);
-            let increment_step = self.slope.wrapping_mul(LANES as u64);
-            for chunk in &mut chunks {
-                for j in 0..LANES {
-                    chunk[j] = (lane_phase[j] >> 32) as u32;
-                    lane_phase[j] = lane_phase[j]
-                        .wrapping_add(lane_increment[j].wrapping_mul(LANES as u64))
-                        .wrapping_add(phase_step_slope);
-                    lane_increment[j] = lane_increment[j].wrapping_add(increment_step);
-                }
-            }
-            self.phase = lane_phase[0];
-            self.increment = lane_increment[0];
-        }
-        for sample in chunks.into_remainder() {
-            *sample = (self.phase >> 32) as u32;
-            self.phase = self.phase.wrapping_add(self.increment);
-            self.increment = self.increment.wrapping_add(self.slope);
-        }
+    /// The top 32 bits of the next sample's phase (turns · 2^32).
+    #[inline(always)]
+    pub fn top(&self) -> u32 {
+        (self.phase >> 32) as u32
+    }
+
+    /// Advances one sample.
+    #[inline(always)]
+    pub fn advance(&mut self) {
+        self.phase = self.phase.wrapping_add(self.increment);
+        self.increment = self.increment.wrapping_add(self.slope);
     }
 
     /// Advances the ramp by `samples` without producing output, in O(1).
     pub fn skip(&mut self, samples: u64) {
         // n·inc + slope·n(n-1)/2; n(n-1)/2 is computed without overflow of the halving.
-        let triangle = if samples % 2 == 0 {
+        let triangle = if samples.is_multiple_of(2) {
             (samples / 2).wrapping_mul(samples.wrapping_sub(1))
         } else {
             samples.wrapping_mul(samples.wrapping_sub(1) / 2)
@@ -98,7 +72,9 @@ impl PhaseRamp {
             .phase
             .wrapping_add(self.increment.wrapping_mul(samples))
             .wrapping_add(self.slope.wrapping_mul(triangle));
-        self.increment = self.increment.wrapping_add(self.slope.wrapping_mul(samples));
+        self.increment = self
+            .increment
+            .wrapping_add(self.slope.wrapping_mul(samples));
     }
 }
 
@@ -106,33 +82,22 @@ impl PhaseRamp {
 mod tests {
     use super::*;
 
-    fn fill_one_by_one(mut ramp: PhaseRamp, len: usize) -> Vec<u32> {
-        let mut out = vec![0; len];
-        for sample in &mut out {
-            ramp.fill(std::slice::from_mut(sample));
-        }
-        out
-    }
-
     #[test]
-    fn lane_fill_equals_sample_by_sample_for_rising_and_falling_ramps() {
+    fn skip_lands_where_advancing_sample_by_sample_does() {
         for slope in [0u64, 12_345_678_901, 0u64.wrapping_sub(98_765_432_109)] {
             let start = PhaseRamp {
                 phase: 0xdead_beef_0123_4567,
                 increment: increment_for(440.0, 48_000.0),
                 slope,
             };
-            let expected = fill_one_by_one(start, 1000);
-            for block in [3usize, 8, 17, 64, 1000] {
-                let mut ramp = start;
-                let mut got = vec![0; 1000];
-                for chunk in got.chunks_mut(block) {
-                    ramp.fill(chunk);
+            for samples in [0u64, 1, 2, 3, 17, 1000, 1001] {
+                let mut stepped = start;
+                for _ in 0..samples {
+                    stepped.advance();
                 }
-                assert_eq!(got, expected, "block {block}, slope {slope}");
                 let mut skipped = start;
-                skipped.skip(1000);
-                assert_eq!(ramp, skipped, "skip() must land where fill() does");
+                skipped.skip(samples);
+                assert_eq!(skipped, stepped, "{samples} samples, slope {slope}");
             }
         }
     }

@@ -5,12 +5,14 @@
 //! changes.
 
 mod frequency_text;
+mod gain_text;
 
 pub use frequency_text::{FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency};
 
 use crate::dsp::bank::{DEFAULT_FREQUENCIES_HZ, GAIN_RAMP_MS, GLIDE_MS, PARTIAL_COUNT};
 use crate::editor::window_geometry::SavedGeometry;
 use nice_plug::prelude::*;
+use std::sync::Arc;
 
 /// Lowest frequency a partial can play, in Hz.
 pub const MIN_FREQUENCY_HZ: f32 = 20.0;
@@ -61,7 +63,7 @@ impl Default for QuintetParams {
             )
             .with_smoother(SmoothingStyle::Linear(GAIN_RAMP_MS as f32))
             .with_unit(" dB")
-            .with_value_to_string(formatters::v2s_f32_gain_to_db(1))
+            .with_value_to_string(Arc::new(gain_text::gain_to_text))
             .with_string_to_value(formatters::s2v_f32_gain_to_db()),
             editor: SavedGeometry::default(),
         }
@@ -91,7 +93,6 @@ pub fn frequency_range() -> FloatRange {
 }
 
 fn frequency_param(index: usize, default_hz: f32) -> FloatParam {
-    let (to_text, from_text) = frequency_text::frequency_formatters();
     FloatParam::new(
         format!("Partial {}", index + 1),
         default_hz,
@@ -101,8 +102,8 @@ fn frequency_param(index: usize, default_hz: f32) -> FloatParam {
     // smoothing to tell automation (glide) from a state load (jump).
     .with_smoother(SmoothingStyle::Logarithmic(GLIDE_MS as f32))
     .with_step_size(FREQUENCY_STEP_HZ)
-    .with_value_to_string(to_text)
-    .with_string_to_value(from_text)
+    .with_value_to_string(Arc::new(frequency_to_text))
+    .with_string_to_value(Arc::new(text_to_frequency))
 }
 
 #[cfg(test)]
@@ -119,7 +120,9 @@ mod tests {
     #[test]
     fn a_host_setting_a_displayed_value_gets_that_exact_value() {
         let params = QuintetParams::default();
-        for hz in [20.0, 200.0, 250.0, 440.0, 1200.0, 19_999.99, 20_000.0] {
+        for hz in [
+            20.0, 200.0, 250.0, 440.0, 440.5, 1200.0, 16_294.4, 19_999.9, 20_000.0,
+        ] {
             let param = &params.freq2;
             let normalized = param.preview_normalized(hz);
             assert_eq!(param.preview_plain(normalized), hz, "{hz} Hz");

@@ -1,6 +1,6 @@
 //! The oscilloscope: a still picture of the output's waveform.
 //!
-//! Five partials on the parameters' 0.01 Hz grid repeat together after 1 / gcd(frequencies):
+//! Five partials on the parameters' 0.1 Hz grid repeat together after 1 / gcd(frequencies):
 //! 20 ms with the defaults (gcd 50 Hz). When that common period is short the scope shows a
 //! whole number of periods, so the picture is exactly one cycle of what is heard; otherwise it
 //! shows a fixed [`FALLBACK_WINDOW_MS`]. Each picture starts at the steepest rising zero
@@ -31,7 +31,7 @@ pub struct Capture {
 /// The time after which partials at `frequencies_hz` (on a `step_hz` grid) all repeat
 /// together, in seconds, if it is at most `max_s`.
 pub fn common_period_s(frequencies_hz: &[f32], step_hz: f32, max_s: f64) -> Option<f64> {
-    // Count in whole grid steps (100 per Hz for a 0.01 Hz grid) so the arithmetic is exact.
+    // Count in whole grid steps (10 per Hz for a 0.1 Hz grid) so the arithmetic is exact.
     let steps_per_hz = (1.0 / f64::from(step_hz)).round();
     let gcd_steps = frequencies_hz
         .iter()
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn detuned_partials_fall_back_to_a_fixed_window() {
-        let (len, whole) = window_len(&[200.0, 250.01, 300.0, 350.0, 400.0], 48_000.0);
+        let (len, whole) = window_len(&[200.0, 250.1, 300.0, 350.0, 400.0], 48_000.0);
         assert_eq!((len, whole), (960.0, false));
     }
 

@@ -1,31 +1,26 @@
 //! How a partial's frequency reads and is typed: "250 Hz", "1.20 kHz"; "440", "1.2k", "A4".
 //!
-//! The text shows the value to the parameter's 0.01 Hz step, so what the host displays is what
+//! The text shows the value to the parameter's 0.1 Hz step, so what the host displays is what
 //! plays, and value → text → value → text always returns the same text.
 
 use nice_plug::prelude::*;
-use std::sync::Arc;
 
 /// Resolution of a frequency parameter, in Hz. Values snap to it, so a host setting "250 Hz"
-/// through its normalized 0–1 position plays 250 Hz exactly instead of 249.99998 Hz.
-pub const FREQUENCY_STEP_HZ: f32 = 0.01;
+/// through its normalized 0–1 position plays 250 Hz exactly instead of 249.99998 Hz. It is
+/// coarse enough that the `f32` normalized value a host stores (0.006 Hz apart at 20 kHz on
+/// the skewed range) always lands back on the same step.
+pub const FREQUENCY_STEP_HZ: f32 = 0.1;
 
-/// Formats a frequency: Hz below 1 kHz with only the decimals it needs ("250 Hz", "440.5 Hz"),
-/// kHz from 1 kHz with at least two ("1.20 kHz", "1.2345 kHz").
+/// Formats a frequency: Hz below 1 kHz with only the decimal it needs ("250 Hz", "440.5 Hz"),
+/// kHz from 1 kHz with at least two decimals ("1.20 kHz", "1.2345 kHz").
 pub fn frequency_to_text(frequency_hz: f32) -> String {
-    let hundredths = (f64::from(frequency_hz) * 100.0).round() as i64;
-    if hundredths < 100_000 {
-        let decimals = if hundredths % 100 == 0 {
-            0
-        } else if hundredths % 10 == 0 {
-            1
-        } else {
-            2
-        };
-        format!("{:.*} Hz", decimals, hundredths as f64 / 100.0)
+    let tenths = (f64::from(frequency_hz) * 10.0).round() as i64;
+    if tenths < 10_000 {
+        let decimals = if tenths % 10 == 0 { 0 } else { 1 };
+        format!("{:.*} Hz", decimals, tenths as f64 / 10.0)
     } else {
-        // Five decimals of kHz are the 0.01 Hz step; drop trailing zeros beyond the second.
-        let mut digits = format!("{:.5}", hundredths as f64 / 100_000.0);
+        // Four decimals of kHz are the 0.1 Hz step; drop trailing zeros beyond the second.
+        let mut digits = format!("{:.4}", tenths as f64 / 10_000.0);
         while digits.len() > digits.find('.').map_or(0, |dot| dot + 3) && digits.ends_with('0') {
             digits.pop();
         }
@@ -58,14 +53,6 @@ fn note_to_frequency(text: &str) -> Option<f32> {
     Some(util::f32_midi_key_to_freq(key as f32))
 }
 
-/// The formatter pair for [`FloatParam::with_value_to_string`] and `with_string_to_value`.
-pub fn frequency_formatters() -> (
-    Arc<dyn Fn(f32) -> String + Send + Sync>,
-    Arc<dyn Fn(&str) -> Option<f32> + Send + Sync>,
-) {
-    (Arc::new(frequency_to_text), Arc::new(text_to_frequency))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,8 +61,8 @@ mod tests {
     fn shows_hz_then_khz_with_the_decimals_the_value_needs() {
         assert_eq!(frequency_to_text(250.0), "250 Hz");
         assert_eq!(frequency_to_text(440.5), "440.5 Hz");
-        assert_eq!(frequency_to_text(20.01), "20.01 Hz");
-        assert_eq!(frequency_to_text(999.999), "1.00 kHz");
+        assert_eq!(frequency_to_text(20.1), "20.1 Hz");
+        assert_eq!(frequency_to_text(999.96), "1.00 kHz");
         assert_eq!(frequency_to_text(1200.0), "1.20 kHz");
         assert_eq!(frequency_to_text(1234.5), "1.2345 kHz");
         assert_eq!(frequency_to_text(20_000.0), "20.00 kHz");

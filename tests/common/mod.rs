@@ -23,10 +23,10 @@ pub const PLUGIN_PATH_ENV: &str = "QUINTET_CLAP_PATH";
 /// Where the CLAP binary under test is.
 ///
 /// `cargo test` compiles the package's library once for all its crate types, so building the
-/// integration tests also (re)builds the `cdylib` — `libquintet.so` is the CLAP binary — into the
-/// same profile directory as the test executable: `target/<profile>/deps/<test>-<hash>` runs, and
-/// the plugin is `target/<profile>/libquintet.so` (`CARGO_TARGET_DIR` is respected because the path
-/// is derived from the running executable). [`PLUGIN_PATH_ENV`] overrides this.
+/// integration tests also (re)builds the `cdylib` — `libquintet.so` is the CLAP binary — next to
+/// the test executable in `target/<profile>/deps/`. Only `cargo build` copies it up to
+/// `target/<profile>/`, so the newer of the two is used (`CARGO_TARGET_DIR` is respected because
+/// the path is derived from the running executable). [`PLUGIN_PATH_ENV`] overrides this.
 ///
 /// Panics with a clear message if the binary is missing or older than the library the test
 /// itself was linked against, which would mean the tests exercise stale plugin code.
@@ -44,8 +44,12 @@ pub fn plugin_path() -> PathBuf {
         std::env::consts::DLL_PREFIX,
         std::env::consts::DLL_SUFFIX
     );
-    let path = profile_dir.join(&file_name);
     let modified = |p: &std::path::Path| p.metadata().and_then(|m| m.modified()).ok();
+    let path = [deps.join(&file_name), profile_dir.join(&file_name)]
+        .into_iter()
+        .filter(|p| modified(p).is_some())
+        .max_by_key(|p| modified(p))
+        .unwrap_or_else(|| profile_dir.join(&file_name));
     let plugin_time = modified(&path).unwrap_or_else(|| {
         panic!(
             "{} is missing: run `cargo build` (or `cargo test`, which builds it) first",

@@ -88,7 +88,11 @@ impl SpectrumAnalyzer {
             .map(|k| {
                 let [a, b, c] = [k - 1, k, k + 1].map(|i| f64::from(magnitudes[i].max(1e-30)).ln());
                 let denominator = a - 2.0 * b + c;
-                let offset = if denominator < 0.0 { 0.5 * (a - c) / denominator } else { 0.0 };
+                let offset = if denominator < 0.0 {
+                    0.5 * (a - c) / denominator
+                } else {
+                    0.0
+                };
                 // A Hann window's main lobe is close to Gaussian in log magnitude, so the same
                 // parabola gives the height of the true peak between bins.
                 let log_peak = b - 0.25 * (a - c) * offset;

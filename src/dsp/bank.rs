@@ -32,6 +32,9 @@ pub const GLIDE_MS: f64 = 20.0;
 /// Duration of an output gain change, in milliseconds.
 pub const GAIN_RAMP_MS: f64 = 10.0;
 
+/// Duration of a partial's level change, in milliseconds.
+pub const LEVEL_RAMP_MS: f64 = 10.0;
+
 /// Gains below this (−100 dB, where the gain parameter reads "-inf") are exact silence, so a
 /// vanishing gain never makes a sample subnormal.
 pub const SILENCE_GAIN: f32 = 1e-5;
@@ -39,7 +42,41 @@ pub const SILENCE_GAIN: f32 = 1e-5;
 /// Samples rendered per pass over the partials: small enough to stay in L1 cache.
 const CHUNK_SAMPLES: usize = 256;
 
-/// One sine partial and its glide.
+/// A value that moves linearly, one glide segment at a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct SegmentRamp {
+    current: f32,
+    target: f32,
+    segments_left: u32,
+}
+
+impl SegmentRamp {
+    fn holding(value: f32) -> Self {
+        Self {
+            current: value,
+            target: value,
+            segments_left: 0,
+        }
+    }
+
+    fn is_moving(&self) -> bool {
+        self.segments_left > 0
+    }
+
+    /// The value at the end of the next segment (exactly the target at the last).
+    fn next_segment_end(&mut self) -> f32 {
+        if self.segments_left > 0 {
+            self.current += (self.target - self.current) / self.segments_left as f32;
+            self.segments_left -= 1;
+            if self.segments_left == 0 {
+                self.current = self.target;
+            }
+        }
+        self.current
+    }
+}
+
+/// One sine partial: its phase, glide and level.
 #[derive(Clone, Copy, Debug)]
 struct Partial {
     /// Phase, increment and (while gliding) the increment's per-sample slope.
@@ -48,7 +85,9 @@ struct Partial {
     target_hz: f64,
     /// The glide in progress, if any.
     glide: Option<PitchGlide>,
-    /// Samples left in the current glide segment (0 when steady).
+    /// The partial's own level (linear, 1 = full), moving in whole segments.
+    user_level: SegmentRamp,
+    /// Samples left in the current segment (0 when steady).
     segment_samples_left: u32,
     /// Exact increment at the end of the current segment, set when the segment ends so the
     /// linear ramp's rounding never accumulates.
@@ -63,6 +102,7 @@ impl Partial {
             ramp: PhaseRamp::default(),
             target_hz: frequency_hz,
             glide: None,
+            user_level: SegmentRamp::holding(1.0),
             segment_samples_left: 0,
             segment_end_increment: 0,
             level: Level::steady(0.0),
@@ -76,14 +116,47 @@ impl Partial {
         self.level.start + self.level.position as f32 * self.level.step
     }
 
-    /// Sets the frequency at once, without a glide. The phase continues.
+    /// Sets the frequency at once, without a glide. The phase continues; a level change in
+    /// progress goes on.
     fn jump_to(&mut self, frequency_hz: f64, sample_rate_hz: f64) {
         self.target_hz = frequency_hz;
         self.glide = None;
-        self.segment_samples_left = 0;
         self.ramp.increment = increment_for(frequency_hz, sample_rate_hz);
         self.ramp.slope = 0;
-        self.level = Level::steady(steady_level(frequency_hz, sample_rate_hz));
+        if self.user_level.is_moving() {
+            let level = self.level_now();
+            self.begin_segment(level, sample_rate_hz);
+        } else {
+            self.settle(sample_rate_hz);
+        }
+    }
+
+    /// Holds the target frequency and level exactly, with no ramp.
+    fn settle(&mut self, sample_rate_hz: f64) {
+        self.glide = None;
+        self.segment_samples_left = 0;
+        self.ramp.increment = increment_for(self.target_hz, sample_rate_hz);
+        self.ramp.slope = 0;
+        let level = steady_level(self.target_hz, sample_rate_hz) * self.user_level.current;
+        self.level = Level::steady(level);
+    }
+
+    /// Moves the partial's own level to `level` over `segments` glide segments (0 = at once).
+    fn set_level(&mut self, level: f32, segments: u32, sample_rate_hz: f64) {
+        if level == self.user_level.target {
+            return;
+        }
+        self.user_level.target = level;
+        self.user_level.segments_left = segments;
+        if segments == 0 {
+            self.user_level.current = level;
+        }
+        let now = self.level_now();
+        if self.glide.is_none() && segments == 0 {
+            self.settle(sample_rate_hz);
+        } else {
+            self.begin_segment(now, sample_rate_hz);
+        }
     }
 
     /// Glides from wherever the partial is now to `frequency_hz` over `glide_samples`.
@@ -103,24 +176,28 @@ impl Partial {
         }
     }
 
-    /// Starts the glide's next segment from the current increment and `level`, or settles on
-    /// the target when the glide is over.
+    /// Starts the next segment of the glide and/or level change from the current increment and
+    /// `level`, or settles when both are over.
     fn begin_segment(&mut self, level: f32, sample_rate_hz: f64) {
-        let Some(end_hz) = self
+        let glide_end_hz = self
             .glide
             .as_mut()
-            .and_then(PitchGlide::next_segment_end_hz)
-        else {
-            self.jump_to(self.target_hz, sample_rate_hz);
+            .and_then(PitchGlide::next_segment_end_hz);
+        if glide_end_hz.is_none() {
+            self.glide = None;
+        }
+        if glide_end_hz.is_none() && !self.user_level.is_moving() {
+            self.settle(sample_rate_hz);
             return;
-        };
+        }
+        let end_hz = glide_end_hz.unwrap_or(self.target_hz);
         let end_increment = increment_for(end_hz, sample_rate_hz);
         // Both increments are below 2^63, so their difference fits an i64.
         let change = end_increment.wrapping_sub(self.ramp.increment) as i64;
         self.ramp.slope = (change / i64::from(SEGMENT_SAMPLES)) as u64;
         self.segment_end_increment = end_increment;
         self.segment_samples_left = SEGMENT_SAMPLES;
-        let end_level = steady_level(end_hz, sample_rate_hz);
+        let end_level = steady_level(end_hz, sample_rate_hz) * self.user_level.next_segment_end();
         self.level = if end_level == level {
             Level::steady(level)
         } else {
@@ -135,7 +212,7 @@ impl Partial {
     /// Adds this partial's next `out.len()` samples to `out`.
     fn add_to(&mut self, mut out: &mut [f32], sample_rate_hz: f64) {
         while !out.is_empty() {
-            if self.glide.is_none() {
+            if self.segment_samples_left == 0 {
                 if self.level.start == 0.0 {
                     // Silent (at or above Nyquist): keep time without computing sines.
                     self.ramp.skip(out.len() as u64);
@@ -172,6 +249,8 @@ pub struct PartialBank {
     glide_samples: f64,
     /// [`GAIN_RAMP_MS`] in samples at this sample rate.
     gain_ramp_samples: u32,
+    /// [`LEVEL_RAMP_MS`] in glide segments at this sample rate (at least one).
+    level_ramp_segments: u32,
     partials: [Partial; PARTIAL_COUNT],
     /// Output gain (linear), smoothed.
     gain: LinearRamp,
@@ -192,6 +271,10 @@ impl PartialBank {
             sample_rate_hz,
             glide_samples: GLIDE_MS * 1e-3 * sample_rate_hz,
             gain_ramp_samples: (GAIN_RAMP_MS * 1e-3 * sample_rate_hz).round() as u32,
+            level_ramp_segments: (LEVEL_RAMP_MS * 1e-3 * sample_rate_hz
+                / f64::from(SEGMENT_SAMPLES))
+            .round()
+            .max(1.0) as u32,
             partials: frequencies_hz.map(|hz| Partial::steady(hz, sample_rate_hz)),
             gain: LinearRamp::holding(1.0),
         }
@@ -204,10 +287,40 @@ impl PartialBank {
 
     /// Glides partial `index` to `frequency_hz` over [`GLIDE_MS`]. Non-finite values are ignored.
     pub fn glide_to(&mut self, index: usize, frequency_hz: f64) {
-        if frequency_hz.is_finite() {
-            let (rate, glide) = (self.sample_rate_hz, self.glide_samples);
-            self.partials[index].glide_to(sanitize_frequency(frequency_hz), rate, glide);
+        self.glide_to_over(index, frequency_hz, GLIDE_MS);
+    }
+
+    /// Glides partial `index` to `frequency_hz` over `glide_ms` milliseconds (rounded to whole
+    /// 64-sample segments, at least one; use [`jump_to`](Self::jump_to) for no glide).
+    /// Non-finite values are ignored.
+    pub fn glide_to_over(&mut self, index: usize, frequency_hz: f64, glide_ms: f64) {
+        if frequency_hz.is_finite() && glide_ms.is_finite() {
+            let rate = self.sample_rate_hz;
+            let glide_samples = glide_ms.max(0.0) * 1e-3 * rate;
+            self.partials[index].glide_to(sanitize_frequency(frequency_hz), rate, glide_samples);
         }
+    }
+
+    /// Moves partial `index`'s own level (linear, 0 = silent, 1 = full) to `level` over
+    /// [`LEVEL_RAMP_MS`]. Values are clamped to 0 ..= 1; non-finite values are ignored.
+    pub fn ramp_level_to(&mut self, index: usize, level: f32) {
+        if level.is_finite() {
+            let (rate, segments) = (self.sample_rate_hz, self.level_ramp_segments);
+            self.partials[index].set_level(level.clamp(0.0, 1.0), segments, rate);
+        }
+    }
+
+    /// Sets partial `index`'s own level at once (a preset load).
+    pub fn jump_level_to(&mut self, index: usize, level: f32) {
+        if level.is_finite() {
+            let rate = self.sample_rate_hz;
+            self.partials[index].set_level(level.clamp(0.0, 1.0), 0, rate);
+        }
+    }
+
+    /// The level partial `index` is at or heading to (linear, 1 = full).
+    pub fn target_level(&self, index: usize) -> f32 {
+        self.partials[index].user_level.target
     }
 
     /// Sets partial `index` to `frequency_hz` at once (a preset load), keeping its phase.
@@ -229,9 +342,9 @@ impl PartialBank {
         frequency_for(self.partials[index].ramp.increment, self.sample_rate_hz)
     }
 
-    /// Whether any partial is gliding.
+    /// Whether any partial's frequency or level is still moving.
     pub fn is_gliding(&self) -> bool {
-        self.partials.iter().any(|p| p.glide.is_some())
+        self.partials.iter().any(|p| p.segment_samples_left > 0)
     }
 
     /// Moves the output gain (linear, 0 ..= 1 and a little more) to `gain` over

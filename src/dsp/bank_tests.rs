@@ -311,3 +311,74 @@ fn non_finite_requests_are_ignored() {
     let mut broken_rate = PartialBank::new(f64::NAN, DEFAULT_FREQUENCIES_HZ);
     assert_clean(&render(&mut broken_rate, 4800, 64), "NaN sample rate");
 }
+
+#[test]
+fn a_partial_level_ramps_without_a_click_and_the_fft_sees_it() {
+    let mut bank = default_bank(RATE);
+    let mut out = render(&mut bank, 1000, 1000);
+    bank.ramp_level_to(1, 0.5);
+    bank.ramp_level_to(2, 0.0);
+    bank.glide_to(4, 800.0); // a level change and a glide at once
+    out.extend(render(&mut bank, 2000, 64));
+    let partials = [
+        (0.2, 200.0),
+        (0.2, 250.0),
+        (0.2, 300.0),
+        (0.2, 350.0),
+        (0.2, 800.0),
+    ];
+    let bound = largest_natural_step(&partials, RATE) + 1e-6;
+    assert!(
+        largest_step(&out) <= bound,
+        "{} > {bound}",
+        largest_step(&out)
+    );
+    assert!(
+        !bank.is_gliding(),
+        "10 ms ramps and a 20 ms glide are over after 2000 samples"
+    );
+    let settled = render(&mut bank, 48_000, 512);
+    let mut peaks = find_peaks(&settled, RATE, 0.01);
+    peaks.sort_by(|a, b| a.frequency_hz.total_cmp(&b.frequency_hz));
+    let found: Vec<(f64, f64)> = peaks
+        .iter()
+        .map(|p| {
+            (
+                p.frequency_hz.round(),
+                (p.amplitude * 1000.0).round() / 1000.0,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(200.0, 0.2), (250.0, 0.1), (350.0, 0.2), (800.0, 0.2)],
+        "{peaks:?}"
+    );
+}
+
+#[test]
+fn a_level_jump_is_immediate_and_full_level_is_the_notebook_signal() {
+    let mut bank = default_bank(RATE);
+    for index in 0..PARTIAL_COUNT {
+        bank.jump_level_to(index, 0.0);
+    }
+    assert!(render(&mut bank, 512, 512).iter().all(|&x| x == 0.0));
+    for index in 0..PARTIAL_COUNT {
+        bank.jump_level_to(index, 1.0);
+    }
+    let mut reference = default_bank(RATE);
+    render(&mut reference, 512, 512);
+    assert!(render(&mut bank, 4096, 256) == render(&mut reference, 4096, 256));
+}
+
+#[test]
+fn a_glide_time_can_be_chosen() {
+    let mut bank = default_bank(RATE);
+    bank.glide_to_over(0, 400.0, 100.0);
+    render(&mut bank, 2400, 64); // 50 ms: halfway in time is halfway in pitch
+    let halfway = bank.current_frequency_hz(0);
+    assert!((halfway / 282.84 - 1.0).abs() < 0.01, "{halfway}");
+    render(&mut bank, 2400, 64);
+    assert!(!bank.is_gliding());
+    assert!((bank.current_frequency_hz(0) - 400.0).abs() < 1e-9);
+}

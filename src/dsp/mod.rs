@@ -11,4 +11,6 @@ pub mod sine;
 #[cfg(test)]
 mod bank_tests;
 
-pub use bank::{DEFAULT_FREQUENCIES_HZ, GLIDE_MS, PARTIAL_AMPLITUDE, PARTIAL_COUNT, PartialBank};
+pub use bank::{
+    DEFAULT_FREQUENCIES_HZ, GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_AMPLITUDE, PARTIAL_COUNT, PartialBank,
+};

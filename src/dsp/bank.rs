@@ -245,8 +245,6 @@ fn steady_level(frequency_hz: f64, sample_rate_hz: f64) -> f32 {
 pub struct PartialBank {
     /// Sample rate in Hz.
     sample_rate_hz: f64,
-    /// [`GLIDE_MS`] in samples at this sample rate.
-    glide_samples: f64,
     /// [`GAIN_RAMP_MS`] in samples at this sample rate.
     gain_ramp_samples: u32,
     /// [`LEVEL_RAMP_MS`] in glide segments at this sample rate (at least one).
@@ -269,7 +267,6 @@ impl PartialBank {
         let frequencies_hz = frequencies_hz.map(sanitize_frequency);
         Self {
             sample_rate_hz,
-            glide_samples: GLIDE_MS * 1e-3 * sample_rate_hz,
             gain_ramp_samples: (GAIN_RAMP_MS * 1e-3 * sample_rate_hz).round() as u32,
             level_ramp_segments: (LEVEL_RAMP_MS * 1e-3 * sample_rate_hz
                 / f64::from(SEGMENT_SAMPLES))

@@ -46,7 +46,18 @@ impl Default for Quintet {
 }
 
 fn current_frequencies(params: &QuintetParams) -> [f64; PARTIAL_COUNT] {
-    params.frequencies().map(|param| f64::from(param.value()))
+    params
+        .frequencies()
+        .map(|param| f64::from(value_in_range(param)))
+}
+
+/// The parameter's value, inside its range. nice-plug stores a value restored from a state as the
+/// state says, unclamped: a damaged or hostile state with `"gain": 5.0` would otherwise play at
+/// five times full scale, and `"freq1": 30000` above the promised 20 kHz.
+fn value_in_range(param: &FloatParam) -> f32 {
+    param
+        .value()
+        .clamp(param.preview_plain(0.0), param.preview_plain(1.0))
 }
 
 impl Quintet {
@@ -55,7 +66,7 @@ impl Quintet {
         for (index, hz) in current_frequencies(&self.params).into_iter().enumerate() {
             self.bank.jump_to(index, hz);
         }
-        self.bank.jump_gain_to(self.params.gain.value());
+        self.bank.jump_gain_to(value_in_range(&self.params.gain));
     }
 
     /// Hands parameter changes to the bank before rendering `block_len` samples. With
@@ -64,7 +75,7 @@ impl Quintet {
     /// glides; one it is not smoothing came from a state load and jumps.
     fn follow_parameters(&mut self, block_len: u32) {
         for (index, param) in self.params.frequencies().into_iter().enumerate() {
-            let target_hz = f64::from(param.value());
+            let target_hz = f64::from(value_in_range(param));
             if target_hz != self.bank.target_frequency_hz(index) {
                 if param.smoothed.is_smoothing() {
                     self.bank.glide_to(index, target_hz);
@@ -75,11 +86,12 @@ impl Quintet {
             param.smoothed.next_step(block_len);
         }
         let gain = &self.params.gain;
-        if gain.value() != self.bank.target_gain() {
+        let target_gain = value_in_range(gain);
+        if target_gain != self.bank.target_gain() {
             if gain.smoothed.is_smoothing() {
-                self.bank.ramp_gain_to(gain.value());
+                self.bank.ramp_gain_to(target_gain);
             } else {
-                self.bank.jump_gain_to(gain.value());
+                self.bank.jump_gain_to(target_gain);
             }
         }
         gain.smoothed.next_step(block_len);
@@ -114,6 +126,19 @@ impl Plugin for Quintet {
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    /// A state saved by a newer Quintet still holds the permanent parameter ids this one knows:
+    /// those load, anything else is ignored, and the log says so.
+    fn filter_state(state: &mut PluginState) {
+        if is_newer_version(&state.version, Self::VERSION) {
+            nice_warn!(
+                "Loading a state saved by Quintet {} into Quintet {}: settings this version \
+                 does not know are ignored",
+                state.version,
+                Self::VERSION
+            );
+        }
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
@@ -172,6 +197,16 @@ impl Plugin for Quintet {
         }
         // An instrument that plays without notes: never let the host put it to sleep.
         ProcessStatus::KeepAlive
+    }
+}
+
+/// Whether `version` ("major.minor.patch") is newer than `ours`; an unreadable version counts as
+/// newer, so a state of unknown origin is reported too.
+fn is_newer_version(version: &str, ours: &str) -> bool {
+    let parse = |v: &str| -> Option<Vec<u64>> { v.split('.').map(|n| n.parse().ok()).collect() };
+    match (parse(version), parse(ours)) {
+        (Some(theirs), Some(ours)) => theirs > ours,
+        _ => true,
     }
 }
 

@@ -15,12 +15,13 @@ use clack_extensions::params::{
     ParamInfoFlags, ParamRescanFlags, PluginParams,
 };
 use clack_extensions::state::{HostState, HostStateImpl, PluginState, StateError};
-use clack_host::events::event_types::ParamValueEvent;
+use clack_host::events::event_types::{MidiEvent, ParamModEvent, ParamValueEvent};
 use clack_host::prelude::*;
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::Receiver;
 
 /// Quintet's CLAP plugin id.
 pub const PLUGIN_ID: &CStr = c"org.quintet.quintet";
@@ -123,6 +124,65 @@ pub struct ParamChange {
     pub normalized: f64,
 }
 
+/// An event a host sends to the plugin's `process`: a parameter change as the automation lane or
+/// the host's GUI sends it, or a CLAP modulation (an offset in normalized units, added to the
+/// parameter's value until the next modulation event replaces it), or a MIDI message from a
+/// keyboard.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum HostEvent {
+    Value(ParamChange),
+    Mod(ParamChange),
+    Midi(MidiMessage),
+}
+
+impl HostEvent {
+    fn frame(&self) -> usize {
+        match self {
+            HostEvent::Value(change) | HostEvent::Mod(change) => change.frame,
+            HostEvent::Midi(message) => message.frame,
+        }
+    }
+}
+
+/// A MIDI 1.0 message sent to the plugin's note port as a CLAP `midi` event.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MidiMessage {
+    /// Sample offset counted from the start of the render call that sends it.
+    pub frame: usize,
+    /// Status byte and two data bytes.
+    pub data: [u8; 3],
+}
+
+impl MidiMessage {
+    /// Note on, channel 1, velocity 1..=127.
+    pub fn note_on(frame: usize, note: u8, velocity: u8) -> HostEvent {
+        HostEvent::Midi(Self {
+            frame,
+            data: [0x90, note, velocity],
+        })
+    }
+
+    /// Note off, channel 1.
+    pub fn note_off(frame: usize, note: u8) -> HostEvent {
+        HostEvent::Midi(Self {
+            frame,
+            data: [0x80, note, 0],
+        })
+    }
+
+    /// Pitch bend, channel 1: `value` 0..=16383, 8192 at rest.
+    pub fn pitch_bend(frame: usize, value: u16) -> HostEvent {
+        HostEvent::Midi(Self {
+            frame,
+            data: [0xE0, (value & 0x7F) as u8, (value >> 7) as u8],
+        })
+    }
+}
+
+/// Called on the audio thread with `true` right before every `process` call and `false` right
+/// after it, with nothing of the host in between (e.g. to count the plugin's allocations).
+pub type ProcessHook = fn(bool);
+
 /// The audio a render produced: one `Vec` per output channel, all of the same length.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
@@ -158,6 +218,7 @@ pub struct QuintetHost {
     audio_ports: PluginAudioPorts,
     audio_ports_config: Option<PluginAudioPortsConfig>,
     active: Option<Activation>,
+    process_hook: Option<ProcessHook>,
 }
 
 /// What exists only while the plugin is active.
@@ -202,6 +263,7 @@ impl QuintetHost {
             audio_ports,
             audio_ports_config,
             active: None,
+            process_hook: None,
         }
     }
 
@@ -414,74 +476,95 @@ impl QuintetHost {
         blocks: impl IntoIterator<Item = usize>,
         changes: &[ParamChange],
     ) -> Rendered {
+        let events: Vec<HostEvent> = changes.iter().copied().map(HostEvent::Value).collect();
+        self.render_events(blocks, &events)
+    }
+
+    /// Like [`render_blocks`](Self::render_blocks), with any mix of value and modulation events.
+    /// Events at the same frame arrive in the order given.
+    pub fn render_events(
+        &mut self,
+        blocks: impl IntoIterator<Item = usize>,
+        events: &[HostEvent],
+    ) -> Rendered {
+        let hook = self.process_hook;
         let blocks: Vec<usize> = blocks.into_iter().collect();
-        let total: usize = blocks.iter().sum();
-        let mut changes = changes.to_vec();
-        changes.sort_by_key(|c| c.frame);
-        assert!(
-            changes.last().is_none_or(|c| c.frame < total),
-            "a change after the end of the render"
-        );
         let active = self.active.as_mut().expect("activate before rendering");
-        let channels = active.output_channels;
-        let max_block = active.max_block;
-        let mut rendered = Rendered {
-            channels: vec![Vec::with_capacity(total); channels],
-        };
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                let processor = active
-                    .processor
-                    .ensure_processing_started()
-                    .expect("start_processing succeeds");
-                let mut scratch = vec![vec![0.0f32; max_block]; channels];
-                let mut ports = AudioPorts::with_capacity(channels, 1);
-                let mut events = EventBuffer::with_capacity(changes.len());
-                let mut pending = changes.iter().peekable();
-                let mut start = 0;
-                for len in blocks {
-                    assert!((1..=max_block).contains(&len), "block of {len} frames");
-                    events.clear();
-                    while let Some(change) = pending.next_if(|c| c.frame < start + len) {
-                        let time = (change.frame - start) as u32;
-                        events.push(&ParamValueEvent::new(
-                            time,
-                            change.param,
-                            Pckn::match_all(),
-                            change.normalized,
-                        ));
-                    }
-                    for channel in &mut scratch {
-                        channel[..len].fill(f32::NAN);
-                    }
-                    let mut outputs = ports.with_output_buffers([AudioPortBuffer {
-                        latency: 0,
-                        channels: AudioPortBufferType::f32_output_only(
-                            scratch.iter_mut().map(|c| &mut c[..len]),
-                        ),
-                    }]);
-                    let status = processor
-                        .process(
-                            &InputAudioBuffers::empty(),
-                            &mut outputs,
-                            &events.as_input(),
-                            &mut OutputEvents::void(),
-                            Some(active.steady_time),
-                            None,
-                        )
-                        .expect("process succeeds");
-                    // An instrument without notes must ask to keep running.
-                    assert_eq!(status, ProcessStatus::Continue, "process status");
-                    for (out, block) in rendered.channels.iter_mut().zip(&scratch) {
-                        out.extend_from_slice(&block[..len]);
-                    }
-                    active.steady_time += len as u64;
-                    start += len;
-                }
-            });
+        let rendered = std::thread::scope(|s| {
+            s.spawn(|| process_on_audio_thread(active, blocks, events, None, hook))
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         self.run_main_thread_callbacks();
         rendered
+    }
+
+    /// Renders `frames` frames on the audio thread while the calling (main) thread keeps calling
+    /// `main_thread` with this host, as a DAW's GUI and project code do during playback: read and
+    /// display values, save or load state. Changes the "GUI" sends through the channel whose
+    /// receiver is `live` arrive at the start of the next block, the way a DAW forwards its own
+    /// GUI's edits to a running plugin. Returns what was rendered and how often `main_thread` ran.
+    ///
+    /// The host must not render or (de)activate from inside `main_thread`.
+    pub fn render_while(
+        &mut self,
+        frames: usize,
+        live: Receiver<ParamChange>,
+        mut main_thread: impl FnMut(&mut QuintetHost),
+    ) -> (Rendered, usize) {
+        let mut active = self.active.take().expect("activate before rendering");
+        let max_block = active.max_block;
+        let blocks: Vec<usize> = std::iter::repeat_n(max_block, frames / max_block)
+            .chain(Some(frames % max_block).filter(|&rest| rest > 0))
+            .collect();
+        let hook = self.process_hook;
+        let done = AtomicBool::new(false);
+        let mut calls = 0;
+        let rendered = std::thread::scope(|s| {
+            let (active, done) = (&mut active, &done);
+            let audio = s.spawn(move || {
+                let rendered = process_on_audio_thread(active, blocks, &[], Some(&live), hook);
+                done.store(true, Ordering::SeqCst);
+                rendered
+            });
+            while !done.load(Ordering::SeqCst) && !audio.is_finished() {
+                main_thread(self);
+                self.run_main_thread_callbacks();
+                calls += 1;
+            }
+            audio
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        self.active = Some(active);
+        self.run_main_thread_callbacks();
+        (rendered, calls)
+    }
+
+    /// Sends parameter changes through the params extension's `flush` while the plugin is
+    /// inactive, as a host does when its GUI moves a parameter of a plugin that is not processing.
+    pub fn flush_params(&mut self, changes: &[ParamChange]) {
+        let mut events = EventBuffer::with_capacity(changes.len());
+        for change in changes {
+            events.push(&ParamValueEvent::new(
+                0,
+                change.param,
+                Pckn::match_all(),
+                change.normalized,
+            ));
+        }
+        let mut handle = self
+            .instance
+            .inactive_plugin_handle()
+            .expect("flush from the main thread only while the plugin is inactive");
+        self.params
+            .flush(&mut handle, &events.as_input(), &mut OutputEvents::void());
+        self.run_main_thread_callbacks();
+    }
+
+    /// Installs a hook run around every `process` call (see [`ProcessHook`]).
+    pub fn set_process_hook(&mut self, hook: ProcessHook) {
+        self.process_hook = Some(hook);
     }
 
     fn activation(&self) -> &Activation {
@@ -539,6 +622,108 @@ impl Drop for QuintetHost {
             self.deactivate();
         }
     }
+}
+
+/// The audio thread's side of a render: processes `blocks`, sending each of `events` in the block
+/// that contains its frame and anything arriving on `live` at the start of the next block.
+fn process_on_audio_thread(
+    active: &mut Activation,
+    blocks: Vec<usize>,
+    events: &[HostEvent],
+    live: Option<&Receiver<ParamChange>>,
+    hook: Option<ProcessHook>,
+) -> Rendered {
+    let total: usize = blocks.iter().sum();
+    let mut events = events.to_vec();
+    // A stable sort: events at one frame keep their order.
+    events.sort_by_key(HostEvent::frame);
+    assert!(
+        events.last().is_none_or(|e| e.frame() < total),
+        "an event after the end of the render"
+    );
+    let channels = active.output_channels;
+    let max_block = active.max_block;
+    let mut rendered = Rendered {
+        channels: vec![Vec::with_capacity(total); channels],
+    };
+    let processor = active
+        .processor
+        .ensure_processing_started()
+        .expect("start_processing succeeds");
+    let mut scratch = vec![vec![0.0f32; max_block]; channels];
+    let mut ports = AudioPorts::with_capacity(channels, 1);
+    let mut buffer = EventBuffer::with_capacity(events.len());
+    let mut pending = events.iter().peekable();
+    let mut start = 0;
+    for len in blocks {
+        assert!((1..=max_block).contains(&len), "block of {len} frames");
+        buffer.clear();
+        if let Some(live) = live {
+            for change in live.try_iter() {
+                buffer.push(&ParamValueEvent::new(
+                    0,
+                    change.param,
+                    Pckn::match_all(),
+                    change.normalized,
+                ));
+            }
+        }
+        while let Some(event) = pending.next_if(|e| e.frame() < start + len) {
+            let time = (event.frame() - start) as u32;
+            match event {
+                HostEvent::Value(change) => buffer.push(&ParamValueEvent::new(
+                    time,
+                    change.param,
+                    Pckn::match_all(),
+                    change.normalized,
+                )),
+                HostEvent::Mod(change) => buffer.push(&ParamModEvent::new(
+                    time,
+                    change.param,
+                    Pckn::match_all(),
+                    change.normalized,
+                )),
+                HostEvent::Midi(message) => buffer.push(&MidiEvent::new(time, 0, message.data)),
+            }
+        }
+        for channel in &mut scratch {
+            channel[..len].fill(f32::NAN);
+        }
+        let mut outputs = ports.with_output_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_output_only(
+                scratch.iter_mut().map(|c| &mut c[..len]),
+            ),
+        }]);
+        let input_events = buffer.as_input();
+        let mut output_events = OutputEvents::void();
+        if let Some(hook) = hook {
+            hook(true);
+        }
+        let status = processor.process(
+            &InputAudioBuffers::empty(),
+            &mut outputs,
+            &input_events,
+            &mut output_events,
+            Some(active.steady_time),
+            None,
+        );
+        if let Some(hook) = hook {
+            hook(false);
+        }
+        // An instrument without notes must ask to keep running.
+        assert_eq!(
+            status.expect("process succeeds"),
+            ProcessStatus::Continue,
+            "process status"
+        );
+        for (out, block) in rendered.channels.iter_mut().zip(&scratch) {
+            out.extend_from_slice(&block[..len]);
+        }
+        active.steady_time += len as u64;
+        start += len;
+    }
+    rendered
 }
 
 fn port_type_name(port_type: Option<AudioPortType>) -> Option<String> {

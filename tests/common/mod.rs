@@ -4,6 +4,8 @@
 //! - [`host::QuintetHost`] owns one plugin instance on the current thread (the plugin's main
 //!   thread), answers the plugin's params/state/log callbacks, and renders audio on a separate
 //!   audio thread with parameter events at sample offsets. Start there.
+//! - [`plugin_log`] captures what the plugin logs (through `NICE_LOG`) during a call.
+//! - [`random`] is a seeded generator and a list of hostile values for the fuzz tests.
 //! - [`signal`] holds what the tests measure: the exact expected signal, the largest sample step
 //!   a sum of sines can take, and the checks every rendered buffer must pass.
 //!
@@ -12,6 +14,8 @@
 #![allow(dead_code)]
 
 pub mod host;
+pub mod plugin_log;
+pub mod random;
 pub mod signal;
 
 use std::path::PathBuf;

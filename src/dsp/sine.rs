@@ -118,15 +118,17 @@ mod x86 {
     }
 
     /// Phase state of four consecutive samples.
+    ///
+    /// Only phases are needed for output, so each lane keeps its phase and the amount it advances
+    /// over the next four samples: phase(n+4) − phase(n) = 4·increment(n) + 6·slope (0+1+2+3),
+    /// which itself grows by 16·slope per step. Steady partials (zero slope) add a constant.
     struct Lanes {
         /// Phases of samples 0, 1 and 2, 3.
         phase: [__m128i; 2],
-        /// Increments of samples 0, 1 and 2, 3 (only changing while gliding).
-        increment: [__m128i; 2],
-        /// Added to each phase per step besides 4 × its increment: 6 × slope (0+1+2+3).
-        phase_extra: __m128i,
-        /// Added to each increment per step: 4 × slope.
-        increment_step: __m128i,
+        /// Advance of each phase over the next four samples.
+        advance: [__m128i; 2],
+        /// Growth of `advance` per step: 16 × slope.
+        advance_step: __m128i,
     }
 
     impl Lanes {
@@ -137,23 +139,27 @@ mod x86 {
                 lanes[j] = lanes[j - 1];
                 lanes[j].advance();
             }
+            let advance = |lane: &PhaseRamp| {
+                lane.increment
+                    .wrapping_mul(4)
+                    .wrapping_add(lane.slope.wrapping_mul(6))
+            };
             let pair = |a: u64, b: u64| _mm_set_epi64x(b as i64, a as i64);
             Self {
                 phase: [
                     pair(lanes[0].phase, lanes[1].phase),
                     pair(lanes[2].phase, lanes[3].phase),
                 ],
-                increment: [
-                    pair(lanes[0].increment, lanes[1].increment),
-                    pair(lanes[2].increment, lanes[3].increment),
+                advance: [
+                    pair(advance(&lanes[0]), advance(&lanes[1])),
+                    pair(advance(&lanes[2]), advance(&lanes[3])),
                 ],
-                phase_extra: _mm_set1_epi64x(ramp.slope.wrapping_mul(6) as i64),
-                increment_step: _mm_set1_epi64x(ramp.slope.wrapping_mul(4) as i64),
+                advance_step: _mm_set1_epi64x(ramp.slope.wrapping_mul(16) as i64),
             }
         }
 
         /// The four phases' top 32 bits as signed integers; then advances four samples. With
-        /// `GLIDING == false` the slope must be zero, and the increments' update is skipped.
+        /// `GLIDING == false` the slope must be zero, and the advance stays constant.
         #[target_feature(enable = "sse2")]
         #[inline]
         fn next<const GLIDING: bool>(&mut self) -> __m128i {
@@ -162,11 +168,9 @@ mod x86 {
                 _mm_castsi128_ps(self.phase[1]),
             ));
             for k in 0..2 {
-                let four_increments = _mm_slli_epi64::<2>(self.increment[k]);
-                self.phase[k] = _mm_add_epi64(self.phase[k], four_increments);
+                self.phase[k] = _mm_add_epi64(self.phase[k], self.advance[k]);
                 if GLIDING {
-                    self.phase[k] = _mm_add_epi64(self.phase[k], self.phase_extra);
-                    self.increment[k] = _mm_add_epi64(self.increment[k], self.increment_step);
+                    self.advance[k] = _mm_add_epi64(self.advance[k], self.advance_step);
                 }
             }
             tops

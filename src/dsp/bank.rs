@@ -8,11 +8,11 @@
 //!
 //! Rendering never allocates, locks or blocks: all state is inline.
 
-use super::glide::{PitchGlide, SEGMENT_SAMPLES};
+use super::glide::{PitchGlide, Segment, Timing};
 use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
-use super::sine::{Level, add_partial};
+use super::sine::{Kernel, Level};
 
 /// Number of partials in the bank.
 pub const PARTIAL_COUNT: usize = 5;
@@ -97,7 +97,7 @@ struct Partial {
 }
 
 impl Partial {
-    fn steady(frequency_hz: f64, sample_rate_hz: f64) -> Self {
+    fn steady(frequency_hz: f64, timing: Timing) -> Self {
         let mut partial = Self {
             ramp: PhaseRamp::default(),
             target_hz: frequency_hz,
@@ -107,7 +107,7 @@ impl Partial {
             segment_end_increment: 0,
             level: Level::steady(0.0),
         };
-        partial.jump_to(frequency_hz, sample_rate_hz);
+        partial.jump_to(frequency_hz, timing);
         partial
     }
 
@@ -118,31 +118,31 @@ impl Partial {
 
     /// Sets the frequency at once, without a glide. The phase continues; a level change in
     /// progress goes on.
-    fn jump_to(&mut self, frequency_hz: f64, sample_rate_hz: f64) {
+    fn jump_to(&mut self, frequency_hz: f64, timing: Timing) {
         self.target_hz = frequency_hz;
         self.glide = None;
-        self.ramp.increment = increment_for(frequency_hz, sample_rate_hz);
+        self.ramp.increment = increment_for(frequency_hz, timing.sample_rate_hz);
         self.ramp.slope = 0;
         if self.user_level.is_moving() {
             let level = self.level_now();
-            self.begin_segment(level, sample_rate_hz);
+            self.begin_segment(level, timing);
         } else {
-            self.settle(sample_rate_hz);
+            self.settle(timing);
         }
     }
 
     /// Holds the target frequency and level exactly, with no ramp.
-    fn settle(&mut self, sample_rate_hz: f64) {
+    fn settle(&mut self, timing: Timing) {
         self.glide = None;
         self.segment_samples_left = 0;
-        self.ramp.increment = increment_for(self.target_hz, sample_rate_hz);
+        self.ramp.increment = increment_for(self.target_hz, timing.sample_rate_hz);
         self.ramp.slope = 0;
-        let level = steady_level(self.target_hz, sample_rate_hz) * self.user_level.current;
+        let level = steady_level(self.target_hz, timing.sample_rate_hz) * self.user_level.current;
         self.level = Level::steady(level);
     }
 
     /// Moves the partial's own level to `level` over `segments` glide segments (0 = at once).
-    fn set_level(&mut self, level: f32, segments: u32, sample_rate_hz: f64) {
+    fn set_level(&mut self, level: f32, segments: u32, timing: Timing) {
         if level == self.user_level.target {
             return;
         }
@@ -153,82 +153,83 @@ impl Partial {
         }
         let now = self.level_now();
         if self.glide.is_none() && segments == 0 {
-            self.settle(sample_rate_hz);
+            self.settle(timing);
         } else {
-            self.begin_segment(now, sample_rate_hz);
+            self.begin_segment(now, timing);
         }
     }
 
     /// Glides from wherever the partial is now to `frequency_hz` over `glide_samples`.
-    fn glide_to(&mut self, frequency_hz: f64, sample_rate_hz: f64, glide_samples: f64) {
+    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, glide_samples: f64) {
         if frequency_hz == self.target_hz {
             return;
         }
-        let now_hz = frequency_for(self.ramp.increment, sample_rate_hz);
-        match PitchGlide::new(now_hz, frequency_hz, glide_samples) {
+        let now_hz = frequency_for(self.ramp.increment, timing.sample_rate_hz);
+        match PitchGlide::new(now_hz, frequency_hz, glide_samples, timing.segment_samples) {
             Some(glide) => {
                 let level = self.level_now();
                 self.target_hz = frequency_hz;
                 self.glide = Some(glide);
-                self.begin_segment(level, sample_rate_hz);
+                self.begin_segment(level, timing);
             }
-            None => self.jump_to(frequency_hz, sample_rate_hz),
+            None => self.jump_to(frequency_hz, timing),
         }
     }
 
     /// Starts the next segment of the glide and/or level change from the current increment and
     /// `level`, or settles when both are over.
-    fn begin_segment(&mut self, level: f32, sample_rate_hz: f64) {
-        let glide_end_hz = self
-            .glide
-            .as_mut()
-            .and_then(PitchGlide::next_segment_end_hz);
-        if glide_end_hz.is_none() {
+    fn begin_segment(&mut self, level: f32, timing: Timing) {
+        let glide_segment = self.glide.as_mut().and_then(PitchGlide::next_segment);
+        if glide_segment.is_none() {
             self.glide = None;
         }
-        if glide_end_hz.is_none() && !self.user_level.is_moving() {
-            self.settle(sample_rate_hz);
+        if glide_segment.is_none() && !self.user_level.is_moving() {
+            self.settle(timing);
             return;
         }
-        let end_hz = glide_end_hz.unwrap_or(self.target_hz);
-        let end_increment = increment_for(end_hz, sample_rate_hz);
+        let Segment { samples, end_hz } = glide_segment.unwrap_or(Segment {
+            samples: timing.segment_samples,
+            end_hz: self.target_hz,
+        });
+        let end_increment = increment_for(end_hz, timing.sample_rate_hz);
         // Both increments are below 2^63, so their difference fits an i64.
         let change = end_increment.wrapping_sub(self.ramp.increment) as i64;
-        self.ramp.slope = (change / i64::from(SEGMENT_SAMPLES)) as u64;
+        self.ramp.slope = (change / i64::from(samples)) as u64;
         self.segment_end_increment = end_increment;
-        self.segment_samples_left = SEGMENT_SAMPLES;
-        let end_level = steady_level(end_hz, sample_rate_hz) * self.user_level.next_segment_end();
+        self.segment_samples_left = samples;
+        let end_level =
+            steady_level(end_hz, timing.sample_rate_hz) * self.user_level.next_segment_end();
         self.level = if end_level == level {
             Level::steady(level)
         } else {
             Level {
                 start: level,
-                step: (end_level - level) / SEGMENT_SAMPLES as f32,
+                step: (end_level - level) / samples as f32,
                 position: 0,
             }
         };
     }
 
     /// Adds this partial's next `out.len()` samples to `out`.
-    fn add_to(&mut self, mut out: &mut [f32], sample_rate_hz: f64) {
+    fn add_to(&mut self, mut out: &mut [f32], timing: Timing, kernel: Kernel) {
         while !out.is_empty() {
             if self.segment_samples_left == 0 {
                 if self.level.start == 0.0 {
                     // Silent (at or above Nyquist): keep time without computing sines.
                     self.ramp.skip(out.len() as u64);
                 } else {
-                    add_partial(&mut self.ramp, &mut self.level, out);
+                    kernel.add_partial(&mut self.ramp, &mut self.level, out);
                 }
                 return;
             }
             let len = out.len().min(self.segment_samples_left as usize);
             let (segment, rest) = out.split_at_mut(len);
-            add_partial(&mut self.ramp, &mut self.level, segment);
+            kernel.add_partial(&mut self.ramp, &mut self.level, segment);
             self.segment_samples_left -= len as u32;
             if self.segment_samples_left == 0 {
                 self.ramp.increment = self.segment_end_increment;
                 let level = self.level_now();
-                self.begin_segment(level, sample_rate_hz);
+                self.begin_segment(level, timing);
             }
             out = rest;
         }
@@ -243,8 +244,8 @@ fn steady_level(frequency_hz: f64, sample_rate_hz: f64) -> f32 {
 /// Five phase-continuous sine partials with gliding frequencies and a smoothed output gain.
 #[derive(Clone, Debug)]
 pub struct PartialBank {
-    /// Sample rate in Hz.
-    sample_rate_hz: f64,
+    /// Sample rate and glide segment length.
+    timing: Timing,
     /// [`GAIN_RAMP_MS`] in samples at this sample rate.
     gain_ramp_samples: u32,
     /// [`LEVEL_RAMP_MS`] in glide segments at this sample rate (at least one).
@@ -252,6 +253,8 @@ pub struct PartialBank {
     partials: [Partial; PARTIAL_COUNT],
     /// Output gain (linear), smoothed.
     gain: LinearRamp,
+    /// The sine kernel: the fastest this CPU runs (all give the same bits).
+    kernel: Kernel,
 }
 
 impl PartialBank {
@@ -265,21 +268,30 @@ impl PartialBank {
             48_000.0
         };
         let frequencies_hz = frequencies_hz.map(sanitize_frequency);
+        let timing = Timing::new(sample_rate_hz);
         Self {
-            sample_rate_hz,
+            timing,
             gain_ramp_samples: (GAIN_RAMP_MS * 1e-3 * sample_rate_hz).round() as u32,
             level_ramp_segments: (LEVEL_RAMP_MS * 1e-3 * sample_rate_hz
-                / f64::from(SEGMENT_SAMPLES))
+                / f64::from(timing.segment_samples))
             .round()
             .max(1.0) as u32,
-            partials: frequencies_hz.map(|hz| Partial::steady(hz, sample_rate_hz)),
+            partials: frequencies_hz.map(|hz| Partial::steady(hz, timing)),
             gain: LinearRamp::holding(1.0),
+            kernel: Kernel::best(),
         }
+    }
+
+    /// Renders with `kernel` instead of the fastest one (for tests and benchmarks; every
+    /// kernel produces the same bits).
+    pub fn with_kernel(mut self, kernel: Kernel) -> Self {
+        self.kernel = kernel;
+        self
     }
 
     /// The sample rate in Hz.
     pub fn sample_rate_hz(&self) -> f64 {
-        self.sample_rate_hz
+        self.timing.sample_rate_hz
     }
 
     /// Glides partial `index` to `frequency_hz` over [`GLIDE_MS`]. Non-finite values are ignored.
@@ -292,9 +304,9 @@ impl PartialBank {
     /// Non-finite values are ignored.
     pub fn glide_to_over(&mut self, index: usize, frequency_hz: f64, glide_ms: f64) {
         if frequency_hz.is_finite() && glide_ms.is_finite() {
-            let rate = self.sample_rate_hz;
-            let glide_samples = glide_ms.max(0.0) * 1e-3 * rate;
-            self.partials[index].glide_to(sanitize_frequency(frequency_hz), rate, glide_samples);
+            let timing = self.timing;
+            let glide_samples = glide_ms.max(0.0) * 1e-3 * timing.sample_rate_hz;
+            self.partials[index].glide_to(sanitize_frequency(frequency_hz), timing, glide_samples);
         }
     }
 
@@ -302,16 +314,16 @@ impl PartialBank {
     /// [`LEVEL_RAMP_MS`]. Values are clamped to 0 ..= 1; non-finite values are ignored.
     pub fn ramp_level_to(&mut self, index: usize, level: f32) {
         if level.is_finite() {
-            let (rate, segments) = (self.sample_rate_hz, self.level_ramp_segments);
-            self.partials[index].set_level(level.clamp(0.0, 1.0), segments, rate);
+            let (timing, segments) = (self.timing, self.level_ramp_segments);
+            self.partials[index].set_level(level.clamp(0.0, 1.0), segments, timing);
         }
     }
 
     /// Sets partial `index`'s own level at once (a preset load).
     pub fn jump_level_to(&mut self, index: usize, level: f32) {
         if level.is_finite() {
-            let rate = self.sample_rate_hz;
-            self.partials[index].set_level(level.clamp(0.0, 1.0), 0, rate);
+            let timing = self.timing;
+            self.partials[index].set_level(level.clamp(0.0, 1.0), 0, timing);
         }
     }
 
@@ -324,8 +336,8 @@ impl PartialBank {
     /// Non-finite values are ignored.
     pub fn jump_to(&mut self, index: usize, frequency_hz: f64) {
         if frequency_hz.is_finite() {
-            let rate = self.sample_rate_hz;
-            self.partials[index].jump_to(sanitize_frequency(frequency_hz), rate);
+            let timing = self.timing;
+            self.partials[index].jump_to(sanitize_frequency(frequency_hz), timing);
         }
     }
 
@@ -336,7 +348,10 @@ impl PartialBank {
 
     /// The frequency partial `index` plays at the next sample, in Hz.
     pub fn current_frequency_hz(&self, index: usize) -> f64 {
-        frequency_for(self.partials[index].ramp.increment, self.sample_rate_hz)
+        frequency_for(
+            self.partials[index].ramp.increment,
+            self.timing.sample_rate_hz,
+        )
     }
 
     /// Whether any partial's frequency or level is still moving.
@@ -376,7 +391,7 @@ impl PartialBank {
         for chunk in out.chunks_mut(CHUNK_SAMPLES) {
             chunk.fill(0.0);
             for partial in &mut self.partials {
-                partial.add_to(chunk, self.sample_rate_hz);
+                partial.add_to(chunk, self.timing, self.kernel);
             }
             self.gain.apply(chunk);
         }

@@ -2,11 +2,13 @@
 //! serves the plugin, the standalone, the benchmarks and the tests.
 
 pub mod bank;
+pub mod envelope;
 pub mod glide;
 pub mod nyquist;
 pub mod phase;
 pub mod ramp;
 pub mod sine;
+pub mod voice;
 
 #[cfg(test)]
 mod bank_tests;

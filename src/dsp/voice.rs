@@ -1,0 +1,161 @@
+//! MIDI mode's monophonic voice: which note sounds (last-note priority over the held notes), how
+//! loud, and where pitch bend puts it.
+
+/// How far a full pitch-bend wheel moves the notes, in semitones either way.
+pub const PITCH_BEND_RANGE_SEMITONES: f64 = 2.0;
+
+/// Held notes remembered for last-note priority; a player never holds more than this many in a
+/// monophonic line, and the oldest is forgotten first.
+const MAX_HELD_NOTES: usize = 16;
+
+/// The frequency of MIDI note `note` in equal temperament with A4 (note 69) at 440 Hz.
+pub fn note_to_hz(note: u8) -> f64 {
+    440.0 * 2f64.powf((f64::from(note) - 69.0) / 12.0)
+}
+
+/// A held note: its MIDI number and velocity (0 ..= 1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeldNote {
+    pub note: u8,
+    pub velocity: f32,
+}
+
+/// The notes held, most recent last, and the pitch bend. Fixed size: never allocates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MonoVoice {
+    held: [HeldNote; MAX_HELD_NOTES],
+    held_count: usize,
+    /// Pitch bend in semitones.
+    bend_semitones: f64,
+}
+
+impl Default for MonoVoice {
+    fn default() -> Self {
+        Self {
+            held: [HeldNote {
+                note: 0,
+                velocity: 0.0,
+            }; MAX_HELD_NOTES],
+            held_count: 0,
+            bend_semitones: 0.0,
+        }
+    }
+}
+
+impl MonoVoice {
+    /// The note that sounds: the most recently pressed of those still held.
+    pub fn current(&self) -> Option<HeldNote> {
+        self.held[..self.held_count].last().copied()
+    }
+
+    /// Presses `note`; it becomes the current note.
+    pub fn note_on(&mut self, note: u8, velocity: f32) {
+        self.remove(note);
+        if self.held_count == MAX_HELD_NOTES {
+            self.held.copy_within(1.., 0);
+            self.held_count -= 1;
+        }
+        self.held[self.held_count] = HeldNote { note, velocity };
+        self.held_count += 1;
+    }
+
+    /// Releases `note`; if it was the current note, the previous held one sounds again.
+    pub fn note_off(&mut self, note: u8) {
+        self.remove(note);
+    }
+
+    /// Forgets every held note (pitch bend stays).
+    pub fn release_all(&mut self) {
+        self.held_count = 0;
+    }
+
+    /// Sets the bend from a wheel position, 0 ..= 1 with 0.5 at rest.
+    pub fn bend(&mut self, position: f32) {
+        if position.is_finite() {
+            let centered = f64::from(position.clamp(0.0, 1.0)) * 2.0 - 1.0;
+            self.bend_semitones = centered * PITCH_BEND_RANGE_SEMITONES;
+        }
+    }
+
+    /// The frequency `note` plays at with the current bend, in Hz.
+    pub fn pitch_hz(&self, note: u8) -> f64 {
+        note_to_hz(note) * 2f64.powf(self.bend_semitones / 12.0)
+    }
+
+    fn remove(&mut self, note: u8) {
+        if let Some(at) = self.held[..self.held_count]
+            .iter()
+            .position(|h| h.note == note)
+        {
+            self.held.copy_within(at + 1..self.held_count, at);
+            self.held_count -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a4_is_440_hz_and_an_octave_doubles() {
+        assert_eq!(note_to_hz(69), 440.0);
+        assert_eq!(note_to_hz(81), 880.0);
+        assert!((note_to_hz(60) - 261.625_565).abs() < 1e-5);
+    }
+
+    #[test]
+    fn the_last_note_pressed_sounds_and_releasing_it_returns_to_the_previous() {
+        let mut voice = MonoVoice::default();
+        voice.note_on(60, 0.5);
+        voice.note_on(64, 0.7);
+        voice.note_on(67, 1.0);
+        assert_eq!(voice.current().map(|h| h.note), Some(67));
+        voice.note_off(64);
+        assert_eq!(voice.current().map(|h| h.note), Some(67));
+        voice.note_off(67);
+        assert_eq!(
+            voice.current(),
+            Some(HeldNote {
+                note: 60,
+                velocity: 0.5
+            })
+        );
+        voice.note_off(60);
+        assert_eq!(voice.current(), None);
+    }
+
+    #[test]
+    fn pressing_a_held_note_again_makes_it_current_once() {
+        let mut voice = MonoVoice::default();
+        voice.note_on(60, 0.5);
+        voice.note_on(62, 0.5);
+        voice.note_on(60, 0.9);
+        voice.note_off(60);
+        assert_eq!(voice.current().map(|h| h.note), Some(62));
+    }
+
+    #[test]
+    fn more_held_notes_than_remembered_forget_the_oldest() {
+        let mut voice = MonoVoice::default();
+        for note in 0..(MAX_HELD_NOTES as u8 + 4) {
+            voice.note_on(note, 1.0);
+        }
+        for note in (4..(MAX_HELD_NOTES as u8 + 4)).rev() {
+            assert_eq!(voice.current().map(|h| h.note), Some(note));
+            voice.note_off(note);
+        }
+        assert_eq!(voice.current(), None);
+    }
+
+    #[test]
+    fn a_full_bend_moves_two_semitones() {
+        let mut voice = MonoVoice::default();
+        voice.bend(1.0);
+        assert!((voice.pitch_hz(69) - note_to_hz(71)).abs() < 1e-9);
+        voice.bend(0.0);
+        assert!((voice.pitch_hz(69) - note_to_hz(67)).abs() < 1e-9);
+        voice.bend(0.5);
+        assert_eq!(voice.pitch_hz(69), 440.0);
+    }
+}

@@ -10,7 +10,10 @@ pub mod params;
 pub mod spectrum;
 pub mod tap;
 
-use dsp::{PARTIAL_COUNT, PartialBank};
+use dsp::envelope::NoteEnvelope;
+use dsp::voice::MonoVoice;
+use dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use nice_plug::midi::Key;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
 use params::QuintetParams;
@@ -29,6 +32,17 @@ pub struct Quintet {
     editor_repaint: RepaintNotifier,
     /// Audio end of the tap to the editor: `None` until the host asks for an editor.
     tap: Option<tap::TapWriter>,
+    /// The note gate: holds 1 (transparent) as a drone, opens and closes with notes in MIDI mode.
+    envelope: NoteEnvelope,
+    /// MIDI mode's held notes and pitch bend. Audio thread only.
+    voice: MonoVoice,
+    /// Whether MIDI mode was on at the last block, to notice the parameter switching.
+    midi_mode: bool,
+    /// In MIDI mode, the pitch partial 1 plays (Hz): the last note played, bent. `None` until a
+    /// note arrives and as a drone; kept through the release so the tail does not change pitch.
+    played_hz: Option<f64>,
+    /// Each partial's mute as the bank last heard it, so a mute switching ramps.
+    muted: [bool; PARTIAL_COUNT],
 }
 
 impl Default for Quintet {
@@ -41,6 +55,11 @@ impl Default for Quintet {
             editor_state: editor::default_state(),
             editor_repaint: RepaintNotifier::new(),
             tap: None,
+            envelope: NoteEnvelope::new(48_000.0, 1.0),
+            voice: MonoVoice::default(),
+            midi_mode: false,
+            played_hz: None,
+            muted: [false; PARTIAL_COUNT],
         }
     }
 }
@@ -60,13 +79,156 @@ fn value_in_range(param: &FloatParam) -> f32 {
         .clamp(param.preview_plain(0.0), param.preview_plain(1.0))
 }
 
+/// Each partial's own level: its level parameter, or silence when muted.
+fn current_levels(params: &QuintetParams) -> [f32; PARTIAL_COUNT] {
+    let mutes = params.mutes();
+    std::array::from_fn(|k| {
+        if mutes[k].value() {
+            0.0
+        } else {
+            value_in_range(params.levels()[k])
+        }
+    })
+}
+
 impl Quintet {
-    /// Puts the bank exactly on the parameters' current values, with no glide.
+    /// Puts the bank exactly on the parameters' current values, with no glide, forgets any notes
+    /// and opens (drone) or shuts (MIDI mode) the gate.
     fn snap_to_parameters(&mut self) {
-        for (index, hz) in current_frequencies(&self.params).into_iter().enumerate() {
+        self.voice.release_all();
+        self.played_hz = None;
+        self.midi_mode = self.params.midi.value();
+        let gate = if self.midi_mode { 0.0 } else { 1.0 };
+        self.envelope = NoteEnvelope::new(self.bank.sample_rate_hz(), gate);
+        for (index, hz) in self.partial_targets().into_iter().enumerate() {
             self.bank.jump_to(index, hz);
         }
+        self.muted = self.params.mutes().map(BoolParam::value);
+        for (index, level) in current_levels(&self.params).into_iter().enumerate() {
+            self.bank.jump_level_to(index, level);
+        }
         self.bank.jump_gain_to(value_in_range(&self.params.gain));
+    }
+
+    /// Where the five partials belong: the frequency parameters as a drone; in MIDI mode, moved
+    /// together so partial 1 sits on the played pitch and the others keep their ratios to it.
+    fn partial_targets(&self) -> [f64; PARTIAL_COUNT] {
+        let frequencies = current_frequencies(&self.params);
+        match self.played_hz {
+            Some(played_hz) => std::array::from_fn(|k| {
+                if k == 0 {
+                    played_hz
+                } else {
+                    played_hz * (frequencies[k] / frequencies[0])
+                }
+            }),
+            None => frequencies,
+        }
+    }
+
+    /// Sends the partials to [`partial_targets`](Self::partial_targets): at once, or gliding
+    /// over `glide_ms` milliseconds.
+    fn move_partials(&mut self, glide_ms: Option<f64>) {
+        for (index, hz) in self.partial_targets().into_iter().enumerate() {
+            if hz != self.bank.target_frequency_hz(index) {
+                match glide_ms {
+                    Some(ms) if ms > 0.0 => self.bank.glide_to_over(index, hz, ms),
+                    _ => self.bank.jump_to(index, hz),
+                }
+            }
+        }
+    }
+
+    /// Switches between drone and MIDI mode: the gate opens for the drone and shuts until the
+    /// first note in MIDI mode; the partials glide back to the frequency parameters.
+    fn switch_midi_mode(&mut self, midi_mode: bool) {
+        self.midi_mode = midi_mode;
+        self.voice.release_all();
+        self.played_hz = None;
+        if midi_mode {
+            self.envelope.close();
+        } else {
+            self.envelope.open(1.0);
+            self.move_partials(Some(GLIDE_MS));
+        }
+    }
+
+    /// Plays the voice's current note: partial 1 to its pitch (gliding from a note still
+    /// sounding if a MIDI glide time is set), the gate to its velocity; shuts the gate when no
+    /// note is held.
+    fn play_current_note(&mut self) {
+        let Some(held) = self.voice.current() else {
+            self.envelope.close();
+            return;
+        };
+        let glide_ms = if self.envelope.is_silent() {
+            None
+        } else {
+            Some(f64::from(self.params.midi_glide.value()))
+        };
+        self.played_hz = Some(self.voice.pitch_hz(held.note));
+        self.move_partials(glide_ms);
+        self.envelope.open(held.velocity);
+    }
+
+    /// Applies one note event at its sample. Notes are ignored as a drone.
+    fn handle_note(&mut self, event: NoteEvent<()>) {
+        if !self.midi_mode {
+            return;
+        }
+        match event {
+            NoteEvent::NoteOn {
+                key: Key::Number(note),
+                velocity,
+                ..
+            } => {
+                self.voice.note_on(note, velocity);
+                self.play_current_note();
+            }
+            NoteEvent::NoteOff { key, .. } | NoteEvent::Choke { key, .. } => {
+                let before = self.voice.current();
+                match key {
+                    Key::Number(note) => self.voice.note_off(note),
+                    Key::Wildcard => self.voice.release_all(),
+                }
+                if self.voice.current() != before {
+                    self.play_current_note();
+                }
+            }
+            NoteEvent::MidiPitchBend { value, .. } => {
+                self.voice.bend(value);
+                if let (Some(_), Some(held)) = (self.played_hz, self.voice.current()) {
+                    // The wheel sends steps; a short glide turns them into a smooth bend.
+                    self.played_hz = Some(self.voice.pitch_hz(held.note));
+                    self.move_partials(Some(GLIDE_MS));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Renders `out` (the first channel), applying note events at their samples.
+    fn render_with_notes(&mut self, out: &mut [f32], context: &mut impl ProcessContext<Self>) {
+        let mut next = context.next_event();
+        let mut start = 0;
+        while start < out.len() {
+            while let Some(event) = next
+                && event.timing() as usize <= start
+            {
+                self.handle_note(event);
+                next = context.next_event();
+            }
+            let end = next.map_or(out.len(), |e| (e.timing() as usize).min(out.len()));
+            let block = &mut out[start..end];
+            self.bank.render(block);
+            self.envelope.apply(block);
+            start = end;
+        }
+        // Events stamped at or after the block's end still count.
+        while let Some(event) = next {
+            self.handle_note(event);
+            next = context.next_event();
+        }
     }
 
     /// Hands parameter changes to the bank before rendering `block_len` samples. With
@@ -74,15 +236,41 @@ impl Quintet {
     /// event's sample. A change the framework is smoothing came from automation or the editor and
     /// glides; one it is not smoothing came from a state load and jumps.
     fn follow_parameters(&mut self, block_len: u32) {
-        for (index, param) in self.params.frequencies().into_iter().enumerate() {
-            let target_hz = f64::from(value_in_range(param));
-            if target_hz != self.bank.target_frequency_hz(index) {
-                if param.smoothed.is_smoothing() {
-                    self.bank.glide_to(index, target_hz);
+        if self.params.midi.value() != self.midi_mode {
+            self.switch_midi_mode(self.params.midi.value());
+        }
+        let frequencies = self.params.frequencies();
+        let targets = self.partial_targets();
+        for (index, param) in frequencies.into_iter().enumerate() {
+            if targets[index] != self.bank.target_frequency_hz(index) {
+                // In MIDI mode partial 1's parameter moves the others too.
+                let smoothing = param.smoothed.is_smoothing()
+                    || (self.played_hz.is_some() && frequencies[0].smoothed.is_smoothing());
+                if smoothing {
+                    self.bank.glide_to(index, targets[index]);
                 } else {
-                    self.bank.jump_to(index, target_hz);
+                    self.bank.jump_to(index, targets[index]);
                 }
             }
+            param.smoothed.next_step(block_len);
+        }
+        let levels = current_levels(&self.params);
+        for (index, (param, mute)) in self
+            .params
+            .levels()
+            .into_iter()
+            .zip(self.params.mutes())
+            .enumerate()
+        {
+            if levels[index] != self.bank.target_level(index) {
+                // A mute switching ramps like a level move, so it never clicks.
+                if param.smoothed.is_smoothing() || mute.value() != self.muted[index] {
+                    self.bank.ramp_level_to(index, levels[index]);
+                } else {
+                    self.bank.jump_level_to(index, levels[index]);
+                }
+            }
+            self.muted[index] = mute.value();
             param.smoothed.next_step(block_len);
         }
         let gain = &self.params.gain;
@@ -119,6 +307,8 @@ impl Plugin for Quintet {
     ];
 
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
+    // Pitch bend arrives only with MIDI CCs (nice-plug's `Basic` carries notes alone).
+    const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
 
     type Editor = editor::QuintetEditor;
     type SysExMessage = ();
@@ -131,6 +321,7 @@ impl Plugin for Quintet {
     /// A state saved by a newer Quintet still holds the permanent parameter ids this one knows:
     /// those load, anything else is ignored, and the log says so.
     fn filter_state(state: &mut PluginState) {
+        params::add_missing_new_parameters(&mut state.params);
         if is_newer_version(&state.version, Self::VERSION) {
             nice_warn!(
                 "Loading a state saved by Quintet {} into Quintet {}: settings this version \
@@ -180,11 +371,11 @@ impl Plugin for Quintet {
         &mut self,
         buffer: &mut Buffer,
         _aux: &mut AuxiliaryBuffers,
-        _context: &mut impl ProcessContext<Self>,
+        context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         self.follow_parameters(buffer.samples() as u32);
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
-            self.bank.render(first);
+            self.render_with_notes(first, context);
             for channel in others {
                 channel.copy_from_slice(first);
             }

@@ -67,6 +67,16 @@ fn every_gain_text_round_trips() {
 }
 
 #[test]
+fn every_level_mute_and_midi_text_round_trips() {
+    for k in 1..=5 {
+        assert_round_trips(&format!("Partial {k} level"));
+        assert_round_trips(&format!("Partial {k} mute"));
+    }
+    assert_round_trips("MIDI mode");
+    assert_round_trips("MIDI glide");
+}
+
+#[test]
 fn every_parameter_is_covered_by_the_round_trip_tests() {
     let names: Vec<String> = QuintetHost::new()
         .params()
@@ -81,7 +91,19 @@ fn every_parameter_is_covered_by_the_round_trip_tests() {
             "Partial 3",
             "Partial 4",
             "Partial 5",
-            "Gain"
+            "Gain",
+            "Partial 1 level",
+            "Partial 2 level",
+            "Partial 3 level",
+            "Partial 4 level",
+            "Partial 5 level",
+            "Partial 1 mute",
+            "Partial 2 mute",
+            "Partial 3 mute",
+            "Partial 4 mute",
+            "Partial 5 mute",
+            "MIDI mode",
+            "MIDI glide"
         ]
     );
 }

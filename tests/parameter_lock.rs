@@ -9,7 +9,7 @@
 mod common;
 
 use common::host::QuintetHost;
-use nice_plug::prelude::{FloatParam, Param, Params};
+use nice_plug::prelude::{BoolParam, FloatParam, Param, Params};
 use quintet::params::QuintetParams;
 
 /// One locked parameter.
@@ -47,7 +47,21 @@ const fn frequency(
     }
 }
 
-const LOCKED: [Locked; 6] = [
+const fn level(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: 0.0,
+        max: 1.0,
+        default: 1.0,
+        min_text: "-inf dB",
+        default_text: "0.0 dB",
+        max_text: "0.0 dB",
+    }
+}
+
+const LOCKED: [Locked; 12] = [
     frequency("freq1", 97_695_929, "Partial 1", 200.0, "200 Hz"),
     frequency("freq2", 97_695_930, "Partial 2", 250.0, "250 Hz"),
     frequency("freq3", 97_695_931, "Partial 3", 300.0, "300 Hz"),
@@ -64,7 +78,92 @@ const LOCKED: [Locked; 6] = [
         default_text: "0.0 dB",
         max_text: "0.0 dB",
     },
+    level("level1", 1_041_356_077, "Partial 1 level"),
+    level("level2", 1_041_356_078, "Partial 2 level"),
+    level("level3", 1_041_356_079, "Partial 3 level"),
+    level("level4", 1_041_356_080, "Partial 4 level"),
+    level("level5", 1_041_356_081, "Partial 5 level"),
+    Locked {
+        id: "mglide",
+        clap_id: 1_071_538_008,
+        name: "MIDI glide",
+        min: 0.0,
+        max: 1000.0,
+        default: 0.0,
+        min_text: "0 ms",
+        default_text: "0 ms",
+        max_text: "1000 ms",
+    },
 ];
+
+/// One locked switch: off by default, "Off" / "On".
+struct LockedSwitch {
+    id: &'static str,
+    clap_id: u32,
+    name: &'static str,
+}
+
+const SWITCHES: [LockedSwitch; 6] = [
+    LockedSwitch {
+        id: "mute1",
+        clap_id: 104_263_992,
+        name: "Partial 1 mute",
+    },
+    LockedSwitch {
+        id: "mute2",
+        clap_id: 104_263_993,
+        name: "Partial 2 mute",
+    },
+    LockedSwitch {
+        id: "mute3",
+        clap_id: 104_263_994,
+        name: "Partial 3 mute",
+    },
+    LockedSwitch {
+        id: "mute4",
+        clap_id: 104_263_995,
+        name: "Partial 4 mute",
+    },
+    LockedSwitch {
+        id: "mute5",
+        clap_id: 104_263_996,
+        name: "Partial 5 mute",
+    },
+    LockedSwitch {
+        id: "midi",
+        clap_id: 3_351_329,
+        name: "MIDI mode",
+    },
+];
+
+/// Every id in the order hosts list them (the struct's field order).
+const ORDER: [&str; 18] = [
+    "freq1", "freq2", "freq3", "freq4", "freq5", "gain", "level1", "level2", "level3", "level4",
+    "level5", "mute1", "mute2", "mute3", "mute4", "mute5", "midi", "mglide",
+];
+
+/// The CLAP id and name locked for `id`.
+fn locked_identity(id: &str) -> (u32, &'static str) {
+    LOCKED
+        .iter()
+        .map(|p| (p.id, p.clap_id, p.name))
+        .chain(SWITCHES.iter().map(|p| (p.id, p.clap_id, p.name)))
+        .find(|p| p.0 == id)
+        .map(|p| (p.1, p.2))
+        .unwrap_or_else(|| panic!("{id} is not locked"))
+}
+
+fn switch<'a>(params: &'a QuintetParams, id: &str) -> &'a BoolParam {
+    match id {
+        "mute1" => &params.mute1,
+        "mute2" => &params.mute2,
+        "mute3" => &params.mute3,
+        "mute4" => &params.mute4,
+        "mute5" => &params.mute5,
+        "midi" => &params.midi,
+        _ => panic!("no switch for parameter id {id:?}"),
+    }
+}
 
 fn field<'a>(params: &'a QuintetParams, id: &str) -> &'a FloatParam {
     match id {
@@ -74,6 +173,12 @@ fn field<'a>(params: &'a QuintetParams, id: &str) -> &'a FloatParam {
         "freq4" => &params.freq4,
         "freq5" => &params.freq5,
         "gain" => &params.gain,
+        "level1" => &params.level1,
+        "level2" => &params.level2,
+        "level3" => &params.level3,
+        "level4" => &params.level4,
+        "level5" => &params.level5,
+        "mglide" => &params.midi_glide,
         _ => panic!("no field for parameter id {id:?}"),
     }
 }
@@ -82,8 +187,20 @@ fn field<'a>(params: &'a QuintetParams, id: &str) -> &'a FloatParam {
 fn the_library_declares_exactly_the_locked_parameters() {
     let params = QuintetParams::default();
     let ids: Vec<String> = params.param_map().into_iter().map(|(id, ..)| id).collect();
-    let locked_ids: Vec<&str> = LOCKED.iter().map(|p| p.id).collect();
-    assert_eq!(ids, locked_ids);
+    assert_eq!(ids, ORDER);
+
+    for locked in &SWITCHES {
+        let param = switch(&params, locked.id);
+        assert_eq!(param.name(), locked.name, "{}", locked.id);
+        assert!(
+            !param.default_plain_value(),
+            "{} is off by default",
+            locked.id
+        );
+        assert!(!param.value(), "{} starts off", locked.id);
+        assert_eq!(param.normalized_value_to_string(0.0, true), "Off");
+        assert_eq!(param.normalized_value_to_string(1.0, true), "On");
+    }
 
     for locked in &LOCKED {
         let param = field(&params, locked.id);
@@ -139,10 +256,28 @@ fn a_clap_host_sees_exactly_the_locked_parameters() {
         .iter()
         .map(|p| (p.id.get(), p.name.as_str()))
         .collect();
-    let locked: Vec<(u32, &str)> = LOCKED.iter().map(|p| (p.clap_id, p.name)).collect();
+    let locked: Vec<(u32, &str)> = ORDER.iter().map(|id| locked_identity(id)).collect();
     assert_eq!(seen, locked, "CLAP ids and names");
 
-    for (param, locked) in params.iter().zip(&LOCKED) {
+    for locked in &SWITCHES {
+        let param = params
+            .iter()
+            .find(|p| p.id.get() == locked.clap_id)
+            .unwrap();
+        assert_eq!(
+            (param.min, param.max, param.default),
+            (0.0, 1.0, 0.0),
+            "{}",
+            locked.id
+        );
+        assert_eq!(host.value_to_text(param.id, 1.0).as_deref(), Some("On"));
+    }
+
+    for locked in &LOCKED {
+        let param = params
+            .iter()
+            .find(|p| p.id.get() == locked.clap_id)
+            .unwrap();
         // nice-plug speaks normalized values to CLAP hosts.
         assert_eq!((param.min, param.max), (0.0, 1.0), "{} range", locked.id);
         let expected_default = field(&library, locked.id).preview_normalized(locked.default);

@@ -1,0 +1,276 @@
+//! MIDI mode through a CLAP host: notes from the host's keyboard gate the partials at the right
+//! pitch, without clicks, down to true silence, with last-note priority and pitch bend.
+
+mod common;
+
+use common::host::{HostEvent, MidiMessage, ParamChange, QuintetHost, Rendered};
+use common::signal::{
+    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step, rms,
+};
+use quintet::dsp::envelope::{ATTACK_MS, RELEASE_MS};
+use quintet::dsp::voice::note_to_hz;
+
+const SAMPLE_RATE_HZ: f64 = 48_000.0;
+const BLOCK: usize = 512;
+/// Rounding of an f32 output sample, on top of the mathematical bound.
+const STEP_SLACK: f64 = 1e-6;
+/// Frequency tolerance of the FFT checks, in Hz.
+const TOLERANCE_HZ: f64 = 1.0;
+/// Enough samples for a sharp FFT: 0.68 s.
+const ANALYSIS_FRAMES: usize = 32_768;
+
+fn frames(ms: f64) -> usize {
+    (ms / 1000.0 * SAMPLE_RATE_HZ).round() as usize
+}
+
+/// A host with MIDI mode switched on and the drone faded out, so the output is silent.
+fn midi_host() -> QuintetHost {
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, BLOCK);
+    let midi = host.param_id("MIDI mode");
+    let switched = host.render(
+        4 * BLOCK,
+        &[ParamChange {
+            frame: 0,
+            param: midi,
+            normalized: 1.0,
+        }],
+    );
+    let tail = &switched.left()[frames(RELEASE_MS)..];
+    assert!(
+        tail.iter().all(|&x| x == 0.0),
+        "MIDI mode without a note is silent once the drone has faded"
+    );
+    host
+}
+
+fn render(host: &mut QuintetHost, frames: usize, events: &[HostEvent]) -> Rendered {
+    let blocks = std::iter::repeat_n(BLOCK, frames / BLOCK)
+        .chain(Some(frames % BLOCK).filter(|&rest| rest > 0));
+    let audio = host.render_events(blocks, events);
+    assert_clean(&audio, "MIDI render");
+    audio
+}
+
+/// The five partials when partial 1 plays `partial1_hz`: the default ratios to partial 1 kept.
+fn transposed(partial1_hz: f64) -> Vec<f64> {
+    DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|f| partial1_hz * f / DEFAULT_FREQUENCIES_HZ[0])
+        .collect()
+}
+
+#[test]
+fn a_note_puts_partial_1_on_its_pitch_and_keeps_the_ratios() {
+    let mut host = midi_host();
+    let audio = render(
+        &mut host,
+        frames(50.0) + ANALYSIS_FRAMES,
+        &[MidiMessage::note_on(0, 69, 127)],
+    );
+    let steady = &audio.left()[frames(50.0)..];
+    assert_spectrum(
+        steady,
+        SAMPLE_RATE_HZ,
+        &transposed(440.0),
+        0.2,
+        TOLERANCE_HZ,
+        "note 69",
+    );
+}
+
+#[test]
+fn velocity_scales_the_level() {
+    let level = |velocity: u8| {
+        let mut host = midi_host();
+        let audio = render(
+            &mut host,
+            frames(50.0) + 9600,
+            &[MidiMessage::note_on(0, 60, velocity)],
+        );
+        rms(&audio.left()[frames(50.0)..])
+    };
+    let ratio = level(64) / level(127);
+    assert!((ratio - 64.0 / 127.0).abs() < 1e-3, "{ratio}");
+}
+
+#[test]
+fn note_on_and_off_do_not_click_and_the_release_ends_in_true_silence() {
+    let mut host = midi_host();
+    let (on, off) = (1000, 1000 + frames(200.0));
+    let audio = render(
+        &mut host,
+        off + frames(100.0),
+        &[
+            MidiMessage::note_on(on, 69, 127),
+            MidiMessage::note_off(off, 69),
+        ],
+    );
+    let left = audio.left();
+    assert!(
+        left[..on].iter().all(|&x| x == 0.0),
+        "silent before the note"
+    );
+    assert!(left[on + 1..off].iter().all(|&x| x != 0.0) || rms(&left[on..off]) > 0.1);
+
+    // y = g·x moves at most as fast as the sines plus the envelope's slope times full scale.
+    let partials: Vec<(f64, f64)> = transposed(440.0).iter().map(|&f| (0.2, f)).collect();
+    let attack_slope = 1.0 / frames(ATTACK_MS) as f64;
+    let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + attack_slope + STEP_SLACK;
+    let (onset_step, at) = max_step(&left[..on + frames(ATTACK_MS) + 10]);
+    assert!(
+        onset_step <= bound,
+        "note on: step {onset_step} at {at} > {bound}"
+    );
+    let (release_step, at) = max_step(&left[off - 10..]);
+    assert!(
+        release_step <= bound,
+        "note off: step {release_step} at {at} > {bound}"
+    );
+    // Sharper: the gate adds no more than its own slope to what the held note itself does.
+    let (held_step, _) = max_step(&left[on + frames(ATTACK_MS)..off]);
+    assert!(
+        onset_step <= held_step + attack_slope + STEP_SLACK,
+        "note on: {onset_step}"
+    );
+    let release_slope = 1.0 / frames(RELEASE_MS) as f64;
+    assert!(
+        release_step <= held_step + release_slope + STEP_SLACK,
+        "note off: {release_step}"
+    );
+    eprintln!(
+        "largest step at note on {onset_step:.5}, at note off {release_step:.5}, while held \
+         {held_step:.5}; bound {bound:.5} (the sines alone: {:.5}); a hard gate at note on \
+         would have stepped by {:.5}",
+        bound - attack_slope,
+        // One sample into the attack the gain is 1/attack: the held signal is that much larger.
+        f64::from(left[on + 1]).abs() * frames(ATTACK_MS) as f64,
+    );
+
+    // The release takes its whole time, then every sample is exactly zero.
+    let silent_from = off + frames(RELEASE_MS);
+    assert!(
+        left[silent_from..].iter().all(|&x| x == 0.0),
+        "not silent after the release"
+    );
+    let last_sound = left[..silent_from].iter().rposition(|&x| x != 0.0).unwrap();
+    assert!(
+        last_sound + 5 >= silent_from,
+        "the release ended early, at {last_sound}"
+    );
+}
+
+#[test]
+fn releasing_the_latest_note_returns_to_the_one_still_held() {
+    let mut host = midi_host();
+    let second = frames(100.0);
+    let release_second = second + ANALYSIS_FRAMES;
+    let audio = render(
+        &mut host,
+        release_second + frames(50.0) + ANALYSIS_FRAMES,
+        &[
+            MidiMessage::note_on(0, 60, 127),
+            MidiMessage::note_on(second, 67, 127),
+            MidiMessage::note_off(release_second, 67),
+        ],
+    );
+    let left = audio.left();
+    assert_spectrum(
+        &left[second + frames(50.0)..release_second],
+        SAMPLE_RATE_HZ,
+        &transposed(note_to_hz(67)),
+        0.2,
+        TOLERANCE_HZ,
+        "the latest note",
+    );
+    assert_spectrum(
+        &left[release_second + frames(50.0)..],
+        SAMPLE_RATE_HZ,
+        &transposed(note_to_hz(60)),
+        0.2,
+        TOLERANCE_HZ,
+        "back to the held note",
+    );
+}
+
+#[test]
+fn pitch_bend_moves_all_five_partials_two_semitones() {
+    for (wheel, semitones) in [(16_383, 2.0), (0, -2.0)] {
+        let mut host = midi_host();
+        let audio = render(
+            &mut host,
+            frames(50.0) + ANALYSIS_FRAMES,
+            &[
+                MidiMessage::note_on(0, 69, 127),
+                MidiMessage::pitch_bend(100, wheel),
+            ],
+        );
+        let bent_hz = 440.0 * 2f64.powf(semitones / 12.0);
+        assert_spectrum(
+            &audio.left()[frames(50.0)..],
+            SAMPLE_RATE_HZ,
+            &transposed(bent_hz),
+            0.2,
+            TOLERANCE_HZ,
+            "bent note",
+        );
+    }
+}
+
+#[test]
+fn a_glide_time_slides_between_legato_notes() {
+    let mut host = midi_host();
+    let glide = host.param_id("MIDI glide");
+    let to_200_ms = host.text_to_value(glide, "200").unwrap();
+    let second = frames(100.0);
+    let events = [
+        HostEvent::Value(ParamChange {
+            frame: 0,
+            param: glide,
+            normalized: to_200_ms,
+        }),
+        MidiMessage::note_on(0, 57, 127),
+        MidiMessage::note_on(second, 69, 127),
+    ];
+    let audio = render(&mut host, second + frames(250.0) + ANALYSIS_FRAMES, &events);
+    let left = audio.left();
+    // Halfway through the glide partial 1 is near the middle (in pitch) of the octave.
+    let middle = second + frames(100.0);
+    let peaks =
+        quintet::spectrum::find_peaks(&left[middle - 1024..middle + 1024], SAMPLE_RATE_HZ, 0.1);
+    let lowest = peaks
+        .iter()
+        .map(|p| p.frequency_hz)
+        .fold(f64::MAX, f64::min);
+    assert!(
+        (lowest - 311.1).abs() < 25.0,
+        "partial 1 at {lowest} Hz halfway through the glide (peaks {peaks:?})"
+    );
+    assert_spectrum(
+        &left[second + frames(250.0)..],
+        SAMPLE_RATE_HZ,
+        &transposed(440.0),
+        0.2,
+        TOLERANCE_HZ,
+        "after the glide",
+    );
+}
+
+#[test]
+fn notes_do_nothing_to_the_drone() {
+    let mut plain = QuintetHost::new();
+    plain.activate(SAMPLE_RATE_HZ, BLOCK);
+    let mut played = QuintetHost::new();
+    played.activate(SAMPLE_RATE_HZ, BLOCK);
+    let reference = render(&mut plain, 8192, &[]);
+    let audio = render(
+        &mut played,
+        8192,
+        &[
+            MidiMessage::note_on(100, 69, 127),
+            MidiMessage::pitch_bend(200, 0),
+            MidiMessage::note_off(3000, 69),
+        ],
+    );
+    assert_eq!(audio, reference);
+}

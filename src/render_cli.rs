@@ -1,0 +1,372 @@
+//! `quintet render`: Quintet's sound written to a WAV file, for people without a DAW.
+//!
+//! Part of the standalone binary, not of the plugin. It drives the same [`PartialBank`] the
+//! plugin renders with, set up the way the plugin sets it up when it is activated (every value
+//! at once, no glide), so a render with the plugin's settings is sample-identical to the plugin's
+//! output. A sweep is the bank's own pitch-even glide over the whole render.
+
+use clap::Parser;
+use nice_plug::util;
+use quintet::dsp::{PARTIAL_COUNT, PartialBank};
+use quintet::params::{MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Lowest and highest sample rates the bank is promised to work at, in Hz.
+const SAMPLE_RATE_RANGE_HZ: (u32, u32) = (8_000, 768_000);
+/// Longest render, in seconds: a day of audio is more than anyone asks for by accident.
+const MAX_SECONDS: f64 = 86_400.0;
+/// Samples rendered and written per step.
+const CHUNK_SAMPLES: usize = 4096;
+/// Renders of more samples than this show a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_SAMPLES: u64 = 10 * 48_000;
+/// Width of the progress bar, in characters.
+const PROGRESS_WIDTH: usize = 40;
+
+/// Writes Quintet's five partials to a WAV file.
+#[derive(Debug, Parser)]
+#[command(
+    name = "quintet render",
+    about = "Render Quintet's five sine partials to a WAV file (no audio device or DAW needed)",
+    after_help = "Example: quintet render -o tone.wav --seconds 10 --freqs 110,220,330,440,550 \
+                  --levels 0,-6,-12,-18,-inf --sweep 1:110:880"
+)]
+struct RenderArgs {
+    /// WAV file to write (overwritten if it exists).
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+    /// Length of the render in seconds.
+    #[arg(short, long, default_value_t = 5.0, value_parser = parse_seconds, allow_hyphen_values = true)]
+    seconds: f64,
+    /// Sample rate in Hz (8000 to 768000).
+    #[arg(short = 'r', long, default_value_t = 48_000, value_parser = parse_sample_rate)]
+    sample_rate: u32,
+    /// The five partial frequencies in Hz, comma-separated (20 to 20000).
+    #[arg(long, value_name = "HZ,HZ,HZ,HZ,HZ", value_parser = parse_frequencies,
+          default_value = "200,250,300,350,400")]
+    freqs: [f64; PARTIAL_COUNT],
+    /// The five partial levels in dB, comma-separated (0 = full, -inf = silent).
+    #[arg(long, value_name = "DB,DB,DB,DB,DB", value_parser = parse_levels,
+          default_value = "0,0,0,0,0", allow_hyphen_values = true)]
+    levels: [f32; PARTIAL_COUNT],
+    /// Output gain in dB (0 = full, -inf = silent).
+    #[arg(long, value_name = "DB", default_value = "0", value_parser = parse_db,
+          allow_hyphen_values = true)]
+    gain: f32,
+    /// Glide one partial from one frequency to another over the whole render, evenly in pitch:
+    /// PARTIAL:FROM_HZ:TO_HZ, e.g. 1:200:2000. Overrides that partial's --freqs value.
+    #[arg(long, value_name = "PARTIAL:FROM:TO", value_parser = parse_sweep)]
+    sweep: Option<Sweep>,
+    /// Sample format: 32 (float, the plugin's exact samples), 24 or 16 (integer PCM, rounded).
+    #[arg(long, default_value_t = 32, value_parser = parse_bits)]
+    bits: u16,
+    /// Number of channels, each the same signal (as the plugin's stereo output).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2))]
+    channels: u16,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// One partial gliding across the render.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Sweep {
+    /// Index of the partial, 0-based.
+    partial: usize,
+    from_hz: f64,
+    to_hz: f64,
+}
+
+/// Parses the arguments after `render` and renders; the process's exit code.
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let name = std::ffi::OsString::from("quintet render");
+    let args = match RenderArgs::try_parse_from(std::iter::once(name).chain(args)) {
+        Ok(args) => args,
+        // Prints the message (or the help) and exits: 2 for bad arguments, 0 for --help.
+        Err(error) => error.exit(),
+    };
+    match render(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The bank set up as the plugin sets it up on activation with these settings.
+fn bank_for(args: &RenderArgs) -> PartialBank {
+    let mut frequencies_hz = args.freqs;
+    if let Some(sweep) = args.sweep {
+        frequencies_hz[sweep.partial] = sweep.from_hz;
+    }
+    let mut bank = PartialBank::new(f64::from(args.sample_rate), frequencies_hz);
+    for (index, hz) in frequencies_hz.into_iter().enumerate() {
+        bank.jump_to(index, hz);
+    }
+    for (index, level) in args.levels.into_iter().enumerate() {
+        bank.jump_level_to(index, level);
+    }
+    bank.jump_gain_to(args.gain);
+    if let Some(sweep) = args.sweep {
+        bank.glide_to_over(sweep.partial, sweep.to_hz, args.seconds * 1000.0);
+    }
+    bank
+}
+
+fn render(args: &RenderArgs) -> Result<(), String> {
+    let total = (args.seconds * f64::from(args.sample_rate)).round() as u64;
+    if total == 0 {
+        return Err(format!(
+            "{} s at {} Hz is less than one sample",
+            args.seconds, args.sample_rate
+        ));
+    }
+    let spec = hound::WavSpec {
+        channels: args.channels,
+        sample_rate: args.sample_rate,
+        bits_per_sample: args.bits,
+        sample_format: if args.bits == 32 {
+            hound::SampleFormat::Float
+        } else {
+            hound::SampleFormat::Int
+        },
+    };
+    let cannot_write = |e: hound::Error| format!("cannot write {}: {e}", args.out.display());
+    let mut writer = hound::WavWriter::create(&args.out, spec).map_err(cannot_write)?;
+    let mut progress = Progress::new(total, !args.quiet);
+    let mut bank = bank_for(args);
+    let mut chunk = vec![0.0f32; CHUNK_SAMPLES];
+    let started = Instant::now();
+    let mut done = 0u64;
+    while done < total {
+        let len = (total - done).min(CHUNK_SAMPLES as u64) as usize;
+        let samples = &mut chunk[..len];
+        bank.render(samples);
+        for &sample in samples.iter() {
+            for _ in 0..args.channels {
+                write_sample(&mut writer, sample, args.bits).map_err(cannot_write)?;
+            }
+        }
+        done += len as u64;
+        progress.show(done);
+    }
+    writer.finalize().map_err(cannot_write)?;
+    progress.finish();
+    if !args.quiet {
+        let elapsed_s = started.elapsed().as_secs_f64();
+        let audio_s = total as f64 / f64::from(args.sample_rate);
+        eprintln!(
+            "wrote {}: {audio_s:.3} s at {} Hz ({total} samples) in {elapsed_s:.2} s, \
+             {:.0}x real time",
+            args.out.display(),
+            args.sample_rate,
+            audio_s / elapsed_s.max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+fn write_sample<W: std::io::Write + std::io::Seek>(
+    writer: &mut hound::WavWriter<W>,
+    sample: f32,
+    bits: u16,
+) -> hound::Result<()> {
+    match bits {
+        32 => writer.write_sample(sample),
+        bits => {
+            let full_scale = (1u32 << (bits - 1)) as f32;
+            let value = (sample * full_scale)
+                .round()
+                .clamp(-full_scale, full_scale - 1.0);
+            writer.write_sample(value as i32)
+        }
+    }
+}
+
+/// A progress bar on stderr for long renders, drawn only when stderr is a terminal.
+struct Progress {
+    total: u64,
+    enabled: bool,
+    /// Percentage last drawn, so the bar is redrawn at most 100 times.
+    drawn_percent: Option<u64>,
+}
+
+impl Progress {
+    fn new(total: u64, wanted: bool) -> Self {
+        Self {
+            total,
+            enabled: wanted && total > PROGRESS_MIN_SAMPLES && std::io::stderr().is_terminal(),
+            drawn_percent: None,
+        }
+    }
+
+    fn show(&mut self, done: u64) {
+        let percent = done * 100 / self.total;
+        if !self.enabled || self.drawn_percent == Some(percent) {
+            return;
+        }
+        self.drawn_percent = Some(percent);
+        let filled = (done * PROGRESS_WIDTH as u64 / self.total) as usize;
+        let mut stderr = std::io::stderr().lock();
+        // A failed progress write is not worth failing the render for.
+        let _ = write!(
+            stderr,
+            "\rrendering [{}{}] {percent:3}%",
+            "#".repeat(filled),
+            "-".repeat(PROGRESS_WIDTH - filled)
+        );
+        let _ = stderr.flush();
+    }
+
+    fn finish(&self) {
+        if self.enabled {
+            eprintln!();
+        }
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if seconds > 0.0 && seconds <= MAX_SECONDS {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "the length must be above 0 and at most {MAX_SECONDS} s"
+        ))
+    }
+}
+
+fn parse_sample_rate(text: &str) -> Result<u32, String> {
+    let (min, max) = SAMPLE_RATE_RANGE_HZ;
+    match text.parse::<u32>() {
+        Ok(rate) if (min..=max).contains(&rate) => Ok(rate),
+        _ => Err(format!(
+            "the sample rate must be a whole number of Hz from {min} to {max}"
+        )),
+    }
+}
+
+fn parse_frequency(text: &str) -> Result<f64, String> {
+    let hz: f32 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a frequency in Hz"))?;
+    if (MIN_FREQUENCY_HZ..=MAX_FREQUENCY_HZ).contains(&hz) {
+        Ok(f64::from(hz))
+    } else {
+        Err(format!(
+            "{text} Hz is outside {MIN_FREQUENCY_HZ} to {MAX_FREQUENCY_HZ} Hz"
+        ))
+    }
+}
+
+/// Parses exactly five comma-separated values.
+fn parse_five<T: Copy + Default>(
+    text: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<[T; PARTIAL_COUNT], String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() != PARTIAL_COUNT {
+        return Err(format!(
+            "expected {PARTIAL_COUNT} comma-separated {what}, one per partial, got {}",
+            parts.len()
+        ));
+    }
+    let mut values = [T::default(); PARTIAL_COUNT];
+    for (value, part) in values.iter_mut().zip(parts) {
+        *value = parse(part)?;
+    }
+    Ok(values)
+}
+
+fn parse_frequencies(text: &str) -> Result<[f64; PARTIAL_COUNT], String> {
+    parse_five(text, "frequencies", parse_frequency)
+}
+
+fn parse_levels(text: &str) -> Result<[f32; PARTIAL_COUNT], String> {
+    parse_five(text, "levels", parse_db)
+}
+
+/// A level in dB, at most 0, "-inf" for silence; the linear gain the plugin's level and gain
+/// parameters use.
+fn parse_db(text: &str) -> Result<f32, String> {
+    let text = text.trim();
+    let db = text.strip_suffix("dB").unwrap_or(text).trim();
+    if db.eq_ignore_ascii_case("-inf") {
+        return Ok(0.0);
+    }
+    match db.parse::<f32>() {
+        Ok(db) if db <= 0.0 => Ok(util::db_to_gain(db)),
+        Ok(_) => Err(format!("{text} dB is above 0 dB (full scale)")),
+        Err(_) => Err(format!("'{text}' is not a level in dB (e.g. 0, -6, -inf)")),
+    }
+}
+
+fn parse_sweep(text: &str) -> Result<Sweep, String> {
+    let usage = || format!("'{text}' is not PARTIAL:FROM_HZ:TO_HZ (e.g. 1:200:2000)");
+    let [partial, from, to] =
+        <[&str; 3]>::try_from(text.split(':').collect::<Vec<_>>()).map_err(|_| usage())?;
+    let partial: usize = partial.parse().map_err(|_| usage())?;
+    if !(1..=PARTIAL_COUNT).contains(&partial) {
+        return Err(format!(
+            "partial {partial} does not exist: use 1 to {PARTIAL_COUNT}"
+        ));
+    }
+    Ok(Sweep {
+        partial: partial - 1,
+        from_hz: parse_frequency(from)?,
+        to_hz: parse_frequency(to)?,
+    })
+}
+
+fn parse_bits(text: &str) -> Result<u16, String> {
+    match text {
+        "16" => Ok(16),
+        "24" => Ok(24),
+        "32" => Ok(32),
+        _ => Err(String::from("use 32 (float), 24 or 16")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quintet::dsp::DEFAULT_FREQUENCIES_HZ;
+
+    #[test]
+    fn the_defaults_are_the_plugins_defaults() {
+        let args = RenderArgs::try_parse_from(["quintet render", "-o", "x.wav"]).unwrap();
+        assert_eq!(args.freqs, DEFAULT_FREQUENCIES_HZ);
+        assert_eq!(args.levels, [1.0; PARTIAL_COUNT]);
+        assert_eq!((args.gain, args.sample_rate, args.bits), (1.0, 48_000, 32));
+    }
+
+    #[test]
+    fn levels_read_in_db_with_minus_infinity() {
+        assert_eq!(parse_levels("0,-6,-inf,-12 dB,0").unwrap()[2], 0.0);
+        assert!((parse_db("-6").unwrap() - 0.501_187).abs() < 1e-6);
+        assert!(parse_db("3").is_err());
+        assert!(parse_levels("0,0").unwrap_err().contains("expected 5"));
+    }
+
+    #[test]
+    fn a_sweep_names_a_partial_and_two_frequencies() {
+        assert_eq!(
+            parse_sweep("1:200:2000"),
+            Ok(Sweep {
+                partial: 0,
+                from_hz: 200.0,
+                to_hz: 2000.0
+            })
+        );
+        assert!(parse_sweep("6:200:2000").unwrap_err().contains("partial 6"));
+        assert!(parse_sweep("1:200").is_err());
+        assert!(parse_sweep("1:2:2000").unwrap_err().contains("outside"));
+    }
+}

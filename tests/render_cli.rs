@@ -1,0 +1,199 @@
+//! `quintet render`: the WAV it writes holds exactly the plugin's samples, and bad arguments get a
+//! clear message and a non-zero exit.
+
+mod common;
+
+use common::host::{ParamChange, QuintetHost};
+use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PartialBank};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const SAMPLE_RATE_HZ: u32 = 48_000;
+
+/// A path for this test's WAV in the temp directory.
+fn wav_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("quintet-render-{}-{name}.wav", std::process::id()))
+}
+
+fn quintet(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quintet"))
+        .args(args)
+        .output()
+        .expect("the quintet binary runs")
+}
+
+/// Renders with `args` (after `render -o FILE -q`) and returns the WAV's samples.
+fn render_wav(name: &str, args: &[&str]) -> Vec<f32> {
+    let path = wav_path(name);
+    let path_text = path.to_str().unwrap();
+    let mut all = vec!["render", "-o", path_text, "-q"];
+    all.extend_from_slice(args);
+    let output = quintet(&all);
+    assert!(
+        output.status.success(),
+        "quintet {all:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut reader = hound::WavReader::open(&path).expect("a readable WAV");
+    let spec = reader.spec();
+    assert_eq!(spec.sample_format, hound::SampleFormat::Float);
+    assert_eq!(spec.bits_per_sample, 32);
+    let samples = reader.samples::<f32>().map(Result::unwrap).collect();
+    std::fs::remove_file(&path).unwrap();
+    samples
+}
+
+/// Bit-for-bit equality, reporting the first difference.
+fn assert_identical(wav: &[f32], expected: &[f32], what: &str) {
+    assert_eq!(wav.len(), expected.len(), "{what}: length");
+    if let Some(n) = (0..wav.len()).find(|&n| wav[n].to_bits() != expected[n].to_bits()) {
+        panic!(
+            "{what}: sample {n} is {} instead of {}",
+            wav[n], expected[n]
+        );
+    }
+}
+
+fn plugin_render(changes: &[(&str, &str)], frames: usize) -> Vec<f32> {
+    let mut host = QuintetHost::new();
+    let changes: Vec<ParamChange> = changes
+        .iter()
+        .map(|(name, text)| {
+            let param = host.param_id(name);
+            ParamChange {
+                frame: 0,
+                param,
+                normalized: host.text_to_value(param, text).unwrap(),
+            }
+        })
+        .collect();
+    host.flush_params(&changes);
+    host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
+    host.render_blocks(std::iter::repeat_n(1000, frames / 1000), &[])
+        .left()
+        .to_vec()
+}
+
+#[test]
+fn the_default_render_is_the_plugins_default_output() {
+    let wav = render_wav("default", &["--seconds", "0.5"]);
+    let mut bank = PartialBank::new(f64::from(SAMPLE_RATE_HZ), DEFAULT_FREQUENCIES_HZ);
+    let mut direct = vec![0.0f32; 24_000];
+    bank.render(&mut direct);
+    assert_identical(&wav, &direct, "against the DSP core");
+    assert_identical(&wav, &plugin_render(&[], 24_000), "against the CLAP plugin");
+}
+
+#[test]
+fn frequencies_and_levels_render_as_the_plugin_plays_them() {
+    let wav = render_wav(
+        "settings",
+        &[
+            "--seconds",
+            "0.25",
+            "--freqs",
+            "440,550,660.5,7000,19999.9",
+            "--levels",
+            "0,-inf,0,0,0",
+        ],
+    );
+    let plugin = plugin_render(
+        &[
+            ("Partial 1", "440"),
+            ("Partial 2", "550"),
+            ("Partial 3", "660.5"),
+            ("Partial 4", "7 kHz"),
+            ("Partial 5", "19999.9"),
+            ("Partial 2 level", "-inf"),
+        ],
+        12_000,
+    );
+    assert_identical(&wav, &plugin, "against the CLAP plugin");
+}
+
+#[test]
+fn a_sweep_is_the_banks_glide_over_the_whole_render() {
+    let rate = 44_100;
+    let wav = render_wav(
+        "sweep",
+        &[
+            "-r",
+            "44100",
+            "--seconds",
+            "1",
+            "--levels",
+            "0,-6,-12,0,-inf",
+            "--gain",
+            "-3",
+            "--sweep",
+            "1:200:2000",
+        ],
+    );
+    let mut bank = PartialBank::new(f64::from(rate), DEFAULT_FREQUENCIES_HZ);
+    for (index, db) in [0.0, -6.0, -12.0, 0.0].into_iter().enumerate() {
+        bank.jump_level_to(index, nice_plug::util::db_to_gain(db));
+    }
+    bank.jump_level_to(4, 0.0);
+    bank.jump_gain_to(nice_plug::util::db_to_gain(-3.0));
+    bank.glide_to_over(0, 2000.0, 1000.0);
+    let mut direct = vec![0.0f32; rate as usize];
+    for chunk in direct.chunks_mut(777) {
+        bank.render(chunk);
+    }
+    assert_identical(&wav, &direct, "against the DSP core");
+    assert_eq!(
+        bank.current_frequency_hz(0),
+        2000.0,
+        "the sweep ends on its target"
+    );
+}
+
+#[test]
+fn bad_arguments_get_a_clear_message_and_a_non_zero_exit() {
+    let out = wav_path("never-written");
+    let out = out.to_str().unwrap();
+    for (args, message) in [
+        (vec!["render"], "--out"),
+        (vec!["render", "-o", out, "--freqs", "1,2"], "expected 5"),
+        (
+            vec!["render", "-o", out, "--freqs", "10,250,300,350,400"],
+            "outside",
+        ),
+        (
+            vec!["render", "-o", out, "--levels", "0,0,0,0,6"],
+            "above 0 dB",
+        ),
+        (vec!["render", "-o", out, "--seconds", "-1"], "length"),
+        (
+            vec!["render", "-o", out, "--seconds", "abc"],
+            "not a number",
+        ),
+        (vec!["render", "-o", out, "-r", "1000"], "sample rate"),
+        (
+            vec!["render", "-o", out, "--sweep", "6:200:400"],
+            "partial 6",
+        ),
+        (
+            vec!["render", "-o", out, "--sweep", "1-200-400"],
+            "PARTIAL:FROM_HZ:TO_HZ",
+        ),
+        (vec!["render", "-o", out, "--bits", "8"], "32 (float)"),
+        (
+            vec!["render", "-o", out, "--volume", "3"],
+            "unexpected argument",
+        ),
+        (
+            vec!["render", "-o", "/nonexistent-dir/x.wav", "-s", "0.1"],
+            "cannot write",
+        ),
+    ] {
+        let output = quintet(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert!(
+            stderr.contains("error") && stderr.contains(message),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!std::path::Path::new(out).exists());
+}

@@ -229,31 +229,53 @@ impl EditorApp {
     }
 
     fn controls_ui(&self, ui: &mut egui::Ui, setter: &ParamSetter) {
+        // Scrolls only when the window is too short for every control.
+        egui::ScrollArea::vertical().show(ui, |ui| self.controls_list_ui(ui, setter));
+    }
+
+    fn controls_list_ui(&self, ui: &mut egui::Ui, setter: &ParamSetter) {
         ui.add_space(6.0);
         ui.label(RichText::new("Partials").strong());
         // Room for the value box ParamSlider draws after the slider.
         let slider_width = (ui.available_width() - 96.0).max(80.0);
-        for ((param, color), number) in self
+        let partials = self
             .params
             .frequencies()
             .into_iter()
+            .zip(self.params.levels())
+            .zip(self.params.mutes())
             .zip(PARTIAL_COLORS)
-            .zip(1..)
-        {
+            .zip(1..);
+        for ((((frequency, level), mute), color), number) in partials {
             ui.add_space(4.0);
             ui.horizontal(|ui| {
                 // A dot in the partial's colour, painted: the bundled fonts have no bullet glyph.
                 let (dot, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
                 ui.painter().circle_filled(dot.center(), 4.0, color);
                 ui.label(RichText::new(format!("Partial {number}")).color(color));
+                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                    toggle_ui(ui, setter, mute, "M", "Mute this partial");
+                });
             });
-            ui.add(ParamSlider::for_param(param, setter).with_width(slider_width));
+            ui.add(ParamSlider::for_param(frequency, setter).with_width(slider_width));
+            labelled_slider_ui(ui, setter, level, "Level", slider_width);
         }
-        ui.add_space(12.0);
-        ui.label(RichText::new("Output").strong());
+        ui.add_space(8.0);
+        ui.separator();
+        labelled_slider_ui(ui, setter, &self.params.gain, "Gain", slider_width);
         ui.add_space(4.0);
-        ui.label(self.params.gain.name());
-        ui.add(ParamSlider::for_param(&self.params.gain, setter).with_width(slider_width));
+        ui.horizontal(|ui| {
+            toggle_ui(
+                ui,
+                setter,
+                &self.params.midi,
+                "MIDI mode",
+                "On: notes play the partials, transposed so partial 1 is the note. \
+                 Off: a drone.",
+            );
+            let width = slider_width - ui.min_rect().width();
+            labelled_slider_ui(ui, setter, &self.params.midi_glide, "Glide", width);
+        });
         ui.add_space(12.0);
         ui.label(
             RichText::new(
@@ -277,6 +299,31 @@ impl EditorApp {
         });
         let markers: Vec<(f32, Color32)> = frequencies_hz.into_iter().zip(PARTIAL_COLORS).collect();
         self.spectrum.show(ui, &markers);
+    }
+}
+
+/// A short label and a slider on one row, `width` points together (without the value box).
+fn labelled_slider_ui(
+    ui: &mut egui::Ui,
+    setter: &ParamSetter,
+    param: &FloatParam,
+    label: &str,
+    width: f32,
+) {
+    ui.horizontal(|ui| {
+        let label_width = ui.label(RichText::new(label).small().weak()).rect.width();
+        let slider_width = width - label_width - ui.spacing().item_spacing.x;
+        ui.add(ParamSlider::for_param(param, setter).with_width(slider_width.max(40.0)));
+    });
+}
+
+/// A button that shows a switch parameter and flips it as one host gesture.
+fn toggle_ui(ui: &mut egui::Ui, setter: &ParamSetter, param: &BoolParam, text: &str, hint: &str) {
+    let on = param.value();
+    if ui.selectable_label(on, text).on_hover_text(hint).clicked() {
+        setter.begin_set_parameter(param);
+        setter.set_parameter(param, !on);
+        setter.end_set_parameter(param);
     }
 }
 

@@ -153,8 +153,12 @@ def problems(f):
     found = []
     if f["luminance_stddev"] < 10 or f["distinct_colours"] < 100:
         found.append("the window looks blank")
-    if len(f["slider_rows"]) != 6:
-        found.append(f"expected 6 sliders (5 partials + gain), found {len(f['slider_rows'])}")
+    # Frequency and level of each partial, then the gain (MIDI glide at 0 ms shows no fill).
+    if len(f["slider_rows"]) != 11:
+        found.append(
+            f"expected 11 sliders (5 partials x frequency and level + gain), "
+            f"found {len(f['slider_rows'])}"
+        )
     widths = f["header_glyph_widths"]
     # "Quintet": 7 glyphs of several widths. Missing fonts draw identical boxes ("tofu").
     if len(widths) < 5 or len(set(widths)) < 3:

@@ -1,16 +1,28 @@
-//! How fast Quintet's DSP core renders, against baselines measured in the same run.
+//! How fast Quintet renders, against baselines measured in the same run.
 //!
 //! `cargo bench --bench bank` prints, per block size, nanoseconds per output sample (all five
-//! partials) and the speed-up over the naive oscillator most example plugins use. Timings are
-//! medians of repeated runs; the machine is shared, so compare ratios, not absolute numbers.
+//! partials) for the DSP core with each sine kernel this CPU runs, steady and with all five
+//! partials gliding every block, next to the naive oscillator most example plugins use and the
+//! memory floor (filling the buffer); then the whole plugin's cost through a CLAP host against
+//! the bare core. Timings are medians of interleaved runs; the machine is shared, so read the
+//! ratios, not the absolute numbers. `cargo bench --bench bank -- 512` limits the block sizes.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::host::QuintetHost;
+use quintet::dsp::sine::Kernel;
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PARTIAL_COUNT, PartialBank};
+use std::cell::Cell;
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 /// Block sizes a host typically uses.
 const BLOCK_SIZES: [usize; 3] = [64, 512, 4096];
+/// Block sizes for the whole-plugin comparison.
+const PLUGIN_BLOCK_SIZES: [usize; 2] = [64, 512];
 /// Samples rendered per timed run.
 const SAMPLES_PER_RUN: usize = 1 << 18;
 /// Timed runs per measurement; the median is reported.
@@ -79,49 +91,149 @@ fn time_per_sample(block: usize, renderers: &mut [Renderer]) -> Vec<f64> {
         .collect()
 }
 
-/// Targets for the bank (each a glide to a new pitch every block), alternating so every block
-/// starts a fresh glide.
+/// Targets for the gliding bank: a new pitch every block, alternating so every block starts a
+/// fresh glide.
 fn glide_targets(block_index: usize) -> [f64; PARTIAL_COUNT] {
     let up = block_index.is_multiple_of(2);
     DEFAULT_FREQUENCIES_HZ.map(|hz| if up { hz * 1.5 } else { hz })
 }
 
+/// A bank rendering with `kernel`, optionally retargeting all five glides every block.
+fn core_renderer<'a>(kernel: Kernel, gliding: bool) -> Renderer<'a> {
+    let mut bank = PartialBank::new(SAMPLE_RATE_HZ, DEFAULT_FREQUENCIES_HZ).with_kernel(kernel);
+    let mut block_index = 0;
+    Box::new(move |out| {
+        if gliding {
+            for (index, hz) in glide_targets(block_index).into_iter().enumerate() {
+                bank.glide_to(index, hz);
+            }
+            block_index += 1;
+        }
+        bank.render(out);
+    })
+}
+
+/// Nanoseconds spent inside the plugin's `process`, summed by [`time_process`].
+static PROCESS_NANOS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static PROCESS_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// The CLAP host's process hook: times each `process` call and nothing of the host around it.
+fn time_process(starting: bool) {
+    PROCESS_STARTED.with(|started| {
+        if starting {
+            started.set(Some(Instant::now()));
+        } else if let Some(start) = started.take() {
+            PROCESS_NANOS.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        }
+    });
+}
+
+/// The time one `Instant::now()` adds to an interval it closes, in nanoseconds: the median gap
+/// between two back-to-back calls. Each timed `process` call carries one such cost.
+fn timer_overhead_ns() -> f64 {
+    let mut gaps: Vec<f64> = (0..100_000)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(Instant::now()).duration_since(start).as_nanos() as f64
+        })
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    gaps[gaps.len() / 2]
+}
+
+/// Median nanoseconds per sample inside the plugin's `process` (stereo output, default
+/// parameters, the timer's own cost subtracted) at `block` samples, hosted through CLAP,
+/// interleaved with the bare core.
+fn plugin_against_core(block: usize, timer_ns: f64) -> (f64, f64) {
+    let mut host = QuintetHost::new();
+    host.set_process_hook(time_process);
+    host.activate(SAMPLE_RATE_HZ, block);
+    let mut core = core_renderer(Kernel::best(), false);
+    let mut core_buffer = vec![0.0f32; block];
+    let blocks = SAMPLES_PER_RUN.div_ceil(block);
+    let samples = (blocks * block) as f64;
+    let (mut plugin_runs, mut core_runs) = (Vec::new(), Vec::new());
+    for round in 0..=RUNS {
+        let before = PROCESS_NANOS.load(Ordering::Relaxed);
+        black_box(host.render(blocks * block, &[]));
+        let process_ns = (PROCESS_NANOS.load(Ordering::Relaxed) - before) as f64;
+        let plugin_ns = (process_ns - timer_ns * blocks as f64) / samples;
+        let start = Instant::now();
+        for _ in 0..blocks {
+            core(black_box(&mut core_buffer));
+        }
+        let core_ns = start.elapsed().as_secs_f64() * 1e9 / samples;
+        if round > 0 {
+            plugin_runs.push(plugin_ns);
+            core_runs.push(core_ns);
+        }
+    }
+    let median = |mut runs: Vec<f64>| {
+        runs.sort_by(f64::total_cmp);
+        runs[runs.len() / 2]
+    };
+    (median(plugin_runs), median(core_runs))
+}
+
 fn main() {
-    println!(
-        "Quintet DSP core, 5 partials at {SAMPLE_RATE_HZ} Hz; ns per output sample (median of {RUNS} runs of {SAMPLES_PER_RUN} samples)"
-    );
-    println!(
-        "{:>6}  {:>10} {:>10} {:>10} {:>10}  {:>12} {:>12}",
-        "block", "naive", "floor", "steady", "gliding", "steady ×", "gliding ×"
-    );
     // `cargo bench --bench bank -- 512` measures only the block sizes given.
     let chosen: Vec<usize> = std::env::args().filter_map(|a| a.parse().ok()).collect();
-    let blocks = BLOCK_SIZES
+    let wanted = |block: &usize| chosen.is_empty() || chosen.contains(block);
+    let kernels = Kernel::available()
         .into_iter()
-        .filter(|b| chosen.is_empty() || chosen.contains(b));
-    for block in blocks {
+        .filter(|&kernel| kernel != Kernel::Portable)
+        .collect::<Vec<_>>();
+
+    println!(
+        "Quintet DSP core: 5 partials at {SAMPLE_RATE_HZ} Hz, ns per output sample, median of \
+         {RUNS} interleaved runs of {SAMPLES_PER_RUN} samples; the plugin uses {:?}",
+        Kernel::best()
+    );
+    let mut header = format!("{:>6} {:>8} {:>7}", "block", "naive", "floor");
+    for kernel in &kernels {
+        header += &format!(
+            " {:>14} {:>15}",
+            format!("steady {kernel:?}"),
+            format!("gliding {kernel:?}")
+        );
+    }
+    println!("{header}   (× = speed-up over naive)");
+    for block in BLOCK_SIZES.into_iter().filter(wanted) {
         let mut naive = NaiveBank::new();
-        let mut steady = PartialBank::new(SAMPLE_RATE_HZ, DEFAULT_FREQUENCIES_HZ);
-        let mut gliding = PartialBank::new(SAMPLE_RATE_HZ, DEFAULT_FREQUENCIES_HZ);
-        let mut block_index = 0;
         let mut renderers: Vec<Renderer> = vec![
-            Box::new(|out| naive.render(out)),
+            Box::new(move |out| naive.render(out)),
             Box::new(|out| out.fill(black_box(0.25))),
-            Box::new(|out| steady.render(out)),
-            Box::new(|out| {
-                for (index, hz) in glide_targets(block_index).into_iter().enumerate() {
-                    gliding.glide_to(index, hz);
-                }
-                block_index += 1;
-                gliding.render(out);
-            }),
         ];
+        for &kernel in &kernels {
+            renderers.push(core_renderer(kernel, false));
+            renderers.push(core_renderer(kernel, true));
+        }
         let ns = time_per_sample(block, &mut renderers);
-        let [naive_ns, floor_ns, steady_ns, gliding_ns] = [ns[0], ns[1], ns[2], ns[3]];
+        let mut row = format!("{block:>6} {:>8.3} {:>7.3}", ns[0], ns[1]);
+        for core_ns in &ns[2..] {
+            row += &format!(" {:>6.3} {:>5.1}×  ", core_ns, ns[0] / core_ns);
+        }
+        println!("{row}");
+    }
+
+    let timer_ns = timer_overhead_ns();
+    println!();
+    println!(
+        "Whole plugin (release build) through a CLAP host, stereo, default parameters, against \
+         the bare core ({timer_ns:.0} ns of timer cost per process call subtracted):"
+    );
+    println!(
+        "{:>6} {:>10} {:>10} {:>12}",
+        "block", "plugin ns", "core ns", "plugin/core"
+    );
+    for block in PLUGIN_BLOCK_SIZES.into_iter().filter(wanted) {
+        let (plugin_ns, core_ns) = plugin_against_core(block, timer_ns);
         println!(
-            "{block:>6}  {naive_ns:>10.3} {floor_ns:>10.3} {steady_ns:>10.3} {gliding_ns:>10.3}  {:>11.1}× {:>11.1}×",
-            naive_ns / steady_ns,
-            naive_ns / gliding_ns
+            "{block:>6} {plugin_ns:>10.3} {core_ns:>10.3} {:>11.2}×",
+            plugin_ns / core_ns
         );
     }
 }

@@ -73,20 +73,33 @@ fn current_frequencies(params: &QuintetParams) -> [f64; PARTIAL_COUNT] {
 /// The parameter's value, inside its range. nice-plug stores a value restored from a state as the
 /// state says, unclamped: a damaged or hostile state with `"gain": 5.0` would otherwise play at
 /// five times full scale, and `"freq1": 30000` above the promised 20 kHz.
+///
+/// This runs for every parameter in every block, so the bounds come straight from the range
+/// rather than from `preview_plain(0.0)` and `(1.0)`, which evaluate the skew's `powf` (that was
+/// 60% of `process` at 64-sample blocks).
 fn value_in_range(param: &FloatParam) -> f32 {
-    param
-        .value()
-        .clamp(param.preview_plain(0.0), param.preview_plain(1.0))
+    let (min, max) = range_bounds(&param.range());
+    param.value().clamp(min, max)
+}
+
+/// The plain values at either end of a range, lowest first.
+fn range_bounds(range: &FloatRange) -> (f32, f32) {
+    match range {
+        FloatRange::Linear { min, max }
+        | FloatRange::Skewed { min, max, .. }
+        | FloatRange::SymmetricalSkewed { min, max, .. } => (*min, *max),
+        FloatRange::Reversed(inner) => range_bounds(inner),
+    }
 }
 
 /// Each partial's own level: its level parameter, or silence when muted.
 fn current_levels(params: &QuintetParams) -> [f32; PARTIAL_COUNT] {
-    let mutes = params.mutes();
+    let (levels, mutes) = (params.levels(), params.mutes());
     std::array::from_fn(|k| {
         if mutes[k].value() {
             0.0
         } else {
-            value_in_range(params.levels()[k])
+            value_in_range(levels[k])
         }
     })
 }

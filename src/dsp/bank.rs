@@ -311,19 +311,21 @@ impl PartialBank {
     }
 
     /// Moves partial `index`'s own level (linear, 0 = silent, 1 = full) to `level` over
-    /// [`LEVEL_RAMP_MS`]. Values are clamped to 0 ..= 1; non-finite values are ignored.
+    /// [`LEVEL_RAMP_MS`]. Values are clamped to 0 ..= 1; like gains, levels below
+    /// [`SILENCE_GAIN`] are silence (so a tiny level never makes a sample subnormal); non-finite
+    /// values are ignored.
     pub fn ramp_level_to(&mut self, index: usize, level: f32) {
-        if level.is_finite() {
+        if let Some(level) = sanitize_gain(level) {
             let (timing, segments) = (self.timing, self.level_ramp_segments);
-            self.partials[index].set_level(level.clamp(0.0, 1.0), segments, timing);
+            self.partials[index].set_level(level.min(1.0), segments, timing);
         }
     }
 
     /// Sets partial `index`'s own level at once (a preset load).
     pub fn jump_level_to(&mut self, index: usize, level: f32) {
-        if level.is_finite() {
+        if let Some(level) = sanitize_gain(level) {
             let timing = self.timing;
-            self.partials[index].set_level(level.clamp(0.0, 1.0), 0, timing);
+            self.partials[index].set_level(level.min(1.0), 0, timing);
         }
     }
 

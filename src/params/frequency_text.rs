@@ -49,6 +49,11 @@ pub fn text_to_frequency(text: &str) -> Option<f32> {
 }
 
 fn note_to_frequency(text: &str) -> Option<f32> {
+    // Note names are ASCII, and nice-plug's key parser slices the text at byte 1 or 2: a typed
+    // non-ASCII character would panic inside it and take the host down.
+    if !text.is_ascii() {
+        return None;
+    }
     let key = formatters::s2v_i32_key_formatter()(text)?;
     Some(util::f32_midi_key_to_freq(key as f32))
 }

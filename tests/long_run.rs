@@ -1,0 +1,236 @@
+//! A long session through the CLAP host: random automation of every parameter every 64 samples
+//! at 48 kHz, then the parameters held. Checks: no NaN or infinity, no subnormal, nothing beyond
+//! full scale, no growth in resident memory, and after the automation the output equals the
+//! exact steady signal Σ aₖ·sin(2π·fₖ·n/fs + φₖ) (phases fitted on the first second of the hold,
+//! then checked over the rest of it, so any drift in frequency or level shows).
+//!
+//! Length: `QUINTET_LONG=1` runs one hour of automation and a one-minute hold (run it in release:
+//! `QUINTET_LONG=1 cargo test --release --test long_run -- --nocapture`);
+//! `QUINTET_LONG_SECONDS=N` runs N seconds; the default suite runs 600 seconds (ten minutes of
+//! audio, about two seconds of test) and a 10 s hold.
+
+mod common;
+
+use common::host::{ParamChange, QuintetHost};
+use common::random::Rng;
+use nice_plug::prelude::Param;
+use quintet::params::QuintetParams;
+use std::f64::consts::TAU;
+
+const SAMPLE_RATE_HZ: f64 = 48_000.0;
+const AUTOMATION_EVERY: usize = 64;
+const BLOCK: usize = 512;
+const CHUNK_FRAMES: usize = 48_000;
+
+/// Seconds of automation and of the hold after it.
+fn durations() -> (usize, usize) {
+    if std::env::var("QUINTET_LONG").is_ok_and(|v| v == "1") {
+        return (3600, 60);
+    }
+    let seconds = std::env::var("QUINTET_LONG_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    (seconds, 10)
+}
+
+/// Resident set size of this process, in bytes.
+fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").expect("/proc/self/statm");
+    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+/// Counts of what must never appear in the output, and its peak.
+#[derive(Debug, Default)]
+struct Census {
+    samples: u64,
+    non_finite: u64,
+    subnormal: u64,
+    channel_mismatch: u64,
+    peak: f32,
+}
+
+impl Census {
+    fn add(&mut self, channels: &[Vec<f32>]) {
+        let left = &channels[0];
+        for (n, &x) in left.iter().enumerate() {
+            self.samples += 1;
+            self.non_finite += u64::from(!x.is_finite());
+            self.subnormal += u64::from(x.is_subnormal());
+            self.peak = self.peak.max(x.abs());
+            self.channel_mismatch += channels[1..]
+                .iter()
+                .filter(|c| c[n].to_bits() != x.to_bits())
+                .count() as u64;
+        }
+    }
+}
+
+/// Least-squares fit of Σ (aₖ·sin + bₖ·cos)(2π·fₖ·n/fs) to `samples`: returns each partial's
+/// amplitude and phase.
+fn fit_partials(samples: &[f32], frequencies_hz: &[f64]) -> Vec<(f64, f64)> {
+    let basis = |n: usize| -> Vec<f64> {
+        frequencies_hz
+            .iter()
+            .flat_map(|f| {
+                let angle = TAU * f * n as f64 / SAMPLE_RATE_HZ;
+                [angle.sin(), angle.cos()]
+            })
+            .collect()
+    };
+    let size = 2 * frequencies_hz.len();
+    // Normal equations, solved by Gaussian elimination with partial pivoting.
+    let mut matrix = vec![vec![0.0f64; size + 1]; size];
+    for (n, &x) in samples.iter().enumerate() {
+        let b = basis(n);
+        for i in 0..size {
+            for j in 0..size {
+                matrix[i][j] += b[i] * b[j];
+            }
+            matrix[i][size] += b[i] * f64::from(x);
+        }
+    }
+    for col in 0..size {
+        let pivot = (col..size)
+            .max_by(|&a, &b| matrix[a][col].abs().total_cmp(&matrix[b][col].abs()))
+            .unwrap();
+        matrix.swap(col, pivot);
+        let pivot_row = matrix[col].clone();
+        for (index, row) in matrix.iter_mut().enumerate() {
+            if index != col {
+                let factor = row[col] / pivot_row[col];
+                for (value, pivot_value) in row.iter_mut().zip(&pivot_row).skip(col) {
+                    *value -= factor * pivot_value;
+                }
+            }
+        }
+    }
+    let coefficients: Vec<f64> = (0..size).map(|i| matrix[i][size] / matrix[i][i]).collect();
+    coefficients
+        .chunks(2)
+        .map(|c| (c[0].hypot(c[1]), c[1].atan2(c[0])))
+        .collect()
+}
+
+#[test]
+fn random_automation_for_a_long_session_stays_clean_exact_and_bounded_in_memory() {
+    let (automation_seconds, hold_seconds) = durations();
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, BLOCK);
+    let params = host.params();
+    let ids: Vec<_> = params.iter().map(|p| p.id).collect();
+    let plugin_params = QuintetParams::default();
+    let mut rng = Rng::new(0x106e_0001);
+    let mut census = Census::default();
+    let mut events = Vec::with_capacity(CHUNK_FRAMES / AUTOMATION_EVERY * ids.len());
+    let mut rss_after_warm_up = 0;
+    let started = std::time::Instant::now();
+
+    for second in 0..automation_seconds {
+        events.clear();
+        for frame in (0..CHUNK_FRAMES).step_by(AUTOMATION_EVERY) {
+            for &param in &ids {
+                if rng.below(2) == 0 {
+                    events.push(ParamChange {
+                        frame,
+                        param,
+                        normalized: rng.unit(),
+                    });
+                }
+            }
+        }
+        let audio = host.render(CHUNK_FRAMES, &events);
+        census.add(&audio.channels);
+        if second == 9.min(automation_seconds - 1) {
+            rss_after_warm_up = resident_bytes();
+        }
+    }
+    let rss_at_end = resident_bytes();
+
+    // Hold: five well separated partials below 2.5 kHz at a random gain, far from any fade.
+    let mut held_hz = Vec::new();
+    let mut hold = Vec::new();
+    for (k, param) in plugin_params.frequencies().into_iter().enumerate() {
+        let text = format!("{:.1} Hz", rng.range(100.0, 400.0) + 500.0 * k as f64);
+        let normalized = host.text_to_value(ids[k], &text).unwrap();
+        // What the plugin plays: nice-plug converts the normalized value to f32, then to Hz.
+        held_hz.push(f64::from(param.preview_plain(normalized as f32)));
+        hold.push(ParamChange {
+            frame: 0,
+            param: ids[k],
+            normalized,
+        });
+    }
+    let gain_id = host.param_id("Gain");
+    let gain_normalized = rng.range(0.5, 1.0);
+    let gain = f64::from(plugin_params.gain.preview_plain(gain_normalized as f32));
+    hold.push(ParamChange {
+        frame: 0,
+        param: gain_id,
+        normalized: gain_normalized,
+    });
+    host.render(SAMPLE_RATE_HZ as usize / 10, &hold); // glides and the gain ramp end
+    let held: Vec<f32> = (0..hold_seconds)
+        .flat_map(|_| {
+            let audio = host.render(CHUNK_FRAMES, &[]);
+            census.add(&audio.channels);
+            audio.channels[0].clone()
+        })
+        .collect();
+
+    let fitted = fit_partials(&held[..CHUNK_FRAMES], &held_hz);
+    let mut worst = 0.0f64;
+    let (mut signal, mut noise) = (0.0f64, 0.0f64);
+    for (n, &x) in held.iter().enumerate() {
+        let model: f64 = held_hz
+            .iter()
+            .zip(&fitted)
+            .map(|(f, (a, phase))| a * (TAU * f * n as f64 / SAMPLE_RATE_HZ + phase).sin())
+            .sum();
+        let error = f64::from(x) - model;
+        worst = worst.max(error.abs());
+        signal += model * model;
+        noise += error * error;
+    }
+    let snr_db = 10.0 * (signal / noise.max(f64::MIN_POSITIVE)).log10();
+    let amplitude_error = fitted
+        .iter()
+        .map(|(a, _)| (a - 0.2 * gain).abs())
+        .fold(0.0, f64::max);
+    let rss_growth = rss_at_end as i64 - rss_after_warm_up as i64;
+    eprintln!(
+        "long run: {automation_seconds} s automated + {hold_seconds} s held at 48 kHz in {:.1} s; \
+         {} samples, peak {}, non-finite {}, subnormal {}, channel mismatches {}; \
+         hold: max deviation from the exact model {worst:e}, SNR {snr_db:.1} dB, \
+         amplitude error {amplitude_error:e}; RSS after warm-up {} KiB, at end {} KiB \
+         (growth {} KiB)",
+        started.elapsed().as_secs_f64(),
+        census.samples,
+        census.peak,
+        census.non_finite,
+        census.subnormal,
+        census.channel_mismatch,
+        rss_after_warm_up / 1024,
+        rss_at_end / 1024,
+        rss_growth / 1024,
+    );
+    assert_eq!(census.non_finite, 0, "non-finite samples");
+    assert_eq!(census.subnormal, 0, "subnormal samples");
+    assert_eq!(census.channel_mismatch, 0, "channels differ");
+    assert!(census.peak <= 1.0, "peak {} beyond full scale", census.peak);
+    assert!(
+        worst < 1e-5,
+        "the held output is {worst:e} away from the exact signal"
+    );
+    assert!(snr_db > 110.0, "SNR against the exact signal {snr_db} dB");
+    assert!(
+        amplitude_error < 1e-5,
+        "partial amplitudes off by {amplitude_error:e} (gain {gain})"
+    );
+    assert!(
+        rss_growth < 8 << 20,
+        "resident memory grew by {} KiB",
+        rss_growth / 1024
+    );
+}

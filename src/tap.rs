@@ -255,18 +255,29 @@ mod tests {
         let (mut writer, mut reader) = tap(48_000.0);
         let done = Arc::new(AtomicBool::new(false));
         let total_written = Arc::new(AtomicU64::new(0));
+        // Snapshots the reader has taken: the writer goes on until it has taken a few, so a
+        // loaded machine that starves the reader thread cannot fail the test by scheduling
+        // alone. (Sample values stay exact in f32 below 2^24: at most 200 000 blocks of 64.)
+        let taken = Arc::new(AtomicU64::new(0));
         let audio = {
             let done = done.clone();
             let total_written = total_written.clone();
+            let taken = taken.clone();
             thread::spawn(move || {
                 let mut written = 0;
                 let mut block = vec![0.0; 64];
-                for _ in 0..20_000 {
+                for round in 0..200_000 {
+                    if round >= 20_000 && taken.load(Ordering::Acquire) >= 3 {
+                        break;
+                    }
                     for (i, sample) in block.iter_mut().enumerate() {
                         *sample = (written + i as u64) as f32;
                     }
                     writer.write(&block, true);
                     written += block.len() as u64;
+                    if round % 1000 == 999 {
+                        thread::yield_now();
+                    }
                 }
                 total_written.store(written, Ordering::Release);
                 done.store(true, Ordering::Release);
@@ -284,6 +295,7 @@ mod tests {
                 last_sequence = snapshot.sequence;
                 assert_contiguous(snapshot.valid());
                 seen += 1;
+                taken.store(seen, Ordering::Release);
             }
             thread::yield_now();
         }

@@ -320,8 +320,10 @@ impl Plugin for Quintet {
     ];
 
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
-    // Pitch bend arrives only with MIDI CCs (nice-plug's `Basic` carries notes alone).
-    const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
+    // Notes only. nice-plug delivers pitch bend (`MidiPitchBend`, handled below) only at
+    // `MidiCCs`, which also gives every VST3 host 2,080 hidden MIDI-CC parameters; pedalboard
+    // then takes about 40 s to load the plugin. Until that trade is decided, no pitch bend.
+    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
 
     type Editor = editor::QuintetEditor;
     type SysExMessage = ();

@@ -9,6 +9,7 @@ import pytest
 from quintet_host import (
     DEFAULT_FREQUENCIES_HZ,
     PARTIAL_NAMES,
+    QUINTET_PARAMETER_NAMES,
     SAMPLE_RATE_HZ,
     assert_partials,
     frequency_to_normalized,
@@ -43,7 +44,7 @@ def render(engine, seconds):
 def test_parameters_and_default_sound(engine_and_synth):
     engine, synth = engine_and_synth
     indices = parameter_indices(synth)
-    assert sorted(indices) == sorted(PARTIAL_NAMES + ["Gain"])
+    assert sorted(indices) == sorted(QUINTET_PARAMETER_NAMES)
     texts = {d["name"]: d["text"] for d in synth.get_parameters_description()}
     assert [texts[name] for name in PARTIAL_NAMES] == ["200 Hz", "250 Hz", "300 Hz", "350 Hz", "400 Hz"]
     assert_partials(render(engine, 2.0)[0], DEFAULT_FREQUENCIES_HZ)

@@ -11,6 +11,7 @@ import pytest
 from quintet_host import (
     DEFAULT_FREQUENCIES_HZ,
     PARTIAL_NAMES,
+    QUINTET_PARAMETER_NAMES,
     SAMPLE_RATE_HZ,
     assert_partials,
     frequency_to_normalized,
@@ -46,7 +47,7 @@ def render(plugin):
 def test_is_an_instrument_with_five_partials_and_a_gain(plugin):
     assert plugin.is_instrument
     by_name = parameters_by_name(plugin)
-    assert sorted(by_name) == sorted(PARTIAL_NAMES + ["Gain"])
+    assert sorted(by_name) == sorted(QUINTET_PARAMETER_NAMES)
     for name, hz in zip(PARTIAL_NAMES, DEFAULT_FREQUENCIES_HZ):
         assert by_name[name].string_value == f"{hz:.0f} Hz"
         assert by_name[name].raw_value == pytest.approx(frequency_to_normalized(hz), abs=1e-6)

@@ -195,7 +195,13 @@ fn gain_param(name: String, ramp_ms: f64) -> FloatParam {
     .with_smoother(SmoothingStyle::Linear(ramp_ms as f32))
     .with_unit(" dB")
     .with_value_to_string(Arc::new(gain_text::gain_to_text))
-    .with_string_to_value(formatters::s2v_f32_gain_to_db())
+    .with_string_to_value(Arc::new(text_to_gain))
+}
+
+/// nice-plug's dB parser, refusing what is not a finite gain: it reads typed "nan" as NaN, which a
+/// host would then store as the parameter's position (found by tests/fuzz_text.rs).
+fn text_to_gain(text: &str) -> Option<f32> {
+    formatters::s2v_f32_gain_to_db()(text).filter(|gain| gain.is_finite())
 }
 
 /// The range every frequency parameter uses.

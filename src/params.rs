@@ -114,7 +114,8 @@ impl Default for QuintetParams {
             )
             .with_step_size(1.0)
             .with_unit(" ms")
-            .with_value_to_string(formatters::v2s_f32_rounded(0)),
+            .with_value_to_string(formatters::v2s_f32_rounded(0))
+            .with_string_to_value(Arc::new(text_to_milliseconds)),
             editor: SavedGeometry::default(),
         }
     }
@@ -196,6 +197,13 @@ fn gain_param(name: String, ramp_ms: f64) -> FloatParam {
     .with_unit(" dB")
     .with_value_to_string(Arc::new(gain_text::gain_to_text))
     .with_string_to_value(Arc::new(text_to_gain))
+}
+
+/// Typed milliseconds ("40", "40 ms"), refusing non-finite numbers: nice-plug's default parser
+/// reads "nan" as NaN, which a host would store as the parameter's position.
+fn text_to_milliseconds(text: &str) -> Option<f32> {
+    let number = text.trim().trim_end_matches("ms").trim_end();
+    number.parse::<f32>().ok().filter(|ms| ms.is_finite())
 }
 
 /// nice-plug's dB parser, refusing what is not a finite gain: it reads typed "nan" as NaN, which a

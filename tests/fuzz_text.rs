@@ -35,13 +35,13 @@ proptest! {
     #[test]
     fn typed_text_is_refused_or_lands_in_range(texts in prop::collection::vec(typed_text(), 1..20)) {
         let mut host = QuintetHost::new();
-        let ids: Vec<_> = host.params().iter().map(|p| p.id).collect();
+        let params = host.params();
         for text in texts.iter().filter(|t| !t.contains('\0')) {
-            for &param in &ids {
-                if let Some(value) = host.text_to_value(param, text) {
+            for param in &params {
+                if let Some(value) = host.text_to_value(param.id, text) {
                     prop_assert!(
                         (0.0..=1.0).contains(&value),
-                        "{:?} became {} for {:?}", text, value, param
+                        "{:?} became {} for {}", text, value, param.name
                     );
                 }
             }

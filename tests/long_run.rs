@@ -162,7 +162,19 @@ fn random_automation_for_a_long_session_stays_clean_exact_and_bounded_in_memory(
             normalized,
         });
     }
+    // Every other parameter (levels, mutes, modes) back to its default: full level, unmuted.
+    let frequency_ids = &ids[..held_hz.len()];
     let gain_id = host.param_id("Gain");
+    for param in params
+        .iter()
+        .filter(|p| p.id != gain_id && !frequency_ids.contains(&p.id))
+    {
+        hold.push(ParamChange {
+            frame: 0,
+            param: param.id,
+            normalized: param.default,
+        });
+    }
     let gain_normalized = rng.range(0.5, 1.0);
     let gain = f64::from(plugin_params.gain.preview_plain(gain_normalized as f32));
     hold.push(ParamChange {

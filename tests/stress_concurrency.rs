@@ -90,47 +90,54 @@ fn a_gui_thread_reads_sets_saves_and_loads_while_the_audio_thread_plays() {
     }
     let param_count = host.params().len();
 
-    let (gui, live) = mpsc::channel();
     let mut calls = 0usize;
-    let frames = (SAMPLE_RATE_HZ * 3.0 * stress_seconds()) as usize;
-    let (audio, main_calls) = host.render_while(frames, live, |host| {
-        calls += 1;
-        // What a DAW's GUI does, round-robin: move a partial, read every value and its text,
-        // parse typed text, save the project, load a preset.
-        match calls % 5 {
-            0 => gui
-                .send(ParamChange {
-                    frame: 0,
-                    param: rng.pick(&ids),
-                    normalized: rng.range(0.0, top),
-                })
-                .expect("the audio thread listens"),
-            1 => {
-                let values = host.param_values();
-                assert_eq!(values.len(), param_count);
-                for (index, value) in values.into_iter().enumerate() {
-                    assert!((0.0..=1.0).contains(&value), "param {index} reads {value}");
+    let frames = (SAMPLE_RATE_HZ * 0.5) as usize;
+    let wanted_calls = (100.0 * stress_seconds()) as usize;
+    let mut samples = Vec::new();
+    // Render until the main thread has worked alongside the audio thread often enough: rendering
+    // is much faster than real time, so it takes several renders.
+    while calls < wanted_calls && samples.len() < frames * 200 {
+        let (gui, live) = mpsc::channel();
+        let (audio, _) = host.render_while(frames, live, |host| {
+            calls += 1;
+            // What a DAW's GUI does, round-robin: move a partial, read every value and its text,
+            // parse typed text, save the project, load a preset.
+            match calls % 5 {
+                0 => gui
+                    .send(ParamChange {
+                        frame: 0,
+                        param: rng.pick(&ids),
+                        normalized: rng.range(0.0, top),
+                    })
+                    .expect("the audio thread listens"),
+                1 => {
+                    let values = host.param_values();
+                    assert_eq!(values.len(), param_count);
+                    for (index, value) in values.into_iter().enumerate() {
+                        assert!((0.0..=1.0).contains(&value), "param {index} reads {value}");
+                    }
+                    let text = host.value_to_text(ids[calls % 5], rng.unit());
+                    assert!(text.is_some_and(|t| !t.is_empty()));
                 }
-                let text = host.value_to_text(ids[calls % 5], rng.unit());
-                assert!(text.is_some_and(|t| !t.is_empty()));
+                2 => assert!(host.text_to_value(ids[1], "440 Hz").is_some()),
+                3 => assert!(host.save_state().len() > 8),
+                _ => {
+                    let preset = rng.pick(&[0, 1, 2, 3]);
+                    host.load_state(&presets[preset]).expect("a preset loads");
+                }
             }
-            2 => assert!(host.text_to_value(ids[1], "440 Hz").is_some()),
-            3 => assert!(host.save_state().len() > 8),
-            _ => {
-                let preset = rng.pick(&[0, 1, 2, 3]);
-                host.load_state(&presets[preset]).expect("a preset loads");
-            }
-        }
-        std::thread::sleep(Duration::from_micros(200));
-    });
+            std::thread::sleep(Duration::from_micros(200));
+        });
+        assert_clean(&audio, "GUI and audio threads at once");
+        samples.extend_from_slice(audio.left());
+    }
     assert!(
-        main_calls >= 20,
-        "the main thread ran only {main_calls} times"
+        calls >= wanted_calls,
+        "the main thread ran only {calls} times"
     );
-    assert_clean(&audio, "GUI and audio threads at once");
     // State loads jump frequencies (phase-continuous), GUI edits glide: no click either way.
     let bound = max_natural_step(&[(0.2, 2000.0); 5], SAMPLE_RATE_HZ) + STEP_SLACK;
-    let (step, at) = max_step(audio.left());
+    let (step, at) = max_step(&samples);
     assert!(step <= bound, "a click of {step} at sample {at}");
 }
 
@@ -151,6 +158,8 @@ fn the_meter_tap_is_read_while_it_is_written() {
                     *x = peak * (n as f32 / 63.0) * if b % 2 == 0 { 1.0 } else { -1.0 };
                 }
                 writer.write(&block, true);
+                // Roughly real time for 64 samples, so the reader runs alongside as an editor does.
+                std::thread::sleep(Duration::from_micros(100));
             }
             writing.store(false, Ordering::SeqCst);
         });

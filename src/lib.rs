@@ -43,6 +43,35 @@ pub struct Quintet {
     played_hz: Option<f64>,
     /// Each partial's mute as the bank last heard it, so a mute switching ramps.
     muted: [bool; PARTIAL_COUNT],
+    /// What `follow_parameters` last acted on; `None` forces it to look again.
+    followed: Option<ParameterInputs>,
+}
+
+/// Everything [`Quintet::follow_parameters`] reads. When a block starts with the same inputs as
+/// the last one nothing can have changed for the bank, and the block skips the parameter work:
+/// at 64-sample blocks that work was a visible share of the plugin's cost. (NaN never compares
+/// equal, so a non-finite value always takes the full path.)
+#[derive(Clone, Copy, PartialEq)]
+struct ParameterInputs {
+    frequencies: [f32; PARTIAL_COUNT],
+    levels: [f32; PARTIAL_COUNT],
+    mutes: [bool; PARTIAL_COUNT],
+    gain: f32,
+    midi: bool,
+    played_hz: Option<f64>,
+}
+
+impl ParameterInputs {
+    fn read(params: &QuintetParams, played_hz: Option<f64>) -> Self {
+        Self {
+            frequencies: params.frequencies().map(FloatParam::value),
+            levels: params.levels().map(FloatParam::value),
+            mutes: params.mutes().map(BoolParam::value),
+            gain: params.gain.value(),
+            midi: params.midi.value(),
+            played_hz,
+        }
+    }
 }
 
 impl Default for Quintet {
@@ -60,6 +89,7 @@ impl Default for Quintet {
             midi_mode: false,
             played_hz: None,
             muted: [false; PARTIAL_COUNT],
+            followed: None,
         }
     }
 }
@@ -108,6 +138,7 @@ impl Quintet {
     /// Puts the bank exactly on the parameters' current values, with no glide, forgets any notes
     /// and opens (drone) or shuts (MIDI mode) the gate.
     fn snap_to_parameters(&mut self) {
+        self.followed = None;
         self.voice.release_all();
         self.played_hz = None;
         self.midi_mode = self.params.midi.value();
@@ -247,8 +278,14 @@ impl Quintet {
     /// Hands parameter changes to the bank before rendering `block_len` samples. With
     /// sample-accurate automation the framework splits blocks at each event, so this runs at the
     /// event's sample. A change the framework is smoothing came from automation or the editor and
-    /// glides; one it is not smoothing came from a state load and jumps.
+    /// glides; one it is not smoothing came from a state load and jumps. (The framework's
+    /// smoothers are only advanced on blocks that change something; their one job here is that
+    /// distinction, which a state load resets.)
     fn follow_parameters(&mut self, block_len: u32) {
+        let inputs = ParameterInputs::read(&self.params, self.played_hz);
+        if self.followed == Some(inputs) {
+            return;
+        }
         if self.params.midi.value() != self.midi_mode {
             self.switch_midi_mode(self.params.midi.value());
         }
@@ -296,6 +333,8 @@ impl Quintet {
             }
         }
         gain.smoothed.next_step(block_len);
+        // What was read before acting: a value changed meanwhile differs from it next block.
+        self.followed = Some(inputs);
     }
 }
 

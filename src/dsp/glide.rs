@@ -104,11 +104,6 @@ impl PitchGlide {
             end_hz: self.segment_end_hz,
         })
     }
-
-    /// The frequency the glide ends on, in Hz.
-    pub fn target_hz(&self) -> f64 {
-        self.target_hz
-    }
 }
 
 #[cfg(test)]

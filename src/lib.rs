@@ -359,10 +359,12 @@ impl Plugin for Quintet {
     ];
 
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
-    // Notes only. nice-plug delivers pitch bend (`MidiPitchBend`, handled below) only at
-    // `MidiCCs`, which also gives every VST3 host 2,080 hidden MIDI-CC parameters; pedalboard
-    // then takes about 40 s to load the plugin. Until that trade is decided, no pitch bend.
-    const MIDI_INPUT: MidiConfig = MidiConfig::Basic;
+    // Notes and pitch bend. nice-plug delivers pitch bend (`MidiPitchBend`) only at `MidiCCs`.
+    // VST3 has no MIDI input of its own: a host turns the wheel into a parameter it finds
+    // through IMidiMapping, so nice-plug gives the VST3 2,080 hidden, read-only MIDI parameters
+    // (128 CCs, pressure and bend on 16 channels). DAWs hide them; pedalboard lists them and
+    // probes each one's text, so it takes ~25 s to load the VST3 (see README). CLAP is unaffected.
+    const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
 
     type Editor = editor::QuintetEditor;
     type SysExMessage = ();

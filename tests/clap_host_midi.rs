@@ -194,28 +194,69 @@ fn releasing_the_latest_note_returns_to_the_one_still_held() {
 }
 
 #[test]
-#[ignore = "nice-plug delivers pitch bend only with MIDI_INPUT = MidiCCs (see src/lib.rs)"]
-fn pitch_bend_moves_all_five_partials_two_semitones() {
+fn pitch_bend_moves_all_five_partials_two_semitones_without_a_click() {
     for (wheel, semitones) in [(16_383, 2.0), (0, -2.0)] {
         let mut host = midi_host();
+        let bend_at = frames(50.0);
         let audio = render(
             &mut host,
-            frames(50.0) + ANALYSIS_FRAMES,
+            bend_at + frames(50.0) + ANALYSIS_FRAMES,
             &[
                 MidiMessage::note_on(0, 69, 127),
-                MidiMessage::pitch_bend(100, wheel),
+                MidiMessage::pitch_bend(bend_at, wheel),
             ],
         );
+        let left = audio.left();
         let bent_hz = 440.0 * 2f64.powf(semitones / 12.0);
         assert_spectrum(
-            &audio.left()[frames(50.0)..],
+            &left[bend_at + frames(50.0)..],
             SAMPLE_RATE_HZ,
             &transposed(bent_hz),
             0.2,
             TOLERANCE_HZ,
             "bent note",
         );
+        // A full-wheel jump glides: no sample moves further than the higher of the two chords can.
+        let partials: Vec<(f64, f64)> = transposed(440.0_f64.max(bent_hz))
+            .iter()
+            .map(|&f| (0.2, f))
+            .collect();
+        let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + STEP_SLACK;
+        let (step, at) = max_step(&left[bend_at - 10..bend_at + frames(50.0)]);
+        assert!(step <= bound, "bend {wheel}: step {step} at {at} > {bound}");
     }
+}
+
+#[test]
+fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
+    let mut host = midi_host();
+    let centre_at = frames(50.0) + ANALYSIS_FRAMES;
+    let audio = render(
+        &mut host,
+        centre_at + frames(50.0) + ANALYSIS_FRAMES,
+        &[
+            MidiMessage::pitch_bend(0, 16_383),
+            MidiMessage::note_on(10, 57, 127),
+            MidiMessage::pitch_bend(centre_at, 8_192),
+        ],
+    );
+    let left = audio.left();
+    assert_spectrum(
+        &left[frames(50.0)..centre_at],
+        SAMPLE_RATE_HZ,
+        &transposed(220.0 * 2f64.powf(2.0 / 12.0)),
+        0.2,
+        TOLERANCE_HZ,
+        "note played with the wheel up",
+    );
+    assert_spectrum(
+        &left[centre_at + frames(50.0)..],
+        SAMPLE_RATE_HZ,
+        &transposed(220.0),
+        0.2,
+        TOLERANCE_HZ,
+        "wheel back at the centre",
+    );
 }
 
 #[test]

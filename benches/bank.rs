@@ -201,6 +201,8 @@ fn main() {
         );
     }
     println!("{header}   (× = speed-up over naive)");
+    // (kernel, steady ×, gliding ×) at TARGET_BLOCK, for the targets summary.
+    let mut at_target_block: Vec<(Kernel, f64, f64)> = Vec::new();
     for block in BLOCK_SIZES.into_iter().filter(wanted) {
         let mut naive = NaiveBank::new();
         let mut renderers: Vec<Renderer> = vec![
@@ -217,6 +219,11 @@ fn main() {
             row += &format!(" {:>6.3} {:>5.1}×  ", core_ns, ns[0] / core_ns);
         }
         println!("{row}");
+        if block == TARGET_BLOCK {
+            for (kernel, pair) in kernels.iter().zip(ns[2..].chunks(2)) {
+                at_target_block.push((*kernel, ns[0] / pair[0], ns[0] / pair[1]));
+            }
+        }
     }
 
     let timer_ns = timer_overhead_ns();
@@ -229,11 +236,49 @@ fn main() {
         "{:>6} {:>10} {:>10} {:>12}",
         "block", "plugin ns", "core ns", "plugin/core"
     );
+    let mut plugin_at_64 = None;
     for block in PLUGIN_BLOCK_SIZES.into_iter().filter(wanted) {
         let (plugin_ns, core_ns) = plugin_against_core(block, timer_ns);
         println!(
             "{block:>6} {plugin_ns:>10.3} {core_ns:>10.3} {:>11.2}×",
             plugin_ns / core_ns
+        );
+        if block == 64 {
+            plugin_at_64 = Some(plugin_ns / core_ns);
+        }
+    }
+    print_targets(&at_target_block, plugin_at_64);
+}
+
+/// Block size the speed-up targets are stated for.
+const TARGET_BLOCK: usize = 512;
+/// Speed-up over naive the steady core must reach at [`TARGET_BLOCK`].
+const STEADY_TARGET: f64 = 6.0;
+/// Speed-up over naive the gliding core must reach at [`TARGET_BLOCK`].
+const GLIDING_TARGET: f64 = 5.0;
+/// Most the whole plugin may cost per sample at 64-sample blocks, relative to the bare core.
+const PLUGIN_TARGET: f64 = 2.0;
+
+/// Prints each target with each kernel's figure from this run and whether it is met.
+fn print_targets(at_target_block: &[(Kernel, f64, f64)], plugin_at_64: Option<f64>) {
+    let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    println!();
+    println!(
+        "Targets (the plugin uses {:?}; Sse2 is what a CPU without AVX2 runs):",
+        Kernel::best()
+    );
+    for &(kernel, steady, gliding) in at_target_block {
+        println!(
+            "  {kernel:?}: steady {steady:.2}× at {TARGET_BLOCK} (≥ {STEADY_TARGET}×: {}), gliding \
+             {gliding:.2}× (≥ {GLIDING_TARGET}×: {})",
+            verdict(steady >= STEADY_TARGET),
+            verdict(gliding >= GLIDING_TARGET)
+        );
+    }
+    if let Some(ratio) = plugin_at_64 {
+        println!(
+            "  whole plugin at 64 samples: {ratio:.2}× the bare core (≤ {PLUGIN_TARGET}×: {})",
+            verdict(ratio <= PLUGIN_TARGET)
         );
     }
 }

@@ -10,7 +10,7 @@
 //! two integer registers laid out so that taking the top half of every `u64` yields the samples
 //! in order: register 0 holds samples whose index mod 4 is 0 or 1, register 1 those with 2 or 3.
 
-use super::{Level, PHASE_TO_Z, PhaseRamp, SIN_PI_Z, scaled_coefficients};
+use super::{Level, PhaseRamp, SIN_PI_Z, scaled_coefficients};
 use std::arch::x86_64::*;
 
 /// The vector operations the kernel needs. All methods are `unsafe` because they need the
@@ -30,6 +30,11 @@ trait Isa {
     /// The top 32 bits of every `u64` of the two phase registers, in sample order.
     unsafe fn tops(a: Self::Int, b: Self::Int) -> Self::Int;
     unsafe fn i32_to_float(a: Self::Int) -> Self::Float;
+    /// `a · 2^-31` for floats that are 0 or at least 1 in magnitude (converted `i32`s), exactly,
+    /// by lowering the exponent field with an unsigned saturating 16-bit subtraction: the upper
+    /// half of each float holds sign and exponent, zero saturates to zero, and the lower half
+    /// is left alone. An integer operation instead of a floating-point multiply.
+    unsafe fn scale_by_2_pow_minus_31(a: Self::Float) -> Self::Float;
     unsafe fn splat(value: f32) -> Self::Float;
     /// 0, 1, 2, … `LANES − 1`.
     unsafe fn lane_indices() -> Self::Float;
@@ -41,6 +46,9 @@ trait Isa {
     /// Stores `LANES` samples; `samples.len() == LANES`.
     unsafe fn store(samples: &mut [f32], value: Self::Float);
 }
+
+/// 31 in a float's exponent field: subtracting it divides by 2^31.
+const EXPONENT_31: i32 = 31 << 23;
 
 struct Sse2;
 
@@ -73,6 +81,15 @@ impl Isa for Sse2 {
     #[inline(always)]
     unsafe fn i32_to_float(a: __m128i) -> __m128 {
         unsafe { _mm_cvtepi32_ps(a) }
+    }
+    #[inline(always)]
+    unsafe fn scale_by_2_pow_minus_31(a: __m128) -> __m128 {
+        unsafe {
+            _mm_castsi128_ps(_mm_subs_epu16(
+                _mm_castps_si128(a),
+                _mm_set1_epi32(EXPONENT_31),
+            ))
+        }
     }
     #[inline(always)]
     unsafe fn splat(value: f32) -> __m128 {
@@ -147,6 +164,15 @@ impl Isa for Avx2 {
     #[inline(always)]
     unsafe fn i32_to_float(a: __m256i) -> __m256 {
         unsafe { _mm256_cvtepi32_ps(a) }
+    }
+    #[inline(always)]
+    unsafe fn scale_by_2_pow_minus_31(a: __m256) -> __m256 {
+        unsafe {
+            _mm256_castsi256_ps(_mm256_subs_epu16(
+                _mm256_castps_si256(a),
+                _mm256_set1_epi32(EXPONENT_31),
+            ))
+        }
     }
     #[inline(always)]
     unsafe fn splat(value: f32) -> __m256 {
@@ -265,7 +291,7 @@ impl<I: Isa> Lanes<I> {
 unsafe fn scaled_sines<I: Isa>(tops: I::Int, c: &[I::Float; 5]) -> I::Float {
     // SAFETY: the caller's target feature covers `I`.
     unsafe {
-        let z = I::mul(I::i32_to_float(tops), I::splat(PHASE_TO_Z));
+        let z = I::scale_by_2_pow_minus_31(I::i32_to_float(tops));
         let t = I::mul(z, z);
         let mut p = I::add(c[3], I::mul(t, c[4]));
         p = I::add(c[2], I::mul(t, p));
@@ -356,4 +382,81 @@ unsafe fn add_partial_steps<I: Isa, const GLIDING: bool>(
     }
     ramp.skip(out.len() as u64);
     level.position = level.position.wrapping_add(out.len() as u32);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsp::sine::PHASE_TO_Z;
+
+    /// Phase tops whose conversion is special: zero, ±1, the extremes, powers of two and
+    /// values that round when converted to `f32`.
+    const TOPS: [i32; 12] = [
+        0,
+        1,
+        -1,
+        2,
+        i32::MIN,
+        i32::MAX,
+        i32::MIN + 1,
+        1 << 24,
+        (1 << 24) + 1,
+        -((1 << 30) + 77),
+        123_456_789,
+        -987_654_321,
+    ];
+
+    /// `Isa::scale_by_2_pow_minus_31` after `i32_to_float`, one `I::LANES`-wide batch of `tops`.
+    unsafe fn scaled<I: Isa>(tops: &[i32]) -> Vec<f32> {
+        let mut out = vec![0.0f32; I::LANES];
+        // SAFETY: the caller's target feature covers `I`; `tops` holds `I::LANES` values,
+        // read as the `i32` lanes of the integer register (two per `u64`).
+        unsafe {
+            let pairs: Vec<u64> = tops
+                .chunks(2)
+                .map(|pair| u64::from(pair[0] as u32) | (u64::from(pair[1] as u32) << 32))
+                .collect();
+            let floats = I::scale_by_2_pow_minus_31(I::i32_to_float(I::u64s(&pairs)));
+            I::store(&mut out, floats);
+        }
+        out
+    }
+
+    #[test]
+    fn lowering_the_exponent_is_the_multiplication_by_2_pow_minus_31_bit_for_bit() {
+        let expected: Vec<u32> = TOPS
+            .iter()
+            .map(|&top| (top as f32 * PHASE_TO_Z).to_bits())
+            .collect();
+        for batch in (0..TOPS.len()).step_by(4) {
+            // SAFETY: SSE2 is baseline on x86-64.
+            let got = unsafe { scaled::<Sse2>(&TOPS[batch..batch + 4]) };
+            let got: Vec<u32> = got.iter().map(|x| x.to_bits()).collect();
+            assert_eq!(
+                got,
+                expected[batch..batch + 4],
+                "SSE2, tops {:?}",
+                &TOPS[batch..batch + 4]
+            );
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let mut tops = TOPS.to_vec();
+            tops.extend_from_slice(&TOPS[..4]);
+            #[target_feature(enable = "avx2")]
+            unsafe fn avx2(tops: &[i32]) -> Vec<f32> {
+                // SAFETY: compiled with AVX2.
+                unsafe { scaled::<Avx2>(tops) }
+            }
+            for batch in [0, 8] {
+                // SAFETY: the CPU has AVX2, checked above.
+                let got = unsafe { avx2(&tops[batch..batch + 8]) };
+                let want: Vec<u32> = tops[batch..batch + 8]
+                    .iter()
+                    .map(|&top| (top as f32 * PHASE_TO_Z).to_bits())
+                    .collect();
+                let got: Vec<u32> = got.iter().map(|x| x.to_bits()).collect();
+                assert_eq!(got, want, "AVX2");
+            }
+        }
+    }
 }

@@ -134,6 +134,19 @@ fn current_levels(params: &QuintetParams) -> [f32; PARTIAL_COUNT] {
     })
 }
 
+// The MIDI control changes MIDI mode answers to.
+
+/// The sustain (damper) pedal: at 64 and above, released keys keep sounding until it lifts.
+const SUSTAIN_PEDAL_CC: u8 = 64;
+/// Channel mode message: silence every note now (Quintet still fades out in 20 ms, without a
+/// click).
+const ALL_SOUND_OFF_CC: u8 = 120;
+/// Channel mode message: pedal up, wheel centred.
+const RESET_ALL_CONTROLLERS_CC: u8 = 121;
+/// Channel mode message: release every note, sustained ones too (what a host's panic button
+/// sends).
+const ALL_NOTES_OFF_CC: u8 = 123;
+
 impl Quintet {
     /// Puts the bank exactly on the parameters' current values, with no glide, forgets any notes
     /// and opens (drone) or shuts (MIDI mode) the gate.
@@ -241,13 +254,33 @@ impl Quintet {
             }
             NoteEvent::MidiPitchBend { value, .. } => {
                 self.voice.bend(value);
-                if let (Some(_), Some(held)) = (self.played_hz, self.voice.current()) {
-                    // The wheel sends steps; a short glide turns them into a smooth bend.
-                    self.played_hz = Some(self.voice.pitch_hz(held.note));
-                    self.move_partials(Some(GLIDE_MS));
+                self.follow_bend();
+            }
+            NoteEvent::MidiCC { cc, value, .. } => {
+                let before = self.voice.current();
+                match cc {
+                    SUSTAIN_PEDAL_CC => self.voice.sustain(value >= 0.5),
+                    ALL_SOUND_OFF_CC | ALL_NOTES_OFF_CC => self.voice.release_all(),
+                    RESET_ALL_CONTROLLERS_CC => {
+                        self.voice.reset_controllers();
+                        self.follow_bend();
+                    }
+                    _ => return,
+                }
+                if self.voice.current() != before {
+                    self.play_current_note();
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Moves a sounding note to the voice's current bend.
+    fn follow_bend(&mut self) {
+        if let (Some(_), Some(held)) = (self.played_hz, self.voice.current()) {
+            // The wheel sends steps; a short glide turns them into a smooth bend.
+            self.played_hz = Some(self.voice.pitch_hz(held.note));
+            self.move_partials(Some(GLIDE_MS));
         }
     }
 

@@ -259,6 +259,72 @@ fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
     );
 }
 
+/// MIDI control change numbers: the sustain pedal and the channel-mode "all notes off".
+const SUSTAIN_PEDAL: u8 = 64;
+const ALL_NOTES_OFF: u8 = 123;
+
+#[test]
+fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
+    let mut host = midi_host();
+    let (key_up, pedal_up) = (frames(100.0), frames(100.0) + ANALYSIS_FRAMES);
+    let audio = render(
+        &mut host,
+        pedal_up + frames(100.0),
+        &[
+            MidiMessage::note_on(0, 57, 127),
+            MidiMessage::control_change(10, SUSTAIN_PEDAL, 127),
+            MidiMessage::note_off(key_up, 57),
+            MidiMessage::control_change(pedal_up, SUSTAIN_PEDAL, 0),
+        ],
+    );
+    let left = audio.left();
+    assert_spectrum(
+        &left[key_up..pedal_up],
+        SAMPLE_RATE_HZ,
+        &transposed(220.0),
+        0.2,
+        TOLERANCE_HZ,
+        "key up, pedal down",
+    );
+    let silent_from = pedal_up + frames(RELEASE_MS) + 1;
+    assert!(
+        left[silent_from..].iter().all(|&x| x == 0.0),
+        "the pedal lifted: released to true silence"
+    );
+    let partials: Vec<(f64, f64)> = transposed(220.0).iter().map(|&f| (0.2, f)).collect();
+    let release_slope = 1.0 / frames(RELEASE_MS) as f64;
+    let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + release_slope + STEP_SLACK;
+    let (step, at) = max_step(&left[pedal_up - 10..silent_from]);
+    assert!(step <= bound, "pedal up: step {step} at {at} > {bound}");
+}
+
+#[test]
+fn all_notes_off_releases_even_sustained_notes() {
+    let mut host = midi_host();
+    let panic_at = frames(100.0);
+    let audio = render(
+        &mut host,
+        panic_at + frames(100.0),
+        &[
+            MidiMessage::control_change(0, SUSTAIN_PEDAL, 127),
+            MidiMessage::note_on(0, 69, 127),
+            MidiMessage::note_off(frames(50.0), 69),
+            MidiMessage::control_change(panic_at, ALL_NOTES_OFF, 0),
+        ],
+    );
+    let left = audio.left();
+    assert!(
+        rms(&left[frames(60.0)..panic_at]) > 0.1,
+        "sustained until the panic"
+    );
+    assert!(
+        left[panic_at + frames(RELEASE_MS) + 1..]
+            .iter()
+            .all(|&x| x == 0.0),
+        "silent after all notes off"
+    );
+}
+
 #[test]
 fn a_glide_time_slides_between_legato_notes() {
     let mut host = midi_host();

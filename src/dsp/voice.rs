@@ -25,6 +25,11 @@ pub struct HeldNote {
 pub struct MonoVoice {
     held: [HeldNote; MAX_HELD_NOTES],
     held_count: usize,
+    /// For each entry of `held`: the key was let go while the sustain pedal was down, so the
+    /// note stays until the pedal comes up.
+    sustained: [bool; MAX_HELD_NOTES],
+    /// The sustain (damper) pedal, MIDI CC 64, is down.
+    pedal_down: bool,
     /// Pitch bend in semitones.
     bend_semitones: f64,
 }
@@ -37,6 +42,8 @@ impl Default for MonoVoice {
                 velocity: 0.0,
             }; MAX_HELD_NOTES],
             held_count: 0,
+            sustained: [false; MAX_HELD_NOTES],
+            pedal_down: false,
             bend_semitones: 0.0,
         }
     }
@@ -53,18 +60,50 @@ impl MonoVoice {
         self.remove(note);
         if self.held_count == MAX_HELD_NOTES {
             self.held.copy_within(1.., 0);
+            self.sustained.copy_within(1.., 0);
             self.held_count -= 1;
         }
         self.held[self.held_count] = HeldNote { note, velocity };
+        self.sustained[self.held_count] = false;
         self.held_count += 1;
     }
 
-    /// Releases `note`; if it was the current note, the previous held one sounds again.
+    /// Releases `note`; if it was the current note, the previous held one sounds again. With the
+    /// sustain pedal down the note stays until the pedal comes up.
     pub fn note_off(&mut self, note: u8) {
-        self.remove(note);
+        if self.pedal_down {
+            if let Some(at) = self.position(note) {
+                self.sustained[at] = true;
+            }
+        } else {
+            self.remove(note);
+        }
     }
 
-    /// Forgets every held note (pitch bend stays).
+    /// Presses (`true`) or lifts the sustain pedal. Lifting it releases every note whose key is
+    /// already up; the latest note still held sounds, as if those keys had just been let go.
+    pub fn sustain(&mut self, down: bool) {
+        self.pedal_down = down;
+        if !down {
+            let mut kept = 0;
+            for at in 0..self.held_count {
+                if !self.sustained[at] {
+                    self.held[kept] = self.held[at];
+                    self.sustained[kept] = false;
+                    kept += 1;
+                }
+            }
+            self.held_count = kept;
+        }
+    }
+
+    /// Back to rest (MIDI "reset all controllers"): pedal up, wheel centred.
+    pub fn reset_controllers(&mut self) {
+        self.sustain(false);
+        self.bend_semitones = 0.0;
+    }
+
+    /// Forgets every held note, sustained ones too (pitch bend and the pedal stay).
     pub fn release_all(&mut self) {
         self.held_count = 0;
     }
@@ -82,12 +121,16 @@ impl MonoVoice {
         note_to_hz(note) * 2f64.powf(self.bend_semitones / 12.0)
     }
 
-    fn remove(&mut self, note: u8) {
-        if let Some(at) = self.held[..self.held_count]
+    fn position(&self, note: u8) -> Option<usize> {
+        self.held[..self.held_count]
             .iter()
             .position(|h| h.note == note)
-        {
+    }
+
+    fn remove(&mut self, note: u8) {
+        if let Some(at) = self.position(note) {
             self.held.copy_within(at + 1..self.held_count, at);
+            self.sustained.copy_within(at + 1..self.held_count, at);
             self.held_count -= 1;
         }
     }
@@ -156,6 +199,70 @@ mod tests {
         voice.bend(0.0);
         assert!((voice.pitch_hz(69) - note_to_hz(67)).abs() < 1e-9);
         voice.bend(0.5);
+        assert_eq!(voice.pitch_hz(69), 440.0);
+    }
+
+    #[test]
+    fn the_pedal_holds_released_notes_until_it_comes_up() {
+        let mut voice = MonoVoice::default();
+        voice.note_on(60, 0.5);
+        voice.sustain(true);
+        voice.note_off(60);
+        assert_eq!(voice.current().map(|h| h.note), Some(60), "sustained");
+        voice.note_on(64, 0.7);
+        voice.note_off(64);
+        assert_eq!(
+            voice.current().map(|h| h.note),
+            Some(64),
+            "the newest sustained note"
+        );
+        voice.note_on(67, 1.0);
+        voice.sustain(false);
+        assert_eq!(
+            voice.current().map(|h| h.note),
+            Some(67),
+            "its key is still down"
+        );
+        voice.note_off(67);
+        assert_eq!(
+            voice.current(),
+            None,
+            "60 and 64 went when the pedal came up"
+        );
+    }
+
+    #[test]
+    fn lifting_the_pedal_returns_to_the_latest_key_still_down() {
+        let mut voice = MonoVoice::default();
+        voice.note_on(60, 0.5);
+        voice.sustain(true);
+        voice.note_on(64, 0.7);
+        voice.note_off(64);
+        voice.sustain(false);
+        assert_eq!(
+            voice.current(),
+            Some(HeldNote {
+                note: 60,
+                velocity: 0.5
+            })
+        );
+        // Pressed again while sustained, a note is held by its key again.
+        voice.sustain(true);
+        voice.note_off(60);
+        voice.note_on(60, 0.8);
+        voice.sustain(false);
+        assert_eq!(voice.current().map(|h| h.note), Some(60));
+    }
+
+    #[test]
+    fn resetting_controllers_lifts_the_pedal_and_centres_the_wheel() {
+        let mut voice = MonoVoice::default();
+        voice.bend(1.0);
+        voice.note_on(69, 1.0);
+        voice.sustain(true);
+        voice.note_off(69);
+        voice.reset_controllers();
+        assert_eq!(voice.current(), None);
         assert_eq!(voice.pitch_hz(69), 440.0);
     }
 }

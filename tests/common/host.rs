@@ -170,6 +170,14 @@ impl MidiMessage {
         })
     }
 
+    /// Control change `controller`, channel 1, `value` 0..=127.
+    pub fn control_change(frame: usize, controller: u8, value: u8) -> HostEvent {
+        HostEvent::Midi(Self {
+            frame,
+            data: [0xB0, controller & 0x7F, value & 0x7F],
+        })
+    }
+
     /// Pitch bend, channel 1: `value` 0..=16383, 8192 at rest.
     pub fn pitch_bend(frame: usize, value: u16) -> HostEvent {
         HostEvent::Midi(Self {

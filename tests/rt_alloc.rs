@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::host::{HostEvent, ParamChange, QuintetHost};
+use common::host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use common::random::{HOSTILE_VALUES, Rng};
 use std::path::PathBuf;
 use std::process::Command;
@@ -186,6 +186,22 @@ fn process_never_allocates_or_frees_after_activation() {
                     HostEvent::Mod(change)
                 } else {
                     HostEvent::Value(change)
+                });
+            }
+            // MIDI too: notes, wheel and the control changes MIDI mode answers to (the random
+            // parameter changes above switch MIDI mode on and off).
+            for _ in 0..rng.below(60) {
+                let frame = start + rng.below(total);
+                let note = rng.below(128) as u8;
+                events.push(match rng.below(5) {
+                    0 | 1 => MidiMessage::note_on(frame, note, rng.below(128) as u8),
+                    2 => MidiMessage::note_off(frame, note),
+                    3 => MidiMessage::pitch_bend(frame, rng.below(16_384) as u16),
+                    _ => MidiMessage::control_change(
+                        frame,
+                        rng.pick(&[64, 120, 121, 123, 1]),
+                        rng.below(128) as u8,
+                    ),
                 });
             }
             blocks.extend(round);

@@ -1,0 +1,111 @@
+//! MIDI fuzzing through the CLAP host: random streams of notes, velocities, pitch bends, the
+//! control changes MIDI mode answers to (sustain pedal, all notes/sound off, reset all
+//! controllers), other controllers and byte soup, at random frames of randomly sized blocks, while
+//! MIDI mode and the glide time are switched under them. The output must stay finite, never
+//! subnormal and within full scale, and a panic button (all notes off, pedal up) must always bring
+//! back exact silence after the release.
+
+mod common;
+
+use common::host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
+use common::random::Rng;
+use common::signal::assert_clean;
+use quintet::dsp::envelope::RELEASE_MS;
+
+const SAMPLE_RATE_HZ: f64 = 48_000.0;
+const MAX_BLOCK: usize = 1024;
+/// MIDI control change numbers.
+const SUSTAIN_PEDAL: u8 = 64;
+const ALL_SOUND_OFF: u8 = 120;
+const RESET_ALL_CONTROLLERS: u8 = 121;
+const ALL_NOTES_OFF: u8 = 123;
+
+fn frames(ms: f64) -> usize {
+    (ms * 1e-3 * SAMPLE_RATE_HZ).round() as usize
+}
+
+/// One random MIDI event at `frame`: mostly what a keyboard sends, sometimes anything at all.
+fn random_message(rng: &mut Rng, frame: usize) -> HostEvent {
+    let note = rng.below(128) as u8;
+    match rng.below(10) {
+        0..=2 => MidiMessage::note_on(frame, note, rng.below(128) as u8),
+        3..=4 => MidiMessage::note_off(frame, note),
+        5 => MidiMessage::pitch_bend(frame, rng.below(16_384) as u16),
+        6 => MidiMessage::control_change(
+            frame,
+            rng.pick(&[
+                SUSTAIN_PEDAL,
+                ALL_SOUND_OFF,
+                RESET_ALL_CONTROLLERS,
+                ALL_NOTES_OFF,
+            ]),
+            rng.below(128) as u8,
+        ),
+        7 => MidiMessage::control_change(frame, rng.below(128) as u8, rng.below(128) as u8),
+        _ => {
+            // Byte soup: any status byte (system messages, other channels, data bytes where a
+            // status belongs) with any data bytes.
+            let bytes = rng.bytes(3);
+            HostEvent::Midi(MidiMessage {
+                frame,
+                data: [bytes[0], bytes[1], bytes[2]],
+            })
+        }
+    }
+}
+
+#[test]
+fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, MAX_BLOCK);
+    let midi_mode = host.param_id("MIDI mode");
+    let midi_glide = host.param_id("MIDI glide");
+    let mut rng = Rng::new(0x3d1_f022);
+    let mut midi_mode_on = false;
+    for round in 0..30 {
+        let blocks: Vec<usize> = (0..1 + rng.below(8))
+            .map(|_| rng.pick(&[1, 7, 64, 100, 512, MAX_BLOCK]))
+            .collect();
+        let total: usize = blocks.iter().sum();
+        let mut events: Vec<HostEvent> = (0..rng.below(200))
+            .map(|_| {
+                let frame = rng.below(total);
+                random_message(&mut rng, frame)
+            })
+            .collect();
+        if rng.below(4) == 0 {
+            midi_mode_on = !midi_mode_on;
+            events.push(HostEvent::Value(ParamChange {
+                frame: rng.below(total),
+                param: midi_mode,
+                normalized: if midi_mode_on { 1.0 } else { 0.0 },
+            }));
+        }
+        events.push(HostEvent::Value(ParamChange {
+            frame: rng.below(total),
+            param: midi_glide,
+            normalized: rng.unit(),
+        }));
+        let audio = host.render_events(blocks, &events);
+        assert_clean(&audio, &format!("round {round}"));
+    }
+
+    // The panic button: pedal up, all notes off. MIDI mode is then silent once the release ends.
+    let midi_on = ParamChange {
+        frame: 0,
+        param: midi_mode,
+        normalized: 1.0,
+    };
+    let panic = [
+        HostEvent::Value(midi_on),
+        MidiMessage::control_change(0, SUSTAIN_PEDAL, 0),
+        MidiMessage::control_change(0, ALL_NOTES_OFF, 0),
+    ];
+    let after = frames(RELEASE_MS) + 1;
+    let audio = host.render_events([after, 512], &panic);
+    assert_clean(&audio, "after the panic");
+    assert!(
+        audio.left()[after..].iter().all(|&x| x == 0.0),
+        "MIDI mode after all notes off is exactly silent"
+    );
+}

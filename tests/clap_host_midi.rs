@@ -259,10 +259,6 @@ fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
     );
 }
 
-/// MIDI control change numbers: the sustain pedal and the channel-mode "all notes off".
-const SUSTAIN_PEDAL: u8 = 64;
-const ALL_NOTES_OFF: u8 = 123;
-
 #[test]
 fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
     let mut host = midi_host();
@@ -272,9 +268,9 @@ fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
         pedal_up + frames(100.0),
         &[
             MidiMessage::note_on(0, 57, 127),
-            MidiMessage::control_change(10, SUSTAIN_PEDAL, 127),
+            MidiMessage::control_change(10, MidiMessage::SUSTAIN_PEDAL, 127),
             MidiMessage::note_off(key_up, 57),
-            MidiMessage::control_change(pedal_up, SUSTAIN_PEDAL, 0),
+            MidiMessage::control_change(pedal_up, MidiMessage::SUSTAIN_PEDAL, 0),
         ],
     );
     let left = audio.left();
@@ -306,10 +302,10 @@ fn all_notes_off_releases_even_sustained_notes() {
         &mut host,
         panic_at + frames(100.0),
         &[
-            MidiMessage::control_change(0, SUSTAIN_PEDAL, 127),
+            MidiMessage::control_change(0, MidiMessage::SUSTAIN_PEDAL, 127),
             MidiMessage::note_on(0, 69, 127),
             MidiMessage::note_off(frames(50.0), 69),
-            MidiMessage::control_change(panic_at, ALL_NOTES_OFF, 0),
+            MidiMessage::control_change(panic_at, MidiMessage::ALL_NOTES_OFF, 0),
         ],
     );
     let left = audio.left();

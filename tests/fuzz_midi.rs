@@ -14,11 +14,6 @@ use quintet::dsp::envelope::RELEASE_MS;
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const MAX_BLOCK: usize = 1024;
-/// MIDI control change numbers.
-const SUSTAIN_PEDAL: u8 = 64;
-const ALL_SOUND_OFF: u8 = 120;
-const RESET_ALL_CONTROLLERS: u8 = 121;
-const ALL_NOTES_OFF: u8 = 123;
 
 fn frames(ms: f64) -> usize {
     (ms * 1e-3 * SAMPLE_RATE_HZ).round() as usize
@@ -34,10 +29,10 @@ fn random_message(rng: &mut Rng, frame: usize) -> HostEvent {
         6 => MidiMessage::control_change(
             frame,
             rng.pick(&[
-                SUSTAIN_PEDAL,
-                ALL_SOUND_OFF,
-                RESET_ALL_CONTROLLERS,
-                ALL_NOTES_OFF,
+                MidiMessage::SUSTAIN_PEDAL,
+                MidiMessage::ALL_SOUND_OFF,
+                MidiMessage::RESET_ALL_CONTROLLERS,
+                MidiMessage::ALL_NOTES_OFF,
             ]),
             rng.below(128) as u8,
         ),
@@ -98,8 +93,8 @@ fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
     };
     let panic = [
         HostEvent::Value(midi_on),
-        MidiMessage::control_change(0, SUSTAIN_PEDAL, 0),
-        MidiMessage::control_change(0, ALL_NOTES_OFF, 0),
+        MidiMessage::control_change(0, MidiMessage::SUSTAIN_PEDAL, 0),
+        MidiMessage::control_change(0, MidiMessage::ALL_NOTES_OFF, 0),
     ];
     let after = frames(RELEASE_MS) + 1;
     let audio = host.render_events([after, 512], &panic);

@@ -199,7 +199,13 @@ fn process_never_allocates_or_frees_after_activation() {
                     3 => MidiMessage::pitch_bend(frame, rng.below(16_384) as u16),
                     _ => MidiMessage::control_change(
                         frame,
-                        rng.pick(&[64, 120, 121, 123, 1]),
+                        rng.pick(&[
+                            MidiMessage::SUSTAIN_PEDAL,
+                            MidiMessage::ALL_SOUND_OFF,
+                            MidiMessage::RESET_ALL_CONTROLLERS,
+                            MidiMessage::ALL_NOTES_OFF,
+                            MidiMessage::MODULATION_WHEEL,
+                        ]),
                         rng.below(128) as u8,
                     ),
                 });

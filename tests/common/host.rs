@@ -154,6 +154,17 @@ pub struct MidiMessage {
 }
 
 impl MidiMessage {
+    /// Control change numbers from the MIDI 1.0 specification (kept here, apart from the
+    /// plugin's own, so a wrong number in the plugin fails the tests).
+    /// The sustain (damper) pedal: down at 64 and above.
+    pub const SUSTAIN_PEDAL: u8 = 64;
+    /// The modulation wheel, which MIDI mode ignores.
+    pub const MODULATION_WHEEL: u8 = 1;
+    /// Channel mode messages.
+    pub const ALL_SOUND_OFF: u8 = 120;
+    pub const RESET_ALL_CONTROLLERS: u8 = 121;
+    pub const ALL_NOTES_OFF: u8 = 123;
+
     /// Note on, channel 1, velocity 1..=127.
     pub fn note_on(frame: usize, note: u8, velocity: u8) -> HostEvent {
         HostEvent::Midi(Self {

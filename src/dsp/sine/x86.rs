@@ -406,8 +406,9 @@ mod tests {
         -987_654_321,
     ];
 
-    /// `Isa::scale_by_2_pow_minus_31` after `i32_to_float`, one `I::LANES`-wide batch of `tops`.
-    unsafe fn scaled<I: Isa>(tops: &[i32]) -> Vec<f32> {
+    /// The bits of `Isa::scale_by_2_pow_minus_31` after `i32_to_float`, one `I::LANES`-wide
+    /// batch of `tops`.
+    unsafe fn scaled_bits<I: Isa>(tops: &[i32]) -> Vec<u32> {
         let mut out = vec![0.0f32; I::LANES];
         // SAFETY: the caller's target feature covers `I`; `tops` holds `I::LANES` values,
         // read as the `i32` lanes of the integer register (two per `u64`).
@@ -419,43 +420,35 @@ mod tests {
             let floats = I::scale_by_2_pow_minus_31(I::i32_to_float(I::u64s(&pairs)));
             I::store(&mut out, floats);
         }
-        out
+        out.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// The bits of the portable kernel's multiplication.
+    fn multiplied_bits(tops: &[i32]) -> Vec<u32> {
+        tops.iter()
+            .map(|&top| (top as f32 * PHASE_TO_Z).to_bits())
+            .collect()
     }
 
     #[test]
     fn lowering_the_exponent_is_the_multiplication_by_2_pow_minus_31_bit_for_bit() {
-        let expected: Vec<u32> = TOPS
-            .iter()
-            .map(|&top| (top as f32 * PHASE_TO_Z).to_bits())
-            .collect();
-        for batch in (0..TOPS.len()).step_by(4) {
+        for batch in TOPS.chunks(4) {
             // SAFETY: SSE2 is baseline on x86-64.
-            let got = unsafe { scaled::<Sse2>(&TOPS[batch..batch + 4]) };
-            let got: Vec<u32> = got.iter().map(|x| x.to_bits()).collect();
-            assert_eq!(
-                got,
-                expected[batch..batch + 4],
-                "SSE2, tops {:?}",
-                &TOPS[batch..batch + 4]
-            );
+            let got = unsafe { scaled_bits::<Sse2>(batch) };
+            assert_eq!(got, multiplied_bits(batch), "SSE2, tops {batch:?}");
         }
         if std::arch::is_x86_feature_detected!("avx2") {
+            #[target_feature(enable = "avx2")]
+            unsafe fn avx2(tops: &[i32]) -> Vec<u32> {
+                // SAFETY: compiled with AVX2.
+                unsafe { scaled_bits::<Avx2>(tops) }
+            }
             let mut tops = TOPS.to_vec();
             tops.extend_from_slice(&TOPS[..4]);
-            #[target_feature(enable = "avx2")]
-            unsafe fn avx2(tops: &[i32]) -> Vec<f32> {
-                // SAFETY: compiled with AVX2.
-                unsafe { scaled::<Avx2>(tops) }
-            }
-            for batch in [0, 8] {
+            for batch in tops.chunks(8) {
                 // SAFETY: the CPU has AVX2, checked above.
-                let got = unsafe { avx2(&tops[batch..batch + 8]) };
-                let want: Vec<u32> = tops[batch..batch + 8]
-                    .iter()
-                    .map(|&top| (top as f32 * PHASE_TO_Z).to_bits())
-                    .collect();
-                let got: Vec<u32> = got.iter().map(|x| x.to_bits()).collect();
-                assert_eq!(got, want, "AVX2");
+                let got = unsafe { avx2(batch) };
+                assert_eq!(got, multiplied_bits(batch), "AVX2, tops {batch:?}");
             }
         }
     }

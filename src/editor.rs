@@ -11,6 +11,7 @@ pub mod spectrum_view;
 pub mod window_geometry;
 
 use crate::params::QuintetParams;
+use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT};
 use crate::tap::TapReader;
 use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
 use meter::PeakNeedle;
@@ -27,7 +28,6 @@ use nice_plug_egui::{
 use spectrum_view::SpectrumView;
 use std::sync::Arc;
 use std::time::Duration;
-use window_geometry::{DEFAULT_SIZE_PT, Geometry, MIN_SIZE_PT, ZOOM_RANGE};
 
 /// The editor type the plugin hands to the host.
 pub type QuintetEditor = EguiEditor<EditorApp>;
@@ -53,8 +53,6 @@ const LOG_SETTLE_S: f64 = 0.25;
 const CONTROLS_WIDTH_PT: f32 = 290.0;
 /// Width of the meter column, in egui points.
 const METER_WIDTH_PT: f32 = 62.0;
-/// Zoom change per click on the zoom buttons.
-const ZOOM_STEP: f32 = 0.1;
 
 /// The editor's size and zoom before any state is loaded; [`EditorApp`] applies the saved ones
 /// when the window opens.
@@ -90,7 +88,7 @@ pub fn create(
             needle: PeakNeedle::default(),
             last_frame_s: None,
             last_snapshot_s: 0.0,
-            pending_geometry: None,
+            pending_size: None,
             zoom: 1.0,
         },
     )
@@ -112,7 +110,7 @@ pub struct EditorApp {
     /// egui time the newest snapshot arrived, seconds.
     last_snapshot_s: f64,
     /// Saved size to ask for on the first frame after opening.
-    pending_geometry: Option<Geometry>,
+    pending_size: Option<EditorSize>,
     /// Current egui zoom factor, to convert window sizes to egui points.
     zoom: f32,
     /// Logs parameter values the editor sees change.
@@ -126,10 +124,10 @@ impl NiceEguiApp for EditorApp {
         gui_context: GuiContext,
         _frame: &mut Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
-        let geometry = self.params.editor.load();
-        egui_ctx.set_zoom_factor(geometry.zoom);
-        self.zoom = geometry.zoom;
-        self.pending_geometry = Some(geometry);
+        let size = self.params.editor.load();
+        egui_ctx.set_zoom_factor(size.zoom);
+        self.zoom = size.zoom;
+        self.pending_size = Some(size);
         self.gui_context = Some(gui_context);
         self.last_frame_s = None;
         self.change_log = ChangeLog::new(&self.params);
@@ -142,11 +140,8 @@ impl NiceEguiApp for EditorApp {
         };
         let setter = gui_context.param_setter();
         let now_s = ui.input(|input| input.time);
-        if let Some(geometry) = self.pending_geometry.take() {
-            ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(
-                geometry.width,
-                geometry.height,
-            )));
+        if let Some(size) = self.pending_size.take() {
+            ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size.width, size.height)));
         }
         self.follow_audio(ui, now_s);
         if self.change_log.observe(&self.params, now_s) {
@@ -170,19 +165,18 @@ impl NiceEguiApp for EditorApp {
     }
 
     fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
-        // The window's logical size includes the zoom; the saved size is in egui points.
-        self.params.editor.store(Geometry {
-            width: new_size.logical.width as f32 / self.zoom,
-            height: new_size.logical.height as f32 / self.zoom,
-            zoom: self.zoom,
-        });
+        self.params.editor.store(window_geometry::saved_size(
+            new_size.logical.width,
+            new_size.logical.height,
+            self.zoom,
+        ));
     }
 
     fn zoom_factor_changed(&mut self, zoom_factor: f32) {
-        let mut geometry = self.params.editor.load();
-        geometry.zoom = zoom_factor;
+        let mut size = self.params.editor.load();
+        size.zoom = zoom_factor;
         self.zoom = zoom_factor;
-        self.params.editor.store(geometry);
+        self.params.editor.store(size);
     }
 
     fn editor_closed(&mut self) {
@@ -215,13 +209,11 @@ impl EditorApp {
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let zoom = ui.ctx().zoom_factor();
                 if ui.small_button("+").on_hover_text("Zoom in").clicked() {
-                    ui.ctx()
-                        .set_zoom_factor((zoom + ZOOM_STEP).min(ZOOM_RANGE.1));
+                    ui.ctx().set_zoom_factor(window_geometry::zoomed_in(zoom));
                 }
                 ui.label(format!("{:.0} %", zoom * 100.0));
                 if ui.small_button("−").on_hover_text("Zoom out").clicked() {
-                    ui.ctx()
-                        .set_zoom_factor((zoom - ZOOM_STEP).max(ZOOM_RANGE.0));
+                    ui.ctx().set_zoom_factor(window_geometry::zoomed_out(zoom));
                 }
                 ui.label(RichText::new("Zoom").weak());
             });

@@ -5,6 +5,7 @@
 //! them into its parameter ids). `tests/parameter_lock.rs` fails if an id, name, range or default
 //! changes.
 
+pub mod editor_size;
 mod frequency_text;
 mod gain_text;
 
@@ -13,7 +14,7 @@ pub use frequency_text::{FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency
 use crate::dsp::bank::{
     DEFAULT_FREQUENCIES_HZ, GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_COUNT,
 };
-use crate::editor::window_geometry::SavedGeometry;
+use editor_size::SavedEditorSize;
 use nice_plug::plugin::ParamValue;
 use nice_plug::prelude::*;
 use std::collections::BTreeMap;
@@ -74,7 +75,7 @@ pub struct QuintetParams {
     pub midi_glide: FloatParam,
     /// The editor window's size and zoom, saved with the state (not a parameter).
     #[persist = "editor"]
-    pub editor: SavedGeometry,
+    pub editor: SavedEditorSize,
 }
 
 impl Default for QuintetParams {
@@ -116,7 +117,7 @@ impl Default for QuintetParams {
             .with_unit(" ms")
             .with_value_to_string(formatters::v2s_f32_rounded(0))
             .with_string_to_value(Arc::new(text_to_milliseconds)),
-            editor: SavedGeometry::default(),
+            editor: SavedEditorSize::default(),
         }
     }
 }

@@ -1,168 +1,60 @@
-//! The editor window's size and zoom, saved with the plugin state so a project reopens the
-//! editor as the user left it.
+//! How the editor window maps to its saved size and zoom.
 //!
-//! nice-plug-egui's `EguiEditorState` cannot be serialised, so the editor mirrors its size and
-//! zoom into [`SavedGeometry`], a `#[persist = "editor"]` field of the parameters, and asks for
-//! them back when it opens. The state holds them as a small JSON object
-//! (`{"height":540.0,"width":820.0,"zoom":1.0}`), readable and tolerant of missing keys.
+//! nice-plug-egui's `EguiEditorState` cannot be serialised, so the editor mirrors the window's
+//! size and zoom into the parameters' [`SavedEditorSize`](crate::params::editor_size::SavedEditorSize)
+//! (a `#[persist = "editor"]` field) and asks for them back when it opens. The window's logical
+//! size includes egui's zoom; the saved [`EditorSize`] is in egui points, so a saved size gives
+//! the same layout whatever the zoom.
 
-use atomic_float::AtomicF32;
-use nice_plug::params::persist::PersistentField;
-use std::collections::BTreeMap;
-use std::sync::atomic::Ordering;
+use crate::params::editor_size::{EditorSize, ZOOM_RANGE};
 
-/// Size the editor opens at the first time, in egui points (logical pixels at zoom 1).
-pub const DEFAULT_SIZE_PT: [f32; 2] = [820.0, 540.0];
-/// Smallest size at which every view stays readable, in egui points.
-pub const MIN_SIZE_PT: [f32; 2] = [640.0, 420.0];
-/// Largest size accepted from a saved state, in egui points (guards against corrupt states).
-const MAX_SIZE_PT: f32 = 8192.0;
-/// Zoom range the editor offers and accepts from a saved state.
-pub const ZOOM_RANGE: (f32, f32) = (0.5, 3.0);
+/// Zoom change per click on the zoom buttons.
+pub const ZOOM_STEP: f32 = 0.1;
 
-/// The editor window's size in egui points and its zoom factor.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Geometry {
-    /// Width in egui points (the window is `width · zoom` logical pixels wide).
-    pub width: f32,
-    /// Height in egui points.
-    pub height: f32,
-    /// egui zoom factor (1.0 = 100 %).
-    pub zoom: f32,
-}
-
-impl Default for Geometry {
-    fn default() -> Self {
-        Self {
-            width: DEFAULT_SIZE_PT[0],
-            height: DEFAULT_SIZE_PT[1],
-            zoom: 1.0,
-        }
+/// The size to save for a window `logical_width` × `logical_height` logical pixels large,
+/// showing egui at `zoom`.
+pub fn saved_size(logical_width: f64, logical_height: f64, zoom: f32) -> EditorSize {
+    EditorSize {
+        width: logical_width as f32 / zoom,
+        height: logical_height as f32 / zoom,
+        zoom,
     }
 }
 
-impl Geometry {
-    /// The nearest geometry the editor can use: non-finite values fall back to the defaults,
-    /// sizes and zoom are clamped to their ranges.
-    pub fn sanitized(self) -> Self {
-        let default = Self::default();
-        let clamp = |value: f32, fallback: f32, min: f32, max: f32| {
-            if value.is_finite() {
-                value.clamp(min, max)
-            } else {
-                fallback
-            }
-        };
-        Self {
-            width: clamp(self.width, default.width, MIN_SIZE_PT[0], MAX_SIZE_PT),
-            height: clamp(self.height, default.height, MIN_SIZE_PT[1], MAX_SIZE_PT),
-            zoom: clamp(self.zoom, default.zoom, ZOOM_RANGE.0, ZOOM_RANGE.1),
-        }
-    }
+/// The zoom after a click on the zoom-in button: one step up, at most the top of
+/// [`ZOOM_RANGE`].
+pub fn zoomed_in(zoom: f32) -> f32 {
+    (zoom + ZOOM_STEP).min(ZOOM_RANGE.1)
 }
 
-/// The persisted geometry. Written by the GUI thread when the window is resized or zoomed and
-/// by the host's state load; read when the editor opens and when the host saves.
-pub struct SavedGeometry {
-    width: AtomicF32,
-    height: AtomicF32,
-    zoom: AtomicF32,
-}
-
-impl Default for SavedGeometry {
-    fn default() -> Self {
-        let geometry = Geometry::default();
-        Self {
-            width: AtomicF32::new(geometry.width),
-            height: AtomicF32::new(geometry.height),
-            zoom: AtomicF32::new(geometry.zoom),
-        }
-    }
-}
-
-impl SavedGeometry {
-    /// The saved geometry, sanitized.
-    pub fn load(&self) -> Geometry {
-        Geometry {
-            width: self.width.load(Ordering::Relaxed),
-            height: self.height.load(Ordering::Relaxed),
-            zoom: self.zoom.load(Ordering::Relaxed),
-        }
-        .sanitized()
-    }
-
-    /// Saves `geometry`, sanitized.
-    pub fn store(&self, geometry: Geometry) {
-        let geometry = geometry.sanitized();
-        self.width.store(geometry.width, Ordering::Relaxed);
-        self.height.store(geometry.height, Ordering::Relaxed);
-        self.zoom.store(geometry.zoom, Ordering::Relaxed);
-    }
-}
-
-impl PersistentField<'_, BTreeMap<String, f32>> for SavedGeometry {
-    fn set(&self, fields: BTreeMap<String, f32>) {
-        let default = Geometry::default();
-        let field = |key: &str, fallback: f32| fields.get(key).copied().unwrap_or(fallback);
-        self.store(Geometry {
-            width: field("width", default.width),
-            height: field("height", default.height),
-            zoom: field("zoom", default.zoom),
-        });
-    }
-
-    fn map<F, R>(&self, f: F) -> R
-    where
-        F: Fn(&BTreeMap<String, f32>) -> R,
-    {
-        let geometry = self.load();
-        f(&BTreeMap::from([
-            ("width".to_owned(), geometry.width),
-            ("height".to_owned(), geometry.height),
-            ("zoom".to_owned(), geometry.zoom),
-        ]))
-    }
+/// The zoom after a click on the zoom-out button: one step down, at least the bottom of
+/// [`ZOOM_RANGE`].
+pub fn zoomed_out(zoom: f32) -> f32 {
+    (zoom - ZOOM_STEP).max(ZOOM_RANGE.0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nice_plug::params::persist::{deserialize_field, serialize_field};
 
     #[test]
-    fn round_trips_through_the_state_json() {
-        let saved = SavedGeometry::default();
-        let geometry = Geometry {
-            width: 1000.0,
-            height: 700.0,
-            zoom: 1.25,
-        };
-        saved.store(geometry);
-        let json = saved.map(serialize_field).unwrap();
-        assert_eq!(json, r#"{"height":700.0,"width":1000.0,"zoom":1.25}"#);
-
-        let restored = SavedGeometry::default();
-        restored.set(deserialize_field(&json).unwrap());
-        assert_eq!(restored.load(), geometry);
+    fn the_saved_size_leaves_the_zoom_out() {
+        let size = saved_size(1640.0, 1080.0, 2.0);
+        assert_eq!(
+            size,
+            EditorSize {
+                width: 820.0,
+                height: 540.0,
+                zoom: 2.0,
+            }
+        );
     }
 
     #[test]
-    fn a_damaged_or_partial_state_still_gives_a_usable_window() {
-        let saved = SavedGeometry::default();
-        saved.set(deserialize_field(r#"{"width":10.0,"zoom":99.0}"#).unwrap());
-        assert_eq!(
-            saved.load(),
-            Geometry {
-                width: MIN_SIZE_PT[0],
-                height: DEFAULT_SIZE_PT[1],
-                zoom: ZOOM_RANGE.1,
-            }
-        );
-        saved.store(Geometry {
-            width: f32::NAN,
-            height: f32::INFINITY,
-            zoom: 1.0,
-        });
-        assert_eq!(saved.load(), Geometry::default());
+    fn the_zoom_buttons_stop_at_the_ends_of_the_range() {
+        assert_eq!(zoomed_in(ZOOM_RANGE.1), ZOOM_RANGE.1);
+        assert_eq!(zoomed_out(ZOOM_RANGE.0), ZOOM_RANGE.0);
+        assert!((zoomed_in(1.0) - 1.1).abs() < 1e-6);
+        assert!((zoomed_out(1.0) - 0.9).abs() < 1e-6);
     }
 }

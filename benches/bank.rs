@@ -7,13 +7,10 @@
 //! the bare core. Timings are medians of interleaved runs; the machine is shared, so read the
 //! ratios, not the absolute numbers. `cargo bench --bench bank -- 512` limits the block sizes.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
-use common::host::QuintetHost;
 use quintet::dsp::phase::{PhaseRamp, increment_for};
 use quintet::dsp::sine::{Kernel, Level};
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PARTIAL_COUNT, PartialBank};
+use quintet_test_host::QuintetHost;
 use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};

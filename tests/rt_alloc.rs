@@ -13,10 +13,8 @@
 //! `cargo test --release --test rt_alloc` checks the release build of the plugin (the test then
 //! loads the release `libquintet.so` built next to it); `QUINTET_CLAP_PATH` picks any binary.
 
-mod common;
-
-use common::host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
-use common::random::{HOSTILE_VALUES, Rng};
+use quintet_test_host::random::{HOSTILE_VALUES, Rng};
+use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -119,7 +117,10 @@ fn process_never_allocates_or_frees_after_activation() {
         return;
     }
     let shim = shim();
-    eprintln!("plugin under test: {}", common::plugin_path().display());
+    eprintln!(
+        "plugin under test: {}",
+        quintet_test_host::plugin_path().display()
+    );
 
     // 1. The shim counts this thread's allocations while armed, and only then.
     (shim.count)(1);

@@ -1,14 +1,13 @@
 //! Host automation in the middle of a buffer: applied at its sample, gliding without a click, and
 //! ending on the right frequency.
 
-mod common;
-
-use common::host::{ParamChange, QuintetHost, Rendered};
-use common::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step,
-};
 use quintet::dsp::GLIDE_MS;
 use quintet::dsp::bank::GAIN_RAMP_MS;
+use quintet_test_host::frames_in;
+use quintet_test_host::signal::{
+    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step,
+};
+use quintet_test_host::{ParamChange, QuintetHost, Rendered};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const BLOCK: usize = 1024;
@@ -31,10 +30,6 @@ fn concat(parts: &[&Rendered]) -> Vec<f32> {
 /// The first sample at which `a` and `b` differ in any bit.
 fn first_difference(a: &[f32], b: &[f32]) -> Option<usize> {
     (0..a.len().min(b.len())).find(|&n| a[n].to_bits() != b[n].to_bits())
-}
-
-fn frames(ms: f64) -> usize {
-    (ms / 1000.0 * SAMPLE_RATE_HZ).ceil() as usize
 }
 
 #[test]
@@ -67,8 +62,8 @@ fn a_frequency_change_mid_block_starts_at_its_sample_glides_and_lands() {
         "the change was heard from sample {starts_at}, the event was at {event_frame}"
     );
 
-    let settle = automated.render(frames(3.0 * GLIDE_MS), &[]);
-    let one_second = automated.render(frames(1000.0), &[]);
+    let settle = automated.render(frames_in(3.0 * GLIDE_MS, SAMPLE_RATE_HZ), &[]);
+    let one_second = automated.render(frames_in(1000.0, SAMPLE_RATE_HZ), &[]);
     for audio in [&first_block, &settle, &one_second] {
         assert_clean(audio, "automated");
     }
@@ -124,7 +119,7 @@ fn automation_points_every_64_samples_glide_without_steps() {
     let freq2 = host.param_id("Partial 2");
     let from = host.text_to_value(freq2, "250 Hz").unwrap();
     let to = host.text_to_value(freq2, "5 kHz").unwrap();
-    let sweep_frames = frames(500.0);
+    let sweep_frames = frames_in(500.0, SAMPLE_RATE_HZ);
     let changes: Vec<ParamChange> = (0..sweep_frames)
         .step_by(64)
         .map(|frame| ParamChange {
@@ -138,7 +133,10 @@ fn automation_points_every_64_samples_glide_without_steps() {
             normalized: to,
         }))
         .collect();
-    let audio = host.render(sweep_frames + frames(3.0 * GLIDE_MS), &changes);
+    let audio = host.render(
+        sweep_frames + frames_in(3.0 * GLIDE_MS, SAMPLE_RATE_HZ),
+        &changes,
+    );
     assert_clean(&audio, "sweep");
     let mut partials: Vec<(f64, f64)> = DEFAULT_FREQUENCIES_HZ.iter().map(|&f| (0.2, f)).collect();
     partials[1].1 = 5000.0;
@@ -149,7 +147,7 @@ fn automation_points_every_64_samples_glide_without_steps() {
         "a step of {step} at sample {at} (bound {bound})"
     );
 
-    let tail = host.render(frames(500.0), &[]);
+    let tail = host.render(frames_in(500.0, SAMPLE_RATE_HZ), &[]);
     let mut expected = DEFAULT_FREQUENCIES_HZ;
     expected[1] = 5000.0;
     assert_spectrum(
@@ -176,7 +174,7 @@ fn gain_automation_to_silence_ramps_without_a_click_and_ends_silent() {
         normalized: silence,
     };
     let first_block = automated.render(BLOCK, &[change]);
-    let after = automated.render(frames(3.0 * GAIN_RAMP_MS), &[]);
+    let after = automated.render(frames_in(3.0 * GAIN_RAMP_MS, SAMPLE_RATE_HZ), &[]);
     assert_clean(&first_block, "gain ramp");
     assert_clean(&after, "after the gain ramp");
     assert_eq!(
@@ -196,7 +194,7 @@ fn gain_automation_to_silence_ramps_without_a_click_and_ends_silent() {
         "a step of {step} at sample {at} (bound {bound})"
     );
 
-    let ramp_end = event_frame + frames(GAIN_RAMP_MS) + 64;
+    let ramp_end = event_frame + frames_in(GAIN_RAMP_MS, SAMPLE_RATE_HZ) + 64;
     assert!(
         first_block.left()[event_frame..]
             .iter()

@@ -1,9 +1,7 @@
 //! What a DAW sees before it plays a note: the plugin's descriptor and its audio layouts.
 
-mod common;
-
-use common::host::{QuintetHost, descriptors};
-use common::signal::assert_clean;
+use quintet_test_host::signal::assert_clean;
+use quintet_test_host::{QuintetHost, descriptors};
 
 #[test]
 fn the_entry_describes_one_instrument_named_quintet() {

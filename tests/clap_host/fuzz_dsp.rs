@@ -8,14 +8,8 @@
 
 use proptest::prelude::*;
 use quintet::dsp::{PARTIAL_COUNT, PartialBank};
+use quintet_test_host::proptest_cases;
 use std::f64::consts::PI;
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(64)
-}
 
 /// One thing a caller can do to the bank.
 #[derive(Clone, Debug)]
@@ -96,7 +90,7 @@ fn run(sample_rate_hz: f64, ops: &[Op]) -> Vec<f32> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(ProptestConfig::with_cases(proptest_cases(64)))]
 
     /// Whatever a caller does, every sample is finite, normal or zero, and within full scale.
     #[test]

@@ -5,19 +5,14 @@
 //! subnormal and within full scale, and a panic button (all notes off, pedal up) must always bring
 //! back exact silence after the release.
 
-mod common;
-
-use common::host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
-use common::random::Rng;
-use common::signal::assert_clean;
 use quintet::dsp::envelope::RELEASE_MS;
+use quintet_test_host::frames_in;
+use quintet_test_host::random::Rng;
+use quintet_test_host::signal::assert_clean;
+use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const MAX_BLOCK: usize = 1024;
-
-fn frames(ms: f64) -> usize {
-    (ms * 1e-3 * SAMPLE_RATE_HZ).round() as usize
-}
 
 /// One random MIDI event at `frame`: mostly what a keyboard sends, sometimes anything at all.
 fn random_message(rng: &mut Rng, frame: usize) -> HostEvent {
@@ -96,7 +91,7 @@ fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
         MidiMessage::control_change(0, MidiMessage::SUSTAIN_PEDAL, 0),
         MidiMessage::control_change(0, MidiMessage::ALL_NOTES_OFF, 0),
     ];
-    let after = frames(RELEASE_MS) + 1;
+    let after = frames_in(RELEASE_MS, SAMPLE_RATE_HZ) + 1;
     let audio = host.render_events([after, 512], &panic);
     assert_clean(&audio, "after the panic");
     assert!(

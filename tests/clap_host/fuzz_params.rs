@@ -8,15 +8,13 @@
 //! it is converted to the plain value; a modulation offset is added to the normalized value and
 //! the sum clamped to 0..1.
 
-mod common;
-
-use clack_host::prelude::ClapId;
-use common::host::{HostEvent, ParamChange, QuintetHost};
-use common::random::{HOSTILE_VALUES, Rng};
-use common::signal::{
+use quintet::dsp::GLIDE_MS;
+use quintet_test_host::ClapId;
+use quintet_test_host::random::{HOSTILE_VALUES, Rng};
+use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step,
 };
-use quintet::dsp::GLIDE_MS;
+use quintet_test_host::{HostEvent, ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 /// Rounding of an f32 output sample, on top of the mathematical bound.

@@ -7,13 +7,13 @@
 //! The log checks hold for debug builds: nice-plug 0.4.2 reports a JSON error only through a
 //! debug assertion, so a release build rejects such a state silently (see docs/RELIABILITY.md).
 
-mod common;
-
-use common::host::{ParamChange, QuintetHost};
-use common::plugin_log::{capture_plugin_log, logged_during};
-use common::random::Rng;
-use common::signal::{assert_clean, assert_spectrum, rms};
 use proptest::prelude::*;
+use quintet_test_host::plugin_log::{capture_plugin_log, logged_during};
+use quintet_test_host::proptest_cases;
+use quintet_test_host::random::Rng;
+use quintet_test_host::signal::{assert_clean, assert_spectrum, rms};
+use quintet_test_host::state::framed;
+use quintet_test_host::{ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 
@@ -40,13 +40,6 @@ fn host_with_state() -> (QuintetHost, Vec<u8>) {
     host.render(4800, &changes);
     let state = host.save_state();
     (host, state)
-}
-
-/// A payload framed the way nice-plug frames its state: little-endian u64 length, then bytes.
-fn framed(payload: &[u8]) -> Vec<u8> {
-    let mut state = (payload.len() as u64).to_le_bytes().to_vec();
-    state.extend_from_slice(payload);
-    state
 }
 
 /// Asserts that loading `state` fails with a logged message and changes nothing audible or
@@ -234,15 +227,8 @@ fn values_beyond_the_ranges_in_a_state_play_at_the_ends_of_the_ranges() {
     assert!(at(20.0).is_some(), "no 20 Hz partial: {peaks:?}");
 }
 
-fn proptest_cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(32)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(proptest_cases()))]
+    #![proptest_config(ProptestConfig::with_cases(proptest_cases(32)))]
 
     /// Any set of values a host can set saves and restores exactly, in another instance too.
     #[test]

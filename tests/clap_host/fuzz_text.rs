@@ -5,18 +5,10 @@
 //! The suite runs 64 cases per property; `PROPTEST_CASES=N` runs more. Failures are kept in
 //! `tests/fuzz_text.proptest-regressions`.
 
-mod common;
-
-use common::host::QuintetHost;
 use proptest::prelude::*;
 use quintet::params::{frequency_to_text, text_to_frequency};
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(64)
-}
+use quintet_test_host::QuintetHost;
+use quintet_test_host::proptest_cases;
 
 /// Text a user might type: numbers with units and note names, mangled, and anything at all.
 fn typed_text() -> impl Strategy<Value = String> {
@@ -29,7 +21,7 @@ fn typed_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(ProptestConfig::with_cases(proptest_cases(64)))]
 
     /// Any text typed into any parameter is refused or becomes a normalized value in 0..1.
     #[test]

@@ -1,14 +1,13 @@
 //! MIDI mode through a CLAP host: notes from the host's keyboard gate the partials at the right
 //! pitch, without clicks, down to true silence, with last-note priority and pitch bend.
 
-mod common;
-
-use common::host::{HostEvent, MidiMessage, ParamChange, QuintetHost, Rendered};
-use common::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step, rms,
-};
 use quintet::dsp::envelope::{ATTACK_MS, RELEASE_MS};
 use quintet::dsp::voice::note_to_hz;
+use quintet_test_host::frames_in;
+use quintet_test_host::signal::{
+    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step, rms,
+};
+use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost, Rendered};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const BLOCK: usize = 512;
@@ -18,10 +17,6 @@ const STEP_SLACK: f64 = 1e-6;
 const TOLERANCE_HZ: f64 = 1.0;
 /// Enough samples for a sharp FFT: 0.68 s.
 const ANALYSIS_FRAMES: usize = 32_768;
-
-fn frames(ms: f64) -> usize {
-    (ms / 1000.0 * SAMPLE_RATE_HZ).round() as usize
-}
 
 /// A host with MIDI mode switched on and the drone faded out, so the output is silent.
 fn midi_host() -> QuintetHost {
@@ -36,7 +31,7 @@ fn midi_host() -> QuintetHost {
             normalized: 1.0,
         }],
     );
-    let tail = &switched.left()[frames(RELEASE_MS)..];
+    let tail = &switched.left()[frames_in(RELEASE_MS, SAMPLE_RATE_HZ)..];
     assert!(
         tail.iter().all(|&x| x == 0.0),
         "MIDI mode without a note is silent once the drone has faded"
@@ -65,10 +60,10 @@ fn a_note_puts_partial_1_on_its_pitch_and_keeps_the_ratios() {
     let mut host = midi_host();
     let audio = render(
         &mut host,
-        frames(50.0) + ANALYSIS_FRAMES,
+        frames_in(50.0, SAMPLE_RATE_HZ) + ANALYSIS_FRAMES,
         &[MidiMessage::note_on(0, 69, 127)],
     );
-    let steady = &audio.left()[frames(50.0)..];
+    let steady = &audio.left()[frames_in(50.0, SAMPLE_RATE_HZ)..];
     assert_spectrum(
         steady,
         SAMPLE_RATE_HZ,
@@ -85,10 +80,10 @@ fn velocity_scales_the_level() {
         let mut host = midi_host();
         let audio = render(
             &mut host,
-            frames(50.0) + 9600,
+            frames_in(50.0, SAMPLE_RATE_HZ) + 9600,
             &[MidiMessage::note_on(0, 60, velocity)],
         );
-        rms(&audio.left()[frames(50.0)..])
+        rms(&audio.left()[frames_in(50.0, SAMPLE_RATE_HZ)..])
     };
     let ratio = level(64) / level(127);
     assert!((ratio - 64.0 / 127.0).abs() < 1e-3, "{ratio}");
@@ -97,10 +92,10 @@ fn velocity_scales_the_level() {
 #[test]
 fn note_on_and_off_do_not_click_and_the_release_ends_in_true_silence() {
     let mut host = midi_host();
-    let (on, off) = (1000, 1000 + frames(200.0));
+    let (on, off) = (1000, 1000 + frames_in(200.0, SAMPLE_RATE_HZ));
     let audio = render(
         &mut host,
-        off + frames(100.0),
+        off + frames_in(100.0, SAMPLE_RATE_HZ),
         &[
             MidiMessage::note_on(on, 69, 127),
             MidiMessage::note_off(off, 69),
@@ -115,9 +110,9 @@ fn note_on_and_off_do_not_click_and_the_release_ends_in_true_silence() {
 
     // y = g·x moves at most as fast as the sines plus the envelope's slope times full scale.
     let partials: Vec<(f64, f64)> = transposed(440.0).iter().map(|&f| (0.2, f)).collect();
-    let attack_slope = 1.0 / frames(ATTACK_MS) as f64;
+    let attack_slope = 1.0 / frames_in(ATTACK_MS, SAMPLE_RATE_HZ) as f64;
     let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + attack_slope + STEP_SLACK;
-    let (onset_step, at) = max_step(&left[..on + frames(ATTACK_MS) + 10]);
+    let (onset_step, at) = max_step(&left[..on + frames_in(ATTACK_MS, SAMPLE_RATE_HZ) + 10]);
     assert!(
         onset_step <= bound,
         "note on: step {onset_step} at {at} > {bound}"
@@ -128,12 +123,12 @@ fn note_on_and_off_do_not_click_and_the_release_ends_in_true_silence() {
         "note off: step {release_step} at {at} > {bound}"
     );
     // Sharper: the gate adds no more than its own slope to what the held note itself does.
-    let (held_step, _) = max_step(&left[on + frames(ATTACK_MS)..off]);
+    let (held_step, _) = max_step(&left[on + frames_in(ATTACK_MS, SAMPLE_RATE_HZ)..off]);
     assert!(
         onset_step <= held_step + attack_slope + STEP_SLACK,
         "note on: {onset_step}"
     );
-    let release_slope = 1.0 / frames(RELEASE_MS) as f64;
+    let release_slope = 1.0 / frames_in(RELEASE_MS, SAMPLE_RATE_HZ) as f64;
     assert!(
         release_step <= held_step + release_slope + STEP_SLACK,
         "note off: {release_step}"
@@ -144,11 +139,11 @@ fn note_on_and_off_do_not_click_and_the_release_ends_in_true_silence() {
          would have stepped by {:.5}",
         bound - attack_slope,
         // One sample into the attack the gain is 1/attack: the held signal is that much larger.
-        f64::from(left[on + 1]).abs() * frames(ATTACK_MS) as f64,
+        f64::from(left[on + 1]).abs() * frames_in(ATTACK_MS, SAMPLE_RATE_HZ) as f64,
     );
 
     // The release takes its whole time, then every sample is exactly zero.
-    let silent_from = off + frames(RELEASE_MS);
+    let silent_from = off + frames_in(RELEASE_MS, SAMPLE_RATE_HZ);
     assert!(
         left[silent_from..].iter().all(|&x| x == 0.0),
         "not silent after the release"
@@ -163,11 +158,11 @@ fn note_on_and_off_do_not_click_and_the_release_ends_in_true_silence() {
 #[test]
 fn releasing_the_latest_note_returns_to_the_one_still_held() {
     let mut host = midi_host();
-    let second = frames(100.0);
+    let second = frames_in(100.0, SAMPLE_RATE_HZ);
     let release_second = second + ANALYSIS_FRAMES;
     let audio = render(
         &mut host,
-        release_second + frames(50.0) + ANALYSIS_FRAMES,
+        release_second + frames_in(50.0, SAMPLE_RATE_HZ) + ANALYSIS_FRAMES,
         &[
             MidiMessage::note_on(0, 60, 127),
             MidiMessage::note_on(second, 67, 127),
@@ -176,7 +171,7 @@ fn releasing_the_latest_note_returns_to_the_one_still_held() {
     );
     let left = audio.left();
     assert_spectrum(
-        &left[second + frames(50.0)..release_second],
+        &left[second + frames_in(50.0, SAMPLE_RATE_HZ)..release_second],
         SAMPLE_RATE_HZ,
         &transposed(note_to_hz(67)),
         0.2,
@@ -184,7 +179,7 @@ fn releasing_the_latest_note_returns_to_the_one_still_held() {
         "the latest note",
     );
     assert_spectrum(
-        &left[release_second + frames(50.0)..],
+        &left[release_second + frames_in(50.0, SAMPLE_RATE_HZ)..],
         SAMPLE_RATE_HZ,
         &transposed(note_to_hz(60)),
         0.2,
@@ -197,10 +192,10 @@ fn releasing_the_latest_note_returns_to_the_one_still_held() {
 fn pitch_bend_moves_all_five_partials_two_semitones_without_a_click() {
     for (wheel, semitones) in [(16_383, 2.0), (0, -2.0)] {
         let mut host = midi_host();
-        let bend_at = frames(50.0);
+        let bend_at = frames_in(50.0, SAMPLE_RATE_HZ);
         let audio = render(
             &mut host,
-            bend_at + frames(50.0) + ANALYSIS_FRAMES,
+            bend_at + frames_in(50.0, SAMPLE_RATE_HZ) + ANALYSIS_FRAMES,
             &[
                 MidiMessage::note_on(0, 69, 127),
                 MidiMessage::pitch_bend(bend_at, wheel),
@@ -209,7 +204,7 @@ fn pitch_bend_moves_all_five_partials_two_semitones_without_a_click() {
         let left = audio.left();
         let bent_hz = 440.0 * 2f64.powf(semitones / 12.0);
         assert_spectrum(
-            &left[bend_at + frames(50.0)..],
+            &left[bend_at + frames_in(50.0, SAMPLE_RATE_HZ)..],
             SAMPLE_RATE_HZ,
             &transposed(bent_hz),
             0.2,
@@ -222,7 +217,7 @@ fn pitch_bend_moves_all_five_partials_two_semitones_without_a_click() {
             .map(|&f| (0.2, f))
             .collect();
         let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + STEP_SLACK;
-        let (step, at) = max_step(&left[bend_at - 10..bend_at + frames(50.0)]);
+        let (step, at) = max_step(&left[bend_at - 10..bend_at + frames_in(50.0, SAMPLE_RATE_HZ)]);
         assert!(step <= bound, "bend {wheel}: step {step} at {at} > {bound}");
     }
 }
@@ -230,10 +225,10 @@ fn pitch_bend_moves_all_five_partials_two_semitones_without_a_click() {
 #[test]
 fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
     let mut host = midi_host();
-    let centre_at = frames(50.0) + ANALYSIS_FRAMES;
+    let centre_at = frames_in(50.0, SAMPLE_RATE_HZ) + ANALYSIS_FRAMES;
     let audio = render(
         &mut host,
-        centre_at + frames(50.0) + ANALYSIS_FRAMES,
+        centre_at + frames_in(50.0, SAMPLE_RATE_HZ) + ANALYSIS_FRAMES,
         &[
             MidiMessage::pitch_bend(0, 16_383),
             MidiMessage::note_on(10, 57, 127),
@@ -242,7 +237,7 @@ fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
     );
     let left = audio.left();
     assert_spectrum(
-        &left[frames(50.0)..centre_at],
+        &left[frames_in(50.0, SAMPLE_RATE_HZ)..centre_at],
         SAMPLE_RATE_HZ,
         &transposed(220.0 * 2f64.powf(2.0 / 12.0)),
         0.2,
@@ -250,7 +245,7 @@ fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
         "note played with the wheel up",
     );
     assert_spectrum(
-        &left[centre_at + frames(50.0)..],
+        &left[centre_at + frames_in(50.0, SAMPLE_RATE_HZ)..],
         SAMPLE_RATE_HZ,
         &transposed(220.0),
         0.2,
@@ -262,10 +257,13 @@ fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
 #[test]
 fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
     let mut host = midi_host();
-    let (key_up, pedal_up) = (frames(100.0), frames(100.0) + ANALYSIS_FRAMES);
+    let (key_up, pedal_up) = (
+        frames_in(100.0, SAMPLE_RATE_HZ),
+        frames_in(100.0, SAMPLE_RATE_HZ) + ANALYSIS_FRAMES,
+    );
     let audio = render(
         &mut host,
-        pedal_up + frames(100.0),
+        pedal_up + frames_in(100.0, SAMPLE_RATE_HZ),
         &[
             MidiMessage::note_on(0, 57, 127),
             MidiMessage::control_change(10, MidiMessage::SUSTAIN_PEDAL, 127),
@@ -282,13 +280,13 @@ fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
         TOLERANCE_HZ,
         "key up, pedal down",
     );
-    let silent_from = pedal_up + frames(RELEASE_MS) + 1;
+    let silent_from = pedal_up + frames_in(RELEASE_MS, SAMPLE_RATE_HZ) + 1;
     assert!(
         left[silent_from..].iter().all(|&x| x == 0.0),
         "the pedal lifted: released to true silence"
     );
     let partials: Vec<(f64, f64)> = transposed(220.0).iter().map(|&f| (0.2, f)).collect();
-    let release_slope = 1.0 / frames(RELEASE_MS) as f64;
+    let release_slope = 1.0 / frames_in(RELEASE_MS, SAMPLE_RATE_HZ) as f64;
     let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + release_slope + STEP_SLACK;
     let (step, at) = max_step(&left[pedal_up - 10..silent_from]);
     assert!(step <= bound, "pedal up: step {step} at {at} > {bound}");
@@ -297,24 +295,24 @@ fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
 #[test]
 fn all_notes_off_releases_even_sustained_notes() {
     let mut host = midi_host();
-    let panic_at = frames(100.0);
+    let panic_at = frames_in(100.0, SAMPLE_RATE_HZ);
     let audio = render(
         &mut host,
-        panic_at + frames(100.0),
+        panic_at + frames_in(100.0, SAMPLE_RATE_HZ),
         &[
             MidiMessage::control_change(0, MidiMessage::SUSTAIN_PEDAL, 127),
             MidiMessage::note_on(0, 69, 127),
-            MidiMessage::note_off(frames(50.0), 69),
+            MidiMessage::note_off(frames_in(50.0, SAMPLE_RATE_HZ), 69),
             MidiMessage::control_change(panic_at, MidiMessage::ALL_NOTES_OFF, 0),
         ],
     );
     let left = audio.left();
     assert!(
-        rms(&left[frames(60.0)..panic_at]) > 0.1,
+        rms(&left[frames_in(60.0, SAMPLE_RATE_HZ)..panic_at]) > 0.1,
         "sustained until the panic"
     );
     assert!(
-        left[panic_at + frames(RELEASE_MS) + 1..]
+        left[panic_at + frames_in(RELEASE_MS, SAMPLE_RATE_HZ) + 1..]
             .iter()
             .all(|&x| x == 0.0),
         "silent after all notes off"
@@ -326,7 +324,7 @@ fn a_glide_time_slides_between_legato_notes() {
     let mut host = midi_host();
     let glide = host.param_id("MIDI glide");
     let to_200_ms = host.text_to_value(glide, "200").unwrap();
-    let second = frames(100.0);
+    let second = frames_in(100.0, SAMPLE_RATE_HZ);
     let events = [
         HostEvent::Value(ParamChange {
             frame: 0,
@@ -336,10 +334,14 @@ fn a_glide_time_slides_between_legato_notes() {
         MidiMessage::note_on(0, 57, 127),
         MidiMessage::note_on(second, 69, 127),
     ];
-    let audio = render(&mut host, second + frames(250.0) + ANALYSIS_FRAMES, &events);
+    let audio = render(
+        &mut host,
+        second + frames_in(250.0, SAMPLE_RATE_HZ) + ANALYSIS_FRAMES,
+        &events,
+    );
     let left = audio.left();
     // Halfway through the glide partial 1 is near the middle (in pitch) of the octave.
-    let middle = second + frames(100.0);
+    let middle = second + frames_in(100.0, SAMPLE_RATE_HZ);
     let peaks =
         quintet::spectrum::find_peaks(&left[middle - 1024..middle + 1024], SAMPLE_RATE_HZ, 0.1);
     let lowest = peaks
@@ -351,7 +353,7 @@ fn a_glide_time_slides_between_legato_notes() {
         "partial 1 at {lowest} Hz halfway through the glide (peaks {peaks:?})"
     );
     assert_spectrum(
-        &left[second + frames(250.0)..],
+        &left[second + frames_in(250.0, SAMPLE_RATE_HZ)..],
         SAMPLE_RATE_HZ,
         &transposed(440.0),
         0.2,

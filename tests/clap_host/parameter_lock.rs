@@ -6,11 +6,9 @@
 //! by string id. Renaming, re-ranging or changing a default silently breaks every saved session.
 //! If this test fails, the change is wrong — not the test; add a new parameter instead.
 
-mod common;
-
-use common::host::QuintetHost;
 use nice_plug::prelude::{BoolParam, FloatParam, Param, Params};
 use quintet::params::QuintetParams;
+use quintet_test_host::QuintetHost;
 
 /// One locked parameter.
 struct Locked {

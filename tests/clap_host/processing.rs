@@ -1,10 +1,8 @@
 //! Rendering through a CLAP host: the notebook signal exactly, at every sample rate and block
 //! size a DAW may choose.
 
-mod common;
-
-use common::host::QuintetHost;
-use common::signal::{
+use quintet_test_host::QuintetHost;
+use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_deviation_from_exact, rms,
 };
 

@@ -1,10 +1,8 @@
 //! `quintet render`: the WAV it writes holds exactly the plugin's samples, and bad arguments get a
 //! clear message and a non-zero exit.
 
-mod common;
-
-use common::host::{ParamChange, QuintetHost};
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PartialBank};
+use quintet_test_host::{ParamChange, QuintetHost};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

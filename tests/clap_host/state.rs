@@ -1,12 +1,12 @@
 //! Project state and the activation lifecycle through a CLAP host: what a DAW does when it saves
 //! and reopens a project, changes the audio device, or hands the plugin a damaged file.
 
-mod common;
-
-use common::host::{ParamChange, QuintetHost};
-use common::signal::{
+use quintet_test_host::random::Rng;
+use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_deviation_from_exact, rms,
 };
+use quintet_test_host::state::framed;
+use quintet_test_host::{ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 
@@ -136,29 +136,13 @@ fn deactivating_and_reactivating_keeps_values_and_follows_the_new_sample_rate() 
     host.deactivate();
 }
 
-/// A small deterministic generator for garbage bytes (xorshift64*).
-struct Garbage(u64);
-
-impl Garbage {
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len)
-            .map(|_| {
-                self.0 ^= self.0 >> 12;
-                self.0 ^= self.0 << 25;
-                self.0 ^= self.0 >> 27;
-                (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8
-            })
-            .collect()
-    }
-}
-
 /// Damaged or foreign states a host might hand over, each with a name.
 fn bad_states(valid: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut states = vec![("empty".to_owned(), Vec::new())];
     for len in [1, 7, 8, 9, valid.len() / 2, valid.len() - 1] {
         states.push((format!("truncated to {len} bytes"), valid[..len].to_vec()));
     }
-    let mut garbage = Garbage(0x5eed_0fc1_a9a9);
+    let mut garbage = Rng::new(0x5eed_0fc1_a9a9);
     for len in [1, 8, 16, 100, 1000, 4096] {
         states.push((format!("{len} random bytes"), garbage.bytes(len)));
     }
@@ -184,13 +168,6 @@ fn bad_states(valid: &[u8]) -> Vec<(String, Vec<u8>)> {
         framed(br#"{"version":"2.1.0","params":{"cutoff":0.5},"fields":{}}"#),
     ));
     states
-}
-
-/// A payload framed the way nice-plug frames its state: little-endian u64 length, then bytes.
-fn framed(payload: &[u8]) -> Vec<u8> {
-    let mut state = (payload.len() as u64).to_le_bytes().to_vec();
-    state.extend_from_slice(payload);
-    state
 }
 
 #[test]

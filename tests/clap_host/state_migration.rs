@@ -2,10 +2,9 @@
 //! sounded: its frequencies and gain come back, and every newer parameter is at its default —
 //! even in an instance where those parameters had been moved.
 
-mod common;
-
-use common::host::{ParamChange, QuintetHost};
-use common::signal::max_deviation_from_exact;
+use quintet_test_host::signal::max_deviation_from_exact;
+use quintet_test_host::state::framed;
+use quintet_test_host::{ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 
@@ -14,13 +13,6 @@ const ORIGINAL_IDS: [&str; 6] = ["freq1", "freq2", "freq3", "freq4", "freq5", "g
 
 /// A state as Quintet 0.1.0 saved it before the new parameters: 440 Hz on partial 1, −6 dB.
 const FIRST_RELEASE_JSON: &str = r#"{"version":"0.1.0","params":{"freq1":{"f32":440.0},"freq2":{"f32":250.0},"freq3":{"f32":300.0},"freq4":{"f32":350.0},"freq5":{"f32":400.0},"gain":{"f32":0.5}},"fields":{"editor":"{\"height\":540.0,\"width\":820.0,\"zoom\":1.0}"}}"#;
-
-/// nice-plug's state blob: the JSON's length (u64, little endian), then the JSON.
-fn blob(json: &str) -> Vec<u8> {
-    let mut bytes = (json.len() as u64).to_le_bytes().to_vec();
-    bytes.extend_from_slice(json.as_bytes());
-    bytes
-}
 
 /// A host whose new parameters are all away from their defaults.
 fn host_with_new_parameters_moved() -> QuintetHost {
@@ -86,7 +78,7 @@ fn assert_new_parameters_at_defaults(host: &mut QuintetHost, what: &str) {
 #[test]
 fn a_first_release_state_restores_its_values_and_defaults_the_new_parameters() {
     let mut host = host_with_new_parameters_moved();
-    host.load_state(&blob(FIRST_RELEASE_JSON))
+    host.load_state(&framed(FIRST_RELEASE_JSON))
         .expect("the old state loads");
     assert_new_parameters_at_defaults(&mut host, "first-release state");
     assert_eq!(shown(&mut host, "Partial 1"), "440 Hz");
@@ -124,7 +116,7 @@ fn todays_state_without_the_new_ids_loads_like_a_first_release_state() {
     let old_json = state.to_string();
 
     let mut host = host_with_new_parameters_moved();
-    host.load_state(&blob(&old_json))
+    host.load_state(&framed(&old_json))
         .expect("the old state loads");
     assert_new_parameters_at_defaults(&mut host, "stripped state");
     assert_eq!(shown(&mut host, "Partial 3"), "440 Hz");

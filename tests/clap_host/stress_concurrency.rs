@@ -4,13 +4,12 @@
 //! deadlocks. `QUINTET_STRESS_SECONDS` scales the audio rendered (default 1: a few seconds); the
 //! same binary runs under valgrind's helgrind/drd (see docs/RELIABILITY.md).
 
-mod common;
-
-use common::host::{ParamChange, QuintetHost};
-use common::random::Rng;
-use common::signal::{
+use quintet_test_host::ClapId;
+use quintet_test_host::random::Rng;
+use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, max_deviation_from_exact, max_natural_step, max_step,
 };
+use quintet_test_host::{ParamChange, QuintetHost};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
@@ -60,7 +59,7 @@ fn watchdog_limit() -> Duration {
     Duration::from_secs_f64(120.0 + 60.0 * stress_seconds())
 }
 
-fn frequency_ids(host: &mut QuintetHost) -> Vec<clack_host::prelude::ClapId> {
+fn frequency_ids(host: &mut QuintetHost) -> Vec<ClapId> {
     (1..=5)
         .map(|k| host.param_id(&format!("Partial {k}")))
         .collect()

@@ -2,11 +2,9 @@
 //! normalized values with nice-plug): what a host displays parses back to the same value, and what
 //! people type means what they meant.
 
-mod common;
-
-use common::host::QuintetHost;
 use nice_plug::prelude::Param;
 use quintet::params::QuintetParams;
+use quintet_test_host::QuintetHost;
 
 /// Normalized positions to try: an even grid, both ends, and irrational-step positions that land
 /// between grid points.

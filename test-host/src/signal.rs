@@ -1,0 +1,118 @@
+//! What the tests measure in rendered audio.
+
+use crate::audio::Rendered;
+use std::f64::consts::{PI, TAU};
+
+/// Quintet's default partial frequencies, in Hz: the plugin's own constant, so a changed default
+/// cannot leave the tests checking the old one.
+pub use quintet::dsp::DEFAULT_FREQUENCIES_HZ;
+
+/// The notebook's signal: sample `n` of Σ aₖ·sin(2π·fₖ·n/fs) with every aₖ = 1/5, computed in f64.
+pub fn exact_partial_sum(frequencies_hz: &[f64], sample_rate_hz: f64, n: usize) -> f64 {
+    let amplitude = 1.0 / 5.0;
+    frequencies_hz
+        .iter()
+        .map(|f| amplitude * (TAU * f * n as f64 / sample_rate_hz).sin())
+        .sum()
+}
+
+/// The largest absolute difference between `samples` and the notebook signal, and where it is.
+pub fn max_deviation_from_exact(
+    samples: &[f32],
+    frequencies_hz: &[f64],
+    sample_rate_hz: f64,
+) -> (f64, usize) {
+    samples
+        .iter()
+        .enumerate()
+        .map(|(n, &x)| {
+            let exact = exact_partial_sum(frequencies_hz, sample_rate_hz, n);
+            ((f64::from(x) - exact).abs(), n)
+        })
+        .fold((0.0, 0), |worst, d| if d.0 > worst.0 { d } else { worst })
+}
+
+/// The largest step between consecutive samples that a sum of sines can take: a sine of
+/// amplitude `a` at `f` Hz moves at most 2a·sin(π·f/fs) per sample. `partials` holds each
+/// partial's amplitude and the highest frequency it reaches (a gliding partial's upper end).
+pub fn max_natural_step(partials: &[(f64, f64)], sample_rate_hz: f64) -> f64 {
+    partials
+        .iter()
+        .map(|&(amplitude, frequency_hz)| {
+            let half_turn = (PI * frequency_hz / sample_rate_hz).min(PI / 2.0);
+            2.0 * amplitude * half_turn.sin()
+        })
+        .sum()
+}
+
+/// The largest absolute difference between consecutive samples, and the index of the later one.
+pub fn max_step(samples: &[f32]) -> (f64, usize) {
+    samples
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| ((f64::from(w[1]) - f64::from(w[0])).abs(), i + 1))
+        .fold((0.0, 0), |worst, d| if d.0 > worst.0 { d } else { worst })
+}
+
+/// Root mean square of `samples`.
+pub fn rms(samples: &[f32]) -> f64 {
+    let energy: f64 = samples.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+    (energy / samples.len().max(1) as f64).sqrt()
+}
+
+/// Asserts what every buffer a host receives must satisfy: every sample finite, never
+/// subnormal, within ±1, and every channel bit-identical to the first. `what` names the case in
+/// the failure message.
+pub fn assert_clean(audio: &Rendered, what: &str) {
+    let left = audio.left();
+    for (n, &x) in left.iter().enumerate() {
+        assert!(x.is_finite(), "{what}: sample {n} is {x}");
+        assert!(!x.is_subnormal(), "{what}: sample {n} is subnormal ({x:e})");
+        assert!(
+            x.abs() <= 1.0,
+            "{what}: sample {n} is {x}, beyond full scale"
+        );
+    }
+    for (c, channel) in audio.channels.iter().enumerate().skip(1) {
+        assert_eq!(channel.len(), left.len(), "{what}: channel {c} length");
+        if let Some(n) = (0..left.len()).find(|&n| channel[n].to_bits() != left[n].to_bits()) {
+            panic!(
+                "{what}: channel {c} differs from channel 0 at sample {n}: {} vs {}",
+                channel[n], left[n]
+            );
+        }
+    }
+}
+
+/// Asserts the partials found by FFT in `samples`: one peak within `tolerance_hz` of each
+/// expected frequency with amplitude `amplitude` ± 10 %, and nothing else above a tenth of it.
+pub fn assert_spectrum(
+    samples: &[f32],
+    sample_rate_hz: f64,
+    expected_hz: &[f64],
+    amplitude: f64,
+    tolerance_hz: f64,
+    what: &str,
+) {
+    let threshold = (amplitude / 10.0) as f32;
+    let peaks = quintet::spectrum::find_peaks(samples, sample_rate_hz, threshold);
+    for &hz in expected_hz {
+        let peak = peaks
+            .iter()
+            .find(|p| (p.frequency_hz - hz).abs() <= tolerance_hz)
+            .unwrap_or_else(|| panic!("{what}: no peak at {hz} Hz; peaks {peaks:?}"));
+        assert!(
+            (peak.amplitude / amplitude - 1.0).abs() < 0.1,
+            "{what}: the {hz} Hz partial has amplitude {}, expected {amplitude}",
+            peak.amplitude
+        );
+    }
+    for peak in &peaks {
+        assert!(
+            expected_hz
+                .iter()
+                .any(|hz| (peak.frequency_hz - hz).abs() <= tolerance_hz),
+            "{what}: unexpected peak {peak:?} (expected only {expected_hz:?})"
+        );
+    }
+}

@@ -8,8 +8,8 @@
 #   tests/gui/run-gui-test.sh [--update-docs]
 #
 # --update-docs copies the first screenshot to docs/editor.png. Screenshots and logs are kept in
-# target/gui-test/. Uses QUINTET_BUNDLE_DIR (set by scripts/test) or target/bundled, building the
-# dev bundle when the standalone is missing. Needs Xvfb, xdotool, imagemagick and python3
+# target/gui-test/. Uses QUINTET_BUNDLE_DIR (set by scripts/test) or the dev bundles in
+# target/debug/bundled, building them when the standalone is missing. Needs Xvfb, xdotool, imagemagick and python3
 # (scripts/install-deps installs them).
 set -euo pipefail
 
@@ -33,11 +33,12 @@ for tool in Xvfb xdotool import convert python3; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (run scripts/install-deps)"
 done
 
-standalone="${QUINTET_BUNDLE_DIR:-$ROOT/target/bundled}/Quintet"
+source "$ROOT/scripts/lib/bundles.sh"
+standalone="${QUINTET_BUNDLE_DIR:-$(bundle_dir debug)}/Quintet"
 if [[ ! -x "$standalone" ]]; then
     echo "gui-test: $standalone is missing, building the dev bundle"
-    cargo xtask bundle quintet
-    standalone="$ROOT/target/bundled/Quintet"
+    cargo xtask bundle quintet --locked
+    standalone="$(bundle_dir debug)/Quintet"
 fi
 
 rm -rf "$OUT"

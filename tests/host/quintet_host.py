@@ -1,8 +1,9 @@
 """What the host tests know about Quintet, and how they read a spectrum.
 
 The bundles come from `cargo xtask bundle quintet` (scripts/test builds them in the dev profile,
-so nice-plug's `assert_process_allocs` aborts the host if the audio thread allocates).
-Set QUINTET_BUNDLE_DIR to test bundles somewhere else.
+into target/debug/bundled, so nice-plug's `assert_process_allocs` aborts the host if the audio
+thread allocates). Set QUINTET_BUNDLE_DIR to test bundles somewhere else, e.g. the release
+bundles in target/release/bundled.
 """
 
 import os
@@ -12,7 +13,9 @@ import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BUNDLE_DIR = Path(os.environ.get("QUINTET_BUNDLE_DIR") or REPO_ROOT / "target" / "bundled")
+BUNDLE_DIR = Path(
+    os.environ.get("QUINTET_BUNDLE_DIR") or REPO_ROOT / "target" / "debug" / "bundled"
+)
 
 SAMPLE_RATE_HZ = 48_000
 DEFAULT_FREQUENCIES_HZ = [200.0, 250.0, 300.0, 350.0, 400.0]

@@ -3,6 +3,7 @@
 DawDreamer speaks normalized 0..1 parameter values, as a DAW's automation lanes do.
 """
 
+import dawdreamer as daw
 import numpy as np
 import pytest
 
@@ -17,8 +18,6 @@ from quintet_host import (
     split_vst3_midi_parameters,
     write_midi_file,
 )
-
-daw = pytest.importorskip("dawdreamer")
 
 BLOCK_SIZE = 128
 

@@ -11,12 +11,16 @@
 //!
 //! There are three implementations of the same arithmetic: a portable one, sample by sample, and
 //! on x86-64 a vector one for SSE2 (the baseline, four samples at once) and AVX2 (eight, chosen
-//! at run time when the CPU has it). They perform the same IEEE operations in the same order (no
-//! fused multiply-add), so they produce the same bits, and the tests check that they do. A
-//! partial group at the end of a block is rendered through a padded copy, so every sample goes
-//! through the same code whatever the block size.
+//! at run time when the CPU has it). [`Kernel::Avx2`] carries an [`Avx2Token`], the proof of
+//! that run-time check, so the check is made once, not on every call. They perform the same IEEE
+//! operations in the same order (no fused multiply-add), so they produce the same bits, and the
+//! tests check that they do. A partial group at the end of a block is rendered through a padded
+//! copy, so every sample goes through the same code whatever the block size.
 
 use super::phase::PhaseRamp;
+use std::fmt;
+
+pub use avx2_token::Avx2Token;
 
 /// Coefficients of P(t), t = z², constant term first.
 const SIN_PI_Z: [f32; 5] = [
@@ -72,60 +76,82 @@ pub fn sine(phase_top: u32) -> f32 {
     scaled_sine(phase_top, &SIN_PI_Z)
 }
 
+/// In its own module so that nothing else, in this file either, can make a token without
+/// asking the CPU: the field is private to this module.
+mod avx2_token {
+    /// Proof that the CPU running this program has AVX2. The only way to get one is
+    /// [`detect`](Self::detect), which asks the CPU; code holding one may run AVX2 instructions.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Avx2Token(());
+
+    impl Avx2Token {
+        /// A token if this CPU (and its operating system) supports AVX2, else `None`; always
+        /// `None` off x86-64. The detection result is cached by the standard library.
+        pub fn detect() -> Option<Self> {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Some(Self(()));
+            }
+            None
+        }
+    }
+}
+
 /// The implementations of [`add_partial`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
     /// Sample by sample, any CPU.
     Portable,
-    /// Four samples at once, every x86-64 CPU.
+    /// Four samples at once, every x86-64 CPU (elsewhere it renders as [`Kernel::Portable`]).
     Sse2,
-    /// Eight samples at once, x86-64 CPUs with AVX2.
-    Avx2,
+    /// Eight samples at once, x86-64 CPUs with AVX2: only this CPU's [`Avx2Token::detect`]
+    /// can make one.
+    Avx2(Avx2Token),
 }
 
 impl Kernel {
     /// The fastest kernel this CPU runs.
     pub fn best() -> Self {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                Kernel::Avx2
-            } else {
-                Kernel::Sse2
-            }
+        match Avx2Token::detect() {
+            Some(token) => Kernel::Avx2(token),
+            None if cfg!(target_arch = "x86_64") => Kernel::Sse2,
+            None => Kernel::Portable,
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        Kernel::Portable
     }
 
     /// Every kernel this CPU runs, slowest first.
     pub fn available() -> Vec<Self> {
-        [Kernel::Portable, Kernel::Sse2, Kernel::Avx2]
-            .into_iter()
-            .filter(|kernel| kernel.is_available())
-            .collect()
-    }
-
-    /// Whether this CPU runs the kernel.
-    pub fn is_available(self) -> bool {
-        match self {
-            Kernel::Portable => true,
-            Kernel::Sse2 => cfg!(target_arch = "x86_64"),
-            Kernel::Avx2 => Kernel::best() == Kernel::Avx2,
+        let mut kernels = vec![Kernel::Portable];
+        if cfg!(target_arch = "x86_64") {
+            kernels.push(Kernel::Sse2);
         }
+        kernels.extend(Avx2Token::detect().map(Kernel::Avx2));
+        kernels
     }
 
     /// Adds a partial's next `out.len()` samples to `out` and advances its phase ramp and
-    /// level. A kernel this CPU does not run falls back to the portable one.
+    /// level. Off x86-64 every kernel is the portable one.
     #[inline]
     pub fn add_partial(self, ramp: &mut PhaseRamp, level: &mut Level, out: &mut [f32]) {
         match self {
             #[cfg(target_arch = "x86_64")]
             Kernel::Sse2 => x86::add_partial_sse2(ramp, level, out),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 if self.is_available() => x86::add_partial_avx2(ramp, level, out),
+            Kernel::Avx2(token) => x86::add_partial_avx2(token, ramp, level, out),
             _ => add_partial_portable(ramp, level, out),
         }
+    }
+}
+
+/// Just the kernel's name ("Avx2", not the token it carries): benchmarks and test failures
+/// print it.
+impl fmt::Debug for Kernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kernel::Portable => "Portable",
+            Kernel::Sse2 => "Sse2",
+            Kernel::Avx2(_) => "Avx2",
+        })
     }
 }
 

@@ -320,23 +320,67 @@ fn toggle_ui(ui: &mut egui::Ui, setter: &ParamSetter, param: &BoolParam, text: &
 }
 
 /// Logs, on the GUI thread, each parameter value the editor sees settle: one line per slider
-/// gesture, typed value or automation move, so a user (or a GUI test) can follow what the
-/// editor did to the parameters.
+/// gesture, click, typed value or automation move, so a user (or a GUI test) can follow what the
+/// editor did to the parameters. Every parameter is watched.
 struct ChangeLog {
-    /// Per parameter (the five frequencies, then the gain): value seen last frame, value last
-    /// logged, and egui time of the last change in seconds.
-    watches: [(f32, f32, f64); 6],
+    /// Per parameter, in [`watched_params`] order: normalized value seen last frame, normalized
+    /// value last logged, and egui time of the last change in seconds.
+    watches: [(f32, f32, f64); PARAMETER_COUNT],
 }
 
-fn watched_params(params: &QuintetParams) -> [&FloatParam; 6] {
-    let [f1, f2, f3, f4, f5] = params.frequencies();
-    [f1, f2, f3, f4, f5, &params.gain]
+/// How many parameters Quintet has: five frequencies, the gain, five levels, five mutes, MIDI
+/// mode and the MIDI glide.
+const PARAMETER_COUNT: usize = 18;
+
+/// A parameter the change log watches: Quintet has sliders and switches.
+#[derive(Clone, Copy)]
+enum Watched<'a> {
+    Float(&'a FloatParam),
+    Bool(&'a BoolParam),
+}
+
+impl Watched<'_> {
+    /// The current value, normalized to 0–1 as the host sees it.
+    fn normalized(self) -> f32 {
+        match self {
+            Watched::Float(param) => param.modulated_normalized_value(),
+            Watched::Bool(param) => param.modulated_normalized_value(),
+        }
+    }
+
+    /// The log line's "name = value", the value as the host shows it, with its unit.
+    fn describe(self) -> String {
+        fn name_and_text(param: &impl Param) -> String {
+            let text = param.normalized_value_to_string(param.unmodulated_normalized_value(), true);
+            format!("{} = {}", param.name(), text)
+        }
+        match self {
+            Watched::Float(param) => name_and_text(param),
+            Watched::Bool(param) => name_and_text(param),
+        }
+    }
+}
+
+/// Every parameter, in the order `QuintetParams` declares them.
+fn watched_params(params: &QuintetParams) -> [Watched<'_>; PARAMETER_COUNT] {
+    let [f1, f2, f3, f4, f5] = params.frequencies().map(Watched::Float);
+    let [l1, l2, l3, l4, l5] = params.levels().map(Watched::Float);
+    let [m1, m2, m3, m4, m5] = params.mutes().map(Watched::Bool);
+    let gain = Watched::Float(&params.gain);
+    let midi = Watched::Bool(&params.midi);
+    let midi_glide = Watched::Float(&params.midi_glide);
+    [
+        f1, f2, f3, f4, f5, gain, l1, l2, l3, l4, l5, m1, m2, m3, m4, m5, midi, midi_glide,
+    ]
 }
 
 impl ChangeLog {
     fn new(params: &QuintetParams) -> Self {
         Self {
-            watches: watched_params(params).map(|param| (param.value(), param.value(), 0.0)),
+            watches: watched_params(params).map(|param| {
+                let value = param.normalized();
+                (value, value, 0.0)
+            }),
         }
     }
 
@@ -346,16 +390,14 @@ impl ChangeLog {
         for ((seen, logged, changed_at_s), param) in
             self.watches.iter_mut().zip(watched_params(params))
         {
-            let value = param.value();
+            let value = param.normalized();
             if value != *seen {
                 *seen = value;
                 *changed_at_s = now_s;
             }
             if *seen != *logged {
                 if now_s - *changed_at_s >= LOG_SETTLE_S {
-                    let text = param
-                        .normalized_value_to_string(param.unmodulated_normalized_value(), true);
-                    nice_log!("Editor: {} = {}", param.name(), text);
+                    nice_log!("Editor: {}", param.describe());
                     *logged = *seen;
                 } else {
                     waiting = true;
@@ -363,5 +405,36 @@ impl ChangeLog {
             }
         }
         waiting
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_change_log_watches_every_parameter_once() {
+        let params = QuintetParams::default();
+        // `as_ptr` identifies a parameter; nice-plug's `param_map` lists every one.
+        let all: HashSet<_> = params.param_map().iter().map(|(_, ptr, _)| *ptr).collect();
+        let watched: HashSet<_> = watched_params(&params)
+            .iter()
+            .map(|param| match param {
+                Watched::Float(param) => param.as_ptr(),
+                Watched::Bool(param) => param.as_ptr(),
+            })
+            .collect();
+        assert_eq!(all.len(), PARAMETER_COUNT);
+        assert_eq!(watched, all);
+    }
+
+    #[test]
+    fn a_log_line_names_the_parameter_and_its_value() {
+        let params = QuintetParams::default();
+        let [first, ..] = watched_params(&params);
+        assert_eq!(first.describe(), "Partial 1 = 200 Hz");
+        let midi = watched_params(&params)[16];
+        assert_eq!(midi.describe(), "MIDI mode = Off");
     }
 }

@@ -1,8 +1,14 @@
 //! Quintet: a bank of five phase-continuous sine partials as a CLAP/VST3 instrument.
 //!
-//! Data flows one way: host → [`params`] → this glue → [`dsp`] → output channels. The glue's one
-//! job is to turn parameter changes into glides or jumps at the right sample and to copy the
-//! bank's output to every channel.
+//! Data flows one way: host → [`params`] → this glue → [`dsp`] → output channels. For each block
+//! the glue:
+//!
+//! - turns parameter changes into glides and ramps (automation, the editor) or jumps (a state
+//!   load) at the sample they happen, and switches between drone and MIDI mode;
+//! - in MIDI mode, applies note, pitch-bend and controller events at their sample: the partials
+//!   move together to the played pitch and the note gate opens and closes;
+//! - copies the bank's output to every channel;
+//! - feeds the editor's [`tap`] with that output while the editor window is open.
 
 pub mod dsp;
 pub mod editor;
@@ -30,7 +36,11 @@ pub struct Quintet {
     editor_state: Arc<EguiEditorState>,
     /// Wakes the editor when the tap has new samples; shared with the editor.
     editor_repaint: RepaintNotifier,
-    /// Audio end of the tap to the editor: `None` until the host asks for an editor.
+    /// Audio end of the tap to the editor. Made by [`Plugin::editor`], which every nice-plug
+    /// wrapper (CLAP, VST3, standalone) calls once while it builds the plugin, so in a host it
+    /// is always there; `None` only for an instance used without a wrapper. It costs the audio
+    /// thread next to nothing while no editor window is open: [`write`](tap::TapWriter::write)
+    /// then copies nothing.
     tap: Option<tap::TapWriter>,
     /// The note gate: holds 1 (transparent) as a drone, opens and closes with notes in MIDI mode.
     envelope: NoteEnvelope,

@@ -308,9 +308,11 @@ impl PartialBank {
         self.glide_to_over(index, frequency_hz, GLIDE_MS);
     }
 
-    /// Glides partial `index` to `frequency_hz` over `glide_ms` milliseconds (rounded to whole
-    /// 64-sample segments, at least one; use [`jump_to`](Self::jump_to) for no glide).
-    /// Non-finite values are ignored.
+    /// Glides partial `index` to `frequency_hz` over `glide_ms` milliseconds, rounded to whole
+    /// samples (at least one; use [`jump_to`](Self::jump_to) for no glide). The glide runs in
+    /// segments of [`Timing::segment_samples`] (about 2.5 ms: a power of two from 32 to 1024
+    /// samples, 128 at 44.1 and 48 kHz), the last one shorter if the length is not a whole
+    /// number of them. Non-finite values are ignored.
     pub fn glide_to_over(&mut self, index: usize, frequency_hz: f64, glide_ms: f64) {
         if frequency_hz.is_finite() && glide_ms.is_finite() {
             let timing = self.timing;

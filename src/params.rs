@@ -2,8 +2,8 @@
 //! MIDI mode with its glide time.
 //!
 //! The `#[id]` strings are permanent: hosts store automation and presets under them (VST3 hashes
-//! them into its parameter ids). `tests/parameter_lock.rs` fails if an id, name, range or default
-//! changes.
+//! them into its parameter ids). `tests/clap_host/parameter_lock.rs` fails if an id, name, range
+//! or default changes.
 
 pub mod editor_size;
 mod frequency_text;
@@ -208,7 +208,7 @@ fn text_to_milliseconds(text: &str) -> Option<f32> {
 }
 
 /// nice-plug's dB parser, refusing what is not a finite gain: it reads typed "nan" as NaN, which a
-/// host would then store as the parameter's position (found by tests/fuzz_text.rs).
+/// host would then store as the parameter's position (found by tests/clap_host/fuzz_text.rs).
 fn text_to_gain(text: &str) -> Option<f32> {
     formatters::s2v_f32_gain_to_db()(text).filter(|gain| gain.is_finite())
 }

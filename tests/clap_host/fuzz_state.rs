@@ -77,7 +77,7 @@ fn random_blobs_up_to_a_megabyte_are_rejected() {
         let raw = rng.bytes(len);
         assert_rejected(&mut host, &raw, &valid, &format!("{len} random bytes"));
         // Behind a correct length prefix the bytes reach the JSON parser.
-        let prefixed = framed(&rng.bytes(len));
+        let prefixed = framed(rng.bytes(len));
         assert_rejected(
             &mut host,
             &prefixed,

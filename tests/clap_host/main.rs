@@ -2,7 +2,7 @@
 //! crate) the way a DAW hosts it, the render command, and property-based fuzzing.
 //!
 //! One test binary, one module per subject, so the suite compiles and links once. Run one
-//! subject with a filter: `cargo test --test clap_host state::` or `-- fuzz_`.
+//! subject with a filter: `cargo test --test clap_host -- automation::` or `-- fuzz_`.
 //! `rt_alloc` (re-runs itself under a malloc shim) and `long_run` (minutes of audio) are binaries
 //! of their own.
 

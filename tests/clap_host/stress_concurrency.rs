@@ -140,21 +140,25 @@ fn a_gui_thread_reads_sets_saves_and_loads_while_the_audio_thread_plays() {
     assert!(step <= bound, "a click of {step} at sample {at}");
 }
 
+/// The step between two samples of the tap test's stream: sample `n` is `n · 2⁻²⁴`, exact in
+/// f32 for the 2²⁴ samples the longest stress run writes, so a snapshot stitched from two
+/// different writes shows a step other than this one.
+const TAP_RAMP_STEP: f32 = 1.0 / (1 << 24) as f32;
+
 #[test]
 fn the_meter_tap_is_read_while_it_is_written() {
     let _watchdog = Watchdog::new("meter tap", watchdog_limit());
     let (mut writer, mut reader) = quintet::tap::tap(SAMPLE_RATE_HZ as f32);
     let blocks = (SAMPLE_RATE_HZ * 4.0 * stress_seconds()) as usize / 64;
-    let loudest = 0.75f32;
+    assert!(blocks * 64 <= 1 << 24, "the ramp would lose precision");
+    let loudest = (blocks * 64 - 1) as f32 * TAP_RAMP_STEP;
     let writing = AtomicBool::new(true);
     std::thread::scope(|s| {
         s.spawn(|| {
             let mut block = [0.0f32; 64];
             for b in 0..blocks {
-                // A ramp whose peak cycles up to `loudest`.
-                let peak = loudest * ((b % 8) as f32 + 1.0) / 8.0;
                 for (n, x) in block.iter_mut().enumerate() {
-                    *x = peak * (n as f32 / 63.0) * if b % 2 == 0 { 1.0 } else { -1.0 };
+                    *x = (b * 64 + n) as f32 * TAP_RAMP_STEP;
                 }
                 writer.write(&block, true);
                 // Roughly real time for 64 samples, so the reader runs alongside as an editor does.
@@ -172,14 +176,27 @@ fn the_meter_tap_is_read_while_it_is_written() {
             highest = highest.max(peak);
             if let Some(snapshot) = reader.take_new() {
                 snapshots += 1;
-                for &x in snapshot.valid() {
-                    assert!(x.is_finite() && x.abs() <= loudest, "a torn sample {x}");
+                let samples = snapshot.valid();
+                if let Some(n) = samples
+                    .windows(2)
+                    .position(|pair| pair[1] - pair[0] != TAP_RAMP_STEP)
+                {
+                    panic!(
+                        "snapshot {snapshots} is torn at sample {n} of {}: {} then {}",
+                        samples.len(),
+                        samples[n],
+                        samples[n + 1]
+                    );
                 }
             }
             std::thread::yield_now();
         }
+        highest = highest.max(reader.take_peak());
         assert!(snapshots > 0, "the reader never saw a snapshot");
-        assert_eq!(highest, loudest, "the meter never showed the loudest block");
+        assert_eq!(
+            highest, loudest,
+            "the meter never showed the loudest sample"
+        );
     });
 }
 

@@ -228,9 +228,12 @@ fn frequency_param(index: usize, default_hz: f32) -> FloatParam {
         default_hz,
         frequency_range(),
     )
-    // The framework's smoother mirrors the bank's glide; the plugin reads whether it is
-    // smoothing to tell automation (glide) from a state load (jump).
-    .with_smoother(SmoothingStyle::Logarithmic(GLIDE_MS as f32))
+    // The plugin reads only whether the framework's smoother is smoothing, to tell automation
+    // (glide) from a state load (jump, which resets it); the bank does the pitch-even glide
+    // itself. A linear smoother answers that as well and is cheaper for the framework on every
+    // event than a logarithmic one (no `pow` when it retargets, none per block), which mattered
+    // for hosts that send dense automation (docs/PERFORMANCE.md).
+    .with_smoother(SmoothingStyle::Linear(GLIDE_MS as f32))
     .with_step_size(FREQUENCY_STEP_HZ)
     .with_value_to_string(Arc::new(frequency_to_text))
     .with_string_to_value(Arc::new(text_to_frequency))

@@ -111,12 +111,19 @@ impl TapWriter {
     /// and their peak raises the shared level; otherwise the call does nothing but remember that
     /// the next listening block starts a fresh picture. Returns `true` when it published a
     /// snapshot, which is when the caller should ask the editor to repaint. Real-time safe.
+    #[inline]
     pub fn write(&mut self, samples: &[f32], listening: bool) -> bool {
         if !listening {
+            // Inlined into the audio thread's block: with no editor open this is all it costs.
             self.valid_len = 0;
             self.since_publish = 0;
             return false;
         }
+        self.write_listening(samples)
+    }
+
+    /// [`write`](Self::write) while the editor listens.
+    fn write_listening(&mut self, samples: &[f32]) -> bool {
         let block_peak = samples.iter().fold(0.0_f32, |peak, s| peak.max(s.abs()));
         self.peak.fetch_max(block_peak, Ordering::Relaxed);
 

@@ -12,7 +12,7 @@ use super::glide::{PitchGlide, Segment, Timing};
 use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
-use super::sine::{Kernel, Level};
+use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
 
 /// Number of partials in the bank.
 pub const PARTIAL_COUNT: usize = 5;
@@ -219,6 +219,31 @@ impl Partial {
         };
     }
 
+    /// Whether the partial computes its samples; a steady partial at zero level (at or above
+    /// Nyquist) only keeps time.
+    fn is_sounding(&self) -> bool {
+        self.segment_samples_left > 0 || self.level.start != 0.0
+    }
+
+    /// Whether the next `samples` samples stay within the current glide or level segment (or
+    /// end exactly with it), so they can be rendered without starting a new one.
+    fn holds_its_segment_for(&self, samples: usize) -> bool {
+        self.segment_samples_left == 0 || self.segment_samples_left as usize >= samples
+    }
+
+    /// Books `samples` samples rendered outside [`add_to`](Self::add_to) (the partial's ramp and
+    /// level already advanced), starting the next segment if the current one ended.
+    fn count_rendered(&mut self, samples: usize, timing: Timing) {
+        if self.segment_samples_left > 0 {
+            self.segment_samples_left -= samples as u32;
+            if self.segment_samples_left == 0 {
+                self.ramp.increment = self.segment_end_increment;
+                let level = self.level_now();
+                self.begin_segment(level, timing);
+            }
+        }
+    }
+
     /// Adds this partial's next `out.len()` samples to `out`.
     fn add_to(&mut self, mut out: &mut [f32], timing: Timing, kernel: Kernel) {
         while !out.is_empty() {
@@ -234,12 +259,7 @@ impl Partial {
             let len = out.len().min(self.segment_samples_left as usize);
             let (segment, rest) = out.split_at_mut(len);
             kernel.add_partial(&mut self.ramp, &mut self.level, segment);
-            self.segment_samples_left -= len as u32;
-            if self.segment_samples_left == 0 {
-                self.ramp.increment = self.segment_end_increment;
-                let level = self.level_now();
-                self.begin_segment(level, timing);
-            }
+            self.count_rendered(len, timing);
             out = rest;
         }
     }
@@ -401,6 +421,15 @@ impl PartialBank {
 
     /// Overwrites `out` with the bank's next `out.len()` samples.
     pub fn render(&mut self, out: &mut [f32]) {
+        if out.len() < SHORT_RUN_SAMPLES
+            && self
+                .partials
+                .iter()
+                .all(|p| p.holds_its_segment_for(out.len()))
+        {
+            self.render_short_run(out);
+            return;
+        }
         for chunk in out.chunks_mut(CHUNK_SAMPLES) {
             chunk.fill(0.0);
             for partial in &mut self.partials {
@@ -408,6 +437,34 @@ impl PartialBank {
             }
             self.gain.apply(chunk);
         }
+    }
+}
+
+impl PartialBank {
+    /// Renders a run shorter than one vector step (hosts send single samples, and
+    /// sample-accurate automation splits blocks at every event) sample by sample with the five
+    /// partials side by side: one pass instead of a kernel call per partial, and the CPU overlaps
+    /// the five independent sine evaluations. Each partial's samples are computed as the
+    /// kernels compute them and added in the same order, so the output has the same bits
+    /// whatever the block size.
+    fn render_short_run(&mut self, out: &mut [f32]) {
+        for sample in out.iter_mut() {
+            let mut sum = 0.0;
+            for partial in &mut self.partials {
+                if partial.is_sounding() {
+                    sum += partial_sample(&mut partial.ramp, &mut partial.level);
+                }
+            }
+            *sample = sum;
+        }
+        let timing = self.timing;
+        for partial in &mut self.partials {
+            if !partial.is_sounding() {
+                partial.ramp.skip(out.len() as u64);
+            }
+            partial.count_rendered(out.len(), timing);
+        }
+        self.gain.apply(out);
     }
 }
 

@@ -137,6 +137,7 @@ fn block_size_does_not_change_a_single_bit() {
         // The same automation at the same absolute samples, whatever the blocks.
         match position {
             10_000 => bank.glide_to(2, 1234.5),
+            20_003 => bank.ramp_level_to(1, 0.3),
             30_011 => bank.glide_to(0, 55.0),
             31_000 => bank.ramp_gain_to(0.5),
             50_000 => bank.jump_to(4, 9000.0),
@@ -152,10 +153,12 @@ fn block_size_does_not_change_a_single_bit() {
         }
         out
     };
-    for block in [17usize, 64, 512, 4096, 16_384] {
+    // Sample by sample (above) and 3 or 7 samples at a time take the bank's short-run path;
+    // the others the vector kernels, with short tails where a block is split.
+    for block in [3usize, 7, 17, 64, 512, 4096, 16_384] {
         let mut bank = default_bank(RATE);
         let mut out = vec![0.0; 96_000];
-        let events = [10_000, 30_011, 31_000, 50_000];
+        let events = [10_000, 20_003, 30_011, 31_000, 50_000];
         let mut start = 0;
         while start < out.len() {
             plan(&mut bank, start);

@@ -97,6 +97,10 @@ mod avx2_token {
     }
 }
 
+/// Runs shorter than this many samples go through the portable kernel whatever the kernel
+/// chosen: one AVX2 step.
+pub(crate) const SHORT_RUN_SAMPLES: usize = 8;
+
 /// The implementations of [`add_partial`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
@@ -133,6 +137,13 @@ impl Kernel {
     /// level. Off x86-64 every kernel is the portable one.
     #[inline]
     pub fn add_partial(self, ramp: &mut PhaseRamp, level: &mut Level, out: &mut [f32]) {
+        // Fewer samples than one AVX2 step: setting up the vector lanes would cost more than
+        // the samples themselves (hosts send 1-sample blocks, and sample-accurate automation
+        // splits blocks at every event). Every kernel gives the same bits, so which one renders
+        // a run never shows in the output.
+        if out.len() < SHORT_RUN_SAMPLES {
+            return add_partial_portable(ramp, level, out);
+        }
         match self {
             #[cfg(target_arch = "x86_64")]
             Kernel::Sse2 => x86::add_partial_sse2(ramp, level, out),
@@ -153,6 +164,22 @@ impl fmt::Debug for Kernel {
             Kernel::Avx2(_) => "Avx2",
         })
     }
+}
+
+/// One sample of a partial, computed exactly as [`add_partial_portable`] (and so every kernel)
+/// computes it, then the ramp and level advance by one sample. For runs too short to be worth a
+/// kernel call per partial (see `PartialBank::render`).
+#[inline(always)]
+pub(crate) fn partial_sample(ramp: &mut PhaseRamp, level: &mut Level) -> f32 {
+    let value = if level.step == 0.0 {
+        scaled_sine(ramp.top(), &scaled_coefficients(level.start))
+    } else {
+        let amplitude = level.start + level.position as f32 * level.step;
+        scaled_sine(ramp.top(), &SIN_PI_Z) * amplitude
+    };
+    ramp.advance();
+    level.position = level.position.wrapping_add(1);
+    value
 }
 
 /// The portable, sample-by-sample form of [`add_partial`].

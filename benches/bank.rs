@@ -4,13 +4,16 @@
 //! partials) for the DSP core with each sine kernel this CPU runs, steady and with all five
 //! partials gliding every block, next to the naive oscillator most example plugins use and the
 //! memory floor (filling the buffer); then the whole plugin's cost through a CLAP host against
-//! the bare core. Timings are medians of interleaved runs; the machine is shared, so read the
-//! ratios, not the absolute numbers. `cargo bench --bench bank -- 512` limits the block sizes.
+//! the bare core; then dense automation: Quintet and a naive plugin on the same framework
+//! (examples/naive_plugin.rs) through the same host, steady and with five parameter events every
+//! 64 or 16 samples, at 1- to 512-sample blocks. Timings are medians of interleaved runs; the
+//! machine is shared, so read the ratios, not the absolute numbers.
+//! `cargo bench --bench bank -- 512` limits the block sizes; `-- dense` runs only the last table.
 
 use quintet::dsp::phase::{PhaseRamp, increment_for};
 use quintet::dsp::sine::{Kernel, Level};
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PARTIAL_COUNT, PartialBank};
-use quintet_test_host::QuintetHost;
+use quintet_test_host::{ClapId, HostEvent, ParamChange, QuintetHost, blocks_of};
 use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -177,8 +180,15 @@ fn plugin_against_core(block: usize, timer_ns: f64) -> (f64, f64) {
 }
 
 fn main() {
-    // `cargo bench --bench bank -- 512` measures only the block sizes given.
+    // `cargo bench --bench bank -- 512` measures only the block sizes given; `-- dense 16` only
+    // the dense-automation table (at 16-sample blocks); `-- dense quintet 16` times Quintet alone
+    // there, so a profiler sees nothing of the naive plugin (both carry nice-plug's symbols).
     let chosen: Vec<usize> = std::env::args().filter_map(|a| a.parse().ok()).collect();
+    if std::env::args().any(|a| a == "dense") {
+        let quintet_only = std::env::args().any(|a| a == "quintet");
+        print_dense_automation(timer_overhead_ns(), &chosen, quintet_only);
+        return;
+    }
     let wanted = |block: &usize| chosen.is_empty() || chosen.contains(block);
     let kernels = Kernel::available()
         .into_iter()
@@ -245,8 +255,188 @@ fn main() {
             plugin_at_64 = Some(plugin_ns / core_ns);
         }
     }
-    print_targets(&at_target_block, plugin_at_64);
+    let dense = print_dense_automation(timer_ns, &chosen, false);
+    print_targets(&at_target_block, plugin_at_64, &dense);
     print_kernels_alone(&kernels);
+}
+
+// ---- dense automation: the whole plugin against a naive plugin on the same framework ----------
+
+/// Block sizes for the dense-automation table. One-sample blocks are what hosts and the
+/// framework's own splitting at events produce, so Quintet's fixed cost per `process` call is
+/// what they measure.
+const DENSE_BLOCK_SIZES: [usize; 4] = [1, 16, 64, 512];
+/// How often the five frequency parameters each get an event, in samples (`None`: never).
+const EVENT_SPACINGS: [Option<usize>; 3] = [None, Some(64), Some(16)];
+/// Frames rendered between two main-thread idle calls of the host (which drain nice-plug's GUI
+/// task queue, 4096 tasks, as a DAW's idle loop does).
+const CHUNK_FRAMES: usize = 4096;
+
+/// The naive baseline plugin (examples/naive_plugin.rs), built in release if it is missing.
+fn naive_plugin_path() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the bench's path");
+    let release = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target/release/deps");
+    let path = release.join("examples").join(format!(
+        "{}naive_plugin{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--example",
+            "naive_plugin",
+            "--manifest-path",
+        ])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .status()
+        .expect("running cargo to build the naive baseline plugin");
+    assert!(status.success(), "building examples/naive_plugin.rs");
+    path
+}
+
+/// One plugin hosted for the dense-automation table, with the two normalized values its five
+/// frequency parameters alternate between (200–400 Hz and 1 % above: every event starts a glide).
+struct Timed {
+    host: QuintetHost,
+    frequencies: Vec<(ClapId, [f64; 2])>,
+}
+
+impl Timed {
+    fn new(mut host: QuintetHost, block: usize) -> Self {
+        host.set_process_hook(time_process);
+        host.activate(SAMPLE_RATE_HZ, block);
+        let ids: Vec<ClapId> = host
+            .params()
+            .iter()
+            .take(PARTIAL_COUNT)
+            .map(|p| p.id)
+            .collect();
+        let frequencies = ids
+            .into_iter()
+            .zip(DEFAULT_FREQUENCIES_HZ)
+            .map(|(id, hz)| {
+                let mut at = |hz: f64| {
+                    host.text_to_value(id, &format!("{hz:.1} Hz"))
+                        .expect("a frequency the plugin parses")
+                };
+                (id, [at(hz), at(hz * 1.01)])
+            })
+            .collect();
+        Self { host, frequencies }
+    }
+
+    /// Nanoseconds inside `process` per frame for `frames` frames in `block`-frame blocks, with
+    /// five events every `spacing` frames. The timer's cost per call is subtracted.
+    fn ns_per_frame(
+        &mut self,
+        frames: usize,
+        block: usize,
+        spacing: Option<usize>,
+        timer_ns: f64,
+    ) -> f64 {
+        let chunk = CHUNK_FRAMES.div_ceil(block) * block;
+        let before = PROCESS_NANOS.load(Ordering::Relaxed);
+        let mut calls = 0;
+        let mut events = Vec::new();
+        let mut done = 0;
+        while done < frames {
+            let len = chunk.min(frames - done);
+            events.clear();
+            if let Some(spacing) = spacing {
+                for frame in (0..len).step_by(spacing) {
+                    let which = ((done + frame) / spacing) % 2;
+                    for &(param, values) in &self.frequencies {
+                        events.push(HostEvent::Value(ParamChange {
+                            frame,
+                            param,
+                            normalized: values[which],
+                        }));
+                    }
+                }
+            }
+            calls += len.div_ceil(block);
+            black_box(self.host.render_events(blocks_of(len, block), &events));
+            done += len;
+        }
+        let process_ns = (PROCESS_NANOS.load(Ordering::Relaxed) - before) as f64;
+        (process_ns - timer_ns * calls as f64) / frames as f64
+    }
+}
+
+/// Quintet and the naive plugin per block size and event spacing, ns per frame (medians of
+/// interleaved runs). Returns the rows for the targets.
+fn print_dense_automation(timer_ns: f64, chosen: &[usize], quintet_only: bool) -> Vec<DenseRow> {
+    let naive_path = (!quintet_only).then(naive_plugin_path);
+    let naive_id = c"org.quintet.naive-baseline";
+    println!();
+    println!(
+        "Dense automation: whole plugins through a CLAP host, ns per frame (stereo), with five \
+         parameter events every 64 or 16 samples; naive = examples/naive_plugin.rs on the same \
+         framework:"
+    );
+    println!(
+        "{:>6} {:>14} {:>14} {:>14} {:>12} {:>12}",
+        "block", "steady Q/naive", "ev 64 Q/naive", "ev 16 Q/naive", "ev64/steady", "ev16/steady"
+    );
+    let mut rows = Vec::new();
+    for block in DENSE_BLOCK_SIZES
+        .into_iter()
+        .filter(|b| chosen.is_empty() || chosen.contains(b))
+    {
+        // Fewer frames for small blocks: a one-sample block costs the host as much as the plugin.
+        let frames = (SAMPLES_PER_RUN / 8).min(8192 * block);
+        let mut quintet = Timed::new(QuintetHost::new(), block);
+        let mut naive = naive_path
+            .as_ref()
+            .map(|path| Timed::new(QuintetHost::load(path, naive_id), block));
+        let mut runs = vec![Vec::new(); 2 * EVENT_SPACINGS.len()];
+        for round in 0..=RUNS / 3 {
+            for (k, &spacing) in EVENT_SPACINGS.iter().enumerate() {
+                let q = quintet.ns_per_frame(frames, block, spacing, timer_ns);
+                let n = naive.as_mut().map_or(f64::NAN, |naive| {
+                    naive.ns_per_frame(frames, block, spacing, timer_ns)
+                });
+                if round > 0 {
+                    runs[2 * k].push(q);
+                    runs[2 * k + 1].push(n);
+                }
+            }
+        }
+        let medians: Vec<f64> = runs
+            .into_iter()
+            .map(|mut r| {
+                r.sort_by(f64::total_cmp);
+                r[r.len() / 2]
+            })
+            .collect();
+        let cell = |k: usize| format!("{:.1}/{:.1}", medians[2 * k], medians[2 * k + 1]);
+        println!(
+            "{block:>6} {:>14} {:>14} {:>14} {:>11.2}× {:>11.2}×",
+            cell(0),
+            cell(1),
+            cell(2),
+            medians[2] / medians[0],
+            medians[4] / medians[0]
+        );
+        rows.push(DenseRow {
+            block,
+            quintet: [medians[0], medians[2], medians[4]],
+            naive: [medians[1], medians[3], medians[5]],
+        });
+    }
+    rows
+}
+
+/// One block size of the dense-automation table: ns per frame steady, events every 64, every 16.
+struct DenseRow {
+    block: usize,
+    quintet: [f64; 3],
+    naive: [f64; 3],
 }
 
 /// Lengths of a kernel call in [`print_kernels_alone`]: a glide segment at 48 kHz, and long.
@@ -312,7 +502,11 @@ const GLIDING_TARGET: f64 = 5.0;
 const PLUGIN_TARGET: f64 = 2.0;
 
 /// Prints each target with each kernel's figure from this run and whether it is met.
-fn print_targets(at_target_block: &[(Kernel, f64, f64)], plugin_at_64: Option<f64>) {
+fn print_targets(
+    at_target_block: &[(Kernel, f64, f64)],
+    plugin_at_64: Option<f64>,
+    dense: &[DenseRow],
+) {
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
     println!();
     println!(
@@ -333,4 +527,38 @@ fn print_targets(at_target_block: &[(Kernel, f64, f64)], plugin_at_64: Option<f6
             verdict(ratio <= PLUGIN_TARGET)
         );
     }
+    for row in dense {
+        let [steady, every_64, every_16] = row.quintet;
+        if row.block == 64 {
+            println!(
+                "  events every 64 at 64-sample blocks: {:.2}× steady (≤ {EVENTS_64_TARGET}×: {})",
+                every_64 / steady,
+                verdict(every_64 / steady <= EVENTS_64_TARGET)
+            );
+        }
+        if row.block == 16 || row.block == 64 {
+            println!(
+                "  events every 16 at {}-sample blocks: {:.2}× steady (≤ {EVENTS_16_TARGET}×: {})",
+                row.block,
+                every_16 / steady,
+                verdict(every_16 / steady <= EVENTS_16_TARGET)
+            );
+        }
+        let slower = (0..3).filter(|&k| row.quintet[k] > row.naive[k]).count();
+        println!(
+            "  {}-sample blocks: never slower than the naive plugin ({}): {}",
+            row.block,
+            (0..3)
+                .map(|k| format!("{:.2}×", row.quintet[k] / row.naive[k]))
+                .collect::<Vec<_>>()
+                .join(" / "),
+            verdict(slower == 0)
+        );
+    }
 }
+
+/// Most a block with five parameter events every 64 samples may cost per frame, relative to the
+/// steady plugin at the same block size.
+const EVENTS_64_TARGET: f64 = 3.0;
+/// The same for events every 16 samples.
+const EVENTS_16_TARGET: f64 = 4.0;

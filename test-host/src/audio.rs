@@ -24,8 +24,14 @@ impl Rendered {
         &self.channels[0]
     }
 
+    /// Frames rendered.
     pub fn len(&self) -> usize {
         self.channels.first().map_or(0, Vec::len)
+    }
+
+    /// Whether nothing was rendered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

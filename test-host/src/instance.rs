@@ -146,7 +146,21 @@ impl QuintetHost {
     /// Loads the plugin binary and creates one inactive instance on the current thread, which
     /// becomes the plugin's main thread.
     pub fn new() -> Self {
-        let entry = load_entry();
+        Self::instantiate(&load_entry(), PLUGIN_ID)
+    }
+
+    /// Hosts another nice-plug CLAP plugin the same way: the plugin with id `plugin_id` from the
+    /// binary at `path` (the benchmark's naive baseline). The binary stays loaded until the
+    /// process exits, as Quintet's does.
+    pub fn load(path: &std::path::Path, plugin_id: &CStr) -> Self {
+        // SAFETY: the caller names a CLAP binary built from this repository.
+        let entry = unsafe { PluginEntry::load(path) }
+            .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
+        std::mem::forget(entry.clone());
+        Self::instantiate(&entry, plugin_id)
+    }
+
+    fn instantiate(entry: &PluginEntry, plugin_id: &CStr) -> Self {
         let host_info = HostInfo::new(
             "Quintet test host",
             "Quintet developers",
@@ -157,8 +171,8 @@ impl QuintetHost {
         let mut instance = PluginInstance::<TestHost>::new(
             |_| SharedHandlers::default(),
             |_| MainThreadHandlers::default(),
-            &entry,
-            PLUGIN_ID,
+            entry,
+            plugin_id,
             &host_info,
         )
         .expect("the plugin instantiates");

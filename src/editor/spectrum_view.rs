@@ -16,9 +16,10 @@ pub const MAX_HZ: f32 = 20_000.0;
 pub const TOP_DB: f32 = 0.0;
 /// Bottom of the level axis, in dBFS.
 pub const BOTTOM_DB: f32 = -100.0;
-/// Audio each analysis covers, in milliseconds: long enough that partials 50 Hz apart are well
-/// separated (bins of about 6 Hz at 48 kHz), short enough to follow a slider within a frame or
-/// two.
+/// The least audio an analysis should cover, in milliseconds: long enough that partials 50 Hz
+/// apart are well separated (bins of about 6 Hz at 48 kHz), short enough to follow a slider
+/// within a frame or two. [`fft_size`] rounds it up to a power of two (8192 points, 171 ms, at
+/// 48 kHz), but never past one snapshot: at 192 kHz the 16384-point cap covers only 85 ms.
 pub const ANALYSIS_MS: f32 = 150.0;
 
 /// FFT size for `sample_rate_hz`: the power of two at or above [`ANALYSIS_MS`], at most one

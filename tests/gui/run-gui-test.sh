@@ -92,7 +92,7 @@ shoot() {
     convert "$OUT/$name.png" "ppm:$OUT/$name.ppm"
 }
 
-# Give the tap a few snapshots (the spectrum needs 150 ms of audio, the scope two periods).
+# Give the tap a few snapshots (the spectrum needs 171 ms of audio at 48 kHz, the scope two periods).
 check_json=""
 for _ in $(seq 10); do
     sleep 1

@@ -40,7 +40,7 @@
 //! `Guard::new` of `assert_no_alloc`), and none of them runs any of Quintet's code. Symbolizing
 //! needs the plugin's symbol table, so a stripped plugin would fail with unnamed frames.
 
-use quintet_test_host::random::{HOSTILE_VALUES, Rng};
+use quintet_test_host::random::{HOSTILE_VALUES, Rng, midi_message};
 use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -662,27 +662,10 @@ fn process_never_allocates_or_frees_after_activation() {
                     HostEvent::Value(change)
                 });
             }
-            // MIDI too: notes, wheel and the control changes MIDI mode answers to (the random
-            // parameter changes above switch MIDI mode on and off).
+            // MIDI too: notes, wheel, the control changes MIDI mode answers to and byte soup
+            // (the random parameter changes above switch MIDI mode on and off).
             for _ in 0..rng.below(60) {
-                let frame = start + rng.below(total);
-                let note = rng.below(128) as u8;
-                events.push(match rng.below(5) {
-                    0 | 1 => MidiMessage::note_on(frame, note, rng.below(128) as u8),
-                    2 => MidiMessage::note_off(frame, note),
-                    3 => MidiMessage::pitch_bend(frame, rng.below(16_384) as u16),
-                    _ => MidiMessage::control_change(
-                        frame,
-                        rng.pick(&[
-                            MidiMessage::SUSTAIN_PEDAL,
-                            MidiMessage::ALL_SOUND_OFF,
-                            MidiMessage::RESET_ALL_CONTROLLERS,
-                            MidiMessage::ALL_NOTES_OFF,
-                            MidiMessage::MODULATION_WHEEL,
-                        ]),
-                        rng.below(128) as u8,
-                    ),
-                });
+                events.push(midi_message(&mut rng, start + rng.below(total)));
             }
             blocks.extend(round);
             start += total;

@@ -1,6 +1,8 @@
 //! A small deterministic random generator (xorshift64*) for fuzzing through the host: the same
 //! seed gives the same events, so a failure names a reproducible case.
 
+use crate::events::{HostEvent, MidiMessage};
+
 /// Deterministic pseudo-random numbers; never seed it with 0.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
@@ -59,3 +61,35 @@ pub const HOSTILE_VALUES: [f64; 14] = [
     f64::MIN,
     f64::MIN_POSITIVE,
 ];
+
+/// One random MIDI event at `frame`: mostly what a keyboard sends (notes with any velocity, the
+/// wheel, the control changes MIDI mode answers to, any other controller), sometimes anything at
+/// all.
+pub fn midi_message(rng: &mut Rng, frame: usize) -> HostEvent {
+    let note = rng.below(128) as u8;
+    match rng.below(10) {
+        0..=2 => MidiMessage::note_on(frame, note, rng.below(128) as u8),
+        3..=4 => MidiMessage::note_off(frame, note),
+        5 => MidiMessage::pitch_bend(frame, rng.below(16_384) as u16),
+        6 => MidiMessage::control_change(
+            frame,
+            rng.pick(&[
+                MidiMessage::SUSTAIN_PEDAL,
+                MidiMessage::ALL_SOUND_OFF,
+                MidiMessage::RESET_ALL_CONTROLLERS,
+                MidiMessage::ALL_NOTES_OFF,
+            ]),
+            rng.below(128) as u8,
+        ),
+        7 => MidiMessage::control_change(frame, rng.below(128) as u8, rng.below(128) as u8),
+        _ => {
+            // Byte soup: any status byte (system messages, other channels, data bytes where a
+            // status belongs) with any data bytes.
+            let bytes = rng.bytes(3);
+            HostEvent::Midi(MidiMessage {
+                frame,
+                data: [bytes[0], bytes[1], bytes[2]],
+            })
+        }
+    }
+}

@@ -7,42 +7,12 @@
 
 use quintet::dsp::envelope::RELEASE_MS;
 use quintet_test_host::frames_in;
-use quintet_test_host::random::Rng;
+use quintet_test_host::random::{Rng, midi_message};
 use quintet_test_host::signal::assert_clean;
 use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const MAX_BLOCK: usize = 1024;
-
-/// One random MIDI event at `frame`: mostly what a keyboard sends, sometimes anything at all.
-fn random_message(rng: &mut Rng, frame: usize) -> HostEvent {
-    let note = rng.below(128) as u8;
-    match rng.below(10) {
-        0..=2 => MidiMessage::note_on(frame, note, rng.below(128) as u8),
-        3..=4 => MidiMessage::note_off(frame, note),
-        5 => MidiMessage::pitch_bend(frame, rng.below(16_384) as u16),
-        6 => MidiMessage::control_change(
-            frame,
-            rng.pick(&[
-                MidiMessage::SUSTAIN_PEDAL,
-                MidiMessage::ALL_SOUND_OFF,
-                MidiMessage::RESET_ALL_CONTROLLERS,
-                MidiMessage::ALL_NOTES_OFF,
-            ]),
-            rng.below(128) as u8,
-        ),
-        7 => MidiMessage::control_change(frame, rng.below(128) as u8, rng.below(128) as u8),
-        _ => {
-            // Byte soup: any status byte (system messages, other channels, data bytes where a
-            // status belongs) with any data bytes.
-            let bytes = rng.bytes(3);
-            HostEvent::Midi(MidiMessage {
-                frame,
-                data: [bytes[0], bytes[1], bytes[2]],
-            })
-        }
-    }
-}
 
 #[test]
 fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
@@ -60,7 +30,7 @@ fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
         let mut events: Vec<HostEvent> = (0..rng.below(200))
             .map(|_| {
                 let frame = rng.below(total);
-                random_message(&mut rng, frame)
+                midi_message(&mut rng, frame)
             })
             .collect();
         if rng.below(4) == 0 {

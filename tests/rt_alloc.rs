@@ -41,7 +41,7 @@
 //! needs the plugin's symbol table, so a stripped plugin would fail with unnamed frames.
 
 use quintet_test_host::random::{HOSTILE_VALUES, Rng, midi_message};
-use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
+use quintet_test_host::{HostEvent, ParamChange, QuintetHost};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -665,7 +665,8 @@ fn process_never_allocates_or_frees_after_activation() {
             // MIDI too: notes, wheel, the control changes MIDI mode answers to and byte soup
             // (the random parameter changes above switch MIDI mode on and off).
             for _ in 0..rng.below(60) {
-                events.push(midi_message(&mut rng, start + rng.below(total)));
+                let frame = start + rng.below(total);
+                events.push(midi_message(&mut rng, frame));
             }
             blocks.extend(round);
             start += total;

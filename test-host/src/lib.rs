@@ -38,7 +38,7 @@ use std::path::PathBuf;
 pub const PLUGIN_ID: &std::ffi::CStr = c"org.quintet.quintet";
 
 /// Set this to a `.clap` file or bundle to test that binary (e.g. a release bundle in
-/// `target/bundled/Quintet.clap`) instead of the build next to the test executable.
+/// `target/release/bundled/Quintet.clap`) instead of the build next to the test executable.
 pub const PLUGIN_PATH_ENV: &str = "QUINTET_CLAP_PATH";
 
 /// How many frames `ms` milliseconds last at `sample_rate_hz`, rounded to the nearest frame.

@@ -4,7 +4,7 @@
 //!
 //! The suite runs 64 cases per property; `PROPTEST_CASES=100000 cargo test --release --test
 //! fuzz_dsp` runs a long campaign. Failures proptest finds are kept in
-//! `tests/fuzz_dsp.proptest-regressions` and re-run first; commit that file.
+//! `tests/proptest-regressions/fuzz_dsp.txt` and re-run first; commit that file.
 
 use proptest::prelude::*;
 use quintet::dsp::{PARTIAL_COUNT, PartialBank};

@@ -1,4 +1,4 @@
-//! State fuzzing through the CLAP host, beyond the damaged states of `clap_host_state.rs`: every
+//! State fuzzing through the CLAP host, beyond the damaged states of `state.rs`: every
 //! truncation of a valid state, random blobs up to 1 MB, valid JSON with wrong types or unknown
 //! fields, hostile values, a state from a future version, and proptest-driven mutations. Each is
 //! rejected or loaded (migrated) with a message in the plugin's log; the plugin keeps playing; a

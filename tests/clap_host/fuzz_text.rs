@@ -3,7 +3,7 @@
 //! and directly on the frequency formatter.
 //!
 //! The suite runs 64 cases per property; `PROPTEST_CASES=N` runs more. Failures are kept in
-//! `tests/fuzz_text.proptest-regressions`.
+//! `tests/proptest-regressions/fuzz_text.txt`.
 
 use proptest::prelude::*;
 use quintet::params::{frequency_to_text, text_to_frequency};

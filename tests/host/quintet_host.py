@@ -21,7 +21,7 @@ SAMPLE_RATE_HZ = 48_000
 DEFAULT_FREQUENCIES_HZ = [200.0, 250.0, 300.0, 350.0, 400.0]
 PARTIAL_AMPLITUDE = 0.2
 PARTIAL_NAMES = [f"Partial {k}" for k in range(1, 6)]
-# Every parameter Quintet declares, in its order (tests/parameter_lock.rs locks the list).
+# Every parameter Quintet declares, in its order (tests/clap_host/parameter_lock.rs locks the list).
 QUINTET_PARAMETER_NAMES = (
     PARTIAL_NAMES
     + ["Gain"]

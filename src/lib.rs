@@ -22,7 +22,7 @@ use dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use nice_plug::midi::Key;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::QuintetParams;
+use params::{QuintetParams, range_bounds};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -148,9 +148,9 @@ fn current_frequencies(params: &QuintetParams) -> [f64; PARTIAL_COUNT] {
         .map(|param| f64::from(value_in_range(param)))
 }
 
-/// The parameter's value, inside its range. nice-plug stores a value restored from a state as the
-/// state says, unclamped: a damaged or hostile state with `"gain": 5.0` would otherwise play at
-/// five times full scale, and `"freq1": 30000` above the promised 20 kHz.
+/// The parameter's value, inside its range. Restored states are clamped where they are loaded
+/// ([`params::clamp_restored_values`]); this second guard keeps what reaches the DSP in range
+/// whatever path a value took.
 ///
 /// This runs for every parameter in every block, so the bounds come straight from the range
 /// rather than from `preview_plain(0.0)` and `(1.0)`, which evaluate the skew's `powf` (that was
@@ -158,16 +158,6 @@ fn current_frequencies(params: &QuintetParams) -> [f64; PARTIAL_COUNT] {
 fn value_in_range(param: &FloatParam) -> f32 {
     let (min, max) = range_bounds(&param.range());
     param.value().clamp(min, max)
-}
-
-/// The plain values at either end of a range, lowest first.
-fn range_bounds(range: &FloatRange) -> (f32, f32) {
-    match range {
-        FloatRange::Linear { min, max }
-        | FloatRange::Skewed { min, max, .. }
-        | FloatRange::SymmetricalSkewed { min, max, .. } => (*min, *max),
-        FloatRange::Reversed(inner) => range_bounds(inner),
-    }
 }
 
 /// Each partial's own level: its level parameter, or silence when muted.
@@ -494,8 +484,12 @@ impl Plugin for Quintet {
 
     /// A state saved by a newer Quintet still holds the permanent parameter ids this one knows:
     /// those load, anything else is ignored, and the log says so.
+    ///
+    /// Every restored value is clamped to its parameter's range here, in one place for all of
+    /// them: nice-plug stores a restored plain value as the state says.
     fn filter_state(state: &mut PluginState) {
         params::add_missing_new_parameters(&mut state.params);
+        params::clamp_restored_values(&mut state.params);
         if is_newer_version(&state.version, Self::VERSION) {
             nice_warn!(
                 "Loading a state saved by Quintet {} into Quintet {}: settings this version \

@@ -183,6 +183,41 @@ pub fn add_missing_new_parameters(state_params: &mut BTreeMap<String, ParamValue
     }
 }
 
+/// Clamps every float value of a state being restored to its parameter's range (a NaN becomes
+/// the default). nice-plug stores a restored plain value as the state says, unclamped: a damaged
+/// or hostile state with `"gain": 5.0` would play at five times full scale, and `"mglide": 1e30`
+/// glided for ever and was saved back as 1e30. Walking the parameters here, rather than clamping
+/// each where it is read, means a parameter added later cannot be missed.
+pub fn clamp_restored_values(state_params: &mut BTreeMap<String, ParamValue>) {
+    let params = QuintetParams::default();
+    for (id, param, _group) in params.param_map() {
+        let ParamPtr::FloatParam(param) = param else {
+            continue;
+        };
+        // SAFETY: the pointer is into `params`, which outlives this loop.
+        let param = unsafe { &*param };
+        if let Some(ParamValue::F32(value)) = state_params.get_mut(&id) {
+            let (min, max) = range_bounds(&param.range());
+            *value = if value.is_nan() {
+                param.default_plain_value()
+            } else {
+                value.clamp(min, max)
+            };
+        }
+    }
+}
+
+/// The plain values at either end of a range, lowest first. Read from the range itself: the
+/// ends through `preview_plain(0.0)` and `(1.0)` would evaluate the skew's `powf`.
+pub fn range_bounds(range: &FloatRange) -> (f32, f32) {
+    match range {
+        FloatRange::Linear { min, max }
+        | FloatRange::Skewed { min, max, .. }
+        | FloatRange::SymmetricalSkewed { min, max, .. } => (*min, *max),
+        FloatRange::Reversed(inner) => range_bounds(inner),
+    }
+}
+
 /// An amplitude parameter: linear gain shown in dB, from silence ("-inf") to 0 dB, default 0 dB.
 fn gain_param(name: String, ramp_ms: f64) -> FloatParam {
     FloatParam::new(

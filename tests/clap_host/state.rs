@@ -1,11 +1,13 @@
 //! Project state and the activation lifecycle through a CLAP host: what a DAW does when it saves
 //! and reopens a project, changes the audio device, or hands the plugin a damaged file.
 
+use nice_plug::prelude::{Param, ParamPtr, Params};
+use quintet::params::QuintetParams;
 use quintet_test_host::random::Rng;
 use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_deviation_from_exact, rms,
 };
-use quintet_test_host::state::framed;
+use quintet_test_host::state::{framed, payload};
 use quintet_test_host::{ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
@@ -237,4 +239,57 @@ fn out_of_range_values_in_a_state_are_clamped_to_the_range() {
     }
     let audio = host.render(4800, &[]);
     assert_clean(&audio, "after a state with out-of-range values");
+}
+
+/// Every float parameter, walked from the library (so one added later is covered), restored from
+/// states that hold it far beyond either end of its range: each must come back inside its range,
+/// in what the plugin plays (its saved state says what it holds) and in what it shows.
+#[test]
+fn every_restored_parameter_lands_in_its_range() {
+    let library = QuintetParams::default();
+    let floats: Vec<(String, f32, f32)> = library
+        .param_map()
+        .into_iter()
+        .filter_map(|(id, param, _)| match param {
+            // SAFETY: the pointer is into `library`, alive for the whole test.
+            ParamPtr::FloatParam(param) => unsafe {
+                Some((id, (*param).preview_plain(0.0), (*param).preview_plain(1.0)))
+            },
+            _ => None,
+        })
+        .collect();
+    assert!(floats.len() >= 12, "only {} float parameters", floats.len());
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, 256);
+    for hostile in [1e30_f32, -1e30, 3.0e38] {
+        let params: Vec<String> = floats
+            .iter()
+            .map(|(id, _, _)| format!("\"{id}\":{{\"f32\":{hostile:e}}}"))
+            .collect();
+        let json = format!(
+            r#"{{"version":"0.1.0","params":{{{}}},"fields":{{}}}}"#,
+            params.join(",")
+        );
+        host.load_state(&framed(&json))
+            .unwrap_or_else(|e| panic!("{hostile:e}: a well-formed state loads: {e:?}"));
+        let saved = host.save_state();
+        let payload = payload(&saved).expect("a framed state");
+        let saved: serde_json::Value = serde_json::from_slice(payload).expect("JSON");
+        for (id, low, high) in &floats {
+            let value = saved["params"][id]["f32"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{id} missing from {saved}"))
+                as f32;
+            let (low, high) = (low.min(*high), low.max(*high));
+            assert!(
+                (low..=high).contains(&value),
+                "{id} restored from {hostile:e} holds {value}, outside {low} ..= {high}"
+            );
+        }
+        for param in host.params() {
+            let shown = host.param_value(param.id);
+            assert!((0.0..=1.0).contains(&shown), "{}: {shown}", param.name);
+        }
+        assert_clean(&host.render(4800, &[]), "after a hostile state");
+    }
 }

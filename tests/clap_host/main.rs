@@ -17,6 +17,7 @@ mod midi;
 mod parameter_lock;
 mod processing;
 mod render_cli;
+mod standalone;
 mod state;
 mod state_migration;
 mod stress_concurrency;

@@ -41,11 +41,12 @@ struct RenderArgs {
     #[arg(short, long, default_value_t = 5.0, value_parser = parse_seconds, allow_hyphen_values = true)]
     seconds: f64,
     /// Sample rate in Hz (8000 to 768000).
-    #[arg(short = 'r', long, default_value_t = 48_000, value_parser = parse_sample_rate)]
+    #[arg(short = 'r', long, default_value_t = 48_000, value_parser = parse_sample_rate,
+          allow_hyphen_values = true)]
     sample_rate: u32,
     /// The five partial frequencies in Hz, comma-separated (20 to 20000).
     #[arg(long, value_name = "HZ,HZ,HZ,HZ,HZ", value_parser = parse_frequencies,
-          default_value = "200,250,300,350,400")]
+          default_value = "200,250,300,350,400", allow_hyphen_values = true)]
     freqs: [f64; PARTIAL_COUNT],
     /// The five partial levels in dB, comma-separated (0 = full, -inf = silent).
     #[arg(long, value_name = "DB,DB,DB,DB,DB", value_parser = parse_levels,
@@ -57,13 +58,15 @@ struct RenderArgs {
     gain: f32,
     /// Glide one partial from one frequency to another over the whole render, evenly in pitch:
     /// PARTIAL:FROM_HZ:TO_HZ, e.g. 1:200:2000. Overrides that partial's --freqs value.
-    #[arg(long, value_name = "PARTIAL:FROM:TO", value_parser = parse_sweep)]
+    #[arg(long, value_name = "PARTIAL:FROM:TO", value_parser = parse_sweep,
+          allow_hyphen_values = true)]
     sweep: Option<Sweep>,
     /// Sample format: 32 (float, the plugin's exact samples), 24 or 16 (integer PCM, rounded).
-    #[arg(long, default_value_t = 32, value_parser = parse_bits)]
+    #[arg(long, default_value_t = 32, value_parser = parse_bits, allow_hyphen_values = true)]
     bits: u16,
     /// Number of channels, each the same signal (as the plugin's stereo output).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2))]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2),
+          allow_hyphen_values = true)]
     channels: u16,
     /// No progress bar and no summary.
     #[arg(short, long)]
@@ -87,13 +90,33 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         // Prints the message (or the help) and exits: 2 for bad arguments, 0 for --help.
         Err(error) => error.exit(),
     };
-    match render(&args) {
+    // Arguments that parse but make no render are bad arguments too: status 2, like the rest.
+    let total = match sample_count(&args) {
+        Ok(total) => total,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match render(&args, total) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// How many samples the render has: at least one.
+fn sample_count(args: &RenderArgs) -> Result<u64, String> {
+    let total = (args.seconds * f64::from(args.sample_rate)).round() as u64;
+    if total == 0 {
+        return Err(format!(
+            "{} s at {} Hz is less than one sample",
+            args.seconds, args.sample_rate
+        ));
+    }
+    Ok(total)
 }
 
 /// The bank set up as the plugin sets it up on activation with these settings.
@@ -116,14 +139,8 @@ fn bank_for(args: &RenderArgs) -> PartialBank {
     bank
 }
 
-fn render(args: &RenderArgs) -> Result<(), String> {
-    let total = (args.seconds * f64::from(args.sample_rate)).round() as u64;
-    if total == 0 {
-        return Err(format!(
-            "{} s at {} Hz is less than one sample",
-            args.seconds, args.sample_rate
-        ));
-    }
+/// Renders `total` samples to the WAV file; an error says why the file could not be written.
+fn render(args: &RenderArgs, total: u64) -> Result<(), String> {
     let spec = hound::WavSpec {
         channels: args.channels,
         sample_rate: args.sample_rate,

@@ -181,13 +181,25 @@ fn bad_arguments_get_a_clear_message_and_a_non_zero_exit() {
             "unexpected argument",
         ),
         (
+            vec!["render", "-o", out, "--seconds", "1e-9"],
+            "less than one sample",
+        ),
+        (vec!["render", "-o", out, "-r", "-48000"], "sample rate"),
+        (
+            vec!["render", "-o", out, "--freqs", "-200,250,300,350,400"],
+            "outside",
+        ),
+        (vec!["render", "-o", out, "--channels", "-1"], "--channels"),
+        (
             vec!["render", "-o", "/nonexistent-dir/x.wav", "-s", "0.1"],
             "cannot write",
         ),
     ] {
         let output = quintet(&args);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!output.status.success(), "{args:?} succeeded");
+        // As the README promises: 1 when the file cannot be written, 2 for bad arguments.
+        let expected = if message == "cannot write" { 1 } else { 2 };
+        assert_eq!(output.status.code(), Some(expected), "{args:?}: {stderr}");
         assert!(
             stderr.contains("error") && stderr.contains(message),
             "{args:?}: {stderr}"

@@ -16,8 +16,11 @@ use std::sync::atomic::Ordering;
 pub const DEFAULT_SIZE_PT: [f32; 2] = [820.0, 540.0];
 /// Smallest size at which every view stays readable, in egui points.
 pub const MIN_SIZE_PT: [f32; 2] = [640.0, 420.0];
-/// Largest size accepted from a saved state, in egui points (guards against corrupt states).
-const MAX_SIZE_PT: f32 = 8192.0;
+/// Largest window the editor asks for, in logical pixels (an 8K screen), whatever the saved size
+/// and zoom say. A state asking for 8192 × 8192 points at 300 % made the editor request a
+/// 24,576-pixel square window: Xlib died ("XIO: fatal IO error 14") and took the host with it,
+/// and a 21,000-pixel one opened but held the audio thread up by 46 ms while it was drawn.
+pub const MAX_WINDOW_PX: [f32; 2] = [7680.0, 4320.0];
 /// Zoom range the editor offers and accepts from a saved state.
 pub const ZOOM_RANGE: (f32, f32) = (0.5, 3.0);
 
@@ -43,8 +46,9 @@ impl Default for EditorSize {
 }
 
 impl EditorSize {
-    /// The nearest size the editor can use: non-finite values fall back to the defaults,
-    /// sizes and zoom are clamped to their ranges.
+    /// The nearest size the editor can use: non-finite values fall back to the defaults, the
+    /// zoom is clamped to its range and the size to what keeps the window between the minimum
+    /// size and [`MAX_WINDOW_PX`].
     pub fn sanitized(self) -> Self {
         let default = Self::default();
         let clamp = |value: f32, fallback: f32, min: f32, max: f32| {
@@ -54,10 +58,23 @@ impl EditorSize {
                 fallback
             }
         };
+        let zoom = clamp(self.zoom, default.zoom, ZOOM_RANGE.0, ZOOM_RANGE.1);
+        // The window is `size · zoom` pixels; the largest zoom still leaves room for the
+        // minimum size (640 × 420 points at 300 % is 1920 × 1260 pixels).
         Self {
-            width: clamp(self.width, default.width, MIN_SIZE_PT[0], MAX_SIZE_PT),
-            height: clamp(self.height, default.height, MIN_SIZE_PT[1], MAX_SIZE_PT),
-            zoom: clamp(self.zoom, default.zoom, ZOOM_RANGE.0, ZOOM_RANGE.1),
+            width: clamp(
+                self.width,
+                default.width,
+                MIN_SIZE_PT[0],
+                MAX_WINDOW_PX[0] / zoom,
+            ),
+            height: clamp(
+                self.height,
+                default.height,
+                MIN_SIZE_PT[1],
+                MAX_WINDOW_PX[1] / zoom,
+            ),
+            zoom,
         }
     }
 }
@@ -172,5 +189,53 @@ mod tests {
             zoom: 1.0,
         });
         assert_eq!(saved.load(), EditorSize::default());
+    }
+
+    /// Issue 13, item 3: whatever a state says, the window asked for fits an 8K screen and is
+    /// never below the minimum size.
+    #[test]
+    fn no_saved_size_asks_for_a_window_larger_than_a_screen() {
+        let saved = SavedEditorSize::default();
+        saved.set(deserialize_field(r#"{"width":8192.0,"height":8192.0,"zoom":3.0}"#).unwrap());
+        let size = saved.load();
+        assert_eq!(size.zoom, 3.0);
+        assert_eq!(
+            (size.width * size.zoom, size.height * size.zoom),
+            (MAX_WINDOW_PX[0], MAX_WINDOW_PX[1])
+        );
+        let values = [
+            f32::NAN,
+            f32::NEG_INFINITY,
+            -1.0,
+            0.0,
+            0.5,
+            1.0,
+            3.0,
+            640.0,
+            8192.0,
+            1e9,
+            f32::INFINITY,
+        ];
+        for width in values {
+            for height in values {
+                for zoom in values {
+                    let size = EditorSize {
+                        width,
+                        height,
+                        zoom,
+                    }
+                    .sanitized();
+                    let window = (size.width * size.zoom, size.height * size.zoom);
+                    assert!(
+                        window.0 <= MAX_WINDOW_PX[0] && window.1 <= MAX_WINDOW_PX[1],
+                        "{width} × {height} at {zoom}: a {window:?} pixel window"
+                    );
+                    assert!(
+                        size.width >= MIN_SIZE_PT[0] && size.height >= MIN_SIZE_PT[1],
+                        "{width} × {height} at {zoom}: {size:?}"
+                    );
+                }
+            }
+        }
     }
 }

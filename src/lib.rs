@@ -53,6 +53,12 @@ pub struct Quintet {
     played_hz: Option<f64>,
     /// Each partial's mute as the bank last heard it, so a mute switching ramps.
     muted: [bool; PARTIAL_COUNT],
+    /// Whether the host activated the plugin at a sample rate it cannot play at (not finite, not
+    /// above 0): then it runs at [`STAND_IN_SAMPLE_RATE_HZ`] and outputs exact silence until it
+    /// is activated at a usable rate. Refusing to activate instead crashed JUCE hosts:
+    /// DawDreamer processes anyway, and nice-plug's VST3 wrapper then panics in its buffer
+    /// management and aborts the host.
+    silenced: bool,
     /// What `follow_parameters` last acted on.
     followed: ParameterInputs,
     /// Makes the next `follow_parameters` look at every parameter, whatever `followed` says
@@ -138,6 +144,7 @@ impl Default for Quintet {
             muted: [false; PARTIAL_COUNT],
             followed: ParameterInputs::default(),
             follow_all: true,
+            silenced: false,
         }
     }
 }
@@ -517,10 +524,14 @@ impl Plugin for Quintet {
         buffer_config: &BufferConfig,
         _context: &mut impl ActivateContext<Self>,
     ) -> bool {
-        let sample_rate_hz = f64::from(buffer_config.sample_rate);
-        if !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0) {
-            nice_error!("Refusing to activate at a sample rate of {sample_rate_hz} Hz");
-            return false;
+        let mut sample_rate_hz = f64::from(buffer_config.sample_rate);
+        self.silenced = !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0);
+        if self.silenced {
+            nice_error!(
+                "Cannot play at a sample rate of {sample_rate_hz} Hz: Quintet outputs silence \
+                 until the host activates it at a usable rate"
+            );
+            sample_rate_hz = STAND_IN_SAMPLE_RATE_HZ;
         }
         self.bank = PartialBank::new(sample_rate_hz, current_frequencies(&self.params));
         self.snap_to_parameters();
@@ -541,6 +552,12 @@ impl Plugin for Quintet {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
+        if self.silenced {
+            for channel in buffer.as_slice() {
+                channel.fill(0.0);
+            }
+            return ProcessStatus::KeepAlive;
+        }
         self.follow_parameters(buffer.samples() as u32);
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
             self.render_with_notes(first, context);
@@ -558,6 +575,9 @@ impl Plugin for Quintet {
         ProcessStatus::KeepAlive
     }
 }
+
+/// The rate the plugin runs at when the host's cannot be used (see `Quintet::silenced`), in Hz.
+const STAND_IN_SAMPLE_RATE_HZ: f64 = 48_000.0;
 
 /// Copies `from` into `to` (same length). A few samples are copied in place: hosts send blocks of
 /// one sample, where a call to `memcpy` cost as much as computing the sample.

@@ -76,3 +76,33 @@ fn every_sample_rate_and_block_size_renders_clean_audio() {
         }
     }
 }
+
+/// A host that activates at a sample rate nobody can play at gets exact silence, not a refusal:
+/// refusing crashed JUCE hosts, which process anyway (issue 13, item 6). Activated again at a
+/// usable rate, the plugin plays as ever.
+#[test]
+fn an_unusable_sample_rate_activates_and_plays_exact_silence() {
+    let mut host = QuintetHost::new();
+    for sample_rate_hz in [
+        0.0,
+        -48_000.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        1e300,
+    ] {
+        host.try_activate(sample_rate_hz, 512)
+            .unwrap_or_else(|e| panic!("activating at {sample_rate_hz} Hz was refused: {e}"));
+        let audio = host.render(2048, &[]);
+        assert!(
+            audio.channels.iter().flatten().all(|&x| x.to_bits() == 0),
+            "{sample_rate_hz} Hz: not exact silence"
+        );
+        host.deactivate();
+    }
+    host.activate(48_000.0, 512);
+    let audio = host.render(48_000, &[]);
+    assert_clean(&audio, "after an unusable sample rate");
+    let (deviation, at) = max_deviation_from_exact(audio.left(), &DEFAULT_FREQUENCIES_HZ, 48_000.0);
+    assert!(deviation < 1e-5, "{deviation} at sample {at}");
+}

@@ -3,6 +3,9 @@
 DawDreamer speaks normalized 0..1 parameter values, as a DAW's automation lanes do.
 """
 
+import subprocess
+import sys
+
 import dawdreamer as daw
 import numpy as np
 import pytest
@@ -91,3 +94,42 @@ def test_midi_notes_and_the_pitch_wheel_reach_the_vst3(engine_and_synth, tmp_pat
     # (the unbent chord, at 0.2, would still stand out).
     after_the_bend = audio[int(1.3 * SAMPLE_RATE_HZ) : int(3.3 * SAMPLE_RATE_HZ)]
     assert_partials(after_the_bend, bent, loudest_other=0.01, amplitude_tolerance=0.16)
+
+
+UNUSABLE_RATE_SCRIPT = """
+import sys
+import dawdreamer as daw
+import numpy as np
+
+path, sample_rate = sys.argv[1], float(sys.argv[2])
+engine = daw.RenderEngine(sample_rate, 128)
+synth = engine.make_plugin_processor("quintet", path)
+engine.load_graph([(synth, [])])
+try:
+    engine.render(0.1)
+except MemoryError as error:
+    # DawDreamer's own sample count for a negative rate; the host is alive and says so.
+    print("the host cannot render at this rate:", error)
+    sys.exit(0)
+audio = engine.get_audio()
+assert np.all(audio == 0.0), f"not silent: {np.abs(audio).max()}"
+print("silent", audio.shape)
+"""
+
+
+@pytest.mark.parametrize("sample_rate", [0.0, -48_000.0, float("nan"), float("inf"), 1e300])
+def test_an_unusable_sample_rate_gives_silence_not_a_crash(vst3_path, sample_rate):
+    """Quintet used to refuse such a rate; DawDreamer then processed anyway and the framework's
+    VST3 wrapper aborted the host. Now it activates at a stand-in rate and outputs exact
+    silence. Each rate runs in its own process, so a crash fails the test, not the suite."""
+    result = subprocess.run(
+        [sys.executable, "-c", UNUSABLE_RATE_SCRIPT, vst3_path, repr(sample_rate)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"the host died ({result.returncode}): {result.stderr[-2000:]}"
+    assert result.stdout.startswith(("silent", "the host cannot render")), (
+        result.stdout + result.stderr[-2000:]
+    )

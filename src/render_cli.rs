@@ -10,14 +10,18 @@ use nice_plug::util;
 use quintet::dsp::{PARTIAL_COUNT, PartialBank};
 use quintet::params::{MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Lowest and highest sample rates the bank is promised to work at, in Hz.
 const SAMPLE_RATE_RANGE_HZ: (u32, u32) = (8_000, 768_000);
 /// Longest render, in seconds: a day of audio is more than anyone asks for by accident.
 const MAX_SECONDS: f64 = 86_400.0;
+/// Most bytes of audio data a WAV file can say it holds: its sizes are 32-bit, and hound writes
+/// a header of up to about 80 bytes before the data, all counted in the RIFF size.
+const MAX_WAV_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
 /// Samples rendered and written per step.
 const CHUNK_SAMPLES: usize = 4096;
 /// Renders of more samples than this show a progress bar (when stderr is a terminal).
@@ -34,7 +38,7 @@ const PROGRESS_WIDTH: usize = 40;
                   --levels 0,-6,-12,-18,-inf --sweep 1:110:880"
 )]
 struct RenderArgs {
-    /// WAV file to write (overwritten if it exists).
+    /// WAV file to write (replaced only once the render is complete).
     #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
     /// Length of the render in seconds.
@@ -107,7 +111,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     }
 }
 
-/// How many samples the render has: at least one.
+/// How many samples the render has: at least one, and no more than a WAV file can hold.
 fn sample_count(args: &RenderArgs) -> Result<u64, String> {
     let total = (args.seconds * f64::from(args.sample_rate)).round() as u64;
     if total == 0 {
@@ -116,7 +120,37 @@ fn sample_count(args: &RenderArgs) -> Result<u64, String> {
             args.seconds, args.sample_rate
         ));
     }
+    let bytes_per_sample = u64::from(args.channels) * u64::from(args.bits / 8);
+    if total.saturating_mul(bytes_per_sample) > MAX_WAV_DATA_BYTES {
+        // hound keeps the sizes in 32 bits and would wrap: readers would see a fraction of it.
+        let longest_s =
+            (MAX_WAV_DATA_BYTES / bytes_per_sample) as f64 / f64::from(args.sample_rate);
+        return Err(format!(
+            "{} s at {} Hz, {} channel(s) of {} bits is {:.2} GiB of audio, and a WAV file holds \
+             at most 4 GiB: at most {longest_s:.0} s with these settings (or fewer channels, \
+             fewer bits, a lower rate)",
+            args.seconds,
+            args.sample_rate,
+            args.channels,
+            args.bits,
+            (total * bytes_per_sample) as f64 / f64::from(1u32 << 30)
+        ));
+    }
     Ok(total)
+}
+
+/// Set when the user asks the render to stop (Ctrl-C, SIGTERM, SIGHUP).
+static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// The file being written until the render is complete: beside the target (so the final rename
+/// stays on one file system), hidden, named after this process. The target is only replaced
+/// once the new file is whole, so a render that fails or is stopped leaves what was there.
+fn unfinished_path(out: &Path) -> PathBuf {
+    let name = out.file_name().map_or_else(
+        || "render.wav".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    out.with_file_name(format!(".{name}.quintet-{}.part", std::process::id()))
 }
 
 /// The bank set up as the plugin sets it up on activation with these settings.
@@ -151,14 +185,38 @@ fn render(args: &RenderArgs, total: u64) -> Result<(), String> {
             hound::SampleFormat::Int
         },
     };
+    let unfinished = unfinished_path(&args.out);
+    // A second handler cannot be set in one process; the first (this function runs once) stays.
+    let _ = ctrlc::set_handler(|| STOP_REQUESTED.store(true, Ordering::SeqCst));
+    let result = write_wav(args, total, spec, &unfinished);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&unfinished);
+    }
+    result
+}
+
+/// [`render`] into `unfinished`, then moved over the target.
+fn write_wav(
+    args: &RenderArgs,
+    total: u64,
+    spec: hound::WavSpec,
+    unfinished: &Path,
+) -> Result<(), String> {
     let cannot_write = |e: hound::Error| format!("cannot write {}: {e}", args.out.display());
-    let mut writer = hound::WavWriter::create(&args.out, spec).map_err(cannot_write)?;
+    let mut writer = hound::WavWriter::create(unfinished, spec).map_err(cannot_write)?;
     let mut progress = Progress::new(total, !args.quiet);
     let mut bank = bank_for(args);
     let mut chunk = vec![0.0f32; CHUNK_SAMPLES];
     let started = Instant::now();
     let mut done = 0u64;
     while done < total {
+        if STOP_REQUESTED.load(Ordering::SeqCst) {
+            progress.finish();
+            return Err(format!(
+                "stopped: {} was left as it was",
+                args.out.display()
+            ));
+        }
         let len = (total - done).min(CHUNK_SAMPLES as u64) as usize;
         let samples = &mut chunk[..len];
         bank.render(samples);
@@ -171,6 +229,8 @@ fn render(args: &RenderArgs, total: u64) -> Result<(), String> {
         progress.show(done);
     }
     writer.finalize().map_err(cannot_write)?;
+    std::fs::rename(unfinished, &args.out)
+        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
     progress.finish();
     if !args.quiet {
         let elapsed_s = started.elapsed().as_secs_f64();
@@ -355,6 +415,29 @@ fn parse_bits(text: &str) -> Result<u16, String> {
 mod tests {
     use super::*;
     use quintet::dsp::DEFAULT_FREQUENCIES_HZ;
+
+    /// Issue 13, item 1: hound keeps WAV sizes in 32 bits; a render past them is refused before
+    /// anything is written, and one just inside them is not.
+    #[test]
+    fn renders_beyond_what_a_wav_file_holds_are_refused() {
+        let args = |extra: &[&str]| {
+            let mut all = vec!["quintet render", "-o", "x.wav"];
+            all.extend_from_slice(extra);
+            RenderArgs::try_parse_from(all).unwrap()
+        };
+        // 32-bit mono at 48 kHz: 4 bytes a sample, so 22,369.6 s fit.
+        assert!(sample_count(&args(&["--seconds", "22369"])).is_ok());
+        let refused = sample_count(&args(&["--seconds", "22370"])).unwrap_err();
+        assert!(refused.contains("at most 4 GiB"), "{refused}");
+        for extra in [
+            &["--seconds", "86400"][..],
+            &["-r", "768000", "--channels", "2", "--seconds", "700"],
+        ] {
+            assert!(sample_count(&args(extra)).is_err(), "{extra:?}");
+        }
+        // 16-bit halves the bytes, so twice the length fits.
+        assert!(sample_count(&args(&["--seconds", "44000", "--bits", "16"])).is_ok());
+    }
 
     #[test]
     fn the_defaults_are_the_plugins_defaults() {

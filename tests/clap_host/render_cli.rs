@@ -207,3 +207,69 @@ fn bad_arguments_get_a_clear_message_and_a_non_zero_exit() {
     }
     assert!(!std::path::Path::new(out).exists());
 }
+
+/// Issue 13, items 1 and 2: a render too long for a WAV file is refused before anything is
+/// written, and a render that is stopped (SIGTERM, as Ctrl-C or a shutdown sends) leaves the
+/// file that was there untouched and no unfinished file beside it.
+#[test]
+fn an_existing_file_survives_a_refused_or_stopped_render() {
+    let target = wav_path("survivor");
+    let old = b"the old take, not a WAV at all".to_vec();
+    std::fs::write(&target, &old).unwrap();
+    let target_text = target.to_str().unwrap();
+
+    let too_long = quintet(&["render", "-o", target_text, "-q", "--seconds", "86400"]);
+    assert_eq!(too_long.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&too_long.stderr).contains("at most 4 GiB"));
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        old,
+        "a refused render touched the file"
+    );
+
+    // 80,000 s at 8 kHz in 16 bits: 1.3 GB, far more than is written before the signal.
+    let render = Command::new(env!("CARGO_BIN_EXE_quintet"))
+        .args([
+            "render",
+            "-o",
+            target_text,
+            "-q",
+            "-r",
+            "8000",
+            "--bits",
+            "16",
+        ])
+        .args(["--seconds", "80000"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the render starts");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = Command::new("kill")
+        .args(["-TERM", &render.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let output = render.wait_with_output().expect("the render ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "a stopped render reported success"
+    );
+    assert!(stderr.contains("stopped"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        old,
+        "a stopped render touched the file"
+    );
+    let directory = target.parent().unwrap();
+    let unfinished: Vec<_> = std::fs::read_dir(directory)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.contains("survivor") && name.ends_with(".part")
+        })
+        .collect();
+    assert!(unfinished.is_empty(), "left behind: {unfinished:?}");
+    std::fs::remove_file(&target).unwrap();
+}

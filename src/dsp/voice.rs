@@ -57,6 +57,7 @@ impl MonoVoice {
 
     /// Presses `note`; it becomes the current note.
     pub fn note_on(&mut self, note: u8, velocity: f32) {
+        let velocity = playable_velocity(velocity);
         self.remove(note);
         if self.held_count == MAX_HELD_NOTES {
             self.held.copy_within(1.., 0);
@@ -136,9 +137,37 @@ impl MonoVoice {
     }
 }
 
+/// The level (0 ..= 1) a note-on velocity plays at. A CLAP host's velocity is a float that can
+/// hold anything: every value is clamped to 0 ..= 1, so 1e30 and +inf both play at full level and
+/// anything at or below 0 is silent; NaN (no usable velocity) plays at full level, as hosts that
+/// know no velocity send. One rule for every value, where the note enters the voice.
+pub fn playable_velocity(velocity: f32) -> f32 {
+    if velocity.is_nan() {
+        1.0
+    } else {
+        velocity.clamp(0.0, 1.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_velocity_becomes_a_level_from_0_to_1() {
+        for (velocity, level) in [
+            (0.5, 0.5),
+            (1.0, 1.0),
+            (1e30, 1.0),
+            (f32::INFINITY, 1.0),
+            (f32::NAN, 1.0),
+            (0.0, 0.0),
+            (-1.0, 0.0),
+            (f32::NEG_INFINITY, 0.0),
+        ] {
+            assert_eq!(playable_velocity(velocity), level, "{velocity}");
+        }
+    }
 
     #[test]
     fn a4_is_440_hz_and_an_octave_doubles() {

@@ -3,7 +3,10 @@
 
 use crate::events::{HostEvent, ParamChange};
 use crate::instance::{Activation, QuintetHost};
-use clack_host::events::event_types::{MidiEvent, ParamModEvent, ParamValueEvent};
+use clack_host::events::Match;
+use clack_host::events::event_types::{
+    MidiEvent, NoteOffEvent, NoteOnEvent, ParamModEvent, ParamValueEvent,
+};
 use clack_host::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
@@ -185,6 +188,14 @@ fn process_on_audio_thread(
                     change.normalized,
                 )),
                 HostEvent::Midi(message) => buffer.push(&MidiEvent::new(time, 0, message.data)),
+                HostEvent::Note(note) => {
+                    let pckn = Pckn::new(0u16, 0u16, u16::from(note.key), Match::All);
+                    if note.on {
+                        buffer.push(&NoteOnEvent::new(time, pckn, note.velocity));
+                    } else {
+                        buffer.push(&NoteOffEvent::new(time, pckn, note.velocity));
+                    }
+                }
             }
         }
         for channel in &mut scratch {

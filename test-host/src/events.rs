@@ -22,6 +22,9 @@ pub enum HostEvent {
     Value(ParamChange),
     Mod(ParamChange),
     Midi(MidiMessage),
+    /// A CLAP note event (what CLAP hosts send instead of MIDI): its velocity is an `f64` that
+    /// may hold anything a host puts there.
+    Note(NoteMessage),
 }
 
 impl HostEvent {
@@ -30,6 +33,7 @@ impl HostEvent {
         match self {
             HostEvent::Value(change) | HostEvent::Mod(change) => change.frame,
             HostEvent::Midi(message) => message.frame,
+            HostEvent::Note(note) => note.frame,
         }
     }
 }
@@ -84,6 +88,41 @@ impl MidiMessage {
         HostEvent::Midi(Self {
             frame,
             data: [0xE0, (value & 0x7F) as u8, (value >> 7) as u8],
+        })
+    }
+}
+
+/// A CLAP `note_on` or `note_off` event on port 0, channel 0.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NoteMessage {
+    /// Sample offset counted from the start of the render call that sends it.
+    pub frame: usize,
+    /// MIDI key, 0..=127.
+    pub key: u8,
+    /// Velocity, normally 0..=1.
+    pub velocity: f64,
+    /// `true` for a note on, `false` for a note off.
+    pub on: bool,
+}
+
+impl NoteMessage {
+    /// A note on with any velocity.
+    pub fn on(frame: usize, key: u8, velocity: f64) -> HostEvent {
+        HostEvent::Note(Self {
+            frame,
+            key,
+            velocity,
+            on: true,
+        })
+    }
+
+    /// A note off.
+    pub fn off(frame: usize, key: u8) -> HostEvent {
+        HostEvent::Note(Self {
+            frame,
+            key,
+            velocity: 0.0,
+            on: false,
         })
     }
 }

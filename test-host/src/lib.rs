@@ -27,7 +27,7 @@ pub mod state;
 pub use audio::{ProcessHook, Rendered, blocks_of};
 /// CLAP's parameter id, as [`QuintetHost::params`] reports it.
 pub use clack_host::prelude::ClapId;
-pub use events::{HostEvent, MidiMessage, ParamChange};
+pub use events::{HostEvent, MidiMessage, NoteMessage, ParamChange};
 pub use instance::{
     Descriptor, ParamDescription, PortConfig, PortDescription, QuintetHost, descriptors,
 };

@@ -7,7 +7,9 @@ use quintet_test_host::frames_in;
 use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step, rms,
 };
-use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost, Rendered};
+use quintet_test_host::{
+    HostEvent, MidiMessage, NoteMessage, ParamChange, QuintetHost, Rendered, blocks_of,
+};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const BLOCK: usize = 512;
@@ -40,9 +42,7 @@ fn midi_host() -> QuintetHost {
 }
 
 fn render(host: &mut QuintetHost, frames: usize, events: &[HostEvent]) -> Rendered {
-    let blocks = std::iter::repeat_n(BLOCK, frames / BLOCK)
-        .chain(Some(frames % BLOCK).filter(|&rest| rest > 0));
-    let audio = host.render_events(blocks, events);
+    let audio = host.render_events(blocks_of(frames, BLOCK), events);
     assert_clean(&audio, "MIDI render");
     audio
 }
@@ -87,6 +87,39 @@ fn velocity_scales_the_level() {
     };
     let ratio = level(64) / level(127);
     assert!((ratio - 64.0 / 127.0).abs() < 1e-3, "{ratio}");
+}
+
+/// Issue 13, item 5: a CLAP host's note velocity is an `f64` that can hold anything. Every
+/// velocity plays at its value clamped to 0..1: above 1 (1e30 or +inf alike) at full level, at or
+/// below 0 silent, and NaN (no usable velocity) at full level, as a host that knows none sends.
+#[test]
+fn every_velocity_a_host_can_send_plays_at_its_clamped_level() {
+    let level = |velocity: f64| {
+        let mut host = midi_host();
+        let audio = render(
+            &mut host,
+            frames_in(50.0, SAMPLE_RATE_HZ) + 9600,
+            &[NoteMessage::on(0, 60, velocity)],
+        );
+        rms(&audio.left()[frames_in(50.0, SAMPLE_RATE_HZ)..])
+    };
+    let full = level(1.0);
+    assert!(full > 0.1, "a full-velocity note plays ({full})");
+    for velocity in [1.5, 1e30, f64::INFINITY, f64::MAX, f64::NAN] {
+        let got = level(velocity);
+        assert!(
+            (got / full - 1.0).abs() < 1e-6,
+            "velocity {velocity}: level {got}, full is {full}"
+        );
+    }
+    for velocity in [0.0, -1.0, -1e30, f64::NEG_INFINITY, -0.0] {
+        assert_eq!(level(velocity), 0.0, "velocity {velocity}");
+    }
+    let half = level(0.5) / full;
+    assert!(
+        (half - 0.5).abs() < 1e-3,
+        "velocity 0.5 plays at {half} of full"
+    );
 }
 
 #[test]

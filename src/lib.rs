@@ -88,32 +88,6 @@ struct ParameterInputs {
 }
 
 impl ParameterInputs {
-    /// Whether `params` and `played_hz` still read as `self`, checked value by value and
-    /// stopping at the first difference without building a new set: the check every block
-    /// makes, which at 1-sample blocks is a visible part of a block's cost.
-    #[inline]
-    fn still_read(&self, params: &QuintetParams, played_hz: Option<f64>) -> bool {
-        let same = |param: &FloatParam, bits: u32| param.value().to_bits() == bits;
-        params.gain.value().to_bits() == self.gain
-            && params.midi.value() == self.midi
-            && played_hz.map(f64::to_bits) == self.played_hz
-            && params
-                .frequencies()
-                .into_iter()
-                .zip(self.frequencies)
-                .all(|(p, b)| same(p, b))
-            && params
-                .levels()
-                .into_iter()
-                .zip(self.levels)
-                .all(|(p, b)| same(p, b))
-            && params
-                .mutes()
-                .into_iter()
-                .zip(self.mutes)
-                .all(|(p, m)| p.value() == m)
-    }
-
     fn read(params: &QuintetParams, played_hz: Option<f64>) -> Self {
         let bits = |param: &FloatParam| param.value().to_bits();
         Self {
@@ -363,10 +337,10 @@ impl Quintet {
     /// Only the groups whose inputs moved since the last block are looked at: a host automating
     /// the frequencies densely (an event every few samples) pays for the frequencies alone.
     fn follow_parameters(&mut self, block_len: u32) {
-        if !self.follow_all && self.followed.still_read(&self.params, self.played_hz) {
+        let inputs = ParameterInputs::read(&self.params, self.played_hz);
+        if !self.follow_all && inputs == self.followed {
             return;
         }
-        let inputs = ParameterInputs::read(&self.params, self.played_hz);
         if inputs.midi != self.midi_mode {
             self.switch_midi_mode(inputs.midi);
         }

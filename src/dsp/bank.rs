@@ -438,9 +438,7 @@ impl PartialBank {
             self.gain.apply(chunk);
         }
     }
-}
 
-impl PartialBank {
     /// Renders a run shorter than one vector step (hosts send single samples, and
     /// sample-accurate automation splits blocks at every event) sample by sample with the five
     /// partials side by side: one pass instead of a kernel call per partial, and the CPU overlaps

@@ -74,17 +74,18 @@ fn a_note_puts_partial_1_on_its_pitch_and_keeps_the_ratios() {
     );
 }
 
+/// The RMS level of a note started by `note_on` (at frame 0), measured over 200 ms once its
+/// attack is long over.
+fn held_level(note_on: HostEvent) -> f64 {
+    let mut host = midi_host();
+    let settled = frames_in(50.0, SAMPLE_RATE_HZ);
+    let audio = render(&mut host, settled + 9600, &[note_on]);
+    rms(&audio.left()[settled..])
+}
+
 #[test]
 fn velocity_scales_the_level() {
-    let level = |velocity: u8| {
-        let mut host = midi_host();
-        let audio = render(
-            &mut host,
-            frames_in(50.0, SAMPLE_RATE_HZ) + 9600,
-            &[MidiMessage::note_on(0, 60, velocity)],
-        );
-        rms(&audio.left()[frames_in(50.0, SAMPLE_RATE_HZ)..])
-    };
+    let level = |velocity: u8| held_level(MidiMessage::note_on(0, 60, velocity));
     let ratio = level(64) / level(127);
     assert!((ratio - 64.0 / 127.0).abs() < 1e-3, "{ratio}");
 }
@@ -94,15 +95,7 @@ fn velocity_scales_the_level() {
 /// below 0 silent, and NaN (no usable velocity) at full level, as a host that knows none sends.
 #[test]
 fn every_velocity_a_host_can_send_plays_at_its_clamped_level() {
-    let level = |velocity: f64| {
-        let mut host = midi_host();
-        let audio = render(
-            &mut host,
-            frames_in(50.0, SAMPLE_RATE_HZ) + 9600,
-            &[NoteMessage::on(0, 60, velocity)],
-        );
-        rms(&audio.left()[frames_in(50.0, SAMPLE_RATE_HZ)..])
-    };
+    let level = |velocity: f64| held_level(NoteMessage::on(0, 60, velocity));
     let full = level(1.0);
     assert!(full > 0.1, "a full-velocity note plays ({full})");
     for velocity in [1.5, 1e30, f64::INFINITY, f64::MAX, f64::NAN] {

@@ -132,36 +132,37 @@ fn time_process(starting: bool) {
     });
 }
 
+/// The middle value of `runs` (the upper one of the two middle values for an even count).
+fn median(mut runs: Vec<f64>) -> f64 {
+    runs.sort_by(f64::total_cmp);
+    runs[runs.len() / 2]
+}
+
 /// The time one `Instant::now()` adds to an interval it closes, in nanoseconds: the median gap
 /// between two back-to-back calls. Each timed `process` call carries one such cost.
 fn timer_overhead_ns() -> f64 {
-    let mut gaps: Vec<f64> = (0..100_000)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(Instant::now()).duration_since(start).as_nanos() as f64
-        })
-        .collect();
-    gaps.sort_by(f64::total_cmp);
-    gaps[gaps.len() / 2]
+    median(
+        (0..100_000)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(Instant::now()).duration_since(start).as_nanos() as f64
+            })
+            .collect(),
+    )
 }
 
 /// Median nanoseconds per sample inside the plugin's `process` (stereo output, default
 /// parameters, the timer's own cost subtracted) at `block` samples, hosted through CLAP,
 /// interleaved with the bare core.
 fn plugin_against_core(block: usize, timer_ns: f64) -> (f64, f64) {
-    let mut host = QuintetHost::new();
-    host.set_process_hook(time_process);
-    host.activate(SAMPLE_RATE_HZ, block);
+    let mut plugin = Timed::new(QuintetHost::new(), block);
     let mut core = core_renderer(Kernel::best(), false);
     let mut core_buffer = vec![0.0f32; block];
     let blocks = SAMPLES_PER_RUN.div_ceil(block);
     let samples = (blocks * block) as f64;
     let (mut plugin_runs, mut core_runs) = (Vec::new(), Vec::new());
     for round in 0..=RUNS {
-        let before = PROCESS_NANOS.load(Ordering::Relaxed);
-        black_box(host.render(blocks * block, &[]));
-        let process_ns = (PROCESS_NANOS.load(Ordering::Relaxed) - before) as f64;
-        let plugin_ns = (process_ns - timer_ns * blocks as f64) / samples;
+        let plugin_ns = plugin.ns_per_frame(blocks * block, block, None, timer_ns);
         let start = Instant::now();
         for _ in 0..blocks {
             core(black_box(&mut core_buffer));
@@ -172,10 +173,6 @@ fn plugin_against_core(block: usize, timer_ns: f64) -> (f64, f64) {
             core_runs.push(core_ns);
         }
     }
-    let median = |mut runs: Vec<f64>| {
-        runs.sort_by(f64::total_cmp);
-        runs[runs.len() / 2]
-    };
     (median(plugin_runs), median(core_runs))
 }
 
@@ -407,13 +404,7 @@ fn print_dense_automation(timer_ns: f64, chosen: &[usize], quintet_only: bool) -
                 }
             }
         }
-        let medians: Vec<f64> = runs
-            .into_iter()
-            .map(|mut r| {
-                r.sort_by(f64::total_cmp);
-                r[r.len() / 2]
-            })
-            .collect();
+        let medians: Vec<f64> = runs.into_iter().map(median).collect();
         let cell = |k: usize| format!("{:.1}/{:.1}", medians[2 * k], medians[2 * k + 1]);
         println!(
             "{block:>6} {:>14} {:>14} {:>14} {:>11.2}× {:>11.2}×",
@@ -455,19 +446,19 @@ fn kernel_alone_ns(kernel: Kernel, call_samples: usize, gliding: bool) -> f64 {
     let mut level = Level::steady(0.2);
     let mut buffer = vec![0.0f32; call_samples];
     let calls = SAMPLES_PER_RUN / call_samples;
-    let mut runs: Vec<f64> = (0..=RUNS)
-        .map(|_| {
-            let began = Instant::now();
-            for _ in 0..calls {
-                kernel.add_partial(&mut ramp, &mut level, black_box(&mut buffer));
-                ramp.increment = start.increment;
-            }
-            began.elapsed().as_secs_f64() * 1e9 / (calls * call_samples) as f64
-        })
-        .skip(1)
-        .collect();
-    runs.sort_by(f64::total_cmp);
-    runs[runs.len() / 2]
+    median(
+        (0..=RUNS)
+            .map(|_| {
+                let began = Instant::now();
+                for _ in 0..calls {
+                    kernel.add_partial(&mut ramp, &mut level, black_box(&mut buffer));
+                    ramp.increment = start.increment;
+                }
+                began.elapsed().as_secs_f64() * 1e9 / (calls * call_samples) as f64
+            })
+            .skip(1)
+            .collect(),
+    )
 }
 
 /// The sine kernels alone, one partial, without the bank around them: what the inner loop

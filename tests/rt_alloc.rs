@@ -243,9 +243,7 @@ impl Stack {
     fn names(&self, part: &str) -> bool {
         self.frames.iter().any(|frame| frame.names(part))
     }
-}
 
-impl Stack {
     /// What and where, in one line: "an allocation of 8 bytes in call 1 of thread 3".
     fn summary(&self) -> String {
         let what = match self.kind {

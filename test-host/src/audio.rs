@@ -1,12 +1,18 @@
 //! Rendering: the host's audio thread, which calls the plugin's `process` block by block with
-//! the events that fall in each block at their sample offsets.
+//! the events that fall in each block at their sample offsets, and collects the note ends the
+//! plugin reports back. Parameter values and modulation offsets arrive here normalized and leave
+//! as the plugin's CLAP values (see [`crate::units`]).
 
 use crate::events::{HostEvent, ParamChange};
 use crate::instance::{Activation, QuintetHost};
-use clack_host::events::Match;
+use crate::notes::{NoteEnd, NoteKind};
+use crate::units::ParamScales;
+use clack_host::events::UnknownEvent;
 use clack_host::events::event_types::{
-    MidiEvent, NoteOffEvent, NoteOnEvent, ParamModEvent, ParamValueEvent,
+    MidiEvent, NoteChokeEvent, NoteEndEvent, NoteExpressionEvent, NoteOffEvent, NoteOnEvent,
+    ParamModEvent, ParamValueEvent,
 };
+use clack_host::events::io::{OutputEventBuffer, TryPushError};
 use clack_host::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
@@ -15,10 +21,12 @@ use std::sync::mpsc::Receiver;
 /// after it, with nothing of the host in between (e.g. to count the plugin's allocations).
 pub type ProcessHook = fn(bool);
 
-/// The audio a render produced: one `Vec` per output channel, all of the same length.
+/// What a render produced: the audio, one `Vec` per output channel, all of the same length, and
+/// the note ends the plugin reported, in the order it sent them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
     pub channels: Vec<Vec<f32>>,
+    pub note_ends: Vec<NoteEnd>,
 }
 
 impl Rendered {
@@ -35,6 +43,55 @@ impl Rendered {
     /// Whether nothing was rendered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The note end reported for the voice with this note id, if any (the first, if several).
+    pub fn note_end(&self, note_id: i32) -> Option<&NoteEnd> {
+        self.note_ends.iter().find(|end| end.note_id == note_id)
+    }
+}
+
+/// The most note ends one `process` call may report; a plugin sending more fails the render.
+pub const MAX_NOTE_ENDS_PER_BLOCK: usize = 1024;
+
+/// The host's output event list for one `process` call: keeps the `note_end` events, accepts and
+/// drops everything else (parameter gestures and values from the plugin's GUI).
+///
+/// Not clack's `EventBuffer`, which grows on demand: the plugin pushes into this list from inside
+/// `process`, and the allocation tests count every allocation on the audio thread there, the
+/// host's included. This one is allocated up front and refuses what does not fit.
+struct NoteEndList {
+    /// Block-relative times, as the plugin sent them.
+    ends: Vec<NoteEnd>,
+    overflowed: bool,
+}
+
+impl NoteEndList {
+    fn new() -> Self {
+        Self {
+            ends: Vec::with_capacity(MAX_NOTE_ENDS_PER_BLOCK),
+            overflowed: false,
+        }
+    }
+}
+
+impl OutputEventBuffer for NoteEndList {
+    fn try_push(&mut self, event: &UnknownEvent) -> Result<(), TryPushError> {
+        let Some(end) = event.as_event::<NoteEndEvent>() else {
+            return Ok(());
+        };
+        if self.ends.len() == self.ends.capacity() {
+            self.overflowed = true;
+            return Err(TryPushError::new());
+        }
+        let pckn = end.pckn();
+        self.ends.push(NoteEnd {
+            frame: end.header().time() as usize,
+            note_id: pckn.raw_note_id(),
+            channel: pckn.raw_channel(),
+            key: pckn.raw_key(),
+        });
+        Ok(())
     }
 }
 
@@ -68,8 +125,9 @@ impl QuintetHost {
         self.render_events(blocks, &events)
     }
 
-    /// Like [`render_blocks`](Self::render_blocks), with any mix of value and modulation events.
-    /// Events at the same frame arrive in the order given.
+    /// Like [`render_blocks`](Self::render_blocks), with any mix of [`HostEvent`]s: values,
+    /// modulation, MIDI, notes, note expressions and polyphonic modulation. Events at the same
+    /// frame arrive in the order given.
     pub fn render_events(
         &mut self,
         blocks: impl IntoIterator<Item = usize>,
@@ -77,9 +135,10 @@ impl QuintetHost {
     ) -> Rendered {
         let hook = self.process_hook;
         let blocks: Vec<usize> = blocks.into_iter().collect();
+        let scales = &self.scales;
         let active = self.active.as_mut().expect("activate before rendering");
         let rendered = std::thread::scope(|s| {
-            s.spawn(|| process_on_audio_thread(active, blocks, events, None, hook))
+            s.spawn(|| process_on_audio_thread(active, scales, blocks, events, None, hook))
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
@@ -104,12 +163,15 @@ impl QuintetHost {
         let max_block = active.max_block;
         let blocks: Vec<usize> = blocks_of(frames, max_block).collect();
         let hook = self.process_hook;
+        // The audio thread's own copy: `main_thread` borrows the whole host meanwhile.
+        let scales = self.scales.clone();
         let done = AtomicBool::new(false);
         let mut calls = 0;
         let rendered = std::thread::scope(|s| {
-            let (active, done) = (&mut active, &done);
+            let (active, scales, done) = (&mut active, &scales, &done);
             let audio = s.spawn(move || {
-                let rendered = process_on_audio_thread(active, blocks, &[], Some(&live), hook);
+                let rendered =
+                    process_on_audio_thread(active, scales, blocks, &[], Some(&live), hook);
                 done.store(true, Ordering::SeqCst);
                 rendered
             });
@@ -129,9 +191,12 @@ impl QuintetHost {
 }
 
 /// The audio thread's side of a render: processes `blocks`, sending each of `events` in the block
-/// that contains its frame and anything arriving on `live` at the start of the next block.
+/// that contains its frame and anything arriving on `live` at the start of the next block, their
+/// normalized values and offsets converted to CLAP's with `scales` (a lookup that does not
+/// allocate).
 fn process_on_audio_thread(
     active: &mut Activation,
+    scales: &ParamScales,
     blocks: Vec<usize>,
     events: &[HostEvent],
     live: Option<&Receiver<ParamChange>>,
@@ -149,6 +214,7 @@ fn process_on_audio_thread(
     let max_block = active.max_block;
     let mut rendered = Rendered {
         channels: vec![Vec::with_capacity(total); channels],
+        note_ends: Vec::new(),
     };
     let processor = active
         .processor
@@ -157,6 +223,7 @@ fn process_on_audio_thread(
     let mut scratch = vec![vec![0.0f32; max_block]; channels];
     let mut ports = AudioPorts::with_capacity(channels, 1);
     let mut buffer = EventBuffer::with_capacity(events.len());
+    let mut note_ends = NoteEndList::new();
     let mut pending = events.iter().peekable();
     let mut start = 0;
     for len in blocks {
@@ -168,7 +235,7 @@ fn process_on_audio_thread(
                     0,
                     change.param,
                     Pckn::match_all(),
-                    change.normalized,
+                    scales.clap_value(change.param, change.normalized),
                 ));
             }
         }
@@ -179,23 +246,36 @@ fn process_on_audio_thread(
                     time,
                     change.param,
                     Pckn::match_all(),
-                    change.normalized,
+                    scales.clap_value(change.param, change.normalized),
                 )),
                 HostEvent::Mod(change) => buffer.push(&ParamModEvent::new(
                     time,
                     change.param,
                     Pckn::match_all(),
-                    change.normalized,
+                    scales.clap_offset(change.param, change.normalized),
                 )),
                 HostEvent::Midi(message) => buffer.push(&MidiEvent::new(time, 0, message.data)),
-                HostEvent::Note(note) => {
-                    let pckn = Pckn::new(0u16, 0u16, u16::from(note.key), Match::All);
-                    if note.on {
-                        buffer.push(&NoteOnEvent::new(time, pckn, note.velocity));
-                    } else {
-                        buffer.push(&NoteOffEvent::new(time, pckn, note.velocity));
+                HostEvent::Note(note) => match note.kind {
+                    NoteKind::On => {
+                        buffer.push(&NoteOnEvent::new(time, note.pckn(), note.velocity))
                     }
-                }
+                    NoteKind::Off => {
+                        buffer.push(&NoteOffEvent::new(time, note.pckn(), note.velocity))
+                    }
+                    NoteKind::Choke => buffer.push(&NoteChokeEvent::new(time, note.pckn())),
+                },
+                HostEvent::Expression(expression) => buffer.push(&NoteExpressionEvent::new(
+                    time,
+                    expression.pckn(),
+                    expression.kind.to_clap(),
+                    expression.value,
+                )),
+                HostEvent::PolyMod(modulation) => buffer.push(&ParamModEvent::new(
+                    time,
+                    modulation.change.param,
+                    modulation.pckn(),
+                    scales.clap_offset(modulation.change.param, modulation.change.normalized),
+                )),
             }
         }
         for channel in &mut scratch {
@@ -208,7 +288,8 @@ fn process_on_audio_thread(
             ),
         }]);
         let input_events = buffer.as_input();
-        let mut output_events = OutputEvents::void();
+        note_ends.ends.clear();
+        let mut output_events = OutputEvents::from_buffer(&mut note_ends);
         if let Some(hook) = hook {
             hook(true);
         }
@@ -232,8 +313,55 @@ fn process_on_audio_thread(
         for (out, block) in rendered.channels.iter_mut().zip(&scratch) {
             out.extend_from_slice(&block[..len]);
         }
+        assert!(
+            !note_ends.overflowed,
+            "more than {MAX_NOTE_ENDS_PER_BLOCK} note ends in one block"
+        );
+        for end in &note_ends.ends {
+            // CLAP: an output event's time lies in the block it is sent from.
+            assert!(
+                end.frame < len,
+                "{end:?} sent after the end of a {len}-frame block"
+            );
+            rendered.note_ends.push(NoteEnd {
+                frame: start + end.frame,
+                ..*end
+            });
+        }
         active.steady_time += len as u64;
         start += len;
     }
     rendered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_output_list_keeps_note_ends_and_refuses_overflow() {
+        let mut list = NoteEndList::new();
+        let end = NoteEndEvent::new(3, Pckn::new(0u16, 2u16, 61u16, 9u32));
+        let value = ParamValueEvent::new(0, ClapId::new(1), Pckn::match_all(), 0.5);
+        assert!(
+            list.try_push(value.as_ref()).is_ok(),
+            "other events are accepted"
+        );
+        for _ in 0..MAX_NOTE_ENDS_PER_BLOCK {
+            assert!(list.try_push(end.as_ref()).is_ok());
+        }
+        assert_eq!(
+            list.ends[0],
+            NoteEnd {
+                frame: 3,
+                note_id: 9,
+                channel: 2,
+                key: 61
+            }
+        );
+        assert_eq!(list.ends.len(), MAX_NOTE_ENDS_PER_BLOCK);
+        assert!(!list.overflowed);
+        assert!(list.try_push(end.as_ref()).is_err(), "the list never grows");
+        assert!(list.overflowed);
+    }
 }

@@ -6,6 +6,7 @@ use clack_extensions::params::{
     HostParams, HostParamsImplMainThread, HostParamsImplShared, ParamClearFlags, ParamRescanFlags,
 };
 use clack_extensions::state::{HostState, HostStateImpl};
+use clack_extensions::voice_info::{HostVoiceInfo, HostVoiceInfoImpl};
 use clack_host::prelude::*;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -20,11 +21,13 @@ impl HostHandlers for TestHost {
 
     fn declare_extensions(builder: &mut HostExtensions<Self>, _shared: &Self::Shared<'_>) {
         // params: nice-plug calls `rescan` after a state load; state: `mark_dirty`; log: the
-        // plugin's warnings are counted.
+        // plugin's warnings are counted; voice-info: a polyphonic plugin says when its voice
+        // count changes (without it, nice-plug's debug build logs a warning each time).
         builder
             .register::<HostParams>()
             .register::<HostState>()
-            .register::<HostLog>();
+            .register::<HostLog>()
+            .register::<HostVoiceInfo>();
     }
 }
 
@@ -74,12 +77,18 @@ impl HostLogImpl for SharedHandlers {
 #[derive(Default)]
 pub struct MainThreadHandlers {
     rescans: Cell<usize>,
+    voice_info_changes: Cell<usize>,
 }
 
 impl MainThreadHandlers {
     /// How many times the plugin asked the host to rescan its parameters.
     pub fn rescans(&self) -> usize {
         self.rescans.get()
+    }
+
+    /// How many times the plugin said its voice info changed.
+    pub fn voice_info_changes(&self) -> usize {
+        self.voice_info_changes.get()
     }
 }
 
@@ -95,4 +104,11 @@ impl HostParamsImplMainThread for MainThreadHandlers {
 
 impl HostStateImpl for MainThreadHandlers {
     fn mark_dirty(&self) {}
+}
+
+impl HostVoiceInfoImpl for MainThreadHandlers {
+    fn changed(&self) {
+        self.voice_info_changes
+            .set(self.voice_info_changes.get() + 1);
+    }
 }

@@ -1,6 +1,14 @@
 //! What a host sends into the plugin's `process`: parameter values and modulation as an
-//! automation lane or a modulator sends them, and MIDI messages from a keyboard.
+//! automation lane or a modulator sends them, and MIDI messages from a keyboard. CLAP's per-note
+//! events (notes, note expressions, polyphonic modulation) are in [`crate::notes`].
+//!
+//! Parameter values and modulation offsets here are normalized, 0..1 across the parameter's
+//! range, for every kind of parameter: the one unit the tests speak. They are not always what
+//! goes over CLAP: nice-plug exposes a stepped parameter (an `IntParam`, an `EnumParam`) in steps,
+//! 0..=step count, so the host converts each value with the parameter's CLAP range as it sends it
+//! (see [`crate::units`]).
 
+use crate::notes::{NoteExpression, NoteMessage, PolyMod};
 use clack_host::prelude::ClapId;
 
 /// A parameter change sent to the plugin as a CLAP `param_value` event.
@@ -9,14 +17,18 @@ pub struct ParamChange {
     /// Sample offset counted from the start of the render call that sends it.
     pub frame: usize,
     pub param: ClapId,
-    /// The new value, normalized 0..1 (what nice-plug's CLAP parameters speak).
+    /// The new value, normalized: 0..1 across the parameter's range, whatever its kind (the host
+    /// scales it to the parameter's CLAP range when it sends it). Values outside 0..1 and
+    /// non-finite ones are sent as such, scaled the same way. For modulation, an offset in the
+    /// same units.
     pub normalized: f64,
 }
 
 /// An event a host sends to the plugin's `process`: a parameter change as the automation lane or
 /// the host's GUI sends it, or a CLAP modulation (an offset in normalized units, added to the
-/// parameter's value until the next modulation event replaces it), or a MIDI message from a
-/// keyboard.
+/// parameter's normalized value until the next modulation event replaces it; sent as the same
+/// distance in the parameter's CLAP units), a MIDI message from a
+/// keyboard, or one of CLAP's per-note events.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum HostEvent {
     Value(ParamChange),
@@ -25,6 +37,10 @@ pub enum HostEvent {
     /// A CLAP note event (what CLAP hosts send instead of MIDI): its velocity is an `f64` that
     /// may hold anything a host puts there.
     Note(NoteMessage),
+    /// A CLAP note expression for one voice (or every voice it matches).
+    Expression(NoteExpression),
+    /// CLAP modulation of one voice's value of a parameter.
+    PolyMod(PolyMod),
 }
 
 impl HostEvent {
@@ -34,6 +50,8 @@ impl HostEvent {
             HostEvent::Value(change) | HostEvent::Mod(change) => change.frame,
             HostEvent::Midi(message) => message.frame,
             HostEvent::Note(note) => note.frame,
+            HostEvent::Expression(expression) => expression.frame,
+            HostEvent::PolyMod(modulation) => modulation.change.frame,
         }
     }
 }
@@ -88,41 +106,6 @@ impl MidiMessage {
         HostEvent::Midi(Self {
             frame,
             data: [0xE0, (value & 0x7F) as u8, (value >> 7) as u8],
-        })
-    }
-}
-
-/// A CLAP `note_on` or `note_off` event on port 0, channel 0.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct NoteMessage {
-    /// Sample offset counted from the start of the render call that sends it.
-    pub frame: usize,
-    /// MIDI key, 0..=127.
-    pub key: u8,
-    /// Velocity, normally 0..=1.
-    pub velocity: f64,
-    /// `true` for a note on, `false` for a note off.
-    pub on: bool,
-}
-
-impl NoteMessage {
-    /// A note on with any velocity.
-    pub fn on(frame: usize, key: u8, velocity: f64) -> HostEvent {
-        HostEvent::Note(Self {
-            frame,
-            key,
-            velocity,
-            on: true,
-        })
-    }
-
-    /// A note off.
-    pub fn off(frame: usize, key: u8) -> HostEvent {
-        HostEvent::Note(Self {
-            frame,
-            key,
-            velocity: 0.0,
-            on: false,
         })
     }
 }

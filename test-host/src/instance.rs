@@ -6,10 +6,16 @@
 //! thread (the instance is not `Send`), and every render runs `start_processing`/`process` on a
 //! separate audio thread. All host-side allocation happens outside the plugin's `process` call, so
 //! nice-plug's `assert_process_allocs` (armed in debug builds) only catches the plugin.
+//!
+//! Parameter values cross this API normalized, 0..1, for every kind of parameter; the host
+//! converts to and from the plugin's CLAP values with each parameter's range, read once when the
+//! instance is created (see [`crate::units`] for why: nice-plug exposes stepped parameters in
+//! steps).
 
 use crate::audio::ProcessHook;
 use crate::callbacks::{MainThreadHandlers, SharedHandlers, TestHost};
 use crate::events::ParamChange;
+use crate::units::{ParamScale, ParamScales};
 use crate::{PLUGIN_ID, plugin_log, plugin_path};
 use clack_extensions::audio_ports::{
     AudioPortFlags, AudioPortInfoBuffer, AudioPortType, PluginAudioPorts,
@@ -17,6 +23,7 @@ use clack_extensions::audio_ports::{
 use clack_extensions::audio_ports_config::{AudioPortsConfigBuffer, PluginAudioPortsConfig};
 use clack_extensions::params::{ParamInfoBuffer, ParamInfoFlags, PluginParams};
 use clack_extensions::state::{PluginState, StateError};
+use clack_extensions::voice_info::{PluginVoiceInfo, VoiceInfoFlags};
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
 use std::ffi::{CStr, CString};
@@ -75,15 +82,20 @@ fn load_entry() -> PluginEntry {
         .clone()
 }
 
-/// What the plugin's params extension reports about one parameter. nice-plug exposes every
-/// parameter as normalized 0..1, so `min`, `max` and `default` are normalized values.
+/// What the plugin's params extension reports about one parameter, with its range and default
+/// normalized like every value this host speaks: `min` and `max` are 0 and 1 for any parameter
+/// with a valid range, and `default` is the default's position in between. (CLAP's own range can
+/// differ: nice-plug exposes a stepped parameter as 0..=step count; see [`crate::units`].)
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamDescription {
     pub id: ClapId,
     pub name: String,
     pub module: String,
+    /// Normalized (0 for a valid range).
     pub min: f64,
+    /// Normalized (1 for a valid range).
     pub max: f64,
+    /// Normalized, 0..1.
     pub default: f64,
     pub flags: ParamInfoFlags,
 }
@@ -111,6 +123,18 @@ pub struct PortConfig {
     pub main_output: Option<(u32, Option<String>)>,
 }
 
+/// What the plugin's voice-info extension reports: how a host may address its voices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VoiceInfo {
+    /// Voices the current patch can use (1: mono, so a host may modulate only globally).
+    pub voice_count: u32,
+    /// The most voices the plugin can play at once.
+    pub voice_capacity: u32,
+    /// Whether the host may start a note on a key that is still sounding and address the two
+    /// notes separately by note id.
+    pub overlapping_notes: bool,
+}
+
 /// A hosted Quintet instance: create, inspect, activate, render, save and load.
 ///
 /// Typical use:
@@ -128,6 +152,10 @@ pub struct QuintetHost {
     state: PluginState,
     audio_ports: PluginAudioPorts,
     audio_ports_config: Option<PluginAudioPortsConfig>,
+    voice_info: Option<PluginVoiceInfo>,
+    /// Every parameter's CLAP range, read when the instance is created: the conversion between
+    /// the normalized values of this API and the plugin's CLAP values.
+    pub(crate) scales: ParamScales,
     pub(crate) active: Option<Activation>,
     pub(crate) process_hook: Option<ProcessHook>,
 }
@@ -181,21 +209,36 @@ impl QuintetHost {
         let state = handle.get_extension().expect("the state extension");
         let audio_ports = handle.get_extension().expect("the audio-ports extension");
         let audio_ports_config = handle.get_extension();
-        Self {
+        let voice_info = handle.get_extension();
+        let mut host = Self {
             instance,
             params,
             state,
             audio_ports,
             audio_ports_config,
+            voice_info,
+            scales: ParamScales::default(),
             active: None,
             process_hook: None,
-        }
+        };
+        let scales = host.param_infos().into_iter().map(|(scale, _)| scale);
+        host.scales = ParamScales::new(scales.collect());
+        host
     }
 
     // ---- parameters -------------------------------------------------------------------------
 
     /// Every parameter, in the order the plugin lists them.
     pub fn params(&mut self) -> Vec<ParamDescription> {
+        self.param_infos()
+            .into_iter()
+            .map(|(_, description)| description)
+            .collect()
+    }
+
+    /// What `get_info` says of every parameter: its CLAP range, and its description in
+    /// normalized values.
+    fn param_infos(&mut self) -> Vec<(ParamScale, ParamDescription)> {
         let handle = self.instance.plugin_handle();
         let count = self.params.count(&handle);
         (0..count)
@@ -205,15 +248,17 @@ impl QuintetHost {
                     .params
                     .get_info(&handle, index, &mut buffer)
                     .unwrap_or_else(|| panic!("get_info({index}) of {count} failed"));
-                ParamDescription {
+                let scale = ParamScale::of(&info);
+                let description = ParamDescription {
                     id: info.id,
                     name: String::from_utf8_lossy(info.name).into_owned(),
                     module: String::from_utf8_lossy(info.module).into_owned(),
-                    min: info.min_value,
-                    max: info.max_value,
-                    default: info.default_value,
+                    min: scale.normalized(info.min_value),
+                    max: scale.normalized(info.max_value),
+                    default: scale.normalized(info.default_value),
                     flags: info.flags,
-                }
+                };
+                (scale, description)
             })
             .collect()
     }
@@ -227,12 +272,15 @@ impl QuintetHost {
             .id
     }
 
-    /// The parameter's current normalized value, as the host reads it.
+    /// The parameter's current normalized value, as the host reads it (nice-plug reports the
+    /// modulated value).
     pub fn param_value(&mut self, param: ClapId) -> f64 {
         let handle = self.instance.plugin_handle();
-        self.params
+        let value = self
+            .params
             .get_value(&handle, param)
-            .unwrap_or_else(|| panic!("get_value({param:?}) failed"))
+            .unwrap_or_else(|| panic!("get_value({param:?}) failed"));
+        self.scales.normalized(param, value)
     }
 
     /// The current normalized value of every parameter, in [`params`](Self::params) order.
@@ -243,11 +291,12 @@ impl QuintetHost {
 
     /// How the plugin displays a normalized value; `None` if it refuses.
     pub fn value_to_text(&mut self, param: ClapId, normalized: f64) -> Option<String> {
+        let value = self.scales.clap_value(param, normalized);
         let handle = self.instance.plugin_handle();
         let mut buffer = [0u8; 256];
         let text = self
             .params
-            .value_to_text(&handle, param, normalized, &mut buffer)
+            .value_to_text(&handle, param, value, &mut buffer)
             .ok()?;
         Some(String::from_utf8_lossy(text).into_owned())
     }
@@ -256,7 +305,8 @@ impl QuintetHost {
     pub fn text_to_value(&mut self, param: ClapId, text: &str) -> Option<f64> {
         let handle = self.instance.plugin_handle();
         let text = CString::new(text).expect("text without NUL bytes");
-        self.params.text_to_value(&handle, param, &text)
+        let value = self.params.text_to_value(&handle, param, &text)?;
+        Some(self.scales.normalized(param, value))
     }
 
     /// How many times the plugin asked the host to rescan its parameters.
@@ -321,6 +371,29 @@ impl QuintetHost {
             .expect("the audio-ports-config extension");
         let handle = self.instance.plugin_handle();
         ext.select(&handle, id).is_ok()
+    }
+
+    // ---- voices -----------------------------------------------------------------------------
+
+    /// The plugin's voice info; `None` if it has no voice-info extension or its `get` fails
+    /// (nice-plug offers the extension only with a poly modulation config).
+    pub fn voice_info(&mut self) -> Option<VoiceInfo> {
+        let ext = self.voice_info?;
+        let info = ext.get(&self.instance.plugin_handle())?;
+        Some(VoiceInfo {
+            voice_count: info.voice_count,
+            voice_capacity: info.voice_capacity,
+            overlapping_notes: info
+                .flags
+                .contains(VoiceInfoFlags::SUPPORTS_OVERLAPPING_NOTES),
+        })
+    }
+
+    /// How many times the plugin told the host its voice info changed (it does so from
+    /// `process`, through a main-thread callback the next render or state call runs).
+    pub fn voice_info_changes(&self) -> usize {
+        self.instance
+            .access_handler(MainThreadHandlers::voice_info_changes)
     }
 
     // ---- activation and processing ----------------------------------------------------------
@@ -390,7 +463,7 @@ impl QuintetHost {
                 0,
                 change.param,
                 Pckn::match_all(),
-                change.normalized,
+                self.scales.clap_value(change.param, change.normalized),
             ));
         }
         let mut handle = self

@@ -6,6 +6,10 @@
 //!   audio ports, activation and state. Start there.
 //! - [`audio`]: rendering on a separate audio thread, with events at sample offsets.
 //! - [`events`]: what a host sends into `process`: parameter values, modulation, MIDI.
+//! - [`units`]: the normalized 0..1 every parameter value of this API is in, and its conversion
+//!   to and from the plugin's CLAP values (nice-plug exposes stepped parameters in steps).
+//! - [`notes`]: CLAP's per-note events: notes with ids and channels, note expressions,
+//!   polyphonic modulation, and the note ends the plugin reports.
 //! - [`callbacks`]: the host side of CLAP, answering the plugin's requests.
 //! - [`plugin_log`]: what the plugin logs (through `NICE_LOG`), captured per call.
 //! - [`random`]: a seeded generator and the hostile values the fuzz tests send.
@@ -19,17 +23,22 @@ pub mod audio;
 pub mod callbacks;
 pub mod events;
 pub mod instance;
+pub mod notes;
 pub mod plugin_log;
 pub mod random;
 pub mod signal;
 pub mod state;
+pub mod units;
 
-pub use audio::{ProcessHook, Rendered, blocks_of};
+pub use audio::{MAX_NOTE_ENDS_PER_BLOCK, ProcessHook, Rendered, blocks_of};
 /// CLAP's parameter id, as [`QuintetHost::params`] reports it.
 pub use clack_host::prelude::ClapId;
-pub use events::{HostEvent, MidiMessage, NoteMessage, ParamChange};
+pub use events::{HostEvent, MidiMessage, ParamChange};
 pub use instance::{
-    Descriptor, ParamDescription, PortConfig, PortDescription, QuintetHost, descriptors,
+    Descriptor, ParamDescription, PortConfig, PortDescription, QuintetHost, VoiceInfo, descriptors,
+};
+pub use notes::{
+    ANY, ExpressionKind, NO_NOTE_ID, NoteEnd, NoteExpression, NoteKind, NoteMessage, PolyMod,
 };
 
 use std::path::PathBuf;

@@ -1,7 +1,9 @@
 //! A small deterministic random generator (xorshift64*) for fuzzing through the host: the same
 //! seed gives the same events, so a failure names a reproducible case.
 
-use crate::events::{HostEvent, MidiMessage};
+use crate::events::{HostEvent, MidiMessage, ParamChange};
+use crate::notes::{NoteExpression, NoteMessage, PolyMod};
+use clack_host::prelude::ClapId;
 
 /// Deterministic pseudo-random numbers; never seed it with 0.
 #[derive(Clone, Debug)]
@@ -89,6 +91,57 @@ pub fn midi_message(rng: &mut Rng, frame: usize) -> HostEvent {
             HostEvent::Midi(MidiMessage {
                 frame,
                 data: [bytes[0], bytes[1], bytes[2]],
+            })
+        }
+    }
+}
+
+/// One random per-note event at `frame`, as a polyphonic or MPE host sends them: CLAP notes with
+/// note ids on any channel (and chokes), MIDI notes and wheels on MPE member channels, tuning
+/// and volume expressions and polyphonic modulation of one of `modulated` — addressed to notes
+/// that may or may not be playing, with hostile values now and then.
+pub fn note_event(rng: &mut Rng, frame: usize, modulated: &[ClapId]) -> HostEvent {
+    // A few ids, keys and channels, so events often find the notes they address.
+    let note_id = rng.below(24) as i32 - 1;
+    let key = 36 + rng.below(48) as u8;
+    let channel = rng.below(16) as u8;
+    let value = |rng: &mut Rng, low: f64, high: f64| {
+        if rng.below(8) == 0 {
+            rng.pick(&HOSTILE_VALUES)
+        } else {
+            rng.range(low, high)
+        }
+    };
+    match rng.below(9) {
+        0..=1 => {
+            let velocity = value(rng, 0.0, 1.0);
+            NoteMessage::on_with(frame, key, velocity, note_id, channel)
+        }
+        2..=3 => NoteMessage::off_with(frame, key, note_id, channel),
+        4 => NoteMessage::choke(frame, key, note_id, channel),
+        5 => {
+            let semitones = value(rng, -24.0, 24.0);
+            NoteExpression::tuning(frame, note_id, channel.into(), key.into(), semitones)
+        }
+        6 => {
+            let gain = value(rng, 0.0, 4.0);
+            NoteExpression::volume(frame, note_id, channel.into(), key.into(), gain)
+        }
+        7 if !modulated.is_empty() => {
+            let change = ParamChange {
+                frame,
+                param: rng.pick(modulated),
+                normalized: value(rng, -1.0, 1.0),
+            };
+            PolyMod::voice(change, note_id, channel.into(), key.into())
+        }
+        _ => {
+            // MPE: a note or a wheel on a member channel.
+            let status = if rng.below(2) == 0 { 0x90 } else { 0xE0 };
+            let bytes = rng.bytes(2);
+            HostEvent::Midi(MidiMessage {
+                frame,
+                data: [status | channel, bytes[0] & 0x7F, bytes[1] & 0x7F],
             })
         }
     }

@@ -268,6 +268,33 @@ impl EditorApp {
             let width = slider_width - ui.min_rect().width();
             labelled_slider_ui(ui, setter, &self.params.midi_glide, "Glide", width);
         });
+        let half_width = (slider_width - ui.spacing().item_spacing.x) / 2.0;
+        let params = &self.params;
+        for (left, left_label, right, right_label) in [
+            (
+                Watched::Int(&params.voices),
+                "Voices",
+                Watched::Int(&params.bend_range),
+                "Bend",
+            ),
+            (
+                Watched::Float(&params.attack),
+                "A",
+                Watched::Float(&params.decay),
+                "D",
+            ),
+            (
+                Watched::Float(&params.sustain),
+                "S",
+                Watched::Float(&params.release),
+                "R",
+            ),
+        ] {
+            ui.horizontal(|ui| {
+                left.slider_ui(ui, setter, left_label, half_width);
+                right.slider_ui(ui, setter, right_label, half_width);
+            });
+        }
         ui.add_space(12.0);
         ui.label(
             RichText::new(
@@ -298,7 +325,7 @@ impl EditorApp {
 fn labelled_slider_ui(
     ui: &mut egui::Ui,
     setter: &ParamSetter,
-    param: &FloatParam,
+    param: &impl Param,
     label: &str,
     width: f32,
 ) {
@@ -329,13 +356,14 @@ struct ChangeLog {
 }
 
 /// How many parameters Quintet has: five frequencies, the gain, five levels, five mutes, MIDI
-/// mode and the MIDI glide.
-const PARAMETER_COUNT: usize = 18;
+/// mode and the MIDI glide, the voices, the four envelope settings and the bend range.
+const PARAMETER_COUNT: usize = 24;
 
-/// A parameter the change log watches: Quintet has sliders and switches.
+/// A parameter the change log watches: Quintet has sliders (of numbers and counts) and switches.
 #[derive(Clone, Copy)]
 enum Watched<'a> {
     Float(&'a FloatParam),
+    Int(&'a IntParam),
     Bool(&'a BoolParam),
 }
 
@@ -344,7 +372,17 @@ impl Watched<'_> {
     fn normalized(self) -> f32 {
         match self {
             Watched::Float(param) => param.modulated_normalized_value(),
+            Watched::Int(param) => param.modulated_normalized_value(),
             Watched::Bool(param) => param.modulated_normalized_value(),
+        }
+    }
+
+    /// A labelled slider for a slider parameter (a switch has its own button).
+    fn slider_ui(self, ui: &mut egui::Ui, setter: &ParamSetter, label: &str, width: f32) {
+        match self {
+            Watched::Float(param) => labelled_slider_ui(ui, setter, param, label, width),
+            Watched::Int(param) => labelled_slider_ui(ui, setter, param, label, width),
+            Watched::Bool(_) => {}
         }
     }
 
@@ -356,6 +394,7 @@ impl Watched<'_> {
         }
         match self {
             Watched::Float(param) => name_and_text(param),
+            Watched::Int(param) => name_and_text(param),
             Watched::Bool(param) => name_and_text(param),
         }
     }
@@ -369,8 +408,18 @@ fn watched_params(params: &QuintetParams) -> [Watched<'_>; PARAMETER_COUNT] {
     let gain = Watched::Float(&params.gain);
     let midi = Watched::Bool(&params.midi);
     let midi_glide = Watched::Float(&params.midi_glide);
+    let voices = Watched::Int(&params.voices);
+    let [attack, decay, sustain, release] = [
+        &params.attack,
+        &params.decay,
+        &params.sustain,
+        &params.release,
+    ]
+    .map(Watched::Float);
+    let bend_range = Watched::Int(&params.bend_range);
     [
-        f1, f2, f3, f4, f5, gain, l1, l2, l3, l4, l5, m1, m2, m3, m4, m5, midi, midi_glide,
+        f1, f2, f3, f4, f5, gain, l1, l2, l3, l4, l5, m1, m2, m3, m4, m5, midi, midi_glide, voices,
+        attack, decay, sustain, release, bend_range,
     ]
 }
 
@@ -422,6 +471,7 @@ mod tests {
             .iter()
             .map(|param| match param {
                 Watched::Float(param) => param.as_ptr(),
+                Watched::Int(param) => param.as_ptr(),
                 Watched::Bool(param) => param.as_ptr(),
             })
             .collect();

@@ -1,37 +1,39 @@
-//! Quintet: a bank of five phase-continuous sine partials as a CLAP/VST3 instrument.
+//! Quintet: five phase-continuous sine partials as a CLAP/VST3 instrument — a drone, or a
+//! polyphonic synth whose voices each play the five partials on their note.
 //!
-//! Data flows one way: host → [`params`] → this glue → [`dsp`] → output channels. For each block
-//! the glue:
+//! Data flows one way: host → [`params`] → this glue → [`engine`] → output channels. The glue
+//! only translates: for each block it
 //!
-//! - turns parameter changes into glides and ramps (automation, the editor) or jumps (a state
-//!   load) at the sample they happen, and switches between drone and MIDI mode;
-//! - in MIDI mode, applies note, pitch-bend and controller events at their sample: the partials
-//!   move together to the played pitch and the note gate opens and closes;
-//! - copies the bank's output to every channel;
+//! - hands parameter changes to the engine at the sample they happen, smoothly (automation, the
+//!   editor) or at once (a state load);
+//! - turns nice-plug's note, controller, expression and polyphonic-modulation events into the
+//!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
+//! - copies the engine's output to every channel;
 //! - feeds the editor's [`tap`] with that output while the editor window is open.
 
 pub mod dsp;
 pub mod editor;
+pub mod engine;
+pub mod midi_file;
 pub mod params;
 pub mod spectrum;
 pub mod tap;
 
-use dsp::envelope::NoteEnvelope;
-use dsp::voice::MonoVoice;
-use dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
-use nice_plug::midi::Key;
+use dsp::PARTIAL_COUNT;
+use engine::{Engine, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd};
+use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::{QuintetParams, range_bounds};
+use params::{QuintetParams, modulated_by_id, value_in_range};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-/// The plugin instance: parameters shared with host and editor, and the bank the audio thread
+/// The plugin instance: parameters shared with host and editor, and the engine the audio thread
 /// renders.
 pub struct Quintet {
     params: Arc<QuintetParams>,
-    /// Rebuilt (without allocating) on every activation for the new sample rate.
-    bank: PartialBank,
+    /// Rebuilt (without allocating on the audio thread) on every activation for the new rate.
+    engine: Engine,
     /// Shared with the editor; the audio thread reads whether its window is open.
     editor_state: Arc<EguiEditorState>,
     /// Wakes the editor when the tap has new samples; shared with the editor.
@@ -42,17 +44,10 @@ pub struct Quintet {
     /// thread next to nothing while no editor window is open: [`write`](tap::TapWriter::write)
     /// then copies nothing.
     tap: Option<tap::TapWriter>,
-    /// The note gate: holds 1 (transparent) as a drone, opens and closes with notes in MIDI mode.
-    envelope: NoteEnvelope,
-    /// MIDI mode's held notes and pitch bend. Audio thread only.
-    voice: MonoVoice,
-    /// Whether MIDI mode was on at the last block, to notice the parameter switching.
-    midi_mode: bool,
-    /// In MIDI mode, the pitch partial 1 plays (Hz): the last note played, bent. `None` until a
-    /// note arrives and as a drone; kept through the release so the tail does not change pitch.
-    played_hz: Option<f64>,
-    /// Each partial's mute as the bank last heard it, so a mute switching ramps.
+    /// Each partial's mute as the engine last heard it, so a mute switching ramps.
     muted: [bool; PARTIAL_COUNT],
+    /// The voice capacity last reported to the host (CLAP voice-info), 0 before the first.
+    reported_voices: usize,
     /// Whether the host activated the plugin at a sample rate it cannot play at (not finite, not
     /// above 0): then it runs at [`STAND_IN_SAMPLE_RATE_HZ`] and outputs exact silence until it
     /// is activated at a usable rate. Refusing to activate instead crashed JUCE hosts:
@@ -69,9 +64,9 @@ pub struct Quintet {
 }
 
 /// Everything [`Quintet::follow_parameters`] reads, as bit patterns. When a block starts with
-/// the same inputs as the last one nothing can have changed for the bank, and the block skips
+/// the same inputs as the last one nothing can have changed for the engine, and the block skips
 /// the parameter work: at 64-sample blocks that work was a visible share of the plugin's cost.
-/// (A NaN compares equal to itself here, which is harmless: the bank ignores non-finite values
+/// (A NaN compares equal to itself here, which is harmless: the engine ignores non-finite values
 /// anyway.)
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct ParameterInputs {
@@ -83,12 +78,21 @@ struct ParameterInputs {
     /// The gain parameter's `f32` bits.
     gain: u32,
     midi: bool,
-    /// The played pitch's `f64` bits, in MIDI mode once a note arrived.
-    played_hz: Option<u64>,
+    /// Voices, bend range, and the `f32` bits of the glide time and the four envelope settings:
+    /// cheap to pass on, so they move together.
+    notes: NoteParameters,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct NoteParameters {
+    voices: i32,
+    bend_range: i32,
+    glide: u32,
+    envelope: [u32; 4],
 }
 
 impl ParameterInputs {
-    fn read(params: &QuintetParams, played_hz: Option<f64>) -> Self {
+    fn read(params: &QuintetParams) -> Self {
         let bits = |param: &FloatParam| param.value().to_bits();
         Self {
             frequencies: params.frequencies().map(bits),
@@ -96,7 +100,18 @@ impl ParameterInputs {
             mutes: params.mutes().map(BoolParam::value),
             gain: bits(&params.gain),
             midi: params.midi.value(),
-            played_hz: played_hz.map(f64::to_bits),
+            notes: NoteParameters {
+                voices: params.voices.value(),
+                bend_range: params.bend_range.value(),
+                glide: bits(&params.midi_glide),
+                envelope: [
+                    &params.attack,
+                    &params.decay,
+                    &params.sustain,
+                    &params.release,
+                ]
+                .map(bits),
+            },
         }
     }
 }
@@ -104,18 +119,15 @@ impl ParameterInputs {
 impl Default for Quintet {
     fn default() -> Self {
         let params = Arc::new(QuintetParams::default());
-        let bank = PartialBank::new(48_000.0, current_frequencies(&params));
+        let engine = Engine::new(STAND_IN_SAMPLE_RATE_HZ, params.engine_settings());
         Self {
             params,
-            bank,
+            engine,
             editor_state: editor::default_state(),
             editor_repaint: RepaintNotifier::new(),
             tap: None,
-            envelope: NoteEnvelope::new(48_000.0, 1.0),
-            voice: MonoVoice::default(),
-            midi_mode: false,
-            played_hz: None,
             muted: [false; PARTIAL_COUNT],
+            reported_voices: 0,
             followed: ParameterInputs::default(),
             follow_all: true,
             silenced: false,
@@ -123,187 +135,127 @@ impl Default for Quintet {
     }
 }
 
-fn current_frequencies(params: &QuintetParams) -> [f64; PARTIAL_COUNT] {
-    params
-        .frequencies()
-        .map(|param| f64::from(value_in_range(param)))
+/// Smoothly when the framework is smoothing the parameter (automation or the editor moved it),
+/// at once when it is not (a state load resets its smoother).
+fn motion_of(param: &FloatParam) -> Motion {
+    if param.smoothed.is_smoothing() {
+        Motion::Smooth
+    } else {
+        Motion::Jump
+    }
 }
 
-/// The parameter's value, inside its range. Restored states are clamped where they are loaded
-/// ([`params::clamp_restored_values`]); this second guard keeps what reaches the DSP in range
-/// whatever path a value took.
-///
-/// This runs for every parameter in every block, so the bounds come straight from the range
-/// rather than from `preview_plain(0.0)` and `(1.0)`, which evaluate the skew's `powf` (that was
-/// 60% of `process` at 64-sample blocks).
-fn value_in_range(param: &FloatParam) -> f32 {
-    let (min, max) = range_bounds(&param.range());
-    param.value().clamp(min, max)
+/// Which notes a nice-plug event addresses.
+fn note_match(voice_id: VoiceID, channel: Channel, key: Key) -> NoteMatch {
+    NoteMatch {
+        id: voice_id.id(),
+        channel: channel.number(),
+        key: key.number(),
+    }
 }
-
-/// Each partial's own level: its level parameter, or silence when muted.
-fn current_levels(params: &QuintetParams) -> [f32; PARTIAL_COUNT] {
-    let (levels, mutes) = (params.levels(), params.mutes());
-    std::array::from_fn(|k| {
-        if mutes[k].value() {
-            0.0
-        } else {
-            value_in_range(levels[k])
-        }
-    })
-}
-
-// The MIDI control changes MIDI mode answers to.
-
-/// The sustain (damper) pedal: at 64 and above, released keys keep sounding until it lifts.
-const SUSTAIN_PEDAL_CC: u8 = 64;
-/// Channel mode message: silence every note now (Quintet still fades out in 20 ms, without a
-/// click).
-const ALL_SOUND_OFF_CC: u8 = 120;
-/// Channel mode message: pedal up, wheel centred.
-const RESET_ALL_CONTROLLERS_CC: u8 = 121;
-/// Channel mode message: release every note, sustained ones too (what a host's panic button
-/// sends).
-const ALL_NOTES_OFF_CC: u8 = 123;
 
 impl Quintet {
-    /// Puts the bank exactly on the parameters' current values, with no glide, forgets any notes
-    /// and opens (drone) or shuts (MIDI mode) the gate.
+    /// Puts the engine exactly on the parameters' current values, with no glide, and forgets
+    /// any notes.
     fn snap_to_parameters(&mut self) {
         self.follow_all = true;
-        self.voice.release_all();
-        self.played_hz = None;
-        self.midi_mode = self.params.midi.value();
-        let gate = if self.midi_mode { 0.0 } else { 1.0 };
-        self.envelope = NoteEnvelope::new(self.bank.sample_rate_hz(), gate);
-        for (index, hz) in self.partial_targets().into_iter().enumerate() {
-            self.bank.jump_to(index, hz);
-        }
         self.muted = self.params.mutes().map(BoolParam::value);
-        for (index, level) in current_levels(&self.params).into_iter().enumerate() {
-            self.bank.jump_level_to(index, level);
-        }
-        self.bank.jump_gain_to(value_in_range(&self.params.gain));
+        self.engine.snap(self.params.engine_settings());
     }
 
-    /// Where the five partials belong: the frequency parameters as a drone; in MIDI mode, moved
-    /// together so partial 1 sits on the played pitch and the others keep their ratios to it.
-    fn partial_targets(&self) -> [f64; PARTIAL_COUNT] {
-        let frequencies = current_frequencies(&self.params);
-        match self.played_hz {
-            Some(played_hz) => std::array::from_fn(|k| {
-                if k == 0 {
-                    played_hz
-                } else {
-                    played_hz * (frequencies[k] / frequencies[0])
-                }
-            }),
-            None => frequencies,
-        }
-    }
-
-    /// Sends the partials to [`partial_targets`](Self::partial_targets): at once, or gliding
-    /// over `glide_ms` milliseconds.
-    fn move_partials(&mut self, glide_ms: Option<f64>) {
-        for (index, hz) in self.partial_targets().into_iter().enumerate() {
-            if hz != self.bank.target_frequency_hz(index) {
-                match glide_ms {
-                    Some(ms) if ms > 0.0 => self.bank.glide_to_over(index, hz, ms),
-                    _ => self.bank.jump_to(index, hz),
-                }
-            }
-        }
-    }
-
-    /// Switches between drone and MIDI mode: the gate opens for the drone and shuts until the
-    /// first note in MIDI mode; the partials glide back to the frequency parameters.
-    fn switch_midi_mode(&mut self, midi_mode: bool) {
-        self.midi_mode = midi_mode;
-        self.voice.release_all();
-        self.played_hz = None;
-        if midi_mode {
-            self.envelope.close();
-        } else {
-            self.envelope.open(1.0);
-            self.move_partials(Some(GLIDE_MS));
-        }
-    }
-
-    /// Plays the voice's current note: partial 1 to its pitch (gliding from a note still
-    /// sounding if a MIDI glide time is set), the gate to its velocity; shuts the gate when no
-    /// note is held.
-    fn play_current_note(&mut self) {
-        let Some(held) = self.voice.current() else {
-            self.envelope.close();
-            return;
-        };
-        let glide_ms = if self.envelope.is_silent() {
-            None
-        } else {
-            Some(f64::from(self.params.midi_glide.value()))
-        };
-        self.played_hz = Some(self.voice.pitch_hz(held.note));
-        self.move_partials(glide_ms);
-        self.envelope.open(held.velocity);
-    }
-
-    /// Applies one note event at its sample. Notes are ignored as a drone.
-    fn handle_note(&mut self, event: NoteEvent<()>) {
-        if !self.midi_mode {
-            return;
-        }
-        match event {
+    /// Applies one event at its sample.
+    fn handle_event(&mut self, event: NoteEvent<()>) {
+        let input = match event {
             NoteEvent::NoteOn {
-                key: Key::Number(note),
+                voice_id,
+                channel,
+                key: Key::Number(key),
                 velocity,
                 ..
+            } => NoteInput::NoteOn {
+                note: NoteRef {
+                    id: voice_id.id(),
+                    channel: channel.number().unwrap_or(0),
+                    key,
+                },
+                velocity,
+            },
+            NoteEvent::NoteOff {
+                voice_id,
+                channel,
+                key,
+                ..
+            } => NoteInput::NoteOff {
+                target: note_match(voice_id, channel, key),
+            },
+            NoteEvent::Choke {
+                voice_id,
+                channel,
+                key,
+                ..
+            } => NoteInput::Choke {
+                target: note_match(voice_id, channel, key),
+            },
+            NoteEvent::MidiPitchBend { channel, value, .. } => NoteInput::PitchBend {
+                channel,
+                // nice-plug hands over the 14-bit wheel as value / 16383, which puts the rest
+                // position a hair above 0.5; back to the wheel's steps, centred exactly.
+                position: engine::pitch::wheel_position(
+                    (value.clamp(0.0, 1.0) * 16383.0).round() as u16
+                ),
+            },
+            NoteEvent::MidiCC {
+                channel, cc, value, ..
+            } => NoteInput::ControlChange {
+                channel,
+                controller: cc,
+                value,
+            },
+            NoteEvent::PolyTuning {
+                voice_id,
+                channel,
+                key,
+                tuning,
+                ..
+            } => NoteInput::Tuning {
+                target: note_match(voice_id, channel, key),
+                semitones: tuning,
+            },
+            NoteEvent::PolyVolume {
+                voice_id,
+                channel,
+                key,
+                gain,
+                ..
+            } => NoteInput::Volume {
+                target: note_match(voice_id, channel, key),
+                gain,
+            },
+            NoteEvent::PolyModulation {
+                voice_id,
+                poly_modulation_id,
+                normalized_offset,
+                ..
             } => {
-                self.voice.note_on(note, velocity);
-                self.play_current_note();
-            }
-            NoteEvent::NoteOff { key, .. } | NoteEvent::Choke { key, .. } => {
-                let before = self.voice.current();
-                match key {
-                    Key::Number(note) => self.voice.note_off(note),
-                    Key::Wildcard => self.voice.release_all(),
+                if let Some(target) = modulated_by_id(poly_modulation_id) {
+                    let value = modulated_value(&self.params, target, normalized_offset);
+                    let modulation = Modulation {
+                        offset: normalized_offset,
+                        value,
+                    };
+                    self.engine.modulate_voice(voice_id, target, modulation);
                 }
-                if self.voice.current() != before {
-                    self.play_current_note();
-                }
+                return;
             }
-            NoteEvent::MidiPitchBend { value, .. } => {
-                self.voice.bend(value);
-                self.follow_bend();
-            }
-            NoteEvent::MidiCC { cc, value, .. } => {
-                let before = self.voice.current();
-                match cc {
-                    SUSTAIN_PEDAL_CC => self.voice.sustain(value >= 0.5),
-                    ALL_SOUND_OFF_CC | ALL_NOTES_OFF_CC => self.voice.release_all(),
-                    RESET_ALL_CONTROLLERS_CC => {
-                        self.voice.reset_controllers();
-                        self.follow_bend();
-                    }
-                    _ => return,
-                }
-                if self.voice.current() != before {
-                    self.play_current_note();
-                }
-            }
-            _ => {}
-        }
+            // The parameter's new value reaches every voice through `follow_parameters`, at
+            // the sample the framework splits the block.
+            _ => return,
+        };
+        self.engine.handle(input);
     }
 
-    /// Moves a sounding note to the voice's current bend.
-    fn follow_bend(&mut self) {
-        if let (Some(_), Some(held)) = (self.played_hz, self.voice.current()) {
-            // The wheel sends steps; a short glide turns them into a smooth bend.
-            self.played_hz = Some(self.voice.pitch_hz(held.note));
-            self.move_partials(Some(GLIDE_MS));
-        }
-    }
-
-    /// Renders `out` (the first channel), applying note events at their samples.
+    /// Renders `out` (the first channel), applying note events at their samples and telling
+    /// the host about every voice that ended.
     fn render_with_notes(&mut self, out: &mut [f32], context: &mut impl ProcessContext<Self>) {
         let mut next = context.next_event();
         let mut start = 0;
@@ -311,58 +263,52 @@ impl Quintet {
             while let Some(event) = next
                 && event.timing() as usize <= start
             {
-                self.handle_note(event);
+                self.handle_event(event);
+                report_ended(&mut self.engine, start, out.len(), context);
                 next = context.next_event();
             }
             let end = next.map_or(out.len(), |e| (e.timing() as usize).min(out.len()));
-            let block = &mut out[start..end];
-            self.bank.render(block);
-            self.envelope.apply(block);
+            self.engine.render(&mut out[start..end]);
+            report_ended(&mut self.engine, start, out.len(), context);
             start = end;
         }
         // Events stamped at or after the block's end still count.
         while let Some(event) = next {
-            self.handle_note(event);
+            self.handle_event(event);
+            report_ended(&mut self.engine, out.len(), out.len(), context);
             next = context.next_event();
         }
     }
 
-    /// Hands parameter changes to the bank before rendering `block_len` samples. With
+    /// Hands parameter changes to the engine before rendering `block_len` samples. With
     /// sample-accurate automation the framework splits blocks at each event, so this runs at the
     /// event's sample. A change the framework is smoothing came from automation or the editor and
-    /// glides; one it is not smoothing came from a state load and jumps. (The framework's
+    /// moves smoothly; one it is not smoothing came from a state load and jumps. (The framework's
     /// smoothers are only advanced on blocks that change their group; their one job here is that
     /// distinction, which a state load resets.)
     ///
     /// Only the groups whose inputs moved since the last block are looked at: a host automating
     /// the frequencies densely (an event every few samples) pays for the frequencies alone.
     fn follow_parameters(&mut self, block_len: u32) {
-        let inputs = ParameterInputs::read(&self.params, self.played_hz);
+        let inputs = ParameterInputs::read(&self.params);
         if !self.follow_all && inputs == self.followed {
             return;
         }
-        if inputs.midi != self.midi_mode {
-            self.switch_midi_mode(inputs.midi);
+        let last = self.followed;
+        let all = self.follow_all;
+        if all || last.notes != inputs.notes {
+            self.follow_note_parameters();
         }
-        let last = &self.followed;
-        let (frequencies_moved, levels_moved, gain_moved) = if self.follow_all {
-            (true, true, true)
-        } else {
-            (
-                last.frequencies != inputs.frequencies
-                    || last.played_hz != inputs.played_hz
-                    || last.midi != inputs.midi,
-                last.levels != inputs.levels || last.mutes != inputs.mutes,
-                last.gain != inputs.gain,
-            )
-        };
-        if frequencies_moved {
+        if inputs.midi != self.engine.settings().midi {
+            self.engine.set_midi(inputs.midi);
+        }
+        if all || last.frequencies != inputs.frequencies {
             self.follow_frequencies(block_len);
         }
-        if levels_moved {
+        if all || last.levels != inputs.levels || last.mutes != inputs.mutes {
             self.follow_levels(block_len);
         }
-        if gain_moved {
+        if all || last.gain != inputs.gain {
             self.follow_gain(block_len);
         }
         // What was read before acting: a value changed meanwhile differs from it next block.
@@ -370,61 +316,103 @@ impl Quintet {
         self.follow_all = false;
     }
 
-    /// Glides (automation) or jumps (state load) each partial whose target moved.
+    /// Voices, envelope, glide and bend range: taken as they are (the engine smooths what
+    /// needs it).
+    fn follow_note_parameters(&mut self) {
+        let settings = self.params.engine_settings();
+        self.engine.set_voice_count(settings.voices);
+        self.engine.set_envelope(settings.envelope);
+        self.engine.set_midi_glide_ms(settings.midi_glide_ms);
+        self.engine.set_bend_range(settings.bend_range_semitones);
+    }
+
+    /// Glides (automation) or jumps (state load) each partial.
     fn follow_frequencies(&mut self, block_len: u32) {
         let frequencies = self.params.frequencies();
-        let targets = self.partial_targets();
-        for (index, param) in frequencies.into_iter().enumerate() {
-            if targets[index] != self.bank.target_frequency_hz(index) {
-                // In MIDI mode partial 1's parameter moves the others too.
-                let smoothing = param.smoothed.is_smoothing()
-                    || (self.played_hz.is_some() && frequencies[0].smoothed.is_smoothing());
-                if smoothing {
-                    self.bank.glide_to(index, targets[index]);
-                } else {
-                    self.bank.jump_to(index, targets[index]);
-                }
-            }
+        let hz = frequencies.map(|param| f64::from(value_in_range(param)));
+        self.engine.set_frequencies(hz, frequencies.map(motion_of));
+        for param in frequencies {
             param.smoothed.next_step(block_len);
         }
     }
 
-    /// Ramps (automation, a mute switching) or sets (state load) each partial's level.
+    /// Ramps (automation, a mute switching) or sets (state load) each partial's level, and
+    /// each voice's modulated level.
     fn follow_levels(&mut self, block_len: u32) {
-        let levels = current_levels(&self.params);
-        for (index, (param, mute)) in self
-            .params
-            .levels()
-            .into_iter()
-            .zip(self.params.mutes())
-            .enumerate()
-        {
-            if levels[index] != self.bank.target_level(index) {
-                // A mute switching ramps like a level move, so it never clicks.
-                if param.smoothed.is_smoothing() || mute.value() != self.muted[index] {
-                    self.bank.ramp_level_to(index, levels[index]);
-                } else {
-                    self.bank.jump_level_to(index, levels[index]);
-                }
+        let (levels, mutes) = (self.params.levels(), self.params.mutes());
+        // A mute switching ramps like a level move, so it never clicks.
+        let motions: [Motion; PARTIAL_COUNT] = std::array::from_fn(|k| {
+            if mutes[k].value() != self.muted[k] {
+                Motion::Smooth
+            } else {
+                motion_of(levels[k])
             }
-            self.muted[index] = mute.value();
+        });
+        self.engine
+            .set_levels(self.params.levels_with_mutes(), motions);
+        if self.engine.has_modulated_voices() {
+            for (partial, motion) in motions.into_iter().enumerate() {
+                let target = Modulated::Level(partial);
+                let params = &self.params;
+                self.engine.remodulate(target, motion, |offset| {
+                    modulated_value(params, target, offset)
+                });
+            }
+        }
+        self.muted = mutes.map(BoolParam::value);
+        for param in levels {
             param.smoothed.next_step(block_len);
         }
     }
 
-    /// Ramps (automation) or sets (state load) the output gain.
+    /// Ramps (automation) or sets (state load) the output gain, and each voice's modulated
+    /// gain.
     fn follow_gain(&mut self, block_len: u32) {
         let gain = &self.params.gain;
-        let target_gain = value_in_range(gain);
-        if target_gain != self.bank.target_gain() {
-            if gain.smoothed.is_smoothing() {
-                self.bank.ramp_gain_to(target_gain);
-            } else {
-                self.bank.jump_gain_to(target_gain);
-            }
+        let motion = motion_of(gain);
+        self.engine.set_gain(value_in_range(gain), motion);
+        if self.engine.has_modulated_voices() {
+            let params = &self.params;
+            self.engine.remodulate(Modulated::Gain, motion, |offset| {
+                modulated_value(params, Modulated::Gain, offset)
+            });
         }
         gain.smoothed.next_step(block_len);
     }
+}
+
+/// The host's value of `target` for a voice it modulates by `offset` (normalized, added to the
+/// parameter's own position); a muted partial stays silent.
+fn modulated_value(params: &QuintetParams, target: Modulated, offset: f32) -> f32 {
+    if let Modulated::Level(partial) = target
+        && params.mutes()[partial.min(PARTIAL_COUNT - 1)].value()
+    {
+        return 0.0;
+    }
+    let param = params.modulated(target);
+    param.preview_plain(param.unmodulated_normalized_value() + offset)
+}
+
+/// Tells the host about each voice that ended, `offset` samples into the block (of
+/// `block_len` samples) plus where in the last render it ended (CLAP hosts free the voice's
+/// modulators). A voice that fell silent on the block's last sample, or on an event stamped past
+/// the block, is reported on its last sample: the host refuses later times.
+fn report_ended(
+    engine: &mut Engine,
+    offset: usize,
+    block_len: usize,
+    context: &mut impl ProcessContext<Quintet>,
+) {
+    let last = block_len.saturating_sub(1);
+    engine.take_ended(|VoiceEnd { note, sample }| {
+        // A host without room for it loses the hint, nothing else: the voice has ended anyway.
+        let _ = context.try_send_event(NoteEvent::VoiceTerminated {
+            timing: (offset + sample).min(last) as u32,
+            voice_id: note.id.map_or(VoiceID::Wildcard, VoiceID::ID),
+            channel: Channel::Number(note.channel),
+            key: Key::Number(note.key),
+        });
+    });
 }
 
 impl Plugin for Quintet {
@@ -482,7 +470,7 @@ impl Plugin for Quintet {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        let (writer, reader) = tap::tap(self.bank.sample_rate_hz() as f32);
+        let (writer, reader) = tap::tap(self.engine.sample_rate_hz() as f32);
         self.tap = Some(writer);
         editor::create(
             self.params.clone(),
@@ -496,7 +484,7 @@ impl Plugin for Quintet {
         &mut self,
         _audio_io_layout: &AudioIOLayout,
         buffer_config: &BufferConfig,
-        _context: &mut impl ActivateContext<Self>,
+        context: &mut impl ActivateContext<Self>,
     ) -> bool {
         let mut sample_rate_hz = f64::from(buffer_config.sample_rate);
         self.silenced = !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0);
@@ -507,8 +495,12 @@ impl Plugin for Quintet {
             );
             sample_rate_hz = STAND_IN_SAMPLE_RATE_HZ;
         }
-        self.bank = PartialBank::new(sample_rate_hz, current_frequencies(&self.params));
+        self.engine = Engine::new(sample_rate_hz, self.params.engine_settings());
         self.snap_to_parameters();
+        // Told here, on the main thread, and from `process` only when it changes: telling the
+        // host from the audio thread sets up nice-plug's thread handle there (an allocation).
+        self.reported_voices = self.engine.settings().voices;
+        context.set_current_voice_capacity(self.reported_voices as u32);
         if let Some(tap) = &mut self.tap {
             tap.set_sample_rate(sample_rate_hz as f32);
         }
@@ -516,7 +508,7 @@ impl Plugin for Quintet {
     }
 
     fn reset(&mut self) {
-        self.bank.reset_phases();
+        self.engine.reset_phases();
         self.snap_to_parameters();
     }
 
@@ -533,6 +525,12 @@ impl Plugin for Quintet {
             return ProcessStatus::KeepAlive;
         }
         self.follow_parameters(buffer.samples() as u32);
+        let voices = self.engine.settings().voices;
+        if voices != self.reported_voices {
+            // CLAP hosts size their per-voice modulation to this (voice-info).
+            context.set_current_voice_capacity(voices as u32);
+            self.reported_voices = voices;
+        }
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
             self.render_with_notes(first, context);
             for channel in others {
@@ -582,6 +580,12 @@ impl ClapPlugin for Quintet {
         Some("Five phase-continuous sine partials with automatable frequencies");
     const CLAP_MANUAL_URL: Option<&'static str> = None;
     const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    /// Per-voice modulation of the partial levels and the gain; a key struck again while its
+    /// note still releases plays on a voice of its own.
+    const CLAP_POLY_MODULATION_CONFIG: Option<PolyModulationConfig> = Some(PolyModulationConfig {
+        max_voice_capacity: engine::MAX_VOICES as u32,
+        supports_overlapping_voices: true,
+    });
     const CLAP_FEATURES: &'static [ClapFeature] = &[
         ClapFeature::Instrument,
         ClapFeature::Synthesizer,

@@ -1,5 +1,5 @@
 //! Quintet's parameters: five partial frequencies, their levels and mutes, the output gain, and
-//! MIDI mode with its glide time.
+//! MIDI mode with its voices, envelope, glide time and bend range.
 //!
 //! The `#[id]` strings are permanent: hosts store automation and presets under them (VST3 hashes
 //! them into its parameter ids). `tests/clap_host/parameter_lock.rs` fails if an id, name, range
@@ -14,6 +14,9 @@ pub use frequency_text::{FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency
 use crate::dsp::bank::{
     DEFAULT_FREQUENCIES_HZ, GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_COUNT,
 };
+use crate::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SUSTAIN_LEVEL};
+use crate::engine::pitch::DEFAULT_BEND_RANGE_SEMITONES;
+use crate::engine::{MAX_VOICES, Modulated, Settings};
 use editor_size::SavedEditorSize;
 use nice_plug::plugin::ParamValue;
 use nice_plug::prelude::*;
@@ -29,6 +32,13 @@ pub const MAX_FREQUENCY_HZ: f32 = 20_000.0;
 const FREQUENCY_SKEW: f32 = 0.199;
 /// Longest MIDI-mode glide between notes, in milliseconds.
 pub const MAX_MIDI_GLIDE_MS: f32 = 1000.0;
+/// Longest attack, decay or release, in milliseconds.
+pub const MAX_ENVELOPE_MS: f32 = 10_000.0;
+/// Voices a new instance plays with: enough for two-handed chords under the sustain pedal, the
+/// number most polyphonic synths start with. A state saved before voices existed keeps one.
+pub const DEFAULT_VOICES: i32 = 8;
+/// Furthest the pitch-bend range goes, in semitones (MPE's largest).
+pub const MAX_BEND_RANGE: i32 = 96;
 
 #[derive(Params)]
 pub struct QuintetParams {
@@ -73,6 +83,22 @@ pub struct QuintetParams {
     /// MIDI mode's glide from one note to the next, in milliseconds (0 = none).
     #[id = "mglide"]
     pub midi_glide: FloatParam,
+    /// MIDI mode's notes at once, 1 ..= 16 (1 = legato, last-note priority).
+    #[id = "voices"]
+    pub voices: IntParam,
+    /// The note envelope: attack, decay and release in milliseconds, sustain as a fraction of
+    /// the velocity (shown in %).
+    #[id = "attack"]
+    pub attack: FloatParam,
+    #[id = "decay"]
+    pub decay: FloatParam,
+    #[id = "sustain"]
+    pub sustain: FloatParam,
+    #[id = "release"]
+    pub release: FloatParam,
+    /// How far the pitch wheel bends, in semitones either way.
+    #[id = "bendrng"]
+    pub bend_range: IntParam,
     /// The editor window's size and zoom, saved with the state (not a parameter).
     #[persist = "editor"]
     pub editor: SavedEditorSize,
@@ -82,8 +108,10 @@ impl Default for QuintetParams {
     fn default() -> Self {
         let [freq1, freq2, freq3, freq4, freq5] =
             std::array::from_fn(|k| frequency_param(k, DEFAULT_FREQUENCIES_HZ[k] as f32));
-        let [level1, level2, level3, level4, level5] =
-            std::array::from_fn(|k| gain_param(format!("Partial {} level", k + 1), LEVEL_RAMP_MS));
+        let [level1, level2, level3, level4, level5] = std::array::from_fn(|k| {
+            gain_param(format!("Partial {} level", k + 1), LEVEL_RAMP_MS)
+                .with_poly_modulation_id(poly_modulation_id(Modulated::Level(k)))
+        });
         let [mute1, mute2, mute3, mute4, mute5] =
             std::array::from_fn(|k| BoolParam::new(format!("Partial {} mute", k + 1), false));
         Self {
@@ -92,7 +120,8 @@ impl Default for QuintetParams {
             freq3,
             freq4,
             freq5,
-            gain: gain_param(String::from("Gain"), GAIN_RAMP_MS),
+            gain: gain_param(String::from("Gain"), GAIN_RAMP_MS)
+                .with_poly_modulation_id(poly_modulation_id(Modulated::Gain)),
             level1,
             level2,
             level3,
@@ -117,6 +146,34 @@ impl Default for QuintetParams {
             .with_unit(" ms")
             .with_value_to_string(formatters::v2s_f32_rounded(0))
             .with_string_to_value(Arc::new(text_to_milliseconds)),
+            voices: IntParam::new(
+                "Voices",
+                DEFAULT_VOICES,
+                IntRange::Linear {
+                    min: 1,
+                    max: MAX_VOICES as i32,
+                },
+            ),
+            attack: envelope_time_param("Attack", ATTACK_MS),
+            decay: envelope_time_param("Decay", DECAY_MS),
+            sustain: FloatParam::new(
+                "Sustain",
+                SUSTAIN_LEVEL,
+                FloatRange::Linear { min: 0.0, max: 1.0 },
+            )
+            .with_unit(" %")
+            .with_value_to_string(formatters::v2s_f32_percentage(1))
+            .with_string_to_value(Arc::new(text_to_fraction)),
+            release: envelope_time_param("Release", RELEASE_MS),
+            bend_range: IntParam::new(
+                "Bend range",
+                DEFAULT_BEND_RANGE_SEMITONES as i32,
+                IntRange::Linear {
+                    min: 0,
+                    max: MAX_BEND_RANGE,
+                },
+            )
+            .with_unit(" st"),
             editor: SavedEditorSize::default(),
         }
     }
@@ -145,6 +202,51 @@ impl QuintetParams {
         ]
     }
 
+    /// The parameter the host modulates per voice as `target` (see
+    /// [`poly_modulation_id`]).
+    pub fn modulated(&self, target: Modulated) -> &FloatParam {
+        match target {
+            Modulated::Level(partial) => self.levels()[partial.min(PARTIAL_COUNT - 1)],
+            Modulated::Gain => &self.gain,
+        }
+    }
+
+    /// The envelope as the engine takes it.
+    pub fn envelope_shape(&self) -> EnvelopeShape {
+        EnvelopeShape {
+            attack_ms: f64::from(value_in_range(&self.attack)),
+            decay_ms: f64::from(value_in_range(&self.decay)),
+            sustain: value_in_range(&self.sustain),
+            release_ms: f64::from(value_in_range(&self.release)),
+        }
+    }
+
+    /// Every setting as the engine takes it, each value inside its parameter's range.
+    pub fn engine_settings(&self) -> Settings {
+        Settings {
+            frequencies_hz: self.frequencies().map(|p| f64::from(value_in_range(p))),
+            levels: self.levels_with_mutes(),
+            gain: value_in_range(&self.gain),
+            midi: self.midi.value(),
+            voices: self.voices.value().clamp(1, MAX_VOICES as i32) as usize,
+            midi_glide_ms: f64::from(value_in_range(&self.midi_glide)),
+            envelope: self.envelope_shape(),
+            bend_range_semitones: f64::from(self.bend_range.value().clamp(0, MAX_BEND_RANGE)),
+        }
+    }
+
+    /// Each partial's own level: its level parameter, or silence when muted.
+    pub fn levels_with_mutes(&self) -> [f32; PARTIAL_COUNT] {
+        let (levels, mutes) = (self.levels(), self.mutes());
+        std::array::from_fn(|k| {
+            if mutes[k].value() {
+                0.0
+            } else {
+                value_in_range(levels[k])
+            }
+        })
+    }
+
     /// The five mute parameters, partial 1 first.
     pub fn mutes(&self) -> [&BoolParam; PARTIAL_COUNT] {
         [
@@ -157,9 +259,13 @@ impl QuintetParams {
     }
 }
 
+/// The parameters Quintet's first release had: every Quintet state names them.
+const FIRST_RELEASE_IDS: [&str; 6] = ["freq1", "freq2", "freq3", "freq4", "freq5", "gain"];
+
 /// Parameters added after the first release, with the value a state saved before they existed
-/// means: full level, not muted, MIDI mode off, no glide — the sound that state was saved with.
-const ADDED_AFTER_FIRST_RELEASE: [(&str, ParamValue); 12] = [
+/// means: full level, not muted, MIDI mode off, no glide, one voice under the old 5 ms / 20 ms
+/// gate with a ±2 semitone wheel — the sound that state was saved with.
+const ADDED_AFTER_FIRST_RELEASE: [(&str, ParamValue); 18] = [
     ("level1", ParamValue::F32(1.0)),
     ("level2", ParamValue::F32(1.0)),
     ("level3", ParamValue::F32(1.0)),
@@ -172,12 +278,35 @@ const ADDED_AFTER_FIRST_RELEASE: [(&str, ParamValue); 12] = [
     ("mute5", ParamValue::Bool(false)),
     ("midi", ParamValue::Bool(false)),
     ("mglide", ParamValue::F32(0.0)),
+    // Before voices existed MIDI mode played one: not today's default.
+    ("voices", ParamValue::I32(1)),
+    ("attack", ParamValue::F32(ATTACK_MS as f32)),
+    ("decay", ParamValue::F32(DECAY_MS as f32)),
+    ("sustain", ParamValue::F32(SUSTAIN_LEVEL)),
+    ("release", ParamValue::F32(RELEASE_MS as f32)),
+    (
+        "bendrng",
+        ParamValue::I32(DEFAULT_BEND_RANGE_SEMITONES as i32),
+    ),
 ];
+
+/// Parameters whose value for a state saved before they existed differs from a new instance's
+/// default, on purpose (see [`DEFAULT_VOICES`]).
+pub const MIGRATED_AWAY_FROM_DEFAULT: [&str; 1] = ["voices"];
 
 /// Migrates the parameter values of a state saved before the per-partial levels, mutes and MIDI
 /// mode existed: the framework only sets the parameters a state names, so without this an old
 /// preset loaded over muted partials would stay muted.
+///
+/// A state with none of the first release's ids is not a Quintet state at all (another plugin's,
+/// say): it is left alone, so it changes nothing, rather than being read as a very old Quintet.
 pub fn add_missing_new_parameters(state_params: &mut BTreeMap<String, ParamValue>) {
+    if !FIRST_RELEASE_IDS
+        .iter()
+        .any(|id| state_params.contains_key(*id))
+    {
+        return;
+    }
     for (id, value) in ADDED_AFTER_FIRST_RELEASE {
         state_params.entry(String::from(id)).or_insert(value);
     }
@@ -191,20 +320,56 @@ pub fn add_missing_new_parameters(state_params: &mut BTreeMap<String, ParamValue
 pub fn clamp_restored_values(state_params: &mut BTreeMap<String, ParamValue>) {
     let params = QuintetParams::default();
     for (id, param, _group) in params.param_map() {
-        let ParamPtr::FloatParam(param) = param else {
-            continue;
-        };
-        // SAFETY: the pointer is into `params`, which outlives this loop.
-        let param = unsafe { &*param };
-        if let Some(ParamValue::F32(value)) = state_params.get_mut(&id) {
-            let (min, max) = range_bounds(&param.range());
-            *value = if value.is_nan() {
-                param.default_plain_value()
-            } else {
-                value.clamp(min, max)
-            };
+        // SAFETY: the pointers are into `params`, which outlives this loop.
+        match (param, state_params.get_mut(&id)) {
+            (ParamPtr::FloatParam(param), Some(ParamValue::F32(value))) => {
+                let param = unsafe { &*param };
+                let (min, max) = range_bounds(&param.range());
+                *value = if value.is_nan() {
+                    param.default_plain_value()
+                } else {
+                    value.clamp(min, max)
+                };
+            }
+            (ParamPtr::IntParam(param), Some(ParamValue::I32(value))) => {
+                let param = unsafe { &*param };
+                let (min, max) = int_range_bounds(&param.range());
+                *value = (*value).clamp(min, max);
+            }
+            _ => {}
         }
     }
+}
+
+/// The values at either end of an integer range, lowest first.
+fn int_range_bounds(range: &IntRange) -> (i32, i32) {
+    match range {
+        IntRange::Linear { min, max } => (*min, *max),
+        IntRange::Reversed(inner) => int_range_bounds(inner),
+    }
+}
+
+/// The id under which the host modulates `target` per voice (CLAP polyphonic modulation):
+/// 0 ..= 4 for the partial levels, 5 for the gain.
+pub fn poly_modulation_id(target: Modulated) -> u32 {
+    target.index() as u32
+}
+
+/// What `poly_modulation_id` stands for.
+pub fn modulated_by_id(id: u32) -> Option<Modulated> {
+    Modulated::ALL.get(id as usize).copied()
+}
+
+/// The parameter's value, inside its range. Restored states are clamped where they are loaded
+/// ([`clamp_restored_values`]); this second guard keeps what reaches the engine in range
+/// whatever path a value took.
+///
+/// This runs for every parameter in every block, so the bounds come straight from the range
+/// rather than from `preview_plain(0.0)` and `(1.0)`, which evaluate the skew's `powf` (that was
+/// 60% of `process` at 64-sample blocks).
+pub fn value_in_range(param: &FloatParam) -> f32 {
+    let (min, max) = range_bounds(&param.range());
+    param.value().clamp(min, max)
 }
 
 /// The plain values at either end of a range, lowest first. Read from the range itself: the
@@ -233,6 +398,33 @@ fn gain_param(name: String, ramp_ms: f64) -> FloatParam {
     .with_unit(" dB")
     .with_value_to_string(Arc::new(gain_text::gain_to_text))
     .with_string_to_value(Arc::new(text_to_gain))
+}
+
+/// An envelope time in milliseconds, 0 to [`MAX_ENVELOPE_MS`], finer at the short end.
+fn envelope_time_param(name: &str, default_ms: f64) -> FloatParam {
+    FloatParam::new(
+        name,
+        default_ms as f32,
+        FloatRange::Skewed {
+            min: 0.0,
+            max: MAX_ENVELOPE_MS,
+            factor: FloatRange::skew_factor(-2.0),
+        },
+    )
+    .with_step_size(0.1)
+    .with_unit(" ms")
+    .with_value_to_string(formatters::v2s_f32_rounded(1))
+    .with_string_to_value(Arc::new(text_to_milliseconds))
+}
+
+/// A typed percentage ("50", "50 %") as a fraction, refusing non-finite numbers.
+fn text_to_fraction(text: &str) -> Option<f32> {
+    let number = text.trim().trim_end_matches('%').trim_end();
+    number
+        .parse::<f32>()
+        .ok()
+        .filter(|percent| percent.is_finite())
+        .map(|percent| percent / 100.0)
 }
 
 /// Typed milliseconds ("40", "40 ms"), refusing non-finite numbers: nice-plug's default parser
@@ -300,9 +492,10 @@ mod tests {
     #[test]
     fn every_parameter_added_after_the_first_release_is_migrated_at_its_default() {
         let params = QuintetParams::default();
-        let original = ["freq1", "freq2", "freq3", "freq4", "freq5", "gain"];
-        let mut migrated = BTreeMap::new();
+        let original = FIRST_RELEASE_IDS;
+        let mut migrated = BTreeMap::from([(String::from("freq1"), ParamValue::F32(200.0))]);
         add_missing_new_parameters(&mut migrated);
+        migrated.remove("freq1");
         for (id, ptr, _) in params.param_map() {
             if original.contains(&id.as_str()) {
                 continue;
@@ -310,19 +503,35 @@ mod tests {
             let default = unsafe { ptr.default_normalized_value() };
             let expected = match migrated.get(&id) {
                 Some(ParamValue::F32(v)) => unsafe { ptr.preview_normalized(*v) },
+                Some(ParamValue::I32(v)) => unsafe { ptr.preview_normalized(*v as f32) },
                 Some(ParamValue::Bool(v)) => f32::from(u8::from(*v)),
                 other => panic!("{id} migrates to {other:?}"),
             };
-            assert_eq!(expected, default, "{id}");
+            if MIGRATED_AWAY_FROM_DEFAULT.contains(&id.as_str()) {
+                assert_ne!(expected, default, "{id}");
+            } else {
+                assert_eq!(expected, default, "{id}");
+            }
         }
         assert_eq!(migrated.len() + original.len(), params.param_map().len());
     }
 
     #[test]
     fn a_state_that_has_the_new_parameters_keeps_them() {
-        let mut state = BTreeMap::from([(String::from("level2"), ParamValue::F32(0.25))]);
+        let mut state = BTreeMap::from([
+            (String::from("gain"), ParamValue::F32(1.0)),
+            (String::from("level2"), ParamValue::F32(0.25)),
+        ]);
         add_missing_new_parameters(&mut state);
         assert!(matches!(state["level2"], ParamValue::F32(v) if v == 0.25));
+        assert!(matches!(state["voices"], ParamValue::I32(1)));
+    }
+
+    #[test]
+    fn a_state_without_any_of_quintets_ids_is_not_migrated() {
+        let mut state = BTreeMap::from([(String::from("cutoff"), ParamValue::F32(0.5))]);
+        add_missing_new_parameters(&mut state);
+        assert_eq!(state.len(), 1);
     }
 
     #[test]

@@ -1,14 +1,21 @@
-//! `quintet render`: Quintet's sound written to a WAV file, for people without a DAW.
+//! `quintet render`: Quintet's sound written to a WAV file, for people without a DAW — the drone,
+//! or a Standard MIDI File played on the voices.
 //!
-//! Part of the standalone binary, not of the plugin. It drives the same [`PartialBank`] the
-//! plugin renders with, set up the way the plugin sets it up when it is activated (every value
-//! at once, no glide), so a render with the plugin's settings is sample-identical to the plugin's
-//! output. A sweep is the bank's own pitch-even glide over the whole render.
+//! Part of the standalone binary, not of the plugin. It drives the same [`Engine`] the plugin
+//! renders with, set up the way the plugin sets it up when it is activated (every value at once,
+//! no glide), and hands it the file's notes at their samples as the plugin hands it the host's:
+//! a render with the plugin's settings is sample-identical to the plugin's output. A sweep is
+//! the drone's own pitch-even glide over the whole render.
 
 use clap::Parser;
 use nice_plug::util;
-use quintet::dsp::{PARTIAL_COUNT, PartialBank};
-use quintet::params::{MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ};
+use quintet::dsp::PARTIAL_COUNT;
+use quintet::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SHORTEST_SEGMENT_MS};
+use quintet::engine::{Engine, MAX_VOICES, Settings};
+use quintet::midi_file::{Song, read_song};
+use quintet::params::{
+    DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
+};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,6 +31,11 @@ const MAX_SECONDS: f64 = 86_400.0;
 const MAX_WAV_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
 /// Samples rendered and written per step.
 const CHUNK_SAMPLES: usize = 4096;
+/// A render of a MIDI file without `--seconds` lasts until the last event, plus the release and
+/// this much more, in milliseconds.
+const MIDI_TAIL_MS: f64 = 100.0;
+/// Length of a drone render without `--seconds`, in seconds.
+const DEFAULT_SECONDS: f64 = 5.0;
 /// Renders of more samples than this show a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_SAMPLES: u64 = 10 * 48_000;
 /// Width of the progress bar, in characters.
@@ -34,16 +46,47 @@ const PROGRESS_WIDTH: usize = 40;
 #[command(
     name = "quintet render",
     about = "Render Quintet's five sine partials to a WAV file (no audio device or DAW needed)",
-    after_help = "Example: quintet render -o tone.wav --seconds 10 --freqs 110,220,330,440,550 \
-                  --levels 0,-6,-12,-18,-inf --sweep 1:110:880"
+    after_help = "Examples:\n  quintet render -o tone.wav --seconds 10 --freqs 110,220,330,440,550 \
+                  --levels 0,-6,-12,-18,-inf --sweep 1:110:880\n  \
+                  quintet render -o song.wav --midi song.mid --voices 8 --attack 10 --release 300"
 )]
 struct RenderArgs {
     /// WAV file to write (replaced only once the render is complete).
     #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
-    /// Length of the render in seconds.
-    #[arg(short, long, default_value_t = 5.0, value_parser = parse_seconds, allow_hyphen_values = true)]
-    seconds: f64,
+    /// Length of the render in seconds [default: 5, or with --midi until the last note has
+    /// faded].
+    #[arg(short, long, value_parser = parse_seconds, allow_hyphen_values = true)]
+    seconds: Option<f64>,
+    /// A Standard MIDI File (type 0 or 1) to play on the voices instead of the drone.
+    #[arg(long, value_name = "FILE.mid", conflicts_with = "sweep")]
+    midi: Option<PathBuf>,
+    /// Notes at once when playing --midi (1 = legato, last-note priority).
+    #[arg(long, default_value_t = DEFAULT_VOICES as u16,
+          value_parser = clap::value_parser!(u16).range(1..=MAX_VOICES as i64),
+          allow_hyphen_values = true)]
+    voices: u16,
+    /// Envelope attack in milliseconds (0 to 10000).
+    #[arg(long, value_name = "MS", default_value_t = ATTACK_MS, value_parser = parse_envelope_ms,
+          allow_hyphen_values = true)]
+    attack: f64,
+    /// Envelope decay in milliseconds (0 to 10000).
+    #[arg(long, value_name = "MS", default_value_t = DECAY_MS, value_parser = parse_envelope_ms,
+          allow_hyphen_values = true)]
+    decay: f64,
+    /// Envelope sustain in percent of the velocity (0 to 100).
+    #[arg(long, value_name = "PERCENT", default_value_t = 100.0, value_parser = parse_percent,
+          allow_hyphen_values = true)]
+    sustain: f32,
+    /// Envelope release in milliseconds (0 to 10000).
+    #[arg(long, value_name = "MS", default_value_t = RELEASE_MS, value_parser = parse_envelope_ms,
+          allow_hyphen_values = true)]
+    release: f64,
+    /// How far the pitch wheel bends, in semitones either way (0 to 96).
+    #[arg(long, value_name = "SEMITONES", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(0..=MAX_BEND_RANGE as i64),
+          allow_hyphen_values = true)]
+    bend_range: u16,
     /// Sample rate in Hz (8000 to 768000).
     #[arg(short = 'r', long, default_value_t = 48_000, value_parser = parse_sample_rate,
           allow_hyphen_values = true)]
@@ -94,15 +137,18 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         // Prints the message (or the help) and exits: 2 for bad arguments, 0 for --help.
         Err(error) => error.exit(),
     };
-    // Arguments that parse but make no render are bad arguments too: status 2, like the rest.
-    let total = match sample_count(&args) {
-        Ok(total) => total,
+    // Arguments that parse but make no render (a file that is not MIDI, a length no WAV file
+    // holds) are bad arguments too: status 2, like the rest, and nothing is written.
+    let prepared =
+        read_midi(&args).and_then(|song| Ok((sample_count(&args, song.as_ref())?, song)));
+    let (total, song) = match prepared {
+        Ok(prepared) => prepared,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    match render(&args, total) {
+    match render(&args, total, song.as_ref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -111,13 +157,38 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     }
 }
 
+/// The song of `--midi`, read and placed on samples at the render's rate.
+fn read_midi(args: &RenderArgs) -> Result<Option<Song>, String> {
+    let Some(path) = &args.midi else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    read_song(&bytes, f64::from(args.sample_rate), MAX_SECONDS)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// How long the render is, in seconds: as asked, or the song and its last release.
+fn seconds_of(args: &RenderArgs, song: Option<&Song>) -> f64 {
+    match (args.seconds, song) {
+        (Some(seconds), _) => seconds,
+        (None, Some(song)) => {
+            let release_ms = args.release.max(SHORTEST_SEGMENT_MS);
+            song.end_sample as f64 / f64::from(args.sample_rate)
+                + (release_ms + MIDI_TAIL_MS) * 1e-3
+        }
+        (None, None) => DEFAULT_SECONDS,
+    }
+}
+
 /// How many samples the render has: at least one, and no more than a WAV file can hold.
-fn sample_count(args: &RenderArgs) -> Result<u64, String> {
-    let total = (args.seconds * f64::from(args.sample_rate)).round() as u64;
+fn sample_count(args: &RenderArgs, song: Option<&Song>) -> Result<u64, String> {
+    let seconds = seconds_of(args, song);
+    let total = (seconds * f64::from(args.sample_rate)).round() as u64;
     if total == 0 {
         return Err(format!(
-            "{} s at {} Hz is less than one sample",
-            args.seconds, args.sample_rate
+            "{seconds} s at {} Hz is less than one sample",
+            args.sample_rate
         ));
     }
     let bytes_per_sample = u64::from(args.channels) * u64::from(args.bits / 8);
@@ -126,10 +197,9 @@ fn sample_count(args: &RenderArgs) -> Result<u64, String> {
         let longest_s =
             (MAX_WAV_DATA_BYTES / bytes_per_sample) as f64 / f64::from(args.sample_rate);
         return Err(format!(
-            "{} s at {} Hz, {} channel(s) of {} bits is {:.2} GiB of audio, and a WAV file holds \
-             at most 4 GiB: at most {longest_s:.0} s with these settings (or fewer channels, \
-             fewer bits, a lower rate)",
-            args.seconds,
+            "{seconds} s at {} Hz, {} channel(s) of {} bits is {:.2} GiB of audio, and a WAV file \
+             holds at most 4 GiB: at most {longest_s:.0} s with these settings (or fewer \
+             channels, fewer bits, a lower rate)",
             args.sample_rate,
             args.channels,
             args.bits,
@@ -153,28 +223,38 @@ fn unfinished_path(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.quintet-{}.part", std::process::id()))
 }
 
-/// The bank set up as the plugin sets it up on activation with these settings.
-fn bank_for(args: &RenderArgs) -> PartialBank {
+/// The engine set up as the plugin sets it up on activation with these settings: the drone,
+/// or MIDI mode when a song is played.
+fn engine_for(args: &RenderArgs, song: Option<&Song>) -> Engine {
     let mut frequencies_hz = args.freqs;
     if let Some(sweep) = args.sweep {
         frequencies_hz[sweep.partial] = sweep.from_hz;
     }
-    let mut bank = PartialBank::new(f64::from(args.sample_rate), frequencies_hz);
-    for (index, hz) in frequencies_hz.into_iter().enumerate() {
-        bank.jump_to(index, hz);
-    }
-    for (index, level) in args.levels.into_iter().enumerate() {
-        bank.jump_level_to(index, level);
-    }
-    bank.jump_gain_to(args.gain);
+    let settings = Settings {
+        frequencies_hz,
+        levels: args.levels,
+        gain: args.gain,
+        midi: song.is_some(),
+        voices: usize::from(args.voices),
+        midi_glide_ms: 0.0,
+        envelope: EnvelopeShape {
+            attack_ms: args.attack,
+            decay_ms: args.decay,
+            sustain: args.sustain / 100.0,
+            release_ms: args.release,
+        },
+        bend_range_semitones: f64::from(args.bend_range),
+    };
+    let mut engine = Engine::new(f64::from(args.sample_rate), settings);
     if let Some(sweep) = args.sweep {
-        bank.glide_to_over(sweep.partial, sweep.to_hz, args.seconds * 1000.0);
+        let seconds = seconds_of(args, song);
+        engine.glide_drone_partial(sweep.partial, sweep.to_hz, seconds * 1000.0);
     }
-    bank
+    engine
 }
 
 /// Renders `total` samples to the WAV file; an error says why the file could not be written.
-fn render(args: &RenderArgs, total: u64) -> Result<(), String> {
+fn render(args: &RenderArgs, total: u64, song: Option<&Song>) -> Result<(), String> {
     let spec = hound::WavSpec {
         channels: args.channels,
         sample_rate: args.sample_rate,
@@ -188,7 +268,7 @@ fn render(args: &RenderArgs, total: u64) -> Result<(), String> {
     let unfinished = unfinished_path(&args.out);
     // A second handler cannot be set in one process; the first (this function runs once) stays.
     let _ = ctrlc::set_handler(|| STOP_REQUESTED.store(true, Ordering::SeqCst));
-    let result = write_wav(args, total, spec, &unfinished);
+    let result = write_wav(args, total, song, spec, &unfinished);
     if result.is_err() {
         let _ = std::fs::remove_file(&unfinished);
     }
@@ -199,13 +279,18 @@ fn render(args: &RenderArgs, total: u64) -> Result<(), String> {
 fn write_wav(
     args: &RenderArgs,
     total: u64,
+    song: Option<&Song>,
     spec: hound::WavSpec,
     unfinished: &Path,
 ) -> Result<(), String> {
     let cannot_write = |e: hound::Error| format!("cannot write {}: {e}", args.out.display());
     let mut writer = hound::WavWriter::create(unfinished, spec).map_err(cannot_write)?;
     let mut progress = Progress::new(total, !args.quiet);
-    let mut bank = bank_for(args);
+    let mut engine = engine_for(args, song);
+    let mut events = song
+        .map_or(&[][..], |song| &song.events[..])
+        .iter()
+        .peekable();
     let mut chunk = vec![0.0f32; CHUNK_SAMPLES];
     let started = Instant::now();
     let mut done = 0u64;
@@ -217,9 +302,17 @@ fn write_wav(
                 args.out.display()
             ));
         }
-        let len = (total - done).min(CHUNK_SAMPLES as u64) as usize;
+        // Up to the next event (or the chunk's end), so every event lands on its sample.
+        while let Some(event) = events.next_if(|event| event.sample <= done) {
+            engine.handle(event.input);
+        }
+        let until = events.peek().map_or(total, |event| event.sample.min(total));
+        let len = (total - done)
+            .min(CHUNK_SAMPLES as u64)
+            .min((until - done).max(1)) as usize;
         let samples = &mut chunk[..len];
-        bank.render(samples);
+        engine.render(samples);
+        engine.take_ended(|_| {});
         for &sample in samples.iter() {
             for _ in 0..args.channels {
                 write_sample(&mut writer, sample, args.bits).map_err(cannot_write)?;
@@ -315,6 +408,22 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         Err(format!(
             "the length must be above 0 and at most {MAX_SECONDS} s"
         ))
+    }
+}
+
+fn parse_envelope_ms(text: &str) -> Result<f64, String> {
+    let max = f64::from(MAX_ENVELOPE_MS);
+    match text.trim().parse::<f64>() {
+        Ok(ms) if (0.0..=max).contains(&ms) => Ok(ms),
+        _ => Err(format!("'{text}' is not a time from 0 to {max} ms")),
+    }
+}
+
+fn parse_percent(text: &str) -> Result<f32, String> {
+    let number = text.trim().trim_end_matches('%').trim_end();
+    match number.parse::<f32>() {
+        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
+        _ => Err(format!("'{text}' is not a percentage from 0 to 100")),
     }
 }
 
@@ -426,17 +535,17 @@ mod tests {
             RenderArgs::try_parse_from(all).unwrap()
         };
         // 32-bit mono at 48 kHz: 4 bytes a sample, so 22,369.6 s fit.
-        assert!(sample_count(&args(&["--seconds", "22369"])).is_ok());
-        let refused = sample_count(&args(&["--seconds", "22370"])).unwrap_err();
+        assert!(sample_count(&args(&["--seconds", "22369"]), None).is_ok());
+        let refused = sample_count(&args(&["--seconds", "22370"]), None).unwrap_err();
         assert!(refused.contains("at most 4 GiB"), "{refused}");
         for extra in [
             &["--seconds", "86400"][..],
             &["-r", "768000", "--channels", "2", "--seconds", "700"],
         ] {
-            assert!(sample_count(&args(extra)).is_err(), "{extra:?}");
+            assert!(sample_count(&args(extra), None).is_err(), "{extra:?}");
         }
         // 16-bit halves the bytes, so twice the length fits.
-        assert!(sample_count(&args(&["--seconds", "44000", "--bits", "16"])).is_ok());
+        assert!(sample_count(&args(&["--seconds", "44000", "--bits", "16"]), None).is_ok());
     }
 
     #[test]

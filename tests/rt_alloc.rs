@@ -40,7 +40,7 @@
 //! `Guard::new` of `assert_no_alloc`), and none of them runs any of Quintet's code. Symbolizing
 //! needs the plugin's symbol table, so a stripped plugin would fail with unnamed frames.
 
-use quintet_test_host::random::{HOSTILE_VALUES, Rng, midi_message};
+use quintet_test_host::random::{HOSTILE_VALUES, Rng, midi_message, note_event};
 use quintet_test_host::{HostEvent, ParamChange, QuintetHost};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -635,6 +635,14 @@ fn process_never_allocates_or_frees_after_activation() {
     host.set_process_hook(counting_hook);
     host.activate(44_100.0, 4096);
     let ids: Vec<_> = host.params().iter().map(|p| p.id).collect();
+    // The parameters a host may modulate per voice (nice-plug logs, and so allocates, for any
+    // other).
+    let modulated: Vec<_> = host
+        .params()
+        .iter()
+        .filter(|p| p.name.ends_with("level") || p.name == "Gain")
+        .map(|p| p.id)
+        .collect();
     let mut rng = Rng::new(0xa110_c001);
     for rounds in [10, 60] {
         let (mut blocks, mut events) = (Vec::new(), Vec::new());
@@ -665,6 +673,11 @@ fn process_never_allocates_or_frees_after_activation() {
             for _ in 0..rng.below(60) {
                 let frame = start + rng.below(total);
                 events.push(midi_message(&mut rng, frame));
+            }
+            // Chords that steal, chokes, expressions, polyphonic modulation, MPE channels.
+            for _ in 0..rng.below(60) {
+                let frame = start + rng.below(total);
+                events.push(note_event(&mut rng, frame, &modulated));
             }
             blocks.extend(round);
             start += total;

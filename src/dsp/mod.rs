@@ -8,7 +8,6 @@ pub mod nyquist;
 pub mod phase;
 pub mod ramp;
 pub mod sine;
-pub mod voice;
 
 #[cfg(test)]
 mod bank_tests;

@@ -46,6 +46,11 @@ impl LinearRamp {
         self.position < self.length
     }
 
+    /// Samples until the ramp holds its target (0 when it already does).
+    pub fn remaining(&self) -> u32 {
+        self.length - self.position
+    }
+
     /// Starts a new ramp from the current value to `target` over `length` samples (0 jumps).
     pub fn ramp_to(&mut self, target: f32, length: u32) {
         let start = self.current();

@@ -1,13 +1,15 @@
 //! MIDI fuzzing through the CLAP host: random streams of notes, velocities, pitch bends, the
 //! control changes MIDI mode answers to (sustain pedal, all notes/sound off, reset all
-//! controllers), other controllers and byte soup, at random frames of randomly sized blocks, while
-//! MIDI mode and the glide time are switched under them. The output must stay finite, never
+//! controllers), other controllers and byte soup, CLAP notes with ids, chokes, tuning and volume
+//! expressions, polyphonic modulation and MPE member channels, at random frames of randomly sized
+//! blocks, while MIDI mode, the voice count (so chords steal), the envelope and the glide time
+//! are switched under them. The output must stay finite, never
 //! subnormal and within full scale, and a panic button (all notes off, pedal up) must always bring
 //! back exact silence after the release.
 
 use quintet::dsp::envelope::RELEASE_MS;
 use quintet_test_host::frames_in;
-use quintet_test_host::random::{Rng, midi_message};
+use quintet_test_host::random::{Rng, midi_message, note_event};
 use quintet_test_host::signal::assert_clean;
 use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 
@@ -20,9 +22,27 @@ fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
     host.activate(SAMPLE_RATE_HZ, MAX_BLOCK);
     let midi_mode = host.param_id("MIDI mode");
     let midi_glide = host.param_id("MIDI glide");
+    let switched_under = [
+        "Voices",
+        "Attack",
+        "Decay",
+        "Sustain",
+        "Release",
+        "Bend range",
+    ]
+    .map(|name| host.param_id(name));
+    let modulated: Vec<_> = [
+        "Partial 1 level",
+        "Partial 3 level",
+        "Partial 5 level",
+        "Gain",
+    ]
+    .iter()
+    .map(|name| host.param_id(name))
+    .collect();
     let mut rng = Rng::new(0x3d1_f022);
     let mut midi_mode_on = false;
-    for round in 0..30 {
+    for round in 0..40 {
         let blocks: Vec<usize> = (0..1 + rng.below(8))
             .map(|_| rng.pick(&[1, 7, 64, 100, 512, MAX_BLOCK]))
             .collect();
@@ -30,9 +50,20 @@ fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
         let mut events: Vec<HostEvent> = (0..rng.below(200))
             .map(|_| {
                 let frame = rng.below(total);
-                midi_message(&mut rng, frame)
+                if rng.below(2) == 0 {
+                    midi_message(&mut rng, frame)
+                } else {
+                    note_event(&mut rng, frame, &modulated)
+                }
             })
             .collect();
+        for _ in 0..rng.below(3) {
+            events.push(HostEvent::Value(ParamChange {
+                frame: rng.below(total),
+                param: rng.pick(&switched_under),
+                normalized: rng.unit(),
+            }));
+        }
         if rng.below(4) == 0 {
             midi_mode_on = !midi_mode_on;
             events.push(HostEvent::Value(ParamChange {
@@ -50,7 +81,9 @@ fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
         assert_clean(&audio, &format!("round {round}"));
     }
 
-    // The panic button: pedal up, all notes off. MIDI mode is then silent once the release ends.
+    // The panic button: pedal up, all notes off, all sound off (the release time is random by
+    // now; all sound off does not wait for it). MIDI mode is then silent once the drone has
+    // faded.
     let midi_on = ParamChange {
         frame: 0,
         param: midi_mode,
@@ -60,12 +93,13 @@ fn random_midi_keeps_the_output_clean_and_the_panic_button_always_silences() {
         HostEvent::Value(midi_on),
         MidiMessage::control_change(0, MidiMessage::SUSTAIN_PEDAL, 0),
         MidiMessage::control_change(0, MidiMessage::ALL_NOTES_OFF, 0),
+        MidiMessage::control_change(0, MidiMessage::ALL_SOUND_OFF, 0),
     ];
     let after = frames_in(RELEASE_MS, SAMPLE_RATE_HZ) + 1;
     let audio = host.render_events([after, 512], &panic);
     assert_clean(&audio, "after the panic");
     assert!(
         audio.left()[after..].iter().all(|&x| x == 0.0),
-        "MIDI mode after all notes off is exactly silent"
+        "MIDI mode after the panic button is exactly silent"
     );
 }

@@ -15,6 +15,7 @@ mod fuzz_state;
 mod fuzz_text;
 mod midi;
 mod parameter_lock;
+mod poly;
 mod processing;
 mod render_cli;
 mod standalone;

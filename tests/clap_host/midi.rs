@@ -1,8 +1,10 @@
-//! MIDI mode through a CLAP host: notes from the host's keyboard gate the partials at the right
-//! pitch, without clicks, down to true silence, with last-note priority and pitch bend.
+//! MIDI mode with one voice through a CLAP host: notes from the host's keyboard gate the
+//! partials at the right pitch, without clicks, down to true silence, with last-note priority
+//! and pitch bend — what MIDI mode did before it had more voices (tests/clap_host/poly.rs has
+//! the chords).
 
 use quintet::dsp::envelope::{ATTACK_MS, RELEASE_MS};
-use quintet::dsp::voice::note_to_hz;
+use quintet::engine::pitch::note_to_hz;
 use quintet_test_host::frames_in;
 use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step, rms,
@@ -20,18 +22,27 @@ const TOLERANCE_HZ: f64 = 1.0;
 /// Enough samples for a sharp FFT: 0.68 s.
 const ANALYSIS_FRAMES: usize = 32_768;
 
-/// A host with MIDI mode switched on and the drone faded out, so the output is silent.
+/// A host with MIDI mode switched on with one voice and the drone faded out, so the output is
+/// silent.
 fn midi_host() -> QuintetHost {
     let mut host = QuintetHost::new();
     host.activate(SAMPLE_RATE_HZ, BLOCK);
     let midi = host.param_id("MIDI mode");
+    let voices = host.param_id("Voices");
     let switched = host.render(
         4 * BLOCK,
-        &[ParamChange {
-            frame: 0,
-            param: midi,
-            normalized: 1.0,
-        }],
+        &[
+            ParamChange {
+                frame: 0,
+                param: midi,
+                normalized: 1.0,
+            },
+            ParamChange {
+                frame: 0,
+                param: voices,
+                normalized: 0.0,
+            },
+        ],
     );
     let tail = &switched.left()[frames_in(RELEASE_MS, SAMPLE_RATE_HZ)..];
     assert!(

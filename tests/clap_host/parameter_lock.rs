@@ -6,7 +6,7 @@
 //! by string id. Renaming, re-ranging or changing a default silently breaks every saved session.
 //! If this test fails, the change is wrong — not the test; add a new parameter instead.
 
-use nice_plug::prelude::{BoolParam, FloatParam, Param, Params};
+use nice_plug::prelude::{BoolParam, FloatParam, IntParam, Param, Params};
 use quintet::params::QuintetParams;
 use quintet_test_host::QuintetHost;
 
@@ -59,7 +59,27 @@ const fn level(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
     }
 }
 
-const LOCKED: [Locked; 12] = [
+const fn envelope_time(
+    id: &'static str,
+    clap_id: u32,
+    name: &'static str,
+    default: f32,
+    default_text: &'static str,
+) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: 0.0,
+        max: 10_000.0,
+        default,
+        min_text: "0.0 ms",
+        default_text,
+        max_text: "10000.0 ms",
+    }
+}
+
+const LOCKED: [Locked; 16] = [
     frequency("freq1", 97_695_929, "Partial 1", 200.0, "200 Hz"),
     frequency("freq2", 97_695_930, "Partial 2", 250.0, "250 Hz"),
     frequency("freq3", 97_695_931, "Partial 3", 300.0, "300 Hz"),
@@ -91,6 +111,52 @@ const LOCKED: [Locked; 12] = [
         min_text: "0 ms",
         default_text: "0 ms",
         max_text: "1000 ms",
+    },
+    envelope_time("attack", 740_224_584, "Attack", 5.0, "5.0 ms"),
+    envelope_time("decay", 95_459_258, "Decay", 200.0, "200.0 ms"),
+    Locked {
+        id: "sustain",
+        clap_id: 295_592_483,
+        name: "Sustain",
+        min: 0.0,
+        max: 1.0,
+        default: 1.0,
+        min_text: "0.0 %",
+        default_text: "100.0 %",
+        max_text: "100.0 %",
+    },
+    envelope_time("release", 1_090_594_823, "Release", 20.0, "20.0 ms"),
+];
+
+/// One locked whole-number parameter (a count the host steps through).
+struct LockedCount {
+    id: &'static str,
+    clap_id: u32,
+    name: &'static str,
+    min: i32,
+    max: i32,
+    default: i32,
+    default_text: &'static str,
+}
+
+const COUNTS: [LockedCount; 2] = [
+    LockedCount {
+        id: "voices",
+        clap_id: 1_336_493_441,
+        name: "Voices",
+        min: 1,
+        max: 16,
+        default: 8,
+        default_text: "8",
+    },
+    LockedCount {
+        id: "bendrng",
+        clap_id: 1_924_754_898,
+        name: "Bend range",
+        min: 0,
+        max: 96,
+        default: 2,
+        default_text: "2 st",
     },
 ];
 
@@ -135,9 +201,10 @@ const SWITCHES: [LockedSwitch; 6] = [
 ];
 
 /// Every id in the order hosts list them (the struct's field order).
-const ORDER: [&str; 18] = [
+const ORDER: [&str; 24] = [
     "freq1", "freq2", "freq3", "freq4", "freq5", "gain", "level1", "level2", "level3", "level4",
-    "level5", "mute1", "mute2", "mute3", "mute4", "mute5", "midi", "mglide",
+    "level5", "mute1", "mute2", "mute3", "mute4", "mute5", "midi", "mglide", "voices", "attack",
+    "decay", "sustain", "release", "bendrng",
 ];
 
 /// The CLAP id and name locked for `id`.
@@ -146,6 +213,7 @@ fn locked_identity(id: &str) -> (u32, &'static str) {
         .iter()
         .map(|p| (p.id, p.clap_id, p.name))
         .chain(SWITCHES.iter().map(|p| (p.id, p.clap_id, p.name)))
+        .chain(COUNTS.iter().map(|p| (p.id, p.clap_id, p.name)))
         .find(|p| p.0 == id)
         .map(|p| (p.1, p.2))
         .unwrap_or_else(|| panic!("{id} is not locked"))
@@ -177,7 +245,19 @@ fn field<'a>(params: &'a QuintetParams, id: &str) -> &'a FloatParam {
         "level4" => &params.level4,
         "level5" => &params.level5,
         "mglide" => &params.midi_glide,
+        "attack" => &params.attack,
+        "decay" => &params.decay,
+        "sustain" => &params.sustain,
+        "release" => &params.release,
         _ => panic!("no field for parameter id {id:?}"),
+    }
+}
+
+fn count<'a>(params: &'a QuintetParams, id: &str) -> &'a IntParam {
+    match id {
+        "voices" => &params.voices,
+        "bendrng" => &params.bend_range,
+        _ => panic!("no count for parameter id {id:?}"),
     }
 }
 
@@ -198,6 +278,32 @@ fn the_library_declares_exactly_the_locked_parameters() {
         assert!(!param.value(), "{} starts off", locked.id);
         assert_eq!(param.normalized_value_to_string(0.0, true), "Off");
         assert_eq!(param.normalized_value_to_string(1.0, true), "On");
+    }
+
+    for locked in &COUNTS {
+        let param = count(&params, locked.id);
+        assert_eq!(param.name(), locked.name, "{}", locked.id);
+        assert_eq!(param.default_plain_value(), locked.default, "{}", locked.id);
+        assert_eq!(param.value(), locked.default, "{} initial value", locked.id);
+        assert_eq!(
+            param.preview_plain(0.0),
+            locked.min,
+            "{} minimum",
+            locked.id
+        );
+        assert_eq!(
+            param.preview_plain(1.0),
+            locked.max,
+            "{} maximum",
+            locked.id
+        );
+        let default_normalized = param.preview_normalized(locked.default);
+        assert_eq!(
+            param.normalized_value_to_string(default_normalized, true),
+            locked.default_text,
+            "{}",
+            locked.id
+        );
     }
 
     for locked in &LOCKED {
@@ -269,6 +375,21 @@ fn a_clap_host_sees_exactly_the_locked_parameters() {
             locked.id
         );
         assert_eq!(host.value_to_text(param.id, 1.0).as_deref(), Some("On"));
+    }
+
+    for locked in &COUNTS {
+        let param = params
+            .iter()
+            .find(|p| p.id.get() == locked.clap_id)
+            .unwrap();
+        let expected_default = count(&library, locked.id).preview_normalized(locked.default);
+        assert_eq!(param.default, f64::from(expected_default), "{}", locked.id);
+        assert_eq!(
+            host.value_to_text(param.id, param.default).as_deref(),
+            Some(locked.default_text),
+            "{}",
+            locked.id
+        );
     }
 
     for locked in &LOCKED {

@@ -2,7 +2,7 @@
 //! clear message and a non-zero exit.
 
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PartialBank};
-use quintet_test_host::{ParamChange, QuintetHost};
+use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -272,4 +272,168 @@ fn an_existing_file_survives_a_refused_or_stopped_render() {
         .collect();
     assert!(unfinished.is_empty(), "left behind: {unfinished:?}");
     std::fs::remove_file(&target).unwrap();
+}
+
+/// A Standard MIDI File written byte by byte (independently of the parser under test): a header
+/// and the given tracks, each a list of (delta ticks, event bytes), ended by end-of-track.
+fn midi_file(format: u16, ticks_per_quarter: u16, tracks: &[&[(u32, &[u8])]]) -> Vec<u8> {
+    fn delta(mut ticks: u32, out: &mut Vec<u8>) {
+        let mut bytes = vec![(ticks & 0x7F) as u8];
+        ticks >>= 7;
+        while ticks > 0 {
+            bytes.push((ticks & 0x7F) as u8 | 0x80);
+            ticks >>= 7;
+        }
+        out.extend(bytes.iter().rev());
+    }
+    let mut file = b"MThd".to_vec();
+    file.extend(6u32.to_be_bytes());
+    file.extend(format.to_be_bytes());
+    file.extend((tracks.len() as u16).to_be_bytes());
+    file.extend(ticks_per_quarter.to_be_bytes());
+    for track in tracks {
+        let mut body = Vec::new();
+        for (ticks, event) in *track {
+            delta(*ticks, &mut body);
+            body.extend_from_slice(event);
+        }
+        body.extend([0x00, 0xFF, 0x2F, 0x00]);
+        file.extend(b"MTrk");
+        file.extend((body.len() as u32).to_be_bytes());
+        file.extend(body);
+    }
+    file
+}
+
+/// A path for this test's MIDI file in the temp directory, holding `bytes`.
+fn midi_path(name: &str, bytes: &[u8]) -> PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("quintet-render-{}-{name}.mid", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn a_midi_file_renders_exactly_what_the_plugin_plays_for_the_same_notes() {
+    // Type 1 at 480 ticks a quarter: 120 BPM (50 samples a tick at 48 kHz) until tick 960
+    // (one second), then 100 BPM (60 samples a tick). Chords, the pedal, a bend.
+    let tempo_map: &[(u32, &[u8])] = &[
+        (0, &[0xFF, 0x51, 0x03, 0x07, 0xA1, 0x20]),
+        (960, &[0xFF, 0x51, 0x03, 0x09, 0x27, 0xC0]),
+    ];
+    let notes: &[(u32, &[u8])] = &[
+        (0, &[0x90, 48, 100]),
+        (0, &[0x90, 61, 100]),
+        (480, &[0xB0, 64, 127]),
+        (0, &[0x80, 48, 64]),
+        (240, &[0x90, 74, 80]),
+        (480, &[0xB0, 64, 0]),
+        (0, &[0xE0, 0x00, 0x60]),
+        (120, &[0x80, 61, 64]),
+        (0, &[0x80, 74, 64]),
+    ];
+    let path = midi_path("song", &midi_file(1, 480, &[tempo_map, notes]));
+    let wav = render_wav(
+        "song",
+        &[
+            "--midi",
+            path.to_str().unwrap(),
+            "--voices",
+            "4",
+            "--attack",
+            "10",
+            "--decay",
+            "100",
+            "--sustain",
+            "70",
+            "--release",
+            "20",
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    // The last event at tick 1320: 48 000 + 360 × 60 samples; then the release and 100 ms.
+    let last_event = 69_600;
+    assert_eq!(wav.len(), last_event + 960 + 4800);
+
+    let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
+    let events = [
+        midi(0, [0x90, 48, 100]),
+        midi(0, [0x90, 61, 100]),
+        midi(24_000, [0xB0, 64, 127]),
+        midi(24_000, [0x80, 48, 64]),
+        midi(36_000, [0x90, 74, 80]),
+        midi(62_400, [0xB0, 64, 0]),
+        midi(62_400, [0xE0, 0x00, 0x60]),
+        midi(last_event, [0x80, 61, 64]),
+        midi(last_event, [0x80, 74, 64]),
+    ];
+    let mut host = QuintetHost::new();
+    let changes: Vec<ParamChange> = [
+        ("MIDI mode", "On"),
+        ("Voices", "4"),
+        ("Attack", "10"),
+        ("Decay", "100"),
+        ("Sustain", "70"),
+        ("Release", "20"),
+    ]
+    .iter()
+    .map(|(name, text)| {
+        let param = host.param_id(name);
+        ParamChange {
+            frame: 0,
+            param,
+            normalized: host.text_to_value(param, text).unwrap(),
+        }
+    })
+    .collect();
+    host.flush_params(&changes);
+    host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
+    let plugin = host.render_events(std::iter::repeat_n(1000, 75), &events);
+    assert_identical(&wav[..75_000], plugin.left(), "against the CLAP plugin");
+    assert!(
+        plugin.left()[30_000..].iter().any(|&x| x != 0.0),
+        "it plays"
+    );
+    assert!(
+        wav[last_event + 960..].iter().all(|&x| x == 0.0),
+        "the release ends in silence"
+    );
+}
+
+#[test]
+fn damaged_or_hostile_midi_files_are_refused_and_nothing_is_written() {
+    let song: &[(u32, &[u8])] = &[(0, &[0x90, 60, 100]), (480, &[0x80, 60, 64])];
+    let valid = midi_file(0, 480, &[song]);
+    let zero_tempo: &[(u32, &[u8])] = &[(0, &[0xFF, 0x51, 0x03, 0, 0, 0]), (0, &[0x90, 60, 100])];
+    let far_away: &[(u32, &[u8])] = &[(0, &[0x90, 60, 100]), (0x0FFF_FFFF, &[0x80, 60, 64])];
+    let cases: [(&str, Vec<u8>); 5] = [
+        ("text", b"not a MIDI file at all".to_vec()),
+        ("empty", Vec::new()),
+        ("truncated", valid[..valid.len() - 6].to_vec()),
+        ("zero-tempo", midi_file(0, 480, &[zero_tempo])),
+        ("far-away", midi_file(0, 1, &[far_away])),
+    ];
+    for (name, bytes) in cases {
+        let input = midi_path(name, &bytes);
+        let out = wav_path(&format!("refused-{name}"));
+        let output = quintet(&[
+            "render",
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "--midi",
+            input.to_str().unwrap(),
+        ]);
+        std::fs::remove_file(&input).unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(".mid"),
+            "{name}: {stderr}"
+        );
+        assert!(!out.exists(), "{name}: a file was written");
+    }
+    let missing = quintet(&["render", "-o", "x.wav", "--midi", "/nonexistent/song.mid"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
 }

@@ -1,10 +1,15 @@
-//! A project saved before the per-partial levels, mutes and MIDI mode existed still opens as it
-//! sounded: its frequencies and gain come back, and every newer parameter is at its default —
-//! even in an instance where those parameters had been moved.
+//! A project saved before the per-partial levels, mutes and MIDI mode existed, or before MIDI
+//! mode had voices and an envelope, still opens as it sounded: its values come back, and every
+//! newer parameter is at the value that sound had — its default, except the voice count, which
+//! is 1 (MIDI mode played one voice) — even in an instance where those parameters had been
+//! moved.
 
-use quintet_test_host::signal::max_deviation_from_exact;
+use quintet::engine::pitch::note_to_hz;
+use quintet_test_host::signal::{
+    DEFAULT_FREQUENCIES_HZ, assert_spectrum, max_deviation_from_exact,
+};
 use quintet_test_host::state::framed;
-use quintet_test_host::{ParamChange, QuintetHost};
+use quintet_test_host::{MidiMessage, ParamChange, QuintetHost, blocks_of};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 
@@ -24,6 +29,12 @@ fn host_with_new_parameters_moved() -> QuintetHost {
         ("Partial 5 mute", "On"),
         ("MIDI mode", "On"),
         ("MIDI glide", "300"),
+        ("Voices", "3"),
+        ("Attack", "100"),
+        ("Decay", "50"),
+        ("Sustain", "30"),
+        ("Release", "900"),
+        ("Bend range", "12"),
     ];
     let changes: Vec<ParamChange> = settings
         .iter()
@@ -67,11 +78,16 @@ fn shown(host: &mut QuintetHost, name: &str) -> String {
     host.value_to_text(param, value).unwrap()
 }
 
-/// Asserts every parameter other than the first release's is at its default.
+/// Asserts every parameter other than the first release's is at its default, except the voice
+/// count, which is one.
 fn assert_new_parameters_at_defaults(host: &mut QuintetHost, what: &str) {
     let values = host.param_values();
     for (param, value) in host.params().iter().zip(values).skip(ORIGINAL_IDS.len()) {
-        assert_eq!(value, param.default, "{what}: {} after loading", param.name);
+        if param.name == "Voices" {
+            assert_eq!(shown(host, "Voices"), "1", "{what}: one voice, as before");
+        } else {
+            assert_eq!(value, param.default, "{what}: {} after loading", param.name);
+        }
     }
 }
 
@@ -120,4 +136,48 @@ fn todays_state_without_the_new_ids_loads_like_a_first_release_state() {
         .expect("the old state loads");
     assert_new_parameters_at_defaults(&mut host, "stripped state");
     assert_eq!(shown(&mut host, "Partial 3"), "440 Hz");
+}
+
+/// A state saved after MIDI mode arrived but before it had voices and an envelope: MIDI mode on,
+/// a 120 ms glide.
+const BEFORE_VOICES_JSON: &str = r#"{"version":"0.1.0","params":{"freq1":{"f32":200.0},"freq2":{"f32":250.0},"freq3":{"f32":300.0},"freq4":{"f32":350.0},"freq5":{"f32":400.0},"gain":{"f32":1.0},"level1":{"f32":1.0},"level2":{"f32":1.0},"level3":{"f32":1.0},"level4":{"f32":1.0},"level5":{"f32":1.0},"mute1":{"bool":false},"mute2":{"bool":false},"mute3":{"bool":false},"mute4":{"bool":false},"mute5":{"bool":false},"midi":{"bool":true},"mglide":{"f32":120.0}},"fields":{"editor":"{\"height\":540.0,\"width\":820.0,\"zoom\":1.0}"}}"#;
+
+#[test]
+fn a_state_from_before_voices_plays_one_voice_at_full_level_as_it_did() {
+    let mut host = host_with_new_parameters_moved();
+    host.load_state(&framed(BEFORE_VOICES_JSON))
+        .expect("the old state loads");
+    assert_eq!(shown(&mut host, "Voices"), "1");
+    assert_eq!(shown(&mut host, "MIDI glide"), "120 ms");
+    for (name, text) in [
+        ("Attack", "5.0 ms"),
+        ("Sustain", "100.0 %"),
+        ("Release", "20.0 ms"),
+        ("Bend range", "2 st"),
+    ] {
+        assert_eq!(shown(&mut host, name), text, "{name}");
+    }
+    // Two keys held: one voice, on the last, at full level (each partial at 1/5) — not a chord.
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let frames = 48_000;
+    let audio = host.render_events(
+        blocks_of(frames, 512),
+        &[
+            MidiMessage::note_on(0, 60, 127),
+            MidiMessage::note_on(100, 67, 127),
+        ],
+    );
+    let partial_1_hz = note_to_hz(67);
+    let expected: Vec<f64> = DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|hz| partial_1_hz * hz / DEFAULT_FREQUENCIES_HZ[0])
+        .collect();
+    assert_spectrum(
+        &audio.left()[frames - 32_768..],
+        SAMPLE_RATE_HZ,
+        &expected,
+        0.2,
+        1.0,
+        "one voice",
+    );
 }

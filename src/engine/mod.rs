@@ -1,0 +1,715 @@
+//! The instrument, framework-free: the drone or the voices, note handling, envelopes and
+//! per-note expression. Plain values in (settings, [`NoteInput`]s), samples out.
+//!
+//! Whatever renders Quintet drives this: the plugin (through the glue in `lib.rs`), the
+//! `render` command, the benchmarks and the tests — so what is tested is what ships.
+//!
+//! - **Drone** (MIDI mode off): the notebook's five sines at the frequency settings, on a bank of
+//!   their own that keeps its phases for as long as the drone plays.
+//! - **Notes** (MIDI mode on): up to [`MAX_VOICES`] voices, each its own bank with partial 1 on
+//!   the note and the others at their ratios to it, under its own envelope. With one voice
+//!   the keys play legato with last-note priority and the MIDI glide; with more, each note takes
+//!   a voice, and when all are playing a new note steals one (released first, then the oldest),
+//!   which fades out in [`FADE_OUT_MS`](crate::dsp::envelope::FADE_OUT_MS) in a slot of its own.
+//!
+//! Real-time safe: a fixed pool of voice slots, no allocation, no locks.
+
+mod allocation;
+pub mod held_notes;
+pub mod input;
+pub mod pitch;
+pub mod voice;
+
+pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
+pub use voice::{Modulated, Modulation, Motion};
+
+use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
+use crate::dsp::ramp::LinearRamp;
+use crate::dsp::{DEFAULT_FREQUENCIES_HZ, GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use held_notes::HeldNotes;
+use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
+use voice::{Voice, VoiceSound, VoiceState};
+
+/// Most notes that play at once.
+pub const MAX_VOICES: usize = 16;
+
+/// Voice slots: room for [`MAX_VOICES`] playing notes and as many stolen ones fading out.
+const VOICE_SLOTS: usize = 2 * MAX_VOICES;
+
+/// Samples each voice renders per pass (its scratch buffer: 4 KiB, stays in L1 cache).
+const SCRATCH_SAMPLES: usize = 1024;
+
+/// MIDI channels; in an MPE lower zone channel 0 is the master channel.
+const CHANNELS: usize = 16;
+
+/// Most semitones the pitch wheel may reach either way (MPE's default for member channels).
+pub const MAX_BEND_RANGE_SEMITONES: f64 = 96.0;
+
+// The MIDI control changes the engine answers to.
+
+/// The sustain (damper) pedal: at 64 and above, released keys keep sounding until it lifts.
+pub const SUSTAIN_PEDAL_CC: u8 = 64;
+/// Channel mode message: silence every note now (a fast fade, without a click).
+pub const ALL_SOUND_OFF_CC: u8 = 120;
+/// Channel mode message: pedal up, wheel centred.
+pub const RESET_ALL_CONTROLLERS_CC: u8 = 121;
+/// Channel mode message: release every note, sustained ones too (a host's panic button).
+pub const ALL_NOTES_OFF_CC: u8 = 123;
+
+/// Everything the engine plays by, as plain values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    /// The five partials' frequencies, in Hz: the drone's pitches, and in MIDI mode the ratios
+    /// of partials 2–5 to partial 1.
+    pub frequencies_hz: [f64; PARTIAL_COUNT],
+    /// Each partial's level, linear 0 ..= 1 (a muted partial is 0).
+    pub levels: [f32; PARTIAL_COUNT],
+    /// Output gain, linear.
+    pub gain: f32,
+    /// Notes play the partials (on) or the partials drone (off).
+    pub midi: bool,
+    /// Notes that play at once, 1 ..= [`MAX_VOICES`].
+    pub voices: usize,
+    /// One-voice glide from note to note, in milliseconds (0 = none).
+    pub midi_glide_ms: f64,
+    pub envelope: EnvelopeShape,
+    /// The pitch wheel's reach, in semitones either way.
+    pub bend_range_semitones: f64,
+}
+
+impl Default for Settings {
+    /// The notebook's drone; notes, when switched on, on eight voices.
+    fn default() -> Self {
+        Self {
+            frequencies_hz: DEFAULT_FREQUENCIES_HZ,
+            levels: [1.0; PARTIAL_COUNT],
+            gain: 1.0,
+            midi: false,
+            voices: 8,
+            midi_glide_ms: 0.0,
+            envelope: EnvelopeShape::default(),
+            bend_range_semitones: DEFAULT_BEND_RANGE_SEMITONES,
+        }
+    }
+}
+
+/// A voice that ended, for the host (CLAP hosts free a voice's modulators when told).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VoiceEnd {
+    pub note: NoteRef,
+    /// Where in the last [`Engine::render`] it fell silent (0 for one ended by an event).
+    pub sample: usize,
+}
+
+/// The instrument (see the module documentation).
+pub struct Engine {
+    settings: Settings,
+    drone: PartialBank,
+    /// The drone's level: 1 while it plays, fading to 0 in MIDI mode.
+    drone_gate: LinearRamp,
+    drone_attack_samples: u32,
+    drone_release_samples: u32,
+    voices: [Voice; VOICE_SLOTS],
+    /// The keys down in one-voice play.
+    held: HeldNotes,
+    pedal_down: bool,
+    /// Each channel's pitch wheel, -1 ..= 1.
+    bends: [f64; CHANNELS],
+    /// Notes started so far: the next note's age.
+    notes_started: u64,
+    ended: [Option<VoiceEnd>; VOICE_SLOTS],
+    scratch: [f32; SCRATCH_SAMPLES],
+}
+
+impl Engine {
+    /// An engine at `sample_rate_hz` playing `settings`, all values in place and no note.
+    /// A sample rate that is not finite and positive is replaced by 48 kHz.
+    pub fn new(sample_rate_hz: f64, settings: Settings) -> Self {
+        let drone = PartialBank::new(sample_rate_hz, settings.frequencies_hz);
+        let sample_rate_hz = drone.sample_rate_hz();
+        let samples = |ms: f64| (ms * 1e-3 * sample_rate_hz).round().max(1.0) as u32;
+        let mut engine = Self {
+            settings,
+            drone,
+            drone_gate: LinearRamp::holding(1.0),
+            drone_attack_samples: samples(ATTACK_MS),
+            drone_release_samples: samples(RELEASE_MS),
+            voices: std::array::from_fn(|_| Voice::new(sample_rate_hz, settings.envelope)),
+            held: HeldNotes::default(),
+            pedal_down: false,
+            bends: [0.0; CHANNELS],
+            notes_started: 0,
+            ended: [None; VOICE_SLOTS],
+            scratch: [0.0; SCRATCH_SAMPLES],
+        };
+        engine.snap(settings);
+        engine
+    }
+
+    /// The sample rate, in Hz.
+    pub fn sample_rate_hz(&self) -> f64 {
+        self.drone.sample_rate_hz()
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Puts everything on `settings` at once, with no glide, and forgets every note and
+    /// controller (activation, a host's reset). Phases keep running.
+    pub fn snap(&mut self, settings: Settings) {
+        let settings = sanitized(settings);
+        self.settings = settings;
+        for voice in &mut self.voices {
+            voice.silence();
+            voice.set_envelope(settings.envelope);
+        }
+        self.held = HeldNotes::default();
+        self.pedal_down = false;
+        self.bends = [0.0; CHANNELS];
+        self.ended = [None; VOICE_SLOTS];
+        self.drone_gate = LinearRamp::holding(if settings.midi { 0.0 } else { 1.0 });
+        for (partial, hz) in settings.frequencies_hz.into_iter().enumerate() {
+            self.drone.jump_to(partial, hz);
+        }
+        for (partial, level) in settings.levels.into_iter().enumerate() {
+            self.drone.jump_level_to(partial, level);
+        }
+        self.drone.jump_gain_to(settings.gain);
+    }
+
+    /// Restarts the drone's phases at zero (a host's reset).
+    pub fn reset_phases(&mut self) {
+        self.drone.reset_phases();
+    }
+
+    /// New partial frequencies (Hz), each partial moving as `motions` says.
+    pub fn set_frequencies(
+        &mut self,
+        frequencies_hz: [f64; PARTIAL_COUNT],
+        motions: [Motion; PARTIAL_COUNT],
+    ) {
+        self.settings.frequencies_hz = frequencies_hz.map(sanitized_frequency);
+        for (partial, hz) in self.settings.frequencies_hz.into_iter().enumerate() {
+            // A jump to where a partial is heading would cut its glide short.
+            if hz != self.drone.target_frequency_hz(partial) {
+                match motions[partial] {
+                    Motion::Smooth => self.drone.glide_to(partial, hz),
+                    Motion::Jump => self.drone.jump_to(partial, hz),
+                }
+            }
+        }
+        // Partial 1's setting moves every partial of a voice (they keep their ratios to it).
+        let voice_motions = motions.map(|motion| {
+            if motion == Motion::Smooth || motions[0] == Motion::Smooth {
+                Motion::Smooth
+            } else {
+                Motion::Jump
+            }
+        });
+        for slot in 0..VOICE_SLOTS {
+            if self.voices[slot].is_sounding() {
+                self.retune(slot, voice_motions, GLIDE_MS);
+            }
+        }
+    }
+
+    /// Glides the drone's partial `partial` to `frequency_hz` over `glide_ms` milliseconds,
+    /// evenly in pitch (the renderer's sweep).
+    pub fn glide_drone_partial(&mut self, partial: usize, frequency_hz: f64, glide_ms: f64) {
+        if partial < PARTIAL_COUNT {
+            self.drone.glide_to_over(partial, frequency_hz, glide_ms);
+        }
+    }
+
+    /// New partial levels (linear; a muted partial is 0), each moving as `motions` says.
+    pub fn set_levels(&mut self, levels: [f32; PARTIAL_COUNT], motions: [Motion; PARTIAL_COUNT]) {
+        self.settings.levels = levels;
+        for (partial, level) in levels.into_iter().enumerate() {
+            match motions[partial] {
+                Motion::Smooth => self.drone.ramp_level_to(partial, level),
+                Motion::Jump => self.drone.jump_level_to(partial, level),
+            }
+        }
+        for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
+            voice.set_levels(&levels, motions);
+        }
+    }
+
+    /// A new output gain (linear).
+    pub fn set_gain(&mut self, gain: f32, motion: Motion) {
+        self.settings.gain = gain;
+        if gain != self.drone.target_gain() {
+            match motion {
+                Motion::Smooth => self.drone.ramp_gain_to(gain),
+                Motion::Jump => self.drone.jump_gain_to(gain),
+            }
+        }
+        for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
+            voice.set_gain(gain, motion);
+        }
+    }
+
+    /// Switches between drone (off) and notes (on). The drone fades out over
+    /// [`RELEASE_MS`] or in over [`ATTACK_MS`]; notes playing are released.
+    pub fn set_midi(&mut self, midi: bool) {
+        if midi == self.settings.midi {
+            return;
+        }
+        self.settings.midi = midi;
+        self.release_every_note();
+        if midi {
+            self.drone_gate.ramp_to(0.0, self.drone_release_samples);
+        } else {
+            self.drone_gate.ramp_to(1.0, self.drone_attack_samples);
+        }
+    }
+
+    /// How many notes play at once (clamped to 1 ..= [`MAX_VOICES`]). Going from one voice to
+    /// several or back releases the notes playing; fewer voices than notes playing fade the
+    /// oldest out.
+    pub fn set_voice_count(&mut self, voices: usize) {
+        let voices = voices.clamp(1, MAX_VOICES);
+        let was = self.settings.voices;
+        if voices == was {
+            return;
+        }
+        self.settings.voices = voices;
+        let (headroom, gain) = (self.headroom(), self.settings.gain);
+        for voice in &mut self.voices {
+            voice.set_headroom(headroom, gain, Motion::Smooth);
+        }
+        if (voices == 1) != (was == 1) {
+            self.release_every_note();
+        } else {
+            while allocation::playing(&self.voices) > voices {
+                if let Some(slot) = allocation::victim(&self.voices) {
+                    self.voices[slot].fade_out();
+                }
+            }
+        }
+    }
+
+    /// The one-voice glide between notes, in milliseconds (0 = none; non-finite ignored).
+    pub fn set_midi_glide_ms(&mut self, glide_ms: f64) {
+        if glide_ms.is_finite() {
+            self.settings.midi_glide_ms = glide_ms.max(0.0);
+        }
+    }
+
+    /// New envelope settings, for the notes playing too (see [`Envelope::set_shape`]).
+    ///
+    /// [`Envelope::set_shape`]: crate::dsp::envelope::Envelope::set_shape
+    pub fn set_envelope(&mut self, shape: EnvelopeShape) {
+        self.settings.envelope = shape;
+        for voice in &mut self.voices {
+            voice.set_envelope(shape);
+        }
+    }
+
+    /// The pitch wheel's reach, in semitones either way (0 ..= [`MAX_BEND_RANGE_SEMITONES`]).
+    pub fn set_bend_range(&mut self, semitones: f64) {
+        if semitones.is_finite() && semitones != self.settings.bend_range_semitones {
+            self.settings.bend_range_semitones = semitones.clamp(0.0, MAX_BEND_RANGE_SEMITONES);
+            self.retune_all(|_| true);
+        }
+    }
+
+    /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
+    pub fn handle(&mut self, input: NoteInput) {
+        if !self.settings.midi {
+            return;
+        }
+        match input {
+            NoteInput::NoteOn { note, velocity } => {
+                let velocity = playable_velocity(velocity);
+                if self.is_monophonic() {
+                    self.held.note_on(note, velocity);
+                    self.play_held();
+                } else {
+                    self.start_note(note, velocity);
+                }
+            }
+            NoteInput::NoteOff { target } => {
+                if self.is_monophonic() {
+                    self.held.note_off(&target);
+                    self.play_held();
+                } else {
+                    let pedal_down = self.pedal_down;
+                    for voice in &mut self.voices {
+                        if voice.state == VoiceState::Held && target.matches(&voice.note) {
+                            if pedal_down {
+                                voice.state = VoiceState::Sustained;
+                            } else {
+                                voice.release();
+                            }
+                        }
+                    }
+                }
+            }
+            NoteInput::Choke { target } => {
+                self.held.forget(&target);
+                for voice in &mut self.voices {
+                    if voice.is_playing() && target.matches(&voice.note) {
+                        voice.fade_out();
+                    }
+                }
+                if self.is_monophonic() && self.voices[0].is_playing() {
+                    self.play_held();
+                }
+            }
+            NoteInput::PitchBend { channel, position } => {
+                if let (Some(bend), Some(stored)) = (
+                    pitch::wheel_to_bend(position),
+                    self.bends.get_mut(usize::from(channel)),
+                ) {
+                    *stored = bend;
+                    self.retune_all(|note| channel == 0 || note.channel == channel);
+                }
+            }
+            NoteInput::ControlChange {
+                channel,
+                controller,
+                value,
+            } => self.control_change(channel, controller, value),
+            NoteInput::Tuning { target, semitones } => {
+                if semitones.is_finite() {
+                    let semitones =
+                        f64::from(semitones).clamp(-MAX_TUNING_SEMITONES, MAX_TUNING_SEMITONES);
+                    for slot in 0..VOICE_SLOTS {
+                        let voice = &mut self.voices[slot];
+                        if voice.is_sounding() && target.matches(&voice.note) {
+                            voice.tuning_semitones = semitones;
+                            self.retune(slot, [Motion::Smooth; PARTIAL_COUNT], GLIDE_MS);
+                        }
+                    }
+                }
+            }
+            NoteInput::Volume { target, gain } => {
+                let global_gain = self.settings.gain;
+                for voice in &mut self.voices {
+                    if voice.is_sounding() && target.matches(&voice.note) {
+                        voice.set_volume(gain, global_gain);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The host modulates `target` on the voice it knows as `id` by `modulation` (CLAP
+    /// polyphonic modulation; the glue works out the value). Unknown ids are ignored: the voice
+    /// has ended.
+    pub fn modulate_voice(&mut self, id: i32, target: Modulated, modulation: Modulation) {
+        let (levels, gain) = (self.settings.levels, self.settings.gain);
+        for voice in &mut self.voices {
+            if voice.is_sounding() && voice.note.id == Some(id) {
+                voice.modulate(target, modulation);
+                match target {
+                    Modulated::Level(_) => voice.set_levels(&levels, [Motion::Smooth; 5]),
+                    Modulated::Gain => voice.set_gain(gain, Motion::Smooth),
+                }
+            }
+        }
+    }
+
+    /// Works out every voice's modulated `target` again with `value_for(offset)` (after the
+    /// parameter itself moved), moving as `motion` says.
+    pub fn remodulate(
+        &mut self,
+        target: Modulated,
+        motion: Motion,
+        value_for: impl Fn(f32) -> f32,
+    ) {
+        let (levels, gain) = (self.settings.levels, self.settings.gain);
+        for voice in &mut self.voices {
+            if let Some(Modulation { offset, .. }) = voice.modulation(target)
+                && voice.is_sounding()
+            {
+                let value = value_for(offset);
+                voice.modulate(target, Modulation { offset, value });
+                match target {
+                    Modulated::Level(partial) => {
+                        let mut motions = [Motion::Jump; PARTIAL_COUNT];
+                        motions[partial.min(PARTIAL_COUNT - 1)] = motion;
+                        voice.set_levels(&levels, motions);
+                    }
+                    Modulated::Gain => voice.set_gain(gain, motion),
+                }
+            }
+        }
+    }
+
+    /// Whether any voice is modulated by the host (so the glue need not work out values for
+    /// none).
+    pub fn has_modulated_voices(&self) -> bool {
+        self.voices.iter().any(|voice| {
+            voice.is_sounding()
+                && Modulated::ALL
+                    .iter()
+                    .any(|&t| voice.modulation(t).is_some())
+        })
+    }
+
+    /// Overwrites `out` with the next `out.len()` samples.
+    ///
+    /// The output never leaves ±1: the voices' headroom keeps any chord within it, and a
+    /// stolen voice fading out while its successor starts sums to no more than the louder of
+    /// the two. Only a volume expression above 1 (CLAP allows +12 dB) can push a chord past
+    /// full scale; a last-resort clamp then keeps the host's buffer in range.
+    pub fn render(&mut self, out: &mut [f32]) {
+        self.render_drone(out);
+        if !self.voices.iter().any(Voice::is_sounding) {
+            return;
+        }
+        let mut offset = 0;
+        for chunk in out.chunks_mut(SCRATCH_SAMPLES) {
+            for slot in 0..VOICE_SLOTS {
+                let voice = &mut self.voices[slot];
+                if voice.is_sounding()
+                    && let Some(silent_from) = voice.add_to(chunk, &mut self.scratch)
+                {
+                    let note = voice.note;
+                    self.report_end(note, offset + silent_from);
+                }
+            }
+            for sample in chunk.iter_mut() {
+                *sample = sample.clamp(-1.0, 1.0);
+            }
+            offset += chunk.len();
+        }
+    }
+
+    /// Hands every voice that ended since the last call to `report`, once.
+    pub fn take_ended(&mut self, mut report: impl FnMut(VoiceEnd)) {
+        for end in self.ended.iter_mut().filter_map(Option::take) {
+            report(end);
+        }
+    }
+
+    /// Voices making sound now: their notes and the frequencies of their five partials (Hz).
+    pub fn sounding(&self) -> impl Iterator<Item = (NoteRef, [f64; PARTIAL_COUNT])> + '_ {
+        self.voices.iter().filter(|v| v.is_sounding()).map(|voice| {
+            (
+                voice.note,
+                std::array::from_fn(|k| voice.current_frequency_hz(k)),
+            )
+        })
+    }
+
+    /// The drone's frequency for partial `partial` at the next sample, in Hz.
+    pub fn drone_frequency_hz(&self, partial: usize) -> f64 {
+        self.drone.current_frequency_hz(partial)
+    }
+
+    fn render_drone(&mut self, out: &mut [f32]) {
+        if self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0 {
+            self.drone.render(out);
+            self.drone_gate.apply(out);
+        } else {
+            out.fill(0.0);
+        }
+    }
+
+    fn is_monophonic(&self) -> bool {
+        self.settings.voices == 1
+    }
+
+    fn report_end(&mut self, note: NoteRef, sample: usize) {
+        if let Some(free) = self.ended.iter_mut().find(|end| end.is_none()) {
+            *free = Some(VoiceEnd { note, sample });
+        }
+    }
+
+    /// Releases every note (sustained ones too) and forgets the keys held.
+    fn release_every_note(&mut self) {
+        self.held.release_all();
+        for voice in &mut self.voices {
+            voice.release();
+        }
+    }
+
+    /// Starts `note` on a voice of its own, stealing one if all are playing.
+    fn start_note(&mut self, note: NoteRef, velocity: f32) {
+        // The same key pressed again: the note sounding on it lets go.
+        for voice in &mut self.voices {
+            if matches!(voice.state, VoiceState::Held | VoiceState::Sustained)
+                && voice.note.channel == note.channel
+                && voice.note.key == note.key
+            {
+                voice.release();
+            }
+        }
+        if allocation::playing(&self.voices) >= self.settings.voices
+            && let Some(victim) = allocation::victim(&self.voices)
+        {
+            self.voices[victim].fade_out();
+        }
+        // With every slot fading out (more steals within a few milliseconds than there are
+        // voices) the note is dropped rather than cut into a voice still sounding.
+        if let Some(slot) = allocation::free_slot(&self.voices) {
+            let sound = self.sound_of(note, 0.0);
+            self.notes_started += 1;
+            self.voices[slot].start(note, velocity, self.notes_started, &sound);
+        }
+    }
+
+    /// One-voice play: the voice follows the latest key held, legato, gliding if a glide time
+    /// is set; with no key held it releases.
+    fn play_held(&mut self) {
+        let Some(current) = self.held.current() else {
+            self.voices[0].release();
+            return;
+        };
+        let voice = &self.voices[0];
+        if !voice.is_sounding() {
+            let sound = self.sound_of(current.note, 0.0);
+            self.notes_started += 1;
+            self.voices[0].start(current.note, current.velocity, self.notes_started, &sound);
+            return;
+        }
+        if voice.note == current.note && voice.state == VoiceState::Held {
+            return;
+        }
+        let (levels, gain) = (self.settings.levels, self.settings.gain);
+        if voice.note.id != current.note.id {
+            // For the host the old note ends here, and its modulation with it.
+            let old = voice.note;
+            self.report_end(old, 0);
+            self.voices[0].forget_modulation(&levels, gain);
+        }
+        let voice = &mut self.voices[0];
+        voice.note = current.note;
+        voice.tuning_semitones = 0.0;
+        voice.retrigger(current.velocity);
+        let glide_ms = self.settings.midi_glide_ms;
+        let motion = if glide_ms > 0.0 {
+            Motion::Smooth
+        } else {
+            Motion::Jump
+        };
+        self.retune(0, [motion; PARTIAL_COUNT], glide_ms);
+    }
+
+    fn control_change(&mut self, channel: Channel, controller: u8, value: f32) {
+        match controller {
+            SUSTAIN_PEDAL_CC => self.sustain(value >= 0.5),
+            ALL_SOUND_OFF_CC => {
+                self.held.release_all();
+                for voice in &mut self.voices {
+                    voice.fade_out();
+                }
+            }
+            ALL_NOTES_OFF_CC => {
+                self.release_every_note();
+            }
+            RESET_ALL_CONTROLLERS_CC => {
+                self.sustain(false);
+                if let Some(bend) = self.bends.get_mut(usize::from(channel)) {
+                    *bend = 0.0;
+                    self.retune_all(|note| channel == 0 || note.channel == channel);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Presses or lifts the sustain pedal; lifting it releases the notes it held.
+    fn sustain(&mut self, down: bool) {
+        self.pedal_down = down;
+        if self.is_monophonic() {
+            let before = self.held.current();
+            self.held.sustain(down);
+            if self.held.current() != before {
+                self.play_held();
+            }
+        } else if !down {
+            for voice in &mut self.voices {
+                if voice.state == VoiceState::Sustained {
+                    voice.release();
+                }
+            }
+        }
+    }
+
+    /// What `note` plays with the settings, bends and `tuning_semitones`.
+    fn sound_of(&self, note: NoteRef, tuning_semitones: f64) -> VoiceSound {
+        VoiceSound {
+            frequencies_hz: self.partials_for(note, tuning_semitones),
+            levels: self.settings.levels,
+            gain: self.settings.gain,
+            headroom: self.headroom(),
+        }
+    }
+
+    /// Each voice's share of full scale: as many notes as there are voices, all at full
+    /// velocity and in phase, reach full scale and no more. One voice plays at full level, as
+    /// MIDI mode always did.
+    fn headroom(&self) -> f32 {
+        1.0 / self.settings.voices as f32
+    }
+
+    /// The five partials of `note`: partial 1 on its pitch (bent and tuned), the others at the
+    /// frequency settings' ratios to partial 1.
+    fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> [f64; PARTIAL_COUNT] {
+        let range = self.settings.bend_range_semitones;
+        let channel_bend = match usize::from(note.channel) {
+            0 => 0.0,
+            channel => self.bends.get(channel).copied().unwrap_or(0.0),
+        };
+        let semitones = (self.bends[0] + channel_bend) * range + tuning_semitones;
+        let pitch_hz = key_to_hz(note.key, semitones);
+        let frequencies = self.settings.frequencies_hz;
+        std::array::from_fn(|k| {
+            if k == 0 || frequencies[0] <= 0.0 {
+                pitch_hz
+            } else {
+                pitch_hz * (frequencies[k] / frequencies[0])
+            }
+        })
+    }
+
+    /// Moves voice `slot`'s partials to where its note belongs now.
+    fn retune(&mut self, slot: usize, motions: [Motion; PARTIAL_COUNT], glide_ms: f64) {
+        let voice = &self.voices[slot];
+        let frequencies = self.partials_for(voice.note, voice.tuning_semitones);
+        self.voices[slot].move_partials(frequencies, motions, glide_ms);
+    }
+
+    /// Glides the sounding voices whose notes `affected` picks to where they belong now (the
+    /// wheel sends steps; a short glide turns them into a smooth bend).
+    fn retune_all(&mut self, affected: impl Fn(&NoteRef) -> bool) {
+        for slot in 0..VOICE_SLOTS {
+            let voice = &self.voices[slot];
+            if voice.is_sounding() && affected(&voice.note) {
+                self.retune(slot, [Motion::Smooth; PARTIAL_COUNT], GLIDE_MS);
+            }
+        }
+    }
+}
+
+/// `settings` with every value made playable.
+fn sanitized(mut settings: Settings) -> Settings {
+    settings.frequencies_hz = settings.frequencies_hz.map(sanitized_frequency);
+    settings.voices = settings.voices.clamp(1, MAX_VOICES);
+    if !settings.midi_glide_ms.is_finite() {
+        settings.midi_glide_ms = 0.0;
+    }
+    settings.midi_glide_ms = settings.midi_glide_ms.max(0.0);
+    settings.bend_range_semitones = if settings.bend_range_semitones.is_finite() {
+        settings
+            .bend_range_semitones
+            .clamp(0.0, MAX_BEND_RANGE_SEMITONES)
+    } else {
+        DEFAULT_BEND_RANGE_SEMITONES
+    };
+    settings
+}
+
+/// A frequency the ratios can be taken from: not finite or below 0 counts as 0 Hz.
+fn sanitized_frequency(hz: f64) -> f64 {
+    if hz.is_finite() { hz.max(0.0) } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests;

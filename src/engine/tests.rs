@@ -1,0 +1,413 @@
+//! The engine's note logic, without a host.
+
+use super::*;
+use crate::dsp::envelope::{FADE_OUT_MS, SHORTEST_SEGMENT_MS};
+use crate::dsp::{PARTIAL_AMPLITUDE, PartialBank};
+use crate::engine::pitch::note_to_hz;
+use crate::spectrum::find_peaks;
+
+const RATE_HZ: f64 = 48_000.0;
+
+fn notes(voices: usize) -> Engine {
+    Engine::new(
+        RATE_HZ,
+        Settings {
+            midi: true,
+            voices,
+            ..Settings::default()
+        },
+    )
+}
+
+fn note(key: u8) -> NoteRef {
+    NoteRef {
+        id: None,
+        channel: 0,
+        key,
+    }
+}
+
+fn with_id(key: u8, id: i32, channel: Channel) -> NoteRef {
+    NoteRef {
+        id: Some(id),
+        channel,
+        key,
+    }
+}
+
+fn on(engine: &mut Engine, note: NoteRef, velocity: f32) {
+    engine.handle(NoteInput::NoteOn { note, velocity });
+}
+
+fn off(engine: &mut Engine, key: u8) {
+    engine.handle(NoteInput::NoteOff {
+        target: NoteMatch::key(0, key),
+    });
+}
+
+fn pedal(engine: &mut Engine, down: bool) {
+    engine.handle(NoteInput::ControlChange {
+        channel: 0,
+        controller: SUSTAIN_PEDAL_CC,
+        value: if down { 1.0 } else { 0.0 },
+    });
+}
+
+fn render(engine: &mut Engine, samples: usize) -> Vec<f32> {
+    let mut out = vec![f32::NAN; samples];
+    engine.render(&mut out);
+    assert!(out.iter().all(|x| x.is_finite() && x.abs() <= 1.0));
+    out
+}
+
+fn ms(ms: f64) -> usize {
+    (ms * 1e-3 * RATE_HZ).round() as usize
+}
+
+/// The five partials of `key` with the default frequency settings.
+fn partials_of(key: u8) -> [f64; PARTIAL_COUNT] {
+    DEFAULT_FREQUENCIES_HZ.map(|hz| note_to_hz(key) * hz / DEFAULT_FREQUENCIES_HZ[0])
+}
+
+/// Partial 1's frequency for each sounding note with host id `id`.
+fn partial_1_of(engine: &Engine, id: i32) -> f64 {
+    engine
+        .sounding()
+        .find(|(note, _)| note.id == Some(id))
+        .map(|(_, hz)| hz[0])
+        .expect("the note sounds")
+}
+
+fn largest_step(samples: &[f32]) -> f64 {
+    samples
+        .windows(2)
+        .map(|w| f64::from((w[1] - w[0]).abs()))
+        .fold(0.0, f64::max)
+}
+
+/// The largest step a voice of `key` at full velocity can make by itself: its sines' slopes
+/// plus its envelope's steepest segment.
+fn voice_step_bound(key: u8) -> f64 {
+    let sines: f64 = partials_of(key)
+        .iter()
+        .map(|hz| std::f64::consts::TAU * hz / RATE_HZ * f64::from(PARTIAL_AMPLITUDE))
+        .sum();
+    sines + 1.0 / ms(SHORTEST_SEGMENT_MS) as f64
+}
+
+#[test]
+fn the_drone_is_the_bare_bank_bit_for_bit() {
+    let mut engine = Engine::new(RATE_HZ, Settings::default());
+    let mut bank = PartialBank::new(RATE_HZ, DEFAULT_FREQUENCIES_HZ);
+    let mut expected = vec![0.0f32; 10_000];
+    bank.render(&mut expected);
+    assert_eq!(render(&mut engine, 10_000), expected);
+}
+
+#[test]
+fn notes_do_nothing_to_the_drone() {
+    let mut engine = Engine::new(RATE_HZ, Settings::default());
+    let mut reference = Engine::new(RATE_HZ, Settings::default());
+    on(&mut engine, note(60), 1.0);
+    assert_eq!(render(&mut engine, 4096), render(&mut reference, 4096));
+}
+
+#[test]
+fn a_three_note_chord_plays_fifteen_partials_at_their_levels() {
+    let mut engine = notes(8);
+    // Keys whose partials stay apart (C-E-G's partials 3 and 1 nearly coincide).
+    let keys = [48, 61, 74];
+    for key in keys {
+        on(&mut engine, note(key), 0.8);
+    }
+    render(&mut engine, ms(50.0));
+    let out = render(&mut engine, 32_768);
+    // Each of eight voices gets an eighth of full scale.
+    let amplitude = f64::from(PARTIAL_AMPLITUDE) * 0.8 / 8.0;
+    let peaks = find_peaks(&out, RATE_HZ, (amplitude / 4.0) as f32);
+    let expected: Vec<f64> = keys.iter().flat_map(|&k| partials_of(k)).collect();
+    assert_eq!(peaks.len(), 15, "{peaks:?}");
+    for hz in expected {
+        let peak = peaks
+            .iter()
+            .find(|p| (p.frequency_hz - hz).abs() < 1.0)
+            .unwrap_or_else(|| panic!("no partial at {hz} Hz: {peaks:?}"));
+        assert!((peak.amplitude / amplitude - 1.0).abs() < 0.1, "{peak:?}");
+    }
+}
+
+#[test]
+fn forty_notes_on_four_voices_steal_without_a_click() {
+    let mut engine = notes(4);
+    let mut out = Vec::new();
+    let mut started = Vec::new();
+    // Low notes, so the sines' own steps are small and a cut voice would stand out.
+    for n in 0..40u8 {
+        let key = 36 + (n % 12) * 7 % 12;
+        on(&mut engine, with_id(key, i32::from(n), 0), 1.0);
+        started.push(i32::from(n));
+        out.extend(render(&mut engine, ms(7.0) + usize::from(n) * 13));
+        if n % 3 == 0 {
+            off(&mut engine, key);
+        }
+    }
+    assert!(allocation::playing(&engine.voices) <= 4);
+    // At most four voices play and four more fade out at any moment.
+    let bound = 8.0 * voice_step_bound(47);
+    let step = largest_step(&out);
+    assert!(step <= bound, "largest step {step} > {bound}");
+    // A cut voice would step by up to its whole amplitude.
+    assert!(step < 0.25, "largest step {step}");
+}
+
+#[test]
+fn every_released_voice_ends_in_exact_zeros_and_is_reported_once() {
+    let mut engine = notes(8);
+    for (k, key) in [60, 64, 67, 72].into_iter().enumerate() {
+        on(&mut engine, with_id(key, k as i32, 0), 1.0);
+    }
+    render(&mut engine, 1000);
+    engine.handle(NoteInput::ControlChange {
+        channel: 0,
+        controller: ALL_NOTES_OFF_CC,
+        value: 0.0,
+    });
+    let out = render(&mut engine, ms(RELEASE_MS) + 500);
+    assert!(out[..ms(RELEASE_MS)].iter().any(|&x| x != 0.0));
+    assert!(out[ms(RELEASE_MS)..].iter().all(|&x| x == 0.0));
+    let mut ended = Vec::new();
+    engine.take_ended(|end| ended.push((end.note.id, end.sample)));
+    ended.sort();
+    let expected: Vec<_> = (0..4).map(|id| (Some(id), ms(RELEASE_MS))).collect();
+    assert_eq!(ended, expected);
+    engine.take_ended(|end| panic!("reported twice: {end:?}"));
+}
+
+#[test]
+fn the_pedal_holds_a_chord_until_it_lifts() {
+    let mut engine = notes(8);
+    pedal(&mut engine, true);
+    for key in [60, 64, 67] {
+        on(&mut engine, note(key), 1.0);
+    }
+    render(&mut engine, 1000);
+    for key in [60, 64, 67] {
+        off(&mut engine, key);
+    }
+    render(&mut engine, ms(200.0));
+    assert_eq!(engine.sounding().count(), 3, "sustained");
+    on(&mut engine, note(72), 1.0);
+    pedal(&mut engine, false);
+    let out = render(&mut engine, ms(RELEASE_MS) + 100);
+    assert_eq!(engine.sounding().count(), 1, "only the key still down");
+    assert!(out.iter().all(|x| x.abs() <= 1.0));
+}
+
+#[test]
+fn a_tuning_expression_moves_only_its_note() {
+    let mut engine = notes(8);
+    on(&mut engine, with_id(60, 1, 0), 1.0);
+    on(&mut engine, with_id(64, 2, 0), 1.0);
+    engine.handle(NoteInput::Tuning {
+        target: NoteMatch {
+            id: Some(1),
+            ..NoteMatch::ALL
+        },
+        semitones: 12.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 1) - note_to_hz(72)).abs() < 1e-6);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+}
+
+#[test]
+fn a_volume_expression_and_a_modulated_level_change_only_their_note() {
+    let level_of = |modulate: bool| {
+        let mut engine = notes(8);
+        on(&mut engine, with_id(48, 1, 0), 1.0);
+        on(&mut engine, with_id(84, 2, 0), 1.0);
+        if modulate {
+            engine.handle(NoteInput::Volume {
+                target: NoteMatch {
+                    id: Some(1),
+                    ..NoteMatch::ALL
+                },
+                gain: 0.5,
+            });
+            engine.modulate_voice(
+                2,
+                Modulated::Level(0),
+                Modulation {
+                    offset: -1.0,
+                    value: 0.0,
+                },
+            );
+        }
+        render(&mut engine, ms(50.0));
+        let out = render(&mut engine, 32_768);
+        find_peaks(&out, RATE_HZ, 0.01)
+    };
+    let (before, after) = (level_of(false), level_of(true));
+    let amplitude_at = |peaks: &[crate::spectrum::Peak], hz: f64| {
+        peaks
+            .iter()
+            .find(|p| (p.frequency_hz - hz).abs() < 1.0)
+            .map_or(0.0, |p| p.amplitude)
+    };
+    for hz in partials_of(48) {
+        let ratio = amplitude_at(&after, hz) / amplitude_at(&before, hz);
+        assert!((ratio - 0.5).abs() < 0.05, "{hz} Hz: {ratio}");
+    }
+    let [first, rest @ ..] = partials_of(84);
+    assert_eq!(
+        amplitude_at(&after, first),
+        0.0,
+        "note 2's partial 1 is off"
+    );
+    for hz in rest {
+        let ratio = amplitude_at(&after, hz) / amplitude_at(&before, hz);
+        assert!((ratio - 1.0).abs() < 0.05, "{hz} Hz: {ratio}");
+    }
+}
+
+#[test]
+fn an_mpe_member_channel_bends_only_its_note() {
+    let mut engine = notes(8);
+    on(&mut engine, with_id(60, 1, 1), 1.0);
+    on(&mut engine, with_id(64, 2, 2), 1.0);
+    engine.handle(NoteInput::PitchBend {
+        channel: 2,
+        position: 1.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 1) - note_to_hz(60)).abs() < 1e-6);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(66)).abs() < 1e-6);
+    // The master channel bends every note.
+    engine.handle(NoteInput::PitchBend {
+        channel: 0,
+        position: 0.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 1) - note_to_hz(58)).abs() < 1e-6);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+}
+
+#[test]
+fn the_bend_range_sets_how_far_the_wheel_goes() {
+    let mut engine = notes(8);
+    engine.set_bend_range(12.0);
+    on(&mut engine, with_id(60, 1, 0), 1.0);
+    engine.handle(NoteInput::PitchBend {
+        channel: 0,
+        position: 1.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 1) - note_to_hz(72)).abs() < 1e-6);
+}
+
+#[test]
+fn one_voice_plays_the_last_note_legato() {
+    let mut engine = notes(1);
+    on(&mut engine, note(60), 1.0);
+    on(&mut engine, note(64), 1.0);
+    render(&mut engine, 100);
+    assert_eq!(engine.sounding().count(), 1);
+    off(&mut engine, 64);
+    render(&mut engine, 100);
+    let (playing, hz) = engine.sounding().next().expect("a note");
+    assert_eq!(playing.key, 60);
+    assert!((hz[0] - note_to_hz(60)).abs() < 1e-6);
+}
+
+#[test]
+fn zero_times_everywhere_never_click() {
+    let mut engine = Engine::new(
+        RATE_HZ,
+        Settings {
+            midi: true,
+            voices: 4,
+            envelope: EnvelopeShape {
+                attack_ms: 0.0,
+                decay_ms: 0.0,
+                sustain: 0.5,
+                release_ms: 0.0,
+            },
+            ..Settings::default()
+        },
+    );
+    let mut out = Vec::new();
+    for n in 0..30u8 {
+        let key = 36 + n % 5;
+        on(&mut engine, note(key), 1.0);
+        out.extend(render(&mut engine, 37 + usize::from(n) * 11));
+        off(&mut engine, key);
+        out.extend(render(&mut engine, 5));
+    }
+    let bound = 8.0 * voice_step_bound(40);
+    assert!(
+        largest_step(&out) <= bound,
+        "{} > {bound}",
+        largest_step(&out)
+    );
+}
+
+#[test]
+fn a_choke_fades_out_fast_even_under_the_pedal() {
+    let mut engine = notes(8);
+    pedal(&mut engine, true);
+    on(&mut engine, with_id(60, 7, 0), 1.0);
+    render(&mut engine, 1000);
+    engine.handle(NoteInput::Choke {
+        target: NoteMatch::key(0, 60),
+    });
+    let out = render(&mut engine, ms(FADE_OUT_MS) + 10);
+    assert!(out[ms(FADE_OUT_MS)..].iter().all(|&x| x == 0.0));
+    assert_eq!(engine.sounding().count(), 0);
+}
+
+#[test]
+fn block_sizes_do_not_change_the_output() {
+    let play = |block: usize| {
+        let mut engine = notes(4);
+        let mut out = Vec::new();
+        for n in 0..12u8 {
+            on(&mut engine, note(48 + n * 3), 0.9);
+            let mut rest = 3000;
+            while rest > 0 {
+                let len = block.min(rest);
+                out.extend(render(&mut engine, len));
+                rest -= len;
+            }
+            off(&mut engine, 48 + n * 3);
+        }
+        out
+    };
+    assert_eq!(play(3000), play(1));
+    assert_eq!(play(3000), play(64));
+}
+
+#[test]
+fn switching_midi_mode_fades_the_drone_out_and_back_in() {
+    let mut engine = Engine::new(RATE_HZ, Settings::default());
+    render(&mut engine, 1000);
+    engine.set_midi(true);
+    let out = render(&mut engine, ms(RELEASE_MS) + 100);
+    assert!(out[ms(RELEASE_MS)..].iter().all(|&x| x == 0.0));
+    engine.set_midi(false);
+    let out = render(&mut engine, 2000);
+    assert!(out[ms(ATTACK_MS)..].iter().any(|&x| x != 0.0));
+}
+
+#[test]
+fn fewer_voices_fade_the_oldest_notes_out() {
+    let mut engine = notes(8);
+    for key in [60, 62, 64, 65, 67] {
+        on(&mut engine, note(key), 1.0);
+    }
+    render(&mut engine, 1000);
+    engine.set_voice_count(2);
+    render(&mut engine, ms(FADE_OUT_MS) + 10);
+    let mut keys: Vec<u8> = engine.sounding().map(|(n, _)| n.key).collect();
+    keys.sort();
+    assert_eq!(keys, [65, 67]);
+}

@@ -1,0 +1,289 @@
+//! One sounding note: its own bank of five partials, its envelope, and what the note was told
+//! (key, expressions, polyphonic modulation).
+
+use super::input::NoteRef;
+use crate::dsp::envelope::{Envelope, EnvelopeShape};
+use crate::dsp::{PARTIAL_COUNT, PartialBank};
+
+/// How a value reaches its new setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Motion {
+    /// Smoothly: frequencies glide over [`GLIDE_MS`](crate::dsp::GLIDE_MS), levels and gain
+    /// ramp (automation, a slider, a mute switching).
+    Smooth,
+    /// At once (a state or preset load).
+    Jump,
+}
+
+/// A value a host can modulate per voice (CLAP polyphonic modulation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Modulated {
+    /// Partial `0 ..= 4`'s level.
+    Level(usize),
+    /// The output gain.
+    Gain,
+}
+
+impl Modulated {
+    /// Every modulated value, in the order of [`index`](Self::index).
+    pub const ALL: [Modulated; MODULATED_COUNT] = [
+        Modulated::Level(0),
+        Modulated::Level(1),
+        Modulated::Level(2),
+        Modulated::Level(3),
+        Modulated::Level(4),
+        Modulated::Gain,
+    ];
+
+    /// 0 ..= 4 for the levels, 5 for the gain.
+    pub fn index(self) -> usize {
+        match self {
+            Modulated::Level(partial) => partial.min(PARTIAL_COUNT - 1),
+            Modulated::Gain => PARTIAL_COUNT,
+        }
+    }
+}
+
+/// Number of values a voice can be modulated on: the five levels and the gain.
+pub const MODULATED_COUNT: usize = PARTIAL_COUNT + 1;
+
+/// A voice's modulation of one value: the host's offset (kept for the glue, which turns offset
+/// and parameter into a value) and the resulting value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Modulation {
+    pub offset: f32,
+    pub value: f32,
+}
+
+/// What a voice slot is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoiceState {
+    /// Silent and available.
+    Free,
+    /// Its key is down.
+    Held,
+    /// Its key is up but the sustain pedal holds it.
+    Sustained,
+    /// Its key is up: in its release.
+    Released,
+    /// Fading out fast to make room (stolen, choked, all sound off); it no longer counts as
+    /// playing.
+    Stolen,
+}
+
+/// One voice slot (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct Voice {
+    bank: PartialBank,
+    envelope: Envelope,
+    pub note: NoteRef,
+    pub state: VoiceState,
+    /// When the note started, counted in notes: the lowest is the oldest.
+    pub age: u64,
+    /// The tuning expression, in semitones.
+    pub tuning_semitones: f64,
+    /// The volume expression (linear, 1 = unchanged).
+    volume: f32,
+    /// The share of full scale a voice gets: 1 / the voice count, so that as many notes as
+    /// there are voices never sum past full scale.
+    headroom: f32,
+    modulation: [Option<Modulation>; MODULATED_COUNT],
+}
+
+impl Voice {
+    /// A free voice at `sample_rate_hz`.
+    pub fn new(sample_rate_hz: f64, shape: EnvelopeShape) -> Self {
+        Self {
+            bank: PartialBank::new(sample_rate_hz, [0.0; PARTIAL_COUNT]),
+            envelope: Envelope::new(sample_rate_hz, shape),
+            note: NoteRef {
+                id: None,
+                channel: 0,
+                key: 0,
+            },
+            state: VoiceState::Free,
+            age: 0,
+            tuning_semitones: 0.0,
+            volume: 1.0,
+            headroom: 1.0,
+            modulation: [None; MODULATED_COUNT],
+        }
+    }
+
+    /// Starts `note` from silence: every phase at zero, partials at `frequencies_hz`, the levels
+    /// and gain set at once, the attack towards `velocity`.
+    pub fn start(&mut self, note: NoteRef, velocity: f32, age: u64, sound: &VoiceSound) {
+        self.note = note;
+        self.headroom = sound.headroom;
+        self.state = VoiceState::Held;
+        self.age = age;
+        self.tuning_semitones = 0.0;
+        self.volume = 1.0;
+        self.modulation = [None; MODULATED_COUNT];
+        self.bank.reset_phases();
+        for (partial, hz) in sound.frequencies_hz.into_iter().enumerate() {
+            self.bank.jump_to(partial, hz);
+        }
+        self.set_levels(&sound.levels, [Motion::Jump; PARTIAL_COUNT]);
+        self.set_gain(sound.gain, Motion::Jump);
+        self.envelope.start(velocity);
+    }
+
+    /// Retriggers the attack towards `velocity` from the current gain (one-voice legato).
+    pub fn retrigger(&mut self, velocity: f32) {
+        self.state = VoiceState::Held;
+        self.envelope.start(velocity);
+    }
+
+    /// The key went up: the release begins.
+    pub fn release(&mut self) {
+        if matches!(self.state, VoiceState::Held | VoiceState::Sustained) {
+            self.state = VoiceState::Released;
+            self.envelope.release();
+        }
+    }
+
+    /// Fades out fast and stops counting as playing.
+    pub fn fade_out(&mut self) {
+        if self.state != VoiceState::Free {
+            self.state = VoiceState::Stolen;
+            self.envelope.fade_out();
+        }
+    }
+
+    /// Forgets the note at once, without a fade (only when the output restarts anyway).
+    pub fn silence(&mut self) {
+        self.state = VoiceState::Free;
+        self.envelope = Envelope::new(self.bank.sample_rate_hz(), EnvelopeShape::default());
+    }
+
+    /// Whether the voice counts against the voice limit: it plays a note, held or released.
+    pub fn is_playing(&self) -> bool {
+        matches!(
+            self.state,
+            VoiceState::Held | VoiceState::Sustained | VoiceState::Released
+        )
+    }
+
+    /// Whether it makes any sound.
+    pub fn is_sounding(&self) -> bool {
+        self.state != VoiceState::Free
+    }
+
+    pub fn set_envelope(&mut self, shape: EnvelopeShape) {
+        self.envelope.set_shape(shape);
+    }
+
+    /// Moves the partials to `frequencies_hz`: per partial at once or gliding over `glide_ms`.
+    pub fn move_partials(
+        &mut self,
+        frequencies_hz: [f64; PARTIAL_COUNT],
+        motions: [Motion; PARTIAL_COUNT],
+        glide_ms: f64,
+    ) {
+        for (partial, hz) in frequencies_hz.into_iter().enumerate() {
+            if hz != self.bank.target_frequency_hz(partial) {
+                match motions[partial] {
+                    Motion::Smooth if glide_ms > 0.0 => {
+                        self.bank.glide_to_over(partial, hz, glide_ms)
+                    }
+                    _ => self.bank.jump_to(partial, hz),
+                }
+            }
+        }
+    }
+
+    /// Sets the partials' levels: `levels` where this voice is not modulated.
+    pub fn set_levels(&mut self, levels: &[f32; PARTIAL_COUNT], motions: [Motion; PARTIAL_COUNT]) {
+        for (partial, &level) in levels.iter().enumerate() {
+            let level = self.modulated_or(Modulated::Level(partial), level);
+            if level != self.bank.target_level(partial) {
+                match motions[partial] {
+                    Motion::Smooth => self.bank.ramp_level_to(partial, level),
+                    Motion::Jump => self.bank.jump_level_to(partial, level),
+                }
+            }
+        }
+    }
+
+    /// Sets the output gain: `gain` unless this voice is modulated, times its volume expression.
+    pub fn set_gain(&mut self, gain: f32, motion: Motion) {
+        let gain = self.modulated_or(Modulated::Gain, gain) * self.volume * self.headroom;
+        if gain != self.bank.target_gain() {
+            match motion {
+                Motion::Smooth => self.bank.ramp_gain_to(gain),
+                Motion::Jump => self.bank.jump_gain_to(gain),
+            }
+        }
+    }
+
+    /// Takes the share of full scale a voice gets (see `headroom`), moving to it on top of
+    /// `gain`.
+    pub fn set_headroom(&mut self, headroom: f32, gain: f32, motion: Motion) {
+        self.headroom = headroom;
+        self.set_gain(gain, motion);
+    }
+
+    /// Takes a volume expression (linear gain, 1 = unchanged; clamped to 0 ..= 4, non-finite
+    /// ignored) and ramps to it, on top of `gain`.
+    pub fn set_volume(&mut self, volume: f32, gain: f32) {
+        if volume.is_finite() {
+            self.volume = volume.clamp(0.0, 4.0);
+            self.set_gain(gain, Motion::Smooth);
+        }
+    }
+
+    /// Drops the host's modulation (its note ended), moving to `levels` and `gain`.
+    pub fn forget_modulation(&mut self, levels: &[f32; PARTIAL_COUNT], gain: f32) {
+        self.modulation = [None; MODULATED_COUNT];
+        self.set_levels(levels, [Motion::Smooth; PARTIAL_COUNT]);
+        self.set_gain(gain, Motion::Smooth);
+    }
+
+    /// This voice's modulation of `target`, if the host modulates it.
+    pub fn modulation(&self, target: Modulated) -> Option<Modulation> {
+        self.modulation[target.index()]
+    }
+
+    /// Records the host's modulation of `target` for this voice (applied by the next
+    /// [`set_levels`](Self::set_levels) or [`set_gain`](Self::set_gain)).
+    pub fn modulate(&mut self, target: Modulated, modulation: Modulation) {
+        if modulation.value.is_finite() {
+            self.modulation[target.index()] = Some(modulation);
+        }
+    }
+
+    fn modulated_or(&self, target: Modulated, value: f32) -> f32 {
+        self.modulation(target).map_or(value, |m| m.value)
+    }
+
+    /// The frequency partial `partial` plays at the next sample, in Hz.
+    pub fn current_frequency_hz(&self, partial: usize) -> f64 {
+        self.bank.current_frequency_hz(partial)
+    }
+
+    /// Adds the voice's next `out.len()` samples to `out`, using `scratch` (at least as long).
+    /// Returns the sample at which the voice fell silent and became free, if it did.
+    pub fn add_to(&mut self, out: &mut [f32], scratch: &mut [f32]) -> Option<usize> {
+        let scratch = &mut scratch[..out.len()];
+        self.bank.render(scratch);
+        let silent_from = self.envelope.apply(scratch);
+        for (out, sample) in out.iter_mut().zip(scratch.iter()) {
+            *out += *sample;
+        }
+        if silent_from.is_some() {
+            self.state = VoiceState::Free;
+        }
+        silent_from
+    }
+}
+
+/// What a voice plays when it starts: its partials' frequencies and the global levels and gain.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VoiceSound {
+    pub frequencies_hz: [f64; PARTIAL_COUNT],
+    pub levels: [f32; PARTIAL_COUNT],
+    pub gain: f32,
+    /// The voice's share of full scale.
+    pub headroom: f32,
+}

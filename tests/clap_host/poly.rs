@@ -1,0 +1,278 @@
+//! Chords through a CLAP host: voices, stealing, the envelope's end, the sustain pedal, note
+//! expressions, polyphonic modulation with the note ends the host needs back, and MPE.
+
+use quintet::dsp::PARTIAL_AMPLITUDE;
+use quintet::dsp::envelope::{FADE_OUT_MS, RELEASE_MS, SHORTEST_SEGMENT_MS};
+use quintet::engine::pitch::note_to_hz;
+use quintet::spectrum::{Peak, find_peaks};
+use quintet_test_host::signal::{DEFAULT_FREQUENCIES_HZ, assert_clean, max_step};
+use quintet_test_host::{
+    HostEvent, MidiMessage, NO_NOTE_ID, NoteExpression, NoteMessage, ParamChange, PolyMod,
+    QuintetHost, Rendered, blocks_of, frames_in,
+};
+
+const SAMPLE_RATE_HZ: f64 = 48_000.0;
+const BLOCK: usize = 256;
+/// Enough samples for a sharp FFT: 0.68 s.
+const ANALYSIS_FRAMES: usize = 32_768;
+/// Keys whose partials stay well apart, so the FFT sees fifteen peaks (a C major triad's third
+/// partial of C nearly coincides with G).
+const CHORD: [u8; 3] = [48, 61, 74];
+
+/// A host in MIDI mode with `voices` voices, the drone faded out.
+fn poly_host(voices: usize) -> QuintetHost {
+    let mut host = QuintetHost::new();
+    let (midi, voice_count) = (host.param_id("MIDI mode"), host.param_id("Voices"));
+    let count = host
+        .text_to_value(voice_count, &voices.to_string())
+        .expect("a voice count");
+    host.flush_params(&[
+        ParamChange {
+            frame: 0,
+            param: midi,
+            normalized: 1.0,
+        },
+        ParamChange {
+            frame: 0,
+            param: voice_count,
+            normalized: count,
+        },
+    ]);
+    host.activate(SAMPLE_RATE_HZ, BLOCK);
+    host
+}
+
+fn render(host: &mut QuintetHost, frames: usize, events: &[HostEvent]) -> Rendered {
+    let audio = host.render_events(blocks_of(frames, BLOCK), events);
+    assert_clean(&audio, "chord render");
+    audio
+}
+
+/// The five partials of `key` with the default frequency settings.
+fn partials_of(key: u8) -> [f64; 5] {
+    DEFAULT_FREQUENCIES_HZ.map(|hz| note_to_hz(key) * hz / DEFAULT_FREQUENCIES_HZ[0])
+}
+
+fn peaks_of(audio: &Rendered, amplitude: f64) -> Vec<Peak> {
+    let tail = &audio.left()[audio.len() - ANALYSIS_FRAMES..];
+    find_peaks(tail, SAMPLE_RATE_HZ, (amplitude / 4.0) as f32)
+}
+
+fn amplitude_at(peaks: &[Peak], hz: f64) -> f64 {
+    peaks
+        .iter()
+        .find(|p| (p.frequency_hz - hz).abs() < 1.0)
+        .map_or(0.0, |p| p.amplitude)
+}
+
+#[test]
+fn a_three_note_chord_plays_fifteen_partials_at_their_levels() {
+    let mut host = poly_host(4);
+    let notes: Vec<HostEvent> = CHORD
+        .iter()
+        .map(|&key| MidiMessage::note_on(0, key, 127))
+        .collect();
+    let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &notes);
+    // Four voices: each gets a quarter of full scale.
+    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 4.0;
+    let peaks = peaks_of(&audio, amplitude);
+    assert_eq!(peaks.len(), 15, "{peaks:?}");
+    for hz in CHORD.iter().flat_map(|&key| partials_of(key)) {
+        let found = amplitude_at(&peaks, hz);
+        assert!(
+            (found / amplitude - 1.0).abs() < 0.1,
+            "{hz:.1} Hz at {found}, expected {amplitude}"
+        );
+    }
+}
+
+#[test]
+fn forty_notes_on_four_voices_steal_without_a_click_and_end_in_zeros() {
+    let mut host = poly_host(4);
+    let mut events = Vec::new();
+    let mut frame = 0;
+    // Low keys, so the sines' own steps are small and a voice cut short would stand out.
+    for n in 0..40usize {
+        let key = 36 + (n * 5 % 12) as u8;
+        events.push(NoteMessage::on_with(frame, key, 1.0, n as i32, 0));
+        frame += 300 + n * 17;
+        if n % 3 == 0 {
+            events.push(NoteMessage::off_with(frame, key, n as i32, 0));
+        }
+    }
+    events.push(MidiMessage::control_change(
+        frame,
+        MidiMessage::ALL_NOTES_OFF,
+        0,
+    ));
+    let audio = render(&mut host, frame + 4800, &events);
+    // Each voice steps by at most its sines' slopes plus its envelope's steepest segment; at
+    // most four voices play and four more fade out at once.
+    let highest = partials_of(47);
+    let sines: f64 = highest
+        .iter()
+        .map(|hz| std::f64::consts::TAU * hz / SAMPLE_RATE_HZ * f64::from(PARTIAL_AMPLITUDE))
+        .sum();
+    let envelope = 1.0 / frames_in(SHORTEST_SEGMENT_MS, SAMPLE_RATE_HZ) as f64;
+    let bound = 8.0 * (sines + envelope) / 4.0 + 1e-6;
+    let (step, at) = max_step(audio.left());
+    assert!(step <= bound, "step {step} at {at} > {bound}");
+    let release_end = frame + frames_in(RELEASE_MS, SAMPLE_RATE_HZ) + BLOCK;
+    assert!(
+        audio.left()[release_end..].iter().all(|&x| x == 0.0),
+        "every voice released ends in exact zeros"
+    );
+    // Every note ended, and the host heard of each once.
+    let mut ended: Vec<i32> = audio.note_ends.iter().map(|end| end.note_id).collect();
+    ended.sort();
+    assert_eq!(ended, (0..40).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_sustain_pedal_holds_a_chord_until_it_lifts() {
+    let mut host = poly_host(8);
+    let mut events = vec![MidiMessage::control_change(
+        0,
+        MidiMessage::SUSTAIN_PEDAL,
+        127,
+    )];
+    for &key in &CHORD {
+        events.push(MidiMessage::note_on(0, key, 127));
+        events.push(MidiMessage::note_off(1000, key));
+    }
+    let held = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
+    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 8.0;
+    assert_eq!(
+        peaks_of(&held, amplitude).len(),
+        15,
+        "the pedal holds all three"
+    );
+    let lifted = render(
+        &mut host,
+        4800,
+        &[MidiMessage::control_change(
+            0,
+            MidiMessage::SUSTAIN_PEDAL,
+            0,
+        )],
+    );
+    let silent_from = frames_in(RELEASE_MS, SAMPLE_RATE_HZ);
+    assert!(lifted.left()[..silent_from].iter().any(|&x| x != 0.0));
+    assert!(lifted.left()[silent_from..].iter().all(|&x| x == 0.0));
+}
+
+#[test]
+fn a_tuning_expression_and_a_modulated_level_move_only_their_own_voice() {
+    let mut host = poly_host(4);
+    let level1 = host.param_id("Partial 1 level");
+    let (low, high) = (48, 74);
+    let events = [
+        NoteMessage::on_with(0, low, 1.0, 11, 0),
+        NoteMessage::on_with(0, high, 1.0, 22, 0),
+        // Note 11 an octave up; note 22's partial 1 switched off.
+        NoteExpression::tuning(100, 11, 0, i16::from(low), 12.0),
+        PolyMod::voice(
+            ParamChange {
+                frame: 100,
+                param: level1,
+                normalized: -1.0,
+            },
+            22,
+            0,
+            i16::from(high),
+        ),
+    ];
+    let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
+    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 4.0;
+    let peaks = peaks_of(&audio, amplitude);
+    for hz in partials_of(low + 12) {
+        let found = amplitude_at(&peaks, hz);
+        assert!((found / amplitude - 1.0).abs() < 0.1, "{hz:.1} Hz: {found}");
+    }
+    let [first, rest @ ..] = partials_of(high);
+    assert_eq!(
+        amplitude_at(&peaks, first),
+        0.0,
+        "note 22's partial 1 is off"
+    );
+    for hz in rest {
+        let found = amplitude_at(&peaks, hz);
+        assert!((found / amplitude - 1.0).abs() < 0.1, "{hz:.1} Hz: {found}");
+    }
+    assert_eq!(peaks.len(), 9, "{peaks:?}");
+    // Both end when released, and the host is told, with their ids.
+    let released = render(
+        &mut host,
+        4800,
+        &[
+            NoteMessage::off_with(0, low, 11, 0),
+            NoteMessage::off_with(0, high, 22, 0),
+        ],
+    );
+    let mut ended: Vec<(i32, i16)> = released
+        .note_ends
+        .iter()
+        .map(|end| (end.note_id, end.key))
+        .collect();
+    ended.sort();
+    assert_eq!(ended, [(11, i16::from(low)), (22, i16::from(high))]);
+    let at = frames_in(RELEASE_MS, SAMPLE_RATE_HZ);
+    assert!(released.note_ends.iter().all(|end| end.frame == at));
+}
+
+#[test]
+fn an_mpe_bend_on_a_member_channel_moves_only_its_note() {
+    let mut host = poly_host(4);
+    let (low, high) = (48, 74);
+    // Channels 2 and 3 (1 and 2 counting from 0); the wheel of channel 3 fully up.
+    let events = [
+        HostEvent::Midi(MidiMessage {
+            frame: 0,
+            data: [0x91, low, 127],
+        }),
+        HostEvent::Midi(MidiMessage {
+            frame: 0,
+            data: [0x92, high, 127],
+        }),
+        HostEvent::Midi(MidiMessage {
+            frame: 100,
+            data: [0xE2, 0x7F, 0x7F],
+        }),
+    ];
+    let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
+    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 4.0;
+    let peaks = peaks_of(&audio, amplitude);
+    for hz in partials_of(low).into_iter().chain(partials_of(high + 2)) {
+        let found = amplitude_at(&peaks, hz);
+        assert!((found / amplitude - 1.0).abs() < 0.1, "{hz:.1} Hz: {found}");
+    }
+    assert_eq!(peaks.len(), 10, "{peaks:?}");
+}
+
+#[test]
+fn a_choke_stops_a_note_within_the_fade_out() {
+    let mut host = poly_host(4);
+    let audio = render(
+        &mut host,
+        9600,
+        &[
+            NoteMessage::on_with(0, 60, 1.0, 5, 0),
+            NoteMessage::choke(4800, 60, NO_NOTE_ID, 0),
+        ],
+    );
+    let silent_from = 4800 + frames_in(FADE_OUT_MS, SAMPLE_RATE_HZ);
+    assert!(audio.left()[4800..silent_from].iter().any(|&x| x != 0.0));
+    assert!(audio.left()[silent_from..].iter().all(|&x| x == 0.0));
+    assert_eq!(audio.note_ends.len(), 1);
+    assert_eq!(audio.note_ends[0].note_id, 5);
+}
+
+#[test]
+fn the_host_learns_the_voice_capacity() {
+    let mut host = poly_host(6);
+    render(&mut host, BLOCK, &[]);
+    let info = host.voice_info().expect("voice-info");
+    assert_eq!(info.voice_capacity, 16);
+    assert!(info.overlapping_notes);
+    assert_eq!(info.voice_count, 6);
+}

@@ -268,32 +268,18 @@ impl EditorApp {
             let width = slider_width - ui.min_rect().width();
             labelled_slider_ui(ui, setter, &self.params.midi_glide, "Glide", width);
         });
-        let half_width = (slider_width - ui.spacing().item_spacing.x) / 2.0;
+        // What MIDI mode plays with, one labelled slider a row (side by side, the value boxes
+        // left the sliders too short to set a value with).
         let params = &self.params;
-        for (left, left_label, right, right_label) in [
-            (
-                Watched::Int(&params.voices),
-                "Voices",
-                Watched::Int(&params.bend_range),
-                "Bend",
-            ),
-            (
-                Watched::Float(&params.attack),
-                "A",
-                Watched::Float(&params.decay),
-                "D",
-            ),
-            (
-                Watched::Float(&params.sustain),
-                "S",
-                Watched::Float(&params.release),
-                "R",
-            ),
+        for (param, label) in [
+            (Watched::Int(&params.voices), "Voices"),
+            (Watched::Int(&params.bend_range), "Bend"),
+            (Watched::Float(&params.attack), "Attack"),
+            (Watched::Float(&params.decay), "Decay"),
+            (Watched::Float(&params.sustain), "Sustain"),
+            (Watched::Float(&params.release), "Release"),
         ] {
-            ui.horizontal(|ui| {
-                left.slider_ui(ui, setter, left_label, half_width);
-                right.slider_ui(ui, setter, right_label, half_width);
-            });
+            param.slider_ui(ui, setter, label, slider_width);
         }
         ui.add_space(12.0);
         ui.label(

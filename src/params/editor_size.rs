@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
 /// Size the editor opens at the first time, in egui points (logical pixels at zoom 1).
-pub const DEFAULT_SIZE_PT: [f32; 2] = [820.0, 540.0];
+pub const DEFAULT_SIZE_PT: [f32; 2] = [820.0, 700.0];
 /// Smallest size at which every view stays readable, in egui points.
 pub const MIN_SIZE_PT: [f32; 2] = [640.0, 420.0];
 /// Largest window the editor asks for, in logical pixels (an 8K screen), whatever the saved size
@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn the_default_saves_as_states_already_hold_it() {
         let json = SavedEditorSize::default().map(serialize_field).unwrap();
-        assert_eq!(json, r#"{"height":540.0,"width":820.0,"zoom":1.0}"#);
+        assert_eq!(json, r#"{"height":700.0,"width":820.0,"zoom":1.0}"#);
     }
 
     #[test]

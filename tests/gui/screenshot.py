@@ -153,11 +153,12 @@ def problems(f):
     found = []
     if f["luminance_stddev"] < 10 or f["distinct_colours"] < 100:
         found.append("the window looks blank")
-    # Frequency and level of each partial, then the gain (MIDI glide at 0 ms shows no fill).
-    if len(f["slider_rows"]) != 11:
+    # Frequency and level of each partial, the gain, then voices, attack, decay, sustain and
+    # release (MIDI glide at 0 ms and the bend range at 2 of 96 show too little fill to count).
+    if len(f["slider_rows"]) != 16:
         found.append(
-            f"expected 11 sliders (5 partials x frequency and level + gain), "
-            f"found {len(f['slider_rows'])}"
+            f"expected 16 sliders (5 partials x frequency and level, gain, voices and the four "
+            f"envelope times), found {len(f['slider_rows'])}"
         )
     widths = f["header_glyph_widths"]
     # "Quintet": 7 glyphs of several widths. Missing fonts draw identical boxes ("tofu").

@@ -27,8 +27,15 @@ QUINTET_PARAMETER_NAMES = (
     + ["Gain"]
     + [f"Partial {k} level" for k in range(1, 6)]
     + [f"Partial {k} mute" for k in range(1, 6)]
-    + ["MIDI mode", "MIDI glide"]
+    + ["MIDI mode", "MIDI glide", "Voices", "Attack", "Decay", "Sustain", "Release", "Bend range"]
 )
+# Voices is a count from 1 to 16, which a VST3 host sets as a normalized 0..1 position.
+MAX_VOICES = 16
+
+
+def voices_to_normalized(voices):
+    """The 0..1 position a host sends for `voices` voices."""
+    return (voices - 1) / (MAX_VOICES - 1)
 
 # The frequency parameters' skewed range, as in src/params.rs:
 # normalized = ((hz - min) / (max - min)) ** skew. The tests check by display text that the

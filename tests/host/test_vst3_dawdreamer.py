@@ -19,6 +19,7 @@ from quintet_host import (
     assert_partials,
     frequency_to_normalized,
     split_vst3_midi_parameters,
+    voices_to_normalized,
     write_midi_file,
 )
 
@@ -80,7 +81,10 @@ def test_automation_glides_to_its_new_value(engine_and_synth):
 def test_midi_notes_and_the_pitch_wheel_reach_the_vst3(engine_and_synth, tmp_path):
     """The host turns the wheel into the hidden pitch-bend parameter nice-plug maps for VST3."""
     engine, synth = engine_and_synth
-    synth.set_parameter(parameter_indices(synth)["MIDI mode"], 1.0)
+    indices = parameter_indices(synth)
+    synth.set_parameter(indices["MIDI mode"], 1.0)
+    # One voice plays at full level (each partial at 0.2).
+    synth.set_parameter(indices["Voices"], voices_to_normalized(1))
     midi_file = tmp_path / "bend.mid"
     a3, wheel_up = 57, [0xE0, 0x7F, 0x7F]
     write_midi_file(midi_file, [(0.1, [0x90, a3, 127]), (1.2, wheel_up), (3.4, [0x80, a3, 0])])
@@ -94,6 +98,29 @@ def test_midi_notes_and_the_pitch_wheel_reach_the_vst3(engine_and_synth, tmp_pat
     # (the unbent chord, at 0.2, would still stand out).
     after_the_bend = audio[int(1.3 * SAMPLE_RATE_HZ) : int(3.3 * SAMPLE_RATE_HZ)]
     assert_partials(after_the_bend, bent, loudest_other=0.01, amplitude_tolerance=0.16)
+
+
+def test_a_chord_plays_on_voices_of_its_own_in_the_vst3(engine_and_synth, tmp_path):
+    """Three notes on four voices: fifteen partials, each voice at a quarter of full scale."""
+    engine, synth = engine_and_synth
+    indices = parameter_indices(synth)
+    synth.set_parameter(indices["MIDI mode"], 1.0)
+    synth.set_parameter(indices["Voices"], voices_to_normalized(4))
+    # Keys whose partials fall on whole hertz: 110, 220 and 440 Hz and their ratios would collide,
+    # so A2 (110 Hz), E4 (329.63 Hz) and C#6 (1108.73 Hz) with their own partials apart.
+    keys = [45, 64, 85]
+    midi_file = tmp_path / "chord.mid"
+    write_midi_file(midi_file, [(0.0, [0x90, key, 127]) for key in keys])
+    assert synth.load_midi(str(midi_file), all_events=True)
+    audio = render(engine, 2.0)[0]
+    partials = [
+        440.0 * 2.0 ** ((key - 69) / 12.0) * hz / DEFAULT_FREQUENCIES_HZ[0]
+        for key in keys
+        for hz in DEFAULT_FREQUENCIES_HZ
+    ]
+    assert_partials(
+        audio, partials, amplitude=0.2 / 4, loudest_other=0.005, amplitude_tolerance=0.16
+    )
 
 
 UNUSABLE_RATE_SCRIPT = """

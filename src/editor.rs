@@ -8,6 +8,7 @@
 pub mod meter;
 pub mod scope;
 pub mod spectrum_view;
+pub mod what_plays;
 pub mod window_geometry;
 
 use crate::params::QuintetParams;
@@ -28,6 +29,7 @@ use nice_plug_egui::{
 use spectrum_view::SpectrumView;
 use std::sync::Arc;
 use std::time::Duration;
+use what_plays::WhatPlays;
 
 /// The editor type the plugin hands to the host.
 pub type QuintetEditor = EguiEditor<EditorApp>;
@@ -206,6 +208,15 @@ impl EditorApp {
         ui.horizontal(|ui| {
             ui.heading(RichText::new("Quintet").strong());
             ui.label(RichText::new("five sine partials").weak());
+            // In MIDI mode, the notes that sound: the sign that notes arrive.
+            if let Some(notes) = self.what_plays().notes {
+                let text = if notes.is_empty() {
+                    String::from("no note")
+                } else {
+                    format!("playing {notes}")
+                };
+                ui.label(RichText::new(text).color(PARTIAL_COLORS[3]));
+            }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let zoom = ui.ctx().zoom_factor();
                 if ui.small_button("+").on_hover_text("Zoom in").clicked() {
@@ -294,16 +305,35 @@ impl EditorApp {
 
     fn views_ui(&mut self, ui: &mut egui::Ui) {
         let snapshot = self.tap.latest();
-        let frequencies_hz = self.params.frequencies().map(|param| param.value());
-        let capture = scope::capture(snapshot.valid(), snapshot.sample_rate_hz, &frequencies_hz);
+        let plays = self.what_plays();
+        let capture = plays.silence.is_none().then(|| {
+            scope::capture(
+                snapshot.valid(),
+                snapshot.sample_rate_hz,
+                &plays.frequencies_hz(),
+            )
+        });
         let valid = snapshot.valid();
         let spacing = ui.spacing().item_spacing.y;
         let scope_height = (ui.available_height() - spacing) * 0.45;
+        let idle_text = plays.silence.unwrap_or("waiting for audio…");
         ui.allocate_ui(vec2(ui.available_width(), scope_height), |ui| {
-            scope::show(ui, valid, capture, snapshot.sample_rate_hz);
+            scope::show(
+                ui,
+                valid,
+                capture.flatten(),
+                snapshot.sample_rate_hz,
+                idle_text,
+            );
         });
-        let markers: Vec<(f32, Color32)> = frequencies_hz.into_iter().zip(PARTIAL_COLORS).collect();
-        self.spectrum.show(ui, &markers);
+        self.spectrum.show(ui, &plays.markers(&PARTIAL_COLORS));
+    }
+
+    /// What the engine last reported it plays (the sliders' frequencies until it reports).
+    fn what_plays(&self) -> WhatPlays {
+        let snapshot = self.tap.latest();
+        let settings = self.params.frequencies().map(|param| param.value());
+        WhatPlays::of(&snapshot.playing, snapshot.sequence > 0, settings)
     }
 }
 

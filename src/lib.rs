@@ -537,8 +537,11 @@ impl Plugin for Quintet {
                 copy_samples(first, channel);
             }
             // A copy for the editor, only while its window is open.
+            let engine = &self.engine;
             if let Some(tap) = &mut self.tap
-                && tap.write(first, self.editor_state.is_open())
+                && tap.write_describing(first, self.editor_state.is_open(), |playing| {
+                    engine.describe(playing)
+                })
             {
                 self.editor_repaint.request_repaint();
             }

@@ -2,10 +2,12 @@
 //!
 //! The audio thread ([`TapWriter::write`]) only copies its output into a ring it owns, raises a
 //! shared peak level, and every [`PUBLISH_INTERVAL_MS`] copies the ring into the back buffer of a
-//! triple buffer: no allocation, no lock, no FFT. The GUI thread ([`TapReader`]) picks up the
+//! triple buffer, with a description of what sounds ([`Playing`]: each sounding voice's note and
+//! partial frequencies): no allocation, no lock, no FFT. The GUI thread ([`TapReader`]) picks up the
 //! newest snapshot whenever it draws; snapshots it missed are simply overwritten (the latest
 //! block wins), so a slow or closed editor never holds the audio thread up.
 
+use crate::dsp::PARTIAL_COUNT;
 use atomic_float::AtomicF32;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -19,6 +21,62 @@ pub const SNAPSHOT_SAMPLES: usize = 16_384;
 /// (about 30 frames per second), so an open editor costs the host little.
 pub const PUBLISH_INTERVAL_MS: f64 = 33.0;
 
+/// Most voices a [`Playing`] describes: every voice slot of the engine (playing notes and
+/// stolen ones fading out).
+pub const MAX_SOUNDING: usize = 32;
+
+/// One sounding voice as the editor draws it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SoundingVoice {
+    /// The MIDI key it plays; `None` for the drone.
+    pub key: Option<u8>,
+    /// Its five partials' frequencies now, in Hz.
+    pub frequencies_hz: [f32; PARTIAL_COUNT],
+    /// Which partials are heard (not muted, level above silence).
+    pub audible: [bool; PARTIAL_COUNT],
+}
+
+/// What Quintet plays at the end of a snapshot: the drone, or the voices sounding in MIDI mode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Playing {
+    /// MIDI mode is on: the voices are notes (possibly none).
+    pub notes: bool,
+    /// How many of `voices` sound.
+    pub count: usize,
+    pub voices: [SoundingVoice; MAX_SOUNDING],
+}
+
+impl Default for Playing {
+    fn default() -> Self {
+        Self {
+            notes: false,
+            count: 0,
+            voices: [SoundingVoice::default(); MAX_SOUNDING],
+        }
+    }
+}
+
+impl Playing {
+    /// The sounding voices.
+    pub fn sounding(&self) -> &[SoundingVoice] {
+        &self.voices[..self.count.min(MAX_SOUNDING)]
+    }
+
+    /// Forgets every voice (before describing them afresh).
+    pub fn clear(&mut self, notes: bool) {
+        self.notes = notes;
+        self.count = 0;
+    }
+
+    /// Adds a sounding voice; voices past [`MAX_SOUNDING`] are left out.
+    pub fn push(&mut self, voice: SoundingVoice) {
+        if let Some(slot) = self.voices.get_mut(self.count) {
+            *slot = voice;
+            self.count += 1;
+        }
+    }
+}
+
 /// The newest samples of the output, as handed to the editor.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -31,6 +89,8 @@ pub struct Snapshot {
     pub sample_rate_hz: f32,
     /// Snapshots published before and including this one (0: nothing published yet).
     pub sequence: u64,
+    /// What sounded when the snapshot was taken.
+    pub playing: Playing,
 }
 
 impl Snapshot {
@@ -79,6 +139,7 @@ pub fn tap(sample_rate_hz: f32) -> (TapWriter, TapReader) {
         valid_len: 0,
         sample_rate_hz,
         sequence: 0,
+        playing: Playing::default(),
     };
     let (input, output) = triple_buffer(&empty);
     let peak = Arc::new(AtomicF32::new(0.0));
@@ -113,17 +174,29 @@ impl TapWriter {
     /// snapshot, which is when the caller should ask the editor to repaint. Real-time safe.
     #[inline]
     pub fn write(&mut self, samples: &[f32], listening: bool) -> bool {
+        self.write_describing(samples, listening, |_| {})
+    }
+
+    /// [`write`](Self::write), and when a snapshot is published, `describe` says what plays
+    /// (called only then: about 30 times a second, and never while the editor is closed).
+    #[inline]
+    pub fn write_describing(
+        &mut self,
+        samples: &[f32],
+        listening: bool,
+        describe: impl FnOnce(&mut Playing),
+    ) -> bool {
         if !listening {
             // Inlined into the audio thread's block: with no editor open this is all it costs.
             self.valid_len = 0;
             self.since_publish = 0;
             return false;
         }
-        self.write_listening(samples)
+        self.write_listening(samples, describe)
     }
 
-    /// [`write`](Self::write) while the editor listens.
-    fn write_listening(&mut self, samples: &[f32]) -> bool {
+    /// [`write_describing`](Self::write_describing) while the editor listens.
+    fn write_listening(&mut self, samples: &[f32], describe: impl FnOnce(&mut Playing)) -> bool {
         let block_peak = samples.iter().fold(0.0_f32, |peak, s| peak.max(s.abs()));
         self.peak.fetch_max(block_peak, Ordering::Relaxed);
 
@@ -141,14 +214,16 @@ impl TapWriter {
             return false;
         }
         self.since_publish %= self.publish_interval;
-        self.publish();
+        self.publish(describe);
         true
     }
 
-    /// Copies the ring, oldest sample first, into the back buffer and swaps it to the front.
-    fn publish(&mut self) {
+    /// Copies the ring, oldest sample first, into the back buffer with what plays, and swaps it
+    /// to the front.
+    fn publish(&mut self, describe: impl FnOnce(&mut Playing)) {
         self.sequence += 1;
         let snapshot = self.input.input_buffer_mut();
+        describe(&mut snapshot.playing);
         let (newer, older) = self.ring.split_at(self.next);
         snapshot.samples[..older.len()].copy_from_slice(older);
         snapshot.samples[older.len()..].copy_from_slice(newer);
@@ -215,7 +290,7 @@ mod tests {
             writer.write(&ramp_block(written, 1000), true);
             written += 1000;
         }
-        writer.publish();
+        writer.publish(|_| {});
         let snapshot = reader.take_new().expect("a snapshot");
         assert_eq!(snapshot.valid_len, SNAPSHOT_SAMPLES);
         assert_eq!(*snapshot.samples.last().unwrap(), (written - 1) as f32);
@@ -310,7 +385,7 @@ mod tests {
         assert!(seen > 0, "the reader never saw a snapshot");
 
         // Whatever the reader missed, the newest block is what it gets next.
-        writer.publish();
+        writer.publish(|_| {});
         let written = total_written.load(Ordering::Acquire);
         let snapshot = reader.take_new().unwrap();
         assert_eq!(*snapshot.samples.last().unwrap(), (written - 1) as f32);

@@ -93,8 +93,15 @@ pub fn capture(samples: &[f32], sample_rate_hz: f32, frequencies_hz: &[f32]) -> 
     })
 }
 
-/// Draws the captured picture of `samples` into all the space `ui` offers.
-pub fn show(ui: &mut Ui, samples: &[f32], capture: Option<Capture>, sample_rate_hz: f32) {
+/// Draws the captured picture of `samples` into all the space `ui` offers; without a picture,
+/// `idle_text` says why.
+pub fn show(
+    ui: &mut Ui,
+    samples: &[f32],
+    capture: Option<Capture>,
+    sample_rate_hz: f32,
+    idle_text: &str,
+) {
     let (rect, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
@@ -119,7 +126,7 @@ pub fn show(ui: &mut Ui, samples: &[f32], capture: Option<Capture>, sample_rate_
         painter.text(
             rect.center(),
             Align2::CENTER_CENTER,
-            "waiting for audio…",
+            idle_text,
             label_font,
             visuals.weak_text_color(),
         );

@@ -26,6 +26,7 @@ pub use voice::{Modulated, Modulation, Motion};
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{DEFAULT_FREQUENCIES_HZ, GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use crate::tap::{Playing, SoundingVoice};
 use held_notes::HeldNotes;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use voice::{Voice, VoiceSound, VoiceState};
@@ -495,6 +496,28 @@ impl Engine {
                 std::array::from_fn(|k| voice.current_frequency_hz(k)),
             )
         })
+    }
+
+    /// Describes what sounds for the editor: the drone (while it is heard), or each sounding
+    /// voice's key and partials. Runs on the audio thread about 30 times a second while the
+    /// editor is open; allocation-free.
+    pub fn describe(&self, playing: &mut Playing) {
+        playing.clear(self.settings.midi);
+        let audible = self.settings.levels.map(|level| level > 0.0);
+        if self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0 {
+            playing.push(SoundingVoice {
+                key: None,
+                frequencies_hz: std::array::from_fn(|k| self.drone_frequency_hz(k) as f32),
+                audible,
+            });
+        }
+        for (note, frequencies_hz) in self.sounding() {
+            playing.push(SoundingVoice {
+                key: Some(note.key),
+                frequencies_hz: frequencies_hz.map(|hz| hz as f32),
+                audible,
+            });
+        }
     }
 
     /// The drone's frequency for partial `partial` at the next sample, in Hz.

@@ -18,6 +18,15 @@ pub fn note_to_hz(key: u8) -> f64 {
     key_to_hz(key, 0.0)
 }
 
+/// The name of MIDI key `key` with middle C (60) as "C4" and sharps for the black keys.
+pub fn note_name(key: u8) -> String {
+    const NAMES: [&str; 12] = [
+        "C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B",
+    ];
+    let octave = i32::from(key / 12) - 1;
+    format!("{}{octave}", NAMES[usize::from(key % 12)])
+}
+
 /// The level (0 ..= 1) a note-on velocity plays at. A CLAP host's velocity is a float that can
 /// hold anything: every value is clamped to 0 ..= 1, so 1e30 and +inf both play at full level and
 /// anything at or below 0 is silent; NaN (no usable velocity) plays at full level, as hosts that
@@ -77,6 +86,15 @@ mod tests {
         assert_eq!(note_to_hz(81), 880.0);
         assert!((note_to_hz(60) - 261.625_565).abs() < 1e-5);
         assert!((key_to_hz(69, 2.0) - note_to_hz(71)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn notes_are_named_with_middle_c_as_c4() {
+        assert_eq!(note_name(60), "C4");
+        assert_eq!(note_name(69), "A4");
+        assert_eq!(note_name(61), "C#4");
+        assert_eq!(note_name(0), "C-1");
+        assert_eq!(note_name(127), "G9");
     }
 
     #[test]

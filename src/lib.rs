@@ -11,13 +11,13 @@
 //! - copies the engine's output to every channel;
 //! - feeds the editor's [`tap`] with that output while the editor window is open.
 
-pub mod dsp;
 pub mod editor;
-pub mod engine;
-pub mod midi_file;
 pub mod params;
-pub mod spectrum;
 pub mod tap;
+
+// The sound lives in its own framework-free crate (core/); these keep its paths under
+// `quintet::` for the glue, the render command and the tests.
+pub use quintet_core::{dsp, engine, midi_file, spectrum};
 
 use dsp::PARTIAL_COUNT;
 use engine::{Engine, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd};

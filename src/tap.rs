@@ -7,7 +7,6 @@
 //! newest snapshot whenever it draws; snapshots it missed are simply overwritten (the latest
 //! block wins), so a slow or closed editor never holds the audio thread up.
 
-use crate::dsp::PARTIAL_COUNT;
 use atomic_float::AtomicF32;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -21,61 +20,7 @@ pub const SNAPSHOT_SAMPLES: usize = 16_384;
 /// (about 30 frames per second), so an open editor costs the host little.
 pub const PUBLISH_INTERVAL_MS: f64 = 33.0;
 
-/// Most voices a [`Playing`] describes: every voice slot of the engine (playing notes and
-/// stolen ones fading out).
-pub const MAX_SOUNDING: usize = 32;
-
-/// One sounding voice as the editor draws it.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct SoundingVoice {
-    /// The MIDI key it plays; `None` for the drone.
-    pub key: Option<u8>,
-    /// Its five partials' frequencies now, in Hz.
-    pub frequencies_hz: [f32; PARTIAL_COUNT],
-    /// Which partials are heard (not muted, level above silence).
-    pub audible: [bool; PARTIAL_COUNT],
-}
-
-/// What Quintet plays at the end of a snapshot: the drone, or the voices sounding in MIDI mode.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Playing {
-    /// MIDI mode is on: the voices are notes (possibly none).
-    pub notes: bool,
-    /// How many of `voices` sound.
-    pub count: usize,
-    pub voices: [SoundingVoice; MAX_SOUNDING],
-}
-
-impl Default for Playing {
-    fn default() -> Self {
-        Self {
-            notes: false,
-            count: 0,
-            voices: [SoundingVoice::default(); MAX_SOUNDING],
-        }
-    }
-}
-
-impl Playing {
-    /// The sounding voices.
-    pub fn sounding(&self) -> &[SoundingVoice] {
-        &self.voices[..self.count.min(MAX_SOUNDING)]
-    }
-
-    /// Forgets every voice (before describing them afresh).
-    pub fn clear(&mut self, notes: bool) {
-        self.notes = notes;
-        self.count = 0;
-    }
-
-    /// Adds a sounding voice; voices past [`MAX_SOUNDING`] are left out.
-    pub fn push(&mut self, voice: SoundingVoice) {
-        if let Some(slot) = self.voices.get_mut(self.count) {
-            *slot = voice;
-            self.count += 1;
-        }
-    }
-}
+pub use crate::engine::{MAX_SOUNDING, Playing, SoundingVoice};
 
 /// The newest samples of the output, as handed to the editor.
 #[derive(Clone, Debug)]

@@ -18,15 +18,16 @@ mod allocation;
 pub mod held_notes;
 pub mod input;
 pub mod pitch;
+mod playing;
 pub mod voice;
 
 pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
+pub use playing::{MAX_SOUNDING, Playing, SoundingVoice};
 pub use voice::{Modulated, Modulation, Motion};
 
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{DEFAULT_FREQUENCIES_HZ, GLIDE_MS, PARTIAL_COUNT, PartialBank};
-use crate::tap::{Playing, SoundingVoice};
 use held_notes::HeldNotes;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use voice::{Voice, VoiceSound, VoiceState};

@@ -317,16 +317,25 @@ pub fn add_missing_new_parameters(state_params: &mut BTreeMap<String, ParamValue
 /// or hostile state with `"gain": 5.0` would play at five times full scale, and `"mglide": 1e30`
 /// glided for ever and was saved back as 1e30. Walking the parameters here, rather than clamping
 /// each where it is read, means a parameter added later cannot be missed.
+///
+/// Frequencies also snap to their 0.01 Hz step, as nice-plug does for a host's position, so a
+/// restored partial plays exactly the value its text names: a state from a version with the
+/// 0.1 Hz step holds values up to one `f32` step (0.001 Hz) off today's grid.
 pub fn clamp_restored_values(state_params: &mut BTreeMap<String, ParamValue>) {
     let params = QuintetParams::default();
+    let frequencies = params.frequencies().map(|param| param as *const FloatParam);
     for (id, param, _group) in params.param_map() {
         // SAFETY: the pointers are into `params`, which outlives this loop.
         match (param, state_params.get_mut(&id)) {
             (ParamPtr::FloatParam(param), Some(ParamValue::F32(value))) => {
+                let is_frequency = frequencies.contains(&param);
                 let param = unsafe { &*param };
-                let (min, max) = range_bounds(&param.range());
+                let range = param.range();
+                let (min, max) = range_bounds(&range);
                 *value = if value.is_nan() {
                     param.default_plain_value()
+                } else if is_frequency {
+                    range.snap_to_step(*value, FREQUENCY_STEP_HZ)
                 } else {
                     value.clamp(min, max)
                 };
@@ -463,7 +472,9 @@ fn frequency_param(index: usize, default_hz: f32) -> FloatParam {
     .with_smoother(SmoothingStyle::Linear(GLIDE_MS as f32))
     .with_step_size(FREQUENCY_STEP_HZ)
     .with_value_to_string(Arc::new(frequency_to_text))
-    .with_string_to_value(Arc::new(text_to_frequency))
+    .with_string_to_value(Arc::new(|text| {
+        text_to_frequency(text).map(frequency_text::value_that_lands_on)
+    }))
 }
 
 #[cfg(test)]
@@ -480,13 +491,49 @@ mod tests {
     #[test]
     fn a_host_setting_a_displayed_value_gets_that_exact_value() {
         let params = QuintetParams::default();
-        for hz in [
-            20.0, 200.0, 250.0, 440.0, 440.5, 1200.0, 16_294.4, 19_999.9, 20_000.0,
+        let param = &params.freq2;
+        for text in [
+            "20 Hz",
+            "20.01 Hz",
+            "200 Hz",
+            "250 Hz",
+            "440 Hz",
+            "440.5 Hz",
+            "1.20 kHz",
+            "16.2944 kHz",
+            "16.38482 kHz",
+            "19.99999 kHz",
+            "20.00 kHz",
         ] {
-            let param = &params.freq2;
-            let normalized = param.preview_normalized(hz);
-            assert_eq!(param.preview_plain(normalized), hz, "{hz} Hz");
+            let value = text_to_frequency(text).unwrap();
+            let normalized = param.string_to_normalized_value(text).unwrap();
+            assert_eq!(param.preview_plain(normalized), value, "{text}");
+            assert_eq!(param.normalized_value_to_string(normalized, true), text);
         }
+    }
+
+    #[test]
+    fn a_restored_frequency_plays_the_value_its_text_names() {
+        // 16294.4 Hz as the 0.1 Hz grid of earlier versions held it: one f32 step off today's.
+        let saved = (16_294.4f32 / 0.1).round() * 0.1;
+        assert_ne!(Some(saved), text_to_frequency("16.2944 kHz"));
+        let mut state = BTreeMap::from([
+            (String::from("freq1"), ParamValue::F32(saved)),
+            (String::from("freq2"), ParamValue::F32(440.123)),
+            (String::from("freq3"), ParamValue::F32(200.0)),
+            (String::from("attack"), ParamValue::F32(5.123)),
+        ]);
+        clamp_restored_values(&mut state);
+        let value = |id: &str| match state[id] {
+            ParamValue::F32(value) => value,
+            _ => unreachable!(),
+        };
+        assert_eq!(Some(value("freq1")), text_to_frequency("16.2944 kHz"));
+        assert!((value("freq1") - saved).abs() < 0.001);
+        assert_eq!(Some(value("freq2")), text_to_frequency("440.12 Hz"));
+        assert_eq!(value("freq3"), 200.0);
+        // Only the frequencies: the other parameters keep what the state says.
+        assert_eq!(value("attack"), 5.123);
     }
 
     #[test]

@@ -103,6 +103,17 @@ fn typed_frequencies_parse_to_what_was_meant() {
             ("250 Hz", 250.0, "250 Hz"),
             ("20 Hz", 20.0, "20 Hz"),
             ("20 kHz", 20_000.0, "20.00 kHz"),
+            // Issue 12, item 8: 0.01 Hz steps, under a cent even at 20 Hz, shown in full.
+            ("20.01", 20.01, "20.01 Hz"),
+            ("440.25 Hz", 440.25, "440.25 Hz"),
+            ("1234.56", 1234.56, "1.23456 kHz"),
+            ("16.38482 kHz", 16_384.82, "16.38482 kHz"),
+            ("19999.99", 19_999.99, "19.99999 kHz"),
+            // Flats as well as sharps, to the nearest 0.01 Hz.
+            ("Bb2", 116.54, "116.54 Hz"),
+            ("A#2", 116.54, "116.54 Hz"),
+            ("Db4", 277.18, "277.18 Hz"),
+            ("Eb5", 622.25, "622.25 Hz"),
             // Out-of-range entries clamp to the range instead of being refused.
             ("5", 20.0, "20 Hz"),
             ("30 kHz", 20_000.0, "20.00 kHz"),

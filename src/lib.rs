@@ -13,6 +13,7 @@
 
 pub mod editor;
 pub mod params;
+pub mod presets;
 pub mod tap;
 
 // The sound lives in its own framework-free crate (core/); these keep its paths under

@@ -1,0 +1,157 @@
+//! Where user presets live: one file per preset in the user's data folder
+//! (`$XDG_DATA_HOME/quintet/presets`, else `~/.local/share/quintet/presets`), named after the
+//! preset with anything that could leave the folder or trouble a file system replaced.
+
+use super::Preset;
+use super::file::{self, PresetError};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Overrides the preset folder (tests, portable set-ups).
+pub const DIR_ENV: &str = "QUINTET_PRESET_DIR";
+
+/// The file name extension of a preset file.
+pub const EXTENSION: &str = "json";
+
+/// Longest file name stem made from a preset name, in characters.
+const MAX_STEM_CHARS: usize = 64;
+
+/// The user preset folder, if one can be found (`None` without `$HOME` or a data folder).
+pub fn user_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|home| PathBuf::from(home).join(".local/share"))
+        })?;
+    Some(data.join("quintet").join("presets"))
+}
+
+/// A file name stem for a preset called `name`: letters, digits, spaces, `-`, `_`, `(`, `)`
+/// and `+` kept, anything else (path separators, dots, control characters) replaced by `_`,
+/// never empty, never starting with `.` or `-`.
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '(' | ')' | '+') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(MAX_STEM_CHARS)
+        .collect();
+    let stem = stem.trim_start_matches(['-', ' ']).trim_end();
+    if stem.is_empty() {
+        String::from("Untitled")
+    } else {
+        stem.to_owned()
+    }
+}
+
+/// Why a preset could not be read or written.
+#[derive(Debug)]
+pub enum StoreError {
+    NoFolder,
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Refused {
+        path: PathBuf,
+        error: PresetError,
+    },
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NoFolder => write!(
+                f,
+                "no folder for presets: set XDG_DATA_HOME, HOME or {DIR_ENV}"
+            ),
+            StoreError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            StoreError::Refused { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// Saves `preset` in `dir` under a file named after it (replacing one of the same name), and
+/// returns its path. Written beside the target and renamed, so a failed save leaves the old
+/// file whole.
+pub fn save_in(dir: &Path, preset: &Preset) -> Result<PathBuf, StoreError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| StoreError::Io { path, error }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let path = dir.join(format!("{}.{EXTENSION}", file_stem(&preset.name)));
+    let unfinished = dir.join(format!(".{}.part", file_stem(&preset.name)));
+    std::fs::write(&unfinished, file::write(preset)).map_err(io(&unfinished))?;
+    std::fs::rename(&unfinished, &path).map_err(io(&path))?;
+    Ok(path)
+}
+
+/// Saves `preset` in the user preset folder.
+pub fn save(preset: &Preset) -> Result<PathBuf, StoreError> {
+    save_in(&user_dir().ok_or(StoreError::NoFolder)?, preset)
+}
+
+/// Reads the preset file at `path`.
+pub fn load(path: &Path) -> Result<Preset, StoreError> {
+    let too_large = |len: u64| StoreError::Refused {
+        path: path.to_path_buf(),
+        error: PresetError::TooLarge(len as usize),
+    };
+    let metadata = std::fs::metadata(path).map_err(|error| StoreError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    if metadata.len() > file::MAX_FILE_BYTES as u64 {
+        return Err(too_large(metadata.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|error| StoreError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    file::read(&bytes).map_err(|error| StoreError::Refused {
+        path: path.to_path_buf(),
+        error,
+    })
+}
+
+/// Every readable preset in `dir`, sorted by name; the files refused, with why.
+pub fn list_in(dir: &Path) -> (Vec<(PathBuf, Preset)>, Vec<StoreError>) {
+    let mut presets = Vec::new();
+    let mut refused = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (presets, refused);
+    };
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        let visible = path
+            .file_name()
+            .is_some_and(|n| !n.to_string_lossy().starts_with('.'));
+        if visible && path.extension().is_some_and(|e| e == EXTENSION) {
+            match load(&path) {
+                Ok(preset) => presets.push((path, preset)),
+                Err(error) => refused.push(error),
+            }
+        }
+    }
+    presets.sort_by_key(|(_, preset)| preset.name.to_lowercase());
+    (presets, refused)
+}
+
+/// Every readable preset in the user preset folder.
+pub fn list() -> (Vec<(PathBuf, Preset)>, Vec<StoreError>) {
+    user_dir().map_or_else(|| (Vec::new(), Vec::new()), |dir| list_in(&dir))
+}

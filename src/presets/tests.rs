@@ -1,0 +1,196 @@
+//! Presets: files round-trip, every factory preset plays what it says, bad files are refused
+//! and change nothing, odd names stay inside the preset folder.
+
+use super::file::{self, PresetError};
+use super::store::{self, file_stem};
+use super::*;
+use crate::dsp::PARTIAL_AMPLITUDE;
+use crate::engine::Engine;
+use crate::spectrum::find_peaks;
+
+const RATE_HZ: f64 = 48_000.0;
+
+fn number(preset: &Preset, id: &str) -> Option<f32> {
+    match preset.values.get(id) {
+        Some(PresetValue::Number(v)) => Some(*v),
+        _ => None,
+    }
+}
+
+/// A fresh folder in the temp directory for this test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("quintet-presets-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn a_captured_preset_survives_its_file() {
+    let params = QuintetParams::default();
+    let mut preset = Preset::capture("Round \"trip\" ü", &params);
+    preset
+        .values
+        .insert(String::from("freq3"), PresetValue::Number(1234.5));
+    preset
+        .values
+        .insert(String::from("voices"), PresetValue::Count(3));
+    let text = file::write(&preset);
+    assert!(text.contains("\"freq3\": 1234.5"), "readable: {text}");
+    assert_eq!(file::read(text.as_bytes()), Ok(preset));
+}
+
+#[test]
+fn init_is_every_default() {
+    let init = factory::find(factory::INIT).unwrap();
+    let params = QuintetParams::default();
+    assert!(init.matches(&params));
+    assert_eq!(init.settings(), params.engine_settings());
+}
+
+#[test]
+fn there_are_eight_distinct_factory_presets_besides_init() {
+    let presets = factory::presets();
+    assert!(presets.len() >= 9, "{}", presets.len());
+    let settings: Vec<_> = presets.iter().map(Preset::settings).collect();
+    for (a, sa) in presets.iter().zip(&settings).skip(1) {
+        let same = presets
+            .iter()
+            .zip(&settings)
+            .filter(|(b, sb)| b.name != a.name && *sb == sa && b.name != factory::INIT)
+            .count();
+        assert_eq!(same, 0, "{} sounds like another preset", a.name);
+    }
+}
+
+#[test]
+fn every_factory_preset_plays_what_it_says() {
+    for preset in factory::presets() {
+        let settings = preset.settings();
+        for (k, id) in ["freq1", "freq2", "freq3", "freq4", "freq5"]
+            .iter()
+            .enumerate()
+        {
+            if let Some(hz) = number(&preset, id) {
+                let played = settings.frequencies_hz[k];
+                assert!(
+                    (played - f64::from(hz)).abs() < 1e-3,
+                    "{}: {id} {played}",
+                    preset.name
+                );
+            }
+        }
+        if settings.midi {
+            continue;
+        }
+        // A drone: the FFT finds each audible partial at its frequency and level.
+        let mut engine = Engine::new(RATE_HZ, settings);
+        let mut out = vec![0.0f32; 65_536];
+        engine.render(&mut out);
+        let peaks = find_peaks(&out[32_768..], RATE_HZ, 0.001);
+        for k in 0..5 {
+            let level = f64::from(settings.levels[k]);
+            if level == 0.0 {
+                continue;
+            }
+            let hz = settings.frequencies_hz[k];
+            let expected = f64::from(PARTIAL_AMPLITUDE) * level;
+            let found = peaks
+                .iter()
+                .find(|p| (p.frequency_hz - hz).abs() < 1.0)
+                .map_or(0.0, |p| p.amplitude);
+            // Two partials half a hertz apart share a bin: their beat is what that preset is.
+            if preset.name != "Slow Beating Pair" {
+                assert!(
+                    (found / expected - 1.0).abs() < 0.1,
+                    "{}: partial {} at {hz} Hz reads {found}, expected {expected}",
+                    preset.name,
+                    k + 1
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn damaged_foreign_and_newer_files_are_refused_with_a_reason() {
+    let valid = file::write(&factory::find("Odd Harmonics").unwrap());
+    let cases: Vec<(Vec<u8>, fn(&PresetError) -> bool)> =
+        vec![
+        (br#"{"format": "quint"#.to_vec(), |e| matches!(e, PresetError::Damaged(_))),
+        (valid.as_bytes()[..valid.len() / 2].to_vec(), |e| {
+            matches!(e, PresetError::Damaged(_))
+        }),
+        (b"[1, 2, 3]".to_vec(), |e| *e == PresetError::Foreign),
+        (br#"{"params": {"cutoff": 0.5}}"#.to_vec(), |e| *e == PresetError::Foreign),
+        (
+            br#"{"format": "quintet-preset", "version": 2, "name": "x", "params": {}}"#.to_vec(),
+            |e| *e == PresetError::Newer(2),
+        ),
+        (
+            br#"{"format": "quintet-preset", "version": 1, "name": "x", "params": {"cutoff": 1}}"#
+                .to_vec(),
+            |e| matches!(e, PresetError::UnknownParameter(id) if id == "cutoff"),
+        ),
+        (
+            br#"{"format": "quintet-preset", "version": 1, "name": "x", "params": {"midi": 1}}"#
+                .to_vec(),
+            |e| matches!(e, PresetError::WrongKind { .. }),
+        ),
+        (vec![b' '; file::MAX_FILE_BYTES + 1], |e| {
+            matches!(e, PresetError::TooLarge(_))
+        }),
+    ];
+    for (bytes, expected) in cases {
+        let error = file::read(&bytes).expect_err("refused");
+        assert!(expected(&error), "{error:?}");
+        assert!(!error.to_string().is_empty());
+    }
+}
+
+#[test]
+fn out_of_range_values_play_at_the_ends_of_their_ranges() {
+    let text = br#"{"format": "quintet-preset", "version": 1, "name": "wild",
+        "params": {"freq1": 1e30, "gain": -4.0, "voices": 400, "bendrng": -3}}"#;
+    let settings = file::read(text).unwrap().settings();
+    assert_eq!(settings.frequencies_hz[0], 20_000.0);
+    assert_eq!(settings.gain, 0.0);
+    assert_eq!(settings.voices, 16);
+    assert_eq!(settings.bend_range_semitones, 0.0);
+}
+
+#[test]
+fn odd_names_are_saved_inside_the_folder_and_keep_their_name() {
+    let dir = temp_dir("names");
+    for name in [
+        "../../etc/passwd",
+        "/abs/olute",
+        ".hidden",
+        "a\\b:c*?",
+        "",
+        "  ",
+        "Bell (2)",
+    ] {
+        let preset = Preset::new(name, &[("freq1", PresetValue::Number(300.0))]);
+        let path = store::save_in(&dir, &preset).unwrap();
+        assert_eq!(path.parent(), Some(dir.as_path()), "{name:?} → {path:?}");
+        assert!(!file_stem(name).starts_with('.'));
+        assert_eq!(store::load(&path).unwrap().name, name);
+    }
+    let (presets, refused) = store::list_in(&dir);
+    assert_eq!(presets.len(), 6, "the two blank names share Untitled");
+    assert!(refused.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_refused_file_in_the_folder_is_listed_as_refused() {
+    let dir = temp_dir("refused");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("broken.json"), b"{ not json").unwrap();
+    store::save_in(&dir, &factory::find("Drawbar Organ").unwrap()).unwrap();
+    let (presets, refused) = store::list_in(&dir);
+    assert_eq!(presets.len(), 1);
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0].to_string().contains("broken.json"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -10,6 +10,9 @@ use crate::spectrum::find_peaks;
 
 const RATE_HZ: f64 = 48_000.0;
 
+/// Whether a refusal is the one a case expects.
+type IsExpected = fn(&PresetError) -> bool;
+
 fn number(preset: &Preset, id: &str) -> Option<f32> {
     match preset.values.get(id) {
         Some(PresetValue::Number(v)) => Some(*v),
@@ -114,7 +117,7 @@ fn every_factory_preset_plays_what_it_says() {
 #[test]
 fn damaged_foreign_and_newer_files_are_refused_with_a_reason() {
     let valid = file::write(&factory::find("Odd Harmonics").unwrap());
-    let cases: Vec<(Vec<u8>, fn(&PresetError) -> bool)> =
+    let cases: Vec<(Vec<u8>, IsExpected)> =
         vec![
         (br#"{"format": "quint"#.to_vec(), |e| matches!(e, PresetError::Damaged(_))),
         (valid.as_bytes()[..valid.len() / 2].to_vec(), |e| {

@@ -1,4 +1,4 @@
-//! `quintet render`: Quintet's sound written to a WAV file, for people without a DAW — the drone,
+//! `Quintet render`: Quintet's sound written to a WAV file, for people without a DAW — the drone,
 //! or a Standard MIDI File played on the voices.
 //!
 //! Part of the standalone binary, not of the plugin. It drives the same [`Engine`] the plugin
@@ -6,15 +6,22 @@
 //! no glide), and hands it the file's notes at their samples as the plugin hands it the host's:
 //! a render with the plugin's settings is sample-identical to the plugin's output. A sweep is
 //! the drone's own pitch-even glide over the whole render.
+//!
+//! Frequencies are typed as in the editor ("440", "1.2k", "A4", "Bb2"), and a partial the
+//! render's sample rate cannot hold in full (the bank fades it from 0.46 of the rate, silent at
+//! Nyquist) is rendered as the plugin would play it, with a warning.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use nice_plug::util;
 use quintet::dsp::PARTIAL_COUNT;
 use quintet::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SHORTEST_SEGMENT_MS};
-use quintet::engine::{Engine, MAX_VOICES, Settings};
+use quintet::dsp::nyquist::FADE_START_FRACTION;
+use quintet::engine::pitch::{note_name, note_to_hz};
+use quintet::engine::{Engine, MAX_VOICES, NoteInput, Settings};
 use quintet::midi_file::{Song, read_song};
 use quintet::params::{
     DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
+    frequency_to_text, text_to_frequency,
 };
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -44,11 +51,8 @@ const PROGRESS_WIDTH: usize = 40;
 /// Writes Quintet's five partials to a WAV file.
 #[derive(Debug, Parser)]
 #[command(
-    name = "quintet render",
-    about = "Render Quintet's five sine partials to a WAV file (no audio device or DAW needed)",
-    after_help = "Examples:\n  quintet render -o tone.wav --seconds 10 --freqs 110,220,330,440,550 \
-                  --levels 0,-6,-12,-18,-inf --sweep 1:110:880\n  \
-                  quintet render -o song.wav --midi song.mid --voices 8 --attack 10 --release 300"
+    name = "render",
+    about = "Render Quintet's five sine partials to a WAV file (no audio device or DAW needed)"
 )]
 struct RenderArgs {
     /// WAV file to write (replaced only once the render is complete).
@@ -91,7 +95,8 @@ struct RenderArgs {
     #[arg(short = 'r', long, default_value_t = 48_000, value_parser = parse_sample_rate,
           allow_hyphen_values = true)]
     sample_rate: u32,
-    /// The five partial frequencies in Hz, comma-separated (20 to 20000).
+    /// The five partial frequencies, comma-separated, as the editor takes them: in Hz (440),
+    /// kHz (1.2k) or as note names (A4, C#3, Bb2); 20 Hz to 20 kHz.
     #[arg(long, value_name = "HZ,HZ,HZ,HZ,HZ", value_parser = parse_frequencies,
           default_value = "200,250,300,350,400", allow_hyphen_values = true)]
     freqs: [f64; PARTIAL_COUNT],
@@ -104,7 +109,7 @@ struct RenderArgs {
           allow_hyphen_values = true)]
     gain: f32,
     /// Glide one partial from one frequency to another over the whole render, evenly in pitch:
-    /// PARTIAL:FROM_HZ:TO_HZ, e.g. 1:200:2000. Overrides that partial's --freqs value.
+    /// PARTIAL:FROM_HZ:TO_HZ, e.g. 1:200:2000 or 1:A2:A5. Overrides that partial's --freqs value.
     #[arg(long, value_name = "PARTIAL:FROM:TO", value_parser = parse_sweep,
           allow_hyphen_values = true)]
     sweep: Option<Sweep>,
@@ -129,10 +134,17 @@ struct Sweep {
     to_hz: f64,
 }
 
-/// Parses the arguments after `render` and renders; the process's exit code.
-pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
-    let name = std::ffi::OsString::from("quintet render");
-    let args = match RenderArgs::try_parse_from(std::iter::once(name).chain(args)) {
+/// Parses the arguments after `render` and renders; the process's exit code. `program` is the
+/// name the binary was run as, for the usage and the examples.
+pub fn run(program: &str, args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let mut command = RenderArgs::command()
+        .bin_name(format!("{program} render"))
+        .after_help(examples(program));
+    let parsed = command
+        .try_get_matches_from_mut(std::iter::once("render".into()).chain(args))
+        .and_then(|matches| RenderArgs::from_arg_matches(&matches))
+        .map_err(|error| error.format(&mut command));
+    let args = match parsed {
         Ok(args) => args,
         // Prints the message (or the help) and exits: 2 for bad arguments, 0 for --help.
         Err(error) => error.exit(),
@@ -148,6 +160,9 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for warning in nyquist_warnings(&args, song.as_ref()) {
+        eprintln!("warning: {warning}");
+    }
     match render(&args, total, song.as_ref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -155,6 +170,77 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The examples under `--help`, with the binary named as it was run.
+fn examples(program: &str) -> String {
+    format!(
+        "Examples:\n  \
+         {program} render -o sweep.wav --seconds 10 --levels 0,-6,-12,-18,-inf --sweep 1:110:880\n  \
+         {program} render -o chord.wav --freqs A2,C#3,E3,A3,1.2k\n  \
+         {program} render -o song.wav --midi song.mid --voices 8 --attack 10 --release 300"
+    )
+}
+
+/// A warning for each partial that reaches the band where the bank fades it (from
+/// [`FADE_START_FRACTION`] of the sample rate; silent at Nyquist): its highest frequency in the
+/// render, held, swept to, or on the song's highest note (before any bend).
+fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
+    let rate_hz = f64::from(args.sample_rate);
+    let fade_start_hz = FADE_START_FRACTION * rate_hz;
+    let nyquist_hz = rate_hz / 2.0;
+    let text = |hz: f64| frequency_to_text(hz as f32);
+    let highest_key = song.and_then(|song| {
+        song.events
+            .iter()
+            .filter_map(|event| match event.input {
+                NoteInput::NoteOn { note, .. } => Some(note.key),
+                _ => None,
+            })
+            .max()
+    });
+    (0..PARTIAL_COUNT)
+        .filter_map(|partial| {
+            let (hz, reaches) = match (song, highest_key, args.sweep) {
+                // A song without notes plays nothing.
+                (Some(_), None, _) => return None,
+                (Some(_), Some(key), _) => {
+                    // Partial 1 plays the note, the others keep their ratios to it.
+                    let hz = note_to_hz(key) * args.freqs[partial] / args.freqs[0];
+                    (
+                        hz,
+                        format!("plays {} on the highest note, {}", text(hz), note_name(key)),
+                    )
+                }
+                (None, _, Some(sweep)) if sweep.partial == partial => {
+                    let hz = sweep.from_hz.max(sweep.to_hz);
+                    (hz, format!("sweeps up to {}", text(hz)))
+                }
+                (None, _, _) => (
+                    args.freqs[partial],
+                    format!("plays {}", text(args.freqs[partial])),
+                ),
+            };
+            let partial = partial + 1;
+            if hz >= nyquist_hz {
+                Some(format!(
+                    "partial {partial} {reaches}, at or above Nyquist ({} at {rate_hz} Hz): \
+                     it will be silent",
+                    text(nyquist_hz)
+                ))
+            } else if hz > fade_start_hz {
+                Some(format!(
+                    "partial {partial} {reaches}, above {FADE_START_FRACTION} × the sample rate \
+                     ({} at {rate_hz} Hz): it will be faded, the more the closer it is to \
+                     Nyquist ({})",
+                    text(fade_start_hz),
+                    text(nyquist_hz)
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// The song of `--midi`, read and placed on samples at the render's rate.
@@ -437,16 +523,16 @@ fn parse_sample_rate(text: &str) -> Result<u32, String> {
     }
 }
 
+/// A frequency as the editor takes it ("440", "1.2k", "A4"), on the parameters' 0.01 Hz grid:
+/// exactly what the plugin plays for the same text.
 fn parse_frequency(text: &str) -> Result<f64, String> {
-    let hz: f32 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{text}' is not a frequency in Hz"))?;
+    let hz = text_to_frequency(text)
+        .ok_or_else(|| format!("'{text}' is not a frequency (e.g. 440, 440 Hz, 1.2k, A4, Bb2)"))?;
     if (MIN_FREQUENCY_HZ..=MAX_FREQUENCY_HZ).contains(&hz) {
         Ok(f64::from(hz))
     } else {
         Err(format!(
-            "{text} Hz is outside {MIN_FREQUENCY_HZ} to {MAX_FREQUENCY_HZ} Hz"
+            "'{text}' ({hz} Hz) is outside {MIN_FREQUENCY_HZ} to {MAX_FREQUENCY_HZ} Hz"
         ))
     }
 }
@@ -488,6 +574,10 @@ fn parse_db(text: &str) -> Result<f32, String> {
         return Ok(0.0);
     }
     match db.parse::<f32>() {
+        // "nan" and "inf" parse as numbers, but are none ("-inf" is silence, above).
+        Ok(db) if db.is_nan() || db == f32::INFINITY => {
+            Err(format!("'{text}' is not a number of dB (e.g. 0, -6, -inf)"))
+        }
         Ok(db) if db <= 0.0 => Ok(util::db_to_gain(db)),
         Ok(_) => Err(format!("{text} dB is above 0 dB (full scale)")),
         Err(_) => Err(format!("'{text}' is not a level in dB (e.g. 0, -6, -inf)")),
@@ -562,6 +652,14 @@ mod tests {
         assert!((parse_db("-6").unwrap() - 0.501_187).abs() < 1e-6);
         assert!(parse_db("3").is_err());
         assert!(parse_levels("0,0").unwrap_err().contains("expected 5"));
+        assert_eq!(parse_db("-infinity"), Ok(0.0));
+        for not_a_number in ["nan", "NaN", "inf", "+inf", "infinity"] {
+            let refused = parse_db(not_a_number).unwrap_err();
+            assert!(
+                refused.contains("not a number"),
+                "{not_a_number}: {refused}"
+            );
+        }
     }
 
     #[test]
@@ -577,5 +675,14 @@ mod tests {
         assert!(parse_sweep("6:200:2000").unwrap_err().contains("partial 6"));
         assert!(parse_sweep("1:200").is_err());
         assert!(parse_sweep("1:2:2000").unwrap_err().contains("outside"));
+        // Frequencies as the editor takes them.
+        assert_eq!(
+            parse_sweep("2:A2:1.76k"),
+            Ok(Sweep {
+                partial: 1,
+                from_hz: 110.0,
+                to_hz: 1760.0
+            })
+        );
     }
 }

@@ -109,6 +109,30 @@ fn frequencies_and_levels_render_as_the_plugin_plays_them() {
     assert_identical(&wav, &plugin, "against the CLAP plugin");
 }
 
+/// Issue 12, item 9: `--freqs` takes what the editor takes, and plays what the plugin plays for
+/// the same text.
+#[test]
+fn frequencies_typed_as_in_the_editor_render_as_the_plugin_plays_them() {
+    let texts = ["A2", "1.2k", "C#4", "Bb4", "19.99999 kHz"];
+    let wav = render_wav(
+        "editor-text",
+        &["--seconds", "0.25", "--freqs", &texts.join(",")],
+    );
+    let names = [
+        "Partial 1",
+        "Partial 2",
+        "Partial 3",
+        "Partial 4",
+        "Partial 5",
+    ];
+    let changes: Vec<(&str, &str)> = names.into_iter().zip(texts).collect();
+    assert_identical(
+        &wav,
+        &plugin_render(&changes, 12_000),
+        "against the CLAP plugin",
+    );
+}
+
 #[test]
 fn a_sweep_is_the_banks_glide_over_the_whole_render() {
     let rate = 44_100;
@@ -190,6 +214,28 @@ fn bad_arguments_get_a_clear_message_and_a_non_zero_exit() {
             "outside",
         ),
         (vec!["render", "-o", out, "--channels", "-1"], "--channels"),
+        // Issue 12, item 9: "nan dB is above 0 dB" said the wrong thing.
+        (
+            vec!["render", "-o", out, "--gain", "nan"],
+            "'nan' is not a number",
+        ),
+        (
+            vec!["render", "-o", out, "--gain", "inf"],
+            "'inf' is not a number",
+        ),
+        (
+            vec!["render", "-o", out, "--levels", "0,0,NaN,0,0"],
+            "'NaN' is not a number",
+        ),
+        (
+            vec!["render", "-o", out, "--freqs", "A2,1k,H4,A4,A5"],
+            "'H4' is not a frequency",
+        ),
+        (
+            vec!["render", "-o", out, "--freqs", "A-1,1k,C4,A4,A5"],
+            "outside",
+        ),
+        (vec!["render", "-o", out, "--sweep", "1:A2:30k"], "outside"),
         (
             vec!["render", "-o", "/nonexistent-dir/x.wav", "-s", "0.1"],
             "cannot write",
@@ -206,6 +252,102 @@ fn bad_arguments_get_a_clear_message_and_a_non_zero_exit() {
         );
     }
     assert!(!std::path::Path::new(out).exists());
+}
+
+/// Issue 12, item 9: the usage and the examples name the binary as it was run (`Quintet` in the
+/// bundle, `quintet` from cargo), not always `quintet`.
+#[test]
+fn the_usage_names_the_binary_as_it_was_run() {
+    let help = quintet(&["render", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("Usage: quintet render [OPTIONS] --out <FILE>"),
+        "{help}"
+    );
+
+    let bundled = crate::standalone::as_bundled("render-usage");
+    let output = |args: &[&str]| Command::new(&bundled).args(args).output().unwrap();
+    let help = output(&["render", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("Usage: Quintet render [OPTIONS] --out <FILE>"),
+        "{help}"
+    );
+    assert!(
+        help.contains("\n  Quintet render -o chord.wav --freqs A2,"),
+        "{help}"
+    );
+    assert!(!help.contains("quintet"), "{help}");
+    let refused = output(&["render"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("Usage: Quintet render --out <FILE>"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(bundled.parent().unwrap()).unwrap();
+}
+
+/// Issue 12, item 9: a partial the sample rate cannot hold in full used to fade or vanish without
+/// a word. It still renders, as the plugin would play it, with a warning that names it.
+#[test]
+fn partials_near_nyquist_render_with_a_warning() {
+    let path = wav_path("near-nyquist");
+    let path_text = path.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["render", "-o", path_text, "-q", "--seconds", "0.1"];
+        args.extend_from_slice(extra);
+        let output = quintet(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{extra:?}: {stderr}");
+        assert!(path.exists(), "{extra:?}: nothing written");
+        std::fs::remove_file(&path).unwrap();
+        stderr
+    };
+    // At 32 kHz the fade starts at 0.46 × 32 kHz = 14.72 kHz; Nyquist is 16 kHz.
+    let stderr = run(&["-r", "32000", "--freqs", "200,250,300,15000,16000"]);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("warning: partial 4 plays 15.00 kHz, above 0.46 × the sample rate")
+            && lines[0].contains("faded"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with("warning: partial 5 plays 16.00 kHz, at or above Nyquist")
+            && lines[1].contains("silent"),
+        "{stderr}"
+    );
+    // A sweep warns for where it ends up.
+    let stderr = run(&["-r", "8000", "--sweep", "2:A2:5k"]);
+    assert!(
+        stderr.starts_with("warning: partial 2 sweeps up to 5.00 kHz") && stderr.contains("silent"),
+        "{stderr}"
+    );
+    // The highest note of a song carries every partial at its ratio to partial 1: C8 (4186 Hz)
+    // puts partial 4 (1.75 times partial 1) at 7.3 kHz and partial 5 (twice) at 8.4 kHz. At
+    // 15 kHz the fade starts at 6.9 kHz and Nyquist is 7.5 kHz.
+    let song: &[(u32, &[u8])] = &[(0, &[0x90, 108, 100]), (480, &[0x80, 108, 64])];
+    let midi = midi_path("high-note", &midi_file(0, 480, &[song]));
+    let stderr = run(&["-r", "15000", "--midi", midi.to_str().unwrap()]);
+    std::fs::remove_file(&midi).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("warning: partial 4 plays 7.32552 kHz on the highest note, C8,")
+            && lines[0].contains("faded"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with("warning: partial 5 plays 8.37202 kHz on the highest note, C8,")
+            && lines[1].contains("silent"),
+        "{stderr}"
+    );
+    // Nothing to say about the defaults, or at 44.1 kHz and above for any drone frequency.
+    assert_eq!(run(&[]), "");
+    assert_eq!(run(&["-r", "44100", "--freqs", "20k,20k,20k,20k,20k"]), "");
 }
 
 /// Issue 13, items 1 and 2: a render too long for a WAV file is refused before anything is

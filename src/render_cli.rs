@@ -214,7 +214,7 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
                 }
                 (None, _, Some(sweep)) if sweep.partial == partial => {
                     let hz = sweep.from_hz.max(sweep.to_hz);
-                    (hz, format!("sweeps up to {}", text(hz)))
+                    (hz, format!("reaches {} in its sweep", text(hz)))
                 }
                 (None, _, _) => (
                     args.freqs[partial],

@@ -323,7 +323,8 @@ fn partials_near_nyquist_render_with_a_warning() {
     // A sweep warns for where it ends up.
     let stderr = run(&["-r", "8000", "--sweep", "2:A2:5k"]);
     assert!(
-        stderr.starts_with("warning: partial 2 sweeps up to 5.00 kHz") && stderr.contains("silent"),
+        stderr.starts_with("warning: partial 2 reaches 5.00 kHz in its sweep")
+            && stderr.contains("silent"),
         "{stderr}"
     );
     // The highest note of a song carries every partial at its ratio to partial 1: C8 (4186 Hz)

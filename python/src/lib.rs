@@ -178,6 +178,15 @@ fn five_tuple([a, b, c, d, e]: [f64; PARTIAL_COUNT]) -> Five {
     (a, b, c, d, e)
 }
 
+/// Numbers as Python writes a tuple of them: `(200.0, 250.0)`, `(3,)`.
+fn python_tuple<T: std::fmt::Debug>(values: &[T]) -> String {
+    let items: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    match items.as_slice() {
+        [one] => format!("({one},)"),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
 fn motions(smooth: bool) -> [Motion; PARTIAL_COUNT] {
     [if smooth { Motion::Smooth } else { Motion::Jump }; PARTIAL_COUNT]
 }
@@ -351,8 +360,8 @@ impl Quintet {
         }
         if array.ndim() != 1 {
             return Err(PyValueError::new_err(format!(
-                "out must be 1-D, got shape {:?}",
-                array.shape()
+                "out must be 1-D, got shape {}",
+                python_tuple(array.shape())
             )));
         }
         if !array.is_c_contiguous() || !array.is_aligned() {
@@ -661,12 +670,11 @@ impl Quintet {
     fn __repr__(&self, py: Python<'_>) -> String {
         let settings = self.settings(py);
         format!(
-            "Quintet(sample_rate={:?}, frequencies={:?}, levels={:?}, gain={:?}, midi={}, \
-             voices={})",
+            "Quintet(sample_rate={:?}, frequencies={}, levels={}, gain={:?}, midi={}, voices={})",
             self.sample_rate_hz,
-            settings.frequencies_hz,
-            settings.levels,
-            settings.gain,
+            python_tuple(&settings.frequencies_hz),
+            python_tuple(&settings.levels.map(f64::from)),
+            f64::from(settings.gain),
             if settings.midi { "True" } else { "False" },
             settings.voices
         )

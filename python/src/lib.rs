@@ -37,9 +37,14 @@ const ENVELOPE_RANGE_MS: (f64, f64) = (0.0, 10_000.0);
 const MIDI_GLIDE_RANGE_MS: (f64, f64) = (0.0, 1_000.0);
 /// The longest one-shot render, in seconds (as `quintet render`): a day.
 const MAX_SECONDS: f64 = 86_400.0;
-const DEFAULT_SAMPLE_RATE_HZ: f64 = 48_000.0;
 /// The plugin's default voice count (`DEFAULT_VOICES` in src/params.rs).
 const DEFAULT_VOICES: usize = 8;
+// The defaults `Quintet(...)` and `render(...)` write out as literals are the engine's.
+const _: () = {
+    assert!(DEFAULT_VOICES == 8);
+    assert!(ATTACK_MS == 5.0 && DECAY_MS == 200.0 && RELEASE_MS == 20.0);
+    assert!(DEFAULT_BEND_RANGE_SEMITONES == 2.0);
+};
 /// MIDI keys, channels and controllers are numbered from 0 to these.
 const MAX_KEY: i64 = 127;
 const MAX_CHANNEL: i64 = 15;
@@ -276,19 +281,21 @@ impl Quintet {
     /// velocity), ``release_ms`` (0 to 10000 ms each), ``bend_range`` (semitones, 0 to 96) and,
     /// with one voice, ``midi_glide_ms`` between notes (0 to 1000).
     #[new]
+    // Literal defaults, so help() shows them (pyo3 shows a constant as `...`); the assertions
+    // beside DEFAULT_VOICES hold them to the engine's.
     #[pyo3(signature = (
-        sample_rate = DEFAULT_SAMPLE_RATE_HZ,
+        sample_rate = 48000.0,
         frequencies = None,
         levels = None,
         gain = 1.0,
         *,
         midi = false,
-        voices = DEFAULT_VOICES as i64,
-        attack_ms = ATTACK_MS,
-        decay_ms = DECAY_MS,
+        voices = 8,
+        attack_ms = 5.0,
+        decay_ms = 200.0,
         sustain = 1.0,
-        release_ms = RELEASE_MS,
-        bend_range = DEFAULT_BEND_RANGE_SEMITONES,
+        release_ms = 20.0,
+        bend_range = 2.0,
         midi_glide_ms = 0.0,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -685,7 +692,7 @@ impl Quintet {
 /// of the five partials at ``frequencies`` (Hz), ``levels`` and ``gain`` (linear), every phase
 /// starting at zero. The same samples as ``quintet render`` writes with these settings.
 #[pyfunction]
-#[pyo3(signature = (seconds, sample_rate = DEFAULT_SAMPLE_RATE_HZ, frequencies = None, levels = None, gain = 1.0))]
+#[pyo3(signature = (seconds, sample_rate = 48000.0, frequencies = None, levels = None, gain = 1.0))]
 fn render<'py>(
     py: Python<'py>,
     seconds: f64,
@@ -721,6 +728,7 @@ fn quintet(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Quintet>()?;
     module.add_function(wrap_pyfunction!(render, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // pyo3 lists every name added in `__all__`, which maturin's package re-exports.
     module.add("PARTIAL_COUNT", PARTIAL_COUNT)?;
     module.add("PARTIAL_AMPLITUDE", f64::from(PARTIAL_AMPLITUDE))?;
     module.add("DEFAULT_FREQUENCIES", five_tuple(DEFAULT_FREQUENCIES_HZ))?;

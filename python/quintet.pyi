@@ -1,0 +1,150 @@
+"""Type stub of the `quintet` extension module (python/src/lib.rs, where the documentation is:
+help(quintet)). tests/test_stub.py checks it names what the module has, with the same
+parameters."""
+
+from collections.abc import Sequence
+from typing import SupportsFloat
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+PARTIAL_COUNT: int
+"""Partials in the bank: 5."""
+PARTIAL_AMPLITUDE: float
+"""Each partial's amplitude at level 1: a fifth of full scale."""
+DEFAULT_FREQUENCIES: tuple[float, float, float, float, float]
+"""The notebook's frequencies: 200, 250, 300, 350 and 400 Hz."""
+MIN_FREQUENCY: float
+"""Lowest frequency a partial may be set to, in Hz (20, as the plugin's parameters)."""
+MAX_FREQUENCY: float
+"""Highest frequency a partial may be set to, in Hz (20000)."""
+MIN_SAMPLE_RATE: float
+"""Lowest sample rate, in Hz (8000)."""
+MAX_SAMPLE_RATE: float
+"""Highest sample rate, in Hz (768000)."""
+MAX_VOICES: int
+"""Most notes that play at once in MIDI mode: 16."""
+GLIDE_MS: float
+"""How long a frequency change glides, in milliseconds: 20."""
+LEVEL_RAMP_MS: float
+"""How long a level change ramps, in milliseconds: 10 (in whole 2.5 ms glide segments)."""
+GAIN_RAMP_MS: float
+"""How long a gain change ramps, in milliseconds: 10."""
+
+Five = tuple[float, float, float, float, float]
+FiveNumbers = Sequence[SupportsFloat] | npt.ArrayLike
+
+class Quintet:
+    # What each member does: help(quintet.Quintet).
+    def __init__(
+        self,
+        sample_rate: float = 48000.0,
+        frequencies: FiveNumbers | None = None,
+        levels: FiveNumbers | None = None,
+        gain: float = 1.0,
+        *,
+        midi: bool = False,
+        voices: int = 8,
+        attack_ms: float = 5.0,
+        decay_ms: float = 200.0,
+        sustain: float = 1.0,
+        release_ms: float = 20.0,
+        bend_range: float = 2.0,
+        midi_glide_ms: float = 0.0,
+    ) -> None: ...
+
+    def render(self, n: int) -> npt.NDArray[np.float32]: ...
+
+    def render_into(self, out: npt.NDArray[np.float32]) -> None: ...
+
+    @property
+    def sample_rate(self) -> float: ...
+
+    @property
+    def samples_rendered(self) -> int: ...
+
+    @property
+    def frequencies(self) -> Five: ...
+    @frequencies.setter
+    def frequencies(self, values: FiveNumbers) -> None: ...
+
+    def set_frequencies(self, values: FiveNumbers, glide: bool = True) -> None: ...
+
+    @property
+    def current_frequencies(self) -> Five: ...
+
+    @property
+    def levels(self) -> Five: ...
+    @levels.setter
+    def levels(self, values: FiveNumbers) -> None: ...
+
+    def set_levels(self, values: FiveNumbers, ramp: bool = True) -> None: ...
+
+    @property
+    def gain(self) -> float: ...
+    @gain.setter
+    def gain(self, value: float) -> None: ...
+
+    def set_gain(self, value: float, ramp: bool = True) -> None: ...
+
+    @property
+    def midi(self) -> bool: ...
+    @midi.setter
+    def midi(self, midi: bool) -> None: ...
+
+    @property
+    def voices(self) -> int: ...
+    @voices.setter
+    def voices(self, voices: int) -> None: ...
+
+    @property
+    def midi_glide_ms(self) -> float: ...
+    @midi_glide_ms.setter
+    def midi_glide_ms(self, ms: float) -> None: ...
+
+    @property
+    def attack_ms(self) -> float: ...
+    @attack_ms.setter
+    def attack_ms(self, ms: float) -> None: ...
+
+    @property
+    def decay_ms(self) -> float: ...
+    @decay_ms.setter
+    def decay_ms(self, ms: float) -> None: ...
+
+    @property
+    def sustain(self) -> float: ...
+    @sustain.setter
+    def sustain(self, sustain: float) -> None: ...
+
+    @property
+    def release_ms(self) -> float: ...
+    @release_ms.setter
+    def release_ms(self, ms: float) -> None: ...
+
+    @property
+    def bend_range(self) -> float: ...
+    @bend_range.setter
+    def bend_range(self, semitones: float) -> None: ...
+
+    def note_on(self, key: int, velocity: float = 1.0, channel: int = 0) -> None: ...
+
+    def note_off(self, key: int, channel: int = 0) -> None: ...
+
+    def pitch_bend(self, bend: float, channel: int = 0) -> None: ...
+
+    def control_change(self, controller: int, value: float, channel: int = 0) -> None: ...
+
+    def all_notes_off(self) -> None: ...
+
+    @property
+    def sounding_notes(self) -> list[tuple[int, int]]: ...
+
+def render(
+    seconds: float,
+    sample_rate: float = 48000.0,
+    frequencies: FiveNumbers | None = None,
+    levels: FiveNumbers | None = None,
+    gain: float = 1.0,
+) -> npt.NDArray[np.float32]: ...

@@ -1,0 +1,77 @@
+"""The type stub (python/quintet.pyi, installed as the package's __init__.pyi) names exactly
+what the module has, with the same parameters and defaults, so editors and type checkers see
+the real API."""
+
+import ast
+import inspect
+from pathlib import Path
+
+import quintet
+
+STUB = Path(__file__).resolve().parents[1] / "quintet.pyi"
+# Names the stub defines for its own annotations.
+STUB_ONLY = {"Five", "FiveNumbers"}
+
+
+def stub_tree():
+    return ast.parse(STUB.read_text())
+
+
+def defined(body):
+    names = {}
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.setdefault(node.name, node)
+        elif isinstance(node, ast.AnnAssign):
+            names[node.target.id] = node
+        elif isinstance(node, ast.Assign):
+            names[node.targets[0].id] = node
+    return names
+
+
+def parameters(function):
+    """(name, kind, default) of a stub function's parameters, without `self`."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    defaults = [None] * (len(positional) - len(args.defaults)) + args.defaults
+    listed = [(a.arg, "positional", d) for a, d in zip(positional, defaults)]
+    listed += [(a.arg, "keyword", d) for a, d in zip(args.kwonlyargs, args.kw_defaults)]
+    return [
+        (name, kind, None if default is None else ast.literal_eval(default))
+        for name, kind, default in listed
+        if name != "self"
+    ]
+
+
+def runtime_parameters(function):
+    kinds = {inspect.Parameter.KEYWORD_ONLY: "keyword"}
+    return [
+        (p.name, kinds.get(p.kind, "positional"), None if p.default is inspect.Parameter.empty else p.default)
+        for p in inspect.signature(function).parameters.values()
+        if p.name != "self"
+    ]
+
+
+def test_the_stub_names_what_the_module_has():
+    names = defined(stub_tree().body)
+    assert set(names) - STUB_ONLY == set(quintet.__all__)
+    members = defined(names["Quintet"].body)
+    public = {name for name in dir(quintet.Quintet) if not name.startswith("_")}
+    assert set(members) - {"__init__"} == public
+
+
+def test_the_stub_has_the_modules_parameters_and_defaults():
+    names = defined(stub_tree().body)
+    assert parameters(names["render"]) == runtime_parameters(quintet.render)
+    members = defined(names["Quintet"].body)
+    assert parameters(members["__init__"]) == runtime_parameters(quintet.Quintet)
+    for name, node in members.items():
+        member = getattr(quintet.Quintet, name, None)
+        if name != "__init__" and isinstance(node, ast.FunctionDef) and callable(member):
+            assert parameters(node) == runtime_parameters(member), name
+
+
+def test_the_package_ships_the_stub():
+    package = Path(quintet.__file__).parent
+    assert (package / "__init__.pyi").read_text() == STUB.read_text()
+    assert (package / "py.typed").exists()

@@ -6,6 +6,7 @@
 //! display. All work here runs on the GUI thread, and only while the window is open.
 
 pub mod meter;
+pub mod preset_bar;
 pub mod scope;
 pub mod spectrum_view;
 pub mod what_plays;
@@ -16,6 +17,7 @@ use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT};
 use crate::tap::TapReader;
 use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
 use meter::PeakNeedle;
+use preset_bar::PresetBar;
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::ResizeHint;
 use nice_plug::editor::dpi::LogicalSize;
@@ -92,6 +94,7 @@ pub fn create(
             last_snapshot_s: 0.0,
             pending_size: None,
             zoom: 1.0,
+            presets: PresetBar::default(),
         },
     )
 }
@@ -117,6 +120,8 @@ pub struct EditorApp {
     zoom: f32,
     /// Logs parameter values the editor sees change.
     change_log: ChangeLog,
+    /// Factory and user presets, and which one is loaded.
+    presets: PresetBar,
 }
 
 impl NiceEguiApp for EditorApp {
@@ -153,7 +158,7 @@ impl NiceEguiApp for EditorApp {
         ResizableWindow::new("quintet-editor")
             .min_size(vec2(MIN_SIZE_PT[0], MIN_SIZE_PT[1]))
             .show(ui, |ui| {
-                egui::Panel::top("header").show(ui, |ui| self.header_ui(ui));
+                egui::Panel::top("header").show(ui, |ui| self.header_ui(ui, &gui_context));
                 egui::Panel::left("controls")
                     .resizable(false)
                     .exact_size(CONTROLS_WIDTH_PT)
@@ -204,10 +209,11 @@ impl EditorApp {
         }
     }
 
-    fn header_ui(&mut self, ui: &mut egui::Ui) {
+    fn header_ui(&mut self, ui: &mut egui::Ui, gui_context: &GuiContext) {
         ui.horizontal(|ui| {
             ui.heading(RichText::new("Quintet").strong());
-            ui.label(RichText::new("five sine partials").weak());
+            ui.add_space(8.0);
+            self.presets.ui(ui, &self.params, gui_context);
             // In MIDI mode, the notes that sound: the sign that notes arrive.
             if let Some(notes) = self.what_plays().notes {
                 let text = if notes.is_empty() {

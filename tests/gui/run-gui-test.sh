@@ -70,7 +70,8 @@ export DISPLAY=":$(head -n1 "$OUT/display")"
 echo "gui-test: Xvfb on $DISPLAY"
 
 # NICE_LOG=stderr sends the plugin's log (including the editor's parameter lines) to the file.
-NICE_LOG=stderr "$OUT/Quintet" --backend dummy --sample-rate 48000 --period-size 512 \
+# User presets go to a folder of the test's own.
+NICE_LOG=stderr QUINTET_PRESET_DIR="$OUT/presets" "$OUT/Quintet" --backend dummy --sample-rate 48000 --period-size 512 \
     >"$OUT/standalone.log" 2>&1 &
 pids+=($!)
 app_pid=$!
@@ -142,6 +143,34 @@ shoot after
 differ_json="$(python3 "$HERE/screenshot.py" differ "$OUT/before.ppm" "$OUT/after.ppm")" ||
     fail "the picture did not follow the slider: $differ_json (screenshots in $OUT)"
 echo "gui-test: picture change: $differ_json"
+
+# Choose a factory preset from the preset menu (the name button next to the title): every
+# parameter moves as a host gesture, which the editor logs, and the spectrum follows.
+xdotool mousemove $((X + 135)) $((Y + 12)) click 1
+sleep 0.5
+shoot menu
+xdotool mousemove $((X + 175)) $((Y + 104)) click 1
+xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50))
+for expected in "Partial 1 = 110 Hz" "Partial 5 = 550 Hz" "Partial 2 level = -6.0 dB"; do
+    found=""
+    for _ in $(seq 50); do
+        found="$(grep -m1 "Editor: $expected" "$OUT/standalone.log" || true)"
+        [[ -n "$found" ]] && break
+        sleep 0.1
+    done
+    [[ -n "$found" ]] || fail "choosing Harmonic Series did not set $expected (see $OUT/menu.png)"
+done
+sleep 1
+shoot preset
+# Only the markers matter here (the drone's checks expect the default tone's waveform).
+preset_json="$(python3 "$HERE/screenshot.py" check "$OUT/preset.ppm" || true)"
+python3 -c '
+import json, sys
+before, after = (json.loads(a)["facts"]["marker_x"] for a in sys.argv[1:3])
+# 110 Hz sits left of 200 Hz on the log axis; 550 Hz right of 400 Hz.
+assert after[0] < before[0] and after[4] > before[4], (before, after)
+' "$check_json" "$preset_json" || fail "the spectrum markers did not follow the preset"
+echo "gui-test: a preset from the menu moved the parameters and the spectrum"
 
 if $UPDATE_DOCS; then
     cp "$OUT/before.png" "$ROOT/docs/editor.png"

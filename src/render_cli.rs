@@ -23,6 +23,7 @@ use quintet::params::{
     DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
     frequency_to_text, text_to_frequency,
 };
+use quintet::presets::{Preset, factory, store};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -65,6 +66,15 @@ struct RenderArgs {
     /// A Standard MIDI File (type 0 or 1) to play on the voices instead of the drone.
     #[arg(long, value_name = "FILE.mid", conflicts_with = "sweep")]
     midi: Option<PathBuf>,
+    /// Every sound setting from a preset: a factory preset's name ("Church Bell"), one of
+    /// yours by name, or a preset file's path.
+    #[arg(long, value_name = "NAME|FILE", conflicts_with_all = [
+        "freqs", "levels", "gain", "voices", "attack", "decay", "sustain", "release", "bend_range"
+    ])]
+    preset: Option<String>,
+    /// The settings of `--preset`, once it is read.
+    #[arg(skip)]
+    preset_settings: Option<Settings>,
     /// Notes at once when playing --midi (1 = legato, last-note priority).
     #[arg(long, default_value_t = DEFAULT_VOICES as u16,
           value_parser = clap::value_parser!(u16).range(1..=MAX_VOICES as i64),
@@ -144,11 +154,15 @@ pub fn run(program: &str, args: impl IntoIterator<Item = std::ffi::OsString>) ->
         .try_get_matches_from_mut(std::iter::once("render".into()).chain(args))
         .and_then(|matches| RenderArgs::from_arg_matches(&matches))
         .map_err(|error| error.format(&mut command));
-    let args = match parsed {
+    let mut args = match parsed {
         Ok(args) => args,
         // Prints the message (or the help) and exits: 2 for bad arguments, 0 for --help.
         Err(error) => error.exit(),
     };
+    if let Err(message) = read_preset(&mut args) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
     // Arguments that parse but make no render (a file that is not MIDI, a length no WAV file
     // holds) are bad arguments too: status 2, like the rest, and nothing is written.
     let prepared =
@@ -243,6 +257,55 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
         .collect()
 }
 
+/// Reads `--preset` into the arguments: its settings for the engine, its frequencies and
+/// levels for the warnings. A preset that plays notes needs `--midi`.
+fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
+    let Some(name) = &args.preset else {
+        return Ok(());
+    };
+    let preset = find_preset(name)?;
+    let settings = preset.settings();
+    if settings.midi && args.midi.is_none() {
+        return Err(format!(
+            "the preset \"{}\" plays notes (MIDI mode): add --midi FILE.mid to hear it",
+            preset.name
+        ));
+    }
+    args.freqs = settings.frequencies_hz;
+    args.levels = settings.levels;
+    args.release = settings.envelope.release_ms;
+    args.preset_settings = Some(settings);
+    Ok(())
+}
+
+/// The preset `name` names: a file (a path, or a name ending in `.json`), a factory preset, or
+/// a user preset, in that order.
+fn find_preset(name: &str) -> Result<Preset, String> {
+    let path = Path::new(name);
+    if path.exists() || name.ends_with(store::EXTENSION) {
+        return store::load(path).map_err(|e| e.to_string());
+    }
+    if let Some(preset) = factory::find(name) {
+        return Ok(preset);
+    }
+    let (yours, _) = store::list();
+    yours
+        .into_iter()
+        .map(|(_, preset)| preset)
+        .find(|preset| preset.name.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| {
+            let factory: Vec<String> = factory::presets().into_iter().map(|p| p.name).collect();
+            format!(
+                "no preset called \"{name}\" (factory presets: {}; yours are in {})",
+                factory.join(", "),
+                store::user_dir().map_or_else(
+                    || String::from("no folder"),
+                    |dir| dir.display().to_string()
+                )
+            )
+        })
+}
+
 /// The song of `--midi`, read and placed on samples at the render's rate.
 fn read_midi(args: &RenderArgs) -> Result<Option<Song>, String> {
     let Some(path) = &args.midi else {
@@ -312,15 +375,11 @@ fn unfinished_path(out: &Path) -> PathBuf {
 /// The engine set up as the plugin sets it up on activation with these settings: the drone,
 /// or MIDI mode when a song is played.
 fn engine_for(args: &RenderArgs, song: Option<&Song>) -> Engine {
-    let mut frequencies_hz = args.freqs;
-    if let Some(sweep) = args.sweep {
-        frequencies_hz[sweep.partial] = sweep.from_hz;
-    }
-    let settings = Settings {
-        frequencies_hz,
+    let mut settings = args.preset_settings.unwrap_or_else(|| Settings {
+        frequencies_hz: args.freqs,
         levels: args.levels,
         gain: args.gain,
-        midi: song.is_some(),
+        midi: false,
         voices: usize::from(args.voices),
         midi_glide_ms: 0.0,
         envelope: EnvelopeShape {
@@ -330,7 +389,11 @@ fn engine_for(args: &RenderArgs, song: Option<&Song>) -> Engine {
             release_ms: args.release,
         },
         bend_range_semitones: f64::from(args.bend_range),
-    };
+    });
+    settings.midi = song.is_some();
+    if let Some(sweep) = args.sweep {
+        settings.frequencies_hz[sweep.partial] = sweep.from_hz;
+    }
     let mut engine = Engine::new(f64::from(args.sample_rate), settings);
     if let Some(sweep) = args.sweep {
         let seconds = seconds_of(args, song);

@@ -580,3 +580,109 @@ fn damaged_or_hostile_midi_files_are_refused_and_nothing_is_written() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
 }
+
+/// A host with every parameter set as `preset` sets it, through the host (as the editor's
+/// preset bar does), activated.
+fn host_with_preset(preset: &quintet::presets::Preset) -> QuintetHost {
+    let mut host = QuintetHost::new();
+    let library = quintet::params::QuintetParams::default();
+    let ids: Vec<_> = host.params().iter().map(|p| p.id).collect();
+    let changes: Vec<ParamChange> = ids
+        .into_iter()
+        .zip(preset.normalized_values(&library))
+        .map(|(param, (_, normalized))| ParamChange {
+            frame: 0,
+            param,
+            normalized: f64::from(normalized),
+        })
+        .collect();
+    host.flush_params(&changes);
+    host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
+    host
+}
+
+#[test]
+fn a_preset_renders_what_the_plugin_plays_after_loading_it() {
+    use quintet::presets::factory;
+    let odd = factory::find("Odd Harmonics").unwrap();
+    let wav = render_wav(
+        "preset",
+        &["--seconds", "0.25", "--preset", "odd harmonics"],
+    );
+    let mut host = host_with_preset(&odd);
+    let plugin = host.render_blocks(std::iter::repeat_n(1000, 12), &[]);
+    assert_identical(&wav, plugin.left(), "Odd Harmonics against the CLAP plugin");
+    assert!(wav.iter().any(|&x| x.abs() > 0.1), "it plays");
+
+    // A preset that plays notes, with a MIDI file, from its file.
+    let organ = factory::find("Drawbar Organ").unwrap();
+    let dir = std::env::temp_dir().join(format!("quintet-render-presets-{}", std::process::id()));
+    let preset_file = quintet::presets::store::save_in(&dir, &organ).unwrap();
+    let notes: &[(u32, &[u8])] = &[
+        (0, &[0x90, 57, 100]),
+        (0, &[0x90, 64, 90]),
+        (480, &[0x80, 57, 0]),
+    ];
+    let song = midi_path("organ", &midi_file(0, 480, &[notes]));
+    let wav = render_wav(
+        "organ",
+        &[
+            "--preset",
+            preset_file.to_str().unwrap(),
+            "--midi",
+            song.to_str().unwrap(),
+            "--seconds",
+            "1",
+        ],
+    );
+    std::fs::remove_file(&song).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
+    let mut host = host_with_preset(&organ);
+    let plugin = host.render_events(
+        std::iter::repeat_n(1000, 48),
+        &[
+            midi(0, [0x90, 57, 100]),
+            midi(0, [0x90, 64, 90]),
+            midi(24_000, [0x80, 57, 0]),
+        ],
+    );
+    assert_identical(
+        &wav,
+        plugin.left(),
+        "Drawbar Organ with notes against the plugin",
+    );
+}
+
+#[test]
+fn unknown_or_unplayable_presets_are_refused_and_nothing_is_written() {
+    let out = wav_path("refused-preset");
+    let out_text = out.to_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("quintet-bad-preset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let damaged = dir.join("damaged.json");
+    std::fs::write(
+        &damaged,
+        b"{\"format\": \"quintet-preset\", \"version\": 1, ",
+    )
+    .unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--preset", "No Such Thing"], "Harmonic Series"),
+        (&["--preset", "Church Bell"], "--midi"),
+        (&["--preset", damaged.to_str().unwrap()], "damaged"),
+        (
+            &["--preset", "Init", "--freqs", "100,200,300,400,500"],
+            "cannot be used with",
+        ),
+    ];
+    for (extra, says) in cases {
+        let mut args = vec!["render", "-o", out_text, "-q"];
+        args.extend_from_slice(extra);
+        let output = quintet(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(says), "{extra:?}: {stderr}");
+        assert!(!out.exists(), "{extra:?} wrote a file");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -17,7 +17,6 @@ use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT};
 use crate::tap::TapReader;
 use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
 use meter::PeakNeedle;
-use preset_bar::PresetBar;
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::ResizeHint;
 use nice_plug::editor::dpi::LogicalSize;
@@ -28,6 +27,7 @@ use nice_plug_egui::{
     EguiEditor, EguiEditorState, EguiNiceSettings, Frame, NiceEguiApp, RepaintNotifier,
     create_egui_editor,
 };
+use preset_bar::PresetBar;
 use spectrum_view::SpectrumView;
 use std::sync::Arc;
 use std::time::Duration;

@@ -83,7 +83,12 @@ impl PresetBar {
         }
         ui.horizontal(|ui| {
             let count = self.presets.len();
-            if ui.small_button("<").on_hover_text("Previous preset").clicked() && count > 0 {
+            if ui
+                .small_button("<")
+                .on_hover_text("Previous preset")
+                .clicked()
+                && count > 0
+            {
                 let at = self.current.map_or(count - 1, |k| (k + count - 1) % count);
                 self.load(at, params, context);
             }

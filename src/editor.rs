@@ -5,6 +5,7 @@
 //! view lives in its own file under `editor/`, with its analysis as plain Rust tested without a
 //! display. All work here runs on the GUI thread, and only while the window is open.
 
+pub mod marker_labels;
 pub mod meter;
 pub mod preset_bar;
 pub mod scope;

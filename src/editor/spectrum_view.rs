@@ -4,9 +4,15 @@
 //! The FFT ([`SpectrumAnalyzer`], Hann window) runs here on the GUI thread, once per snapshot
 //! from the tap; its plan and buffers are made again only when the sample rate changes the size.
 
+use super::marker_labels::{self, LABEL_ROWS, Label};
 use crate::spectrum::SpectrumAnalyzer;
 use crate::tap::SNAPSHOT_SAMPLES;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, pos2, vec2};
+
+/// Height of the title line above the plot, in points.
+const TITLE_HEIGHT_PT: f32 = 20.0;
+/// Height of one row of partial numbers above the plot, in points.
+const LABEL_ROW_PT: f32 = 13.0;
 
 /// Left edge of the frequency axis, in Hz.
 pub const MIN_HZ: f32 = 20.0;
@@ -128,14 +134,16 @@ impl SpectrumView {
     }
 
     /// Draws the spectrum into all the space `ui` offers, with a marker per `(frequency in Hz,
-    /// colour)` of `markers`.
-    pub fn show(&mut self, ui: &mut Ui, markers: &[(f32, Color32)]) {
+    /// partial number 1 ..= 5, colour)` of `markers`.
+    pub fn show(&mut self, ui: &mut Ui, markers: &[(f32, usize, Color32)]) {
         let (rect, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
         let painter = ui.painter_at(rect);
         let visuals = ui.visuals();
         painter.rect_filled(rect, 4.0, visuals.extreme_bg_color);
-        // Room for the axis labels.
-        let plot = Rect::from_min_max(rect.min + vec2(34.0, 22.0), rect.max - vec2(10.0, 18.0));
+        // Room for the axis labels, and above the plot for the title and the rows of partial
+        // numbers (below the title, so a low partial's number never prints over it).
+        let top = TITLE_HEIGHT_PT + LABEL_ROWS as f32 * LABEL_ROW_PT;
+        let plot = Rect::from_min_max(rect.min + vec2(34.0, top), rect.max - vec2(10.0, 18.0));
         let x_of = |hz: f32| plot.left() + axis_position(hz) * plot.width();
         let y_of = |db: f32| {
             let t = ((db - BOTTOM_DB) / (TOP_DB - BOTTOM_DB)).clamp(0.0, 1.0);
@@ -185,10 +193,25 @@ impl SpectrumView {
             visuals.text_color(),
         );
 
-        for (index, &(hz, color)) in markers.iter().enumerate() {
-            if !(MIN_HZ..=MAX_HZ).contains(&hz) {
-                continue;
-            }
+        let font = FontId::proportional(12.0);
+        let shown: Vec<(f32, usize, Color32)> = markers
+            .iter()
+            .copied()
+            .filter(|(hz, _, _)| (MIN_HZ..=MAX_HZ).contains(hz))
+            .collect();
+        let labels: Vec<Label> = shown
+            .iter()
+            .map(|&(hz, number, _)| Label {
+                x: x_of(hz),
+                width: painter
+                    .layout_no_wrap(number.to_string(), font.clone(), Color32::WHITE)
+                    .size()
+                    .x,
+                number,
+            })
+            .collect();
+        let rows = marker_labels::place(&labels, plot.left(), plot.right());
+        for ((hz, number, color), row) in shown.into_iter().zip(rows) {
             let x = x_of(hz);
             painter.add(Shape::dashed_line(
                 &[pos2(x, plot.top()), pos2(x, plot.bottom())],
@@ -196,13 +219,15 @@ impl SpectrumView {
                 4.0,
                 3.0,
             ));
-            painter.text(
-                pos2(x, plot.top() - 2.0),
-                Align2::CENTER_BOTTOM,
-                format!("{}", index + 1),
-                FontId::proportional(12.0),
-                color,
-            );
+            if let Some(row) = row {
+                painter.text(
+                    pos2(x, plot.top() - 1.0 - row as f32 * LABEL_ROW_PT),
+                    Align2::CENTER_BOTTOM,
+                    number.to_string(),
+                    font.clone(),
+                    color,
+                );
+            }
         }
 
         if self.sample_rate_hz <= 0.0 {

@@ -67,11 +67,11 @@ impl WhatPlays {
         self.partials.iter().map(|&(hz, _)| hz).collect()
     }
 
-    /// Spectrum markers: each partial in its colour.
-    pub fn markers(&self, colors: &[Color32; PARTIAL_COUNT]) -> Vec<(f32, Color32)> {
+    /// Spectrum markers: each partial's frequency, number (1 ..= 5) and colour.
+    pub fn markers(&self, colors: &[Color32; PARTIAL_COUNT]) -> Vec<(f32, usize, Color32)> {
         self.partials
             .iter()
-            .map(|&(hz, partial)| (hz, colors[partial]))
+            .map(|&(hz, partial)| (hz, partial + 1, colors[partial]))
             .collect()
     }
 }

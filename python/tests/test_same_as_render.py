@@ -16,15 +16,18 @@ def db_to_gain(db):
 
 
 def as_render_reads(hz):
-    """`quintet render` reads frequencies as float32 (the plugin parameters' type)."""
-    return float(np.float32(hz))
+    """A frequency as `quintet render` reads it: as the plugin's parameter holds it, a float32
+    on the 0.01 Hz grid (nice-plug's snap: steps rounded half away from zero, times the step,
+    in float32). The module takes any float64 frequency as it is."""
+    step = np.float32(0.01)
+    return float(np.float32(np.floor(np.float32(hz) / step + np.float32(0.5)) * step))
 
 
 DRONES = [
     # sample rate, seconds, frequencies, levels in dB, gain in dB
     (48_000, 5.0, (200, 250, 300, 350, 400), (0, 0, 0, 0, 0), 0),
     (44_100, 3.0, (110, 220, 330, 440, 550), (0, -6, -12, -18, float("-inf")), -3),
-    (96_000, 2.0, (261.6, 329.6, 392.0, 523.3, 659.3), (-1, -2, -3, -4, -5), -0.5),
+    (96_000, 2.0, (261.63, 329.6, 97.3, 523.25, 1234.56), (-1, -2, -3, -4, -5), -0.5),
     # Near and above Nyquist (4 kHz): the fade and the silent partial.
     (8_000, 2.0, (20, 3700, 3950, 5000, 20_000), (0, 0, 0, 0, 0), 0),
 ]

@@ -5,29 +5,33 @@
 //! view lives in its own file under `editor/`, with its analysis as plain Rust tested without a
 //! display. All work here runs on the GUI thread, and only while the window is open.
 
+pub mod keyboard;
 pub mod marker_labels;
 pub mod meter;
+pub mod param_slider;
 pub mod preset_bar;
 pub mod scope;
 pub mod spectrum_view;
 pub mod what_plays;
 pub mod window_geometry;
 
+use crate::keyboard_notes::KeyboardSender;
 use crate::params::QuintetParams;
 use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT};
 use crate::tap::TapReader;
 use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
+use keyboard::NoteKeyboard;
 use meter::PeakNeedle;
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::ResizeHint;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
 use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::widgets::ParamSlider;
 use nice_plug_egui::{
     EguiEditor, EguiEditorState, EguiNiceSettings, Frame, NiceEguiApp, RepaintNotifier,
     create_egui_editor,
 };
+use param_slider::ParamSlider;
 use preset_bar::PresetBar;
 use spectrum_view::SpectrumView;
 use std::sync::Arc;
@@ -56,8 +60,17 @@ const IDLE_FRAME_S: f64 = 1.0 / 30.0;
 const LOG_SETTLE_S: f64 = 0.25;
 /// Width of the controls column, in egui points.
 const CONTROLS_WIDTH_PT: f32 = 290.0;
+/// Height of the on-screen keyboard, in egui points (less in a short window).
+const KEYBOARD_HEIGHT_PT: f32 = 44.0;
+
 /// Width of the meter column, in egui points.
 const METER_WIDTH_PT: f32 = 62.0;
+/// Opacity of a muted partial's row: faded, but its values stay readable.
+const MUTED_ROW_OPACITY: f32 = 0.35;
+/// Size of the labels before sliders ("Level", "Gain"), in egui points.
+const SLIDER_LABEL_SIZE_PT: f32 = 12.0;
+/// Fill of a switch that is on (a mute, MIDI mode): bright amber under black text.
+const SWITCH_ON_FILL: Color32 = Color32::from_rgb(255, 196, 64);
 
 /// The editor's size and zoom before any state is loaded; [`EditorApp`] applies the saved ones
 /// when the window opens.
@@ -75,6 +88,7 @@ pub fn create(
     state: Arc<EguiEditorState>,
     repaint: RepaintNotifier,
     tap: TapReader,
+    notes: KeyboardSender,
 ) -> Option<QuintetEditor> {
     let min_size = LogicalSize::new(MIN_SIZE_PT[0], MIN_SIZE_PT[1]);
     create_egui_editor(
@@ -96,6 +110,7 @@ pub fn create(
             pending_size: None,
             zoom: 1.0,
             presets: PresetBar::default(),
+            keyboard: NoteKeyboard::new(notes),
         },
     )
 }
@@ -123,6 +138,8 @@ pub struct EditorApp {
     change_log: ChangeLog,
     /// Factory and user presets, and which one is loaded.
     presets: PresetBar,
+    /// The on-screen keys and the computer keyboard, for playing MIDI mode.
+    keyboard: NoteKeyboard,
 }
 
 impl NiceEguiApp for EditorApp {
@@ -188,6 +205,7 @@ impl NiceEguiApp for EditorApp {
     }
 
     fn editor_closed(&mut self) {
+        self.keyboard.release_all();
         self.gui_context = None;
     }
 }
@@ -257,18 +275,27 @@ impl EditorApp {
             .zip(PARTIAL_COLORS)
             .zip(1..);
         for ((((frequency, level), mute), color), number) in partials {
+            // A muted partial's row fades, all but its M button, which lights up.
+            let opacity = if mute.value() { MUTED_ROW_OPACITY } else { 1.0 };
             ui.add_space(4.0);
             ui.horizontal(|ui| {
-                // A dot in the partial's colour, painted: the bundled fonts have no bullet glyph.
-                let (dot, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
-                ui.painter().circle_filled(dot.center(), 4.0, color);
-                ui.label(RichText::new(format!("Partial {number}")).color(color));
+                ui.scope(|ui| {
+                    ui.multiply_opacity(opacity);
+                    // A dot in the partial's colour, painted: the bundled fonts have no bullet
+                    // glyph.
+                    let (dot, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                    ui.painter().circle_filled(dot.center(), 4.0, color);
+                    ui.label(RichText::new(format!("Partial {number}")).color(color));
+                });
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     toggle_ui(ui, setter, mute, "M", "Mute this partial");
                 });
             });
-            ui.add(ParamSlider::for_param(frequency, setter).with_width(slider_width));
-            labelled_slider_ui(ui, setter, level, "Level", slider_width);
+            ui.scope(|ui| {
+                ui.multiply_opacity(opacity);
+                ui.add(ParamSlider::for_param(frequency, setter).with_width(slider_width));
+                labelled_slider_ui(ui, setter, level, "Level", slider_width);
+            });
         }
         ui.add_space(8.0);
         ui.separator();
@@ -333,7 +360,12 @@ impl EditorApp {
                 idle_text,
             );
         });
-        self.spectrum.show(ui, &plays.markers(&PARTIAL_COLORS));
+        let keys_height = KEYBOARD_HEIGHT_PT.min(ui.available_height() * 0.25);
+        let spectrum_height = ui.available_height() - keys_height - spacing;
+        ui.allocate_ui(vec2(ui.available_width(), spectrum_height), |ui| {
+            self.spectrum.show(ui, &plays.markers(&PARTIAL_COLORS));
+        });
+        self.keyboard.ui(ui, keys_height, self.params.midi.value());
     }
 
     /// What the engine last reported it plays (the sliders' frequencies until it reports).
@@ -353,16 +385,25 @@ fn labelled_slider_ui(
     width: f32,
 ) {
     ui.horizontal(|ui| {
-        let label_width = ui.label(RichText::new(label).small().weak()).rect.width();
+        let text = RichText::new(label)
+            .size(SLIDER_LABEL_SIZE_PT)
+            .color(ui.visuals().text_color());
+        let label_width = ui.label(text).rect.width();
         let slider_width = width - label_width - ui.spacing().item_spacing.x;
         ui.add(ParamSlider::for_param(param, setter).with_width(slider_width.max(40.0)));
     });
 }
 
-/// A button that shows a switch parameter and flips it as one host gesture.
+/// A button that shows a switch parameter and flips it as one host gesture. On, it is filled
+/// bright with dark text, so a switched-on mute reads at a glance.
 fn toggle_ui(ui: &mut egui::Ui, setter: &ParamSetter, param: &BoolParam, text: &str, hint: &str) {
     let on = param.value();
-    if ui.selectable_label(on, text).on_hover_text(hint).clicked() {
+    let button = if on {
+        egui::Button::new(RichText::new(text).strong().color(Color32::BLACK)).fill(SWITCH_ON_FILL)
+    } else {
+        egui::Button::new(text)
+    };
+    if ui.add(button).on_hover_text(hint).clicked() {
         setter.begin_set_parameter(param);
         setter.set_parameter(param, !on);
         setter.end_set_parameter(param);

@@ -12,6 +12,7 @@
 //! - feeds the editor's [`tap`] with that output while the editor window is open.
 
 pub mod editor;
+pub mod keyboard_notes;
 pub mod params;
 pub mod presets;
 pub mod tap;
@@ -45,6 +46,8 @@ pub struct Quintet {
     /// thread next to nothing while no editor window is open: [`write`](tap::TapWriter::write)
     /// then copies nothing.
     tap: Option<tap::TapWriter>,
+    /// Notes played in the editor (its keys, the computer keyboard), made with the tap.
+    keyboard: Option<keyboard_notes::KeyboardReceiver>,
     /// Each partial's mute as the engine last heard it, so a mute switching ramps.
     muted: [bool; PARTIAL_COUNT],
     /// The voice capacity last reported to the host (CLAP voice-info), 0 before the first.
@@ -127,6 +130,7 @@ impl Default for Quintet {
             editor_state: editor::default_state(),
             editor_repaint: RepaintNotifier::new(),
             tap: None,
+            keyboard: None,
             muted: [false; PARTIAL_COUNT],
             reported_voices: 0,
             followed: ParameterInputs::default(),
@@ -253,6 +257,32 @@ impl Quintet {
             _ => return,
         };
         self.engine.handle(input);
+    }
+
+    /// Plays the notes the editor's keyboard sent since the last block, at its first sample.
+    fn play_keyboard_notes(&mut self, block_len: usize, context: &mut impl ProcessContext<Self>) {
+        let Some(keyboard) = &self.keyboard else {
+            return;
+        };
+        while let Some(note) = keyboard.next() {
+            let key = note.key.min(127);
+            let input = if note.velocity > 0.0 {
+                NoteInput::NoteOn {
+                    note: NoteRef {
+                        id: None,
+                        channel: 0,
+                        key,
+                    },
+                    velocity: note.velocity,
+                }
+            } else {
+                NoteInput::NoteOff {
+                    target: NoteMatch::key(0, key),
+                }
+            };
+            self.engine.handle(input);
+            report_ended(&mut self.engine, 0, block_len, context);
+        }
     }
 
     /// Renders `out` (the first channel), applying note events at their samples and telling
@@ -473,11 +503,14 @@ impl Plugin for Quintet {
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
         let (writer, reader) = tap::tap(self.engine.sample_rate_hz() as f32);
         self.tap = Some(writer);
+        let (notes, played) = keyboard_notes::keyboard_notes();
+        self.keyboard = Some(played);
         editor::create(
             self.params.clone(),
             self.editor_state.clone(),
             self.editor_repaint.clone(),
             reader,
+            notes,
         )
     }
 
@@ -533,6 +566,7 @@ impl Plugin for Quintet {
             self.reported_voices = voices;
         }
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
+            self.play_keyboard_notes(first.len(), context);
             self.render_with_notes(first, context);
             for channel in others {
                 copy_samples(first, channel);

@@ -172,6 +172,35 @@ assert after[0] < before[0] and after[4] > before[4], (before, after)
 ' "$check_json" "$preset_json" || fail "the spectrum markers did not follow the preset"
 echo "gui-test: a preset from the menu moved the parameters and the spectrum"
 
+# Play MIDI mode from the computer keyboard: choose "Drawbar Organ" (a preset with MIDI mode on)
+# and hold A (C3). The markers move to the played partials: C3 and the preset's ratios.
+xdotool mousemove $((X + 135)) $((Y + 12)) click 1
+sleep 0.5
+xdotool mousemove $((X + 175)) $((Y + 173)) click 1
+xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50))
+sleep 1
+xdotool windowfocus --sync "$window" 2>/dev/null || true
+xdotool keydown --window "$window" a
+played=""
+for _ in $(seq 50); do
+    played="$(grep -m1 'Editor: note C3 on' "$OUT/standalone.log" || true)"
+    [[ -n "$played" ]] && break
+    sleep 0.1
+done
+sleep 1.5
+shoot note
+xdotool keyup --window "$window" a
+[[ -n "$played" ]] || fail "holding A played no note (see $OUT/note.png)"
+note_json="$(python3 "$HERE/screenshot.py" check "$OUT/note.ppm" || true)"
+python3 -c '
+import json, sys
+harmonic, note = (json.loads(a)["facts"]["marker_x"] for a in sys.argv[1:3])
+# Harmonic Series: 110-550 Hz. Drawbar Organ on C3: 130.8, 261.6, 392.4, 523.3, 784.9 Hz.
+assert None not in note, note
+assert note[0] > harmonic[0] and note[4] > harmonic[4], (harmonic, note)
+' "$preset_json" "$note_json" || fail "the markers are not on the played partials"
+echo "gui-test: a key held in MIDI mode put the markers on the played partials"
+
 if $UPDATE_DOCS; then
     cp "$OUT/before.png" "$ROOT/docs/editor.png"
     echo "gui-test: updated docs/editor.png"

@@ -65,12 +65,6 @@ const KEYBOARD_HEIGHT_PT: f32 = 44.0;
 
 /// Width of the meter column, in egui points.
 const METER_WIDTH_PT: f32 = 62.0;
-/// Opacity of a muted partial's row: faded, but its values stay readable.
-const MUTED_ROW_OPACITY: f32 = 0.35;
-/// Size of the labels before sliders ("Level", "Gain"), in egui points.
-const SLIDER_LABEL_SIZE_PT: f32 = 12.0;
-/// Fill of a switch that is on (a mute, MIDI mode): bright amber under black text.
-const SWITCH_ON_FILL: Color32 = Color32::from_rgb(255, 196, 64);
 
 /// The editor's size and zoom before any state is loaded; [`EditorApp`] applies the saved ones
 /// when the window opens.
@@ -310,7 +304,7 @@ impl EditorApp {
                 "On: notes play the partials, transposed so partial 1 is the note. \
                  Off: a drone.",
             );
-            let width = slider_width - ui.min_rect().width();
+            let width = slider_width - ui.min_rect().width() - ui.spacing().item_spacing.x;
             labelled_slider_ui(ui, setter, &self.params.midi_glide, "Glide", width);
         });
         // What MIDI mode plays with, one labelled slider a row (side by side, the value boxes
@@ -376,6 +370,11 @@ impl EditorApp {
     }
 }
 
+/// Opacity of a muted partial's row: faded, but its values stay readable.
+const MUTED_ROW_OPACITY: f32 = 0.35;
+/// Fill of a switch that is on (a mute, MIDI mode): bright amber under black text.
+const SWITCH_ON_FILL: Color32 = Color32::from_rgb(255, 196, 64);
+
 /// A short label and a slider on one row, `width` points together (without the value box).
 fn labelled_slider_ui(
     ui: &mut egui::Ui,
@@ -384,14 +383,11 @@ fn labelled_slider_ui(
     label: &str,
     width: f32,
 ) {
-    ui.horizontal(|ui| {
-        let text = RichText::new(label)
-            .size(SLIDER_LABEL_SIZE_PT)
-            .color(ui.visuals().text_color());
-        let label_width = ui.label(text).rect.width();
-        let slider_width = width - label_width - ui.spacing().item_spacing.x;
-        ui.add(ParamSlider::for_param(param, setter).with_width(slider_width.max(40.0)));
-    });
+    ui.add(
+        ParamSlider::for_param(param, setter)
+            .with_label(label)
+            .with_width(width),
+    );
 }
 
 /// A button that shows a switch parameter and flips it as one host gesture. On, it is filled

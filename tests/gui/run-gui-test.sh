@@ -3,7 +3,10 @@
 # standalone with the dummy audio backend, screenshots the editor window and checks that it
 # shows the sliders, the waveform and the spectrum, then drags partial 1's slider with xdotool
 # and checks that the parameter changed (the editor logs each value it sees settle, on the GUI
-# thread) and that the waveform and spectrum changed with it.
+# thread) and that the waveform and spectrum changed with it. It types values into value boxes
+# (applied by Enter, a click elsewhere and Tab), checks that a refused text changes nothing and
+# turns its box red, turns the wheel one notch over a slider, and mutes a partial, whose row must
+# fade.
 #
 #   tests/gui/run-gui-test.sh [--update-docs]
 #
@@ -143,6 +146,109 @@ shoot after
 differ_json="$(python3 "$HERE/screenshot.py" differ "$OUT/before.ppm" "$OUT/after.ppm")" ||
     fail "the picture did not follow the slider: $differ_json (screenshots in $OUT)"
 echo "gui-test: picture change: $differ_json"
+
+# Quintet's slider (issue 12, items 2, 5 and 7). Positions come from the first screenshot: the
+# value boxes have a fixed width, so they stay where they were whatever the values.
+# Prints "left top right bottom" of slider row $1's value box (rows as screenshot.py counts them).
+box_rect() {
+    python3 -c '
+import json, sys
+facts = json.loads(sys.argv[1])["facts"]
+row = int(sys.argv[2])
+left, right = facts["value_boxes"][row]
+top, bottom = facts["slider_rows"][row][:2]
+print(left, top - 4, right, bottom + 4)' "$check_json" "$1"
+}
+# Waits up to 5 s for the log line "Editor: $1"; prints it (empty if it never came).
+await_log() {
+    local found=""
+    for _ in $(seq 50); do
+        found="$(grep -m1 -F -- "Editor: $1" "$OUT/standalone.log" || true)"
+        [[ -n "$found" ]] && break
+        sleep 0.1
+    done
+    printf '%s' "$found"
+}
+park() { xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50)); }
+# Clicks slider row $1's value box and types $2 over the selected value.
+type_into() {
+    local left top right bottom
+    read -r left top right bottom < <(box_rect "$1")
+    xdotool mousemove $((X + (left + right) / 2)) $((Y + (top + bottom) / 2)) click 1
+    sleep 0.3
+    xdotool type --delay 30 -- "$2"
+}
+xdotool windowfocus --sync "$window" 2>/dev/null || true
+
+# Click + type + Enter: the typed text replaces the value (not "431.22 Hz440").
+type_into 0 440
+xdotool key Return
+park
+[[ -n "$(await_log 'Partial 1 = 440 Hz')" ]] ||
+    fail "typing 440 and Enter into partial 1's value did not set 440 Hz"
+# Click + type + a click elsewhere (on the waveform) applies it too; so does Tab.
+type_into 2 330
+sleep 0.2
+xdotool mousemove $((X + 500)) $((Y + 150)) click 1
+park
+[[ -n "$(await_log 'Partial 2 = 330 Hz')" ]] ||
+    fail "typing 330 into partial 2's value and clicking away did not set 330 Hz"
+type_into 1 -12
+xdotool key Tab
+park
+[[ -n "$(await_log 'Partial 1 level = -12.0 dB')" ]] ||
+    fail "typing -12 into partial 1's level and Tab did not set -12.0 dB"
+echo "gui-test: typed values apply on Enter, on a click elsewhere and on Tab"
+
+# A text the parameter cannot read changes nothing, and its box turns red.
+type_into 6 abc
+xdotool key Return
+park
+sleep 0.6
+shoot refused
+if grep -q 'Editor: Partial 4 = ' "$OUT/standalone.log"; then
+    fail "the refused text \"abc\" changed partial 4: $(grep 'Editor: Partial 4 = ' "$OUT/standalone.log")"
+fi
+read -r left top right bottom < <(box_rect 6)
+python3 "$HERE/screenshot.py" refused "$OUT/refused.ppm" "$left" "$top" "$right" "$bottom" >/dev/null ||
+    fail "partial 4's value box did not turn red after \"abc\" (see $OUT/refused.png)"
+echo "gui-test: a refused text kept the value and turned its box red"
+
+# One wheel notch up over partial 5's bar raises it, one step.
+read -r _ top _ bottom < <(box_rect 8)
+xdotool mousemove $((X + 60)) $((Y + (top + bottom) / 2)) click 4
+park
+line="$(await_log 'Partial 5 = ')"
+[[ -n "$line" ]] || fail "a wheel notch over partial 5's slider changed nothing"
+python3 -c '
+import sys
+value, unit = sys.argv[1].rsplit("= ", 1)[1].split()
+hz = float(value) * (1000 if unit == "kHz" else 1)
+assert 400 < hz < 500, hz' "$line" || fail "a wheel notch moved partial 5 from 400 Hz to ${line##*= }"
+echo "gui-test: a wheel notch moved ${line#*Editor: }"
+
+# Muting partial 3 (untouched so far) dims its row, sliders, values and labels, against the
+# first screenshot; its M button lights up.
+read -r rows_top rows_right rows_bottom < <(python3 -c '
+import json, sys
+facts = json.loads(sys.argv[1])["facts"]
+rows, boxes = facts["slider_rows"], facts["value_boxes"]
+print(rows[4][0] - 4, boxes[4][1], rows[5][1] + 4)' "$check_json")
+read -r mx my < <(python3 -c '
+import json, sys
+print(*json.loads(sys.argv[1])["facts"]["mute_buttons"][2])' "$check_json")
+xdotool mousemove $((X + mx)) $((Y + my)) click 1
+park
+[[ -n "$(await_log 'Partial 3 mute = On')" ]] || fail "clicking partial 3's M did not mute it"
+sleep 0.3
+shoot muted
+dimmed_json="$(python3 "$HERE/screenshot.py" dimmed "$OUT/before.ppm" "$OUT/muted.ppm" \
+    0 "$rows_top" "$rows_right" "$rows_bottom")" ||
+    fail "muting partial 3 did not dim its row: $dimmed_json (see $OUT/muted.png)"
+echo "gui-test: muting partial 3 dimmed its row: $dimmed_json"
+xdotool mousemove $((X + mx)) $((Y + my)) click 1
+park
+[[ -n "$(await_log 'Partial 3 mute = Off')" ]] || fail "clicking partial 3's M again did not unmute it"
 
 # Choose a factory preset from the preset menu (the name button next to the title): every
 # parameter moves as a host gesture, which the editor logs, and the spectrum follows.

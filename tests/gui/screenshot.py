@@ -3,11 +3,14 @@
 
     screenshot.py check  WINDOW.ppm          -> prints JSON facts, exits 1 if a view is missing
     screenshot.py differ BEFORE.ppm AFTER.ppm -> prints JSON facts, exits 1 if the views did not change
+    screenshot.py refused WINDOW.ppm L T R B  -> exits 1 unless the box L..R x T..B has a red frame
+    screenshot.py dimmed BEFORE.ppm AFTER.ppm L T R B -> exits 1 unless that region faded into the panel
 
 Regions follow the editor's layout in egui points at zoom 1 (src/editor.rs): header 0-26 px,
 controls column 0-290 px, meter column the last 62 px, waveform and spectrum between them,
 waveform above spectrum. Colours come from the editor: the trace colour (120, 220, 255), the
-partials' colours PARTIAL_COLORS and egui's dark-theme slider fill.
+partials' colours PARTIAL_COLORS, egui's dark-theme panel and slider fill, and the red frame of
+a value box whose typed text was refused (REFUSAL_COLOR in src/editor/param_slider.rs).
 """
 
 import json
@@ -18,6 +21,11 @@ PARTIAL_COLORS = [(255, 110, 110), (255, 185, 80), (125, 215, 135), (90, 180, 25
 CONTROLS_RIGHT = 290
 METER_WIDTH = 62
 HEADER_BOTTOM = 26
+PANEL = (27, 27, 27)
+REFUSAL = (255, 80, 80)
+# A muted partial's row is drawn at 35 % opacity: how far it stands out from the panel (its mean
+# luminance above the panel's) must fall to at most this share.
+DIMMED_AT_MOST = 0.6
 
 
 def read_ppm(path):
@@ -90,6 +98,49 @@ def slider_rows(image):
     return [row for row in rows if row[1] - row[0] >= 4]
 
 
+def value_boxes(image, rows):
+    """Each slider's value box, (left, right): the last run of non-panel pixels on its row's
+    centre line in the controls column."""
+    boxes = []
+    for top, bottom, _, _ in rows:
+        y = (top + bottom) // 2
+        # Short of the panel's right edge, which has a border line.
+        lit = [x for x in range(CONTROLS_RIGHT - 4) if not near(image.rgb(x, y), PANEL, 6)]
+        right = lit[-1] if lit else None
+        left = right
+        while left is not None and left - 1 in lit:
+            left -= 1
+        boxes.append((left, right) if lit else None)
+    return boxes
+
+
+def mute_buttons(image, rows, boxes):
+    """Centre (x, y) of each partial's M button: right-aligned with its value boxes, just above
+    its frequency slider (rows 0, 2, 4, 6 and 8)."""
+    buttons = []
+    for k in range(0, min(len(rows), 10), 2):
+        if boxes[k] is None:
+            buttons.append(None)
+            continue
+        x = boxes[k][1] - 6
+        y = (rows[k][0] + rows[k][1]) // 2
+        # Up out of the value box, across the gap, then through the button.
+        while y > 0 and not near(image.rgb(x, y), PANEL, 6):
+            y -= 1
+        while y > 0 and near(image.rgb(x, y), PANEL, 6):
+            y -= 1
+        bottom = y
+        while y > 0 and not near(image.rgb(x, y), PANEL, 6):
+            y -= 1
+        buttons.append((x - 6, (y + bottom) // 2))
+    return buttons
+
+
+def mean_luminance(image, x0, y0, x1, y1):
+    lums = [luminance(image.rgb(x, y)) for y in range(y0, y1) for x in range(x0, x1)]
+    return sum(lums) / len(lums)
+
+
 def glyph_widths(image):
     """Widths of the bright glyphs of the first word of the header ("Quintet")."""
     columns = [
@@ -118,6 +169,8 @@ def facts(image):
         {image.rgb(x, y) for y in range(0, image.height, 2) for x in range(0, image.width, 2)}
     )
     result["slider_rows"] = slider_rows(image)
+    result["value_boxes"] = value_boxes(image, result["slider_rows"])
+    result["mute_buttons"] = mute_buttons(image, result["slider_rows"], result["value_boxes"])
     result["header_glyph_widths"] = glyph_widths(image)
     for name in ("waveform", "spectrum"):
         x0, y0, x1, y1 = regions(image)[name]
@@ -185,6 +238,19 @@ def main():
         issues = problems(f)
         print(json.dumps({"facts": f, "problems": issues}))
         return 1 if issues else 0
+    if command == "refused":
+        image = Image(sys.argv[2])
+        x0, y0, x1, y1 = (int(a) for a in sys.argv[3:7])
+        red = len(image.coords(x0, y0, x1 + 1, y1 + 1, lambda c: near(c, REFUSAL, 40)))
+        print(json.dumps({"refusal_red_pixels": red}))
+        # The 1.5 pt frame around an 88 x 18 pt box has about 300 red pixels.
+        return 0 if red >= 100 else 1
+    if command == "dimmed":
+        before, after = Image(sys.argv[2]), Image(sys.argv[3])
+        region = [int(a) for a in sys.argv[4:8]]
+        above = [mean_luminance(image, *region) - luminance(PANEL) for image in (before, after)]
+        print(json.dumps({"luminance_above_panel": above, "share": above[1] / above[0]}))
+        return 0 if above[1] <= DIMMED_AT_MOST * above[0] else 1
     if command == "differ":
         before, after = Image(sys.argv[2]), Image(sys.argv[3])
         changed = {}

@@ -304,27 +304,25 @@ fn a_refused_text_keeps_the_value_and_says_why() {
     assert_eq!(slider.refusal(&params.freq1), None);
 }
 
-#[test]
-fn a_drag_moves_the_value_by_its_travel_not_to_the_pointer() {
+/// How far (normalized) a 60 pt drag from `share` of partial 1's bar moves it, in one gesture.
+fn moved_by_a_60_pt_drag(share: f32, modifiers: Modifiers) -> f32 {
     let params = QuintetParams::default();
     let param = &params.freq1;
     let start = param.unmodulated_normalized_value();
     let mut slider = Harness::new(param);
-    // Pressing near the left end does not jump there; 60 pt of travel moves a tenth of the range.
-    slider.drag(param, slider.bar_point(0.1), 60.0, Modifiers::NONE);
-    let moved = one_gesture(&slider.calls()) - start;
-    assert!((moved - 60.0 / DRAG_PT_PER_RANGE).abs() < 0.0001, "{moved}");
-    assert_eq!(param.unmodulated_normalized_value(), start + moved);
+    slider.drag(param, slider.bar_point(share), 60.0, modifiers);
+    let set = one_gesture(&slider.calls());
+    assert_eq!(param.unmodulated_normalized_value(), set);
+    set - start
 }
 
 #[test]
-fn shift_drags_ten_times_finer() {
-    let params = QuintetParams::default();
-    let param = &params.freq1;
-    let start = param.unmodulated_normalized_value();
-    let mut slider = Harness::new(param);
-    slider.drag(param, slider.bar_point(0.5), 60.0, Modifiers::SHIFT);
-    let moved = one_gesture(&slider.calls()) - start;
+fn a_drag_moves_the_value_by_its_travel_not_to_the_pointer() {
+    // Pressing near the left end does not jump there; 60 pt of travel moves a tenth of the range.
+    let moved = moved_by_a_60_pt_drag(0.1, Modifiers::NONE);
+    assert!((moved - 60.0 / DRAG_PT_PER_RANGE).abs() < 0.0001, "{moved}");
+    // Shift: ten times finer.
+    let moved = moved_by_a_60_pt_drag(0.5, Modifiers::SHIFT);
     assert!((moved - 6.0 / DRAG_PT_PER_RANGE).abs() < 0.0001, "{moved}");
 }
 

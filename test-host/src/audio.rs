@@ -173,16 +173,19 @@ impl QuintetHost {
                 let rendered =
                     process_on_audio_thread(active, scales, blocks, &[], Some(&live), hook);
                 done.store(true, Ordering::SeqCst);
-                rendered
+                // Handed back rather than dropped here: the main thread may be sending one last
+                // change while the render ends, and that send must not find the channel closed.
+                (rendered, live)
             });
             while !done.load(Ordering::SeqCst) && !audio.is_finished() {
                 main_thread(self);
                 self.run_main_thread_callbacks();
                 calls += 1;
             }
-            audio
+            let (rendered, _live) = audio
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            rendered
         });
         self.active = Some(active);
         self.run_main_thread_callbacks();

@@ -10,4 +10,5 @@
 pub mod dsp;
 pub mod engine;
 pub mod midi_file;
+#[cfg(feature = "spectrum")]
 pub mod spectrum;

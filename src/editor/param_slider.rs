@@ -141,8 +141,10 @@ impl<'a, P: Param> ParamSlider<'a, P> {
                 let fine = ui.input(|input| input.modifiers.shift);
                 let to = dragged(from, travel_pt, fine);
                 ui.data_mut(|data| data.insert_temp(position_id, to));
+                // Against the drag's own last position, not the parameter, which the host
+                // updates only at its next block.
                 let plain = self.param.preview_plain(to);
-                if plain != self.param.unmodulated_plain_value() {
+                if plain != self.param.preview_plain(from) {
                     self.setter.set_parameter(self.param, plain);
                 }
             }
@@ -162,15 +164,16 @@ impl<'a, P: Param> ParamSlider<'a, P> {
         }
     }
 
-    /// Wheel notches over the slider step the value, one gesture per notch. The notches are
-    /// taken from the scroll, so the column does not scroll under the pointer.
+    /// Wheel notches over the slider step the value, one gesture per notch. The wheel is the
+    /// slider's while the pointer is over it: egui spreads a notch's scrolling over the next
+    /// frames, and none of it may scroll the column under the pointer.
     fn follow_wheel(&self, ui: &Ui, wheel_id: Id) {
+        ui.ctx()
+            .input_mut(|input| input.smooth_scroll_delta = Vec2::ZERO);
         let (notches, fine) = ui.input(|input| wheel_notches(&input.events));
         if notches == 0.0 {
             return;
         }
-        ui.ctx()
-            .input_mut(|input| input.smooth_scroll_delta = Vec2::ZERO);
         let mut wheel: Wheel = ui.data(|data| data.get_temp(wheel_id)).unwrap_or_default();
         wheel.pending_notches += notches;
         let whole = wheel.pending_notches.trunc();

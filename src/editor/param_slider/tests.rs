@@ -67,6 +67,10 @@ struct Harness {
     applied: usize,
     /// Where the slider was laid out: bar and value box.
     rect: Rect,
+    /// Whether the slider sits at the top of a column that scrolls, as in the editor.
+    in_scrolling_column: bool,
+    /// How far that column has scrolled, in points.
+    scrolled_pt: f32,
 }
 
 impl Harness {
@@ -77,7 +81,17 @@ impl Harness {
             time_s: 0.0,
             applied: 0,
             rect: Rect::NOTHING,
+            in_scrolling_column: false,
+            scrolled_pt: 0.0,
         };
+        harness.frame(param, vec![]);
+        harness
+    }
+
+    /// The slider at the top of a column taller than the screen.
+    fn in_scrolling_column(param: &impl Param) -> Self {
+        let mut harness = Self::new(param);
+        harness.in_scrolling_column = true;
         harness.frame(param, vec![]);
         harness
     }
@@ -99,11 +113,24 @@ impl Harness {
         };
         let setter = ParamSetter::new(&self.host);
         let mut rect = Rect::NOTHING;
+        let mut scrolled_pt = 0.0;
         let mut output = self.ctx.run_ui(input, |ui| {
-            rect = ui
-                .add(ParamSlider::for_param(param, &setter).with_width(BAR_PT))
-                .rect;
+            let mut add = |ui: &mut Ui| {
+                rect = ui
+                    .add(ParamSlider::for_param(param, &setter).with_width(BAR_PT))
+                    .rect;
+            };
+            if self.in_scrolling_column {
+                let column = egui::ScrollArea::vertical().show(ui, |ui| {
+                    add(ui);
+                    ui.add_space(1000.0);
+                });
+                scrolled_pt = column.state.clamped_offset().y;
+            } else {
+                add(ui);
+            }
         });
+        self.scrolled_pt = scrolled_pt;
         // No renderer here to take the font atlas.
         output.textures_delta.clear();
         self.rect = rect;
@@ -420,6 +447,20 @@ fn notches_faster_than_the_host_applies_them_all_count() {
     slider.audio_block(param);
     assert_eq!(param.value(), 11);
     assert_eq!(slider.calls().len(), 9, "one gesture per notch");
+}
+
+#[test]
+fn a_wheel_notch_over_a_slider_does_not_scroll_its_column() {
+    let params = QuintetParams::default();
+    let mut slider = Harness::in_scrolling_column(&params.freq1);
+    // Down: the way the column could scroll from its top.
+    slider.frame(&params.freq1, slider.notch_event(false, Modifiers::NONE));
+    // egui spreads a notch's scrolling over the next frames.
+    for _ in 0..30 {
+        slider.frame(&params.freq1, vec![]);
+    }
+    one_gesture(&slider.calls());
+    assert_eq!(slider.scrolled_pt, 0.0);
 }
 
 #[test]

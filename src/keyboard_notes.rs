@@ -54,15 +54,19 @@ mod tests {
     #[test]
     fn notes_arrive_in_order_and_a_full_queue_refuses_more() {
         let (sender, receiver) = keyboard_notes();
-        for key in 0..CAPACITY as u8 {
-            assert!(sender.send(KeyboardNote { key, velocity: 1.0 }));
+        let key = |n: usize| (n % 128) as u8;
+        for n in 0..CAPACITY {
+            assert!(sender.send(KeyboardNote {
+                key: key(n),
+                velocity: 1.0
+            }));
         }
         assert!(!sender.send(KeyboardNote {
             key: 0,
             velocity: 0.0
         }));
-        for key in 0..CAPACITY as u8 {
-            assert_eq!(receiver.next().map(|n| n.key), Some(key));
+        for n in 0..CAPACITY {
+            assert_eq!(receiver.next().map(|note| note.key), Some(key(n)));
         }
         assert_eq!(receiver.next(), None);
     }

@@ -8,6 +8,7 @@ pub mod nyquist;
 pub mod phase;
 pub mod ramp;
 pub mod sine;
+pub mod steady;
 
 #[cfg(test)]
 mod bank_tests;

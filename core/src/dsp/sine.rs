@@ -72,6 +72,7 @@ fn scaled_sine(phase_top: u32, c: &[f32; 5]) -> f32 {
 }
 
 /// sin(2π · phase_top / 2^32).
+#[inline(always)]
 pub fn sine(phase_top: u32) -> f32 {
     scaled_sine(phase_top, &SIN_PI_Z)
 }

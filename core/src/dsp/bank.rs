@@ -13,6 +13,7 @@ use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
+use super::steady::{Rotation, SteadyPartial};
 
 /// Number of partials in the bank.
 pub const PARTIAL_COUNT: usize = 5;
@@ -96,6 +97,9 @@ struct Partial {
     segment_end_increment: u64,
     /// Level (amplitude × Nyquist fade): steady, or ramping across the current segment.
     level: Level,
+    /// The steady recurrence's constants for the last increment they were asked for (see
+    /// [`PartialBank::steady_partials`]); worked out again only when the frequency changed.
+    rotation: Option<Rotation>,
 }
 
 impl Partial {
@@ -108,6 +112,7 @@ impl Partial {
             segment_samples_left: 0,
             segment_end_increment: 0,
             level: Level::steady(0.0),
+            rotation: None,
         };
         partial.jump_to(frequency_hz, timing);
         partial
@@ -417,6 +422,58 @@ impl PartialBank {
         for partial in &mut self.partials {
             partial.ramp.phase = 0;
         }
+    }
+
+    /// The output gain and each partial as the steady lanes play it (`None` for a silent one),
+    /// when nothing moves: no glide or level segment, no gain ramp, every sounding partial at most
+    /// a quarter of the sample rate. Their samples are then sines of constant amplitude, and
+    /// [`skip_steady`](Self::skip_steady) keeps time for whoever renders them.
+    pub fn steady_partials(&mut self) -> Option<(f32, [Option<SteadyPartial>; PARTIAL_COUNT])> {
+        if self.gain.is_ramping() || self.is_gliding() {
+            return None;
+        }
+        let mut steady = [None; PARTIAL_COUNT];
+        for (partial, slot) in self.partials.iter_mut().zip(&mut steady) {
+            if partial.level.start == 0.0 {
+                continue;
+            }
+            let increment = partial.ramp.increment;
+            let rotation = match partial.rotation {
+                Some(rotation) if rotation.increment == increment => rotation,
+                _ => {
+                    let rotation = Rotation::for_increment(increment)?;
+                    partial.rotation = Some(rotation);
+                    rotation
+                }
+            };
+            *slot = Some(SteadyPartial {
+                phase: partial.ramp.phase,
+                rotation,
+                amplitude: partial.level.start,
+            });
+        }
+        Some((self.gain.target(), steady))
+    }
+
+    /// Moves every phase on by `samples` samples rendered elsewhere (the steady lanes) while
+    /// [`steady_partials`](Self::steady_partials) holds.
+    pub fn skip_steady(&mut self, samples: usize) {
+        for partial in &mut self.partials {
+            debug_assert_eq!(partial.ramp.slope, 0);
+            let ramp = &mut partial.ramp;
+            ramp.phase = ramp
+                .phase
+                .wrapping_add(ramp.increment.wrapping_mul(samples as u64));
+        }
+    }
+
+    /// Samples before the bank can be steady (0 if it is): its gain ramp's and each partial's
+    /// current segment's remaining length, so at least that long.
+    pub fn samples_before_steady(&self) -> u32 {
+        self.partials
+            .iter()
+            .map(|p| p.segment_samples_left)
+            .fold(self.gain.remaining(), u32::max)
     }
 
     /// Overwrites `out` with the bank's next `out.len()` samples.

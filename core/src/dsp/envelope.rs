@@ -180,6 +180,20 @@ impl Envelope {
         self.stage == Stage::Idle
     }
 
+    /// The gain while it holds a sustained note and nothing moves, until the next event.
+    pub fn sustained_gain(&self) -> Option<f32> {
+        (self.stage == Stage::Sustain && !self.gain.is_ramping()).then(|| self.gain.target())
+    }
+
+    /// Samples before the envelope can hold a sustained note (0 if it does), at least; `None`
+    /// if it never will without a new note (released, fading, idle).
+    pub fn samples_before_sustained(&self) -> Option<u32> {
+        match self.stage {
+            Stage::Attack | Stage::Decay | Stage::Sustain => Some(self.gain.remaining()),
+            Stage::Release | Stage::FadeOut | Stage::Idle => None,
+        }
+    }
+
     /// The gain of the next sample.
     pub fn current(&self) -> f32 {
         self.gain.current()

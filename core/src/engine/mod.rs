@@ -19,6 +19,7 @@ pub mod held_notes;
 pub mod input;
 pub mod pitch;
 mod playing;
+mod steady_voices;
 pub mod voice;
 
 pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
@@ -27,9 +28,12 @@ pub use voice::{Modulated, Modulation, Motion};
 
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::ramp::LinearRamp;
+use crate::dsp::sine::Kernel;
+use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::{DEFAULT_FREQUENCIES_HZ, GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use held_notes::HeldNotes;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
+use steady_voices::{Member, SteadyVoices};
 use voice::{Voice, VoiceSound, VoiceState};
 
 /// Most notes that play at once.
@@ -121,6 +125,10 @@ pub struct Engine {
     notes_started: u64,
     ended: [Option<VoiceEnd>; VOICE_SLOTS],
     scratch: [f32; SCRATCH_SAMPLES],
+    /// The held notes that nothing moves, rendered together (see `steady_voices.rs`).
+    steady: Box<SteadyVoices>,
+    /// The steady lanes' kernel: the fastest this CPU runs (all give the same bits).
+    kernel: Kernel,
 }
 
 impl Engine {
@@ -143,6 +151,8 @@ impl Engine {
             notes_started: 0,
             ended: [None; VOICE_SLOTS],
             scratch: [0.0; SCRATCH_SAMPLES],
+            steady: Box::default(),
+            kernel: Kernel::best(),
         };
         engine.snap(settings);
         engine
@@ -459,26 +469,158 @@ impl Engine {
     /// stolen voice fading out while its successor starts sums to no more than the louder of
     /// the two. Only a volume expression above 1 (CLAP allows +12 dB) can push a chord past
     /// full scale; a last-resort clamp then keeps the host's buffer in range.
+    ///
+    /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
+    /// held notes in their sustain render together in the steady lanes (see
+    /// [`crate::dsp::steady`]), within 120 dB of exact sines and drift-free like the rest.
     pub fn render(&mut self, out: &mut [f32]) {
         self.render_drone(out);
-        if !self.voices.iter().any(Voice::is_sounding) {
-            return;
-        }
-        let mut offset = 0;
-        for chunk in out.chunks_mut(SCRATCH_SAMPLES) {
-            for slot in 0..VOICE_SLOTS {
-                let voice = &mut self.voices[slot];
-                if voice.is_sounding()
-                    && let Some(silent_from) = voice.add_to(chunk, &mut self.scratch)
-                {
-                    let note = voice.note;
-                    self.report_end(note, offset + silent_from);
-                }
-            }
-            for sample in chunk.iter_mut() {
+        if self.voices.iter().any(Voice::is_sounding) {
+            let regroup = self.leave_steady_lanes_if_moved();
+            let joins = self.render_moving_voices(out);
+            self.render_steady_voices(out, regroup, &joins);
+            for sample in out.iter_mut() {
                 *sample = sample.clamp(-1.0, 1.0);
             }
-            offset += chunk.len();
+        }
+        self.steady.advance(out.len());
+    }
+
+    /// Takes out of the steady lanes every voice an event moved since the last call; whether
+    /// any left.
+    fn leave_steady_lanes_if_moved(&mut self) -> bool {
+        let mut left = false;
+        for (voice, slot) in self.voices.iter_mut().zip(&mut self.steady.members) {
+            let Some(member) = slot else { continue };
+            let clock = self.steady.clock;
+            if voice.revision() == member.revision {
+                debug_assert_eq!(voice.steady(), Some(member.sound_at(clock)), "untouched");
+            } else if voice.steady() == Some(member.sound_at(clock)) {
+                // Told what it already had.
+                member.revision = voice.revision();
+            } else {
+                *slot = None;
+                left = true;
+            }
+        }
+        left
+    }
+
+    /// Adds the voices outside the steady lanes to `out`, each until it ends or, at a run
+    /// start, is steady: then it joins the lanes there. Returns where each joins.
+    fn render_moving_voices(&mut self, out: &mut [f32]) -> [Option<usize>; VOICE_SLOTS] {
+        let mut joins = [None; VOICE_SLOTS];
+        for (slot, join) in joins.iter_mut().enumerate() {
+            if self.voices[slot].is_sounding() && self.steady.members[slot].is_none() {
+                *join = self.render_moving_voice(slot, out);
+            }
+        }
+        joins
+    }
+
+    /// Adds voice `slot` to `out` until it ends (`None`) or joins the steady lanes (where).
+    fn render_moving_voice(&mut self, slot: usize, out: &mut [f32]) -> Option<usize> {
+        let mut position = 0;
+        while position < out.len() {
+            let wait = self.voices[slot].samples_before_steady();
+            let mut end = out.len();
+            if wait == Some(0) && self.steady.to_run_start(position) == 0 {
+                // Steady but not for the lanes (a partial too high) stays out until its next
+                // event: `end` stays at the end.
+                if let Some(sound) = self.voices[slot].steady() {
+                    self.steady.members[slot] = Some(Member {
+                        revision: self.voices[slot].revision(),
+                        sound,
+                        at: self.steady.clock + position as u64,
+                    });
+                    return Some(position);
+                }
+            } else if let Some(wait) = wait {
+                let first = position + (wait as usize).max(1);
+                end = self.steady.run_start_from(first).min(out.len());
+            }
+            if self.render_voice(slot, &mut out[position..end], position) {
+                return None;
+            }
+            position = end;
+        }
+        None
+    }
+
+    /// Adds voice `slot`'s next samples to `out`, which starts at `offset` in the render call;
+    /// whether it ended.
+    fn render_voice(&mut self, slot: usize, out: &mut [f32], offset: usize) -> bool {
+        for (n, chunk) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
+            if let Some(silent_from) = self.voices[slot].add_to(chunk, &mut self.scratch) {
+                let note = self.voices[slot].note;
+                self.report_end(note, offset + n * SCRATCH_SAMPLES + silent_from);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Adds the steady voices to `out`: the members, and from each run start the voices that
+    /// joined there; regrouped at the call's start if a member left. In the lanes, or each on
+    /// its own bank while there are too few.
+    fn render_steady_voices(
+        &mut self,
+        out: &mut [f32],
+        regroup: bool,
+        joins: &[Option<usize>; VOICE_SLOTS],
+    ) {
+        let mut in_lanes = [0; VOICE_SLOTS];
+        let mut start = 0;
+        let mut regroup = regroup;
+        // Stretches between regroups: the members and how they render stay the same in each.
+        while start < out.len() {
+            regroup |= joins.contains(&Some(start));
+            if regroup {
+                self.steady.regroup(self.kernel, start, joins);
+            }
+            let later = joins.iter().flatten().filter(|&&join| join > start);
+            let end = later.copied().fold(out.len(), usize::min);
+            if self.steady.in_lanes {
+                self.render_lanes(&mut out[start..end], start, regroup);
+            }
+            regroup = false;
+            for (slot, in_lanes) in in_lanes.iter_mut().enumerate() {
+                if self.steady.renders(slot, start, joins) {
+                    if self.steady.in_lanes {
+                        *in_lanes += end - start;
+                    } else {
+                        // Steady: it cannot end.
+                        self.render_voice(slot, &mut out[start..end], start);
+                    }
+                }
+            }
+            start = end;
+        }
+        for (voice, samples) in self.voices.iter_mut().zip(in_lanes) {
+            if samples > 0 {
+                voice.skip_steady(samples);
+            }
+        }
+    }
+
+    /// Adds the lanes to `out`, which starts at `offset` in the render call, seeding them at
+    /// every run start (but at the first sample if they were just `seeded` there).
+    fn render_lanes(&mut self, out: &mut [f32], offset: usize, seeded: bool) {
+        let mut position = 0;
+        while position < out.len() {
+            let to_run_start = self.steady.to_run_start(offset + position);
+            if to_run_start == 0 && !(seeded && position == 0) {
+                self.steady.seed(self.kernel, offset + position);
+            }
+            let end = match to_run_start {
+                0 => position + RUN_SAMPLES,
+                samples => position + samples,
+            }
+            .min(out.len());
+            self.steady
+                .lanes
+                .add_to(self.kernel, &mut out[position..end]);
+            position = end;
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::input::NoteRef;
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
+use crate::dsp::steady::SteadyPartial;
 use crate::dsp::{PARTIAL_COUNT, PartialBank};
 
 /// How a value reaches its new setting.
@@ -88,6 +89,10 @@ pub struct Voice {
     /// there are voices never sum past full scale.
     headroom: f32,
     modulation: [Option<Modulation>; MODULATED_COUNT],
+    /// Counts the calls that may have changed what the voice plays (every method but the
+    /// rendering ones calls [`touch`](Self::touch) first), so the engine sees in one comparison
+    /// that a steady voice is still what it was.
+    revision: u32,
 }
 
 impl Voice {
@@ -107,12 +112,24 @@ impl Voice {
             volume: 1.0,
             headroom: 1.0,
             modulation: [None; MODULATED_COUNT],
+            revision: 0,
         }
+    }
+
+    /// Notes that what the voice plays may change.
+    fn touch(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
+    }
+
+    /// Changes whenever what the voice plays may have changed, other than by rendering.
+    pub fn revision(&self) -> u32 {
+        self.revision
     }
 
     /// Starts `note` from silence: every phase at zero, partials at `frequencies_hz`, the levels
     /// and gain set at once, the attack towards `velocity`.
     pub fn start(&mut self, note: NoteRef, velocity: f32, age: u64, sound: &VoiceSound) {
+        self.touch();
         self.note = note;
         self.headroom = sound.headroom;
         self.state = VoiceState::Held;
@@ -131,12 +148,14 @@ impl Voice {
 
     /// Retriggers the attack towards `velocity` from the current gain (one-voice legato).
     pub fn retrigger(&mut self, velocity: f32) {
+        self.touch();
         self.state = VoiceState::Held;
         self.envelope.start(velocity);
     }
 
     /// The key went up: the release begins.
     pub fn release(&mut self) {
+        self.touch();
         if matches!(self.state, VoiceState::Held | VoiceState::Sustained) {
             self.state = VoiceState::Released;
             self.envelope.release();
@@ -145,6 +164,7 @@ impl Voice {
 
     /// Fades out fast and stops counting as playing.
     pub fn fade_out(&mut self) {
+        self.touch();
         if self.state != VoiceState::Free {
             self.state = VoiceState::Stolen;
             self.envelope.fade_out();
@@ -153,6 +173,7 @@ impl Voice {
 
     /// Forgets the note at once, without a fade (only when the output restarts anyway).
     pub fn silence(&mut self) {
+        self.touch();
         self.state = VoiceState::Free;
         self.envelope = Envelope::new(self.bank.sample_rate_hz(), EnvelopeShape::default());
     }
@@ -171,6 +192,7 @@ impl Voice {
     }
 
     pub fn set_envelope(&mut self, shape: EnvelopeShape) {
+        self.touch();
         self.envelope.set_shape(shape);
     }
 
@@ -181,6 +203,7 @@ impl Voice {
         motions: [Motion; PARTIAL_COUNT],
         glide_ms: f64,
     ) {
+        self.touch();
         for (partial, hz) in frequencies_hz.into_iter().enumerate() {
             if hz != self.bank.target_frequency_hz(partial) {
                 match motions[partial] {
@@ -195,6 +218,7 @@ impl Voice {
 
     /// Sets the partials' levels: `levels` where this voice is not modulated.
     pub fn set_levels(&mut self, levels: &[f32; PARTIAL_COUNT], motions: [Motion; PARTIAL_COUNT]) {
+        self.touch();
         for (partial, &level) in levels.iter().enumerate() {
             let level = self.modulated_or(Modulated::Level(partial), level);
             if level != self.bank.target_level(partial) {
@@ -208,6 +232,7 @@ impl Voice {
 
     /// Sets the output gain: `gain` unless this voice is modulated, times its volume expression.
     pub fn set_gain(&mut self, gain: f32, motion: Motion) {
+        self.touch();
         let gain = self.modulated_or(Modulated::Gain, gain) * self.volume * self.headroom;
         if gain != self.bank.target_gain() {
             match motion {
@@ -220,6 +245,7 @@ impl Voice {
     /// Takes the share of full scale a voice gets (see `headroom`), moving to it on top of
     /// `gain`.
     pub fn set_headroom(&mut self, headroom: f32, gain: f32, motion: Motion) {
+        self.touch();
         self.headroom = headroom;
         self.set_gain(gain, motion);
     }
@@ -227,6 +253,7 @@ impl Voice {
     /// Takes a volume expression (linear gain, 1 = unchanged; clamped to 0 ..= 4, non-finite
     /// ignored) and ramps to it, on top of `gain`.
     pub fn set_volume(&mut self, volume: f32, gain: f32) {
+        self.touch();
         if volume.is_finite() {
             self.volume = volume.clamp(0.0, 4.0);
             self.set_gain(gain, Motion::Smooth);
@@ -235,6 +262,7 @@ impl Voice {
 
     /// Drops the host's modulation (its note ended), moving to `levels` and `gain`.
     pub fn forget_modulation(&mut self, levels: &[f32; PARTIAL_COUNT], gain: f32) {
+        self.touch();
         self.modulation = [None; MODULATED_COUNT];
         self.set_levels(levels, [Motion::Smooth; PARTIAL_COUNT]);
         self.set_gain(gain, Motion::Smooth);
@@ -248,6 +276,7 @@ impl Voice {
     /// Records the host's modulation of `target` for this voice (applied by the next
     /// [`set_levels`](Self::set_levels) or [`set_gain`](Self::set_gain)).
     pub fn modulate(&mut self, target: Modulated, modulation: Modulation) {
+        self.touch();
         if modulation.value.is_finite() {
             self.modulation[target.index()] = Some(modulation);
         }
@@ -260,6 +289,35 @@ impl Voice {
     /// The frequency partial `partial` plays at the next sample, in Hz.
     pub fn current_frequency_hz(&self, partial: usize) -> f64 {
         self.bank.current_frequency_hz(partial)
+    }
+
+    /// The voice's audible partials as the steady lanes play them, gain and envelope folded into
+    /// their amplitudes, while nothing about the voice moves (a held note in its sustain, no
+    /// glide or ramp): until the next event its samples are those sines and nothing else.
+    pub fn steady(&mut self) -> Option<[Option<SteadyPartial>; PARTIAL_COUNT]> {
+        let envelope = self.envelope.sustained_gain()?;
+        let (gain, mut partials) = self.bank.steady_partials()?;
+        for slot in &mut partials {
+            if let Some(partial) = slot {
+                partial.amplitude = partial.amplitude * gain * envelope;
+                if partial.amplitude == 0.0 {
+                    *slot = None;
+                }
+            }
+        }
+        Some(partials)
+    }
+
+    /// Keeps time for `samples` samples the steady lanes rendered (see [`steady`](Self::steady)).
+    pub fn skip_steady(&mut self, samples: usize) {
+        self.bank.skip_steady(samples);
+    }
+
+    /// Samples before the voice can be [`steady`](Self::steady) (0 if it may be now), at least;
+    /// `None` if it never will before its next event.
+    pub fn samples_before_steady(&self) -> Option<u32> {
+        let envelope = self.envelope.samples_before_sustained()?;
+        Some(envelope.max(self.bank.samples_before_steady()))
     }
 
     /// Adds the voice's next `out.len()` samples to `out`, using `scratch` (at least as long).

@@ -124,9 +124,9 @@ unsafe fn add_avx2_enabled(lanes: &mut SteadyLanes, out: &mut [f32]) {
     let mut steps = out.chunks_exact_mut(AVX2_STEP);
     for block in &mut steps {
         let mut acc = [_mm256_setzero_ps(); AVX2_STEP];
-        // Two groups at a time: two independent recurrences for the CPU to overlap (one alone
-        // waits on its multiply and two adds every sample). Each sample's lanes are still added
-        // group after group, so the sums keep their order.
+        // Several groups at a time: independent recurrences for the CPU to overlap (one alone
+        // waits on its multiply and two adds every sample; four ran 10 % faster than two). Each
+        // sample's lanes are still added group after group, so the sums keep their order.
         if groups == 1 {
             avx2_group::<true>(lanes.group(0), &mut acc);
         } else {
@@ -134,6 +134,14 @@ unsafe fn add_avx2_enabled(lanes: &mut SteadyLanes, out: &mut [f32]) {
             avx2_pair::<true>(first, second, &mut acc);
         }
         let mut group = 2;
+        while group + 3 < groups {
+            let quad = [0, 1, 2, 3].map(|n| Avx2Group::load(&lanes.group(group + n)));
+            let quad = avx2_quad(quad, &mut acc);
+            for (n, lanes_in_registers) in quad.into_iter().enumerate() {
+                lanes_in_registers.store(lanes.group(group + n));
+            }
+            group += 4;
+        }
         while group + 1 < groups {
             let (first, second) = lanes.two_groups(group);
             avx2_pair::<false>(first, second, &mut acc);
@@ -210,6 +218,20 @@ fn avx2_group<const FIRST: bool>(group: GroupState<'_>, acc: &mut [__m256; AVX2_
         lanes.step();
     }
     lanes.store(group);
+}
+
+/// Eight samples of four groups, added into the accumulators in order.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn avx2_quad(mut groups: [Avx2Group; 4], acc: &mut [__m256; AVX2_STEP]) -> [Avx2Group; 4] {
+    for sum in acc.iter_mut() {
+        let ab = _mm256_add_ps(_mm256_add_ps(*sum, groups[0].s), groups[1].s);
+        *sum = _mm256_add_ps(_mm256_add_ps(ab, groups[2].s), groups[3].s);
+        for group in &mut groups {
+            group.step();
+        }
+    }
+    groups
 }
 
 /// Eight samples of two groups, into the accumulators (assigned from `first` when `FIRST`).

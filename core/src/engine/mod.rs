@@ -478,7 +478,9 @@ impl Engine {
         if self.voices.iter().any(Voice::is_sounding) {
             let regroup = self.leave_steady_lanes_if_moved();
             let joins = self.render_moving_voices(out);
-            self.render_steady_voices(out, regroup, &joins);
+            if regroup || self.steady.has_members() {
+                self.render_steady_voices(out, regroup, &joins);
+            }
             for sample in out.iter_mut() {
                 *sample = sample.clamp(-1.0, 1.0);
             }
@@ -490,16 +492,19 @@ impl Engine {
     /// any left.
     fn leave_steady_lanes_if_moved(&mut self) -> bool {
         let mut left = false;
-        for (voice, slot) in self.voices.iter_mut().zip(&mut self.steady.members) {
-            let Some(member) = slot else { continue };
-            let clock = self.steady.clock;
+        let clock = self.steady.clock;
+        for slot in self.steady.member_slots() {
+            let voice = &mut self.voices[slot];
+            let Some(member) = self.steady.member(slot) else {
+                continue;
+            };
             if voice.revision() == member.revision {
                 debug_assert_eq!(voice.steady(), Some(member.sound_at(clock)), "untouched");
             } else if voice.steady() == Some(member.sound_at(clock)) {
                 // Told what it already had.
                 member.revision = voice.revision();
             } else {
-                *slot = None;
+                self.steady.leave(slot);
                 left = true;
             }
         }
@@ -511,7 +516,7 @@ impl Engine {
     fn render_moving_voices(&mut self, out: &mut [f32]) -> [Option<usize>; VOICE_SLOTS] {
         let mut joins = [None; VOICE_SLOTS];
         for (slot, join) in joins.iter_mut().enumerate() {
-            if self.voices[slot].is_sounding() && self.steady.members[slot].is_none() {
+            if self.voices[slot].is_sounding() && !self.steady.is_member(slot) {
                 *join = self.render_moving_voice(slot, out);
             }
         }
@@ -528,11 +533,12 @@ impl Engine {
                 // Steady but not for the lanes (a partial too high) stays out until its next
                 // event: `end` stays at the end.
                 if let Some(sound) = self.voices[slot].steady() {
-                    self.steady.members[slot] = Some(Member {
+                    let member = Member {
                         revision: self.voices[slot].revision(),
                         sound,
                         at: self.steady.clock + position as u64,
-                    });
+                    };
+                    self.steady.join(slot, member);
                     return Some(position);
                 }
             } else if let Some(wait) = wait {
@@ -570,24 +576,28 @@ impl Engine {
         joins: &[Option<usize>; VOICE_SLOTS],
     ) {
         let mut in_lanes = [0; VOICE_SLOTS];
+        let any_joins = joins.iter().any(Option::is_some);
         let mut start = 0;
         let mut regroup = regroup;
         // Stretches between regroups: the members and how they render stay the same in each.
         while start < out.len() {
-            regroup |= joins.contains(&Some(start));
+            regroup |= any_joins && joins.contains(&Some(start));
             if regroup {
                 self.steady.regroup(self.kernel, start, joins);
             }
-            let later = joins.iter().flatten().filter(|&&join| join > start);
-            let end = later.copied().fold(out.len(), usize::min);
+            let mut end = out.len();
+            if any_joins {
+                let later = joins.iter().flatten().filter(|&&join| join > start);
+                end = later.copied().fold(end, usize::min);
+            }
             if self.steady.in_lanes {
                 self.render_lanes(&mut out[start..end], start, regroup);
             }
             regroup = false;
-            for (slot, in_lanes) in in_lanes.iter_mut().enumerate() {
+            for slot in self.steady.member_slots() {
                 if self.steady.renders(slot, start, joins) {
                     if self.steady.in_lanes {
-                        *in_lanes += end - start;
+                        in_lanes[slot] += end - start;
                     } else {
                         // Steady: it cannot end.
                         self.render_voice(slot, &mut out[start..end], start);
@@ -596,9 +606,9 @@ impl Engine {
             }
             start = end;
         }
-        for (voice, samples) in self.voices.iter_mut().zip(in_lanes) {
-            if samples > 0 {
-                voice.skip_steady(samples);
+        for slot in self.steady.member_slots() {
+            if in_lanes[slot] > 0 {
+                self.voices[slot].skip_steady(in_lanes[slot]);
             }
         }
     }

@@ -53,15 +53,56 @@ impl Member {
 #[derive(Clone, Debug, Default)]
 pub struct SteadyVoices {
     pub lanes: SteadyLanes,
-    /// Per voice slot, while the lanes render it.
-    pub members: [Option<Member>; VOICE_SLOTS],
+    /// Per voice slot, while the lanes render it (set through [`join`](Self::join) and
+    /// [`leave`](Self::leave), which keep `mask`).
+    members: [Option<Member>; VOICE_SLOTS],
+    /// Bit `slot` set for each member: the slot loops of every render call visit only these.
+    mask: u32,
     /// Samples the engine rendered before the current call.
     pub clock: u64,
     /// Whether the lanes render the members, or (too few to pay) each its own bank.
     pub in_lanes: bool,
 }
 
+// One bit per voice slot.
+const _: () = assert!(VOICE_SLOTS <= u32::BITS as usize);
+
 impl SteadyVoices {
+    /// The member in `slot`, if it is one.
+    pub fn member(&mut self, slot: usize) -> &mut Option<Member> {
+        &mut self.members[slot]
+    }
+
+    pub fn has_members(&self) -> bool {
+        self.mask != 0
+    }
+
+    pub fn is_member(&self, slot: usize) -> bool {
+        self.mask & 1 << slot != 0
+    }
+
+    pub fn join(&mut self, slot: usize, member: Member) {
+        self.members[slot] = Some(member);
+        self.mask |= 1 << slot;
+    }
+
+    pub fn leave(&mut self, slot: usize) {
+        self.members[slot] = None;
+        self.mask &= !(1 << slot);
+    }
+
+    /// The members' slots, lowest first.
+    pub fn member_slots(&self) -> impl Iterator<Item = usize> + use<> {
+        let mut mask = self.mask;
+        std::iter::from_fn(move || {
+            (mask != 0).then(|| {
+                let slot = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                slot
+            })
+        })
+    }
+
     /// Samples from `position` (in the current call) to the next run start, 0 if it is one.
     pub fn to_run_start(&self, position: usize) -> usize {
         let run_position = (self.clock % RUN_SAMPLES as u64) as usize;
@@ -84,9 +125,9 @@ impl SteadyVoices {
         joins: &[Option<usize>; VOICE_SLOTS],
     ) {
         self.lanes.clear();
-        for (member, join) in self.members.iter().zip(joins) {
-            if let Some(member) = member
-                && join.is_none_or(|join| join <= position)
+        for slot in self.member_slots() {
+            if let Some(member) = &self.members[slot]
+                && joins[slot].is_none_or(|join| join <= position)
             {
                 let sound = member.sound_at(self.clock + position as u64);
                 for partial in sound.iter().flatten() {
@@ -117,7 +158,7 @@ impl SteadyVoices {
         position: usize,
         joins: &[Option<usize>; VOICE_SLOTS],
     ) -> bool {
-        self.members[slot].is_some() && joins[slot].is_none_or(|join| join <= position)
+        self.is_member(slot) && joins[slot].is_none_or(|join| join <= position)
     }
 
     /// A render call of `samples` ended.

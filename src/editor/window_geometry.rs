@@ -33,6 +33,12 @@ pub fn zoomed_out(zoom: f32) -> f32 {
     (zoom - ZOOM_STEP).max(ZOOM_RANGE.0)
 }
 
+/// The zoom after a gesture that scales it by `factor` (Ctrl + wheel), inside [`ZOOM_RANGE`]
+/// and on whole percent, so the zoom shown stays a round number.
+pub fn zoomed_by(zoom: f32, factor: f32) -> f32 {
+    ((zoom * factor * 100.0).round() / 100.0).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +62,13 @@ mod tests {
         assert_eq!(zoomed_out(ZOOM_RANGE.0), ZOOM_RANGE.0);
         assert!((zoomed_in(1.0) - 1.1).abs() < 1e-6);
         assert!((zoomed_out(1.0) - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_wheel_zoom_follows_the_wheel_and_stays_in_range() {
+        assert_eq!(zoomed_by(1.0, 1.1), 1.1);
+        assert_eq!(zoomed_by(1.0, 1.0 / 1.1), 0.91);
+        assert_eq!(zoomed_by(2.9, 1.5), ZOOM_RANGE.1);
+        assert_eq!(zoomed_by(0.6, 0.5), ZOOM_RANGE.0);
     }
 }

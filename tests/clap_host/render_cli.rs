@@ -52,7 +52,8 @@ fn assert_identical(wav: &[f32], expected: &[f32], what: &str) {
     }
 }
 
-fn plugin_render(changes: &[(&str, &str)], frames: usize) -> Vec<f32> {
+/// A host with each named parameter set to the value its text means, activated at 48 kHz.
+fn host_with(changes: &[(&str, &str)]) -> QuintetHost {
     let mut host = QuintetHost::new();
     let changes: Vec<ParamChange> = changes
         .iter()
@@ -67,7 +68,12 @@ fn plugin_render(changes: &[(&str, &str)], frames: usize) -> Vec<f32> {
         .collect();
     host.flush_params(&changes);
     host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
-    host.render_blocks(std::iter::repeat_n(1000, frames / 1000), &[])
+    host
+}
+
+fn plugin_render(changes: &[(&str, &str)], frames: usize) -> Vec<f32> {
+    host_with(changes)
+        .render_blocks(std::iter::repeat_n(1000, frames / 1000), &[])
         .left()
         .to_vec()
 }
@@ -510,27 +516,14 @@ fn a_midi_file_renders_exactly_what_the_plugin_plays_for_the_same_notes() {
         midi(last_event, [0x80, 61, 64]),
         midi(last_event, [0x80, 74, 64]),
     ];
-    let mut host = QuintetHost::new();
-    let changes: Vec<ParamChange> = [
+    let mut host = host_with(&[
         ("MIDI mode", "On"),
         ("Voices", "4"),
         ("Attack", "10"),
         ("Decay", "100"),
         ("Sustain", "70"),
         ("Release", "20"),
-    ]
-    .iter()
-    .map(|(name, text)| {
-        let param = host.param_id(name);
-        ParamChange {
-            frame: 0,
-            param,
-            normalized: host.text_to_value(param, text).unwrap(),
-        }
-    })
-    .collect();
-    host.flush_params(&changes);
-    host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
+    ]);
     let plugin = host.render_events(std::iter::repeat_n(1000, 75), &events);
     assert_identical(&wav[..75_000], plugin.left(), "against the CLAP plugin");
     assert!(

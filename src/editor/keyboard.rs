@@ -57,8 +57,9 @@ impl NoteKeyboard {
 
     fn play(&self, key: u8, on: bool) {
         let velocity = if on { VELOCITY } else { 0.0 };
-        if self.sender.send(KeyboardNote { key, velocity }) && on {
-            nice_log!("Editor: note {} on", note_name(key));
+        if self.sender.send(KeyboardNote { key, velocity }) {
+            let state = if on { "on" } else { "off" };
+            nice_log!("Editor: note {} {state}", note_name(key));
         }
     }
 
@@ -111,48 +112,45 @@ impl NoteKeyboard {
 
     /// The letter keys: press and release notes, Z and X change the octave.
     fn follow_letters(&mut self, ui: &Ui) {
-        let (pressed, released, octave_down, octave_up) = ui.input(|input| {
-            let mut pressed = Vec::new();
-            let mut released = Vec::new();
-            for (letter, semitone) in LETTER_KEYS {
-                if input.key_pressed(letter) && !input.modifiers.command {
-                    pressed.push(semitone);
-                }
-                if input.key_released(letter) {
-                    released.push(semitone);
+        // Each letter's state at the end of this frame's events, in their order: X11's
+        // autorepeat sends a release and a press while a key is held, so only the last event of
+        // a key in a frame says whether it is down (a release followed by a press is a repeat;
+        // a press, a repeat's release and the real release end released).
+        let (last_states, octave_down, octave_up) = ui.input(|input| {
+            let mut last_states: Vec<(u8, bool)> = Vec::new();
+            for event in &input.events {
+                if let egui::Event::Key {
+                    key,
+                    pressed,
+                    modifiers,
+                    ..
+                } = event
+                    && let Some(&(_, semitone)) = LETTER_KEYS.iter().find(|(k, _)| k == key)
+                    && !(*pressed && modifiers.command)
+                {
+                    last_states.retain(|(s, _)| *s != semitone);
+                    last_states.push((semitone, *pressed));
                 }
             }
             (
-                pressed,
-                released,
+                last_states,
                 input.key_pressed(Key::Z),
                 input.key_pressed(Key::X),
             )
         });
-        // A key held down repeats as a release and a press in one frame (X11's autorepeat):
-        // the note goes on sounding.
-        let repeated: Vec<u8> = released
-            .iter()
-            .copied()
-            .filter(|s| pressed.contains(s))
-            .collect();
-        let released = released.into_iter().filter(|s| !repeated.contains(s));
-        let pressed: Vec<u8> = pressed
-            .into_iter()
-            .filter(|s| !repeated.contains(s))
-            .collect();
-        for semitone in released {
+        for (semitone, down) in last_states {
             let key = self.lowest + semitone;
-            if let Some(at) = self.typed.iter().position(|&k| k == key) {
-                self.typed.remove(at);
-                self.play(key, false);
-            }
-        }
-        for semitone in pressed {
-            let key = self.lowest + semitone;
-            if key <= 127 && !self.typed.contains(&key) {
-                self.typed.push(key);
-                self.play(key, true);
+            let held = self.typed.iter().position(|&k| k == key);
+            match (down, held) {
+                (true, None) if key <= 127 => {
+                    self.typed.push(key);
+                    self.play(key, true);
+                }
+                (false, Some(at)) => {
+                    self.typed.remove(at);
+                    self.play(key, false);
+                }
+                _ => {}
             }
         }
         if octave_down && self.lowest >= 12 {

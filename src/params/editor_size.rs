@@ -14,8 +14,10 @@ use std::sync::atomic::Ordering;
 
 /// Size the editor opens at the first time, in egui points (logical pixels at zoom 1).
 pub const DEFAULT_SIZE_PT: [f32; 2] = [820.0, 700.0];
-/// Smallest size at which every view stays readable, in egui points.
-pub const MIN_SIZE_PT: [f32; 2] = [640.0, 420.0];
+/// Smallest size, in egui points: every control with its label on screen (the controls column
+/// needs about 690 points at readable sizes, 12-point labels on 25-point rows) and every view
+/// readable. To make the editor smaller, zoom out: it scales everything.
+pub const MIN_SIZE_PT: [f32; 2] = [640.0, 700.0];
 /// Largest window the editor asks for, in logical pixels (an 8K screen), whatever the saved size
 /// and zoom say. A state asking for 8192 × 8192 points at 300 % made the editor request a
 /// 24,576-pixel square window: Xlib died ("XIO: fatal IO error 14") and took the host with it,
@@ -60,7 +62,7 @@ impl EditorSize {
         };
         let zoom = clamp(self.zoom, default.zoom, ZOOM_RANGE.0, ZOOM_RANGE.1);
         // The window is `size · zoom` pixels; the largest zoom still leaves room for the
-        // minimum size (640 × 420 points at 300 % is 1920 × 1260 pixels).
+        // minimum size (640 × 700 points at 300 % is 1920 × 2100 pixels).
         Self {
             width: clamp(
                 self.width,

@@ -103,6 +103,7 @@ pub fn create(
             last_snapshot_s: 0.0,
             pending_size: None,
             zoom: 1.0,
+            zoom_gesture: 1.0,
             presets: PresetBar::default(),
             keyboard: NoteKeyboard::new(notes),
         },
@@ -128,6 +129,8 @@ pub struct EditorApp {
     pending_size: Option<EditorSize>,
     /// Current egui zoom factor, to convert window sizes to egui points.
     zoom: f32,
+    /// The Ctrl + wheel zoom gesture gathered so far, as a factor (see `follow_zoom_gestures`).
+    zoom_gesture: f32,
     /// Logs parameter values the editor sees change.
     change_log: ChangeLog,
     /// Factory and user presets, and which one is loaded.
@@ -163,7 +166,7 @@ impl NiceEguiApp for EditorApp {
             ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size.width, size.height)));
         }
         self.follow_audio(ui, now_s);
-        follow_zoom_gestures(ui);
+        follow_zoom_gestures(ui, &mut self.zoom_gesture);
         if self.change_log.observe(&self.params, now_s) {
             ui.request_repaint_after(Duration::from_secs_f64(LOG_SETTLE_S));
         }
@@ -376,16 +379,24 @@ const MUTED_ROW_OPACITY: f32 = 0.35;
 /// Fill of a switch that is on (a mute, MIDI mode): bright amber under black text.
 const SWITCH_ON_FILL: Color32 = Color32::from_rgb(255, 196, 64);
 
-/// Ctrl + mouse wheel zooms, in proportion to the wheel (egui spreads a notch over several
-/// frames, so a fixed step a frame made one notch 60 %). Ctrl + and Ctrl − cannot reach egui
-/// through egui-baseview 0.9, which maps no key for + = −; Ctrl 0, which it maps, is egui's own
-/// reset.
-fn follow_zoom_gestures(ui: &egui::Ui) {
+/// Ctrl + mouse wheel zooms one [`ZOOM_STEP`](window_geometry::ZOOM_STEP) per notch, like the
+/// buttons: egui spreads a notch's zoom gesture over several frames, so the gesture is gathered
+/// in `gathered` (a factor) until it amounts to a step. Whole steps make zooming out undo zooming
+/// in exactly, window size included. Ctrl + and Ctrl − cannot reach egui through egui-baseview
+/// 0.9, which maps no key for + = −; Ctrl 0, which it maps, is egui's own reset.
+fn follow_zoom_gestures(ui: &egui::Ui, gathered: &mut f32) {
     let zoom_delta = ui.input(|input| input.zoom_delta());
-    if zoom_delta != 1.0 && zoom_delta.is_finite() {
-        let zoom = ui.ctx().zoom_factor();
-        ui.ctx()
-            .set_zoom_factor(window_geometry::zoomed_by(zoom, zoom_delta));
+    if zoom_delta == 1.0 || !zoom_delta.is_finite() {
+        return;
+    }
+    *gathered *= zoom_delta;
+    let zoom = ui.ctx().zoom_factor();
+    if *gathered >= 1.0 + window_geometry::ZOOM_STEP {
+        ui.ctx().set_zoom_factor(window_geometry::zoomed_in(zoom));
+        *gathered = 1.0;
+    } else if *gathered <= 1.0 / (1.0 + window_geometry::ZOOM_STEP) {
+        ui.ctx().set_zoom_factor(window_geometry::zoomed_out(zoom));
+        *gathered = 1.0;
     }
 }
 

@@ -312,11 +312,7 @@ fn engine_with(settings: Settings, keys: impl IntoIterator<Item = u8>) -> Engine
     let mut engine = Engine::new(SAMPLE_RATE_HZ, settings);
     for key in keys {
         engine.handle(NoteInput::NoteOn {
-            note: NoteRef {
-                id: None,
-                channel: 0,
-                key,
-            },
+            note: NoteRef::without_id(0, key),
             velocity: 1.0,
         });
     }

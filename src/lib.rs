@@ -268,11 +268,7 @@ impl Quintet {
             let key = note.key.min(127);
             let input = if note.velocity > 0.0 {
                 NoteInput::NoteOn {
-                    note: NoteRef {
-                        id: None,
-                        channel: 0,
-                        key,
-                    },
+                    note: NoteRef::without_id(0, key),
                     velocity: note.velocity,
                 }
             } else {

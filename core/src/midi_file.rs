@@ -436,11 +436,7 @@ fn engine_input(channel: Channel, message: MidiMessage) -> Option<NoteInput> {
     match message {
         MidiMessage::NoteOn { key, vel } if vel.as_int() == 0 => Some(note_off(channel, key)),
         MidiMessage::NoteOn { key, vel } => Some(NoteInput::NoteOn {
-            note: NoteRef {
-                id: None,
-                channel,
-                key: key.as_int(),
-            },
+            note: NoteRef::without_id(channel, key.as_int()),
             velocity: unit_7bit(vel.as_int()),
         }),
         MidiMessage::NoteOff { key, .. } => Some(note_off(channel, key)),
@@ -630,11 +626,7 @@ mod tests {
         assert_eq!(samples(&song), [0, 24_000, 36_000, 36_050]);
         assert_eq!(song.end_sample, 36_050);
         let first = NoteInput::NoteOn {
-            note: NoteRef {
-                id: None,
-                channel: 0,
-                key: 60,
-            },
+            note: NoteRef::without_id(0, 60),
             velocity: 1.0,
         };
         assert_eq!(song.events[0].input, first);

@@ -583,11 +583,7 @@ impl Quintet {
     /// ``velocity`` (0 to 1), from the next sample on. Needs ``midi=True``.
     #[pyo3(signature = (key, velocity = 1.0, channel = 0))]
     fn note_on(&self, py: Python<'_>, key: i64, velocity: f64, channel: i64) -> PyResult<()> {
-        let note = NoteRef {
-            id: None,
-            channel: channel_from(channel)?,
-            key: key_from(key)?,
-        };
+        let note = NoteRef::without_id(channel_from(channel)?, key_from(key)?);
         let velocity = checked("velocity", velocity, UNIT_RANGE, "")? as f32;
         self.with_state(py, |state| {
             if state.engine.settings().midi {

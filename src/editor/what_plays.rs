@@ -91,11 +91,7 @@ mod tests {
 
     fn play(engine: &mut Engine, key: u8) {
         engine.handle(NoteInput::NoteOn {
-            note: NoteRef {
-                id: None,
-                channel: 0,
-                key,
-            },
+            note: NoteRef::without_id(0, key),
             velocity: 1.0,
         });
         engine.render(&mut [0.0; 64]);

@@ -29,11 +29,7 @@ pub struct HeldNotes {
 impl Default for HeldNotes {
     fn default() -> Self {
         let nobody = HeldNote {
-            note: NoteRef {
-                id: None,
-                channel: 0,
-                key: 0,
-            },
+            note: NoteRef::without_id(0, 0),
             velocity: 0.0,
         };
         Self {
@@ -123,11 +119,7 @@ mod tests {
     use super::*;
 
     fn key(key: u8) -> NoteRef {
-        NoteRef {
-            id: None,
-            channel: 0,
-            key,
-        }
+        NoteRef::without_id(0, key)
     }
 
     fn off(notes: &mut HeldNotes, k: u8) {
@@ -173,14 +165,7 @@ mod tests {
     fn the_same_key_on_two_channels_is_two_notes() {
         let mut notes = HeldNotes::default();
         notes.note_on(key(60), 0.5);
-        notes.note_on(
-            NoteRef {
-                id: None,
-                channel: 3,
-                key: 60,
-            },
-            0.5,
-        );
+        notes.note_on(NoteRef::without_id(3, 60), 0.5);
         off(&mut notes, 60);
         assert_eq!(notes.current().map(|h| h.note.channel), Some(3));
     }

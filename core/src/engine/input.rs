@@ -17,6 +17,18 @@ pub struct NoteRef {
     pub key: u8,
 }
 
+impl NoteRef {
+    /// A note the host gave no id (MIDI, the editor's keyboard, a MIDI file): addressed by
+    /// `channel` and `key` alone.
+    pub const fn without_id(channel: Channel, key: u8) -> Self {
+        Self {
+            id: None,
+            channel,
+            key,
+        }
+    }
+}
+
 /// Which sounding notes an event addresses. `None` fields are wildcards: CLAP lets a host address
 /// a note by id, or by channel and key, or any mix; an empty match addresses every note.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

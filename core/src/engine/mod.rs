@@ -724,7 +724,7 @@ impl Engine {
         // With every slot fading out (more steals within a few milliseconds than there are
         // voices) the note is dropped rather than cut into a voice still sounding.
         if let Some(slot) = allocation::free_slot(&self.voices) {
-            let sound = self.sound_of(note, 0.0);
+            let sound = self.sound_of(note);
             self.notes_started += 1;
             self.voices[slot].start(note, velocity, self.notes_started, &sound);
         }
@@ -739,7 +739,7 @@ impl Engine {
         };
         let voice = &self.voices[0];
         if !voice.is_sounding() {
-            let sound = self.sound_of(current.note, 0.0);
+            let sound = self.sound_of(current.note);
             self.notes_started += 1;
             self.voices[0].start(current.note, current.velocity, self.notes_started, &sound);
             return;
@@ -808,10 +808,11 @@ impl Engine {
         }
     }
 
-    /// What `note` plays with the settings, bends and `tuning_semitones`.
-    fn sound_of(&self, note: NoteRef, tuning_semitones: f64) -> VoiceSound {
+    /// What a note starting now plays with the settings and bends (a new note has no tuning
+    /// expression yet).
+    fn sound_of(&self, note: NoteRef) -> VoiceSound {
         VoiceSound {
-            frequencies_hz: self.partials_for(note, tuning_semitones),
+            frequencies_hz: self.partials_for(note, 0.0),
             levels: self.settings.levels,
             gain: self.settings.gain,
             headroom: self.headroom(),

@@ -20,11 +20,7 @@ fn notes(voices: usize) -> Engine {
 }
 
 fn note(key: u8) -> NoteRef {
-    NoteRef {
-        id: None,
-        channel: 0,
-        key,
-    }
+    NoteRef::without_id(0, key)
 }
 
 fn with_id(key: u8, id: i32, channel: Channel) -> NoteRef {

@@ -101,11 +101,7 @@ impl Voice {
         Self {
             bank: PartialBank::new(sample_rate_hz, [0.0; PARTIAL_COUNT]),
             envelope: Envelope::new(sample_rate_hz, shape),
-            note: NoteRef {
-                id: None,
-                channel: 0,
-                key: 0,
-            },
+            note: NoteRef::without_id(0, 0),
             state: VoiceState::Free,
             age: 0,
             tuning_semitones: 0.0,

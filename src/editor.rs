@@ -11,13 +11,14 @@ pub mod meter;
 pub mod param_slider;
 pub mod preset_bar;
 pub mod scope;
+pub mod screen;
 pub mod spectrum_view;
 pub mod what_plays;
 pub mod window_geometry;
 
 use crate::keyboard_notes::KeyboardSender;
 use crate::params::QuintetParams;
-use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT};
+use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT, ZOOM_RANGE};
 use crate::tap::TapReader;
 use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
 use keyboard::NoteKeyboard;
@@ -53,6 +54,9 @@ pub const PARTIAL_COLORS: [Color32; 5] = [
 /// How often the window looks at the audio side's repaint requests. The tap requests one per
 /// snapshot (about 30 per second), so the editor repaints at most that often on its own.
 const REPAINT_POLL_INTERVAL: Duration = Duration::from_millis(16);
+/// How long a zoom step waits at most for the window to take the size the previous one asked
+/// for, in seconds (a host may refuse a size).
+const ZOOM_RESIZE_WAIT_S: f64 = 0.5;
 /// Frame interval while the meter still falls but no audio arrives (a stopped host), seconds.
 const IDLE_FRAME_S: f64 = 1.0 / 30.0;
 /// A parameter must rest this long before the editor logs its new value, in seconds: one log
@@ -62,6 +66,9 @@ const LOG_SETTLE_S: f64 = 0.25;
 const CONTROLS_WIDTH_PT: f32 = 290.0;
 /// Height of the on-screen keyboard, in egui points (less in a short window).
 const KEYBOARD_HEIGHT_PT: f32 = 44.0;
+
+/// Size of the hint under the controls, in points.
+const HINT_SIZE_PT: f32 = 11.0;
 
 /// Width of the meter column, in egui points.
 const METER_WIDTH_PT: f32 = 62.0;
@@ -84,7 +91,10 @@ pub fn create(
     tap: TapReader,
     notes: KeyboardSender,
 ) -> Option<QuintetEditor> {
-    let min_size = LogicalSize::new(MIN_SIZE_PT[0], MIN_SIZE_PT[1]);
+    // The window's smallest size, in logical pixels, is fixed when it opens, but the editor's
+    // minimum is in points: the hint allows the smallest zoom's window (320 × 350 pixels at
+    // 50 %), and the editor keeps its own minimum in points on every zoom and corner drag.
+    let min_size = LogicalSize::new(MIN_SIZE_PT[0] * ZOOM_RANGE.0, MIN_SIZE_PT[1] * ZOOM_RANGE.0);
     create_egui_editor(
         state,
         repaint,
@@ -103,7 +113,9 @@ pub fn create(
             last_snapshot_s: 0.0,
             pending_size: None,
             zoom: 1.0,
-            zoom_gesture: 1.0,
+            zoom_notches: 0.0,
+            zoom_resize: None,
+            screen_px: None,
             presets: PresetBar::default(),
             keyboard: NoteKeyboard::new(notes),
         },
@@ -129,8 +141,14 @@ pub struct EditorApp {
     pending_size: Option<EditorSize>,
     /// Current egui zoom factor, to convert window sizes to egui points.
     zoom: f32,
-    /// The Ctrl + wheel zoom gesture gathered so far, as a factor (see `follow_zoom_gestures`).
-    zoom_gesture: f32,
+    /// Ctrl + wheel notches not yet turned into a zoom step (see `follow_zoom_keys`).
+    zoom_notches: f32,
+    /// The window size the last zoom step asked for, in egui points at its zoom, and when (egui
+    /// time, seconds), until the window takes it.
+    zoom_resize: Option<(egui::Vec2, f64)>,
+    /// The usable screen area in physical pixels, asked for when the window opens (`None`:
+    /// unknown). Zooming keeps the window inside it.
+    screen_px: Option<[f32; 2]>,
     /// Logs parameter values the editor sees change.
     change_log: ChangeLog,
     /// Factory and user presets, and which one is loaded.
@@ -148,8 +166,12 @@ impl NiceEguiApp for EditorApp {
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         let size = self.params.editor.load();
         egui_ctx.set_zoom_factor(size.zoom);
+        // Every zoom goes through `zoom_to`, which keeps the window on the screen; egui's own
+        // keyboard zoom would not.
+        egui_ctx.options_mut(|options| options.zoom_with_keyboard = false);
         self.zoom = size.zoom;
         self.pending_size = Some(size);
+        self.screen_px = screen::usable_area_px();
         self.gui_context = Some(gui_context);
         self.last_frame_s = None;
         self.change_log = ChangeLog::new(&self.params);
@@ -162,11 +184,13 @@ impl NiceEguiApp for EditorApp {
         };
         let setter = gui_context.param_setter();
         let now_s = ui.input(|input| input.time);
-        if let Some(size) = self.pending_size.take() {
+        if let Some(saved) = self.pending_size.take() {
+            let size = window_geometry::fitted_to_screen(saved, self.screen_size(ui));
+            ui.ctx().set_zoom_factor(size.zoom);
             ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size.width, size.height)));
         }
         self.follow_audio(ui, now_s);
-        follow_zoom_gestures(ui, &mut self.zoom_gesture);
+        self.follow_zoom_keys(ui);
         if self.change_log.observe(&self.params, now_s) {
             ui.request_repaint_after(Duration::from_secs_f64(LOG_SETTLE_S));
         }
@@ -187,12 +211,23 @@ impl NiceEguiApp for EditorApp {
             });
     }
 
+    /// `new_size.logical` is in egui points: egui-baseview divides the window's pixels by the
+    /// zoom too (its docs say the size "takes the zoom factor into account").
     fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
-        self.params.editor.store(window_geometry::saved_size(
-            new_size.logical.width,
-            new_size.logical.height,
-            self.zoom,
-        ));
+        let size_pt = vec2(
+            new_size.logical.width as f32,
+            new_size.logical.height as f32,
+        );
+        if let Some((asked_pt, _)) = self.zoom_resize
+            && (size_pt - asked_pt).abs().max_elem() <= 1.5
+        {
+            self.zoom_resize = None;
+        }
+        self.params.editor.store(EditorSize {
+            width: size_pt.x,
+            height: size_pt.y,
+            zoom: self.zoom,
+        });
     }
 
     fn zoom_factor_changed(&mut self, zoom_factor: f32) {
@@ -226,6 +261,75 @@ impl EditorApp {
         }
     }
 
+    /// The usable screen area in logical pixels (egui points at zoom 1), if known.
+    fn screen_size(&self, ui: &egui::Ui) -> Option<[f32; 2]> {
+        let pixels_per_point = ui.ctx().native_pixels_per_point().unwrap_or(1.0);
+        self.screen_px
+            .map(|[width, height]| [width / pixels_per_point, height / pixels_per_point])
+    }
+
+    /// Zooms to `zoom` if the window still fits the screen there, shrinking its size in points
+    /// when needed (see [`window_geometry::zoom_step`]); zooming in past the screen does nothing.
+    fn zoom_to(&mut self, ui: &egui::Ui, zoom: f32) {
+        let size_pt = ui.ctx().content_rect().size();
+        let step = window_geometry::zoom_step(
+            [size_pt.x, size_pt.y],
+            ui.ctx().zoom_factor(),
+            zoom,
+            self.screen_size(ui),
+        );
+        if let Some(size) = step {
+            ui.ctx().set_zoom_factor(size.zoom);
+            ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size.width, size.height)));
+            let size_pt = vec2(size.width, size.height);
+            self.zoom_resize = Some((size_pt, ui.input(|input| input.time)));
+        }
+    }
+
+    /// Whether the window has not yet taken the size the last zoom step asked for. The next
+    /// step must wait for it: until then the window's size in points (its pixels over the new
+    /// zoom) is wrong, and a step based on it would shrink the window.
+    fn resize_pending(&mut self, now_s: f64) -> bool {
+        match self.zoom_resize {
+            Some((_, asked_s)) if now_s - asked_s < ZOOM_RESIZE_WAIT_S => true,
+            _ => {
+                self.zoom_resize = None;
+                false
+            }
+        }
+    }
+
+    /// Ctrl + mouse wheel zooms one [`ZOOM_STEP`](window_geometry::ZOOM_STEP) per notch, like
+    /// the buttons, counted from the wheel's own events (a trackpad's scrolling is gathered into
+    /// notches): egui's smoothed zoom gesture spreads a notch over several frames and sometimes
+    /// made two steps of one. Whole steps make zooming out undo zooming in exactly, window size
+    /// included. Ctrl 0 returns to 100 %. Ctrl + and Ctrl − cannot reach egui through
+    /// egui-baseview 0.9, which maps no key for + = −.
+    fn follow_zoom_keys(&mut self, ui: &egui::Ui) {
+        if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Num0)) {
+            self.zoom_to(ui, 1.0);
+        }
+        let (notches, _) = ui.input(|input| param_slider::wheel_notches(&input.events, true));
+        self.zoom_notches += notches;
+        if self.zoom_notches.abs() < 1.0 {
+            return;
+        }
+        // One step per frame, each after the window took the previous one's size; notches
+        // turned meanwhile wait their turn.
+        if self.resize_pending(ui.input(|input| input.time)) {
+            ui.request_repaint_after(Duration::from_secs_f64(IDLE_FRAME_S));
+            return;
+        }
+        let zoom = ui.ctx().zoom_factor();
+        if self.zoom_notches >= 1.0 {
+            self.zoom_to(ui, window_geometry::zoomed_in(zoom));
+            self.zoom_notches -= 1.0;
+        } else {
+            self.zoom_to(ui, window_geometry::zoomed_out(zoom));
+            self.zoom_notches += 1.0;
+        }
+    }
+
     fn header_ui(&mut self, ui: &mut egui::Ui, gui_context: &GuiContext) {
         ui.horizontal(|ui| {
             ui.heading(RichText::new("Quintet").strong());
@@ -243,11 +347,11 @@ impl EditorApp {
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let zoom = ui.ctx().zoom_factor();
                 if ui.small_button("+").on_hover_text("Zoom in").clicked() {
-                    ui.ctx().set_zoom_factor(window_geometry::zoomed_in(zoom));
+                    self.zoom_to(ui, window_geometry::zoomed_in(zoom));
                 }
                 ui.label(format!("{:.0} %", zoom * 100.0));
                 if ui.small_button("−").on_hover_text("Zoom out").clicked() {
-                    ui.ctx().set_zoom_factor(window_geometry::zoomed_out(zoom));
+                    self.zoom_to(ui, window_geometry::zoomed_out(zoom));
                 }
                 ui.label(RichText::new("Zoom").weak());
             });
@@ -324,14 +428,15 @@ impl EditorApp {
         ] {
             param.slider_ui(ui, setter, label, slider_width);
         }
-        ui.add_space(12.0);
+        ui.add_space(8.0);
+        // As readable as the sliders' labels (11 pt, the text colour: 5.1:1 on the panel).
         ui.label(
             RichText::new(
                 "Drag to set · Shift-drag for fine steps · double-click to reset · \
                  click a value to type one",
             )
-            .small()
-            .weak(),
+            .size(HINT_SIZE_PT)
+            .color(ui.visuals().text_color()),
         );
     }
 
@@ -378,27 +483,6 @@ impl EditorApp {
 const MUTED_ROW_OPACITY: f32 = 0.35;
 /// Fill of a switch that is on (a mute, MIDI mode): bright amber under black text.
 const SWITCH_ON_FILL: Color32 = Color32::from_rgb(255, 196, 64);
-
-/// Ctrl + mouse wheel zooms one [`ZOOM_STEP`](window_geometry::ZOOM_STEP) per notch, like the
-/// buttons: egui spreads a notch's zoom gesture over several frames, so the gesture is gathered
-/// in `gathered` (a factor) until it amounts to a step. Whole steps make zooming out undo zooming
-/// in exactly, window size included. Ctrl + and Ctrl − cannot reach egui through egui-baseview
-/// 0.9, which maps no key for + = −; Ctrl 0, which it maps, is egui's own reset.
-fn follow_zoom_gestures(ui: &egui::Ui, gathered: &mut f32) {
-    let zoom_delta = ui.input(|input| input.zoom_delta());
-    if zoom_delta == 1.0 || !zoom_delta.is_finite() {
-        return;
-    }
-    *gathered *= zoom_delta;
-    let zoom = ui.ctx().zoom_factor();
-    if *gathered >= 1.0 + window_geometry::ZOOM_STEP {
-        ui.ctx().set_zoom_factor(window_geometry::zoomed_in(zoom));
-        *gathered = 1.0;
-    } else if *gathered <= 1.0 / (1.0 + window_geometry::ZOOM_STEP) {
-        ui.ctx().set_zoom_factor(window_geometry::zoomed_out(zoom));
-        *gathered = 1.0;
-    }
-}
 
 /// A short label and a slider on one row, `width` points together (without the value box).
 fn labelled_slider_ui(

@@ -170,7 +170,7 @@ impl<'a, P: Param> ParamSlider<'a, P> {
     fn follow_wheel(&self, ui: &Ui, wheel_id: Id) {
         ui.ctx()
             .input_mut(|input| input.smooth_scroll_delta = Vec2::ZERO);
-        let (notches, fine) = ui.input(|input| wheel_notches(&input.events));
+        let (notches, fine) = ui.input(|input| wheel_notches(&input.events, false));
         if notches == 0.0 {
             return;
         }
@@ -415,9 +415,9 @@ fn dragged(from: f32, travel_pt: f32, fine: bool) -> f32 {
 }
 
 /// The wheel notches in this frame's events (up or right is positive; a trackpad's scroll in
-/// fractions of a notch) and whether Shift was held. Ctrl (Cmd) with the wheel zooms the
-/// editor, so it moves no slider.
-fn wheel_notches(events: &[Event]) -> (f32, bool) {
+/// fractions of a notch) and whether Shift was held: the notches turned with Ctrl (Cmd) held
+/// when `zooming` (they zoom the editor), the others when not (they move sliders).
+pub fn wheel_notches(events: &[Event], zooming: bool) -> (f32, bool) {
     let mut notches = 0.0;
     let mut fine = false;
     for event in events {
@@ -428,7 +428,7 @@ fn wheel_notches(events: &[Event]) -> (f32, bool) {
             ..
         } = event
         {
-            if modifiers.command {
+            if modifiers.command != zooming {
                 continue;
             }
             let per_notch = match unit {

@@ -62,14 +62,16 @@ cleanup() {
 trap cleanup EXIT
 
 # Xvfb picks a free display itself and writes its number to fd 3.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$OUT/display" 2>"$OUT/xvfb.log" &
+# Screen 0 is a laptop's; screen 1 is large enough for the editor at 300 % (the zoom test).
+Xvfb -displayfd 3 -screen 0 1280x800x24 -screen 1 2560x2200x24 -nolisten tcp 3>"$OUT/display" 2>"$OUT/xvfb.log" &
 pids+=($!)
 for _ in $(seq 100); do
     [[ -s "$OUT/display" ]] && break
     sleep 0.1
 done
 [[ -s "$OUT/display" ]] || fail "Xvfb did not start (see $OUT/xvfb.log)"
-export DISPLAY=":$(head -n1 "$OUT/display")"
+DISPLAY_NUMBER="$(head -n1 "$OUT/display")"
+export DISPLAY=":$DISPLAY_NUMBER.0"
 echo "gui-test: Xvfb on $DISPLAY"
 
 # NICE_LOG=stderr sends the plugin's log (including the editor's parameter lines) to the file.
@@ -314,6 +316,37 @@ assert note[0] > harmonic[0] and note[4] > harmonic[4], (harmonic, note)
 ' "$preset_json" "$note_json" || fail "the markers are not on the played partials"
 echo "gui-test: a key held in MIDI mode put the markers on the played partials"
 
+# Ctrl + wheel zooms 10 % per notch, but never past the screen: on this 1280 x 800 screen 110 %
+# (902 x 770) fits and 120 % (984 x 840) would not. Ctrl 0 returns to 100 %.
+window_size() { xdotool getwindowgeometry --shell "$1" | sed -n 's/^\(WIDTH\|HEIGHT\)=//p' | paste -sd x; }
+# Turns $2 notches of wheel button $1 (4 up, 5 down) with Ctrl held over window $3, waits up to
+# 5 s for the window to become $4 (WxH) and prints the size it has then.
+zoom_notches() {
+    local notch size
+    for notch in $(seq "$2"); do
+        xdotool mousemove --window "$3" 200 200 keydown ctrl click "$1" keyup ctrl
+        sleep 0.1
+    done
+    for _ in $(seq 50); do
+        size="$(window_size "$3")"
+        [[ "$size" == "$4" ]] && break
+        sleep 0.1
+    done
+    sleep 0.3
+    window_size "$3"
+}
+xdotool windowsize "$window" 820 700
+sleep 0.5
+[[ "$(zoom_notches 4 1 "$window" 902x770)" == 902x770 ]] ||
+    fail "a Ctrl + wheel notch did not zoom to 110 % (902x770)"
+size="$(zoom_notches 4 1 "$window" 984x840)"
+[[ "$size" == 902x770 ]] || fail "zooming grew the window to $size, past the 1280x800 screen"
+xdotool key --window "$window" ctrl+0
+sleep 0.5
+size="$(window_size "$window")"
+[[ "$size" == 820x700 ]] || fail "Ctrl 0 left the window at $size instead of 820x700"
+echo "gui-test: Ctrl + wheel zoomed to 110 %, stopped at the screen's edge, Ctrl 0 restored 820x700"
+
 # At the minimum size (640 x 700) every control is on screen with its label: all slider rows
 # are found, as at the default size. (Xvfb runs no window manager to enforce the minimum, so the
 # test asks for exactly it.)
@@ -328,6 +361,40 @@ rows = json.loads(sys.argv[1])["facts"]["slider_rows"]
 assert len(rows) == 16, f"{len(rows)} slider rows at the minimum size"
 ' "$minimum_json" || fail "controls hidden at the minimum size (see $OUT/minimum.png)"
 echo "gui-test: at the minimum size ${WIDTH}x${HEIGHT} every slider row is on screen"
+
+# At 300 % and at 50 % (a second editor, on the large screen) the whole editor shows, scaled:
+# its screenshot, sampled back to 100 %, passes the same checks as the first one.
+DISPLAY=":$DISPLAY_NUMBER.1" QUINTET_PRESET_DIR="$OUT/presets" "$OUT/Quintet" --backend dummy \
+    --sample-rate 48000 --period-size 512 >"$OUT/standalone-zoom.log" 2>&1 &
+pids+=($!)
+export DISPLAY=":$DISPLAY_NUMBER.1"
+big="$(timeout 30 xdotool search --sync --onlyvisible --screen 1 --name '^Quintet$' | head -n1)" ||
+    fail "no Quintet window appeared on the large screen within 30 s"
+sleep 1
+# Shoots the large screen's editor as $1 ($2 = its size WxH), samples the picture by $3 back to
+# 100 % and runs the first screenshot's checks on it (further arguments go to them), for up to 5 s (the window repaints at
+# its new size with the next audio snapshot).
+check_zoomed() {
+    local name=$1 size=$2 sample=$3 X Y WIDTH HEIGHT SCREEN WINDOW
+    shift 3
+    eval "$(xdotool getwindowgeometry --shell "$big")"
+    for _ in $(seq 5); do
+        sleep 1
+        import -window root "$OUT/$name-screen.png"
+        convert "$OUT/$name-screen.png" -crop "$size+$X+$Y" +repage "$OUT/$name.png"
+        convert "$OUT/$name.png" -sample "$sample" "ppm:$OUT/$name.ppm"
+        python3 "$HERE/screenshot.py" check "$OUT/$name.ppm" "$@" >"$OUT/$name.json" && return 0
+    done
+    fail "the editor at $name does not pass the screenshot checks: $(cat "$OUT/$name.json") (see $OUT/$name.png)"
+}
+size="$(zoom_notches 4 20 "$big" 2460x2100)"
+[[ "$size" == 2460x2100 ]] || fail "20 Ctrl + wheel notches gave $size, not 300 % (2460x2100)"
+check_zoomed zoom-300 "$size" 33.3333%
+size="$(zoom_notches 5 25 "$big" 410x350)"
+[[ "$size" == 410x350 ]] || fail "25 notches down gave $size, not 50 % (410x350)"
+check_zoomed zoom-50 "$size" 200% --loose
+echo "gui-test: at 300 % (2460x2100) and 50 % (410x350) every view and slider row is on screen"
+export DISPLAY=":$DISPLAY_NUMBER.0"
 
 if $UPDATE_DOCS; then
     cp "$OUT/before.png" "$ROOT/docs/editor.png"

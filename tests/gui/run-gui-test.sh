@@ -394,6 +394,13 @@ size="$(zoom_notches 5 25 "$big" 410x350)"
 [[ "$size" == 410x350 ]] || fail "25 notches down gave $size, not 50 % (410x350)"
 check_zoomed zoom-50 "$size" 200% --loose
 echo "gui-test: at 300 % (2460x2100) and 50 % (410x350) every view and slider row is on screen"
+# The old minimum, 640 x 420 pixels, shows every control at 60 %.
+size="$(zoom_notches 4 1 "$big" 492x420)"
+[[ "$size" == 492x420 ]] || fail "a notch up from 50 % gave $size, not 60 % (492x420)"
+xdotool windowsize "$big" 640 420
+sleep 0.5
+check_zoomed zoom-60 640x420 166.6667% --loose
+echo "gui-test: a 640x420 window at 60 % shows every view and slider row"
 export DISPLAY=":$DISPLAY_NUMBER.0"
 
 if $UPDATE_DOCS; then

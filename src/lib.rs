@@ -469,6 +469,14 @@ impl Plugin for Quintet {
     // (128 CCs, pressure and bend on 16 channels). DAWs hide them; pedalboard lists them and
     // probes each one's text, so it takes ~25 s to load the VST3 (see README). CLAP is unaffected.
     const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
+    /// Events a block may bring before nice-plug grows its queue on the audio thread (an
+    /// allocation, logged as "Input event buffer filled up!"). With sample-accurate automation
+    /// the VST3 wrapper queues every parameter point and note of a block; the default, 1,024,
+    /// was filled by Steinberg's validator (24 parameters × 64 samples = 1,536 points) and would
+    /// be by a DAW writing a point per sample for every parameter (24,576 at 1,024-sample
+    /// blocks). The CLAP wrapper queues the notes of a block (tests/rt_alloc.rs sends 4,000).
+    /// The queues are reserved, not touched, until events fill them: 24–48 bytes an event.
+    const INPUT_EVENT_CAPACITY: usize = 32 * 1024;
 
     type Editor = editor::QuintetEditor;
     type SysExMessage = ();

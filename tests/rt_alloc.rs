@@ -703,5 +703,27 @@ fn process_never_allocates_or_frees_after_activation() {
         }
         assert_eq!(frees, 0, "process freed memory");
     }
+
+    // 5. A burst of note events in one block, far more than nice-plug's default
+    //    INPUT_EVENT_CAPACITY (1,024): the wrapper queues a block's note events before `process`
+    //    and grows the queue (an allocation, and a warning) when it is full. Quintet's capacity
+    //    holds per-sample automation of every parameter in the VST3 wrapper, and this burst.
+    const BURST: usize = 4000;
+    let events: Vec<HostEvent> = (0..BURST)
+        .map(|frame| note_event(&mut rng, frame, &modulated))
+        .collect();
+    host.render_events(vec![BURST], &events);
+    let (allocations, frees, calls) = take_counts();
+    let stacks = symbolize(&take_recorded_stacks());
+    let attribution = Attribution::of(&stacks);
+    eprintln!(
+        "rt_alloc: {BURST} note events in one block: {allocations} allocations, {frees} frees \
+         in {calls} calls\n{}",
+        attribution.describe_set_up()
+    );
+    if let Some(report) = attribution.violations() {
+        panic!("a burst of {BURST} note events made process allocate:\n{report}");
+    }
+    assert_eq!(frees, 0, "process freed memory");
     eprintln!("rt_alloc: done in {:.2?}", started.elapsed());
 }

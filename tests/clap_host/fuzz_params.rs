@@ -169,8 +169,9 @@ fn out_of_range_values_land_on_the_ends_of_the_range() {
 
 #[test]
 fn a_burst_of_thousands_of_events_in_one_buffer_plays_cleanly_and_ends_on_the_last_value() {
-    // Far more than nice-plug's INPUT_EVENT_CAPACITY (1024 note events); with sample-accurate
-    // automation each distinct event time splits the block.
+    // Far more than nice-plug's default INPUT_EVENT_CAPACITY (1024), which the CLAP wrapper's
+    // parameter events do not go through; with sample-accurate automation each distinct event
+    // time splits the block.
     const EVENTS: usize = 6000;
     const BLOCK: usize = 2048;
     let (mut host, ids) = active_host(BLOCK);

@@ -103,7 +103,8 @@ impl HostHandlers for NoGuiHost {
 
 fn plugin_path() -> PathBuf {
     // dlopen needs a path with a slash, so make it absolute.
-    let path = std::env::var_os("QUINTET_CLAP_PATH").map_or_else(|| PathBuf::from("Quintet.clap"), PathBuf::from);
+    let path = std::env::var_os("QUINTET_CLAP_PATH")
+        .map_or_else(|| PathBuf::from("Quintet.clap"), PathBuf::from);
     std::fs::canonicalize(&path).unwrap_or(path)
 }
 
@@ -117,14 +118,28 @@ where
         .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
     // Keep the library loaded for the whole process, as a DAW does.
     std::mem::forget(entry.clone());
-    let info = HostInfo::new("Quintet guiprobe", "Quintet developers", "https://example.invalid", "0.1")
-        .expect("valid host info");
-    PluginInstance::<H>::new(|_| Shared::default(), |_| MainThread, &entry, PLUGIN_ID, &info)
-        .expect("the plugin instantiates")
+    let info = HostInfo::new(
+        "Quintet guiprobe",
+        "Quintet developers",
+        "https://example.invalid",
+        "0.1",
+    )
+    .expect("valid host info");
+    PluginInstance::<H>::new(
+        |_| Shared::default(),
+        |_| MainThread,
+        &entry,
+        PLUGIN_ID,
+        &info,
+    )
+    .expect("the plugin instantiates")
 }
 
 fn x11_api() -> GuiConfiguration<'static> {
-    GuiConfiguration { api_type: GuiApiType::X11, is_floating: false }
+    GuiConfiguration {
+        api_type: GuiApiType::X11,
+        is_floating: false,
+    }
 }
 
 // ---- (1) no clap.gui ----------------------------------------------------------------------------
@@ -141,7 +156,10 @@ fn abort_parent() {
         use std::os::unix::process::ExitStatusExt;
         let how = match (out.status.code(), out.status.signal()) {
             (Some(code), _) => format!("exit code {code}"),
-            (None, Some(sig)) => format!("killed by signal {sig}{}", if sig == 6 { " (SIGABRT)" } else { "" }),
+            (None, Some(sig)) => format!(
+                "killed by signal {sig}{}",
+                if sig == 6 { " (SIGABRT)" } else { "" }
+            ),
             _ => "unknown".into(),
         };
         println!("== step {step}: child {how}");
@@ -151,7 +169,10 @@ fn abort_parent() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         // The panic messages (nice-plug's panic hook logs them with their location) and the
         // runtime's last words; the backtraces are left out.
-        for line in stderr.lines().filter(|l| l.contains("panicked at") || l.contains("abort")) {
+        for line in stderr
+            .lines()
+            .filter(|l| l.contains("panicked at") || l.contains("abort"))
+        {
             println!("   stderr| {line}");
         }
     }
@@ -159,11 +180,24 @@ fn abort_parent() {
 
 fn abort_child(last_step: &str) {
     let mut instance = instantiate::<NoGuiHost>();
-    let gui: PluginGui = instance.plugin_handle().get_extension().expect("plugin's gui extension");
+    let gui: PluginGui = instance
+        .plugin_handle()
+        .get_extension()
+        .expect("plugin's gui extension");
     let handle = instance.plugin_handle();
-    println!("is_api_supported(x11, embedded) = {}", gui.is_api_supported(&handle, x11_api()));
-    println!("get_preferred_api = {:?}", gui.get_preferred_api(&handle).map(|c| (c.api_type.0.to_owned(), c.is_floating)));
-    println!("get_size = {:?}", gui.get_size(&handle).map(|s| (s.width, s.height)));
+    println!(
+        "is_api_supported(x11, embedded) = {}",
+        gui.is_api_supported(&handle, x11_api())
+    );
+    println!(
+        "get_preferred_api = {:?}",
+        gui.get_preferred_api(&handle)
+            .map(|c| (c.api_type.0.to_owned(), c.is_floating))
+    );
+    println!(
+        "get_size = {:?}",
+        gui.get_size(&handle).map(|s| (s.width, s.height))
+    );
     println!("calling gui.create(x11, embedded)");
     use std::io::Write;
     std::io::stdout().flush().ok();
@@ -178,12 +212,20 @@ fn abort_child(last_step: &str) {
     println!("calling gui.set_parent");
     std::io::stdout().flush().ok();
     // SAFETY: the parent window lives until the process exits.
-    let r = unsafe { gui.set_parent(&instance.plugin_handle(), Window::from_x11_handle(parent.into())) };
+    let r = unsafe {
+        gui.set_parent(
+            &instance.plugin_handle(),
+            Window::from_x11_handle(parent.into()),
+        )
+    };
     println!("gui.set_parent returned {r:?}");
     if last_step == "show" {
         println!("calling gui.show");
         std::io::stdout().flush().ok();
-        println!("gui.show returned {:?}", gui.show(&instance.plugin_handle()));
+        println!(
+            "gui.show returned {:?}",
+            gui.show(&instance.plugin_handle())
+        );
         pump(&mut instance, Duration::from_millis(300));
     }
     gui.destroy(&instance.plugin_handle());
@@ -209,8 +251,16 @@ impl X11Parent {
         let screen = &conn.setup().roots[0];
         let win = conn.generate_id().unwrap();
         conn.create_window(
-            screen.root_depth, win, screen.root, 0, 0, 1100, 800, 0,
-            WindowClass::INPUT_OUTPUT, screen.root_visual,
+            screen.root_depth,
+            win,
+            screen.root,
+            0,
+            0,
+            1100,
+            800,
+            0,
+            WindowClass::INPUT_OUTPUT,
+            screen.root_visual,
             &CreateWindowAux::new().background_pixel(screen.black_pixel),
         )
         .unwrap();
@@ -234,7 +284,9 @@ where
 {
     let end = Instant::now() + dur;
     loop {
-        if instance.access_shared_handler(|s: &Shared| s.callback_requested.swap(false, Ordering::SeqCst)) {
+        if instance
+            .access_shared_handler(|s: &Shared| s.callback_requested.swap(false, Ordering::SeqCst))
+        {
             instance.call_on_main_thread_callback();
         }
         if Instant::now() >= end {
@@ -294,7 +346,8 @@ unsafe extern "C" {
 /// glibc's arena count and the bytes its arenas hold from the system (malloc_info's
 /// `<heap nr=…>` elements and its top-level `<system type="current">`).
 fn arenas() -> (usize, u64) {
-    let path = std::env::temp_dir().join(format!("guiprobe-malloc-info-{}.xml", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("guiprobe-malloc-info-{}.xml", std::process::id()));
     let cpath = CString::new(path.to_str().unwrap()).unwrap();
     // SAFETY: plain libc calls on a file this function owns.
     unsafe {
@@ -343,7 +396,11 @@ fn new_names(before: &BTreeMap<u32, String>, now: &BTreeMap<u32, String>) -> Str
     if counts.is_empty() {
         return "-".into();
     }
-    counts.iter().map(|(n, c)| format!("{n}x{c}")).collect::<Vec<_>>().join(",")
+    counts
+        .iter()
+        .map(|(n, c)| format!("{n}x{c}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 // ---- (2) and (3): editor cycles ----------------------------------------------------------------------
@@ -356,14 +413,21 @@ fn cycles(n: usize, open_ms: u64, sample_every: usize) {
         plugin_path().display()
     );
     let mut instance = instantiate::<GuiHost>();
-    let gui: PluginGui = instance.plugin_handle().get_extension().expect("plugin's gui extension");
+    let gui: PluginGui = instance
+        .plugin_handle()
+        .get_extension()
+        .expect("plugin's gui extension");
     let (conn, mut parent) = X11Parent::open();
     // GUIPROBE_PARENT_FIRST=1: each cycle gets its own parent window, which the host destroys
     // before it calls gui.destroy (as a DAW does when it closes the plugin window's frame first).
     let parent_first = std::env::var_os("GUIPROBE_PARENT_FIRST").is_some_and(|v| v == "1");
     println!("parent window destroyed before gui.destroy: {parent_first}");
     pump(&mut instance, Duration::from_millis(200));
-    println!("baseline (instance, no editor): threads={} {}", threads().len(), mem_line());
+    println!(
+        "baseline (instance, no editor): threads={} {}",
+        threads().len(),
+        mem_line()
+    );
 
     let start = Instant::now();
     let mut open_times = Vec::new();
@@ -375,12 +439,20 @@ fn cycles(n: usize, open_ms: u64, sample_every: usize) {
             parent = X11Parent::new_window(&conn);
         }
         let t0 = Instant::now();
-        gui.create(&instance.plugin_handle(), x11_api()).expect("gui.create");
+        gui.create(&instance.plugin_handle(), x11_api())
+            .expect("gui.create");
         let _ = gui.set_scale(&instance.plugin_handle(), 1.0);
-        let size = gui.get_size(&instance.plugin_handle()).expect("gui.get_size");
+        let size = gui
+            .get_size(&instance.plugin_handle())
+            .expect("gui.get_size");
         // SAFETY: the parent window outlives the editor.
-        unsafe { gui.set_parent(&instance.plugin_handle(), Window::from_x11_handle(parent.into())) }
-            .expect("gui.set_parent");
+        unsafe {
+            gui.set_parent(
+                &instance.plugin_handle(),
+                Window::from_x11_handle(parent.into()),
+            )
+        }
+        .expect("gui.set_parent");
         gui.show(&instance.plugin_handle()).expect("gui.show");
         open_times.push(t0.elapsed());
         pump(&mut instance, Duration::from_millis(open_ms));
@@ -420,7 +492,11 @@ fn cycles(n: usize, open_ms: u64, sample_every: usize) {
                 new_names(&before, &after0),
                 before.len(),
                 drain.as_secs_f64() * 1e3,
-                if drained { "" } else { " (NOT drained within 2 s)" }
+                if drained {
+                    ""
+                } else {
+                    " (NOT drained within 2 s)"
+                }
             );
         }
         if sample {
@@ -431,12 +507,18 @@ fn cycles(n: usize, open_ms: u64, sample_every: usize) {
             println!(
                 "cycle {cycle:4}: size={}x{} threads before={} open={} [new: {}] destroy took {:.1} ms; \
                  after destroy: 0ms={} [{}] 100ms={} [{}] 1s={} [{}]; {}",
-                size.width, size.height,
-                before.len(), open.len(), new_names(&before, &open),
+                size.width,
+                size.height,
+                before.len(),
+                open.len(),
+                new_names(&before, &open),
                 destroy_took.as_secs_f64() * 1e3,
-                after0.len(), new_names(&before, &after0),
-                after100.len(), new_names(&before, &after100),
-                after1000.len(), new_names(&before, &after1000),
+                after0.len(),
+                new_names(&before, &after0),
+                after100.len(),
+                new_names(&before, &after100),
+                after1000.len(),
+                new_names(&before, &after1000),
                 mem_line()
             );
         } else {
@@ -454,10 +536,18 @@ fn cycles(n: usize, open_ms: u64, sample_every: usize) {
         max_drain.as_secs_f64() * 1e3,
     );
     pump(&mut instance, Duration::from_millis(2000));
-    println!("end, 2 s after last destroy: threads={} {}", threads().len(), mem_line());
+    println!(
+        "end, 2 s after last destroy: threads={} {}",
+        threads().len(),
+        mem_line()
+    );
     // SAFETY: plain libc call.
     unsafe { malloc_trim(0) };
-    println!("after malloc_trim(0):          threads={} {}", threads().len(), mem_line());
+    println!(
+        "after malloc_trim(0):          threads={} {}",
+        threads().len(),
+        mem_line()
+    );
     let names: BTreeMap<String, usize> = threads().values().fold(BTreeMap::new(), |mut m, n| {
         *m.entry(n.clone()).or_default() += 1;
         m

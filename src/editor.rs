@@ -54,9 +54,9 @@ pub const PARTIAL_COLORS: [Color32; 5] = [
 /// How often the window looks at the audio side's repaint requests. The tap requests one per
 /// snapshot (about 30 per second), so the editor repaints at most that often on its own.
 const REPAINT_POLL_INTERVAL: Duration = Duration::from_millis(16);
-/// How long a zoom step waits at most for the window to take the size the previous one asked
-/// for, in seconds (a host may refuse a size).
-const ZOOM_RESIZE_WAIT_S: f64 = 0.5;
+/// How long a zoom step waits at most for the window to take the size asked for before, in
+/// seconds (a host may refuse a size).
+const RESIZE_WAIT_S: f64 = 0.5;
 /// Frame interval while the meter still falls but no audio arrives (a stopped host), seconds.
 const IDLE_FRAME_S: f64 = 1.0 / 30.0;
 /// A parameter must rest this long before the editor logs its new value, in seconds: one log
@@ -114,7 +114,8 @@ pub fn create(
             pending_size: None,
             zoom: 1.0,
             zoom_notches: 0.0,
-            zoom_resize: None,
+            size_asked: None,
+            below_minimum: None,
             screen_px: None,
             presets: PresetBar::default(),
             keyboard: NoteKeyboard::new(notes),
@@ -143,9 +144,11 @@ pub struct EditorApp {
     zoom: f32,
     /// Ctrl + wheel notches not yet turned into a zoom step (see `follow_zoom_keys`).
     zoom_notches: f32,
-    /// The window size the last zoom step asked for, in egui points at its zoom, and when (egui
-    /// time, seconds), until the window takes it.
-    zoom_resize: Option<(egui::Vec2, f64)>,
+    /// The window size last asked for (on opening, by a zoom step, for the minimum size), in
+    /// egui points at its zoom, and when (egui time, seconds), until the window takes it.
+    size_asked: Option<(egui::Vec2, f64)>,
+    /// The last size below the minimum the editor asked to leave, in points (not asked twice).
+    below_minimum: Option<egui::Vec2>,
     /// The usable screen area in physical pixels, asked for when the window opens (`None`:
     /// unknown). Zooming keeps the window inside it.
     screen_px: Option<[f32; 2]>,
@@ -186,11 +189,11 @@ impl NiceEguiApp for EditorApp {
         let now_s = ui.input(|input| input.time);
         if let Some(saved) = self.pending_size.take() {
             let size = window_geometry::fitted_to_screen(saved, self.screen_size(ui));
-            ui.ctx().set_zoom_factor(size.zoom);
-            ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size.width, size.height)));
+            self.ask_for_size(ui, size);
         }
         self.follow_audio(ui, now_s);
         self.follow_zoom_keys(ui);
+        self.keep_minimum_size(ui);
         if self.change_log.observe(&self.params, now_s) {
             ui.request_repaint_after(Duration::from_secs_f64(LOG_SETTLE_S));
         }
@@ -218,10 +221,10 @@ impl NiceEguiApp for EditorApp {
             new_size.logical.width as f32,
             new_size.logical.height as f32,
         );
-        if let Some((asked_pt, _)) = self.zoom_resize
+        if let Some((asked_pt, _)) = self.size_asked
             && (size_pt - asked_pt).abs().max_elem() <= 1.5
         {
-            self.zoom_resize = None;
+            self.size_asked = None;
         }
         self.params.editor.store(EditorSize {
             width: size_pt.x,
@@ -279,23 +282,54 @@ impl EditorApp {
             self.screen_size(ui),
         );
         if let Some(size) = step {
-            ui.ctx().set_zoom_factor(size.zoom);
-            ui.send_viewport_cmd(ViewportCommand::InnerSize(vec2(size.width, size.height)));
-            let size_pt = vec2(size.width, size.height);
-            self.zoom_resize = Some((size_pt, ui.input(|input| input.time)));
+            self.ask_for_size(ui, size);
         }
     }
 
-    /// Whether the window has not yet taken the size the last zoom step asked for. The next
-    /// step must wait for it: until then the window's size in points (its pixels over the new
-    /// zoom) is wrong, and a step based on it would shrink the window.
+    /// Asks for a window `size` points large at its zoom, and remembers the request until the
+    /// window takes it (see `resize_pending`).
+    fn ask_for_size(&mut self, ui: &egui::Ui, size: EditorSize) {
+        ui.ctx().set_zoom_factor(size.zoom);
+        let size_pt = vec2(size.width, size.height);
+        ui.send_viewport_cmd(ViewportCommand::InnerSize(size_pt));
+        self.size_asked = Some((size_pt, ui.input(|input| input.time)));
+    }
+
+    /// Whether the window has not yet taken the size last asked for. The next zoom step must
+    /// wait for it: until then the window's size in points (its pixels over the new zoom) is
+    /// wrong, and a step based on it would shrink the window.
     fn resize_pending(&mut self, now_s: f64) -> bool {
-        match self.zoom_resize {
-            Some((_, asked_s)) if now_s - asked_s < ZOOM_RESIZE_WAIT_S => true,
+        match self.size_asked {
+            Some((_, asked_s)) if now_s - asked_s < RESIZE_WAIT_S => true,
             _ => {
-                self.zoom_resize = None;
+                self.size_asked = None;
                 false
             }
+        }
+    }
+
+    /// Keeps the window at least [`MIN_SIZE_PT`] points large. The size hint the host and the
+    /// window manager see is fixed when the window opens and allows the 50 % window, so at a
+    /// larger zoom they can make the window smaller than the editor's minimum: the editor asks
+    /// for the minimum back, once for each size it finds (a host may refuse).
+    fn keep_minimum_size(&mut self, ui: &egui::Ui) {
+        if self.resize_pending(ui.input(|input| input.time)) {
+            return;
+        }
+        let size_pt = ui.ctx().content_rect().size();
+        let wanted = size_pt.max(vec2(MIN_SIZE_PT[0], MIN_SIZE_PT[1]));
+        if (wanted - size_pt).max_elem() > 1.0 && self.below_minimum != Some(size_pt) {
+            self.below_minimum = Some(size_pt);
+            let zoom = ui.ctx().zoom_factor();
+            let size = window_geometry::fitted_to_screen(
+                EditorSize {
+                    width: wanted.x,
+                    height: wanted.y,
+                    zoom,
+                },
+                self.screen_size(ui),
+            );
+            self.ask_for_size(ui, size);
         }
     }
 

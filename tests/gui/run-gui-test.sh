@@ -361,6 +361,17 @@ rows = json.loads(sys.argv[1])["facts"]["slider_rows"]
 assert len(rows) == 16, f"{len(rows)} slider rows at the minimum size"
 ' "$minimum_json" || fail "controls hidden at the minimum size (see $OUT/minimum.png)"
 echo "gui-test: at the minimum size ${WIDTH}x${HEIGHT} every slider row is on screen"
+# Made smaller than that (a window manager or host may: the window's size hint allows the
+# 50 % window), the editor asks for its minimum back.
+xdotool windowsize "$window" 500 400
+size=""
+for _ in $(seq 50); do
+    sleep 0.1
+    size="$(window_size "$window")"
+    [[ "$size" == 640x700 ]] && break
+done
+[[ "$size" == 640x700 ]] || fail "a 500x400 window stayed at $size instead of returning to 640x700"
+echo "gui-test: a window made 500x400 returned to the minimum, 640x700"
 
 # At 300 % and at 50 % (a second editor, on the large screen) the whole editor shows, scaled:
 # its screenshot, sampled back to 100 %, passes the same checks as the first one.

@@ -8,6 +8,7 @@ use crate::params::QuintetParams;
 use crate::presets::{Preset, factory, store};
 use egui::{Color32, RichText, Ui};
 use nice_plug::context::gui::GuiContext;
+use nice_plug::prelude::ParamPtr;
 
 /// Where a preset in the list came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +30,10 @@ pub struct PresetBar {
     guessed: bool,
     /// Whether the name box of "Save as" should take the keyboard on its next frame.
     focus_name: bool,
+    /// The current preset's index and normalized values, so the check for changes in every
+    /// frame (the `*` after the name) reads the parameters without building the preset's
+    /// values again (nice-plug's `param_map` allocates each id).
+    current_values: Option<(usize, Vec<(ParamPtr, f32)>)>,
 }
 
 impl Default for PresetBar {
@@ -41,6 +46,7 @@ impl Default for PresetBar {
             problem: None,
             guessed: false,
             focus_name: false,
+            current_values: None,
         };
         bar.rescan();
         bar
@@ -51,6 +57,7 @@ impl PresetBar {
     /// Reads the user folder again (after a save); keeps the current preset by name.
     fn rescan(&mut self) {
         let current_name = self.current_preset().map(|p| p.name.clone());
+        self.current_values = None;
         let (user, refused) = store::list();
         self.presets = factory::presets()
             .into_iter()
@@ -74,6 +81,27 @@ impl PresetBar {
         self.current.map(|k| &self.presets[k].1)
     }
 
+    /// Whether the parameters differ from the current preset (none: they do not).
+    fn current_changed(&mut self, params: &QuintetParams) -> bool {
+        let Some(index) = self.current else {
+            return false;
+        };
+        if self
+            .current_values
+            .as_ref()
+            .is_none_or(|(cached, _)| *cached != index)
+        {
+            let values = self.presets[index].1.normalized_values(params);
+            self.current_values = Some((index, values));
+        }
+        let values = self.current_values.as_ref().map_or(&[][..], |(_, v)| v);
+        values.iter().any(|(ptr, normalized)| {
+            // SAFETY: the pointers are into `params`, which outlive the editor.
+            let value = unsafe { ptr.unmodulated_normalized_value() };
+            value != *normalized
+        })
+    }
+
     /// Draws the bar; loads or saves when asked.
     pub fn ui(&mut self, ui: &mut Ui, params: &QuintetParams, context: &GuiContext) {
         if self.current.is_none() && !self.guessed {
@@ -92,8 +120,8 @@ impl PresetBar {
                 let at = self.current.map_or(count - 1, |k| (k + count - 1) % count);
                 self.load(at, params, context);
             }
+            let changed = self.current_changed(params);
             let name = self.current_preset().map_or("(none)", |p| p.name.as_str());
-            let changed = self.current_preset().is_some_and(|p| !p.matches(params));
             let title = if changed {
                 format!("{name} *")
             } else {
@@ -191,5 +219,62 @@ impl PresetBar {
         }
         self.current = Some(index);
         self.problem = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nice_plug::prelude::{Param, Params};
+
+    /// A bar with the factory presets only (no user folder), "Init" current.
+    fn factory_bar() -> PresetBar {
+        PresetBar {
+            presets: factory::presets()
+                .into_iter()
+                .map(|p| (Source::Factory, p))
+                .collect(),
+            current: Some(0),
+            saving: None,
+            problem: None,
+            guessed: true,
+            focus_name: false,
+            current_values: None,
+        }
+    }
+
+    fn set_normalized(params: &QuintetParams, id: &str, normalized: f32) {
+        let (_, ptr, _) = params
+            .param_map()
+            .into_iter()
+            .find(|(param_id, _, _)| param_id == id)
+            .expect("the parameter exists");
+        // SAFETY: `ptr` points into `params`, which only this test sees.
+        unsafe { ptr._internal_set_normalized_value(normalized) };
+    }
+
+    #[test]
+    fn the_changed_mark_follows_the_parameters_and_the_current_preset() {
+        let params = QuintetParams::default();
+        let mut bar = factory_bar();
+        assert!(!bar.current_changed(&params), "Init is the defaults");
+        set_normalized(&params, "freq1", 0.9);
+        assert!(
+            bar.current_changed(&params),
+            "a moved partial marks Init changed"
+        );
+        let default = params.freq1.default_normalized_value();
+        assert!(default != 0.9);
+        set_normalized(&params, "freq1", default);
+        assert!(!bar.current_changed(&params), "moved back, Init again");
+        // Another preset is compared with its own values, not the cached ones of Init.
+        // (The second, Notebook Drone, is the defaults too; the third is not.)
+        bar.current = Some(2);
+        assert!(
+            bar.current_changed(&params),
+            "the defaults are not the Harmonic Series"
+        );
+        bar.current = None;
+        assert!(!bar.current_changed(&params), "no preset, nothing changed");
     }
 }

@@ -19,7 +19,7 @@ pub mod tap;
 
 // The sound lives in its own framework-free crate (core/); these keep its paths under
 // `quintet::` for the glue, the render command and the tests.
-pub use quintet_core::{dsp, engine, midi_file, spectrum};
+pub use quintet_core::{dsp, engine, limits, midi_file, spectrum};
 
 use dsp::PARTIAL_COUNT;
 use engine::{Engine, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd};

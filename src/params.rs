@@ -23,20 +23,15 @@ use nice_plug::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Lowest frequency a partial can play, in Hz.
-pub const MIN_FREQUENCY_HZ: f32 = 20.0;
-/// Highest frequency a partial can play, in Hz.
-pub const MAX_FREQUENCY_HZ: f32 = 20_000.0;
+pub use quintet_core::limits::{
+    MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MIN_FREQUENCY_HZ,
+};
 /// Skew of the frequency sliders: the middle of the slider is 632 Hz (the geometric middle of
 /// 20 Hz – 20 kHz) so the first half covers the notes a melody lives in.
 const FREQUENCY_SKEW: f32 = 0.199;
-/// Longest MIDI-mode glide between notes, in milliseconds.
-pub const MAX_MIDI_GLIDE_MS: f32 = 1000.0;
-/// Longest attack, decay or release, in milliseconds.
-pub const MAX_ENVELOPE_MS: f32 = 10_000.0;
-/// Voices a new instance plays with: enough for two-handed chords under the sustain pedal, the
-/// number most polyphonic synths start with. A state saved before voices existed keeps one.
-pub const DEFAULT_VOICES: i32 = 8;
+/// Voices a new instance plays with ([`quintet_core::limits::DEFAULT_VOICES`]). A state saved
+/// before voices existed keeps one.
+pub const DEFAULT_VOICES: i32 = quintet_core::limits::DEFAULT_VOICES as i32;
 /// Furthest the pitch-bend range goes, in semitones (MPE's largest).
 pub const MAX_BEND_RANGE: i32 = 96;
 

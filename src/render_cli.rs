@@ -18,6 +18,7 @@ use quintet::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SHO
 use quintet::dsp::nyquist::FADE_START_FRACTION;
 use quintet::engine::pitch::{note_name, note_to_hz};
 use quintet::engine::{Engine, MAX_VOICES, NoteInput, Settings};
+use quintet::limits;
 use quintet::midi_file::{Song, read_song};
 use quintet::params::{
     DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
@@ -30,10 +31,13 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Lowest and highest sample rates the bank is promised to work at, in Hz.
-const SAMPLE_RATE_RANGE_HZ: (u32, u32) = (8_000, 768_000);
+/// Lowest and highest sample rates the bank is promised to work at, in whole Hz.
+const SAMPLE_RATE_RANGE_HZ: (u32, u32) = (
+    limits::SAMPLE_RATE_RANGE_HZ.0 as u32,
+    limits::SAMPLE_RATE_RANGE_HZ.1 as u32,
+);
 /// Longest render, in seconds: a day of audio is more than anyone asks for by accident.
-const MAX_SECONDS: f64 = 86_400.0;
+const MAX_SECONDS: f64 = limits::MAX_RENDER_SECONDS;
 /// Most bytes of audio data a WAV file can say it holds: its sizes are 32-bit, and hound writes
 /// a header of up to about 80 bytes before the data, all counted in the RIFF size.
 const MAX_WAV_DATA_BYTES: u64 = u32::MAX as u64 - 1024;

@@ -23,22 +23,25 @@ use quintet_core::engine::{
     ALL_NOTES_OFF_CC, Engine, MAX_BEND_RANGE_SEMITONES, MAX_VOICES, Motion, NoteInput, NoteMatch,
     NoteRef, Settings,
 };
+use quintet_core::limits;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// The frequency parameters' range in the plugin (`MIN_FREQUENCY_HZ` and `MAX_FREQUENCY_HZ` in
-/// src/params.rs), in Hz; `quintet render --freqs` takes the same. The tests check that the
-/// module and `quintet render` accept and refuse the same values.
-const FREQUENCY_RANGE_HZ: (f64, f64) = (20.0, 20_000.0);
+/// The frequency parameters' range in the plugin, in Hz; `quintet render --freqs` takes the same.
+/// The tests check that the module and `quintet render` accept and refuse the same values.
+const FREQUENCY_RANGE_HZ: (f64, f64) = (
+    limits::MIN_FREQUENCY_HZ as f64,
+    limits::MAX_FREQUENCY_HZ as f64,
+);
 /// The sample rates `quintet render` accepts, where the bank is promised to work, in Hz.
-const SAMPLE_RATE_RANGE_HZ: (f64, f64) = (8_000.0, 768_000.0);
-/// The plugin's envelope times (`MAX_ENVELOPE_MS` in src/params.rs), in milliseconds.
-const ENVELOPE_RANGE_MS: (f64, f64) = (0.0, 10_000.0);
-/// The plugin's MIDI glide (`MAX_MIDI_GLIDE_MS` in src/params.rs), in milliseconds.
-const MIDI_GLIDE_RANGE_MS: (f64, f64) = (0.0, 1_000.0);
-/// The longest one-shot render, in seconds (as `quintet render`): a day.
-const MAX_SECONDS: f64 = 86_400.0;
-/// The plugin's default voice count (`DEFAULT_VOICES` in src/params.rs).
-const DEFAULT_VOICES: usize = 8;
+const SAMPLE_RATE_RANGE_HZ: (f64, f64) = limits::SAMPLE_RATE_RANGE_HZ;
+/// The plugin's envelope times, in milliseconds.
+const ENVELOPE_RANGE_MS: (f64, f64) = (0.0, limits::MAX_ENVELOPE_MS as f64);
+/// The plugin's MIDI glide, in milliseconds.
+const MIDI_GLIDE_RANGE_MS: (f64, f64) = (0.0, limits::MAX_MIDI_GLIDE_MS as f64);
+/// The longest one-shot render, in seconds (as `quintet render`).
+const MAX_SECONDS: f64 = limits::MAX_RENDER_SECONDS;
+/// The plugin's default voice count.
+const DEFAULT_VOICES: usize = limits::DEFAULT_VOICES;
 // The defaults `Quintet(...)` and `render(...)` write out as literals are the engine's.
 const _: () = {
     assert!(DEFAULT_VOICES == 8);

@@ -123,7 +123,12 @@ pub struct Engine {
     bends: [f64; CHANNELS],
     /// Notes started so far: the next note's age.
     notes_started: u64,
+    /// Voices that ended since the last `take_ended`, the first `ended_count` of them: a block
+    /// with none costs one comparison (`process` asks after every run).
     ended: [Option<VoiceEnd>; VOICE_SLOTS],
+    ended_count: usize,
+    /// False once a render found every voice free, until the next note input (see `render`).
+    voices_may_sound: bool,
     scratch: [f32; SCRATCH_SAMPLES],
     /// The held notes that nothing moves, rendered together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
@@ -150,6 +155,8 @@ impl Engine {
             bends: [0.0; CHANNELS],
             notes_started: 0,
             ended: [None; VOICE_SLOTS],
+            ended_count: 0,
+            voices_may_sound: true,
             scratch: [0.0; SCRATCH_SAMPLES],
             steady: Box::default(),
             kernel: Kernel::best(),
@@ -181,6 +188,7 @@ impl Engine {
         self.pedal_down = false;
         self.bends = [0.0; CHANNELS];
         self.ended = [None; VOICE_SLOTS];
+        self.ended_count = 0;
         self.drone_gate = LinearRamp::holding(if settings.midi { 0.0 } else { 1.0 });
         for (partial, hz) in settings.frequencies_hz.into_iter().enumerate() {
             self.drone.jump_to(partial, hz);
@@ -330,6 +338,7 @@ impl Engine {
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
     pub fn handle(&mut self, input: NoteInput) {
+        self.voices_may_sound = true;
         if !self.settings.midi {
             return;
         }
@@ -475,7 +484,10 @@ impl Engine {
     /// [`crate::dsp::steady`]), within 120 dB of exact sines and drift-free like the rest.
     pub fn render(&mut self, out: &mut [f32]) {
         self.render_drone(out);
-        if self.voices.iter().any(Voice::is_sounding) {
+        // Only a note starts a voice: until one comes, a block with every voice free does not
+        // look at the 32 slots again (at 1-sample blocks that walk cost as much as a partial).
+        self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
+        if self.voices_may_sound {
             let regroup = self.leave_steady_lanes_if_moved();
             let joins = self.render_moving_voices(out);
             if regroup || self.steady.has_members() {
@@ -636,7 +648,8 @@ impl Engine {
 
     /// Hands every voice that ended since the last call to `report`, once.
     pub fn take_ended(&mut self, mut report: impl FnMut(VoiceEnd)) {
-        for end in self.ended.iter_mut().filter_map(Option::take) {
+        let count = std::mem::take(&mut self.ended_count);
+        for end in self.ended[..count].iter_mut().filter_map(Option::take) {
             report(end);
         }
     }
@@ -692,8 +705,9 @@ impl Engine {
     }
 
     fn report_end(&mut self, note: NoteRef, sample: usize) {
-        if let Some(free) = self.ended.iter_mut().find(|end| end.is_none()) {
+        if let Some(free) = self.ended.get_mut(self.ended_count) {
             *free = Some(VoiceEnd { note, sample });
+            self.ended_count += 1;
         }
     }
 

@@ -41,8 +41,14 @@ impl KeyboardSender {
 }
 
 impl KeyboardReceiver {
-    /// The next queued note, if any. Lock-free and allocation-free.
+    /// The next queued note, if any. Lock-free and allocation-free. The audio thread asks at
+    /// every block, and nearly always finds none: comparing the queue's two ends first costs
+    /// a few instructions where an empty `pop` cost 36 (at 1-sample blocks, half of what one
+    /// partial's sample costs). A note queued meanwhile comes at the next block.
     pub fn next(&self) -> Option<KeyboardNote> {
+        if self.0.is_empty() {
+            return None;
+        }
         self.0.pop()
     }
 }

@@ -98,6 +98,17 @@ shoot() {
     convert "$OUT/$name.png" "ppm:$OUT/$name.ppm"
 }
 
+# Waits up to 5 s for the log line "Editor: $1"; prints it (empty if it never came).
+await_log() {
+    local found=""
+    for _ in $(seq 50); do
+        found="$(grep -m1 -F -- "Editor: $1" "$OUT/standalone.log" || true)"
+        [[ -n "$found" ]] && break
+        sleep 0.1
+    done
+    printf '%s' "$found"
+}
+
 # Give the tap a few snapshots (the spectrum needs 171 ms of audio at 48 kHz, the scope two periods).
 check_json=""
 for _ in $(seq 10); do
@@ -129,12 +140,7 @@ xdotool mouseup 1
 xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50))
 
 # The editor logs a parameter once it has rested for 0.25 s.
-line=""
-for _ in $(seq 50); do
-    line="$(grep -m1 'Editor: Partial 1 = ' "$OUT/standalone.log" || true)"
-    [[ -n "$line" ]] && break
-    sleep 0.1
-done
+line="$(await_log 'Partial 1 = ')"
 [[ -n "$line" ]] || fail "the editor logged no change of Partial 1 after the drag"
 # Should the hand have paused mid-drag, an intermediate value was logged first: take the last.
 sleep 0.5
@@ -160,16 +166,6 @@ row = int(sys.argv[2])
 left, right = facts["value_boxes"][row]
 top, bottom = facts["slider_rows"][row][:2]
 print(left, top - 4, right, bottom + 4)' "$check_json" "$1"
-}
-# Waits up to 5 s for the log line "Editor: $1"; prints it (empty if it never came).
-await_log() {
-    local found=""
-    for _ in $(seq 50); do
-        found="$(grep -m1 -F -- "Editor: $1" "$OUT/standalone.log" || true)"
-        [[ -n "$found" ]] && break
-        sleep 0.1
-    done
-    printf '%s' "$found"
 }
 park() { xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50)); }
 # Clicks slider row $1's value box and types $2 over the selected value.
@@ -260,13 +256,7 @@ shoot menu
 xdotool mousemove $((X + 175)) $((Y + 104)) click 1
 xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50))
 for expected in "Partial 1 = 110 Hz" "Partial 5 = 550 Hz" "Partial 2 level = -6.0 dB"; do
-    found=""
-    for _ in $(seq 50); do
-        found="$(grep -m1 "Editor: $expected" "$OUT/standalone.log" || true)"
-        [[ -n "$found" ]] && break
-        sleep 0.1
-    done
-    [[ -n "$found" ]] || fail "choosing Harmonic Series did not set $expected (see $OUT/menu.png)"
+    [[ -n "$(await_log "$expected")" ]] || fail "choosing Harmonic Series did not set $expected (see $OUT/menu.png)"
 done
 sleep 1
 shoot preset
@@ -289,22 +279,12 @@ xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50))
 sleep 1
 xdotool windowfocus --sync "$window" 2>/dev/null || true
 xdotool keydown --window "$window" a
-played=""
-for _ in $(seq 50); do
-    played="$(grep -m1 'Editor: note C3 on' "$OUT/standalone.log" || true)"
-    [[ -n "$played" ]] && break
-    sleep 0.1
-done
+played="$(await_log 'note C3 on')"
 sleep 1.5
 shoot note
 xdotool keyup --window "$window" a
 [[ -n "$played" ]] || fail "holding A played no note (see $OUT/note.png)"
-released=""
-for _ in $(seq 50); do
-    released="$(grep -m1 'Editor: note C3 off' "$OUT/standalone.log" || true)"
-    [[ -n "$released" ]] && break
-    sleep 0.1
-done
+released="$(await_log 'note C3 off')"
 [[ -n "$released" ]] || fail "letting A go did not release C3"
 note_json="$(python3 "$HERE/screenshot.py" check "$OUT/note.ppm" || true)"
 python3 -c '
@@ -319,21 +299,25 @@ echo "gui-test: a key held in MIDI mode put the markers on the played partials"
 # Ctrl + wheel zooms 10 % per notch, but never past the screen: on this 1280 x 800 screen 110 %
 # (902 x 770) fits and 120 % (984 x 840) would not. Ctrl 0 returns to 100 %.
 window_size() { xdotool getwindowgeometry --shell "$1" | sed -n 's/^\(WIDTH\|HEIGHT\)=//p' | paste -sd x; }
+# Waits up to 5 s for window $1 to become $2 (WxH), then 0.3 s more (a step past it would show),
+# and prints the size it has then.
+await_size() {
+    for _ in $(seq 50); do
+        [[ "$(window_size "$1")" == "$2" ]] && break
+        sleep 0.1
+    done
+    sleep 0.3
+    window_size "$1"
+}
 # Turns $2 notches of wheel button $1 (4 up, 5 down) with Ctrl held over window $3, waits up to
 # 5 s for the window to become $4 (WxH) and prints the size it has then.
 zoom_notches() {
-    local notch size
+    local notch
     for notch in $(seq "$2"); do
         xdotool mousemove --window "$3" 200 200 keydown ctrl click "$1" keyup ctrl
         sleep 0.1
     done
-    for _ in $(seq 50); do
-        size="$(window_size "$3")"
-        [[ "$size" == "$4" ]] && break
-        sleep 0.1
-    done
-    sleep 0.3
-    window_size "$3"
+    await_size "$3" "$4"
 }
 xdotool windowsize "$window" 820 700
 sleep 0.5
@@ -364,12 +348,7 @@ echo "gui-test: at the minimum size ${WIDTH}x${HEIGHT} every slider row is on sc
 # Made smaller than that (a window manager or host may: the window's size hint allows the
 # 50 % window), the editor asks for its minimum back.
 xdotool windowsize "$window" 500 400
-size=""
-for _ in $(seq 50); do
-    sleep 0.1
-    size="$(window_size "$window")"
-    [[ "$size" == 640x700 ]] && break
-done
+size="$(await_size "$window" 640x700)"
 [[ "$size" == 640x700 ]] || fail "a 500x400 window stayed at $size instead of returning to 640x700"
 echo "gui-test: a window made 500x400 returned to the minimum, 640x700"
 

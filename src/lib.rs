@@ -60,6 +60,9 @@ pub struct Quintet {
     silenced: bool,
     /// What `follow_parameters` last acted on.
     followed: ParameterInputs,
+    /// The parameters' change count `followed` was read at: while it stands, no parameter
+    /// moved and the block skips reading them.
+    followed_changes: u32,
     /// Makes the next `follow_parameters` look at every parameter, whatever `followed` says
     /// (after activation or a reset). A flag rather than an `Option` around
     /// `followed`: comparing an `Option` of the struct made the compiler copy it on every
@@ -134,6 +137,7 @@ impl Default for Quintet {
             muted: [false; PARTIAL_COUNT],
             reported_voices: 0,
             followed: ParameterInputs::default(),
+            followed_changes: 0,
             follow_all: true,
             silenced: false,
         }
@@ -315,8 +319,14 @@ impl Quintet {
     /// distinction, which a state load resets.)
     ///
     /// Only the groups whose inputs moved since the last block are looked at: a host automating
-    /// the frequencies densely (an event every few samples) pays for the frequencies alone.
+    /// the frequencies densely (an event every few samples) pays for the frequencies alone. A
+    /// block with no change since the last (the parameters' change count stands) reads none.
     fn follow_parameters(&mut self, block_len: u32) {
+        let changes = self.params.changes.now();
+        if !self.follow_all && changes == self.followed_changes {
+            return;
+        }
+        self.followed_changes = changes;
         let inputs = ParameterInputs::read(&self.params);
         if !self.follow_all && inputs == self.followed {
             return;

@@ -5,10 +5,12 @@
 //! them into its parameter ids). `tests/clap_host/parameter_lock.rs` fails if an id, name, range
 //! or default changes.
 
+mod changes;
 pub mod editor_size;
 mod frequency_text;
 mod gain_text;
 
+pub use changes::ChangeCount;
 pub use frequency_text::{FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency};
 
 use crate::dsp::bank::{
@@ -17,6 +19,7 @@ use crate::dsp::bank::{
 use crate::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SUSTAIN_LEVEL};
 use crate::engine::pitch::DEFAULT_BEND_RANGE_SEMITONES;
 use crate::engine::{MAX_VOICES, Modulated, Settings};
+use changes::Watched;
 use editor_size::SavedEditorSize;
 use nice_plug::plugin::ParamValue;
 use nice_plug::prelude::*;
@@ -97,18 +100,25 @@ pub struct QuintetParams {
     /// The editor window's size and zoom, saved with the state (not a parameter).
     #[persist = "editor"]
     pub editor: SavedEditorSize,
+    /// Counts every change of a parameter's value (not a parameter): the audio thread skips
+    /// its parameter work while the count stands.
+    pub changes: Arc<ChangeCount>,
 }
 
 impl Default for QuintetParams {
     fn default() -> Self {
-        let [freq1, freq2, freq3, freq4, freq5] =
-            std::array::from_fn(|k| frequency_param(k, DEFAULT_FREQUENCIES_HZ[k] as f32));
+        let changes = Arc::new(ChangeCount::default());
+        let [freq1, freq2, freq3, freq4, freq5] = std::array::from_fn(|k| {
+            frequency_param(k, DEFAULT_FREQUENCIES_HZ[k] as f32).watched_by(&changes)
+        });
         let [level1, level2, level3, level4, level5] = std::array::from_fn(|k| {
             gain_param(format!("Partial {} level", k + 1), LEVEL_RAMP_MS)
                 .with_poly_modulation_id(poly_modulation_id(Modulated::Level(k)))
+                .watched_by(&changes)
         });
-        let [mute1, mute2, mute3, mute4, mute5] =
-            std::array::from_fn(|k| BoolParam::new(format!("Partial {} mute", k + 1), false));
+        let [mute1, mute2, mute3, mute4, mute5] = std::array::from_fn(|k| {
+            BoolParam::new(format!("Partial {} mute", k + 1), false).watched_by(&changes)
+        });
         Self {
             freq1,
             freq2,
@@ -116,7 +126,8 @@ impl Default for QuintetParams {
             freq4,
             freq5,
             gain: gain_param(String::from("Gain"), GAIN_RAMP_MS)
-                .with_poly_modulation_id(poly_modulation_id(Modulated::Gain)),
+                .with_poly_modulation_id(poly_modulation_id(Modulated::Gain))
+                .watched_by(&changes),
             level1,
             level2,
             level3,
@@ -127,7 +138,7 @@ impl Default for QuintetParams {
             mute3,
             mute4,
             mute5,
-            midi: BoolParam::new("MIDI mode", false),
+            midi: BoolParam::new("MIDI mode", false).watched_by(&changes),
             midi_glide: FloatParam::new(
                 "MIDI glide",
                 0.0,
@@ -140,7 +151,8 @@ impl Default for QuintetParams {
             .with_step_size(1.0)
             .with_unit(" ms")
             .with_value_to_string(formatters::v2s_f32_rounded(0))
-            .with_string_to_value(Arc::new(text_to_milliseconds)),
+            .with_string_to_value(Arc::new(text_to_milliseconds))
+            .watched_by(&changes),
             voices: IntParam::new(
                 "Voices",
                 DEFAULT_VOICES,
@@ -148,9 +160,10 @@ impl Default for QuintetParams {
                     min: 1,
                     max: MAX_VOICES as i32,
                 },
-            ),
-            attack: envelope_time_param("Attack", ATTACK_MS),
-            decay: envelope_time_param("Decay", DECAY_MS),
+            )
+            .watched_by(&changes),
+            attack: envelope_time_param("Attack", ATTACK_MS).watched_by(&changes),
+            decay: envelope_time_param("Decay", DECAY_MS).watched_by(&changes),
             sustain: FloatParam::new(
                 "Sustain",
                 SUSTAIN_LEVEL,
@@ -158,8 +171,9 @@ impl Default for QuintetParams {
             )
             .with_unit(" %")
             .with_value_to_string(formatters::v2s_f32_percentage(1))
-            .with_string_to_value(Arc::new(text_to_fraction)),
-            release: envelope_time_param("Release", RELEASE_MS),
+            .with_string_to_value(Arc::new(text_to_fraction))
+            .watched_by(&changes),
+            release: envelope_time_param("Release", RELEASE_MS).watched_by(&changes),
             bend_range: IntParam::new(
                 "Bend range",
                 DEFAULT_BEND_RANGE_SEMITONES as i32,
@@ -168,8 +182,10 @@ impl Default for QuintetParams {
                     max: MAX_BEND_RANGE,
                 },
             )
-            .with_unit(" st"),
+            .with_unit(" st")
+            .watched_by(&changes),
             editor: SavedEditorSize::default(),
+            changes,
         }
     }
 }

@@ -12,7 +12,9 @@ use super::glide::{PitchGlide, Segment, Timing};
 use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
-use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
+use super::sine::{
+    Kernel, Level, SHORT_RUN_SAMPLES, SteadyCoefficients, partial_sample, steady_partial_sample,
+};
 use super::steady::{Rotation, SteadyPartial};
 
 /// Number of partials in the bank.
@@ -100,6 +102,8 @@ struct Partial {
     /// The steady recurrence's constants for the last increment they were asked for (see
     /// [`PartialBank::steady_partials`]); worked out again only when the frequency changed.
     rotation: Option<Rotation>,
+    /// The sine's coefficients scaled by the steady level, for short runs.
+    coefficients: SteadyCoefficients,
 }
 
 impl Partial {
@@ -113,6 +117,7 @@ impl Partial {
             segment_end_increment: 0,
             level: Level::steady(0.0),
             rotation: None,
+            coefficients: SteadyCoefficients::new(0.0),
         };
         partial.jump_to(frequency_hz, timing);
         partial
@@ -228,6 +233,11 @@ impl Partial {
     /// Nyquist) only keeps time.
     fn is_sounding(&self) -> bool {
         self.segment_samples_left > 0 || self.level.start != 0.0
+    }
+
+    /// Whether the partial holds its frequency and level: no segment under way.
+    fn is_steady(&self) -> bool {
+        self.segment_samples_left == 0 && self.level.step == 0.0
     }
 
     /// Whether the next `samples` samples stay within the current glide or level segment (or
@@ -478,14 +488,19 @@ impl PartialBank {
 
     /// Overwrites `out` with the bank's next `out.len()` samples.
     pub fn render(&mut self, out: &mut [f32]) {
-        if out.len() < SHORT_RUN_SAMPLES
-            && self
+        if out.len() < SHORT_RUN_SAMPLES {
+            if self.partials.iter().all(Partial::is_steady) {
+                self.render_steady_short_run(out);
+                return;
+            }
+            if self
                 .partials
                 .iter()
                 .all(|p| p.holds_its_segment_for(out.len()))
-        {
-            self.render_short_run(out);
-            return;
+            {
+                self.render_short_run(out);
+                return;
+            }
         }
         for chunk in out.chunks_mut(CHUNK_SAMPLES) {
             chunk.fill(0.0);
@@ -518,6 +533,25 @@ impl PartialBank {
                 partial.ramp.skip(out.len() as u64);
             }
             partial.count_rendered(out.len(), timing);
+        }
+        self.gain.apply(out);
+    }
+
+    /// [`render_short_run`](Self::render_short_run) for the usual case, every partial steady:
+    /// no segment to count, and each partial's coefficients scaled once, not per call. A silent
+    /// partial (level 0) adds a zero instead of being skipped, which changes no bit: the sum
+    /// starts at +0 and adding ±0 to it leaves it as it is.
+    fn render_steady_short_run(&mut self, out: &mut [f32]) {
+        for sample in out.iter_mut() {
+            let mut sum = 0.0;
+            for partial in &mut self.partials {
+                let c = partial.coefficients.for_level(partial.level.start);
+                sum += steady_partial_sample(&mut partial.ramp, c);
+            }
+            *sample = sum;
+        }
+        for partial in &mut self.partials {
+            partial.level.position = partial.level.position.wrapping_add(out.len() as u32);
         }
         self.gain.apply(out);
     }

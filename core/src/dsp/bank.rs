@@ -12,9 +12,7 @@ use super::glide::{PitchGlide, Segment, Timing};
 use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
-use super::sine::{
-    Kernel, Level, SHORT_RUN_SAMPLES, SteadyCoefficients, partial_sample, steady_partial_sample,
-};
+use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
 use super::steady::{Rotation, SteadyPartial};
 
 /// Number of partials in the bank.
@@ -102,8 +100,6 @@ struct Partial {
     /// The steady recurrence's constants for the last increment they were asked for (see
     /// [`PartialBank::steady_partials`]); worked out again only when the frequency changed.
     rotation: Option<Rotation>,
-    /// The sine's coefficients scaled by the steady level, for short runs.
-    coefficients: SteadyCoefficients,
 }
 
 impl Partial {
@@ -117,7 +113,6 @@ impl Partial {
             segment_end_increment: 0,
             level: Level::steady(0.0),
             rotation: None,
-            coefficients: SteadyCoefficients::new(0.0),
         };
         partial.jump_to(frequency_hz, timing);
         partial
@@ -538,20 +533,16 @@ impl PartialBank {
     }
 
     /// [`render_short_run`](Self::render_short_run) for the usual case, every partial steady:
-    /// no segment to count, and each partial's coefficients scaled once, not per call. A silent
-    /// partial (level 0) adds a zero instead of being skipped, which changes no bit: the sum
-    /// starts at +0 and adding ±0 to it leaves it as it is.
+    /// no partial to check, skip or count (at 1-sample blocks those checks were a third of the
+    /// run). A silent partial (level 0) adds a zero instead of being skipped, which changes no
+    /// bit: the sum starts at +0 and adding ±0 to it leaves it as it is.
     fn render_steady_short_run(&mut self, out: &mut [f32]) {
         for sample in out.iter_mut() {
             let mut sum = 0.0;
             for partial in &mut self.partials {
-                let c = partial.coefficients.for_level(partial.level.start);
-                sum += steady_partial_sample(&mut partial.ramp, c);
+                sum += partial_sample(&mut partial.ramp, &mut partial.level);
             }
             *sample = sum;
-        }
-        for partial in &mut self.partials {
-            partial.level.position = partial.level.position.wrapping_add(out.len() as u32);
         }
         self.gain.apply(out);
     }

@@ -183,42 +183,6 @@ pub(crate) fn partial_sample(ramp: &mut PhaseRamp, level: &mut Level) -> f32 {
     value
 }
 
-/// P's coefficients scaled by a steady level, kept from one call to the next: at 1-sample blocks
-/// scaling them again on every call was a tenth of the bank's work. Scaled only when the level
-/// changed, so they are always exactly what [`partial_sample`] computes for that level.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SteadyCoefficients {
-    level: f32,
-    scaled: [f32; 5],
-}
-
-impl SteadyCoefficients {
-    pub(crate) fn new(level: f32) -> Self {
-        Self {
-            level,
-            scaled: scaled_coefficients(level),
-        }
-    }
-
-    /// The coefficients scaled by `level` (compared bit for bit, so a NaN is no trouble).
-    #[inline(always)]
-    pub(crate) fn for_level(&mut self, level: f32) -> &[f32; 5] {
-        if level.to_bits() != self.level.to_bits() {
-            *self = Self::new(level);
-        }
-        &self.scaled
-    }
-}
-
-/// One sample of a partial at a steady level whose coefficients `c` are already scaled (the
-/// same bits as [`partial_sample`] with `level.step == 0`), then the ramp advances one sample.
-#[inline(always)]
-pub(crate) fn steady_partial_sample(ramp: &mut PhaseRamp, c: &[f32; 5]) -> f32 {
-    let value = scaled_sine(ramp.top(), c);
-    ramp.advance();
-    value
-}
-
 /// The portable, sample-by-sample form of [`add_partial`].
 pub fn add_partial_portable(ramp: &mut PhaseRamp, level: &mut Level, out: &mut [f32]) {
     if level.step == 0.0 {

@@ -107,6 +107,12 @@ pub struct VoiceEnd {
     pub sample: usize,
 }
 
+/// What fills [`Engine::ended`] beyond its count.
+const NO_VOICE_END: VoiceEnd = VoiceEnd {
+    note: NoteRef::without_id(0, 0),
+    sample: 0,
+};
+
 /// The instrument (see the module documentation).
 pub struct Engine {
     settings: Settings,
@@ -123,9 +129,9 @@ pub struct Engine {
     bends: [f64; CHANNELS],
     /// Notes started so far: the next note's age.
     notes_started: u64,
-    /// Voices that ended since the last `take_ended`, the first `ended_count` of them: a block
-    /// with none costs one comparison (`process` asks after every run).
-    ended: [Option<VoiceEnd>; VOICE_SLOTS],
+    /// Voices that ended since the last `take_ended`: the first `ended_count` entries (the rest
+    /// are stale). A block with none costs one comparison (`process` asks after every run).
+    ended: [VoiceEnd; VOICE_SLOTS],
     ended_count: usize,
     /// False once a render found every voice free, until the next note input (see `render`).
     voices_may_sound: bool,
@@ -154,7 +160,7 @@ impl Engine {
             pedal_down: false,
             bends: [0.0; CHANNELS],
             notes_started: 0,
-            ended: [None; VOICE_SLOTS],
+            ended: [NO_VOICE_END; VOICE_SLOTS],
             ended_count: 0,
             voices_may_sound: true,
             scratch: [0.0; SCRATCH_SAMPLES],
@@ -187,7 +193,6 @@ impl Engine {
         self.held = HeldNotes::default();
         self.pedal_down = false;
         self.bends = [0.0; CHANNELS];
-        self.ended = [None; VOICE_SLOTS];
         self.ended_count = 0;
         self.drone_gate = LinearRamp::holding(if settings.midi { 0.0 } else { 1.0 });
         for (partial, hz) in settings.frequencies_hz.into_iter().enumerate() {
@@ -649,7 +654,7 @@ impl Engine {
     /// Hands every voice that ended since the last call to `report`, once.
     pub fn take_ended(&mut self, mut report: impl FnMut(VoiceEnd)) {
         let count = std::mem::take(&mut self.ended_count);
-        for end in self.ended[..count].iter_mut().filter_map(Option::take) {
+        for &end in &self.ended[..count] {
             report(end);
         }
     }
@@ -706,7 +711,7 @@ impl Engine {
 
     fn report_end(&mut self, note: NoteRef, sample: usize) {
         if let Some(free) = self.ended.get_mut(self.ended_count) {
-            *free = Some(VoiceEnd { note, sample });
+            *free = VoiceEnd { note, sample };
             self.ended_count += 1;
         }
     }

@@ -104,10 +104,8 @@ impl Preset {
 
     /// Whether `params` hold exactly this preset's values (the editor's "unchanged" marker).
     pub fn matches(&self, params: &QuintetParams) -> bool {
-        self.normalized_values(params)
-            .into_iter()
-            // SAFETY: the pointers are into `params`.
-            .all(|(ptr, normalized)| unsafe { ptr.unmodulated_normalized_value() } == normalized)
+        // SAFETY: the pointers are into `params`, borrowed for this call.
+        unsafe { hold(&self.normalized_values(params)) }
     }
 
     /// What the engine plays with this preset: its values set on fresh parameters, read back
@@ -123,6 +121,19 @@ impl Preset {
         }
         params.engine_settings()
     }
+}
+
+/// Whether each parameter holds its value in `values` (as [`Preset::normalized_values`] makes
+/// them).
+///
+/// # Safety
+///
+/// Every pointer must point to a parameter that is alive for the call.
+pub unsafe fn hold(values: &[(ParamPtr, f32)]) -> bool {
+    values.iter().all(|(ptr, normalized)| {
+        // SAFETY: the caller promises the parameter is alive.
+        unsafe { ptr.unmodulated_normalized_value() == *normalized }
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! DAW records the load as automation and can undo it.
 
 use crate::params::QuintetParams;
-use crate::presets::{Preset, factory, store};
+use crate::presets::{self, Preset, factory, store};
 use egui::{Color32, RichText, Ui};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::ParamPtr;
@@ -95,11 +95,8 @@ impl PresetBar {
             self.current_values = Some((index, values));
         }
         let values = self.current_values.as_ref().map_or(&[][..], |(_, v)| v);
-        values.iter().any(|(ptr, normalized)| {
-            // SAFETY: the pointers are into `params`, which outlive the editor.
-            let value = unsafe { ptr.unmodulated_normalized_value() };
-            value != *normalized
-        })
+        // SAFETY: the pointers are into `params`, which outlive the editor.
+        !unsafe { presets::hold(values) }
     }
 
     /// Draws the bar; loads or saves when asked.

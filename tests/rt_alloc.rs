@@ -158,6 +158,29 @@ fn take_counts() -> (u64, u64, u64) {
     )
 }
 
+/// Checks the `process` calls counted since the last look (`what` names them in the log): a
+/// recorded stack for each allocation and free, no allocation but nice-plug's one-time
+/// per-thread set-up, no free. Returns how many calls there were.
+fn assert_only_set_up_allocated(what: &str) -> u64 {
+    let (allocations, frees, calls) = take_counts();
+    let stacks = symbolize(&take_recorded_stacks());
+    let attribution = Attribution::of(&stacks);
+    eprintln!(
+        "rt_alloc: {what}, {calls} process calls: {allocations} allocations, {frees} frees\n{}",
+        attribution.describe_set_up()
+    );
+    assert_eq!(
+        stacks.len() as u64,
+        allocations + frees,
+        "a stack for each allocation and free"
+    );
+    if let Some(report) = attribution.violations() {
+        panic!("process allocated or freed memory ({what}):\n{report}");
+    }
+    assert_eq!(frees, 0, "process freed memory ({what})");
+    calls
+}
+
 // ---- symbolization ---------------------------------------------------------------------------
 
 /// Whose code a symbol is, by its source file where debug info has one, else by its path.
@@ -683,25 +706,11 @@ fn process_never_allocates_or_frees_after_activation() {
             start += total;
         }
         host.render_events(blocks, &events);
-        let (allocations, frees, calls) = take_counts();
-        let stacks = symbolize(&take_recorded_stacks());
-        let attribution = Attribution::of(&stacks);
-        eprintln!(
-            "rt_alloc: {rounds} rounds, {calls} process calls, {start} frames, {} events on one \
-             audio thread: {allocations} allocations, {frees} frees\n{}",
-            events.len(),
-            attribution.describe_set_up()
-        );
+        let calls = assert_only_set_up_allocated(&format!(
+            "{rounds} rounds, {start} frames, {} events on one audio thread",
+            events.len()
+        ));
         assert!(calls >= rounds as u64, "only {calls} process calls");
-        assert_eq!(
-            stacks.len() as u64,
-            allocations + frees,
-            "a stack for each allocation and free"
-        );
-        if let Some(report) = attribution.violations() {
-            panic!("process allocated or freed memory:\n{report}");
-        }
-        assert_eq!(frees, 0, "process freed memory");
     }
 
     // 5. A burst of note events in one block, far more than nice-plug's default
@@ -713,17 +722,6 @@ fn process_never_allocates_or_frees_after_activation() {
         .map(|frame| note_event(&mut rng, frame, &modulated))
         .collect();
     host.render_events(vec![BURST], &events);
-    let (allocations, frees, calls) = take_counts();
-    let stacks = symbolize(&take_recorded_stacks());
-    let attribution = Attribution::of(&stacks);
-    eprintln!(
-        "rt_alloc: {BURST} note events in one block: {allocations} allocations, {frees} frees \
-         in {calls} calls\n{}",
-        attribution.describe_set_up()
-    );
-    if let Some(report) = attribution.violations() {
-        panic!("a burst of {BURST} note events made process allocate:\n{report}");
-    }
-    assert_eq!(frees, 0, "process freed memory");
+    assert_only_set_up_allocated(&format!("{BURST} note events in one block"));
     eprintln!("rt_alloc: done in {:.2?}", started.elapsed());
 }

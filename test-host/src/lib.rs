@@ -11,6 +11,7 @@
 //! - [`notes`]: CLAP's per-note events: notes with ids and channels, note expressions,
 //!   polyphonic modulation, and the note ends the plugin reports.
 //! - [`callbacks`]: the host side of CLAP, answering the plugin's requests.
+//! - [`editor`]: the plugin's editor created by a host without `clap.gui`.
 //! - [`plugin_log`]: what the plugin logs (through `NICE_LOG`), captured per call.
 //! - [`random`]: a seeded generator and the hostile values the fuzz tests send.
 //! - [`signal`]: what the tests measure in rendered audio.
@@ -21,6 +22,7 @@
 
 pub mod audio;
 pub mod callbacks;
+pub mod editor;
 pub mod events;
 pub mod instance;
 pub mod notes;
@@ -33,6 +35,7 @@ pub mod units;
 pub use audio::{MAX_NOTE_ENDS_PER_BLOCK, ProcessHook, Rendered, blocks_of};
 /// CLAP's parameter id, as [`QuintetHost::params`] reports it.
 pub use clack_host::prelude::ClapId;
+pub use editor::EditorAnswers;
 pub use events::{HostEvent, MidiMessage, ParamChange};
 pub use instance::{
     Descriptor, ParamDescription, PortConfig, PortDescription, QuintetHost, VoiceInfo, descriptors,

@@ -8,6 +8,7 @@
 
 mod automation;
 mod descriptor;
+mod editor;
 mod fuzz_dsp;
 mod fuzz_midi;
 mod fuzz_params;

@@ -22,7 +22,7 @@ import pedalboard
 
 SAMPLE_RATE_HZ = 48_000
 BLOCK_FRAMES = 64
-EDITOR_OPEN_S = 1.0
+EDITOR_OPEN_S = 0.5
 PARTIALS = [f"partial_{k}" for k in range(1, 6)]
 
 

@@ -85,7 +85,11 @@ pub enum Refusal {
     /// A file without write permission, replaced only when forced.
     WriteProtected,
     /// An existing file's owner and group (uid, gid) could not be given to its replacement.
-    OwnerNotKept { uid: u32, gid: u32, error: io::Error },
+    OwnerNotKept {
+        uid: u32,
+        gid: u32,
+        error: io::Error,
+    },
     /// More symlinks than the kernel follows (a loop).
     TooManySymlinks,
     /// The target changed while it was written: it is now what this says.
@@ -206,7 +210,9 @@ impl OutputFile {
             path: path.to_path_buf(),
             error,
         };
-        let target = resolve(path).map_err(io)?.ok_or_else(|| refused(Refusal::TooManySymlinks))?;
+        let target = resolve(path)
+            .map_err(io)?
+            .ok_or_else(|| refused(Refusal::TooManySymlinks))?;
         if target.file_name().is_none() {
             return Err(refused(Refusal::NotAFile("not a file name")));
         }
@@ -340,10 +346,13 @@ impl OutputFile {
 /// Writes `bytes` as the whole file at `path`, under the rules of [`OutputFile`].
 pub fn write(path: &Path, bytes: &[u8], options: &Options) -> Result<(), OutputError> {
     let mut output = OutputFile::create(path, options)?;
-    output.file().write_all(bytes).map_err(|error| OutputError::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    output
+        .file()
+        .write_all(bytes)
+        .map_err(|error| OutputError::Io {
+            path: path.to_path_buf(),
+            error,
+        })?;
     output.commit()
 }
 

@@ -63,7 +63,7 @@ const PROGRESS_WIDTH: usize = 40;
 struct RenderArgs {
     /// WAV file to write (replaced only once the render is complete; a symlink's target is
     /// written; a character device such as /dev/null is written through).
-    #[arg(short, long, value_name = "FILE.wav")]
+    #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
     /// Replace the output file even if it is write-protected, as `cp -f` does.
     #[arg(short, long)]

@@ -91,10 +91,18 @@ fn what_is_not_a_regular_file_is_refused_and_kept() {
         (&directory, "a directory"),
     ] {
         let why = refusal(write(path, b"x", &Options::default()));
-        assert!(matches!(why, Refusal::NotAFile(kind) if kind.starts_with(what)), "{why:?}");
+        assert!(
+            matches!(why, Refusal::NotAFile(kind) if kind.starts_with(what)),
+            "{why:?}"
+        );
     }
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert!(fs::symlink_metadata(&socket).unwrap().file_type().is_socket());
+    assert!(
+        fs::symlink_metadata(&socket)
+            .unwrap()
+            .file_type()
+            .is_socket()
+    );
     assert!(fs::symlink_metadata(&directory).unwrap().is_dir());
     assert_eq!(names(dir.path()), ["folder.wav", "pipe.wav", "socket.wav"]);
 }
@@ -122,7 +130,10 @@ fn a_symlink_is_followed_and_kept() {
         symlink("takes/next.wav", &dangling).unwrap();
         write_with(&dangling, b"next", &Options::default(), scheme).unwrap();
         assert!(fs::symlink_metadata(&dangling).unwrap().is_symlink());
-        assert_eq!(fs::read(dir.path().join("takes/next.wav")).unwrap(), b"next");
+        assert_eq!(
+            fs::read(dir.path().join("takes/next.wav")).unwrap(),
+            b"next"
+        );
 
         let looped = dir.path().join("loop.wav");
         symlink("loop.wav", &looped).unwrap();
@@ -175,7 +186,10 @@ fn only_the_required_extension_is_written() {
     };
     for name in ["out.mp3", "out", "out.wav.txt", "wav"] {
         let why = refusal(write(&dir.path().join(name), b"x", &options));
-        assert!(matches!(&why, Refusal::WrongExtension(e) if e == "wav"), "{why:?}");
+        assert!(
+            matches!(&why, Refusal::WrongExtension(e) if e == "wav"),
+            "{why:?}"
+        );
     }
     // A .wav link to an .mp3 would write WAV data under the .mp3 name.
     symlink("out.mp3", dir.path().join("link.wav")).unwrap();
@@ -262,10 +276,14 @@ fn temporaries_of_dead_writers_are_removed_and_live_ones_kept() {
         .trim()
         .parse()
         .unwrap();
-    let stale = dir.path().join(format!(".quintet-{}-abcdefghij.part", pid_max + 1));
+    let stale = dir
+        .path()
+        .join(format!(".quintet-{}-abcdefghij.part", pid_max + 1));
     fs::write(&stale, b"a killed render").unwrap();
     // A live writer elsewhere (its process is not visible here) holds its temporary's lock.
-    let locked = dir.path().join(format!(".quintet-{}-klmnopqrst.part", pid_max + 2));
+    let locked = dir
+        .path()
+        .join(format!(".quintet-{}-klmnopqrst.part", pid_max + 2));
     let holder = File::create(&locked).unwrap();
     holder.lock().unwrap();
     // This process lives.
@@ -277,9 +295,12 @@ fn temporaries_of_dead_writers_are_removed_and_live_ones_kept() {
     let other = dir.path().join(format!(".quintet-{}-x.part", pid_max + 1));
     fs::write(&other, b"someone else's").unwrap();
 
-    let mut output =
-        OutputFile::create_with(&dir.path().join("a.wav"), &Options::default(), Scheme::NamedOnly)
-            .unwrap();
+    let mut output = OutputFile::create_with(
+        &dir.path().join("a.wav"),
+        &Options::default(),
+        Scheme::NamedOnly,
+    )
+    .unwrap();
     assert!(!stale.exists());
     for kept in [&locked, &live, &other] {
         assert!(kept.exists(), "{kept:?}");
@@ -330,13 +351,23 @@ fn a_character_device_is_written_through() {
     };
     for scheme in SCHEMES {
         write_with(&null, b"into nothing", &options, scheme).unwrap();
-        assert!(fs::symlink_metadata(&null).unwrap().file_type().is_char_device());
+        assert!(
+            fs::symlink_metadata(&null)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
     let full = device("full", 1, 7);
     let mut output = OutputFile::create(&full, &options).unwrap();
     let error = output.file().write_all(b"x").unwrap_err();
     assert_eq!(error.raw_os_error(), Some(libc::ENOSPC));
-    assert!(fs::symlink_metadata(&full).unwrap().file_type().is_char_device());
+    assert!(
+        fs::symlink_metadata(&full)
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
     // The TUN device cannot seek; opening it changes nothing.
     let tun = device("tun", 10, 200);
     if OpenOptions::new().write(true).open(&tun).is_ok() {

@@ -43,6 +43,13 @@ fn refusal(result: Result<(), OutputError>) -> Refusal {
     }
 }
 
+fn is_char_device(path: &Path) -> bool {
+    fs::symlink_metadata(path)
+        .unwrap()
+        .file_type()
+        .is_char_device()
+}
+
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
@@ -351,23 +358,13 @@ fn a_character_device_is_written_through() {
     };
     for scheme in SCHEMES {
         write_with(&null, b"into nothing", &options, scheme).unwrap();
-        assert!(
-            fs::symlink_metadata(&null)
-                .unwrap()
-                .file_type()
-                .is_char_device()
-        );
+        assert!(is_char_device(&null));
     }
     let full = device("full", 1, 7);
     let mut output = OutputFile::create(&full, &options).unwrap();
     let error = output.file().write_all(b"x").unwrap_err();
     assert_eq!(error.raw_os_error(), Some(libc::ENOSPC));
-    assert!(
-        fs::symlink_metadata(&full)
-            .unwrap()
-            .file_type()
-            .is_char_device()
-    );
+    assert!(is_char_device(&full));
     // The TUN device cannot seek; opening it changes nothing.
     let tun = device("tun", 10, 200);
     if OpenOptions::new().write(true).open(&tun).is_ok() {

@@ -378,22 +378,7 @@ fn an_existing_file_survives_a_refused_or_stopped_render() {
         "a refused render touched the file"
     );
 
-    // 80,000 s at 8 kHz in 16 bits: 1.3 GB, far more than is written before the signal.
-    let render = Command::new(env!("CARGO_BIN_EXE_quintet"))
-        .args([
-            "render",
-            "-o",
-            target_text,
-            "-q",
-            "-r",
-            "8000",
-            "--bits",
-            "16",
-        ])
-        .args(["--seconds", "80000"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the render starts");
+    let render = long_render(&target);
     std::thread::sleep(std::time::Duration::from_millis(500));
     let killed = Command::new("kill")
         .args(["-TERM", &render.id().to_string()])
@@ -426,6 +411,17 @@ fn an_existing_file_survives_a_refused_or_stopped_render() {
         .collect();
     assert!(unfinished.is_empty(), "left behind: {unfinished:?}");
     std::fs::remove_file(&target).unwrap();
+}
+
+/// A render to `target` far longer than a test waits for: 80,000 s at 8 kHz in 16 bits, 1.3 GB,
+/// far more than is written before the test stops it. Its stderr is piped.
+fn long_render(target: &std::path::Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_quintet"))
+        .args(["render", "-o", target.to_str().unwrap(), "-q", "-r", "8000"])
+        .args(["--bits", "16", "--seconds", "80000"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the render starts")
 }
 
 /// A Standard MIDI File written byte by byte (independently of the parser under test): a header

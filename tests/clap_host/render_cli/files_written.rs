@@ -2,7 +2,7 @@
 //! would. Each test runs the built binary in a folder of its own, so "nothing else was left" is
 //! the folder's whole listing.
 
-use super::{midi_file, quintet};
+use super::{long_render, midi_file, quintet};
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
@@ -73,6 +73,11 @@ fn is_the_render(path: &Path) -> bool {
     hound::WavReader::open(path).is_ok_and(|wav| wav.duration() == 4800)
 }
 
+/// What `path` itself is (a symlink is not followed).
+fn kind(path: &Path) -> fs::FileType {
+    fs::symlink_metadata(path).unwrap().file_type()
+}
+
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
@@ -98,14 +103,9 @@ fn what_is_not_a_regular_file_is_refused_and_kept() {
     assert_refused(&render_to(&fifo, &[]), "is a FIFO");
     assert_refused(&render_to(&directory, &[]), "is a directory");
     assert_refused(&render_to(&socket, &[]), "is a socket");
-    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert!(fs::symlink_metadata(&directory).unwrap().is_dir());
-    assert!(
-        fs::symlink_metadata(&socket)
-            .unwrap()
-            .file_type()
-            .is_socket()
-    );
+    assert!(kind(&fifo).is_fifo());
+    assert!(kind(&directory).is_dir());
+    assert!(kind(&socket).is_socket());
     assert_eq!(folder.names(), ["folder.wav", "pipe.wav", "socket.wav"]);
 }
 
@@ -117,12 +117,7 @@ fn a_character_device_is_written_through() {
     if !is_root() {
         // A user cannot replace /dev/null, so it is safe to name here.
         assert_rendered(&render_to(Path::new("/dev/null"), &[]));
-        assert!(
-            fs::symlink_metadata("/dev/null")
-                .unwrap()
-                .file_type()
-                .is_char_device()
-        );
+        assert!(kind(Path::new("/dev/null")).is_char_device());
         return;
     }
     let folder = Folder::new("devices");
@@ -136,12 +131,6 @@ fn a_character_device_is_written_through() {
         assert!(made.success(), "mknod {name}");
         path
     };
-    let is_device = |path: &Path| {
-        fs::symlink_metadata(path)
-            .unwrap()
-            .file_type()
-            .is_char_device()
-    };
     let null = device("null", "1,3");
     assert_rendered(&render_to(&null, &[]));
     // A long render too (hound seeks back to complete the header).
@@ -153,16 +142,16 @@ fn a_character_device_is_written_through() {
         "--seconds",
         "30",
     ]));
-    assert!(is_device(&null));
+    assert!(kind(&null).is_char_device());
     let full = device("full", "1,7");
     let output = render_to(&full, &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("No space left"));
-    assert!(is_device(&full));
+    assert!(kind(&full).is_char_device());
     let tun = device("tun", "10,200");
     if fs::OpenOptions::new().write(true).open(&tun).is_ok() {
         assert_refused(&render_to(&tun, &[]), "cannot seek");
-        assert!(is_device(&tun));
+        assert!(kind(&tun).is_char_device());
     } else {
         eprintln!("no TUN driver: a device that cannot seek is not tried");
     }
@@ -180,13 +169,13 @@ fn a_symlinks_target_is_written_and_the_link_kept() {
     let link = folder.join("current.wav");
     symlink("takes/real.wav", &link).unwrap();
     assert_rendered(&render_to(&link, &[]));
-    assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert!(kind(&link).is_symlink());
     assert!(is_the_render(&real));
     // A link to a file not there yet makes the file.
     let next = folder.join("next.wav");
     symlink("takes/next.wav", &next).unwrap();
     assert_rendered(&render_to(&next, &[]));
-    assert!(fs::symlink_metadata(&next).unwrap().is_symlink());
+    assert!(kind(&next).is_symlink());
     assert!(is_the_render(&folder.join("takes/next.wav")));
     assert_eq!(folder.names(), ["current.wav", "next.wav", "takes"]);
 }
@@ -211,25 +200,16 @@ fn an_input_is_never_the_output() {
     let preset_wav = presets.join("Mine.wav");
     fs::hard_link(&preset, &preset_wav).unwrap();
 
-    let with_midi = ["--midi", text(&song)];
     // As the issue tried it, and through a hard link with a .wav name.
-    assert_refused(
-        &render_to(&song, &with_midi),
-        "same file as the --midi file",
-    );
-    assert_refused(
-        &render_to(&song_wav, &with_midi),
-        "same file as the --midi file",
-    );
-    let with_preset = ["--preset", text(&preset)];
-    assert_refused(
-        &render_to(&preset, &with_preset),
-        "same file as the --preset file",
-    );
-    assert_refused(
-        &render_to(&preset_wav, &with_preset),
-        "same file as the --preset file",
-    );
+    for (out, option, input) in [
+        (&song, "--midi", &song),
+        (&song_wav, "--midi", &song),
+        (&preset, "--preset", &preset),
+        (&preset_wav, "--preset", &preset),
+    ] {
+        let says = format!("same file as the {option} file");
+        assert_refused(&render_to(out, &[option, text(input)]), &says);
+    }
     let by_name = Command::new(env!("CARGO_BIN_EXE_quintet"))
         .args(["render", "-o", text(&preset_wav), "-q", "--preset", "Mine"])
         .env("QUINTET_PRESET_DIR", &presets)
@@ -266,11 +246,7 @@ fn a_symlink_planted_at_a_guessable_name_is_not_followed() {
     assert_rendered(&output);
     assert_eq!(fs::read(&victim).unwrap(), b"someone else's file");
     assert!(is_the_render(&out));
-    assert!(
-        fs::symlink_metadata(folder.join(&planted))
-            .unwrap()
-            .is_symlink()
-    );
+    assert!(kind(&folder.join(&planted)).is_symlink());
     assert_eq!(folder.names(), [planted.as_str(), "out.wav", "victim"]);
 }
 
@@ -296,22 +272,7 @@ fn a_killed_render_leaves_nothing_behind() {
     let out = folder.join("out.wav");
     fs::write(&out, b"the old take").unwrap();
     for signal in ["KILL", "USR1", "ALRM", "TERM", "INT", "HUP"] {
-        // 80,000 s at 8 kHz in 16 bits: 1.3 GB, far more than is written before the signal.
-        let render = Command::new(env!("CARGO_BIN_EXE_quintet"))
-            .args([
-                "render",
-                "-o",
-                text(&out),
-                "-q",
-                "-r",
-                "8000",
-                "--bits",
-                "16",
-            ])
-            .args(["--seconds", "80000"])
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let render = long_render(&out);
         // Until it has its file open in the folder (bounded only so a broken build cannot hang).
         let mut waited = 0;
         while open_in(render.id(), &folder.0) == 0 && waited < 6000 {

@@ -13,7 +13,8 @@
 //!   file system has no anonymous files, the temporary is named from the start. Either way the
 //!   name is `.quintet-PID-RANDOM.part`, created exclusively (never through a planted symlink),
 //!   unpredictable, and as long whatever the target's name. The temporaries of writers that
-//!   died are removed the next time a file is written in the folder.
+//!   died (and those earlier renders left, `.NAME.quintet-PID.part`) are removed the next time
+//!   a file is written in the folder.
 //! - **A replaced file keeps its permissions, owner and group**, and a write-protected file (no
 //!   write permission for its owner, which holds for root too, or none for this user) is
 //!   refused unless forced, as `cp` and `rm` do.
@@ -37,6 +38,9 @@ const MAX_SYMLINKS: usize = 40;
 /// A temporary's name is `{TEMPORARY_PREFIX}{pid}-{random}{TEMPORARY_SUFFIX}`.
 const TEMPORARY_PREFIX: &str = ".quintet-";
 const TEMPORARY_SUFFIX: &str = ".part";
+/// Between the target's name and the process id in the temporaries of renders before this
+/// module: `.NAME.quintet-PID.part`.
+const LEGACY_TEMPORARY_INFIX: &str = ".quintet-";
 /// Random characters in a temporary's name: 62^10 names, never derived from the target's.
 const TEMPORARY_RANDOM_CHARS: usize = 10;
 /// Permissions of a new file before the umask, as any program creates files.
@@ -245,7 +249,9 @@ impl OutputFile {
         if is_device {
             let file = open_device(&target, existing.as_ref().expect("a device exists"))
                 .map_err(io)?
-                .ok_or_else(|| refused(Refusal::Changed("something else than the device")))?;
+                .ok_or_else(|| {
+                    refused(Refusal::Changed("something other than the device it was"))
+                })?;
             return match (&file).stream_position() {
                 Ok(_) => Ok(Self {
                     path: path.to_path_buf(),
@@ -568,17 +574,22 @@ fn remove_stale_temporaries(folder: &Path) {
     }
 }
 
-/// The writer's process id in a temporary's name, `None` for any other name.
+/// The writer's process id in a temporary's name, `None` for any other name. Renders before
+/// this module named theirs `.NAME.quintet-PID.part` and left them when killed: those count too.
 fn temporary_pid(name: &OsStr) -> Option<libc::pid_t> {
-    let middle = name
-        .to_str()?
-        .strip_prefix(TEMPORARY_PREFIX)?
-        .strip_suffix(TEMPORARY_SUFFIX)?;
-    let (pid, random) = middle.split_once('-')?;
-    (random.len() == TEMPORARY_RANDOM_CHARS)
-        .then(|| pid.parse().ok())
-        .flatten()
-        .filter(|&pid| pid > 0)
+    let name = name.to_str()?.strip_suffix(TEMPORARY_SUFFIX)?;
+    let pid = name
+        .strip_prefix(TEMPORARY_PREFIX)
+        .and_then(|middle| middle.split_once('-'))
+        .filter(|(_, random)| random.len() == TEMPORARY_RANDOM_CHARS)
+        .map(|(pid, _)| pid)
+        .or_else(|| {
+            let (target, pid) = name
+                .strip_prefix('.')?
+                .rsplit_once(LEGACY_TEMPORARY_INFIX)?;
+            (!target.is_empty()).then_some(pid)
+        })?;
+    pid.parse().ok().filter(|&pid| pid > 0)
 }
 
 /// Whether process `pid` exists (as far as this PID namespace sees).

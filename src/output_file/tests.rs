@@ -298,6 +298,11 @@ fn temporaries_of_dead_writers_are_removed_and_live_ones_kept() {
         .path()
         .join(format!(".quintet-{}-uvwxyzABCD.part", std::process::id()));
     fs::write(&live, b"being written").unwrap();
+    // What a render killed before issue 21 left.
+    let legacy = dir
+        .path()
+        .join(format!(".take.wav.quintet-{}.part", pid_max + 1));
+    fs::write(&legacy, b"an older killed render").unwrap();
     // Not a temporary's name: never touched.
     let other = dir.path().join(format!(".quintet-{}-x.part", pid_max + 1));
     fs::write(&other, b"someone else's").unwrap();
@@ -309,6 +314,7 @@ fn temporaries_of_dead_writers_are_removed_and_live_ones_kept() {
     )
     .unwrap();
     assert!(!stale.exists());
+    assert!(!legacy.exists());
     for kept in [&locked, &live, &other] {
         assert!(kept.exists(), "{kept:?}");
     }

@@ -295,8 +295,9 @@ fn a_killed_render_leaves_nothing_behind() {
     }
 }
 
-/// Item 4: temporaries that killed writers left (named ones, on file systems without
-/// anonymous files) are removed by the next render in the folder; a live one is kept.
+/// Item 4: temporaries that killed renders left (named ones, on file systems without anonymous
+/// files, and the `.NAME.quintet-PID.part` of renders before issue 21) are removed by the next
+/// render in the folder; a live one is kept.
 #[test]
 fn stale_temporaries_of_dead_renders_are_removed() {
     let folder = Folder::new("stale");
@@ -307,6 +308,9 @@ fn stale_temporaries_of_dead_renders_are_removed() {
         .unwrap();
     let stale = format!(".quintet-{}-0123456789.part", pid_max + 1);
     fs::write(folder.join(&stale), b"half a render").unwrap();
+    // As renders before issue 21 named theirs.
+    let legacy = format!(".take.wav.quintet-{}.part", pid_max + 1);
+    fs::write(folder.join(&legacy), b"half an older render").unwrap();
     let live = format!(".quintet-{}-abcdefghij.part", std::process::id());
     fs::write(folder.join(&live), b"being written").unwrap();
     assert_rendered(&render_to(&folder.join("out.wav"), &[]));

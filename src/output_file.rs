@@ -217,13 +217,23 @@ impl OutputFile {
         let target = resolve(path)
             .map_err(io)?
             .ok_or_else(|| refused(Refusal::TooManySymlinks))?;
-        if target.file_name().is_none() {
-            return Err(refused(Refusal::NotAFile("not a file name")));
-        }
         let existing = match fs::symlink_metadata(&target) {
             Ok(metadata) => Some(metadata),
             Err(error) if error.kind() == io::ErrorKind::NotFound => None,
             Err(error) => return Err(io(error)),
+        };
+        // A link the kernel follows but whose text names no file (`/dev/stdout` is
+        // `/proc/self/fd/1`, which reads "pipe:[…]"): what it reaches can be written through
+        // if it is a device, and cannot be replaced by name whatever it is.
+        let (existing, device_path) = match (existing, fs::metadata(path)) {
+            (None, Ok(reached)) if reached.file_type().is_char_device() => {
+                (Some(reached), path.to_path_buf())
+            }
+            (None, Ok(reached)) => {
+                let what = not_writable_kind(&reached).unwrap_or("a file with no name to replace");
+                return Err(refused(Refusal::NotAFile(what)));
+            }
+            (existing, _) => (existing, target.clone()),
         };
         let is_device = existing
             .as_ref()
@@ -238,6 +248,9 @@ impl OutputFile {
                 }
             }
         }
+        if target.file_name().is_none() && !is_device {
+            return Err(refused(Refusal::NotAFile("not a file name")));
+        }
         if let Some(extension) = options.extension.filter(|_| !is_device) {
             let matches = target
                 .extension()
@@ -247,7 +260,7 @@ impl OutputFile {
             }
         }
         if is_device {
-            let file = open_device(&target, existing.as_ref().expect("a device exists"))
+            let file = open_device(&device_path, existing.as_ref().expect("a device exists"))
                 .map_err(io)?
                 .ok_or_else(|| {
                     refused(Refusal::Changed("something other than the device it was"))
@@ -426,13 +439,12 @@ fn write_protected(path: &Path, metadata: &Metadata) -> bool {
 }
 
 /// The character device `expected` describes, open for writing; `None` if `path` now names
-/// something else. Opened without blocking (a FIFO swapped in would block an open for ever),
-/// without following a symlink and without becoming the controlling terminal, then made
-/// blocking for the writes.
+/// something else. Opened without blocking (a FIFO swapped in would block an open for ever)
+/// and without becoming the controlling terminal, then made blocking for the writes.
 fn open_device(path: &Path, expected: &Metadata) -> io::Result<Option<File>> {
     let file = OpenOptions::new()
         .write(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)?;
     let opened = file.metadata()?;
     if !opened.file_type().is_char_device() || !same_file(&opened, expected) {

@@ -103,6 +103,14 @@ fn what_is_not_a_regular_file_is_refused_and_kept() {
             "{why:?}"
         );
     }
+    // `/dev/stdout` into a pipe: a link whose text ("pipe:[…]") names no file.
+    let (_reader, writer) = io::pipe().unwrap();
+    let stdout_like = PathBuf::from(format!("/proc/self/fd/{}", writer.as_raw_fd()));
+    let why = refusal(write(&stdout_like, b"x", &Options::default()));
+    assert!(
+        matches!(why, Refusal::NotAFile(kind) if kind.starts_with("a FIFO")),
+        "{why:?}"
+    );
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert!(
         fs::symlink_metadata(&socket)

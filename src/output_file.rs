@@ -206,111 +206,23 @@ impl OutputFile {
     }
 
     fn create_with(path: &Path, options: &Options, scheme: Scheme) -> Result<Self, OutputError> {
-        let refused = |why| OutputError::Refused {
-            path: path.to_path_buf(),
-            why,
-        };
-        let io = |error| OutputError::Io {
-            path: path.to_path_buf(),
-            error,
-        };
-        let target = resolve(path)
-            .map_err(io)?
-            .ok_or_else(|| refused(Refusal::TooManySymlinks))?;
-        let existing = match fs::symlink_metadata(&target) {
-            Ok(metadata) => Some(metadata),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
-            Err(error) => return Err(io(error)),
-        };
-        // A link the kernel follows but whose text names no file (`/dev/stdout` is
-        // `/proc/self/fd/1`, which reads "pipe:[…]"): what it reaches can be written through
-        // if it is a device, and cannot be replaced by name whatever it is.
-        let (existing, device_path) = match (existing, fs::metadata(path)) {
-            (None, Ok(reached)) if reached.file_type().is_char_device() => {
-                (Some(reached), path.to_path_buf())
-            }
-            (None, Ok(reached)) => {
-                let what = not_writable_kind(&reached).unwrap_or("a file with no name to replace");
-                return Err(refused(Refusal::NotAFile(what)));
-            }
-            (existing, _) => (existing, target.clone()),
-        };
-        let is_device = existing
-            .as_ref()
-            .is_some_and(|m| m.file_type().is_char_device());
-        if let Some(what) = existing.as_ref().and_then(not_writable_kind) {
-            return Err(refused(Refusal::NotAFile(what)));
-        }
-        if let Some(existing) = &existing {
-            for (name, input) in options.inputs {
-                if fs::metadata(input).is_ok_and(|input| same_file(&input, existing)) {
-                    return Err(refused(Refusal::SameAsInput((*name).to_owned())));
+        let open = || -> Result<Self, Failure> {
+            let found = Found::at(path)?;
+            found.check(options)?;
+            let (file, kind) = match &found.existing {
+                Some(device) if device.file_type().is_char_device() => {
+                    (open_device(&found.device_path, device)?, Kind::Device)
                 }
-            }
-        }
-        if target.file_name().is_none() && !is_device {
-            return Err(refused(Refusal::NotAFile("not a file name")));
-        }
-        if let Some(extension) = options.extension.filter(|_| !is_device) {
-            let matches = target
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case(extension));
-            if !matches {
-                return Err(refused(Refusal::WrongExtension(extension.to_owned())));
-            }
-        }
-        if is_device {
-            let file = open_device(&device_path, existing.as_ref().expect("a device exists"))
-                .map_err(io)?
-                .ok_or_else(|| {
-                    refused(Refusal::Changed("something other than the device it was"))
-                })?;
-            return match (&file).stream_position() {
-                Ok(_) => Ok(Self {
-                    path: path.to_path_buf(),
-                    target,
-                    file,
-                    kind: Kind::Device,
-                }),
-                Err(error) if error.raw_os_error() == Some(libc::ESPIPE) => {
-                    Err(refused(Refusal::CannotSeek))
-                }
-                Err(error) => Err(io(error)),
+                existing => open_replacement(&found.target, existing.as_ref(), options, scheme)?,
             };
-        }
-        if let Some(existing) = &existing
-            && !options.force
-            && write_protected(&target, existing)
-        {
-            return Err(refused(Refusal::WriteProtected));
-        }
-        let folder = folder_of(&target);
-        remove_stale_temporaries(folder);
-        let mode = if existing.is_some() {
-            REPLACEMENT_MODE
-        } else {
-            NEW_FILE_MODE
+            Ok(Self {
+                path: path.to_path_buf(),
+                target: found.target,
+                file,
+                kind,
+            })
         };
-        let (file, temporary) = temporary_in(folder, mode, scheme).map_err(io)?;
-        if let Some(existing) = &existing
-            && let Err(error) = keep_owner(&file, existing)
-            && !options.force
-        {
-            return Err(refused(Refusal::OwnerNotKept {
-                uid: existing.uid(),
-                gid: existing.gid(),
-                error,
-            }));
-        }
-        Ok(Self {
-            path: path.to_path_buf(),
-            target,
-            file,
-            kind: Kind::Replacement {
-                temporary,
-                keep_mode: existing.map(|m| m.mode() & 0o7777),
-            },
-        })
+        open().map_err(|failure| failure.at(path))
     }
 
     /// Where to write the bytes (it seeks: a WAV writer completes its header last).
@@ -320,10 +232,11 @@ impl OutputFile {
 
     /// The new file on disk and in place of the target (a device: written already).
     pub fn commit(self) -> Result<(), OutputError> {
-        let io = |error| OutputError::Io {
-            path: self.path.clone(),
-            error,
-        };
+        let path = self.path.clone();
+        self.put_in_place().map_err(|failure| failure.at(&path))
+    }
+
+    fn put_in_place(self) -> Result<(), Failure> {
         let Kind::Replacement {
             temporary,
             keep_mode,
@@ -333,28 +246,22 @@ impl OutputFile {
         };
         // Set after the owner (a change of owner clears set-id bits) and after the writes.
         if let Some(mode) = keep_mode {
-            self.file
-                .set_permissions(Permissions::from_mode(mode))
-                .map_err(io)?;
+            self.file.set_permissions(Permissions::from_mode(mode))?;
         }
-        self.file.sync_all().map_err(io)?;
-        match fs::symlink_metadata(&self.target) {
-            Ok(metadata) if !metadata.is_file() => {
-                let what = not_writable_kind(&metadata).unwrap_or("a device or a symlink");
-                return Err(OutputError::Refused {
-                    path: self.path.clone(),
-                    why: Refusal::Changed(what),
-                });
-            }
-            _ => {}
+        self.file.sync_all()?;
+        if let Ok(now) = fs::symlink_metadata(&self.target)
+            && !now.is_file()
+        {
+            let what = not_writable_kind(&now).unwrap_or("a device or a symlink");
+            return Err(Refusal::Changed(what).into());
         }
         let folder = folder_of(&self.target);
         let named = match temporary {
             #[cfg(target_os = "linux")]
-            Temporary::Anonymous => link_anonymous(&self.file, folder).map_err(io)?,
+            Temporary::Anonymous => link_anonymous(&self.file, folder)?,
             Temporary::Named(path) => path,
         };
-        named.persist(&self.target).map_err(|e| io(e.error))?;
+        named.persist(&self.target).map_err(|e| e.error)?;
         // The rename is durable once the folder is synced. It is done whatever this says, and
         // some file systems cannot sync a folder: nothing useful to report.
         let _ = File::open(folder).and_then(|folder| folder.sync_all());
@@ -368,11 +275,144 @@ pub fn write(path: &Path, bytes: &[u8], options: &Options) -> Result<(), OutputE
     output
         .file()
         .write_all(bytes)
-        .map_err(|error| OutputError::Io {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        .map_err(|error| Failure::Io(error).at(path))?;
     output.commit()
+}
+
+/// Why a step failed, before the path is attached ([`OutputError`]).
+enum Failure {
+    Refused(Refusal),
+    Io(io::Error),
+}
+
+impl Failure {
+    fn at(self, path: &Path) -> OutputError {
+        let path = path.to_path_buf();
+        match self {
+            Failure::Refused(why) => OutputError::Refused { path, why },
+            Failure::Io(error) => OutputError::Io { path, error },
+        }
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(why: Refusal) -> Self {
+        Failure::Refused(why)
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        Failure::Io(error)
+    }
+}
+
+/// What an output path names.
+struct Found {
+    /// The path with its symlinks followed: the file replaced.
+    target: PathBuf,
+    /// What is there (`None`: nothing yet).
+    existing: Option<Metadata>,
+    /// The path a device is opened by: `target`, or the path as given when only the kernel
+    /// can follow its link.
+    device_path: PathBuf,
+}
+
+impl Found {
+    fn at(path: &Path) -> Result<Self, Failure> {
+        let target = resolve(path)?.ok_or(Refusal::TooManySymlinks)?;
+        let existing = match fs::symlink_metadata(&target) {
+            Ok(metadata) => Some(metadata),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+            Err(error) => return Err(error.into()),
+        };
+        // A link the kernel follows but whose text names no file (`/dev/stdout` is
+        // `/proc/self/fd/1`, which reads "pipe:[…]"): what it reaches can be written through
+        // if it is a device, and cannot be replaced by name whatever it is.
+        match (existing, fs::metadata(path)) {
+            (None, Ok(reached)) if reached.file_type().is_char_device() => Ok(Self {
+                target,
+                existing: Some(reached),
+                device_path: path.to_path_buf(),
+            }),
+            (None, Ok(reached)) => {
+                let what = not_writable_kind(&reached).unwrap_or("a file with no name to replace");
+                Err(Refusal::NotAFile(what).into())
+            }
+            (existing, _) => Ok(Self {
+                device_path: target.clone(),
+                target,
+                existing,
+            }),
+        }
+    }
+
+    /// The rules an output keeps, checked before anything is opened for writing.
+    fn check(&self, options: &Options) -> Result<(), Refusal> {
+        if let Some(existing) = &self.existing {
+            if let Some(what) = not_writable_kind(existing) {
+                return Err(Refusal::NotAFile(what));
+            }
+            let input = options
+                .inputs
+                .iter()
+                .find(|(_, input)| fs::metadata(input).is_ok_and(|m| same_file(&m, existing)));
+            if let Some((name, _)) = input {
+                return Err(Refusal::SameAsInput((*name).to_owned()));
+            }
+            if existing.file_type().is_char_device() {
+                return Ok(());
+            }
+        }
+        if self.target.file_name().is_none() {
+            return Err(Refusal::NotAFile("not a file name"));
+        }
+        if let Some(extension) = options.extension {
+            let matches = self
+                .target
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(extension));
+            if !matches {
+                return Err(Refusal::WrongExtension(extension.to_owned()));
+            }
+        }
+        match &self.existing {
+            Some(existing) if !options.force && write_protected(&self.target, existing) => {
+                Err(Refusal::WriteProtected)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The new file for `target` (replacing `existing`, if there is one), in its folder: the
+/// folder's stale temporaries removed first, the old file's owner and group given at once.
+fn open_replacement(
+    target: &Path,
+    existing: Option<&Metadata>,
+    options: &Options,
+    scheme: Scheme,
+) -> Result<(File, Kind), Failure> {
+    let folder = folder_of(target);
+    remove_stale_temporaries(folder);
+    let mode = existing.map_or(NEW_FILE_MODE, |_| REPLACEMENT_MODE);
+    let (file, temporary) = temporary_in(folder, mode, scheme)?;
+    if let Some(existing) = existing
+        && let Err(error) = keep_owner(&file, existing)
+        && !options.force
+    {
+        return Err(Refusal::OwnerNotKept {
+            uid: existing.uid(),
+            gid: existing.gid(),
+            error,
+        }
+        .into());
+    }
+    let kind = Kind::Replacement {
+        temporary,
+        keep_mode: existing.map(|m| m.mode() & 0o7777),
+    };
+    Ok((file, kind))
 }
 
 /// `path` with its symlinks followed to the file they name (which may not exist yet); `None`
@@ -438,26 +478,31 @@ fn write_protected(path: &Path, metadata: &Metadata) -> bool {
     status != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::EACCES)
 }
 
-/// The character device `expected` describes, open for writing; `None` if `path` now names
-/// something else. Opened without blocking (a FIFO swapped in would block an open for ever)
-/// and without becoming the controlling terminal, then made blocking for the writes.
-fn open_device(path: &Path, expected: &Metadata) -> io::Result<Option<File>> {
+/// The character device `expected` describes, open for writing. Opened without blocking (a
+/// FIFO swapped in would block an open for ever) and without becoming the controlling
+/// terminal, then made blocking for the writes; refused if it is no longer that device or
+/// cannot seek.
+fn open_device(path: &Path, expected: &Metadata) -> Result<File, Failure> {
     let file = OpenOptions::new()
         .write(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)?;
     let opened = file.metadata()?;
     if !opened.file_type().is_char_device() || !same_file(&opened, expected) {
-        return Ok(None);
+        return Err(Refusal::Changed("something other than the device it was").into());
     }
     let fd = file.as_raw_fd();
     // SAFETY: `fd` is open for as long as `file`; F_GETFL and F_SETFL touch only its flags.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
     // SAFETY: as above.
     if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
+        return Err(io::Error::last_os_error().into());
     }
-    Ok(Some(file))
+    match (&file).stream_position() {
+        Ok(_) => Ok(file),
+        Err(error) if error.raw_os_error() == Some(libc::ESPIPE) => Err(Refusal::CannotSeek.into()),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Gives `file` the owner and group of `existing` (root may give any; a user only a group of

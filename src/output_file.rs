@@ -23,9 +23,11 @@
 //!
 //! Unix only, as the rest of the standalone's file handling.
 
+use std::collections::hash_map::RandomState;
 use std::ffi::{CString, OsStr};
 use std::fmt;
 use std::fs::{self, File, Metadata, OpenOptions, Permissions};
+use std::hash::BuildHasher;
 use std::io::{self, Seek, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -595,6 +597,9 @@ fn temporary_name<R>(
     make: impl FnMut(&Path) -> io::Result<R>,
 ) -> io::Result<tempfile::NamedTempFile<R>> {
     let prefix = format!("{TEMPORARY_PREFIX}{}-", std::process::id());
+    // tempfile draws from this thread's fastrand generator, seeded from the clock unless told
+    // otherwise: std's hasher keys come from the system's randomness.
+    fastrand::seed(RandomState::new().hash_one(std::process::id()));
     tempfile::Builder::new()
         .prefix(&prefix)
         .suffix(TEMPORARY_SUFFIX)

@@ -65,7 +65,8 @@ struct RenderArgs {
     /// written; a character device such as /dev/null is written through).
     #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
-    /// Replace the output file even if it is write-protected, as `cp -f` does.
+    /// Replace the output file even if it is write-protected, or its owner cannot be kept, as
+    /// `cp -f` does.
     #[arg(short, long)]
     force: bool,
     /// Length of the render in seconds [default: 5, or with --midi until the last note has

@@ -140,8 +140,8 @@ impl fmt::Display for OutputError {
                 Refusal::WriteProtected => write!(f, "{path} is write-protected"),
                 Refusal::OwnerNotKept { uid, gid, error } => write!(
                     f,
-                    "{path} belongs to user {uid}, group {gid}, and its replacement could not \
-                     (only its owner may write it this way: {error})"
+                    "{path} belongs to user {uid} and group {gid}, which a new file cannot be \
+                     given ({error}): it would become yours"
                 ),
                 Refusal::TooManySymlinks => {
                     write!(f, "{path}: more than {MAX_SYMLINKS} symlinks (a loop?)")

@@ -358,6 +358,50 @@ fn a_write_protected_file_is_replaced_only_with_force() {
     assert_eq!(folder.names(), ["master.wav"]);
 }
 
+/// Item 5, for a user who is not root (the test, as root, runs the render as `nobody`): another
+/// user's file the user cannot write is refused as `cp` would refuse it; one the user may write
+/// but whose owner a new file cannot be given is refused too; `--force` replaces either.
+#[test]
+fn another_users_file_is_replaced_only_with_force() {
+    if !is_root() || Command::new("setpriv").arg("--help").output().is_err() {
+        eprintln!("not root, or no setpriv: the render cannot be run as another user");
+        return;
+    }
+    let folder = Folder::new("other-user");
+    fs::set_permissions(&folder.0, fs::Permissions::from_mode(0o777)).unwrap();
+    // A copy `nobody` can run wherever the build is.
+    let binary = folder.join("quintet");
+    fs::copy(env!("CARGO_BIN_EXE_quintet"), &binary).unwrap();
+    let as_nobody = |out: &Path, force: bool| {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&binary)
+            .args(["render", "-o", text(out), "-q", "--seconds", "0.1"]);
+        if force {
+            command.arg("--force");
+        }
+        command.output().unwrap()
+    };
+    for (name, mode, says) in [
+        (
+            "readable.wav",
+            0o644,
+            "write-protected (--force replaces it)",
+        ),
+        ("writable.wav", 0o666, "which a new file cannot be given"),
+    ] {
+        let out = folder.join(name);
+        fs::write(&out, b"root's take").unwrap();
+        fs::set_permissions(&out, fs::Permissions::from_mode(mode)).unwrap();
+        assert_refused(&as_nobody(&out, false), says);
+        assert_eq!(fs::read(&out).unwrap(), b"root's take");
+        assert_rendered(&as_nobody(&out, true));
+        assert!(is_the_render(&out));
+    }
+    assert_eq!(folder.names(), ["quintet", "readable.wav", "writable.wav"]);
+}
+
 /// Item 6: names up to the file system's 255 bytes render (the hidden name used to add 20 and
 /// more bytes to the target's, so 239–255-byte names failed).
 #[test]

@@ -619,7 +619,8 @@ fn remove_stale_temporaries(folder: &Path) {
         let Some(pid) = temporary_pid(&entry.file_name()) else {
             continue;
         };
-        if process_lives(pid) {
+        // Only regular files are opened: a device's open may do something.
+        if process_lives(pid) || !entry.file_type().is_ok_and(|kind| kind.is_file()) {
             continue;
         }
         let path = entry.path();

@@ -256,7 +256,7 @@ fn open_in(pid: u32, folder: &Path) -> usize {
         .map(|fds| {
             fds.filter_map(Result::ok)
                 .filter_map(|fd| fs::read_link(fd.path()).ok())
-                .filter(|target| target.starts_with(folder))
+                .filter(|target| target.starts_with(folder) && target != folder)
                 .count()
         })
         .unwrap_or(0)

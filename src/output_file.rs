@@ -12,16 +12,17 @@
 //!   leaves nothing. It gets a name only for the instant between `linkat` and `rename`. Where a
 //!   file system has no anonymous files, the temporary is named from the start. Either way the
 //!   name is `.quintet-PID-RANDOM.part`, created exclusively (never through a planted symlink),
-//!   unpredictable, and as long whatever the target's name. The temporaries of writers that
-//!   died (and those earlier renders left, `.NAME.quintet-PID.part`) are removed the next time
-//!   a file is written in the folder.
+//!   unpredictable, and as long whatever the target's name; it is locked (`flock`) while
+//!   written. The temporaries of writers that died (and those earlier renders left,
+//!   `.NAME.quintet-PID.part`) are removed the next time a file is written in the folder.
 //! - **A replaced file keeps its permissions, owner and group**, and a write-protected file (no
 //!   write permission for its owner, which holds for root too, or none for this user) is
 //!   refused unless forced, as `cp` and `rm` do.
 //! - **A required extension** (`.wav` for a render, any ASCII case) is checked on the file that
 //!   is written; a device has none and needs none.
 //!
-//! Unix only, as the rest of the standalone's file handling.
+//! Unix only: Quintet is built and tested on Linux; another Unix would get the named
+//! temporaries (untested).
 
 use std::collections::hash_map::RandomState;
 use std::ffi::{CString, OsStr};

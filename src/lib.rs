@@ -13,6 +13,7 @@
 
 pub mod editor;
 pub mod keyboard_notes;
+pub mod output_file;
 pub mod params;
 pub mod presets;
 pub mod tap;

@@ -20,12 +20,13 @@ use quintet::engine::pitch::{note_name, note_to_hz};
 use quintet::engine::{Engine, MAX_VOICES, NoteInput, Settings};
 use quintet::limits;
 use quintet::midi_file::{Song, read_song};
+use quintet::output_file::{self, OutputError, OutputFile, Refusal};
 use quintet::params::{
     DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
     frequency_to_text, text_to_frequency,
 };
 use quintet::presets::{Preset, factory, store};
-use std::io::{IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -60,9 +61,14 @@ const PROGRESS_WIDTH: usize = 40;
     about = "Render Quintet's five sine partials to a WAV file (no audio device or DAW needed)"
 )]
 struct RenderArgs {
-    /// WAV file to write (replaced only once the render is complete).
+    /// WAV file to write (replaced only once the render is complete; a symlink's target is
+    /// written; a character device such as /dev/null is written through).
     #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
+    /// Replace the output file even if it is write-protected, or its owner cannot be kept, as
+    /// `cp -f` does.
+    #[arg(short, long)]
+    force: bool,
     /// Length of the render in seconds [default: 5, or with --midi until the last note has
     /// faded].
     #[arg(short, long, value_parser = parse_seconds, allow_hyphen_values = true)]
@@ -79,6 +85,9 @@ struct RenderArgs {
     /// The settings of `--preset`, once it is read.
     #[arg(skip)]
     preset_settings: Option<Settings>,
+    /// The file `--preset` was read from (none for a factory preset).
+    #[arg(skip)]
+    preset_file: Option<PathBuf>,
     /// Notes at once when playing --midi (1 = legato, last-note priority).
     #[arg(long, default_value_t = DEFAULT_VOICES as u16,
           value_parser = clap::value_parser!(u16).range(1..=MAX_VOICES as i64),
@@ -178,10 +187,19 @@ pub fn run(program: &str, args: impl IntoIterator<Item = std::ffi::OsString>) ->
             return ExitCode::from(2);
         }
     };
+    let output = match create_output(&args) {
+        Ok(output) => output,
+        Err(error) => {
+            eprintln!("error: {}", output_error_text(&error));
+            // A refusal is a bad argument (2); a failure of the system, as any write's (1).
+            let refused = matches!(error, OutputError::Refused { .. });
+            return ExitCode::from(if refused { 2 } else { 1 });
+        }
+    };
     for warning in nyquist_warnings(&args, song.as_ref()) {
         eprintln!("warning: {warning}");
     }
-    match render(&args, total, song.as_ref()) {
+    match render(&args, total, song.as_ref(), output) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -267,7 +285,7 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
     let Some(name) = &args.preset else {
         return Ok(());
     };
-    let preset = find_preset(name)?;
+    let (preset, file) = find_preset(name)?;
     let settings = preset.settings();
     if settings.midi && args.midi.is_none() {
         return Err(format!(
@@ -279,24 +297,26 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
     args.levels = settings.levels;
     args.release = settings.envelope.release_ms;
     args.preset_settings = Some(settings);
+    args.preset_file = file;
     Ok(())
 }
 
-/// The preset `name` names: a file (a path, or a name ending in `.json`), a factory preset, or
-/// a user preset, in that order.
-fn find_preset(name: &str) -> Result<Preset, String> {
+/// The preset `name` names, and the file it was read from: a file (a path, or a name ending in
+/// `.json`), a factory preset, or a user preset, in that order.
+fn find_preset(name: &str) -> Result<(Preset, Option<PathBuf>), String> {
     let path = Path::new(name);
     if path.exists() || name.ends_with(store::EXTENSION) {
-        return store::load(path).map_err(|e| e.to_string());
+        let preset = store::load(path).map_err(|e| e.to_string())?;
+        return Ok((preset, Some(path.to_path_buf())));
     }
     if let Some(preset) = factory::find(name) {
-        return Ok(preset);
+        return Ok((preset, None));
     }
     let (yours, _) = store::list();
     yours
         .into_iter()
-        .map(|(_, preset)| preset)
-        .find(|preset| preset.name.eq_ignore_ascii_case(name.trim()))
+        .find(|(_, preset)| preset.name.eq_ignore_ascii_case(name.trim()))
+        .map(|(path, preset)| (preset, Some(path)))
         .ok_or_else(|| {
             let factory: Vec<String> = factory::presets().into_iter().map(|p| p.name).collect();
             format!(
@@ -365,15 +385,36 @@ fn sample_count(args: &RenderArgs, song: Option<&Song>) -> Result<u64, String> {
 /// Set when the user asks the render to stop (Ctrl-C, SIGTERM, SIGHUP).
 static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
 
-/// The file being written until the render is complete: beside the target (so the final rename
-/// stays on one file system), hidden, named after this process. The target is only replaced
-/// once the new file is whole, so a render that fails or is stopped leaves what was there.
-fn unfinished_path(out: &Path) -> PathBuf {
-    let name = out.file_name().map_or_else(
-        || "render.wav".into(),
-        |name| name.to_string_lossy().into_owned(),
-    );
-    out.with_file_name(format!(".{name}.quintet-{}.part", std::process::id()))
+/// The output file, checked before anything is rendered (see [`output_file`]): a WAV file that
+/// is none of the inputs, replaced only once the render is complete, so a render that fails or
+/// is stopped leaves what was there.
+fn create_output(args: &RenderArgs) -> Result<OutputFile, OutputError> {
+    let inputs: Vec<(&str, &Path)> = [
+        ("the --midi file", args.midi.as_deref()),
+        ("the --preset file", args.preset_file.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(name, path)| Some((name, path?)))
+    .collect();
+    OutputFile::create(
+        &args.out,
+        &output_file::Options {
+            inputs: &inputs,
+            extension: Some("wav"),
+            force: args.force,
+        },
+    )
+}
+
+/// What went wrong with the output file, with how to override a refusal that can be.
+fn output_error_text(error: &OutputError) -> String {
+    match error {
+        OutputError::Refused {
+            why: Refusal::WriteProtected | Refusal::OwnerNotKept { .. },
+            ..
+        } => format!("{error} (--force replaces it)"),
+        _ => error.to_string(),
+    }
 }
 
 /// The engine set up as the plugin sets it up on activation with these settings: the drone,
@@ -407,7 +448,12 @@ fn engine_for(args: &RenderArgs, song: Option<&Song>) -> Engine {
 }
 
 /// Renders `total` samples to the WAV file; an error says why the file could not be written.
-fn render(args: &RenderArgs, total: u64, song: Option<&Song>) -> Result<(), String> {
+fn render(
+    args: &RenderArgs,
+    total: u64,
+    song: Option<&Song>,
+    output: OutputFile,
+) -> Result<(), String> {
     let spec = hound::WavSpec {
         channels: args.channels,
         sample_rate: args.sample_rate,
@@ -418,26 +464,23 @@ fn render(args: &RenderArgs, total: u64, song: Option<&Song>) -> Result<(), Stri
             hound::SampleFormat::Int
         },
     };
-    let unfinished = unfinished_path(&args.out);
     // A second handler cannot be set in one process; the first (this function runs once) stays.
     let _ = ctrlc::set_handler(|| STOP_REQUESTED.store(true, Ordering::SeqCst));
-    let result = write_wav(args, total, song, spec, &unfinished);
-    if result.is_err() {
-        let _ = std::fs::remove_file(&unfinished);
-    }
-    result
+    // Dropped uncommitted (an error, a stop), the output leaves the target as it was.
+    write_wav(args, total, song, spec, output)
 }
 
-/// [`render`] into `unfinished`, then moved over the target.
+/// [`render`] into `output`, then put in place.
 fn write_wav(
     args: &RenderArgs,
     total: u64,
     song: Option<&Song>,
     spec: hound::WavSpec,
-    unfinished: &Path,
+    mut output: OutputFile,
 ) -> Result<(), String> {
     let cannot_write = |e: hound::Error| format!("cannot write {}: {e}", args.out.display());
-    let mut writer = hound::WavWriter::create(unfinished, spec).map_err(cannot_write)?;
+    let mut writer =
+        hound::WavWriter::new(BufWriter::new(output.file()), spec).map_err(cannot_write)?;
     let mut progress = Progress::new(total, !args.quiet);
     let mut engine = engine_for(args, song);
     let mut events = song
@@ -475,8 +518,7 @@ fn write_wav(
         progress.show(done);
     }
     writer.finalize().map_err(cannot_write)?;
-    std::fs::rename(unfinished, &args.out)
-        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    output.commit().map_err(|e| output_error_text(&e))?;
     progress.finish();
     if !args.quiet {
         let elapsed_s = started.elapsed().as_secs_f64();

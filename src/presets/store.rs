@@ -4,6 +4,7 @@
 
 use super::Preset;
 use super::file::{self, PresetError};
+use crate::output_file::{self, OutputError};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -68,6 +69,8 @@ pub enum StoreError {
         path: PathBuf,
         error: PresetError,
     },
+    /// A save refused or failed by [`output_file`] (the file there is left as it was).
+    Output(OutputError),
 }
 
 impl fmt::Display for StoreError {
@@ -79,6 +82,7 @@ impl fmt::Display for StoreError {
             ),
             StoreError::Io { path, error } => write!(f, "{}: {error}", path.display()),
             StoreError::Refused { path, error } => write!(f, "{}: {error}", path.display()),
+            StoreError::Output(error) => write!(f, "{error}"),
         }
     }
 }
@@ -86,8 +90,8 @@ impl fmt::Display for StoreError {
 impl std::error::Error for StoreError {}
 
 /// Saves `preset` in `dir` under a file named after it (replacing one of the same name), and
-/// returns its path. Written beside the target and renamed, so a failed save leaves the old
-/// file whole.
+/// returns its path. Written as every Quintet file is ([`output_file`]): a failed save leaves the
+/// old file whole, a temporary is never followed through a planted symlink.
 pub fn save_in(dir: &Path, preset: &Preset) -> Result<PathBuf, StoreError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -95,9 +99,9 @@ pub fn save_in(dir: &Path, preset: &Preset) -> Result<PathBuf, StoreError> {
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let path = dir.join(format!("{}.{EXTENSION}", file_stem(&preset.name)));
-    let unfinished = dir.join(format!(".{}.part", file_stem(&preset.name)));
-    std::fs::write(&unfinished, file::write(preset)).map_err(io(&unfinished))?;
-    std::fs::rename(&unfinished, &path).map_err(io(&path))?;
+    let options = output_file::Options::default();
+    output_file::write(&path, file::write(preset).as_bytes(), &options)
+        .map_err(StoreError::Output)?;
     Ok(path)
 }
 

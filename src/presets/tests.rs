@@ -197,3 +197,31 @@ fn a_refused_file_in_the_folder_is_listed_as_refused() {
     assert!(refused[0].to_string().contains("broken.json"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 21, item 3: a save wrote `.NAME.part` and followed a symlink planted there, overwriting
+/// whatever it pointed to. The victim stays untouched, the preset is saved, and the planted link
+/// is left as it is (and nothing else beside it).
+#[test]
+fn a_symlink_planted_at_the_old_temporary_name_is_not_followed() {
+    let dir = temp_dir("planted");
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = dir.with_extension("victim");
+    std::fs::write(&victim, b"someone's file").unwrap();
+    let preset = factory::find("Drawbar Organ").unwrap();
+    let stem = file_stem(&preset.name);
+    let planted = dir.join(format!(".{stem}.part"));
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+
+    let path = store::save_in(&dir, &preset).unwrap();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"someone's file");
+    assert_eq!(store::load(&path).unwrap(), preset);
+    assert!(std::fs::symlink_metadata(&planted).unwrap().is_symlink());
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, [format!(".{stem}.part"), format!("{stem}.json")]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(&victim).unwrap();
+}

@@ -18,8 +18,9 @@ use quintet::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SHO
 use quintet::dsp::nyquist::FADE_START_FRACTION;
 use quintet::engine::pitch::{note_name, note_to_hz};
 use quintet::engine::{Engine, MAX_VOICES, NoteInput, Settings};
+use quintet::file_read::{self, Limit, shown};
 use quintet::limits;
-use quintet::midi_file::{Song, read_song};
+use quintet::midi_file::{HEADER_BYTES, MAX_FILE_BYTES, Song, check_header, read_song};
 use quintet::params::{
     DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
     frequency_to_text, text_to_frequency,
@@ -41,6 +42,11 @@ const MAX_SECONDS: f64 = limits::MAX_RENDER_SECONDS;
 /// Most bytes of audio data a WAV file can say it holds: its sizes are 32-bit, and hound writes
 /// a header of up to about 80 bytes before the data, all counted in the RIFF size.
 const MAX_WAV_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
+/// How much of a `--midi` file is read at most (see [`MAX_FILE_BYTES`]).
+const MIDI_READ_LIMIT: Limit = Limit {
+    what: "a MIDI file",
+    max_bytes: MAX_FILE_BYTES,
+};
 /// Samples rendered and written per step.
 const CHUNK_SAMPLES: usize = 4096;
 /// A render of a MIDI file without `--seconds` lasts until the last event, plus the release and
@@ -315,10 +321,14 @@ fn read_midi(args: &RenderArgs) -> Result<Option<Song>, String> {
     let Some(path) = &args.midi else {
         return Ok(None);
     };
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let refused = |e: &dyn std::fmt::Display| format!("{}: {e}", shown(path));
+    let mut file = file_read::open(path, MIDI_READ_LIMIT).map_err(|e| refused(&e))?;
+    // A file of anything else is refused on its first bytes, not after reading it whole.
+    check_header(file.head(HEADER_BYTES).map_err(|e| refused(&e))?).map_err(|e| refused(&e))?;
+    let bytes = file.read_whole().map_err(|e| refused(&e))?;
     read_song(&bytes, f64::from(args.sample_rate), MAX_SECONDS)
         .map(Some)
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| refused(&e))
 }
 
 /// How long the render is, in seconds: as asked, or the song and its last release.

@@ -4,6 +4,7 @@
 
 use super::Preset;
 use super::file::{self, PresetError};
+use crate::file_read::{self, Limit, ReadError, shown};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -68,6 +69,11 @@ pub enum StoreError {
         path: PathBuf,
         error: PresetError,
     },
+    /// The file could not be read: not a regular file, too large, or an I/O error.
+    Read {
+        path: PathBuf,
+        error: ReadError,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -77,8 +83,9 @@ impl fmt::Display for StoreError {
                 f,
                 "no folder for presets: set XDG_DATA_HOME, HOME or {DIR_ENV}"
             ),
-            StoreError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            StoreError::Refused { path, error } => write!(f, "{}: {error}", path.display()),
+            StoreError::Io { path, error } => write!(f, "{}: {error}", shown(path)),
+            StoreError::Refused { path, error } => write!(f, "{}: {error}", shown(path)),
+            StoreError::Read { path, error } => write!(f, "{}: {error}", shown(path)),
         }
     }
 }
@@ -106,20 +113,16 @@ pub fn save(preset: &Preset) -> Result<PathBuf, StoreError> {
     save_in(&user_dir().ok_or(StoreError::NoFolder)?, preset)
 }
 
-/// Reads the preset file at `path`.
+/// How much of a preset file is read: a preset of every parameter is under 2 KiB.
+const READ_LIMIT: Limit = Limit {
+    what: "a preset file",
+    max_bytes: file::MAX_FILE_BYTES,
+};
+
+/// Reads the preset file at `path` (a regular file, or a link to one: anything else is
+/// refused without blocking, see [`file_read`]).
 pub fn load(path: &Path) -> Result<Preset, StoreError> {
-    let too_large = |len: u64| StoreError::Refused {
-        path: path.to_path_buf(),
-        error: PresetError::TooLarge(len as usize),
-    };
-    let metadata = std::fs::metadata(path).map_err(|error| StoreError::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    if metadata.len() > file::MAX_FILE_BYTES as u64 {
-        return Err(too_large(metadata.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|error| StoreError::Io {
+    let bytes = file_read::read(path, READ_LIMIT).map_err(|error| StoreError::Read {
         path: path.to_path_buf(),
         error,
     })?;
@@ -143,6 +146,12 @@ pub fn list_in(dir: &Path) -> (Vec<(PathBuf, Preset)>, Vec<StoreError>) {
         if visible && path.extension().is_some_and(|e| e == EXTENSION) {
             match load(&path) {
                 Ok(preset) => presets.push((path, preset)),
+                // A FIFO, a device, a folder that happens to end in `.json`: not a preset file,
+                // and never opened long enough to block or read without end.
+                Err(StoreError::Read {
+                    error: ReadError::NotRegular(_),
+                    ..
+                }) => {}
                 Err(error) => refused.push(error),
             }
         }

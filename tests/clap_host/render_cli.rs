@@ -6,6 +6,8 @@ use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod files_read;
+
 const SAMPLE_RATE_HZ: u32 = 48_000;
 
 /// A path for this test's WAV in the temp directory.

@@ -10,6 +10,7 @@
 pub mod factory;
 pub mod file;
 pub mod store;
+mod unique_keys;
 
 use crate::engine::Settings;
 use crate::params::{QuintetParams, range_bounds};

@@ -150,6 +150,34 @@ fn damaged_foreign_and_newer_files_are_refused_with_a_reason() {
     }
 }
 
+/// Issue 21, item 10: serde_json keeps the last of two equal keys; a preset file with one is
+/// refused instead, naming it, at any level.
+#[test]
+fn a_key_given_twice_is_refused_and_named() {
+    let head = r#""format": "quintet-preset", "version": 1"#;
+    for (rest, key) in [
+        (
+            r#""name": "x", "params": {"freq1": 200, "freq1": 2000}"#,
+            "params.freq1",
+        ),
+        (r#""name": "x", "name": "y", "params": {}"#, "name"),
+        (
+            r#""name": "x", "params": {}, "params": {"freq1": 300}"#,
+            "params",
+        ),
+        (r#""version": 1, "name": "x", "params": {}"#, "version"),
+    ] {
+        let text = format!("{{{head}, {rest}}}");
+        let error = file::read(text.as_bytes()).expect_err(&text);
+        assert_eq!(error, PresetError::RepeatedKey(key.into()), "{text}");
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("\"{key}\" is there twice")),
+            "{message}"
+        );
+    }
+}
+
 #[test]
 fn out_of_range_values_play_at_the_ends_of_their_ranges() {
     let text = br#"{"format": "quintet-preset", "version": 1, "name": "wild",

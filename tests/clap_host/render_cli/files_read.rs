@@ -197,3 +197,36 @@ fn huge_files_are_refused_without_being_read_whole() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 21, item 10: a preset file giving a key twice (serde_json alone keeps the last) is
+/// refused, naming the key, and nothing is written.
+#[test]
+fn a_preset_file_giving_a_key_twice_is_refused_naming_it() {
+    let dir = folder("twice");
+    let preset = dir.join("twice.json");
+    std::fs::write(
+        &preset,
+        br#"{"format": "quintet-preset", "version": 1, "name": "Twice",
+            "params": {"freq1": 200.0, "freq1": 2000.0}}"#,
+    )
+    .unwrap();
+    let out = wav_path("reads-twice");
+    let output = quintet_bounded(
+        &[
+            "render",
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "--preset",
+            preset.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_refused(
+        &output,
+        "\"params.freq1\" is there twice",
+        &out,
+        "freq1 twice",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -12,7 +12,6 @@
 //! - A kind with a header (a MIDI file) checks it on the first bytes before the rest is read,
 //!   so a 3 GB file of something else is refused after a few bytes.
 
-use crate::user_text::escape;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
@@ -189,11 +188,6 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     File::open(path)
-}
-
-/// `path` as a message shows it: lossy UTF-8 with control characters escaped.
-pub fn shown(path: &Path) -> String {
-    escape(&path.to_string_lossy()).into_owned()
 }
 
 #[cfg(test)]

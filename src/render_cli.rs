@@ -18,7 +18,7 @@ use quintet::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SHO
 use quintet::dsp::nyquist::FADE_START_FRACTION;
 use quintet::engine::pitch::{note_name, note_to_hz};
 use quintet::engine::{Engine, MAX_VOICES, NoteInput, Settings};
-use quintet::file_read::{self, Limit, shown};
+use quintet::file_read::{self, Limit};
 use quintet::limits;
 use quintet::midi_file::{HEADER_BYTES, MAX_FILE_BYTES, Song, check_header, read_song};
 use quintet::params::{
@@ -26,6 +26,7 @@ use quintet::params::{
     frequency_to_text, text_to_frequency,
 };
 use quintet::presets::{Preset, factory, store};
+use quintet::user_text::{escape, escape_path};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -278,7 +279,7 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
     if settings.midi && args.midi.is_none() {
         return Err(format!(
             "the preset \"{}\" plays notes (MIDI mode): add --midi FILE.mid to hear it",
-            preset.name
+            escape(&preset.name)
         ));
     }
     args.freqs = settings.frequencies_hz;
@@ -299,21 +300,26 @@ fn find_preset(name: &str) -> Result<Preset, String> {
         return Ok(preset);
     }
     let (yours, _) = store::list();
-    yours
-        .into_iter()
-        .map(|(_, preset)| preset)
-        .find(|preset| preset.name.eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| {
+    // Your names are unique as typed; a name typed in another case finds one too.
+    let exact = yours.iter().position(|(_, preset)| preset.name == name);
+    let any_case = || {
+        yours
+            .iter()
+            .position(|(_, preset)| preset.name.eq_ignore_ascii_case(name.trim()))
+    };
+    match exact.or_else(any_case) {
+        Some(k) => Ok(yours.into_iter().nth(k).expect("found in the list").1),
+        None => {
             let factory: Vec<String> = factory::presets().into_iter().map(|p| p.name).collect();
-            format!(
-                "no preset called \"{name}\" (factory presets: {}; yours are in {})",
+            Err(format!(
+                "no preset called \"{}\" (factory presets: {}; yours are in {})",
+                escape(name),
                 factory.join(", "),
-                store::user_dir().map_or_else(
-                    || String::from("no folder"),
-                    |dir| dir.display().to_string()
-                )
-            )
-        })
+                store::user_dir()
+                    .map_or_else(|| String::from("no folder"), |dir| escape_path(&dir))
+            ))
+        }
+    }
 }
 
 /// The song of `--midi`, read and placed on samples at the render's rate.
@@ -321,7 +327,7 @@ fn read_midi(args: &RenderArgs) -> Result<Option<Song>, String> {
     let Some(path) = &args.midi else {
         return Ok(None);
     };
-    let refused = |e: &dyn std::fmt::Display| format!("{}: {e}", shown(path));
+    let refused = |e: &dyn std::fmt::Display| format!("{}: {e}", escape_path(path));
     let mut file = file_read::open(path, MIDI_READ_LIMIT).map_err(|e| refused(&e))?;
     // A file of anything else is refused on its first bytes, not after reading it whole.
     check_header(file.head(HEADER_BYTES).map_err(|e| refused(&e))?).map_err(|e| refused(&e))?;

@@ -4,6 +4,7 @@
 //! behind a NUL.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 /// `text` with each control character (C0, DEL, C1: escape sequences, NUL, newlines, tabs) and
 /// each bidirectional-formatting character (which can make text read in an order other than
@@ -25,6 +26,11 @@ pub fn escape(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(escaped)
+}
+
+/// `path` as a message shows it: lossy UTF-8, escaped as [`escape`] does.
+pub fn escape_path(path: &Path) -> String {
+    escape(&path.to_string_lossy()).into_owned()
 }
 
 /// Whether `c` must not reach a terminal as it is.

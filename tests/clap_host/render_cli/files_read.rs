@@ -230,3 +230,36 @@ fn a_preset_file_giving_a_key_twice_is_refused_naming_it() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 21, item 12: names and file names a user chose reach the terminal with their control
+/// characters escaped (an escape sequence, a newline), never raw.
+#[test]
+fn names_and_paths_in_messages_are_escaped() {
+    let dir = folder("escape");
+    let damaged = dir.join("bad\u{1b}[2J\nname.json");
+    std::fs::write(&damaged, b"{").unwrap();
+    let out = wav_path("reads-escape");
+    let out_text = out.to_str().unwrap();
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["--preset", "Evil\u{1b}[31m\nName"],
+            "Evil\\u{1b}[31m\\nName",
+        ),
+        (
+            &["--preset", damaged.to_str().unwrap()],
+            "bad\\u{1b}[2J\\nname.json",
+        ),
+    ];
+    for (extra, shown) in cases {
+        let mut args = vec!["render", "-o", out_text, "-q"];
+        args.extend_from_slice(extra);
+        let output = quintet_bounded(&args, &dir);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_refused(&output, shown, &out, &format!("{extra:?}"));
+        assert!(
+            !stderr.contains('\u{1b}') && stderr.trim_end().lines().count() == 1,
+            "{extra:?}: {stderr:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -67,8 +67,8 @@ fn mkfifo(path: &Path) {
     assert!(status.success(), "mkfifo {}", path.display());
 }
 
-/// Asserts that `output` is a refusal (status 2, "error: ..." naming `says`) and that nothing was
-/// written to `out`.
+/// Asserts that `output` is a refusal (status 2, one line "error: ..." saying `says`, no raw
+/// escape character) and that nothing was written to `out`.
 fn assert_refused(output: &Output, says: &str, out: &Path, case: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{case}: {stderr}");
@@ -76,7 +76,22 @@ fn assert_refused(output: &Output, says: &str, out: &Path, case: &str) {
         stderr.starts_with("error: ") && stderr.contains(says),
         "{case}: {stderr}"
     );
+    assert!(
+        !stderr.contains('\u{1b}') && stderr.trim_end().lines().count() == 1,
+        "{case}: {stderr:?}"
+    );
     assert!(!out.exists(), "{case}: a file was written");
+}
+
+/// Runs `render -o out -q` with each case's arguments and asserts that it is refused, saying
+/// what the case says (see [`assert_refused`]).
+fn assert_all_refused(cases: &[(&[&str], &str)], out: &Path, preset_dir: &Path) {
+    for (extra, says) in cases {
+        let mut args = vec!["render", "-o", out.to_str().unwrap(), "-q"];
+        args.extend_from_slice(extra);
+        let output = quintet_bounded(&args, preset_dir);
+        assert_refused(&output, says, out, &format!("{extra:?}"));
+    }
 }
 
 /// `--preset` and `--midi` naming a device, a FIFO or a link to one are refused at once.
@@ -90,7 +105,6 @@ fn devices_and_fifos_given_as_inputs_are_refused_without_reading_them() {
     let zero_link = dir.join("zero.mid");
     std::os::unix::fs::symlink("/dev/zero", &zero_link).unwrap();
     let out = wav_path("reads-inputs");
-    let out_text = out.to_str().unwrap();
     let song = dir.join("song.mid");
     std::fs::write(&song, midi_file(0, 480, &[&[(0, &[0x90, 60, 100])]])).unwrap();
     let cases: [(&[&str], &str); 5] = [
@@ -103,12 +117,7 @@ fn devices_and_fifos_given_as_inputs_are_refused_without_reading_them() {
         ),
         (&["--midi", fifo_mid.to_str().unwrap()], "a FIFO"),
     ];
-    for (extra, says) in cases {
-        let mut args = vec!["render", "-o", out_text, "-q"];
-        args.extend_from_slice(extra);
-        let output = quintet_bounded(&args, &dir);
-        assert_refused(&output, says, &out, &format!("{extra:?}"));
-    }
+    assert_all_refused(&cases, &out, &dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -174,7 +183,6 @@ fn huge_files_are_refused_without_being_read_whole() {
         .set_len(three_gb)
         .unwrap();
     let out = wav_path("reads-huge");
-    let out_text = out.to_str().unwrap();
     let cases: [(&[&str], &str); 3] = [
         (
             &["--midi", not_midi.to_str().unwrap()],
@@ -189,12 +197,7 @@ fn huge_files_are_refused_without_being_read_whole() {
             "larger than the 64 KiB a preset file may take",
         ),
     ];
-    for (extra, says) in cases {
-        let mut args = vec!["render", "-o", out_text, "-q"];
-        args.extend_from_slice(extra);
-        let output = quintet_bounded(&args, &dir);
-        assert_refused(&output, says, &out, &format!("{extra:?}"));
-    }
+    assert_all_refused(&cases, &out, &dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -239,7 +242,6 @@ fn names_and_paths_in_messages_are_escaped() {
     let damaged = dir.join("bad\u{1b}[2J\nname.json");
     std::fs::write(&damaged, b"{").unwrap();
     let out = wav_path("reads-escape");
-    let out_text = out.to_str().unwrap();
     let cases: [(&[&str], &str); 2] = [
         (
             &["--preset", "Evil\u{1b}[31m\nName"],
@@ -250,16 +252,6 @@ fn names_and_paths_in_messages_are_escaped() {
             "bad\\u{1b}[2J\\nname.json",
         ),
     ];
-    for (extra, shown) in cases {
-        let mut args = vec!["render", "-o", out_text, "-q"];
-        args.extend_from_slice(extra);
-        let output = quintet_bounded(&args, &dir);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_refused(&output, shown, &out, &format!("{extra:?}"));
-        assert!(
-            !stderr.contains('\u{1b}') && stderr.trim_end().lines().count() == 1,
-            "{extra:?}: {stderr:?}"
-        );
-    }
+    assert_all_refused(&cases, &out, &dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -21,9 +21,15 @@ use std::path::PathBuf;
 /// `<`, `>`, "Save as…" and the zoom buttons it fits the editor's narrowest window (640
 /// points).
 const NAME_WIDTH_PT: f32 = 150.0;
-/// Widest a problem (a refused file, a failed save) is drawn in the bar, in points; elided, in
-/// full in its tooltip.
-const PROBLEM_WIDTH_PT: f32 = 120.0;
+/// Widest the preset's name is drawn while "Save as" is open (its box and buttons need the
+/// room), in points.
+const NAME_WIDTH_SAVING_PT: f32 = 60.0;
+/// Width of the "Save as" name box, in points.
+const NAME_BOX_WIDTH_PT: f32 = 100.0;
+/// Room the header keeps after the bar for its zoom controls, in points: a problem (a refused
+/// file, a failed save) or the question before replacing is elided to what is left (in full in
+/// its tooltip).
+const ZOOM_ROOM_PT: f32 = 140.0;
 /// Widest a name in the list is drawn, in points.
 const LIST_WIDTH_PT: f32 = 300.0;
 
@@ -167,7 +173,12 @@ impl PresetBar {
             } else {
                 name.to_owned()
             };
-            let (response, picked) = at_most(ui, NAME_WIDTH_PT, |ui| {
+            let name_width = if self.saving.is_some() {
+                NAME_WIDTH_SAVING_PT
+            } else {
+                NAME_WIDTH_PT
+            };
+            let (response, picked) = at_most(ui, name_width, |ui| {
                 MenuButton::from_button(Button::new(title.as_str()).truncate())
                     .ui(ui, |ui| self.list_ui(ui))
             });
@@ -185,8 +196,10 @@ impl PresetBar {
                 chosen = self.step(1);
             }
             self.save_as_ui(ui, params);
-            if let Some(problem) = &self.problem {
-                at_most(ui, PROBLEM_WIDTH_PT, |ui| {
+            // While the bar asks before replacing, the question has the room.
+            let asking = self.saving.as_ref().is_some_and(|saving| saving.asking);
+            if let Some(problem) = self.problem.as_ref().filter(|_| !asking) {
+                at_most(ui, room_left(ui), |ui| {
                     let text = RichText::new(problem).color(Color32::from_rgb(255, 140, 120));
                     ui.add(Label::new(text).truncate())
                 })
@@ -252,18 +265,22 @@ impl PresetBar {
             return;
         };
         if saving.asking {
-            at_most(ui, PROBLEM_WIDTH_PT, |ui| {
+            // The buttons first, so they keep their room; the question takes what is left.
+            let replace = ui.small_button("Replace").clicked();
+            let cancel = ui.small_button("Cancel").clicked();
+            at_most(ui, room_left(ui), |ui| {
                 ui.add(Label::new(format!("Replace \"{}\"?", escape(&saving.name))).truncate())
             })
             .on_hover_text("You have a preset of this name: replace it with these settings?");
-            if ui.small_button("Replace").clicked() {
+            if replace {
                 self.save(params, Existing::Replace);
-            } else if ui.small_button("Cancel").clicked() {
+            } else if cancel {
                 saving.asking = false;
             }
             return;
         }
-        let field = ui.add(egui::TextEdit::singleline(&mut saving.name).desired_width(120.0));
+        let field =
+            ui.add(egui::TextEdit::singleline(&mut saving.name).desired_width(NAME_BOX_WIDTH_PT));
         if self.focus_name {
             // Typing goes straight into the box that just opened.
             field.request_focus();
@@ -321,6 +338,11 @@ impl PresetBar {
         self.current = Some(index);
         self.problem = None;
     }
+}
+
+/// What the row has left after the bar, less the header's zoom controls, in points.
+fn room_left(ui: &Ui) -> f32 {
+    (ui.available_width() - ZOOM_ROOM_PT).max(0.0)
 }
 
 /// Draws `add` in at most `width_pt` points of the row (a truncating widget elides to fit).
@@ -490,10 +512,12 @@ mod tests {
     #[test]
     fn a_long_name_leaves_the_buttons_on_the_editor() {
         let params = QuintetParams::default();
-        let width_with = |name: &str| {
+        let width_with = |name: &str, saving: Option<SaveAs>| {
             let mut bar = factory_bar();
             bar.presets.push((Source::User, Preset::new(name, &[])));
             bar.current = Some(bar.presets.len() - 1);
+            bar.problem = saving.as_ref().map(|_| "not saved: ".repeat(20));
+            bar.saving = saving;
             let ctx = Context::default();
             let mut width = 0.0;
             for _ in 0..2 {
@@ -512,13 +536,26 @@ mod tests {
             }
             width
         };
-        let short = width_with("Pad");
-        let long = width_with(&"Long name ".repeat(30));
+        let long_name = "Long name ".repeat(30);
+        let short = width_with("Pad", None);
+        let long = width_with(&long_name, None);
         // The title (about 80 points) and the zoom buttons (about 130) need the rest.
         assert!(
             long <= 400.0,
             "the bar takes {long} points with a long name"
         );
         assert!(long <= short + NAME_WIDTH_PT, "{short} → {long}");
+        // "Save as" open on the long name, with a long problem, and asking to replace it.
+        for asking in [false, true] {
+            let saving = SaveAs {
+                name: long_name.clone(),
+                asking,
+            };
+            let width = width_with(&long_name, Some(saving));
+            assert!(
+                width <= 640.0 - ZOOM_ROOM_PT,
+                "saving, asking {asking}: {width} points"
+            );
+        }
     }
 }

@@ -12,11 +12,13 @@
 //! - feeds the editor's [`tap`] with that output while the editor window is open.
 
 pub mod editor;
+pub mod file_read;
 pub mod keyboard_notes;
 pub mod output_file;
 pub mod params;
 pub mod presets;
 pub mod tap;
+pub mod user_text;
 
 // The sound lives in its own framework-free crate (core/); these keep its paths under
 // `quintet::` for the glue, the render command and the tests.

@@ -114,7 +114,8 @@ impl OutputError {
 
 impl fmt::Display for OutputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path().display();
+        // The path as typed may hold control characters: never sent raw to a terminal.
+        let path = crate::user_text::escape_path(self.path());
         match self {
             OutputError::Io { error, .. } => write!(f, "cannot write {path}: {error}"),
             OutputError::Refused { why, .. } => match why {
@@ -130,7 +131,8 @@ impl fmt::Display for OutputError {
                 ),
                 Refusal::SameAsInput(input) => write!(
                     f,
-                    "{path} is the same file as {input}: an input is never overwritten"
+                    "{path} is the same file as {}: an input is never overwritten",
+                    crate::user_text::escape(input)
                 ),
                 Refusal::WrongExtension(extension) => write!(
                     f,

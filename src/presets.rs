@@ -1,6 +1,6 @@
 //! Presets: named sets of every sound parameter's value. Factory presets are built in
 //! ([`factory`]); user presets are small, readable JSON files in the user's data folder
-//! ([`file`], [`store`]).
+//! ([`file`], [`store`]), each named after its preset ([`names`]).
 //!
 //! A preset holds plain values (Hz, linear gains, counts, switches) by parameter id, the same
 //! permanent ids hosts store automation under. Loading one sets every parameter: those it does
@@ -9,7 +9,9 @@
 
 pub mod factory;
 pub mod file;
+pub mod names;
 pub mod store;
+mod unique_keys;
 
 use crate::engine::Settings;
 use crate::params::{QuintetParams, range_bounds};

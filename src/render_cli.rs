@@ -18,14 +18,16 @@ use quintet::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SHO
 use quintet::dsp::nyquist::FADE_START_FRACTION;
 use quintet::engine::pitch::{note_name, note_to_hz};
 use quintet::engine::{Engine, MAX_VOICES, NoteInput, Settings};
+use quintet::file_read::{self, Limit};
 use quintet::limits;
-use quintet::midi_file::{Song, read_song};
+use quintet::midi_file::{HEADER_BYTES, MAX_FILE_BYTES, Song, check_header, read_song};
 use quintet::output_file::{self, OutputError, OutputFile, Refusal};
 use quintet::params::{
     DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
     frequency_to_text, text_to_frequency,
 };
 use quintet::presets::{Preset, factory, store};
+use quintet::user_text::{escape, escape_path};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +44,11 @@ const MAX_SECONDS: f64 = limits::MAX_RENDER_SECONDS;
 /// Most bytes of audio data a WAV file can say it holds: its sizes are 32-bit, and hound writes
 /// a header of up to about 80 bytes before the data, all counted in the RIFF size.
 const MAX_WAV_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
+/// How much of a `--midi` file is read at most (see [`MAX_FILE_BYTES`]).
+const MIDI_READ_LIMIT: Limit = Limit {
+    what: "a MIDI file",
+    max_bytes: MAX_FILE_BYTES,
+};
 /// Samples rendered and written per step.
 const CHUNK_SAMPLES: usize = 4096;
 /// A render of a MIDI file without `--seconds` lasts until the last event, plus the release and
@@ -290,7 +297,7 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
     if settings.midi && args.midi.is_none() {
         return Err(format!(
             "the preset \"{}\" plays notes (MIDI mode): add --midi FILE.mid to hear it",
-            preset.name
+            escape(&preset.name)
         ));
     }
     args.freqs = settings.frequencies_hz;
@@ -313,21 +320,29 @@ fn find_preset(name: &str) -> Result<(Preset, Option<PathBuf>), String> {
         return Ok((preset, None));
     }
     let (yours, _) = store::list();
-    yours
-        .into_iter()
-        .find(|(_, preset)| preset.name.eq_ignore_ascii_case(name.trim()))
-        .map(|(path, preset)| (preset, Some(path)))
-        .ok_or_else(|| {
+    // Your names are unique as typed; a name typed in another case finds one too.
+    let exact = yours.iter().position(|(_, preset)| preset.name == name);
+    let any_case = || {
+        yours
+            .iter()
+            .position(|(_, preset)| preset.name.eq_ignore_ascii_case(name.trim()))
+    };
+    match exact.or_else(any_case) {
+        Some(k) => {
+            let (path, preset) = yours.into_iter().nth(k).expect("found in the list");
+            Ok((preset, Some(path)))
+        }
+        None => {
             let factory: Vec<String> = factory::presets().into_iter().map(|p| p.name).collect();
-            format!(
-                "no preset called \"{name}\" (factory presets: {}; yours are in {})",
+            Err(format!(
+                "no preset called \"{}\" (factory presets: {}; yours are in {})",
+                escape(name),
                 factory.join(", "),
-                store::user_dir().map_or_else(
-                    || String::from("no folder"),
-                    |dir| dir.display().to_string()
-                )
-            )
-        })
+                store::user_dir()
+                    .map_or_else(|| String::from("no folder"), |dir| escape_path(&dir))
+            ))
+        }
+    }
 }
 
 /// The song of `--midi`, read and placed on samples at the render's rate.
@@ -335,10 +350,14 @@ fn read_midi(args: &RenderArgs) -> Result<Option<Song>, String> {
     let Some(path) = &args.midi else {
         return Ok(None);
     };
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let refused = |e: &dyn std::fmt::Display| format!("{}: {e}", escape_path(path));
+    let mut file = file_read::open(path, MIDI_READ_LIMIT).map_err(|e| refused(&e))?;
+    // A file of anything else is refused on its first bytes, not after reading it whole.
+    check_header(file.head(HEADER_BYTES).map_err(|e| refused(&e))?).map_err(|e| refused(&e))?;
+    let bytes = file.read_whole().map_err(|e| refused(&e))?;
     read_song(&bytes, f64::from(args.sample_rate), MAX_SECONDS)
         .map(Some)
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| refused(&e))
 }
 
 /// How long the render is, in seconds: as asked, or the song and its last release.
@@ -478,7 +497,7 @@ fn write_wav(
     spec: hound::WavSpec,
     mut output: OutputFile,
 ) -> Result<(), String> {
-    let cannot_write = |e: hound::Error| format!("cannot write {}: {e}", args.out.display());
+    let cannot_write = |e: hound::Error| format!("cannot write {}: {e}", escape_path(&args.out));
     let mut writer =
         hound::WavWriter::new(BufWriter::new(output.file()), spec).map_err(cannot_write)?;
     let mut progress = Progress::new(total, !args.quiet);
@@ -495,7 +514,7 @@ fn write_wav(
             progress.finish();
             return Err(format!(
                 "stopped: {} was left as it was",
-                args.out.display()
+                escape_path(&args.out)
             ));
         }
         // Up to the next event (or the chunk's end), so every event lands on its sample.
@@ -526,7 +545,7 @@ fn write_wav(
         eprintln!(
             "wrote {}: {audio_s:.3} s at {} Hz ({total} samples) in {elapsed_s:.2} s, \
              {:.0}x real time",
-            args.out.display(),
+            escape_path(&args.out),
             args.sample_rate,
             audio_s / elapsed_s.max(1e-9)
         );

@@ -21,6 +21,14 @@ use crate::engine::{Channel, NoteInput, NoteMatch, NoteRef};
 /// few enough that the events of a hostile file stay within a few hundred MB.
 pub const MAX_EVENTS: usize = 10_000_000;
 
+/// Bytes of a Standard MIDI File's header chunk: `MThd`, its length (6), then the format, the
+/// track count and the timing, 2 bytes each. [`check_header`] reads no more.
+pub const HEADER_BYTES: usize = 14;
+
+/// Largest MIDI file read, in bytes (64 MiB). A note takes 3 to 4 bytes with its delta time, so
+/// [`MAX_EVENTS`] events fill about 40 MB; real performances are a few hundred KB at most.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
 /// The tempo a metrical file plays at until its first tempo event: 500 000 µs per quarter note,
 /// 120 BPM (the SMF specification's default).
 const DEFAULT_MICROS_PER_BEAT: u32 = 500_000;
@@ -53,6 +61,9 @@ pub enum MidiFileError {
     /// The bytes are not a Standard MIDI File at all: they do not start with an `MThd` header
     /// (an empty file, another format).
     NotMidi,
+    /// The file starts with `MThd` but its header chunk is shorter than the 6 bytes it must hold,
+    /// or the file ends inside it.
+    ShortHeader,
     /// A RIFF file: MIDI wrapped in RIFF ("RMID") is not read, only the bare file it wraps.
     Rmid,
     /// The file starts as a MIDI file but is damaged: truncated, or with malformed chunks or
@@ -93,6 +104,10 @@ impl fmt::Display for MidiFileError {
             Self::NotMidi => write!(
                 f,
                 "not a Standard MIDI File: it does not start with an \"MThd\" header"
+            ),
+            Self::ShortHeader => write!(
+                f,
+                "damaged MIDI file: its \"MThd\" header is shorter than the 6 bytes it holds"
             ),
             Self::Rmid => write!(
                 f,
@@ -231,14 +246,29 @@ fn check_arguments(sample_rate_hz: f64, max_seconds: f64) -> Result<(), MidiFile
     Ok(())
 }
 
-/// The file's header and its (lazily parsed) tracks, or why the file is not one.
-fn parse(bytes: &[u8]) -> Result<(midly::Header, TrackIter<'_>), MidiFileError> {
-    if bytes.starts_with(b"RIFF") {
+/// Whether `head`, a file's first [`HEADER_BYTES`] (or all of it, if shorter), starts a
+/// Standard MIDI File: `MThd` and a header chunk of at least 6 bytes (the specification's 6; a
+/// longer one is allowed, as the specification asks readers to skip what they do not know).
+/// A file reader checks this before reading the rest of a file that may be anything.
+pub fn check_header(head: &[u8]) -> Result<(), MidiFileError> {
+    if head.starts_with(b"RIFF") {
         return Err(MidiFileError::Rmid);
     }
-    if !bytes.starts_with(b"MThd") {
+    if !head.starts_with(b"MThd") {
         return Err(MidiFileError::NotMidi);
     }
+    let length = head
+        .get(4..8)
+        .map(|len| u32::from_be_bytes([len[0], len[1], len[2], len[3]]));
+    if length.is_none_or(|len| len < 6) || head.len() < HEADER_BYTES {
+        return Err(MidiFileError::ShortHeader);
+    }
+    Ok(())
+}
+
+/// The file's header and its (lazily parsed) tracks, or why the file is not one.
+fn parse(bytes: &[u8]) -> Result<(midly::Header, TrackIter<'_>), MidiFileError> {
+    check_header(&bytes[..bytes.len().min(HEADER_BYTES)])?;
     check_smpte_rates(bytes)?;
     midly::parse(bytes).map_err(MidiFileError::Damaged)
 }
@@ -763,6 +793,34 @@ mod tests {
         assert!(message(read_song(&[], RATE, LIMIT)).starts_with("not a Standard MIDI File"));
         let garbage: Vec<u8> = (0..1000u32).map(|i| (i * 7919 % 251) as u8).collect();
         assert!(message(read_song(&garbage, RATE, LIMIT)).starts_with("not a Standard MIDI"));
+    }
+
+    /// A file reader refuses anything else after its first bytes (see `check_header`).
+    #[test]
+    fn the_first_bytes_tell_a_midi_file() {
+        let bytes = type0(96, vec![on(0, 60, 100)]);
+        assert!(check_header(&bytes[..HEADER_BYTES]).is_ok());
+        let mut short = bytes[..HEADER_BYTES].to_vec();
+        short[7] = 2;
+        assert!(matches!(
+            check_header(&short),
+            Err(MidiFileError::ShortHeader)
+        ));
+        assert!(matches!(
+            check_header(&bytes[..10]),
+            Err(MidiFileError::ShortHeader)
+        ));
+        assert!(matches!(
+            check_header(&[0; HEADER_BYTES]),
+            Err(MidiFileError::NotMidi)
+        ));
+        assert!(matches!(
+            check_header(b"RIFF\0\0\0\0RMID"),
+            Err(MidiFileError::Rmid)
+        ));
+        // What the header check refuses, reading the whole file refuses the same way.
+        let text = message(read_song(&short, RATE, LIMIT));
+        assert!(text.contains("shorter than the 6 bytes"), "{text}");
     }
 
     #[test]

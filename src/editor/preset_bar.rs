@@ -1,14 +1,37 @@
 //! The preset bar: the preset's name (with `*` once a parameter moved away from it),
-//! previous/next, a menu of factory and user presets, and "Save as" into the user folder.
+//! previous/next, a menu of factory and user presets, and "Save as" into the user folder, which
+//! asks before it replaces a preset of yours. The folder is read again whenever the list opens
+//! or `<` `>` step, so a file put there while Quintet runs shows up. A long name is elided (in
+//! full in its tooltip), so it never pushes the buttons after it off the editor.
 //!
 //! Loading a preset sets every parameter as a begin/set/end gesture, one per parameter, so the
 //! DAW records the load as automation and can undo it.
 
 use crate::params::QuintetParams;
+use crate::presets::store::{Existing, StoreError};
 use crate::presets::{self, Preset, factory, store};
-use egui::{Color32, RichText, Ui};
+use crate::user_text::escape;
+use egui::containers::menu::MenuButton;
+use egui::{Button, Color32, Label, RichText, Ui, Vec2};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::ParamPtr;
+use std::path::PathBuf;
+
+/// Widest the preset's name is drawn, in points; longer names are elided. With the title,
+/// `<`, `>`, "Save as…" and the zoom buttons it fits the editor's narrowest window (640
+/// points).
+const NAME_WIDTH_PT: f32 = 150.0;
+/// Widest the preset's name is drawn while "Save as" is open (its box and buttons need the
+/// room), in points.
+const NAME_WIDTH_SAVING_PT: f32 = 60.0;
+/// Width of the "Save as" name box, in points.
+const NAME_BOX_WIDTH_PT: f32 = 100.0;
+/// Room the header keeps after the bar for its zoom controls, in points: a problem (a refused
+/// file, a failed save) or the question before replacing is elided to what is left (in full in
+/// its tooltip).
+const ZOOM_ROOM_PT: f32 = 140.0;
+/// Widest a name in the list is drawn, in points.
+const LIST_WIDTH_PT: f32 = 300.0;
 
 /// Where a preset in the list came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,13 +40,23 @@ enum Source {
     User,
 }
 
+/// "Save as" while it is open.
+#[derive(Clone, Debug, PartialEq)]
+struct SaveAs {
+    /// The name being typed.
+    name: String,
+    /// Whether a preset of yours has that name and the bar asks whether to replace it.
+    asking: bool,
+}
+
 /// The presets the bar offers and which one is loaded.
 pub struct PresetBar {
+    /// The user preset folder (`None` if there is none).
+    dir: Option<PathBuf>,
     presets: Vec<(Source, Preset)>,
     /// Index in `presets` of the preset loaded last.
     current: Option<usize>,
-    /// The name being typed for "Save as", while its box is open.
-    saving: Option<String>,
+    saving: Option<SaveAs>,
     /// The last problem to show (a refused file, a failed save), in the bar.
     problem: Option<String>,
     /// Whether the bar has looked for a preset matching the parameters it opened with.
@@ -39,7 +72,15 @@ pub struct PresetBar {
 impl Default for PresetBar {
     /// The factory presets and what the user folder holds.
     fn default() -> Self {
+        Self::in_dir(store::user_dir())
+    }
+}
+
+impl PresetBar {
+    /// A bar offering the factory presets and those in `dir`.
+    fn in_dir(dir: Option<PathBuf>) -> Self {
         let mut bar = Self {
+            dir,
             presets: Vec::new(),
             current: None,
             saving: None,
@@ -51,20 +92,21 @@ impl Default for PresetBar {
         bar.rescan();
         bar
     }
-}
 
-impl PresetBar {
-    /// Reads the user folder again (after a save); keeps the current preset by name.
+    /// Reads the user folder again; keeps the current preset (by where it came from and name).
     fn rescan(&mut self) {
-        let current_name = self.current_preset().map(|p| p.name.clone());
+        let current = self.current.map(|k| self.presets[k].clone());
         self.current_values = None;
-        let (user, refused) = store::list();
+        let (user, refused) = self
+            .dir
+            .as_deref()
+            .map_or_else(|| (Vec::new(), Vec::new()), store::list_in);
         self.presets = factory::presets()
             .into_iter()
             .map(|p| (Source::Factory, p))
             .chain(user.into_iter().map(|(_, p)| (Source::User, p)))
             .collect();
-        self.current = current_name.and_then(|name| self.index_of(&name));
+        self.current = current.and_then(|(source, preset)| self.index_of(&source, &preset.name));
         if let Some(first) = refused.first() {
             self.problem = Some(format!(
                 "{} preset file(s) refused, e.g. {first}",
@@ -73,8 +115,10 @@ impl PresetBar {
         }
     }
 
-    fn index_of(&self, name: &str) -> Option<usize> {
-        self.presets.iter().rposition(|(_, p)| p.name == name)
+    fn index_of(&self, source: &Source, name: &str) -> Option<usize> {
+        self.presets
+            .iter()
+            .position(|(s, p)| s == source && p.name == name)
     }
 
     fn current_preset(&self) -> Option<&Preset> {
@@ -101,21 +145,26 @@ impl PresetBar {
 
     /// Draws the bar; loads or saves when asked.
     pub fn ui(&mut self, ui: &mut Ui, params: &QuintetParams, context: &GuiContext) {
+        if let Some(index) = self.bar_ui(ui, params) {
+            self.load(index, params, context);
+        }
+    }
+
+    /// Draws the bar and saves when asked; the preset to load, if one was chosen.
+    fn bar_ui(&mut self, ui: &mut Ui, params: &QuintetParams) -> Option<usize> {
         if self.current.is_none() && !self.guessed {
             // A new instance (or a project's state) shows the preset it is, if it is one.
             self.current = self.presets.iter().position(|(_, p)| p.matches(params));
             self.guessed = true;
         }
+        let mut chosen = None;
         ui.horizontal(|ui| {
-            let count = self.presets.len();
             if ui
                 .small_button("<")
                 .on_hover_text("Previous preset")
                 .clicked()
-                && count > 0
             {
-                let at = self.current.map_or(count - 1, |k| (k + count - 1) % count);
-                self.load(at, params, context);
+                chosen = self.step(-1);
             }
             let changed = self.current_changed(params);
             let name = self.current_preset().map_or("(none)", |p| p.name.as_str());
@@ -124,81 +173,153 @@ impl PresetBar {
             } else {
                 name.to_owned()
             };
-            let mut chosen = None;
-            ui.menu_button(title, |ui| {
-                ui.label(RichText::new("Factory").weak());
-                for (k, (source, preset)) in self.presets.iter().enumerate() {
-                    if k > 0 && *source == Source::User && self.presets[k - 1].0 == Source::Factory
-                    {
-                        ui.separator();
-                        ui.label(RichText::new("Yours").weak());
-                    }
-                    if ui
-                        .selectable_label(self.current == Some(k), &preset.name)
-                        .clicked()
-                    {
-                        chosen = Some(k);
-                        ui.close();
-                    }
-                }
-            })
-            .response
-            .on_hover_text(if changed {
-                "Choose a preset (* = changed since it was loaded)"
+            let name_width = if self.saving.is_some() {
+                NAME_WIDTH_SAVING_PT
             } else {
-                "Choose a preset"
+                NAME_WIDTH_PT
+            };
+            let (response, picked) = at_most(ui, name_width, |ui| {
+                MenuButton::from_button(Button::new(title.as_str()).truncate())
+                    .ui(ui, |ui| self.list_ui(ui))
             });
-            if let Some(k) = chosen {
-                self.load(k, params, context);
+            if response.clicked() {
+                // The list opens: show what the folder holds now.
+                self.rescan();
             }
-            if ui.small_button(">").on_hover_text("Next preset").clicked() && count > 0 {
-                let at = self.current.map_or(0, |k| (k + 1) % count);
-                self.load(at, params, context);
+            response.on_hover_text(if changed {
+                format!("{title}\nChoose a preset (* = changed since it was loaded)")
+            } else {
+                format!("{title}\nChoose a preset")
+            });
+            chosen = chosen.or(picked.and_then(|picked| picked.inner));
+            if ui.small_button(">").on_hover_text("Next preset").clicked() {
+                chosen = self.step(1);
             }
             self.save_as_ui(ui, params);
-            if let Some(problem) = &self.problem {
-                ui.label(RichText::new(problem).color(Color32::from_rgb(255, 140, 120)))
-                    .on_hover_text(problem.as_str());
+            // While the bar asks before replacing, the question has the room.
+            let asking = self.saving.as_ref().is_some_and(|saving| saving.asking);
+            if let Some(problem) = self.problem.as_ref().filter(|_| !asking) {
+                at_most(ui, room_left(ui), |ui| {
+                    let text = RichText::new(problem).color(Color32::from_rgb(255, 140, 120));
+                    ui.add(Label::new(text).truncate())
+                })
+                .on_hover_text(problem.as_str());
             }
         });
+        chosen
     }
 
-    /// "Save as": a name box and a button; saves the current values into the user folder.
-    fn save_as_ui(&mut self, ui: &mut Ui, params: &QuintetParams) {
-        match &mut self.saving {
-            None => {
-                if ui
-                    .small_button("Save as…")
-                    .on_hover_text("Save these settings as a preset of your own")
-                    .clicked()
-                {
-                    let name = self.current_preset().map_or("My preset", |p| &p.name);
-                    self.saving = Some(name.to_owned());
-                    self.focus_name = true;
-                }
+    /// The list of presets, factory ones first; the one chosen.
+    fn list_ui(&self, ui: &mut Ui) -> Option<usize> {
+        let mut chosen = None;
+        ui.label(RichText::new("Factory").weak());
+        for (k, (source, preset)) in self.presets.iter().enumerate() {
+            if k > 0 && *source == Source::User && self.presets[k - 1].0 == Source::Factory {
+                ui.separator();
+                ui.label(RichText::new("Yours").weak());
             }
-            Some(name) => {
-                let field = ui.add(egui::TextEdit::singleline(name).desired_width(120.0));
-                if self.focus_name {
-                    // Typing goes straight into the box that just opened.
-                    field.request_focus();
-                    self.focus_name = false;
-                }
-                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if ui.small_button("Save").clicked() || entered {
-                    let preset = Preset::capture(name.trim(), params);
-                    self.saving = None;
-                    match store::save(&preset) {
-                        Ok(_) => {
-                            self.problem = None;
-                            self.rescan();
-                            self.current = self.index_of(&preset.name);
-                        }
-                        Err(error) => self.problem = Some(format!("not saved: {error}")),
-                    }
-                } else if ui.small_button("Cancel").clicked() {
-                    self.saving = None;
-                }
+            let item = egui::Button::selectable(self.current == Some(k), preset.name.as_str());
+            let response = at_most(ui, LIST_WIDTH_PT, |ui| ui.add(item.truncate()));
+            if response.on_hover_text(preset.name.as_str()).clicked() {
+                chosen = Some(k);
+                ui.close();
+            }
+        }
+        chosen
+    }
+
+    /// The preset `by` places after the current one (before it, for -1), in the folder as it is
+    /// now; the last (first) one if none is current.
+    fn step(&mut self, by: isize) -> Option<usize> {
+        self.rescan();
+        let count = self.presets.len() as isize;
+        if count == 0 {
+            return None;
+        }
+        let from = self
+            .current
+            .map_or(if by > 0 { -1 } else { count }, |k| k as isize);
+        Some((from + by).rem_euclid(count) as usize)
+    }
+
+    /// "Save as": a name box and a button; saves the current values into the user folder, and
+    /// asks before it replaces a preset of yours.
+    fn save_as_ui(&mut self, ui: &mut Ui, params: &QuintetParams) {
+        let Some(saving) = &mut self.saving else {
+            if ui
+                .small_button("Save as…")
+                .on_hover_text("Save these settings as a preset of your own")
+                .clicked()
+            {
+                // A factory preset's name is not yours to take.
+                let name = match self.current.map(|k| &self.presets[k]) {
+                    Some((Source::User, preset)) => preset.name.clone(),
+                    _ => String::from("My preset"),
+                };
+                self.saving = Some(SaveAs {
+                    name,
+                    asking: false,
+                });
+                self.focus_name = true;
+            }
+            return;
+        };
+        if saving.asking {
+            // The buttons first, so they keep their room; the question takes what is left.
+            let replace = ui.small_button("Replace").clicked();
+            let cancel = ui.small_button("Cancel").clicked();
+            at_most(ui, room_left(ui), |ui| {
+                ui.add(Label::new(format!("Replace \"{}\"?", escape(&saving.name))).truncate())
+            })
+            .on_hover_text("You have a preset of this name: replace it with these settings?");
+            if replace {
+                self.save(params, Existing::Replace);
+            } else if cancel {
+                saving.asking = false;
+            }
+            return;
+        }
+        let field =
+            ui.add(egui::TextEdit::singleline(&mut saving.name).desired_width(NAME_BOX_WIDTH_PT));
+        if self.focus_name {
+            // Typing goes straight into the box that just opened.
+            field.request_focus();
+            self.focus_name = false;
+        }
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.small_button("Save").clicked() || entered {
+            self.save(params, Existing::Refuse);
+        } else if ui.small_button("Cancel").clicked() {
+            self.saving = None;
+        }
+    }
+
+    /// Saves the current values under the name typed: closes "Save as" when saved, asks when a
+    /// preset of yours has the name, says why when the name is refused.
+    fn save(&mut self, params: &QuintetParams, existing: Existing) {
+        let Some(saving) = &mut self.saving else {
+            return;
+        };
+        let preset = Preset::capture(saving.name.trim(), params);
+        let saved = self
+            .dir
+            .as_deref()
+            .ok_or(StoreError::NoFolder)
+            .and_then(|dir| store::save_in(dir, &preset, existing));
+        match saved {
+            Ok(_) => {
+                self.saving = None;
+                self.problem = None;
+                self.rescan();
+                self.current = self.index_of(&Source::User, &preset.name);
+            }
+            Err(StoreError::Taken { .. }) => {
+                saving.asking = true;
+                self.problem = None;
+            }
+            Err(error) => {
+                saving.asking = false;
+                self.problem = Some(format!("not saved: {error}"));
             }
         }
     }
@@ -219,14 +340,57 @@ impl PresetBar {
     }
 }
 
+/// What the row has left after the bar, less the header's zoom controls, in points.
+fn room_left(ui: &Ui) -> f32 {
+    (ui.available_width() - ZOOM_ROOM_PT).max(0.0)
+}
+
+/// Draws `add` in at most `width_pt` points of the row (a truncating widget elides to fit).
+fn at_most<R>(ui: &mut Ui, width_pt: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui(Vec2::new(width_pt, height), add).inner
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::presets::{PresetValue, file};
+    use egui::{Context, Pos2, RawInput, Rect};
     use nice_plug::prelude::{Param, Params};
+    use std::path::Path;
+
+    /// A fresh, empty preset folder for this test.
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("quintet-bar-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Writes a preset of yours called `name` (partial 1 at `hz`) straight into `dir`, as
+    /// another program (or another Quintet) would.
+    fn put(dir: &Path, file_name: &str, name: &str, hz: f32) {
+        let preset = Preset::new(name, &[("freq1", PresetValue::Number(hz))]);
+        std::fs::write(dir.join(file_name), file::write(&preset)).unwrap();
+    }
+
+    fn names(bar: &PresetBar) -> Vec<&str> {
+        bar.presets.iter().map(|(_, p)| p.name.as_str()).collect()
+    }
+
+    /// Types `name` into "Save as" and presses Save.
+    fn save_as(bar: &mut PresetBar, name: &str, params: &QuintetParams) {
+        bar.saving = Some(SaveAs {
+            name: name.to_owned(),
+            asking: false,
+        });
+        bar.save(params, Existing::Refuse);
+    }
 
     /// A bar with the factory presets only (no user folder), "Init" current.
     fn factory_bar() -> PresetBar {
         PresetBar {
+            dir: None,
             presets: factory::presets()
                 .into_iter()
                 .map(|p| (Source::Factory, p))
@@ -273,5 +437,125 @@ mod tests {
         );
         bar.current = None;
         assert!(!bar.current_changed(&params), "no preset, nothing changed");
+    }
+
+    /// Issue 21, item 12: a preset put in the folder while the bar is open appears when `<` or
+    /// `>` steps (and when the list opens, which rescans the same way).
+    #[test]
+    fn stepping_finds_a_preset_added_while_the_editor_is_open() {
+        let dir = temp_dir("rescan");
+        let mut bar = PresetBar::in_dir(Some(dir.clone()));
+        let factory_count = factory::presets().len();
+        assert_eq!(bar.presets.len(), factory_count);
+        bar.current = Some(factory_count - 1);
+        put(&dir, "late.json", "Arrived Late", 300.0);
+        let next = bar.step(1).expect("a preset to step to");
+        assert_eq!(bar.presets[next].1.name, "Arrived Late");
+        assert_eq!(bar.presets[next].0, Source::User);
+        // Stepping on wraps to "Init"; back from "Init" is the new one again.
+        bar.current = Some(next);
+        assert_eq!(bar.step(1), Some(0));
+        bar.current = Some(0);
+        assert_eq!(bar.step(-1), Some(next));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Issue 21, item 11: "Save as" onto a name of yours asks, and replaces only when told;
+    /// factory and empty names are refused with the reason, and nothing is written for them.
+    #[test]
+    fn save_as_asks_before_replacing_and_refuses_factory_and_empty_names() {
+        let dir = temp_dir("save-as");
+        let params = QuintetParams::default();
+        let mut bar = PresetBar::in_dir(Some(dir.clone()));
+        save_as(&mut bar, "  Mine  ", &params);
+        assert_eq!(bar.saving, None, "saved and closed");
+        let mine = bar.current.expect("the saved preset is current");
+        assert_eq!(
+            bar.presets[mine],
+            (Source::User, Preset::capture("Mine", &params))
+        );
+        let file = dir.join("Mine.json");
+        let first = std::fs::read(&file).unwrap();
+
+        set_normalized(&params, "freq1", 0.9);
+        save_as(&mut bar, "Mine", &params);
+        let asking = SaveAs {
+            name: String::from("Mine"),
+            asking: true,
+        };
+        assert_eq!(bar.saving, Some(asking), "the bar asks");
+        assert_eq!(std::fs::read(&file).unwrap(), first, "nothing replaced yet");
+        bar.save(&params, Existing::Replace);
+        assert_eq!(bar.saving, None);
+        assert_ne!(std::fs::read(&file).unwrap(), first, "replaced once asked");
+        assert_eq!(names(&bar).iter().filter(|n| **n == "Mine").count(), 1);
+
+        for (name, says) in [("Church Bell", "factory"), ("   ", "needs a name")] {
+            save_as(&mut bar, name, &params);
+            let problem = bar.problem.clone().unwrap_or_default();
+            assert!(problem.contains(says), "{name:?}: {problem}");
+            assert!(
+                bar.saving.is_some(),
+                "{name:?}: the box stays open to fix the name"
+            );
+        }
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "one file: Mine"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Issue 21, item 12: a 300-character name is elided: the bar takes the same room as with
+    /// a short name, leaving the zoom buttons theirs at the editor's narrowest (640 points).
+    #[test]
+    fn a_long_name_leaves_the_buttons_on_the_editor() {
+        let params = QuintetParams::default();
+        let width_with = |name: &str, saving: Option<SaveAs>| {
+            let mut bar = factory_bar();
+            bar.presets.push((Source::User, Preset::new(name, &[])));
+            bar.current = Some(bar.presets.len() - 1);
+            bar.problem = saving.as_ref().map(|_| "not saved: ".repeat(20));
+            bar.saving = saving;
+            let ctx = Context::default();
+            let mut width = 0.0;
+            for _ in 0..2 {
+                let input = RawInput {
+                    screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(640.0, 700.0))),
+                    ..RawInput::default()
+                };
+                let mut output = ctx.run_ui(input, |ui| {
+                    width = ui
+                        .horizontal(|ui| bar.bar_ui(ui, &params))
+                        .response
+                        .rect
+                        .width();
+                });
+                output.textures_delta.clear();
+            }
+            width
+        };
+        let long_name = "Long name ".repeat(30);
+        let short = width_with("Pad", None);
+        let long = width_with(&long_name, None);
+        // The title (about 80 points) and the zoom buttons (about 130) need the rest.
+        assert!(
+            long <= 400.0,
+            "the bar takes {long} points with a long name"
+        );
+        assert!(long <= short + NAME_WIDTH_PT, "{short} → {long}");
+        // "Save as" open on the long name, with a long problem, and asking to replace it.
+        for asking in [false, true] {
+            let saving = SaveAs {
+                name: long_name.clone(),
+                asking,
+            };
+            let width = width_with(&long_name, Some(saving));
+            assert!(
+                width <= 640.0 - ZOOM_ROOM_PT,
+                "saving, asking {asking}: {width} points"
+            );
+        }
     }
 }

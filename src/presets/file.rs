@@ -10,11 +10,14 @@
 //! ```
 //!
 //! Reading refuses, with a message saying why, anything that is not such a file: damaged JSON,
-//! another program's file, a newer format, a parameter it does not know or of the wrong kind.
+//! another program's file, a newer format, a key given twice, a parameter it does not know or of
+//! the wrong kind.
 //! A refused file changes nothing.
 
+use super::unique_keys;
 use super::{Preset, PresetValue};
 use crate::params::QuintetParams;
+use crate::user_text::escape;
 use nice_plug::prelude::*;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -36,7 +39,13 @@ pub enum PresetError {
     Foreign,
     Newer(u64),
     UnknownParameter(String),
-    WrongKind { id: String, expected: &'static str },
+    /// A key appears twice in one object (its path, e.g. `params.freq1`): which value is meant
+    /// cannot be told, so none is taken.
+    RepeatedKey(String),
+    WrongKind {
+        id: String,
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for PresetError {
@@ -56,10 +65,15 @@ impl fmt::Display for PresetError {
                 "made by a newer Quintet (preset format {version}; this one reads up to {VERSION})"
             ),
             PresetError::UnknownParameter(id) => {
-                write!(f, "Quintet has no parameter \"{id}\"")
+                write!(f, "Quintet has no parameter \"{}\"", escape(id))
             }
+            PresetError::RepeatedKey(key) => write!(
+                f,
+                "\"{}\" is there twice: which value is meant cannot be told",
+                escape(key)
+            ),
             PresetError::WrongKind { id, expected } => {
-                write!(f, "\"{id}\" should be {expected}")
+                write!(f, "\"{}\" should be {expected}", escape(id))
             }
         }
     }
@@ -72,8 +86,11 @@ pub fn read(bytes: &[u8]) -> Result<Preset, PresetError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(PresetError::TooLarge(bytes.len()));
     }
-    let root: Value =
-        serde_json::from_slice(bytes).map_err(|e| PresetError::Damaged(e.to_string()))?;
+    let (root, repeated) =
+        unique_keys::parse(bytes).map_err(|e| PresetError::Damaged(e.to_string()))?;
+    if let Some(key) = repeated {
+        return Err(PresetError::RepeatedKey(key));
+    }
     let Some(root) = root.as_object() else {
         return Err(PresetError::Foreign);
     };

@@ -1,10 +1,13 @@
 //! Where user presets live: one file per preset in the user's data folder
 //! (`$XDG_DATA_HOME/quintet/presets`, else `~/.local/share/quintet/presets`), named after the
-//! preset with anything that could leave the folder or trouble a file system replaced.
+//! preset, one name to one file ([`names`]).
 
 use super::Preset;
 use super::file::{self, PresetError};
+use super::names::{self, NameError, file_stem};
+use crate::file_read::{self, Limit, ReadError};
 use crate::output_file::{self, OutputError};
+use crate::user_text::{escape, escape_path};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -13,9 +16,6 @@ pub const DIR_ENV: &str = "QUINTET_PRESET_DIR";
 
 /// The file name extension of a preset file.
 pub const EXTENSION: &str = "json";
-
-/// Longest file name stem made from a preset name, in characters.
-const MAX_STEM_CHARS: usize = 64;
 
 /// The user preset folder, if one can be found (`None` without `$HOME` or a data folder).
 pub fn user_dir() -> Option<PathBuf> {
@@ -33,28 +33,13 @@ pub fn user_dir() -> Option<PathBuf> {
     Some(data.join("quintet").join("presets"))
 }
 
-/// A file name stem for a preset called `name`: letters, digits, spaces, `-`, `_`, `(`, `)`
-/// and `+` kept, anything else (path separators, dots, control characters) replaced by `_`,
-/// never empty, never starting with `.` or `-`.
-pub fn file_stem(name: &str) -> String {
-    let stem: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '(' | ')' | '+') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(MAX_STEM_CHARS)
-        .collect();
-    let stem = stem.trim_start_matches(['-', ' ']).trim_end();
-    if stem.is_empty() {
-        String::from("Untitled")
-    } else {
-        stem.to_owned()
-    }
+/// What a save does when you already have a preset of the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Saves nothing: [`StoreError::Taken`] (the editor then asks).
+    Refuse,
+    /// Replaces it, in its file (the user asked for it).
+    Replace,
 }
 
 /// Why a preset could not be read or written.
@@ -71,6 +56,23 @@ pub enum StoreError {
     },
     /// A save refused or failed by [`output_file`] (the file there is left as it was).
     Output(OutputError),
+    /// The file could not be read: not a regular file, too large, or an I/O error.
+    Read {
+        path: PathBuf,
+        error: ReadError,
+    },
+    /// The name cannot be a preset of yours.
+    Name(NameError),
+    /// You have a preset of this name already, in `path`, and replacing it was not asked for.
+    Taken {
+        name: String,
+        path: PathBuf,
+    },
+    /// The file the name maps to exists and is not your preset of that name (another file, a
+    /// refused one): it is never replaced.
+    Occupied {
+        path: PathBuf,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -80,8 +82,21 @@ impl fmt::Display for StoreError {
                 f,
                 "no folder for presets: set XDG_DATA_HOME, HOME or {DIR_ENV}"
             ),
-            StoreError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            StoreError::Refused { path, error } => write!(f, "{}: {error}", path.display()),
+            StoreError::Io { path, error } => write!(f, "{}: {error}", escape_path(path)),
+            StoreError::Refused { path, error } => write!(f, "{}: {error}", escape_path(path)),
+            StoreError::Read { path, error } => write!(f, "{}: {error}", escape_path(path)),
+            StoreError::Name(error) => write!(f, "{error}"),
+            StoreError::Taken { name, path } => write!(
+                f,
+                "you have a preset called \"{}\" already ({}): replace it or choose another name",
+                escape(name),
+                escape_path(path)
+            ),
+            StoreError::Occupied { path } => write!(
+                f,
+                "{} is there already and is not this preset: choose another name",
+                escape_path(path)
+            ),
             StoreError::Output(error) => write!(f, "{error}"),
         }
     }
@@ -89,41 +104,56 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-/// Saves `preset` in `dir` under a file named after it (replacing one of the same name), and
-/// returns its path. Written as every Quintet file is ([`output_file`]): a failed save leaves the
-/// old file whole, a temporary is never followed through a planted symlink.
-pub fn save_in(dir: &Path, preset: &Preset) -> Result<PathBuf, StoreError> {
+/// Saves `preset` in `dir` under a file named after it, and returns its path; a preset of
+/// yours of the same name is replaced only when `existing` says so. Written as every Quintet file
+/// is ([`output_file`]): a failed save leaves the old file whole, a temporary is never followed
+/// through a planted symlink.
+pub fn save_in(dir: &Path, preset: &Preset, existing: Existing) -> Result<PathBuf, StoreError> {
+    names::check(&preset.name).map_err(StoreError::Name)?;
+    let path = target_in(dir, &preset.name, existing)?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |error| StoreError::Io { path, error }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let path = dir.join(format!("{}.{EXTENSION}", file_stem(&preset.name)));
     let options = output_file::Options::default();
     output_file::write(&path, file::write(preset).as_bytes(), &options)
         .map_err(StoreError::Output)?;
     Ok(path)
 }
 
-/// Saves `preset` in the user preset folder.
-pub fn save(preset: &Preset) -> Result<PathBuf, StoreError> {
-    save_in(&user_dir().ok_or(StoreError::NoFolder)?, preset)
+/// The file `name` is saved in: the file of your preset of that name (whatever the file is
+/// called: an earlier Quintet named files otherwise), when `existing` allows replacing it;
+/// else a new file named after it, which must not exist yet.
+fn target_in(dir: &Path, name: &str, existing: Existing) -> Result<PathBuf, StoreError> {
+    let (yours, _) = list_in(dir);
+    if let Some((path, _)) = yours.into_iter().find(|(_, preset)| preset.name == name) {
+        return match existing {
+            Existing::Replace => Ok(path),
+            Existing::Refuse => Err(StoreError::Taken {
+                name: name.to_owned(),
+                path,
+            }),
+        };
+    }
+    let path = dir.join(format!("{}.{EXTENSION}", file_stem(name)));
+    // Whatever is there (a refused file, a folder, a link) is not this preset.
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(StoreError::Occupied { path });
+    }
+    Ok(path)
 }
 
-/// Reads the preset file at `path`.
+/// How much of a preset file is read: a preset of every parameter is under 2 KiB.
+const READ_LIMIT: Limit = Limit {
+    what: "a preset file",
+    max_bytes: file::MAX_FILE_BYTES,
+};
+
+/// Reads the preset file at `path` (a regular file, or a link to one: anything else is
+/// refused without blocking, see [`file_read`]).
 pub fn load(path: &Path) -> Result<Preset, StoreError> {
-    let too_large = |len: u64| StoreError::Refused {
-        path: path.to_path_buf(),
-        error: PresetError::TooLarge(len as usize),
-    };
-    let metadata = std::fs::metadata(path).map_err(|error| StoreError::Io {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    if metadata.len() > file::MAX_FILE_BYTES as u64 {
-        return Err(too_large(metadata.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|error| StoreError::Io {
+    let bytes = file_read::read(path, READ_LIMIT).map_err(|error| StoreError::Read {
         path: path.to_path_buf(),
         error,
     })?;
@@ -147,6 +177,12 @@ pub fn list_in(dir: &Path) -> (Vec<(PathBuf, Preset)>, Vec<StoreError>) {
         if visible && path.extension().is_some_and(|e| e == EXTENSION) {
             match load(&path) {
                 Ok(preset) => presets.push((path, preset)),
+                // A FIFO, a device, a folder that happens to end in `.json`: not a preset file,
+                // and never opened long enough to block or read without end.
+                Err(StoreError::Read {
+                    error: ReadError::NotRegular(_),
+                    ..
+                }) => {}
                 Err(error) => refused.push(error),
             }
         }

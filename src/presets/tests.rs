@@ -2,7 +2,8 @@
 //! and change nothing, odd names stay inside the preset folder.
 
 use super::file::{self, PresetError};
-use super::store::{self, file_stem};
+use super::names::file_stem;
+use super::store::{self, Existing, StoreError};
 use super::*;
 use crate::dsp::PARTIAL_AMPLITUDE;
 use crate::engine::Engine;
@@ -150,6 +151,34 @@ fn damaged_foreign_and_newer_files_are_refused_with_a_reason() {
     }
 }
 
+/// Issue 21, item 10: serde_json keeps the last of two equal keys; a preset file with one is
+/// refused instead, naming it, at any level.
+#[test]
+fn a_key_given_twice_is_refused_and_named() {
+    let head = r#""format": "quintet-preset", "version": 1"#;
+    for (rest, key) in [
+        (
+            r#""name": "x", "params": {"freq1": 200, "freq1": 2000}"#,
+            "params.freq1",
+        ),
+        (r#""name": "x", "name": "y", "params": {}"#, "name"),
+        (
+            r#""name": "x", "params": {}, "params": {"freq1": 300}"#,
+            "params",
+        ),
+        (r#""version": 1, "name": "x", "params": {}"#, "version"),
+    ] {
+        let text = format!("{{{head}, {rest}}}");
+        let error = file::read(text.as_bytes()).expect_err(&text);
+        assert_eq!(error, PresetError::RepeatedKey(key.into()), "{text}");
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("\"{key}\" is there twice")),
+            "{message}"
+        );
+    }
+}
+
 #[test]
 fn out_of_range_values_play_at_the_ends_of_their_ranges() {
     let text = br#"{"format": "quintet-preset", "version": 1, "name": "wild",
@@ -164,24 +193,105 @@ fn out_of_range_values_play_at_the_ends_of_their_ranges() {
 #[test]
 fn odd_names_are_saved_inside_the_folder_and_keep_their_name() {
     let dir = temp_dir("names");
-    for name in [
+    let names = [
         "../../etc/passwd",
         "/abs/olute",
         ".hidden",
         "a\\b:c*?",
-        "",
-        "  ",
         "Bell (2)",
-    ] {
+    ];
+    for name in names {
         let preset = Preset::new(name, &[("freq1", PresetValue::Number(300.0))]);
-        let path = store::save_in(&dir, &preset).unwrap();
+        let path = store::save_in(&dir, &preset, Existing::Refuse).unwrap();
         assert_eq!(path.parent(), Some(dir.as_path()), "{name:?} → {path:?}");
         assert!(!file_stem(name).starts_with('.'));
         assert_eq!(store::load(&path).unwrap().name, name);
     }
     let (presets, refused) = store::list_in(&dir);
-    assert_eq!(presets.len(), 6, "the two blank names share Untitled");
+    assert_eq!(presets.len(), names.len());
     assert!(refused.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 21, item 11: names that the first naming scheme sent to one file ("Pad: bright/warm"
+/// and "Pad? bright\warm" both became `Pad_ bright_warm.json`) stay two presets; saving onto a
+/// name of yours needs `Existing::Replace`; empty and factory names are refused; nothing
+/// refused writes a file.
+#[test]
+fn each_name_keeps_its_own_file_and_nothing_is_overwritten_unasked() {
+    let dir = temp_dir("collide");
+    let first = Preset::new("Pad: bright/warm", &[("freq1", PresetValue::Number(300.0))]);
+    let second = Preset::new(
+        "Pad? bright\\warm",
+        &[("freq1", PresetValue::Number(400.0))],
+    );
+    let first_path = store::save_in(&dir, &first, Existing::Refuse).unwrap();
+    let second_path = store::save_in(&dir, &second, Existing::Refuse).unwrap();
+    assert_ne!(first_path, second_path);
+    assert_eq!(store::load(&first_path).unwrap(), first);
+    assert_eq!(store::load(&second_path).unwrap(), second);
+
+    let louder = Preset::new(&first.name, &[("freq1", PresetValue::Number(500.0))]);
+    let taken = store::save_in(&dir, &louder, Existing::Refuse).unwrap_err();
+    assert!(
+        matches!(&taken, StoreError::Taken { path, .. } if *path == first_path),
+        "{taken}"
+    );
+    assert_eq!(store::load(&first_path).unwrap(), first, "kept unasked");
+    assert_eq!(
+        store::save_in(&dir, &louder, Existing::Replace).unwrap(),
+        first_path
+    );
+    assert_eq!(
+        store::load(&first_path).unwrap(),
+        louder,
+        "replaced when asked"
+    );
+
+    for (name, says) in [
+        ("", "needs a name"),
+        ("  ", "needs a name"),
+        ("church bell", "factory"),
+    ] {
+        let preset = Preset::new(name, &[]);
+        let error = store::save_in(&dir, &preset, Existing::Replace).unwrap_err();
+        assert!(error.to_string().contains(says), "{name:?}: {error}");
+    }
+    let (presets, _) = store::list_in(&dir);
+    assert_eq!(presets.len(), 2, "only the two presets are files");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A preset saved under the first naming scheme loads, and saving its name again replaces that
+/// file (asked) or is refused (unasked) rather than making a second preset of the name. A file
+/// of another name where the new scheme would write is never replaced.
+#[test]
+fn presets_in_files_of_the_old_scheme_load_and_are_replaced_in_place() {
+    let dir = temp_dir("old-scheme");
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = Preset::new("Pad: old/style", &[("freq1", PresetValue::Number(300.0))]);
+    let old_path = dir.join("Pad_ old_style.json");
+    std::fs::write(&old_path, file::write(&old)).unwrap();
+    let (presets, _) = store::list_in(&dir);
+    assert_eq!(presets, [(old_path.clone(), old.clone())]);
+    let again = Preset::new(&old.name, &[("freq1", PresetValue::Number(600.0))]);
+    assert!(matches!(
+        store::save_in(&dir, &again, Existing::Refuse),
+        Err(StoreError::Taken { .. })
+    ));
+    assert_eq!(
+        store::save_in(&dir, &again, Existing::Replace).unwrap(),
+        old_path
+    );
+    assert_eq!(store::list_in(&dir).0.len(), 1);
+
+    // The old scheme kept "a/b" in `a_b.json`, the file the new one gives "a_b".
+    let slash = Preset::new("a/b", &[]);
+    std::fs::write(dir.join("a_b.json"), file::write(&slash)).unwrap();
+    let underscore = Preset::new("a_b", &[]);
+    let error = store::save_in(&dir, &underscore, Existing::Replace).unwrap_err();
+    assert!(matches!(error, StoreError::Occupied { .. }), "{error}");
+    assert_eq!(store::load(&dir.join("a_b.json")).unwrap(), slash);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -190,7 +300,11 @@ fn a_refused_file_in_the_folder_is_listed_as_refused() {
     let dir = temp_dir("refused");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("broken.json"), b"{ not json").unwrap();
-    store::save_in(&dir, &factory::find("Drawbar Organ").unwrap()).unwrap();
+    let organ = Preset {
+        name: String::from("My Organ"),
+        ..factory::find("Drawbar Organ").unwrap()
+    };
+    store::save_in(&dir, &organ, Existing::Refuse).unwrap();
     let (presets, refused) = store::list_in(&dir);
     assert_eq!(presets.len(), 1);
     assert_eq!(refused.len(), 1);

@@ -8,6 +8,8 @@ use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod files_read;
+
 const SAMPLE_RATE_HZ: u32 = 48_000;
 
 /// A path for this test's WAV in the temp directory.
@@ -611,7 +613,13 @@ fn a_preset_renders_what_the_plugin_plays_after_loading_it() {
     // A preset that plays notes, with a MIDI file, from its file.
     let organ = factory::find("Drawbar Organ").unwrap();
     let dir = std::env::temp_dir().join(format!("quintet-render-presets-{}", std::process::id()));
-    let preset_file = quintet::presets::store::save_in(&dir, &organ).unwrap();
+    let yours = quintet::presets::Preset {
+        name: String::from("My Organ"),
+        ..organ.clone()
+    };
+    let preset_file =
+        quintet::presets::store::save_in(&dir, &yours, quintet::presets::store::Existing::Refuse)
+            .unwrap();
     let notes: &[(u32, &[u8])] = &[
         (0, &[0x90, 57, 100]),
         (0, &[0x90, 64, 90]),

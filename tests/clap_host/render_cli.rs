@@ -2,6 +2,8 @@
 //! clear message and a non-zero exit.
 
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PartialBank};
+use quintet::engine::pitch::note_to_hz;
+use quintet::spectrum::find_peaks;
 use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -534,6 +536,47 @@ fn a_midi_file_renders_exactly_what_the_plugin_plays_for_the_same_notes() {
         wav[last_event + 960..].iter().all(|&x| x == 0.0),
         "the release ends in silence"
     );
+}
+
+/// Issue 21, item 13: an 8-note chord doubled in five tracks (40 note-ons at one tick) rendered
+/// total silence. One sine a note (partials 2–5 at -inf dB), so the FFT names the keys.
+#[test]
+fn a_chord_doubled_in_five_tracks_renders_every_key() {
+    let chord = [48u8, 52, 55, 59, 62, 65, 69, 72];
+    let ons: Vec<[u8; 3]> = chord.iter().map(|&key| [0x90, key, 127]).collect();
+    let offs: Vec<[u8; 3]> = chord.iter().map(|&key| [0x80, key, 64]).collect();
+    // Held two seconds (960 ticks a quarter at 120 BPM).
+    let track: Vec<(u32, &[u8])> = (ons.iter().map(|on| (0, &on[..])))
+        .chain(offs.iter().enumerate().map(|(n, off)| {
+            let delta = if n == 0 { 3840 } else { 0 };
+            (delta, &off[..])
+        }))
+        .collect();
+    let path = midi_path("doubled", &midi_file(1, 960, &[&track[..]; 5]));
+    let wav = render_wav(
+        "doubled",
+        &[
+            "--midi",
+            path.to_str().unwrap(),
+            "--voices",
+            "8",
+            "--levels",
+            "0,-inf,-inf,-inf,-inf",
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    let amplitude = f64::from(quintet::dsp::PARTIAL_AMPLITUDE) / 8.0;
+    let peaks = find_peaks(&wav[4800..4800 + 65_536], f64::from(SAMPLE_RATE_HZ), 0.005);
+    let heard: Vec<u8> = (0..=127)
+        .filter(|&key| {
+            let found = peaks
+                .iter()
+                .find(|p| (p.frequency_hz - note_to_hz(key)).abs() < 1.0);
+            found.is_some_and(|p| (p.amplitude / amplitude - 1.0).abs() < 0.1)
+        })
+        .collect();
+    assert_eq!(heard, chord, "{peaks:?}");
+    assert_eq!(peaks.len(), chord.len(), "{peaks:?}");
 }
 
 #[test]

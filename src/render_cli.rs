@@ -43,8 +43,8 @@ const MAX_SECONDS: f64 = limits::MAX_RENDER_SECONDS;
 const MAX_WAV_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
 /// Samples rendered and written per step.
 const CHUNK_SAMPLES: usize = 4096;
-/// A render of a MIDI file without `--seconds` lasts until the last event, plus the release and
-/// this much more, in milliseconds.
+/// A render of a MIDI file without `--seconds` lasts until its End of Track (which releases the
+/// notes still held), plus the release and this much more, in milliseconds.
 const MIDI_TAIL_MS: f64 = 100.0;
 /// Length of a drone render without `--seconds`, in seconds.
 const DEFAULT_SECONDS: f64 = 5.0;
@@ -63,8 +63,8 @@ struct RenderArgs {
     /// WAV file to write (replaced only once the render is complete).
     #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
-    /// Length of the render in seconds [default: 5, or with --midi until the last note has
-    /// faded].
+    /// Length of the render in seconds [default: 5, or with --midi to the song's end, where
+    /// notes still held are released, until they have faded].
     #[arg(short, long, value_parser = parse_seconds, allow_hyphen_values = true)]
     seconds: Option<f64>,
     /// A Standard MIDI File (type 0 or 1) to play on the voices instead of the drone.

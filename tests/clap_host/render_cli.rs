@@ -579,6 +579,47 @@ fn a_chord_doubled_in_five_tracks_renders_every_key() {
     assert_eq!(peaks.len(), chord.len(), "{peaks:?}");
 }
 
+/// Issue 21, item 14: a note still held at End of Track ended the render 0.12 s after its
+/// note-on, cut off with a step. It plays to End of Track, is released there and fades out.
+#[test]
+fn a_note_held_at_end_of_track_plays_to_the_end_and_fades_out() {
+    // Middle C from tick 0, never released; End of Track at tick 3840 (2 s at 120 BPM), after
+    // an empty text event that carries the delta.
+    let song: &[(u32, &[u8])] = &[(0, &[0x90, 60, 127]), (3840, &[0xFF, 0x01, 0x00])];
+    let path = midi_path("held", &midi_file(0, 960, &[song]));
+    let wav = render_wav(
+        "held",
+        &["--midi", path.to_str().unwrap(), "--release", "300"],
+    );
+    std::fs::remove_file(&path).unwrap();
+    // Two seconds, the release, and the renderer's 100 ms of margin.
+    let (end, release) = (96_000, 14_400);
+    assert_eq!(wav.len(), end + release + 4_800);
+    assert!(
+        wav[end - 4_800..end].iter().any(|&x| x.abs() > 0.01),
+        "it plays"
+    );
+    assert!(
+        wav[end + release..].iter().all(|&x| x == 0.0),
+        "it ends in exact zeros"
+    );
+    // No step beyond what the sines make by themselves (at an eighth of full scale on eight
+    // voices) plus the attack's.
+    let sines: f64 = DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|hz| {
+            let hz = hz * note_to_hz(60) / DEFAULT_FREQUENCIES_HZ[0];
+            std::f64::consts::TAU * hz / f64::from(SAMPLE_RATE_HZ)
+        })
+        .sum();
+    let amplitude = f64::from(quintet::dsp::PARTIAL_AMPLITUDE) / 8.0;
+    let bound = (sines + 1.0 / 240.0) * amplitude;
+    let (step, at) = (wav.windows(2).enumerate())
+        .map(|(n, w)| (f64::from((w[1] - w[0]).abs()), n))
+        .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
+    assert!(step <= bound, "step {step} at sample {at} > {bound}");
+}
+
 #[test]
 fn damaged_or_hostile_midi_files_are_refused_and_nothing_is_written() {
     let song: &[(u32, &[u8])] = &[(0, &[0x90, 60, 100]), (480, &[0x80, 60, 64])];
@@ -681,6 +722,8 @@ fn a_preset_renders_what_the_plugin_plays_after_loading_it() {
             midi(0, [0x90, 57, 100]),
             midi(0, [0x90, 64, 90]),
             midi(24_000, [0x80, 57, 0]),
+            // The song's end releases the note still held, as a DAW's stop does.
+            midi(24_000, [0xB0, 123, 0]),
         ],
     );
     assert_identical(

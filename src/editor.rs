@@ -185,6 +185,7 @@ impl NiceEguiApp for EditorApp {
         let Some(gui_context) = self.gui_context.clone() else {
             return;
         };
+        self.keyboard.begin_frame(ui.ctx());
         let setter = gui_context.param_setter();
         let now_s = ui.input(|input| input.time);
         if let Some(saved) = self.pending_size.take() {

@@ -157,8 +157,8 @@ impl PresetBar {
             }
             self.save_as_ui(ui, params);
             if let Some(problem) = &self.problem {
-                ui.label(RichText::new(problem).color(Color32::from_rgb(255, 140, 120)))
-                    .on_hover_text(problem.as_str());
+                let text = RichText::new(problem).color(Color32::from_rgb(255, 140, 120));
+                super::header::message(ui, text).on_hover_text(problem.as_str());
             }
         });
     }

@@ -125,24 +125,27 @@ impl NoteKeyboard {
             }
             self.clicked = pointer_key;
         }
-        let focus_lost = ui.input(|input| {
-            (input.events.iter()).any(|event| matches!(event, egui::Event::WindowFocused(false)))
+        // Keys pressed before the focus went (X11's autorepeat of a key held) are history.
+        let focus_lost_at = ui.input(|input| {
+            (input.events.iter())
+                .rposition(|event| matches!(event, egui::Event::WindowFocused(false)))
         });
-        if focus_lost {
+        if focus_lost_at.is_some() {
             self.release_typed();
         }
         let keys_taken = self.keys_taken || ui.ctx().egui_wants_keyboard_input();
         if enabled && !keys_taken {
-            self.follow_letters(ui);
+            self.follow_letters(ui, focus_lost_at.map_or(0, |at| at + 1));
         } else if !enabled {
             self.release_all();
         }
         self.paint(ui, rect, &keys, enabled);
     }
 
-    /// The letter keys: press and release notes, Z and X change the octave. A press with any
-    /// modifier held is a shortcut, not a note; a release always lets its note go.
-    fn follow_letters(&mut self, ui: &Ui) {
+    /// The letter keys in this frame's events from `first` on: press and release notes, Z and X
+    /// change the octave. A press with any modifier held is a shortcut, not a note; a release
+    /// always lets its note go.
+    fn follow_letters(&mut self, ui: &Ui, first: usize) {
         // Each letter's state at the end of this frame's events, in their order: X11's
         // autorepeat sends a release and a press while a key is held, so only the last event of
         // a key in a frame says whether it is down (a release followed by a press is a repeat;
@@ -150,7 +153,7 @@ impl NoteKeyboard {
         let (last_states, octave_down, octave_up) = ui.input(|input| {
             let mut last_states: Vec<(u8, bool)> = Vec::new();
             let (mut octave_down, mut octave_up) = (false, false);
-            for event in &input.events {
+            for event in input.events.iter().skip(first) {
                 let egui::Event::Key {
                     key,
                     pressed,
@@ -372,6 +375,14 @@ mod tests {
         assert_eq!(keys.sent(), [(48, true), (52, true)]);
         keys.frame(vec![Event::WindowFocused(false)]);
         assert_eq!(keys.sent(), [(48, false), (52, false)]);
+        // The autorepeat of a key held, queued before the focus went, plays nothing after it.
+        keys.frame(vec![press(Key::S)]);
+        keys.frame(vec![
+            release(Key::S),
+            press(Key::S),
+            Event::WindowFocused(false),
+        ]);
+        assert_eq!(keys.sent(), [(50, true), (50, false)]);
         // Back in focus, the keys play again.
         keys.frame(vec![Event::WindowFocused(true), press(Key::A)]);
         assert_eq!(keys.sent(), [(48, true)]);

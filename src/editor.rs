@@ -5,6 +5,7 @@
 //! view lives in its own file under `editor/`, with its analysis as plain Rust tested without a
 //! display. All work here runs on the GUI thread, and only while the window is open.
 
+pub mod header;
 pub mod keyboard;
 pub mod marker_labels;
 pub mod meter;
@@ -185,6 +186,7 @@ impl NiceEguiApp for EditorApp {
         let Some(gui_context) = self.gui_context.clone() else {
             return;
         };
+        self.keyboard.begin_frame(ui.ctx());
         let setter = gui_context.param_setter();
         let now_s = ui.input(|input| input.time);
         if let Some(saved) = self.pending_size.take() {
@@ -365,31 +367,39 @@ impl EditorApp {
     }
 
     fn header_ui(&mut self, ui: &mut egui::Ui, gui_context: &GuiContext) {
-        ui.horizontal(|ui| {
-            ui.heading(RichText::new("Quintet").strong());
-            ui.add_space(8.0);
-            self.presets.ui(ui, &self.params, gui_context);
-            // In MIDI mode, the notes that sound: the sign that notes arrive.
-            if let Some(notes) = self.what_plays().notes {
-                let text = if notes.is_empty() {
-                    String::from("no note")
-                } else {
-                    format!("playing {notes}")
-                };
-                ui.label(RichText::new(text).color(PARTIAL_COLORS[3]));
-            }
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                let zoom = ui.ctx().zoom_factor();
+        let notes = self.what_plays().notes;
+        let zoom = ui.ctx().zoom_factor();
+        let mut zoom_asked = None;
+        header::row(
+            ui,
+            |ui| {
                 if ui.small_button("+").on_hover_text("Zoom in").clicked() {
-                    self.zoom_to(ui, window_geometry::zoomed_in(zoom));
+                    zoom_asked = Some(window_geometry::zoomed_in(zoom));
                 }
                 ui.label(format!("{:.0} %", zoom * 100.0));
                 if ui.small_button("−").on_hover_text("Zoom out").clicked() {
-                    self.zoom_to(ui, window_geometry::zoomed_out(zoom));
+                    zoom_asked = Some(window_geometry::zoomed_out(zoom));
                 }
                 ui.label(RichText::new("Zoom").weak());
-            });
-        });
+            },
+            |ui| {
+                ui.heading(RichText::new("Quintet").strong());
+                ui.add_space(8.0);
+                self.presets.ui(ui, &self.params, gui_context);
+                // In MIDI mode, the notes that sound: the sign that notes arrive.
+                if let Some(notes) = notes {
+                    let text = if notes.is_empty() {
+                        String::from("no note")
+                    } else {
+                        format!("playing {notes}")
+                    };
+                    header::message(ui, RichText::new(text).color(PARTIAL_COLORS[3]));
+                }
+            },
+        );
+        if let Some(zoom) = zoom_asked {
+            self.zoom_to(ui, zoom);
+        }
     }
 
     fn controls_ui(&self, ui: &mut egui::Ui, setter: &ParamSetter) {

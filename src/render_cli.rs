@@ -51,8 +51,8 @@ const MIDI_READ_LIMIT: Limit = Limit {
 };
 /// Samples rendered and written per step.
 const CHUNK_SAMPLES: usize = 4096;
-/// A render of a MIDI file without `--seconds` lasts until the last event, plus the release and
-/// this much more, in milliseconds.
+/// A render of a MIDI file without `--seconds` lasts until its End of Track (which releases the
+/// notes still held), plus the release and this much more, in milliseconds.
 const MIDI_TAIL_MS: f64 = 100.0;
 /// Length of a drone render without `--seconds`, in seconds.
 const DEFAULT_SECONDS: f64 = 5.0;
@@ -76,8 +76,8 @@ struct RenderArgs {
     /// `cp -f` does.
     #[arg(short, long)]
     force: bool,
-    /// Length of the render in seconds [default: 5, or with --midi until the last note has
-    /// faded].
+    /// Length of the render in seconds [default: 5, or with --midi to the song's end, where
+    /// notes still held are released, until they have faded].
     #[arg(short, long, value_parser = parse_seconds, allow_hyphen_values = true)]
     seconds: Option<f64>,
     /// A Standard MIDI File (type 0 or 1) to play on the voices instead of the drone.

@@ -3,12 +3,15 @@
 //! The file is parsed by `midly` (built with its `strict` feature, so a damaged file is refused
 //! instead of being silently cut short). Every track's channel messages become [`NoteInput`]s,
 //! merged by absolute tick in file order, and every tick is turned into seconds through the
-//! song's tempo map (or its SMPTE rate), then into a sample at the caller's rate.
+//! song's tempo map (or its SMPTE rate), then into a sample at the caller's rate. The song ends
+//! at its End of Track, the latest of its tracks' ends, which releases every note still held.
 //!
 //! The reader never trusts the file: each way a file can be broken or hostile (not a MIDI file,
 //! truncated, a tempo of 0, a timing that makes no sense, a song of days, tens of millions of
 //! events) ends in a [`MidiFileError`] that says what is wrong, never in a panic or an unbounded
 //! allocation.
+
+mod held_at_end;
 
 use std::fmt;
 
@@ -16,6 +19,7 @@ use midly::{Format, Fps, MetaMessage, MidiMessage, Timing, TrackEventKind, Track
 
 use crate::engine::pitch::wheel_position;
 use crate::engine::{Channel, NoteInput, NoteMatch, NoteRef};
+use held_at_end::HeldAtEnd;
 
 /// Most engine events (plus tempo changes) a song may hold: far more than any real performance,
 /// few enough that the events of a hostile file stay within a few hundred MB.
@@ -47,7 +51,9 @@ pub struct Song {
     /// The events in playing order: by sample, and in file order at equal samples (within a
     /// track the order of the track, across tracks the lower track first).
     pub events: Vec<TimedInput>,
-    /// Sample of the last event (0 if none).
+    /// Sample of the End of Track (of the track that ends last; 0 for an empty song). Every note
+    /// still held there, by its key or the sustain pedal, is released there by the last events
+    /// ("all notes off" on its channel), so a render that adds the release time ends in silence.
     pub end_sample: u64,
 }
 
@@ -85,7 +91,7 @@ pub enum MidiFileError {
     ZeroTempo { track: usize, tick: u64 },
     /// A tempo event whose data is not the 3 bytes a tempo takes.
     ShortTempo { track: usize, tick: u64 },
-    /// The song's last event comes after `seconds` (of the performance), more than the
+    /// The song ends (End of Track) after `seconds` (of the performance), more than the
     /// `max_seconds` allowed.
     TooLong { seconds: f64, max_seconds: f64 },
     /// The file holds more than `max` events that would be kept.
@@ -222,15 +228,16 @@ fn read_song_within(
     let base = TimeBase::new(header.timing)?;
     let mut score = read_tracks(tracks, limits.max_events)?;
     score.sort();
+    score.release_held_notes_at_end();
     let clock = Clock::new(base, &score.tempos);
-    let (events, last_seconds) = place(score.inputs, clock, sample_rate_hz);
-    if last_seconds > limits.max_seconds {
+    let (events, end_seconds) = place(score.inputs, score.end_tick, clock, sample_rate_hz);
+    if end_seconds > limits.max_seconds {
         return Err(MidiFileError::TooLong {
-            seconds: last_seconds,
+            seconds: end_seconds,
             max_seconds: limits.max_seconds,
         });
     }
-    let end_sample = events.last().map_or(0, |e| e.sample);
+    let end_sample = sample_at(end_seconds, sample_rate_hz);
     Ok(Song { events, end_sample })
 }
 
@@ -370,11 +377,13 @@ struct TickedInput {
 }
 
 /// What the tracks hold that matters for playing: their engine events and the tempo map, each in
-/// track order (track 0's, then track 1's, …).
+/// track order (track 0's, then track 1's, …), and where the song ends.
 #[derive(Debug, Default)]
 struct Score {
     inputs: Vec<TickedInput>,
     tempos: Vec<TempoChange>,
+    /// The tick of the last track's end (its End of Track, the last event of a track).
+    end_tick: u64,
 }
 
 impl Score {
@@ -387,6 +396,15 @@ impl Score {
 
     fn len(&self) -> usize {
         self.inputs.len() + self.tempos.len()
+    }
+
+    /// Releases at the song's end every note the sorted inputs leave held (see
+    /// `held_at_end.rs`).
+    fn release_held_notes_at_end(&mut self) {
+        let held = HeldAtEnd::after(self.inputs.iter().map(|e| &e.input));
+        let tick = self.end_tick;
+        let releases = held.releases().map(|input| TickedInput { tick, input });
+        self.inputs.extend(releases);
     }
 }
 
@@ -438,6 +456,7 @@ fn read_track(
             TrackEventKind::SysEx(_) | TrackEventKind::Escape(_) => {}
         }
     }
+    score.end_tick = score.end_tick.max(tick);
     Ok(())
 }
 
@@ -556,24 +575,21 @@ impl<'a> Clock<'a> {
 }
 
 /// Places the sorted `inputs` at their samples (`sample_rate_hz` per second), returning them and
-/// the time of the last one in seconds (0 if none).
+/// the time of `end_tick` (not before any of them) in seconds.
 fn place(
     inputs: Vec<TickedInput>,
+    end_tick: u64,
     mut clock: Clock<'_>,
     sample_rate_hz: f64,
 ) -> (Vec<TimedInput>, f64) {
-    let mut last_seconds = 0.0;
     let events = inputs
         .into_iter()
-        .map(|e| {
-            last_seconds = clock.seconds_at(e.tick);
-            TimedInput {
-                sample: sample_at(last_seconds, sample_rate_hz),
-                input: e.input,
-            }
+        .map(|e| TimedInput {
+            sample: sample_at(clock.seconds_at(e.tick), sample_rate_hz),
+            input: e.input,
         })
         .collect();
-    (events, last_seconds)
+    (events, clock.seconds_at(end_tick))
 }
 
 /// The sample nearest `seconds` at `sample_rate_hz` (a float-to-int cast saturates, so an
@@ -666,6 +682,33 @@ mod tests {
         assert_eq!(song.events[1].input, release);
     }
 
+    /// Issue 21, item 14: a note still held at End of Track ended the song at its note-on (a
+    /// file holding one note 2 s rendered 0.12 s, cut off with a step).
+    #[test]
+    fn the_song_ends_at_end_of_track_releasing_the_notes_still_held() {
+        // 480 ticks per quarter at 120 BPM: End of Track at tick 1920 is 2 s, sample 96 000.
+        let end = event(1440, TrackEventKind::Meta(MetaMessage::EndOfTrack));
+        let held = type0(480, vec![on(0, 60, 127), on(0, 64, 127), off(480, 64), end]);
+        let song = read_song(&held, RATE, LIMIT).unwrap();
+        assert_eq!(song.end_sample, 96_000);
+        let all_notes_off = NoteInput::ControlChange {
+            channel: 0,
+            controller: 123,
+            value: 0.0,
+        };
+        let last = TimedInput {
+            sample: 96_000,
+            input: all_notes_off,
+        };
+        assert_eq!(song.events.last(), Some(&last));
+        assert_eq!(samples(&song), [0, 0, 24_000, 96_000]);
+        // Every key up at the end: nothing to release, but the song still lasts to its end.
+        let end = event(1440, TrackEventKind::Meta(MetaMessage::EndOfTrack));
+        let released = type0(480, vec![on(0, 60, 127), off(480, 60), end]);
+        let song = read_song(&released, RATE, LIMIT).unwrap();
+        assert_eq!((samples(&song), song.end_sample), (vec![0, 24_000], 96_000));
+    }
+
     #[test]
     fn type1_tempo_change_in_track_0_retimes_the_notes_of_track_1() {
         // 96 ticks per quarter; at tick 192 (1 s at 120 BPM) the tempo halves to 60 BPM.
@@ -704,9 +747,9 @@ mod tests {
         let keys: Vec<u8> = song
             .events
             .iter()
-            .map(|e| match e.input {
-                NoteInput::NoteOn { note, .. } => note.key,
-                other => panic!("unexpected {other:?}"),
+            .filter_map(|e| match e.input {
+                NoteInput::NoteOn { note, .. } => Some(note.key),
+                _ => None,
             })
             .collect();
         assert_eq!(keys, [3, 1, 2, 4]);
@@ -759,12 +802,19 @@ mod tests {
             controller: 64,
             value: 1.0,
         };
+        // The pedal is still down at the end: the song's end releases what it holds.
+        let release = NoteInput::ControlChange {
+            channel: 2,
+            controller: 123,
+            value: 0.0,
+        };
         let expected = [
             pedal,
             position(0.5),
             position(0.0),
             position(1.0),
             position(0.25),
+            release,
         ];
         assert_eq!(inputs, expected);
     }
@@ -922,7 +972,8 @@ mod tests {
                 .unwrap()
                 .events
                 .len(),
-            4
+            5,
+            "the file's four, and the release of the notes they leave held"
         );
         let refused = read_song_within(&bytes, RATE, limits(3));
         assert!(matches!(

@@ -2,6 +2,11 @@
 //! played without a controller (as DAWs do): two octaves of piano keys to click or drag across,
 //! and the letter rows A W S E D F T G Y H U J K (C to C, white and black keys as on a piano), with
 //! Z and X moving the octave.
+//!
+//! The letters are the keyboard's only while nothing else wants them: a key pressed with a
+//! modifier (Ctrl+Z, Ctrl+X) is a shortcut, and while a text field has the keyboard every key
+//! is its own, in the frame that commits it too. A window that loses the keyboard focus never
+//! hears the releases of the keys still down, so it lets go of every note they hold.
 
 use crate::engine::pitch::note_name;
 use crate::keyboard_notes::{KeyboardNote, KeyboardSender};
@@ -42,6 +47,9 @@ pub struct NoteKeyboard {
     clicked: Option<u8>,
     /// The keys the computer keyboard holds.
     typed: Vec<u8>,
+    /// A widget (a value box, the preset name) had the keyboard when this frame began: this
+    /// frame's keys are its own, even if it lets the keyboard go before the keys are read.
+    keys_taken: bool,
 }
 
 impl NoteKeyboard {
@@ -52,7 +60,17 @@ impl NoteKeyboard {
             lowest: 48,
             clicked: None,
             typed: Vec::new(),
+            keys_taken: false,
         }
+    }
+
+    /// Notes who has the keyboard as the frame begins. Call it before any widget runs: a text
+    /// field that commits with Enter lets the keyboard go in the same frame, before [`ui`] reads
+    /// the letters typed into it.
+    ///
+    /// [`ui`]: Self::ui
+    pub fn begin_frame(&mut self, ctx: &egui::Context) {
+        self.keys_taken = ctx.egui_wants_keyboard_input();
     }
 
     fn play(&self, key: u8, on: bool) {
@@ -68,6 +86,11 @@ impl NoteKeyboard {
         if let Some(key) = self.clicked.take() {
             self.play(key, false);
         }
+        self.release_typed();
+    }
+
+    /// Releases every key the computer keyboard holds.
+    fn release_typed(&mut self) {
         for key in std::mem::take(&mut self.typed) {
             self.play(key, false);
         }
@@ -102,41 +125,55 @@ impl NoteKeyboard {
             }
             self.clicked = pointer_key;
         }
-        if enabled && !ui.ctx().egui_wants_keyboard_input() {
-            self.follow_letters(ui);
+        // Keys pressed before the focus went (X11's autorepeat of a key held) are history.
+        let focus_lost_at = ui.input(|input| {
+            (input.events.iter())
+                .rposition(|event| matches!(event, egui::Event::WindowFocused(false)))
+        });
+        if focus_lost_at.is_some() {
+            self.release_typed();
+        }
+        let keys_taken = self.keys_taken || ui.ctx().egui_wants_keyboard_input();
+        if enabled && !keys_taken {
+            self.follow_letters(ui, focus_lost_at.map_or(0, |at| at + 1));
         } else if !enabled {
             self.release_all();
         }
         self.paint(ui, rect, &keys, enabled);
     }
 
-    /// The letter keys: press and release notes, Z and X change the octave.
-    fn follow_letters(&mut self, ui: &Ui) {
+    /// The letter keys in this frame's events from `first` on: press and release notes, Z and X
+    /// change the octave. A press with any modifier held is a shortcut, not a note; a release
+    /// always lets its note go.
+    fn follow_letters(&mut self, ui: &Ui, first: usize) {
         // Each letter's state at the end of this frame's events, in their order: X11's
         // autorepeat sends a release and a press while a key is held, so only the last event of
         // a key in a frame says whether it is down (a release followed by a press is a repeat;
         // a press, a repeat's release and the real release end released).
         let (last_states, octave_down, octave_up) = ui.input(|input| {
             let mut last_states: Vec<(u8, bool)> = Vec::new();
-            for event in &input.events {
-                if let egui::Event::Key {
+            let (mut octave_down, mut octave_up) = (false, false);
+            for event in input.events.iter().skip(first) {
+                let egui::Event::Key {
                     key,
                     pressed,
                     modifiers,
                     ..
                 } = event
-                    && let Some(&(_, semitone)) = LETTER_KEYS.iter().find(|(k, _)| k == key)
-                    && !(*pressed && modifiers.command)
-                {
+                else {
+                    continue;
+                };
+                if *pressed && modifiers.any() {
+                    continue;
+                }
+                if let Some(&(_, semitone)) = LETTER_KEYS.iter().find(|(k, _)| k == key) {
                     last_states.retain(|(s, _)| *s != semitone);
                     last_states.push((semitone, *pressed));
                 }
+                octave_down |= *pressed && *key == Key::Z;
+                octave_up |= *pressed && *key == Key::X;
             }
-            (
-                last_states,
-                input.key_pressed(Key::Z),
-                input.key_pressed(Key::X),
-            )
+            (last_states, octave_down, octave_up)
         });
         for (semitone, down) in last_states {
             let key = self.lowest + semitone;
@@ -225,5 +262,177 @@ impl NoteKeyboard {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyboard_notes::{KeyboardReceiver, keyboard_notes};
+    use egui::{Context, Event, Modifiers, Pos2, RawInput, TextEdit};
+
+    /// The keys under a text field (as the editor's value boxes sit above them), in an egui
+    /// context of its own, frame by frame, run as the editor runs them.
+    struct Harness {
+        ctx: Context,
+        keyboard: NoteKeyboard,
+        notes: KeyboardReceiver,
+        /// The text field's text.
+        text: String,
+        /// Whether the text field asks for the keyboard in the next frame (a click on it).
+        focus_text: bool,
+        time_s: f64,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let (sender, notes) = keyboard_notes();
+            let mut harness = Self {
+                ctx: Context::default(),
+                keyboard: NoteKeyboard::new(sender),
+                notes,
+                text: String::new(),
+                focus_text: false,
+                time_s: 0.0,
+            };
+            harness.frame(vec![]);
+            harness
+        }
+
+        fn frame(&mut self, events: Vec<Event>) {
+            self.time_s += 1.0 / 60.0;
+            let input = RawInput {
+                screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(400.0, 200.0))),
+                time: Some(self.time_s),
+                events,
+                ..RawInput::default()
+            };
+            let (keyboard, text) = (&mut self.keyboard, &mut self.text);
+            let focus_text = std::mem::take(&mut self.focus_text);
+            let mut output = self.ctx.run_ui(input, |ui| {
+                keyboard.begin_frame(ui.ctx());
+                let field = ui.add(TextEdit::singleline(text));
+                if focus_text {
+                    field.request_focus();
+                }
+                keyboard.ui(ui, 40.0, true);
+            });
+            // No renderer here to take the font atlas.
+            output.textures_delta.clear();
+        }
+
+        /// The notes sent since the last call: (key, pressed).
+        fn sent(&mut self) -> Vec<(u8, bool)> {
+            std::iter::from_fn(|| self.notes.next())
+                .map(|note| (note.key, note.velocity > 0.0))
+                .collect()
+        }
+
+        /// Gives the text field the keyboard, as a click on it does.
+        fn focus_text_field(&mut self) {
+            self.focus_text = true;
+            self.frame(vec![]);
+            assert!(
+                self.ctx.egui_wants_keyboard_input(),
+                "the field has the keyboard"
+            );
+        }
+    }
+
+    fn key(key: Key, pressed: bool, modifiers: Modifiers) -> Event {
+        Event::Key {
+            key,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers,
+        }
+    }
+
+    fn press(k: Key) -> Event {
+        key(k, true, Modifiers::NONE)
+    }
+
+    fn release(k: Key) -> Event {
+        key(k, false, Modifiers::NONE)
+    }
+
+    #[test]
+    fn a_letter_plays_its_note_until_it_is_released() {
+        let mut keys = Harness::new();
+        keys.frame(vec![press(Key::A), press(Key::W)]);
+        assert_eq!(keys.sent(), [(48, true), (49, true)]);
+        keys.frame(vec![release(Key::A)]);
+        assert_eq!(keys.sent(), [(48, false)]);
+    }
+
+    /// Issue 21, item 15: a key held while the window lost the focus stuck: its release went to
+    /// another window.
+    #[test]
+    fn losing_the_window_focus_releases_every_typed_note() {
+        let mut keys = Harness::new();
+        keys.frame(vec![press(Key::A), press(Key::D)]);
+        assert_eq!(keys.sent(), [(48, true), (52, true)]);
+        keys.frame(vec![Event::WindowFocused(false)]);
+        assert_eq!(keys.sent(), [(48, false), (52, false)]);
+        // The autorepeat of a key held, queued before the focus went, plays nothing after it.
+        keys.frame(vec![press(Key::S)]);
+        keys.frame(vec![
+            release(Key::S),
+            press(Key::S),
+            Event::WindowFocused(false),
+        ]);
+        assert_eq!(keys.sent(), [(50, true), (50, false)]);
+        // Back in focus, the keys play again.
+        keys.frame(vec![Event::WindowFocused(true), press(Key::A)]);
+        assert_eq!(keys.sent(), [(48, true)]);
+    }
+
+    /// Issue 21, item 15: Ctrl+Z and Ctrl+X moved the octave.
+    #[test]
+    fn keys_pressed_with_a_modifier_neither_play_nor_move_the_octave() {
+        let mut keys = Harness::new();
+        for modifiers in [
+            Modifiers::CTRL,
+            Modifiers::COMMAND,
+            Modifiers::ALT,
+            Modifiers::SHIFT,
+        ] {
+            for k in [Key::Z, Key::X, Key::X, Key::A, Key::K] {
+                keys.frame(vec![key(k, true, modifiers), key(k, false, modifiers)]);
+                assert_eq!(keys.sent(), [], "{modifiers:?} {k:?}");
+                assert_eq!(keys.keyboard.lowest, 48, "{modifiers:?} {k:?}");
+            }
+        }
+        // A note held when Ctrl goes down still ends when its key comes up.
+        keys.frame(vec![press(Key::A)]);
+        keys.frame(vec![key(Key::A, false, Modifiers::CTRL)]);
+        assert_eq!(keys.sent(), [(48, true), (48, false)]);
+        keys.frame(vec![press(Key::X)]);
+        assert_eq!(keys.keyboard.lowest, 60, "X alone moves up an octave");
+    }
+
+    /// Issue 21, item 15: "1.2 kHz" typed into a value box and Enter in one frame moved the
+    /// octave, and "k" with Enter played a note: the box let the keyboard go in the frame, before
+    /// the keys were read.
+    #[test]
+    fn letters_typed_into_a_text_field_with_enter_in_the_same_frame_stay_its_own() {
+        let mut keys = Harness::new();
+        for (letter, text) in [(Key::Z, "z"), (Key::K, "k"), (Key::X, "x"), (Key::A, "a")] {
+            keys.focus_text_field();
+            keys.frame(vec![
+                press(letter),
+                Event::Text(text.into()),
+                press(Key::Enter),
+            ]);
+            assert!(!keys.ctx.egui_wants_keyboard_input(), "Enter committed");
+            keys.frame(vec![release(letter), release(Key::Enter)]);
+            assert_eq!(keys.sent(), [], "{text}");
+            assert_eq!(keys.keyboard.lowest, 48, "{text}");
+        }
+        assert_eq!(keys.text, "zkxa");
+        // Committed, the field leaves the letters to the keys again.
+        keys.frame(vec![press(Key::K)]);
+        assert_eq!(keys.sent(), [(60, true)]);
     }
 }

@@ -345,7 +345,11 @@ impl<'a, P: Param> ParamSlider<'a, P> {
     /// Applies a typed text through the parameter's own parser, or remembers why it could not.
     fn apply_typed(&self, ui: &Ui, text: &str, refusal_id: Id) {
         match self.param.string_to_normalized_value(text) {
-            Some(normalized) => self.apply(normalized),
+            Some(normalized) => {
+                // A value it reads is the fix, whatever came before: the box is red no more.
+                ui.data_mut(|data| data.remove::<Refusal>(refusal_id));
+                self.apply(normalized);
+            }
             None => {
                 let refusal = Refusal {
                     reason: refusal_reason(text, &self.param.to_string()),

@@ -128,6 +128,68 @@ fn forty_notes_on_four_voices_steal_without_a_click_and_end_in_zeros() {
     assert_eq!(ended, (0..40).collect::<Vec<_>>());
 }
 
+/// A host as [`poly_host`] makes, with partials 2–5 muted: one sine a note, so the FFT names
+/// the keys that sound.
+fn one_sine_host(voices: usize) -> QuintetHost {
+    let mut host = poly_host(voices);
+    let mutes: Vec<HostEvent> = (2..=5)
+        .map(|k| {
+            HostEvent::Value(ParamChange {
+                frame: 0,
+                param: host.param_id(&format!("Partial {k} mute")),
+                normalized: 1.0,
+            })
+        })
+        .collect();
+    render(&mut host, BLOCK, &mutes);
+    host
+}
+
+/// The keys whose partial 1 sounds at `amplitude` (±10 %) in `peaks`, lowest first.
+fn keys_at(peaks: &[Peak], amplitude: f64) -> Vec<u8> {
+    (0..=127)
+        .filter(|&key| (amplitude_at(peaks, note_to_hz(key)) / amplitude - 1.0).abs() < 0.1)
+        .collect()
+}
+
+/// Issue 21, item 13: more note-ons in one block than the engine has voice slots dropped the
+/// newest notes (an 8-note chord doubled in five tracks played silence). The newest notes sound,
+/// as many as there are voices, and the host hears once of every other note's end.
+#[test]
+fn a_burst_of_notes_in_one_frame_plays_the_newest_on_every_voice() {
+    for voices in [8, 16] {
+        for count in [40, 200] {
+            let mut host = one_sine_host(voices);
+            // 61 keys from 40 up, 7 apart modulo 61: any 16 in a row are distinct.
+            let keys: Vec<u8> = (0..count).map(|n| 40 + (n * 7 % 61) as u8).collect();
+            let events: Vec<HostEvent> = (keys.iter().enumerate())
+                .map(|(n, &key)| NoteMessage::on_with(100, key, 1.0, n as i32, 0))
+                .collect();
+            let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
+            let amplitude = f64::from(PARTIAL_AMPLITUDE) / voices as f64;
+            let peaks = peaks_of(&audio, amplitude);
+            let mut newest = keys[count - voices..].to_vec();
+            newest.sort_unstable();
+            let what = format!("{count} notes on {voices} voices");
+            assert_eq!(keys_at(&peaks, amplitude), newest, "{what}: {peaks:?}");
+            assert_eq!(peaks.len(), voices, "{what}: {peaks:?}");
+            let mut ended: Vec<i32> = audio.note_ends.iter().map(|end| end.note_id).collect();
+            ended.sort_unstable();
+            let stolen: Vec<i32> = (0..(count - voices) as i32).collect();
+            assert_eq!(ended, stolen, "{what}: the notes that ended");
+        }
+    }
+    // The issue's file: an 8-note chord in five tracks, as MIDI at one frame.
+    let chord = [48, 52, 55, 59, 62, 65, 69, 72];
+    let mut host = one_sine_host(8);
+    let events: Vec<HostEvent> = (chord.repeat(5).into_iter())
+        .map(|key| MidiMessage::note_on(0, key, 127))
+        .collect();
+    let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
+    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 8.0;
+    assert_eq!(keys_at(&peaks_of(&audio, amplitude), amplitude), chord);
+}
+
 #[test]
 fn the_sustain_pedal_holds_a_chord_until_it_lifts() {
     let mut host = poly_host(8);

@@ -4,6 +4,8 @@
 mod files_written;
 
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PartialBank};
+use quintet::engine::pitch::note_to_hz;
+use quintet::spectrum::find_peaks;
 use quintet_test_host::{HostEvent, MidiMessage, ParamChange, QuintetHost};
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -539,6 +541,88 @@ fn a_midi_file_renders_exactly_what_the_plugin_plays_for_the_same_notes() {
     );
 }
 
+/// Issue 21, item 13: an 8-note chord doubled in five tracks (40 note-ons at one tick) rendered
+/// total silence. One sine a note (partials 2–5 at -inf dB), so the FFT names the keys.
+#[test]
+fn a_chord_doubled_in_five_tracks_renders_every_key() {
+    let chord = [48u8, 52, 55, 59, 62, 65, 69, 72];
+    let ons: Vec<[u8; 3]> = chord.iter().map(|&key| [0x90, key, 127]).collect();
+    let offs: Vec<[u8; 3]> = chord.iter().map(|&key| [0x80, key, 64]).collect();
+    // Held two seconds (960 ticks a quarter at 120 BPM).
+    let track: Vec<(u32, &[u8])> = (ons.iter().map(|on| (0, &on[..])))
+        .chain(offs.iter().enumerate().map(|(n, off)| {
+            let delta = if n == 0 { 3840 } else { 0 };
+            (delta, &off[..])
+        }))
+        .collect();
+    let path = midi_path("doubled", &midi_file(1, 960, &[&track[..]; 5]));
+    let wav = render_wav(
+        "doubled",
+        &[
+            "--midi",
+            path.to_str().unwrap(),
+            "--voices",
+            "8",
+            "--levels",
+            "0,-inf,-inf,-inf,-inf",
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    let amplitude = f64::from(quintet::dsp::PARTIAL_AMPLITUDE) / 8.0;
+    let peaks = find_peaks(&wav[4800..4800 + 65_536], f64::from(SAMPLE_RATE_HZ), 0.005);
+    let heard: Vec<u8> = (0..=127)
+        .filter(|&key| {
+            let found = peaks
+                .iter()
+                .find(|p| (p.frequency_hz - note_to_hz(key)).abs() < 1.0);
+            found.is_some_and(|p| (p.amplitude / amplitude - 1.0).abs() < 0.1)
+        })
+        .collect();
+    assert_eq!(heard, chord, "{peaks:?}");
+    assert_eq!(peaks.len(), chord.len(), "{peaks:?}");
+}
+
+/// Issue 21, item 14: a note still held at End of Track ended the render 0.12 s after its
+/// note-on, cut off with a step. It plays to End of Track, is released there and fades out.
+#[test]
+fn a_note_held_at_end_of_track_plays_to_the_end_and_fades_out() {
+    // Middle C from tick 0, never released; End of Track at tick 3840 (2 s at 120 BPM), after
+    // an empty text event that carries the delta.
+    let song: &[(u32, &[u8])] = &[(0, &[0x90, 60, 127]), (3840, &[0xFF, 0x01, 0x00])];
+    let path = midi_path("held", &midi_file(0, 960, &[song]));
+    let wav = render_wav(
+        "held",
+        &["--midi", path.to_str().unwrap(), "--release", "300"],
+    );
+    std::fs::remove_file(&path).unwrap();
+    // Two seconds, the release, and the renderer's 100 ms of margin.
+    let (end, release) = (96_000, 14_400);
+    assert_eq!(wav.len(), end + release + 4_800);
+    assert!(
+        wav[end - 4_800..end].iter().any(|&x| x.abs() > 0.01),
+        "it plays"
+    );
+    assert!(
+        wav[end + release..].iter().all(|&x| x == 0.0),
+        "it ends in exact zeros"
+    );
+    // No step beyond what the sines make by themselves (at an eighth of full scale on eight
+    // voices) plus the attack's.
+    let sines: f64 = DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|hz| {
+            let hz = hz * note_to_hz(60) / DEFAULT_FREQUENCIES_HZ[0];
+            std::f64::consts::TAU * hz / f64::from(SAMPLE_RATE_HZ)
+        })
+        .sum();
+    let amplitude = f64::from(quintet::dsp::PARTIAL_AMPLITUDE) / 8.0;
+    let bound = (sines + 1.0 / 240.0) * amplitude;
+    let (step, at) = (wav.windows(2).enumerate())
+        .map(|(n, w)| (f64::from((w[1] - w[0]).abs()), n))
+        .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
+    assert!(step <= bound, "step {step} at sample {at} > {bound}");
+}
+
 #[test]
 fn damaged_or_hostile_midi_files_are_refused_and_nothing_is_written() {
     let song: &[(u32, &[u8])] = &[(0, &[0x90, 60, 100]), (480, &[0x80, 60, 64])];
@@ -647,6 +731,8 @@ fn a_preset_renders_what_the_plugin_plays_after_loading_it() {
             midi(0, [0x90, 57, 100]),
             midi(0, [0x90, 64, 90]),
             midi(24_000, [0x80, 57, 0]),
+            // The song's end releases the note still held, as a DAW's stop does.
+            midi(24_000, [0xB0, 123, 0]),
         ],
     );
     assert_identical(

@@ -22,7 +22,26 @@ pub fn victim(voices: &[Voice]) -> Option<usize> {
     oldest_in(|v| v.state == VoiceState::Released).or_else(|| oldest_in(Voice::is_playing))
 }
 
-/// A silent slot for a new note, if there is one.
-pub fn free_slot(voices: &[Voice]) -> Option<usize> {
-    voices.iter().position(|v| v.state == VoiceState::Free)
+/// The slot a new note takes: a free one, else the stolen voice nearest silence, which the
+/// caller cuts short (the oldest of the quietest). A note stolen in the instant it started has
+/// not made a sound yet (its attack starts from 0), so in a burst of notes at one instant the
+/// slot taken is always silent and nothing clicks; only more steals within a fade-out time than
+/// there are slots cut a voice that still sounds, the quietest one, near the end of its fade.
+///
+/// `None` only when every slot plays a note, which the engine never lets happen: it holds twice
+/// as many slots as voices and steals before it starts a note.
+pub fn slot_for_new_note(voices: &[Voice]) -> Option<usize> {
+    let free = voices.iter().position(|v| v.state == VoiceState::Free);
+    free.or_else(|| {
+        voices
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.state == VoiceState::Stolen)
+            .min_by(|(_, a), (_, b)| {
+                a.loudness()
+                    .total_cmp(&b.loudness())
+                    .then(a.age.cmp(&b.age))
+            })
+            .map(|(slot, _)| slot)
+    })
 }

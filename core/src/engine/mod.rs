@@ -11,6 +11,8 @@
 //!   the keys play legato with last-note priority and the MIDI glide; with more, each note takes
 //!   a voice, and when all are playing a new note steals one (released first, then the oldest),
 //!   which fades out in [`FADE_OUT_MS`](crate::dsp::envelope::FADE_OUT_MS) in a slot of its own.
+//!   The newest note always sounds, however many arrive at once: with every slot taken it
+//!   replaces the stolen voice nearest silence (see `allocation.rs`).
 //!
 //! Real-time safe: a fixed pool of voice slots, no allocation, no locks.
 
@@ -740,9 +742,14 @@ impl Engine {
         {
             self.voices[victim].fade_out();
         }
-        // With every slot fading out (more steals within a few milliseconds than there are
-        // voices) the note is dropped rather than cut into a voice still sounding.
-        if let Some(slot) = allocation::free_slot(&self.voices) {
+        // The newest note always sounds: with no slot free (a burst of notes at one instant,
+        // or more steals within a fade-out than there are slots) it takes the place of the
+        // stolen voice nearest silence, which ends here.
+        if let Some(slot) = allocation::slot_for_new_note(&self.voices) {
+            if self.voices[slot].is_sounding() {
+                let cut = self.voices[slot].note;
+                self.report_end(cut, 0);
+            }
             let sound = self.sound_of(note);
             self.notes_started += 1;
             self.voices[slot].start(note, velocity, self.notes_started, &sound);

@@ -474,3 +474,128 @@ fn a_chord_held_ten_minutes_stays_within_120_db_of_the_exact_sines() {
         }
     }
 }
+
+/// An engine whose notes are one sine each (partials 2–5 silent), so an FFT names the keys
+/// that sound.
+fn one_sine_notes(voices: usize) -> Engine {
+    Engine::new(
+        RATE_HZ,
+        Settings {
+            midi: true,
+            voices,
+            levels: [1.0, 0.0, 0.0, 0.0, 0.0],
+            ..Settings::default()
+        },
+    )
+}
+
+/// Starts a note with host id `id` for each of `keys`, all at one instant, collecting the ids
+/// the engine reports ended after each event (as the plugin's glue does).
+fn burst(engine: &mut Engine, keys: &[u8], first_id: i32, ended: &mut Vec<i32>) {
+    for (n, &key) in keys.iter().enumerate() {
+        on(engine, with_id(key, first_id + n as i32, 0), 1.0);
+        engine.take_ended(|end| ended.extend(end.note.id));
+    }
+}
+
+/// The keys whose partial 1 the FFT of `out` finds at `amplitude` (±10 %), and every peak
+/// above a quarter of it.
+fn keys_heard(out: &[f32], amplitude: f64) -> (Vec<u8>, usize) {
+    let peaks = find_peaks(out, RATE_HZ, (amplitude / 4.0) as f32);
+    let mut keys: Vec<u8> = (0..=127u8)
+        .filter(|&key| {
+            peaks.iter().any(|p| {
+                (p.frequency_hz - note_to_hz(key)).abs() < 1.0
+                    && (p.amplitude / amplitude - 1.0).abs() < 0.1
+            })
+        })
+        .collect();
+    keys.sort_unstable();
+    (keys, peaks.len())
+}
+
+/// Issue 21, item 13: 40 or 200 note-ons at one instant (more than the 32 voice slots) dropped
+/// the newest notes, and could leave nothing sounding. The newest notes, as many as there are
+/// voices, must sound, each at a voice's level; every other note ends, reported once.
+#[test]
+fn a_burst_of_notes_at_one_instant_plays_the_newest_on_every_voice() {
+    for voices in [8, 16] {
+        for count in [40, 200] {
+            // 61 keys from 40 up, 7 apart modulo 61: any 16 in a row are distinct.
+            let keys: Vec<u8> = (0..count).map(|n| 40 + (n * 7 % 61) as u8).collect();
+            let mut engine = one_sine_notes(voices);
+            let mut ended = Vec::new();
+            burst(&mut engine, &keys, 0, &mut ended);
+            let start = render(&mut engine, ms(50.0));
+            engine.take_ended(|end| ended.extend(end.note.id));
+            let out = render(&mut engine, 32_768);
+            let what = format!("{count} notes on {voices} voices");
+            assert!(start.iter().any(|&x| x != 0.0), "{what}: silent");
+
+            let mut newest = keys[count - voices..].to_vec();
+            newest.sort_unstable();
+            let amplitude = f64::from(PARTIAL_AMPLITUDE) / voices as f64;
+            assert_eq!(keys_heard(&out, amplitude), (newest, voices), "{what}");
+
+            let sounding: Vec<i32> = engine.sounding().filter_map(|(n, _)| n.id).collect();
+            let mut accounted: Vec<i32> = ended.iter().chain(&sounding).copied().collect();
+            accounted.sort_unstable();
+            let all: Vec<i32> = (0..count as i32).collect();
+            assert_eq!(accounted, all, "{what}: each note ends once or sounds");
+        }
+    }
+}
+
+/// The issue's case: an 8-note chord doubled in five tracks, 40 note-ons of 8 keys at one tick,
+/// played total silence. And one key struck 40 times at once plays once.
+#[test]
+fn a_chord_doubled_in_five_tracks_and_a_key_struck_forty_times_sound() {
+    let chord = [48, 52, 55, 59, 62, 65, 69, 72];
+    for voices in [8, 16] {
+        for (keys, heard) in [(chord.repeat(5), &chord[..]), ([60].repeat(40), &[60][..])] {
+            let mut engine = one_sine_notes(voices);
+            burst(&mut engine, &keys, 0, &mut Vec::new());
+            render(&mut engine, ms(50.0));
+            let out = render(&mut engine, 32_768);
+            let amplitude = f64::from(PARTIAL_AMPLITUDE) / voices as f64;
+            let what = format!("{keys:?} on {voices} voices");
+            assert_eq!(
+                keys_heard(&out, amplitude),
+                (heard.to_vec(), heard.len()),
+                "{what}"
+            );
+        }
+    }
+}
+
+/// Bursts onto a sounding chord, each a few samples after the last while the voices it stole
+/// still fade, so every slot is taken: the new notes start without a click (the slot given up
+/// is the quietest, a note that had hardly begun) and the newest sound.
+#[test]
+fn bursts_while_stolen_voices_fade_steal_without_a_click() {
+    let mut engine = notes(MAX_VOICES);
+    let mut out = Vec::new();
+    let keys = |from: u8| -> Vec<u8> { (0..40).map(|n| from + n % 24).collect() };
+    burst(&mut engine, &keys(36)[..MAX_VOICES], 0, &mut Vec::new());
+    out.extend(render(&mut engine, ms(50.0)));
+    for (n, gap) in [3, 1, 2].into_iter().enumerate() {
+        burst(
+            &mut engine,
+            &keys(37 + n as u8),
+            100 * n as i32,
+            &mut Vec::new(),
+        );
+        out.extend(render(&mut engine, gap));
+    }
+    out.extend(render(&mut engine, ms(50.0)));
+    let mut sounding: Vec<u8> = engine.sounding().map(|(n, _)| n.key).collect();
+    sounding.sort_unstable();
+    let mut newest = keys(39)[40 - MAX_VOICES..].to_vec();
+    newest.sort_unstable();
+    assert_eq!(sounding, newest);
+    // Sixteen voices play and sixteen fade, each stepping by its sines and its envelope at a
+    // sixteenth of full scale. A voice cut at its full level would step by up to its amplitude.
+    let bound = 2.0 * voice_step_bound(62);
+    let step = largest_step(&out);
+    assert!(step <= bound, "largest step {step} > {bound}");
+}

@@ -182,6 +182,12 @@ impl Voice {
         )
     }
 
+    /// The envelope's gain at the next sample, 0 ..= 1: 0 for a note that has not made a sound
+    /// yet (stolen in the instant it started) or has finished its fade.
+    pub fn loudness(&self) -> f32 {
+        self.envelope.current()
+    }
+
     /// Whether it makes any sound.
     pub fn is_sounding(&self) -> bool {
         self.state != VoiceState::Free

@@ -331,6 +331,22 @@ fn a_refused_text_keeps_the_value_and_says_why() {
     assert_eq!(slider.refusal(&params.freq1), None);
 }
 
+/// Issue 21, item 15: the red frame of a refused text must go once the value is fixed, by a
+/// value typed (see above) or by the value moving from elsewhere (automation, a preset).
+#[test]
+fn a_refusal_ends_when_the_value_moves_from_elsewhere() {
+    let params = QuintetParams::default();
+    let mut slider = Harness::new(&params.freq3);
+    slider.type_text(&params.freq3, "1.2 kHzz");
+    slider.press(&params.freq3, Key::Enter);
+    assert!(slider.refusal(&params.freq3).is_some());
+    // The host moves the value (nothing in the editor touched it).
+    // SAFETY: `params` outlives this call, and nothing else reads it meanwhile.
+    unsafe { params.freq3.as_ptr()._internal_set_normalized_value(0.7) };
+    slider.frame(&params.freq3, vec![]);
+    assert_eq!(slider.refusal(&params.freq3), None);
+}
+
 /// How far (normalized) a 60 pt drag from `share` of partial 1's bar moves it, in one gesture.
 fn moved_by_a_60_pt_drag(share: f32, modifiers: Modifiers) -> f32 {
     let params = QuintetParams::default();

@@ -185,6 +185,11 @@ impl NiceEguiApp for EditorApp {
         let Some(gui_context) = self.gui_context.clone() else {
             return;
         };
+        if crate::standalone::quit_requested() {
+            // The standalone was asked to end (a signal): closing the window ends its run.
+            ui.send_viewport_cmd(ViewportCommand::Close);
+            return;
+        }
         let setter = gui_context.param_setter();
         let now_s = ui.input(|input| input.time);
         if let Some(saved) = self.pending_size.take() {

@@ -6,9 +6,11 @@
 //! settings this module renders exactly the samples the plugin plays.
 //!
 //! Every argument is checked before anything changes: a bad one raises `ValueError` or
-//! `TypeError` and leaves the object as it was. The engine sits behind a mutex and every call
-//! waits for it with the GIL released, so one object shared by several Python threads works
-//! (the calls take turns) and renders never hold up the other threads.
+//! `TypeError` and leaves the object as it was; every number goes through [`numbers`], so an
+//! int of any size is refused like any other out-of-range value. The engine sits behind a mutex
+//! and every call waits for it with the GIL released, so one object shared by several Python
+//! threads works (the calls take turns) and renders never hold up the other threads; `os.fork()`
+//! waits for the renders in progress ([`fork`]), so the child finds every object usable.
 
 mod fork;
 mod numbers;

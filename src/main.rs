@@ -47,6 +47,10 @@ fn main() -> ExitCode {
         eprintln!("{program}: {problem} (see `{program} --help`)");
         return ExitCode::from(2);
     }
+    #[cfg(unix)]
+    if let Err(error) = stop_signals::install() {
+        eprintln!("{program}: cannot watch for Ctrl-C and SIGTERM: {error}");
+    }
     let no_display = quintet::editor::screen::no_display_reason();
     if let Some(reason) = &no_display {
         // Without this nice-plug would try to open the window and, when the run ends, report
@@ -57,10 +61,6 @@ fn main() -> ExitCode {
         );
     }
     quintet::standalone::start(no_display.is_none());
-    #[cfg(unix)]
-    if let Err(error) = stop_signals::install() {
-        eprintln!("{program}: cannot watch for Ctrl-C and SIGTERM: {error}");
-    }
     if nice_plug::nice_export_standalone::<Quintet>() {
         ExitCode::SUCCESS
     } else {

@@ -33,6 +33,7 @@ GAIN_RAMP_MS: float
 """How long a gain change ramps, in milliseconds: 10."""
 
 Five = tuple[float, float, float, float, float]
+# Any sequence of five numbers, except text and bytes (TypeError): b"12345" is not 49-53 Hz.
 FiveNumbers = Sequence[SupportsFloat] | npt.ArrayLike
 
 class Quintet:

@@ -186,6 +186,11 @@ impl NiceEguiApp for EditorApp {
         let Some(gui_context) = self.gui_context.clone() else {
             return;
         };
+        if crate::standalone::quit_requested() {
+            // The standalone was asked to end (a signal): closing the window ends its run.
+            ui.send_viewport_cmd(ViewportCommand::Close);
+            return;
+        }
         self.keyboard.begin_frame(ui.ctx());
         let setter = gui_context.param_setter();
         let now_s = ui.input(|input| input.time);

@@ -17,6 +17,7 @@ pub mod keyboard_notes;
 pub mod output_file;
 pub mod params;
 pub mod presets;
+pub mod standalone;
 pub mod tap;
 pub mod user_text;
 
@@ -515,6 +516,10 @@ impl Plugin for Quintet {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        if !standalone::offers_editor() {
+            return None;
+        }
+        standalone::wake_on_quit(&self.editor_repaint);
         let (writer, reader) = tap::tap(self.engine.sample_rate_hz() as f32);
         self.tap = Some(writer);
         let (notes, played) = keyboard_notes::keyboard_notes();

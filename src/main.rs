@@ -1,8 +1,11 @@
 //! The standalone Quintet: JACK when available, else ALSA, else a dummy backend (`--backend`).
-//! `Quintet render ...` writes a WAV file instead (see [`render_cli`]).
+//! `Quintet render ...` writes a WAV file instead (see [`render_cli`]). SIGINT, SIGTERM and
+//! SIGHUP end the standalone cleanly, window or not (see `stop_signals`).
 
 mod render_cli;
 mod standalone_args;
+#[cfg(unix)]
+mod stop_signals;
 
 use nice_plug::prelude::{Plugin, nice_export_standalone_with_args};
 use quintet::Quintet;
@@ -44,6 +47,20 @@ fn main() -> ExitCode {
         eprintln!("{program}: {problem} (see `{program} --help`)");
         return ExitCode::from(2);
     }
+    #[cfg(unix)]
+    if let Err(error) = stop_signals::install() {
+        eprintln!("{program}: cannot watch for Ctrl-C and SIGTERM: {error}");
+    }
+    let no_display = quintet::editor::screen::no_display_reason();
+    if let Some(reason) = &no_display {
+        // Without this nice-plug would try to open the window and, when the run ends, report
+        // that it could not as an error.
+        eprintln!(
+            "{program}: no display for the editor ({reason}); playing without a window until \
+             Ctrl-C or SIGTERM"
+        );
+    }
+    quintet::standalone::start(no_display.is_none());
     if nice_plug::nice_export_standalone::<Quintet>() {
         ExitCode::SUCCESS
     } else {

@@ -6,13 +6,20 @@
 //! settings this module renders exactly the samples the plugin plays.
 //!
 //! Every argument is checked before anything changes: a bad one raises `ValueError` or
-//! `TypeError` and leaves the object as it was. The engine sits behind a mutex and every call
-//! waits for it with the GIL released, so one object shared by several Python threads works
-//! (the calls take turns) and renders never hold up the other threads.
+//! `TypeError` and leaves the object as it was; every number goes through [`numbers`], so an
+//! int of any size is refused like any other out-of-range value. The engine sits behind a mutex
+//! and every call waits for it with the GIL released, so one object shared by several Python
+//! threads works (the calls take turns) and renders never hold up the other threads; `os.fork()`
+//! waits for the renders in progress ([`fork`]), so the child finds every object usable.
 
+mod fork;
+mod numbers;
+
+use numbers::{Real, checked, checked_int};
 use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
 use quintet_core::dsp::bank::GAIN_RAMP_MS;
 use quintet_core::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS};
 use quintet_core::dsp::{
@@ -24,7 +31,8 @@ use quintet_core::engine::{
     NoteRef, Settings,
 };
 use quintet_core::limits;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLockReadGuard};
 
 /// The frequency parameters' range in the plugin, in Hz; `quintet render --freqs` takes the same.
 /// The tests check that the module and `quintet render` accept and refuse the same values.
@@ -56,30 +64,6 @@ const MAX_CONTROLLER: i64 = 127;
 /// Values from 0 to 1 (levels, gain, velocity, sustain, controller values).
 const UNIT_RANGE: (f64, f64) = (0.0, 1.0);
 
-/// `value` if it is finite and within `range`, else a `ValueError` naming it.
-fn checked(name: &str, value: f64, range: (f64, f64), unit: &str) -> PyResult<f64> {
-    let (low, high) = range;
-    if value.is_finite() && (low..=high).contains(&value) {
-        Ok(value)
-    } else {
-        Err(PyValueError::new_err(format!(
-            "{name} must be a finite number from {low}{unit} to {high}{unit}, got {value}"
-        )))
-    }
-}
-
-/// A whole number from `low` to `high`; a `ValueError` names it otherwise. (pyo3 would raise
-/// `OverflowError` for an out-of-range value extracted straight into a small integer type.)
-fn checked_int(name: &str, value: i64, low: i64, high: i64) -> PyResult<i64> {
-    if (low..=high).contains(&value) {
-        Ok(value)
-    } else {
-        Err(PyValueError::new_err(format!(
-            "{name} must be a whole number from {low} to {high}, got {value}"
-        )))
-    }
-}
-
 /// Five numbers, one per partial, each finite and within `range`.
 fn five(
     name: &str,
@@ -87,22 +71,32 @@ fn five(
     range: (f64, f64),
     unit: &str,
 ) -> PyResult<[f64; PARTIAL_COUNT]> {
-    let list: Vec<f64> = values.extract().map_err(|_| {
+    let not_numbers = || {
         PyTypeError::new_err(format!(
             "{name} must be a sequence of {PARTIAL_COUNT} numbers, one per partial, got {}",
             type_name(values)
         ))
-    })?;
-    let array: [f64; PARTIAL_COUNT] = list.as_slice().try_into().map_err(|_| {
+    };
+    // Text and bytes are sequences too, of characters and of their codes: b"12345" would play
+    // 49 to 53 Hz.
+    if values.is_instance_of::<PyString>()
+        || values.is_instance_of::<PyBytes>()
+        || values.is_instance_of::<PyByteArray>()
+    {
+        return Err(not_numbers());
+    }
+    let list: Vec<Real> = values.extract().map_err(|_| not_numbers())?;
+    let count = list.len();
+    let array: [Real; PARTIAL_COUNT] = list.try_into().map_err(|_| {
         PyValueError::new_err(format!(
-            "{name} must have {PARTIAL_COUNT} values, one per partial, got {}",
-            list.len()
+            "{name} must have {PARTIAL_COUNT} values, one per partial, got {count}"
         ))
     })?;
-    for (k, &value) in array.iter().enumerate() {
-        checked(&format!("{name}[{k}]"), value, range, unit)?;
+    let mut checked_values = [0.0; PARTIAL_COUNT];
+    for (k, (value, checked_value)) in array.into_iter().zip(&mut checked_values).enumerate() {
+        *checked_value = checked(&format!("{name}[{k}]"), value, range, unit)?;
     }
-    Ok(array)
+    Ok(checked_values)
 }
 
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -120,52 +114,85 @@ fn levels_from(values: &Bound<'_, PyAny>) -> PyResult<[f32; PARTIAL_COUNT]> {
     Ok(five("levels", values, UNIT_RANGE, "")?.map(|level| level as f32))
 }
 
-fn gain_from(gain: f64) -> PyResult<f32> {
-    Ok(checked("gain", gain, UNIT_RANGE, "")? as f32)
+// One parse function per numeric argument: Python's value in, the engine's out, refused with a
+// `ValueError` naming the argument when out of range (however large the int: see `numbers`).
+// Each is the argument's `from_py_with`, so the methods receive only checked values.
+
+fn sample_rate_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    checked("sample_rate", value.extract()?, SAMPLE_RATE_RANGE_HZ, " Hz")
 }
 
-fn sample_rate_from(sample_rate: f64) -> PyResult<f64> {
-    checked("sample_rate", sample_rate, SAMPLE_RATE_RANGE_HZ, " Hz")
-}
-
-fn envelope_ms(name: &str, ms: f64) -> PyResult<f64> {
-    checked(name, ms, ENVELOPE_RANGE_MS, " ms")
-}
-
-fn sustain_from(sustain: f64) -> PyResult<f32> {
-    Ok(checked("sustain", sustain, UNIT_RANGE, "")? as f32)
-}
-
-fn voices_from(voices: i64) -> PyResult<usize> {
-    Ok(checked_int("voices", voices, 1, MAX_VOICES as i64)? as usize)
-}
-
-fn bend_range_from(semitones: f64) -> PyResult<f64> {
-    checked(
-        "bend_range",
-        semitones,
-        (0.0, MAX_BEND_RANGE_SEMITONES),
-        " semitones",
-    )
-}
-
-fn midi_glide_from(ms: f64) -> PyResult<f64> {
-    checked("midi_glide_ms", ms, MIDI_GLIDE_RANGE_MS, " ms")
-}
-
-fn key_from(key: i64) -> PyResult<u8> {
-    Ok(checked_int("key", key, 0, MAX_KEY)? as u8)
-}
-
-fn channel_from(channel: i64) -> PyResult<u8> {
-    Ok(checked_int("channel", channel, 0, MAX_CHANNEL)? as u8)
+fn seconds_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    checked("seconds", value.extract()?, (0.0, MAX_SECONDS), " s")
 }
 
 /// A count of samples: not negative.
-fn sample_count(n: i64) -> PyResult<usize> {
-    usize::try_from(n).map_err(|_| {
-        PyValueError::new_err(format!("n must be a number of samples, 0 or more, got {n}"))
-    })
+fn samples_from(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    Ok(checked_int("n", value.extract()?, 0, i64::MAX)? as usize)
+}
+
+fn gain_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
+    Ok(checked("gain", value.extract()?, UNIT_RANGE, "")? as f32)
+}
+
+fn voices_from(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    Ok(checked_int("voices", value.extract()?, 1, MAX_VOICES as i64)? as usize)
+}
+
+fn attack_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    checked("attack_ms", value.extract()?, ENVELOPE_RANGE_MS, " ms")
+}
+
+fn decay_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    checked("decay_ms", value.extract()?, ENVELOPE_RANGE_MS, " ms")
+}
+
+fn sustain_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
+    Ok(checked("sustain", value.extract()?, UNIT_RANGE, "")? as f32)
+}
+
+fn release_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    checked("release_ms", value.extract()?, ENVELOPE_RANGE_MS, " ms")
+}
+
+fn bend_range_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let range = (0.0, MAX_BEND_RANGE_SEMITONES);
+    checked("bend_range", value.extract()?, range, " semitones")
+}
+
+fn midi_glide_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    checked(
+        "midi_glide_ms",
+        value.extract()?,
+        MIDI_GLIDE_RANGE_MS,
+        " ms",
+    )
+}
+
+fn key_from(value: &Bound<'_, PyAny>) -> PyResult<u8> {
+    Ok(checked_int("key", value.extract()?, 0, MAX_KEY)? as u8)
+}
+
+fn channel_from(value: &Bound<'_, PyAny>) -> PyResult<u8> {
+    Ok(checked_int("channel", value.extract()?, 0, MAX_CHANNEL)? as u8)
+}
+
+fn velocity_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
+    Ok(checked("velocity", value.extract()?, UNIT_RANGE, "")? as f32)
+}
+
+/// A pitch wheel position from -1 to 1, as the engine's 0 to 1.
+fn bend_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
+    let bend = checked("bend", value.extract()?, (-1.0, 1.0), "")?;
+    Ok(((bend + 1.0) / 2.0) as f32)
+}
+
+fn controller_from(value: &Bound<'_, PyAny>) -> PyResult<u8> {
+    Ok(checked_int("controller", value.extract()?, 0, MAX_CONTROLLER)? as u8)
+}
+
+fn controller_value_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
+    Ok(checked("value", value.extract()?, UNIT_RANGE, "")? as f32)
 }
 
 /// `samples` zeros, or `MemoryError` when they cannot be had (instead of aborting the process).
@@ -215,6 +242,27 @@ impl State {
     }
 }
 
+/// An engine in use: its lock, and the mark that holds a fork off meanwhile. The fields drop in
+/// this order, the engine's lock first.
+struct InUse<'a> {
+    state: MutexGuard<'a, State>,
+    _fork_held_off: RwLockReadGuard<'static, ()>,
+}
+
+impl Deref for InUse<'_> {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl DerefMut for InUse<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 /// Quintet's five sine partials at one sample rate, rendered block by block.
 ///
 /// The same engine the plugin and ``quintet render`` play: each partial is an exact,
@@ -250,10 +298,16 @@ impl Quintet {
         py.detach(|| action(&mut self.lock()))
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // Nothing in the engine panics while it is changed; a poisoned lock still holds a
-        // usable engine.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The engine, once no other thread uses it; a fork waits until it is let go (see `fork`).
+    /// Call it with the GIL released.
+    fn lock(&self) -> InUse<'_> {
+        let fork_held_off = fork::engine_in_use();
+        InUse {
+            // Nothing in the engine panics while it is changed; a poisoned lock still holds a
+            // usable engine.
+            state: self.state.lock().unwrap_or_else(PoisonError::into_inner),
+            _fork_held_off: fork_held_off,
+        }
     }
 
     fn settings(&self, py: Python<'_>) -> Settings {
@@ -303,47 +357,49 @@ impl Quintet {
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        sample_rate: f64,
+        #[pyo3(from_py_with = sample_rate_from)] sample_rate: f64,
         frequencies: Option<&Bound<'_, PyAny>>,
         levels: Option<&Bound<'_, PyAny>>,
-        gain: f64,
+        #[pyo3(from_py_with = gain_from)] gain: f32,
         midi: bool,
-        voices: i64,
-        attack_ms: f64,
-        decay_ms: f64,
-        sustain: f64,
-        release_ms: f64,
-        bend_range: f64,
-        midi_glide_ms: f64,
+        #[pyo3(from_py_with = voices_from)] voices: usize,
+        #[pyo3(from_py_with = attack_ms_from)] attack_ms: f64,
+        #[pyo3(from_py_with = decay_ms_from)] decay_ms: f64,
+        #[pyo3(from_py_with = sustain_from)] sustain: f32,
+        #[pyo3(from_py_with = release_ms_from)] release_ms: f64,
+        #[pyo3(from_py_with = bend_range_from)] bend_range: f64,
+        #[pyo3(from_py_with = midi_glide_ms_from)] midi_glide_ms: f64,
     ) -> PyResult<Self> {
-        let sample_rate_hz = sample_rate_from(sample_rate)?;
         let settings = Settings {
             frequencies_hz: frequencies.map_or(Ok(DEFAULT_FREQUENCIES_HZ), frequencies_from)?,
             levels: levels.map_or(Ok([1.0; PARTIAL_COUNT]), levels_from)?,
-            gain: gain_from(gain)?,
+            gain,
             midi,
-            voices: voices_from(voices)?,
-            midi_glide_ms: midi_glide_from(midi_glide_ms)?,
+            voices,
+            midi_glide_ms,
             envelope: EnvelopeShape {
-                attack_ms: envelope_ms("attack_ms", attack_ms)?,
-                decay_ms: envelope_ms("decay_ms", decay_ms)?,
-                sustain: sustain_from(sustain)?,
-                release_ms: envelope_ms("release_ms", release_ms)?,
+                attack_ms,
+                decay_ms,
+                sustain,
+                release_ms,
             },
-            bend_range_semitones: bend_range_from(bend_range)?,
+            bend_range_semitones: bend_range,
         };
         Ok(Self {
             state: Mutex::new(State {
-                engine: Engine::new(sample_rate_hz, settings),
+                engine: Engine::new(sample_rate, settings),
                 samples_rendered: 0,
             }),
-            sample_rate_hz,
+            sample_rate_hz: sample_rate,
         })
     }
 
     /// The next ``n`` samples as a new float32 array, continuing where the last render ended.
-    fn render<'py>(&self, py: Python<'py>, n: i64) -> PyResult<Bound<'py, PyArray1<f32>>> {
-        let n = sample_count(n)?;
+    fn render<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = samples_from)] n: usize,
+    ) -> PyResult<Bound<'py, PyArray1<f32>>> {
         let samples = py.detach(|| {
             let mut out = zeros(n)?;
             self.lock().render(&mut out);
@@ -465,16 +521,24 @@ impl Quintet {
     }
 
     #[setter(gain)]
-    fn gain_setter(&self, py: Python<'_>, value: f64) -> PyResult<()> {
+    fn gain_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = gain_from)] value: f32,
+    ) -> PyResult<()> {
         self.set_gain(py, value, true)
     }
 
     /// Sets the output gain (linear, 0 to 1): a 10 ms ramp, or with ``ramp=False`` at once.
     #[pyo3(signature = (value, ramp = true))]
-    fn set_gain(&self, py: Python<'_>, value: f64, ramp: bool) -> PyResult<()> {
-        let gain = gain_from(value)?;
+    fn set_gain(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = gain_from)] value: f32,
+        ramp: bool,
+    ) -> PyResult<()> {
         let motion = motions(ramp)[0];
-        self.with_state(py, |state| state.engine.set_gain(gain, motion));
+        self.with_state(py, |state| state.engine.set_gain(value, motion));
         Ok(())
     }
 
@@ -498,8 +562,11 @@ impl Quintet {
     }
 
     #[setter(voices)]
-    fn voices_setter(&self, py: Python<'_>, voices: i64) -> PyResult<()> {
-        let voices = voices_from(voices)?;
+    fn voices_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = voices_from)] voices: usize,
+    ) -> PyResult<()> {
         self.with_state(py, |state| state.engine.set_voice_count(voices));
         Ok(())
     }
@@ -511,8 +578,11 @@ impl Quintet {
     }
 
     #[setter(midi_glide_ms)]
-    fn midi_glide_ms_setter(&self, py: Python<'_>, ms: f64) -> PyResult<()> {
-        let ms = midi_glide_from(ms)?;
+    fn midi_glide_ms_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = midi_glide_ms_from)] ms: f64,
+    ) -> PyResult<()> {
         self.with_state(py, |state| state.engine.set_midi_glide_ms(ms));
         Ok(())
     }
@@ -524,8 +594,11 @@ impl Quintet {
     }
 
     #[setter(attack_ms)]
-    fn attack_ms_setter(&self, py: Python<'_>, ms: f64) -> PyResult<()> {
-        let ms = envelope_ms("attack_ms", ms)?;
+    fn attack_ms_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = attack_ms_from)] ms: f64,
+    ) -> PyResult<()> {
         self.set_envelope_with(py, |shape| shape.attack_ms = ms);
         Ok(())
     }
@@ -537,8 +610,11 @@ impl Quintet {
     }
 
     #[setter(decay_ms)]
-    fn decay_ms_setter(&self, py: Python<'_>, ms: f64) -> PyResult<()> {
-        let ms = envelope_ms("decay_ms", ms)?;
+    fn decay_ms_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = decay_ms_from)] ms: f64,
+    ) -> PyResult<()> {
         self.set_envelope_with(py, |shape| shape.decay_ms = ms);
         Ok(())
     }
@@ -550,8 +626,11 @@ impl Quintet {
     }
 
     #[setter(sustain)]
-    fn sustain_setter(&self, py: Python<'_>, sustain: f64) -> PyResult<()> {
-        let sustain = sustain_from(sustain)?;
+    fn sustain_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = sustain_from)] sustain: f32,
+    ) -> PyResult<()> {
         self.set_envelope_with(py, |shape| shape.sustain = sustain);
         Ok(())
     }
@@ -563,8 +642,11 @@ impl Quintet {
     }
 
     #[setter(release_ms)]
-    fn release_ms_setter(&self, py: Python<'_>, ms: f64) -> PyResult<()> {
-        let ms = envelope_ms("release_ms", ms)?;
+    fn release_ms_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = release_ms_from)] ms: f64,
+    ) -> PyResult<()> {
         self.set_envelope_with(py, |shape| shape.release_ms = ms);
         Ok(())
     }
@@ -576,8 +658,11 @@ impl Quintet {
     }
 
     #[setter(bend_range)]
-    fn bend_range_setter(&self, py: Python<'_>, semitones: f64) -> PyResult<()> {
-        let semitones = bend_range_from(semitones)?;
+    fn bend_range_setter(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = bend_range_from)] semitones: f64,
+    ) -> PyResult<()> {
         self.with_state(py, |state| state.engine.set_bend_range(semitones));
         Ok(())
     }
@@ -585,9 +670,14 @@ impl Quintet {
     /// Presses MIDI key ``key`` (0 to 127, 69 = A4 = 440 Hz) on ``channel`` (0 to 15) at
     /// ``velocity`` (0 to 1), from the next sample on. Needs ``midi=True``.
     #[pyo3(signature = (key, velocity = 1.0, channel = 0))]
-    fn note_on(&self, py: Python<'_>, key: i64, velocity: f64, channel: i64) -> PyResult<()> {
-        let note = NoteRef::without_id(channel_from(channel)?, key_from(key)?);
-        let velocity = checked("velocity", velocity, UNIT_RANGE, "")? as f32;
+    fn note_on(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = key_from)] key: u8,
+        #[pyo3(from_py_with = velocity_from)] velocity: f32,
+        #[pyo3(from_py_with = channel_from)] channel: u8,
+    ) -> PyResult<()> {
+        let note = NoteRef::without_id(channel, key);
         self.with_state(py, |state| {
             if state.engine.settings().midi {
                 state.engine.handle(NoteInput::NoteOn { note, velocity });
@@ -606,22 +696,33 @@ impl Quintet {
     /// Lets go of MIDI key ``key`` on ``channel``: its note releases (or waits for the sustain
     /// pedal).
     #[pyo3(signature = (key, channel = 0))]
-    fn note_off(&self, py: Python<'_>, key: i64, channel: i64) -> PyResult<()> {
-        let target = NoteMatch::key(channel_from(channel)?, key_from(key)?);
+    fn note_off(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = key_from)] key: u8,
+        #[pyo3(from_py_with = channel_from)] channel: u8,
+    ) {
+        let target = NoteMatch::key(channel, key);
         self.handle(py, NoteInput::NoteOff { target });
-        Ok(())
     }
 
     /// Moves ``channel``'s pitch wheel to ``bend``, from -1 (down by ``bend_range``) through
     /// 0 (at rest) to 1 (up). Channel 0 bends every note; channels 1 to 15 (MPE member
     /// channels) bend the notes played on them.
     #[pyo3(signature = (bend, channel = 0))]
-    fn pitch_bend(&self, py: Python<'_>, bend: f64, channel: i64) -> PyResult<()> {
-        let bend = checked("bend", bend, (-1.0, 1.0), "")?;
-        let channel = channel_from(channel)?;
-        let position = ((bend + 1.0) / 2.0) as f32;
-        self.handle(py, NoteInput::PitchBend { channel, position });
-        Ok(())
+    fn pitch_bend(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = bend_from)] bend: f32,
+        #[pyo3(from_py_with = channel_from)] channel: u8,
+    ) {
+        self.handle(
+            py,
+            NoteInput::PitchBend {
+                channel,
+                position: bend,
+            },
+        );
     }
 
     /// MIDI control change ``controller`` (0 to 127) to ``value`` (0 to 1) on ``channel``: the
@@ -631,13 +732,10 @@ impl Quintet {
     fn control_change(
         &self,
         py: Python<'_>,
-        controller: i64,
-        value: f64,
-        channel: i64,
-    ) -> PyResult<()> {
-        let controller = checked_int("controller", controller, 0, MAX_CONTROLLER)? as u8;
-        let value = checked("value", value, UNIT_RANGE, "")? as f32;
-        let channel = channel_from(channel)?;
+        #[pyo3(from_py_with = controller_from)] controller: u8,
+        #[pyo3(from_py_with = controller_value_from)] value: f32,
+        #[pyo3(from_py_with = channel_from)] channel: u8,
+    ) {
         self.handle(
             py,
             NoteInput::ControlChange {
@@ -646,7 +744,6 @@ impl Quintet {
                 value,
             },
         );
-        Ok(())
     }
 
     /// Releases every note, sustained ones too (a host's panic button).
@@ -694,20 +791,19 @@ impl Quintet {
 #[pyo3(signature = (seconds, sample_rate = 48000.0, frequencies = None, levels = None, gain = 1.0))]
 fn render<'py>(
     py: Python<'py>,
-    seconds: f64,
-    sample_rate: f64,
+    #[pyo3(from_py_with = seconds_from)] seconds: f64,
+    #[pyo3(from_py_with = sample_rate_from)] sample_rate: f64,
     frequencies: Option<&Bound<'py, PyAny>>,
     levels: Option<&Bound<'py, PyAny>>,
-    gain: f64,
+    #[pyo3(from_py_with = gain_from)] gain: f32,
 ) -> PyResult<Bound<'py, PyArray1<f32>>> {
-    let seconds = checked("seconds", seconds, (0.0, MAX_SECONDS), " s")?;
     let quintet = Quintet::new(
         sample_rate,
         frequencies,
         levels,
         gain,
         false,
-        DEFAULT_VOICES as i64,
+        DEFAULT_VOICES,
         ATTACK_MS,
         DECAY_MS,
         1.0,
@@ -716,7 +812,7 @@ fn render<'py>(
         0.0,
     )?;
     // As `quintet render` counts them.
-    let samples = (seconds * quintet.sample_rate_hz).round() as i64;
+    let samples = (seconds * quintet.sample_rate_hz).round() as usize;
     quintet.render(py, samples)
 }
 
@@ -725,6 +821,7 @@ fn render<'py>(
 #[pymodule]
 fn quintet(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Quintet>()?;
+    fork::register(module)?;
     module.add_function(wrap_pyfunction!(render, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // pyo3 lists every name added in `__all__`, which maturin's package re-exports.

@@ -1,7 +1,9 @@
 """Bad arguments raise ValueError or TypeError with a message that names what is wrong, and
 change nothing: the object plays on exactly as a twin that was never given them."""
 
+import ast
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +11,7 @@ import quintet
 
 NAN, INF = math.nan, math.inf
 GOOD_FIVE = (200.0, 250.0, 300.0, 350.0, 400.0)
+STUB = Path(__file__).resolve().parents[1] / "quintet.pyi"
 
 # (what is called, the exception, words its message must hold)
 BAD_CALLS = [
@@ -63,6 +66,61 @@ BAD_CALLS = [
     (lambda q: q.control_change(64, 2.0), ValueError, "value"),
     (lambda q: setattr(q, "sample_rate", 44_100), AttributeError, ""),
     (lambda q: setattr(q, "samples_rendered", 0), AttributeError, ""),
+    # Text and bytes are sequences, of characters and of their codes (b"12345" played 49-53 Hz).
+    (lambda q: setattr(q, "frequencies", b"12345"), TypeError, "sequence"),
+    (lambda q: q.set_frequencies(bytearray(b"\xc8\xc8\xc8\xc8\xc8"), glide=False), TypeError, "sequence"),
+    (lambda q: setattr(q, "levels", b"\x01\x01\x01\x01\x01"), TypeError, "sequence"),
+    (lambda q: q.set_levels("11111"), TypeError, "sequence"),
+]
+
+# Every int or float argument the module takes, as the stub types it: (function, parameter) ->
+# a call passing `value` there. Python ints have no size limit; one too large for the engine's
+# number must raise ValueError naming the argument, as any other out-of-range value does (it
+# raised OverflowError, naming nothing).
+NUMBER_ARGUMENTS = {
+    ("Quintet.render", "n"): lambda q, value: q.render(value),
+    ("Quintet.gain", "value"): lambda q, value: setattr(q, "gain", value),
+    ("Quintet.set_gain", "value"): lambda q, value: q.set_gain(value),
+    ("Quintet.voices", "voices"): lambda q, value: setattr(q, "voices", value),
+    ("Quintet.midi_glide_ms", "ms"): lambda q, value: setattr(q, "midi_glide_ms", value),
+    ("Quintet.attack_ms", "ms"): lambda q, value: setattr(q, "attack_ms", value),
+    ("Quintet.decay_ms", "ms"): lambda q, value: setattr(q, "decay_ms", value),
+    ("Quintet.sustain", "sustain"): lambda q, value: setattr(q, "sustain", value),
+    ("Quintet.release_ms", "ms"): lambda q, value: setattr(q, "release_ms", value),
+    ("Quintet.bend_range", "semitones"): lambda q, value: setattr(q, "bend_range", value),
+    ("Quintet.note_on", "key"): lambda q, value: q.note_on(value),
+    ("Quintet.note_on", "velocity"): lambda q, value: q.note_on(60, velocity=value),
+    ("Quintet.note_on", "channel"): lambda q, value: q.note_on(60, channel=value),
+    ("Quintet.note_off", "key"): lambda q, value: q.note_off(value),
+    ("Quintet.note_off", "channel"): lambda q, value: q.note_off(60, channel=value),
+    ("Quintet.pitch_bend", "bend"): lambda q, value: q.pitch_bend(value),
+    ("Quintet.pitch_bend", "channel"): lambda q, value: q.pitch_bend(0.5, channel=value),
+    ("Quintet.control_change", "controller"): lambda q, value: q.control_change(value, 1.0),
+    ("Quintet.control_change", "value"): lambda q, value: q.control_change(64, value),
+    ("Quintet.control_change", "channel"): lambda q, value: q.control_change(64, 1.0, value),
+}
+# The names the messages give them, where they differ from the parameter's.
+MESSAGE_NAMES = {
+    ("Quintet.gain", "value"): "gain",
+    ("Quintet.set_gain", "value"): "gain",
+    ("Quintet.midi_glide_ms", "ms"): "midi_glide_ms",
+    ("Quintet.attack_ms", "ms"): "attack_ms",
+    ("Quintet.decay_ms", "ms"): "decay_ms",
+    ("Quintet.release_ms", "ms"): "release_ms",
+    ("Quintet.bend_range", "semitones"): "bend_range",
+}
+# Numbers past i64 and past the largest float, either sign.
+HUGE_NUMBERS = [2**63, 2**64, -(2**63) - 1, 10**400, -(10**400)]
+HUGE_NUMBER_IDS = ["2**63", "2**64", "-2**63-1", "10**400", "-10**400"]
+
+BAD_CALLS += [
+    (
+        lambda q, call=call, huge=huge: call(q, huge),
+        ValueError,
+        MESSAGE_NAMES.get(argument, argument[1]),
+    )
+    for argument, call in NUMBER_ARGUMENTS.items()
+    for huge in HUGE_NUMBERS
 ]
 
 
@@ -147,3 +205,59 @@ def test_the_frequencies_read_back_as_an_immutable_tuple():
     with pytest.raises(TypeError):
         q.frequencies[0] = 300.0
     assert repr(q).startswith("Quintet(sample_rate=48000.0, frequencies=(200.0, 250.0,")
+
+
+def stub_number_arguments():
+    """(function, parameter) for every parameter the stub types as `int` or `float`, a
+    property's setter under the property's name."""
+    found = set()
+
+    def visit(body, prefix):
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, f"{node.name}.")
+            elif isinstance(node, ast.FunctionDef):
+                arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                for argument in arguments:
+                    annotation = argument.annotation
+                    if isinstance(annotation, ast.Name) and annotation.id in ("int", "float"):
+                        found.add((prefix + node.name, argument.arg))
+
+    visit(ast.parse(STUB.read_text()).body, "")
+    return found
+
+
+# The constructor's and the one-shot render's numbers, passed by keyword.
+KEYWORD_NUMBERS = {
+    "Quintet.__init__": quintet.Quintet,
+    "render": quintet.render,
+}
+
+
+def test_every_number_argument_is_checked_for_size():
+    """The table above, and the keyword ones below, cover every number the module takes."""
+    keyword = {(function, name) for function, name in stub_number_arguments() if function in KEYWORD_NUMBERS}
+    assert stub_number_arguments() - keyword == set(NUMBER_ARGUMENTS)
+    assert {name for _, name in keyword} >= {"sample_rate", "seconds", "voices", "gain"}
+
+
+@pytest.mark.parametrize("huge", HUGE_NUMBERS, ids=HUGE_NUMBER_IDS)
+@pytest.mark.parametrize(
+    "function, name",
+    sorted((function, name) for function, name in stub_number_arguments() if function in KEYWORD_NUMBERS),
+)
+def test_a_huge_number_is_refused_with_a_value_error_naming_it(function, name, huge):
+    arguments = {"seconds": 1} if function == "render" else {}
+    arguments[name] = huge
+    with pytest.raises(ValueError, match=name) as raised:
+        KEYWORD_NUMBERS[function](**arguments)
+    assert len(str(raised.value)) < 200, "the message spells out a 400-digit number"
+
+
+@pytest.mark.parametrize("text", [b"12345", bytearray(b"12345"), "12345"])
+def test_text_and_bytes_are_not_frequencies(text):
+    """b"12345" is a sequence of five ints, 49 to 53: the constructor played them as Hz."""
+    with pytest.raises(TypeError, match="frequencies must be a sequence of 5 numbers"):
+        quintet.Quintet(frequencies=text)
+    with pytest.raises(TypeError, match="levels must be a sequence of 5 numbers"):
+        quintet.render(1, levels=text)

@@ -18,10 +18,31 @@ pub fn usable_area_px() -> Option<[f32; 2]> {
     }
 }
 
+/// Why no editor window can open, or `None` when one can. On Linux baseview opens its windows
+/// on the X server `DISPLAY` names (under Wayland too, through XWayland), so a window can open
+/// exactly when that server accepts a connection; elsewhere there is always a desktop.
+pub fn no_display_reason() -> Option<String> {
+    #[cfg(target_os = "linux")]
+    {
+        x11::no_display_reason()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
 #[cfg(target_os = "linux")]
 mod x11 {
     use x11rb::connection::Connection;
     use x11rb::protocol::xproto::{AtomEnum, ConnectionExt};
+
+    pub fn no_display_reason() -> Option<String> {
+        if std::env::var_os("DISPLAY").is_none_or(|display| display.is_empty()) {
+            return Some("DISPLAY is not set".to_owned());
+        }
+        x11rb::connect(None).err().map(|error| error.to_string())
+    }
 
     pub fn usable_area_px() -> Option<[f32; 2]> {
         let (connection, screen_number) = x11rb::connect(None).ok()?;

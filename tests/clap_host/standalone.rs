@@ -1,7 +1,7 @@
 //! The standalone program's own arguments: `--help` tells of the `render` command, `--version`
 //! answers, and numbers the audio backend cannot use are refused before the framework sees them,
 //! with a message and exit status 2, instead of a panicking audio thread, a 16 GiB allocation or
-//! a busy loop.
+//! a busy loop; SIGTERM, SIGINT and SIGHUP end it cleanly, window or not.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -149,5 +149,269 @@ fn bad_sample_rates_and_period_sizes_are_refused_with_a_reason() {
             "{args:?}: the message does not say what is wrong: {stderr}"
         );
         assert!(stderr.contains("quintet --help"), "{args:?}: {stderr}");
+    }
+}
+
+/// How long the standalone may take to start (window open, signals in hand) before the test
+/// gives up: a debug build on a busy machine takes seconds.
+const START_DEADLINE: Duration = Duration::from_secs(60);
+/// How long a signalled standalone may take to exit before it counts as stuck. It takes a
+/// fraction of a second; the margin is for a busy machine, not a promise.
+const STOP_DEADLINE: Duration = Duration::from_secs(10);
+
+/// A standalone running until a test stops it, its stderr collected by a thread.
+struct Running {
+    child: std::process::Child,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Running {
+    /// Starts the standalone on the dummy backend, on the X display `display` or on none.
+    fn start(display: Option<&str>) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_quintet"));
+        command
+            .args(["--backend", "dummy"])
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(display) = display {
+            command.env("DISPLAY", display);
+        }
+        let mut child = command.spawn().expect("the standalone starts");
+        let mut stderr = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            text
+        });
+        Self { child, stderr }
+    }
+
+    /// Fails the test, with what the standalone printed, after killing it.
+    fn fail(mut self, problem: &str) -> ! {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        panic!(
+            "{problem}; the standalone printed:\n{}",
+            self.stderr.join().unwrap()
+        );
+    }
+
+    /// Waits until nice-plug's run has begun: it installs a SIGINT handler first thing (the
+    /// program catches SIGINT, as the kernel reports), after the program took the stop signals
+    /// in hand. A signal sent earlier, while the process starts, would meet the default action.
+    fn wait_until_running(self) -> Self {
+        const SIGINT_BIT: u64 = 1 << (2 - 1);
+        let status_path = format!("/proc/{}/status", self.child.id());
+        let started = Instant::now();
+        loop {
+            let status = std::fs::read_to_string(&status_path).unwrap_or_default();
+            // Between fork and exec the process is still the test's, with its handlers.
+            let runs_quintet = status.lines().any(|line| line == "Name:\tquintet");
+            let caught = status
+                .lines()
+                .find_map(|line| line.strip_prefix("SigCgt:"))
+                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+                .unwrap_or(0);
+            if runs_quintet && caught & SIGINT_BIT != 0 {
+                return self;
+            }
+            if started.elapsed() > START_DEADLINE {
+                self.fail("its run never began (no SIGINT handler)");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends `signal` (a `kill -s` name) and waits for the program to end.
+    fn stop_with(mut self, signal: &str) -> Finished {
+        let sent = Command::new("kill")
+            .args(["-s", signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -s {signal} failed");
+        let sent_at = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for the standalone") {
+                return Finished {
+                    code: status.code(),
+                    stdout: String::new(),
+                    stderr: self.stderr.join().unwrap(),
+                };
+            }
+            if sent_at.elapsed() > STOP_DEADLINE {
+                self.fail(&format!(
+                    "SIG{signal}: still running {STOP_DEADLINE:?} later"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A stop signal ended the run as asked: status 0, nothing reported as an error.
+fn assert_stopped_cleanly(finished: &Finished, what: &str) {
+    assert_eq!(
+        finished.code,
+        Some(0),
+        "{what}: exit status (None: killed by the signal); stderr:\n{}",
+        finished.stderr
+    );
+    for bad in ["ERROR", "panicked"] {
+        assert!(
+            !finished.stderr.contains(bad),
+            "{what}: {bad:?} in stderr:\n{}",
+            finished.stderr
+        );
+    }
+}
+
+/// Issue 21, item 16: without a display, Ctrl-C ended the standalone with "ERROR Failed to open
+/// editor … XOpenDisplay() failed" and status 1 (nice-plug tried to open the window anyway).
+fn stops_cleanly_without_a_display(signal: &str) {
+    let finished = Running::start(None).wait_until_running().stop_with(signal);
+    assert_stopped_cleanly(&finished, &format!("no display, SIG{signal}"));
+    assert!(
+        finished.stderr.contains("no display for the editor"),
+        "SIG{signal}: does not say why there is no window:\n{}",
+        finished.stderr
+    );
+}
+
+/// Issue 21, item 16: with the editor open, SIGTERM, SIGINT and SIGHUP were ignored (the
+/// window's event loop never looked at them); only SIGKILL ended it. On a private Xvfb, which
+/// must be installed (scripts/install-deps): a missing one fails the test.
+fn stops_cleanly_with_its_window_open(signal: &str) {
+    let display = VirtualDisplay::start();
+    let running = Running::start(Some(&display.name)).wait_until_running();
+    let finished = display.wait_for_window(running).stop_with(signal);
+    assert_stopped_cleanly(&finished, &format!("window open, SIG{signal}"));
+}
+
+#[test]
+fn sigterm_stops_it_cleanly_without_a_display() {
+    stops_cleanly_without_a_display("TERM");
+}
+
+#[test]
+fn sigint_stops_it_cleanly_without_a_display() {
+    stops_cleanly_without_a_display("INT");
+}
+
+#[test]
+fn sighup_stops_it_cleanly_without_a_display() {
+    stops_cleanly_without_a_display("HUP");
+}
+
+#[test]
+fn sigterm_stops_it_cleanly_with_its_window_open() {
+    stops_cleanly_with_its_window_open("TERM");
+}
+
+#[test]
+fn sigint_stops_it_cleanly_with_its_window_open() {
+    stops_cleanly_with_its_window_open("INT");
+}
+
+#[test]
+fn sighup_stops_it_cleanly_with_its_window_open() {
+    stops_cleanly_with_its_window_open("HUP");
+}
+
+/// An Xvfb server of the test's own, ended when dropped.
+struct VirtualDisplay {
+    xvfb: std::process::Child,
+    /// Its `DISPLAY` name, `:N`.
+    name: String,
+}
+
+impl VirtualDisplay {
+    /// Starts Xvfb on a display it picks itself (`-displayfd`) and waits until it accepts
+    /// connections. `-noreset`: the server stays as it is when a standalone disconnects.
+    fn start() -> Self {
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-noreset", "-nolisten", "tcp"])
+            .args(["-screen", "0", "1280x800x24"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("cannot start Xvfb ({error}); scripts/install-deps installs it")
+            });
+        let mut number = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(xvfb.stdout.as_mut().unwrap()),
+            &mut number,
+        )
+        .expect("Xvfb tells its display number");
+        let display = Self {
+            name: format!(":{}", number.trim()),
+            xvfb,
+        };
+        let started = Instant::now();
+        while x11rb::connect(Some(&display.name)).is_err() {
+            assert!(
+                started.elapsed() < START_DEADLINE,
+                "Xvfb on {} accepts no connection",
+                display.name
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        display
+    }
+
+    /// Waits until `running` shows its editor: a viewable top-level window named "Quintet".
+    fn wait_for_window(&self, mut running: Running) -> Running {
+        let started = Instant::now();
+        while !self.shows_the_editor() {
+            if running.child.try_wait().ok().flatten().is_some() {
+                running.fail("the standalone ended before its window opened");
+            }
+            if started.elapsed() > START_DEADLINE {
+                running.fail("the editor window never opened");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        running
+    }
+
+    /// Whether a viewable top-level window named "Quintet" is on the display.
+    fn shows_the_editor(&self) -> bool {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
+        let Ok((connection, screen)) = x11rb::connect(Some(&self.name)) else {
+            return false;
+        };
+        let root = connection.setup().roots[screen].root;
+        let Some(tree) = connection
+            .query_tree(root)
+            .ok()
+            .and_then(|c| c.reply().ok())
+        else {
+            return false;
+        };
+        tree.children.into_iter().any(|window| {
+            let named = connection
+                .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::STRING, 0, 64)
+                .ok()
+                .and_then(|cookie| cookie.reply().ok())
+                .is_some_and(|property| property.value == b"Quintet");
+            let viewable = connection
+                .get_window_attributes(window)
+                .ok()
+                .and_then(|cookie| cookie.reply().ok())
+                .is_some_and(|attributes| attributes.map_state == MapState::VIEWABLE);
+            named && viewable
+        })
+    }
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
     }
 }

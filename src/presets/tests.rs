@@ -321,12 +321,13 @@ fn a_symlink_planted_at_the_old_temporary_name_is_not_followed() {
     std::fs::create_dir_all(&dir).unwrap();
     let victim = dir.with_extension("victim");
     std::fs::write(&victim, b"someone's file").unwrap();
-    let preset = factory::find("Drawbar Organ").unwrap();
+    let mut preset = factory::find("Drawbar Organ").unwrap();
+    preset.name = "My Organ".to_owned();
     let stem = file_stem(&preset.name);
     let planted = dir.join(format!(".{stem}.part"));
     std::os::unix::fs::symlink(&victim, &planted).unwrap();
 
-    let path = store::save_in(&dir, &preset).unwrap();
+    let path = store::save_in(&dir, &preset, store::Existing::Refuse).unwrap();
     assert_eq!(std::fs::read(&victim).unwrap(), b"someone's file");
     assert_eq!(store::load(&path).unwrap(), preset);
     assert!(std::fs::symlink_metadata(&planted).unwrap().is_symlink());

@@ -6,6 +6,7 @@
 //! patches/nice-plug/0003 makes the editor work without it. The calls run in a child process, so
 //! an abort fails this test instead of killing the test binary.
 
+use crate::virtual_display::VirtualDisplay;
 use quintet_test_host::{EditorAnswers, QuintetHost};
 use std::process::Command;
 
@@ -90,49 +91,4 @@ fn child_creates_and_destroys_the_editor() {
     let mut host = QuintetHost::new();
     let answers = host.create_and_destroy_editor();
     println!("{ANSWERS_PREFIX}{answers:?}");
-}
-
-/// An Xvfb server of the test's own, stopped when dropped. scripts/install-deps installs Xvfb;
-/// without it the test fails rather than skips.
-struct VirtualDisplay {
-    name: String,
-    server: std::process::Child,
-}
-
-impl VirtualDisplay {
-    fn start() -> Self {
-        // A display number no other test or session here uses at the same time.
-        let number = 600 + std::process::id() % 300;
-        let name = format!(":{number}");
-        let server = Command::new("Xvfb")
-            .args([&name, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("Xvfb starts (scripts/install-deps installs it)");
-        let mut display = Self { name, server };
-        let socket = format!("/tmp/.X11-unix/X{number}");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !std::path::Path::new(&socket).exists() {
-            assert!(
-                display.server.try_wait().expect("Xvfb's status").is_none(),
-                "Xvfb {} exited",
-                display.name
-            );
-            assert!(
-                std::time::Instant::now() < deadline,
-                "Xvfb {} did not start",
-                display.name
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        display
-    }
-}
-
-impl Drop for VirtualDisplay {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
-    }
 }

@@ -24,3 +24,4 @@ mod state;
 mod state_migration;
 mod stress_concurrency;
 mod text;
+mod virtual_display;

@@ -3,6 +3,7 @@
 //! with a message and exit status 2, instead of a panicking audio thread, a 16 GiB allocation or
 //! a busy loop; SIGTERM, SIGINT and SIGHUP end it cleanly, window or not.
 
+use crate::virtual_display::VirtualDisplay;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -286,7 +287,7 @@ fn stops_cleanly_without_a_display(signal: &str) {
 fn stops_cleanly_with_its_window_open(signal: &str) {
     let display = VirtualDisplay::start();
     let running = Running::start(Some(&display.name)).wait_until_running();
-    let finished = display.wait_for_window(running).stop_with(signal);
+    let finished = wait_for_window(&display, running).stop_with(signal);
     assert_stopped_cleanly(&finished, &format!("window open, SIG{signal}"));
 }
 
@@ -320,98 +321,17 @@ fn sighup_stops_it_cleanly_with_its_window_open() {
     stops_cleanly_with_its_window_open("HUP");
 }
 
-/// An Xvfb server of the test's own, ended when dropped.
-struct VirtualDisplay {
-    xvfb: std::process::Child,
-    /// Its `DISPLAY` name, `:N`.
-    name: String,
-}
-
-impl VirtualDisplay {
-    /// Starts Xvfb on a display it picks itself (`-displayfd`) and waits until it accepts
-    /// connections. `-noreset`: the server stays as it is when a standalone disconnects.
-    fn start() -> Self {
-        let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-noreset", "-nolisten", "tcp"])
-            .args(["-screen", "0", "1280x800x24"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!("cannot start Xvfb ({error}); scripts/install-deps installs it")
-            });
-        let mut number = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(xvfb.stdout.as_mut().unwrap()),
-            &mut number,
-        )
-        .expect("Xvfb tells its display number");
-        let display = Self {
-            name: format!(":{}", number.trim()),
-            xvfb,
-        };
-        let started = Instant::now();
-        while x11rb::connect(Some(&display.name)).is_err() {
-            assert!(
-                started.elapsed() < START_DEADLINE,
-                "Xvfb on {} accepts no connection",
-                display.name
-            );
-            std::thread::sleep(Duration::from_millis(50));
+/// Waits until `running` shows its editor: a viewable top-level window named "Quintet".
+fn wait_for_window(display: &VirtualDisplay, mut running: Running) -> Running {
+    let started = Instant::now();
+    while !display.shows_window_named("Quintet") {
+        if running.child.try_wait().ok().flatten().is_some() {
+            running.fail("the standalone ended before its window opened");
         }
-        display
-    }
-
-    /// Waits until `running` shows its editor: a viewable top-level window named "Quintet".
-    fn wait_for_window(&self, mut running: Running) -> Running {
-        let started = Instant::now();
-        while !self.shows_the_editor() {
-            if running.child.try_wait().ok().flatten().is_some() {
-                running.fail("the standalone ended before its window opened");
-            }
-            if started.elapsed() > START_DEADLINE {
-                running.fail("the editor window never opened");
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if started.elapsed() > START_DEADLINE {
+            running.fail("the editor window never opened");
         }
-        running
+        std::thread::sleep(Duration::from_millis(50));
     }
-
-    /// Whether a viewable top-level window named "Quintet" is on the display.
-    fn shows_the_editor(&self) -> bool {
-        use x11rb::connection::Connection;
-        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
-        let Ok((connection, screen)) = x11rb::connect(Some(&self.name)) else {
-            return false;
-        };
-        let root = connection.setup().roots[screen].root;
-        let Some(tree) = connection
-            .query_tree(root)
-            .ok()
-            .and_then(|c| c.reply().ok())
-        else {
-            return false;
-        };
-        tree.children.into_iter().any(|window| {
-            let named = connection
-                .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::STRING, 0, 64)
-                .ok()
-                .and_then(|cookie| cookie.reply().ok())
-                .is_some_and(|property| property.value == b"Quintet");
-            let viewable = connection
-                .get_window_attributes(window)
-                .ok()
-                .and_then(|cookie| cookie.reply().ok())
-                .is_some_and(|attributes| attributes.map_state == MapState::VIEWABLE);
-            named && viewable
-        })
-    }
-}
-
-impl Drop for VirtualDisplay {
-    fn drop(&mut self) {
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
-    }
+    running
 }

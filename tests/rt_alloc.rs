@@ -196,6 +196,10 @@ enum Author {
     Other,
 }
 
+/// Where scripts/patch-nice-plug puts the patched nice-plug the plugin is built against
+/// (docs/PATCHES.md); the unpatched crates are in cargo's registry as `nice-plug-0.4.2/` etc.
+const PATCHED_NICE_PLUG_DIR: &str = "/target/patched/nice-plug/";
+
 fn author(name: &str, file: Option<&Path>) -> Author {
     if let Some(file) = file {
         let file = file.to_string_lossy();
@@ -206,7 +210,7 @@ fn author(name: &str, file: Option<&Path>) -> Author {
             .any(|dir| file.contains(dir))
         {
             Author::Std
-        } else if ["/nice-plug-", "/nice-assert-no-alloc-"]
+        } else if ["/nice-plug-", "/nice-assert-no-alloc-", PATCHED_NICE_PLUG_DIR]
             .iter()
             .any(|dir| file.contains(dir))
         {

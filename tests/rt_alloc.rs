@@ -210,9 +210,13 @@ fn author(name: &str, file: Option<&Path>) -> Author {
             .any(|dir| file.contains(dir))
         {
             Author::Std
-        } else if ["/nice-plug-", "/nice-assert-no-alloc-", PATCHED_NICE_PLUG_DIR]
-            .iter()
-            .any(|dir| file.contains(dir))
+        } else if [
+            "/nice-plug-",
+            "/nice-assert-no-alloc-",
+            PATCHED_NICE_PLUG_DIR,
+        ]
+        .iter()
+        .any(|dir| file.contains(dir))
         {
             Author::NicePlug
         } else {

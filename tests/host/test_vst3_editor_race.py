@@ -18,7 +18,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 # Editor openings per session (0.5 s each, while 64-frame blocks with new values for all five
 # partials play on another thread). Without patch 0001 every session aborted before patch 0002
-# existed; with 0002 the race is rarer (sessions of six openings aborted in 2 of 3), hence twelve.
+# existed; with 0002 the race is rarer (sessions of six openings aborted in 2 of 3), hence twelve
+# (sessions of twelve aborted in 2 of 2).
 EDITOR_CYCLES = 12
 # Loading the VST3 in pedalboard takes 20–50 s (it reads the 2,080 hidden MIDI parameters).
 SESSION_TIMEOUT_S = 240

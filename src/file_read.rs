@@ -153,8 +153,10 @@ fn refuse_irregular(metadata: &std::fs::Metadata) -> Result<(), ReadError> {
     }))
 }
 
+/// What a file that is neither a regular file nor a folder is, for messages ("a FIFO (named
+/// pipe)"); `output_file` names what it refuses the same way.
 #[cfg(unix)]
-fn special_kind(kind: &std::fs::FileType) -> &'static str {
+pub(crate) fn special_kind(kind: &std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_fifo() {
         "a FIFO (named pipe)"
@@ -170,7 +172,7 @@ fn special_kind(kind: &std::fs::FileType) -> &'static str {
 }
 
 #[cfg(not(unix))]
-fn special_kind(_: &std::fs::FileType) -> &'static str {
+pub(crate) fn special_kind(_: &std::fs::FileType) -> &'static str {
     "a special file"
 }
 

@@ -453,14 +453,8 @@ fn not_writable_kind(metadata: &Metadata) -> Option<&'static str> {
         None
     } else if kind.is_dir() {
         Some("a directory")
-    } else if kind.is_fifo() {
-        Some("a FIFO (named pipe)")
-    } else if kind.is_socket() {
-        Some("a socket")
-    } else if kind.is_block_device() {
-        Some("a block device")
     } else {
-        Some("not a regular file")
+        Some(crate::file_read::special_kind(&kind))
     }
 }
 

@@ -7,11 +7,12 @@
 
 mod changes;
 pub mod editor_size;
-mod frequency_text;
-mod gain_text;
 
 pub use changes::ChangeCount;
-pub use frequency_text::{FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency};
+pub use quintet_core::params::frequency_text::{
+    self, FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency,
+};
+use quintet_core::params::{gain_text, registry::FREQUENCY_RANGE};
 
 use crate::dsp::bank::{
     DEFAULT_FREQUENCIES_HZ, GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_COUNT,
@@ -29,9 +30,6 @@ use std::sync::Arc;
 pub use quintet_core::limits::{
     MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MIN_FREQUENCY_HZ,
 };
-/// Skew of the frequency sliders: the middle of the slider is 632 Hz (the geometric middle of
-/// 20 Hz – 20 kHz) so the first half covers the notes a melody lives in.
-const FREQUENCY_SKEW: f32 = 0.199;
 /// Voices a new instance plays with ([`quintet_core::limits::DEFAULT_VOICES`]). A state saved
 /// before voices existed keeps one.
 pub const DEFAULT_VOICES: i32 = quintet_core::limits::DEFAULT_VOICES as i32;
@@ -463,9 +461,12 @@ fn text_to_gain(text: &str) -> Option<f32> {
 /// The range every frequency parameter uses.
 pub fn frequency_range() -> FloatRange {
     FloatRange::Skewed {
-        min: MIN_FREQUENCY_HZ,
-        max: MAX_FREQUENCY_HZ,
-        factor: FREQUENCY_SKEW,
+        min: FREQUENCY_RANGE.min,
+        max: FREQUENCY_RANGE.max,
+        factor: match FREQUENCY_RANGE.scale {
+            quintet_core::params::Scale::Skewed { factor } => factor,
+            quintet_core::params::Scale::Linear => 1.0,
+        },
     }
 }
 

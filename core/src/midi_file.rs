@@ -29,9 +29,8 @@ pub const MAX_EVENTS: usize = 10_000_000;
 /// track count and the timing, 2 bytes each. [`check_header`] reads no more.
 pub const HEADER_BYTES: usize = 14;
 
-/// Largest MIDI file read, in bytes (64 MiB). A note takes 3 to 4 bytes with its delta time, so
-/// [`MAX_EVENTS`] events fill about 40 MB; real performances are a few hundred KB at most.
-pub const MAX_FILE_BYTES: usize = 64 << 20;
+/// Largest MIDI file read, in bytes (see [`crate::limits::MAX_MIDI_FILE_BYTES`]).
+pub use crate::limits::MAX_MIDI_FILE_BYTES as MAX_FILE_BYTES;
 
 /// The tempo a metrical file plays at until its first tempo event: 500 000 µs per quarter note,
 /// 120 BPM (the SMF specification's default).

@@ -28,8 +28,8 @@ const FORMAT: &str = "quintet-preset";
 /// The preset format this Quintet writes and the newest it reads.
 pub const VERSION: u64 = 1;
 
-/// Largest preset file read, in bytes: a preset of every parameter is under 2 KiB.
-pub const MAX_FILE_BYTES: usize = 64 * 1024;
+/// Largest preset file read, in bytes (see [`crate::limits::MAX_PRESET_FILE_BYTES`]).
+pub use crate::limits::MAX_PRESET_FILE_BYTES as MAX_FILE_BYTES;
 
 /// Why a preset file was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -21,8 +21,8 @@ pub const PARTIAL_COUNT: usize = 5;
 /// Level of each partial: together the five can never exceed full scale.
 pub const PARTIAL_AMPLITUDE: f32 = 1.0 / PARTIAL_COUNT as f32;
 
-/// The notebook's frequencies, in Hz.
-pub const DEFAULT_FREQUENCIES_HZ: [f64; PARTIAL_COUNT] = [200.0, 250.0, 300.0, 350.0, 400.0];
+/// The notebook's frequencies, in Hz (declared with every other default).
+pub use crate::limits::DEFAULT_FREQUENCIES_HZ;
 
 /// Duration of a frequency glide, in milliseconds. Long enough that a host sending one
 /// automation point per 64-sample block, or per 1024-sample buffer (21 ms at 48 kHz), produces a

@@ -4,18 +4,8 @@
 
 use super::ramp::LinearRamp;
 
-/// Default attack time, in milliseconds: short enough to feel immediate, long enough that the
-/// onset adds no click (at 48 kHz the gain moves by at most 1/240 of full scale per sample).
-pub const ATTACK_MS: f64 = 5.0;
-
-/// Default decay time, in milliseconds (it only matters once the sustain is below 100 %).
-pub const DECAY_MS: f64 = 200.0;
-
-/// Default sustain level (linear, of the note's velocity): full, so a held note stays level.
-pub const SUSTAIN_LEVEL: f32 = 1.0;
-
-/// Default release time, in milliseconds. After it the output is exactly zero.
-pub const RELEASE_MS: f64 = 20.0;
+// The defaults are declared with every other default and maximum.
+pub use crate::limits::{ATTACK_MS, DECAY_MS, RELEASE_MS, SUSTAIN_LEVEL};
 
 /// The shortest any segment of the envelope lasts, in milliseconds, whatever the settings say:
 /// a gain that jumped (a 0 ms attack or release) would click. At 2 ms a full-scale note moves by

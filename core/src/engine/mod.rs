@@ -32,14 +32,14 @@ use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::RUN_SAMPLES;
-use crate::dsp::{DEFAULT_FREQUENCIES_HZ, GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use held_notes::HeldNotes;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::{Member, SteadyVoices};
 use voice::{Voice, VoiceSound, VoiceState};
 
-/// Most notes that play at once.
-pub const MAX_VOICES: usize = 16;
+/// Most notes that play at once (declared in [`crate::limits`]).
+pub use crate::limits::MAX_VOICES;
 
 /// Voice slots: room for [`MAX_VOICES`] playing notes and as many stolen ones fading out.
 const VOICE_SLOTS: usize = 2 * MAX_VOICES;
@@ -50,8 +50,8 @@ const SCRATCH_SAMPLES: usize = 1024;
 /// MIDI channels; in an MPE lower zone channel 0 is the master channel.
 const CHANNELS: usize = 16;
 
-/// Most semitones the pitch wheel may reach either way (MPE's default for member channels).
-pub const MAX_BEND_RANGE_SEMITONES: f64 = 96.0;
+/// Most semitones the pitch wheel may reach either way (declared in [`crate::limits`]).
+pub use crate::limits::MAX_BEND_RANGE_SEMITONES;
 
 // The MIDI control changes the engine answers to.
 
@@ -86,18 +86,10 @@ pub struct Settings {
 }
 
 impl Default for Settings {
-    /// The notebook's drone; notes, when switched on, on eight voices.
+    /// Every parameter at its default ([`crate::params`]): the notebook's drone; notes, when
+    /// switched on, on eight voices.
     fn default() -> Self {
-        Self {
-            frequencies_hz: DEFAULT_FREQUENCIES_HZ,
-            levels: [1.0; PARTIAL_COUNT],
-            gain: 1.0,
-            midi: false,
-            voices: 8,
-            midi_glide_ms: 0.0,
-            envelope: EnvelopeShape::default(),
-            bend_range_semitones: DEFAULT_BEND_RANGE_SEMITONES,
-        }
+        crate::params::Values::default().settings()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Notes as frequencies and velocities as levels.
 
-/// Default reach of the pitch wheel, in semitones either way.
-pub const DEFAULT_BEND_RANGE_SEMITONES: f64 = 2.0;
+/// Default reach of the pitch wheel, in semitones either way (declared in [`crate::limits`]).
+pub use crate::limits::DEFAULT_BEND_RANGE_SEMITONES;
 
 /// The furthest a tuning expression may move a note, in semitones either way (CLAP allows ±120;
 /// further is outside hearing anyway).

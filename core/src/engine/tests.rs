@@ -4,6 +4,7 @@ use super::*;
 use crate::dsp::envelope::{FADE_OUT_MS, SHORTEST_SEGMENT_MS};
 use crate::dsp::{PARTIAL_AMPLITUDE, PartialBank};
 use crate::engine::pitch::note_to_hz;
+use crate::limits::DEFAULT_FREQUENCIES_HZ;
 use crate::spectrum::find_peaks;
 
 const RATE_HZ: f64 = 48_000.0;

@@ -1,0 +1,482 @@
+//! Every parameter, declared once: [`PARAMS`], in the order hosts list them.
+
+use super::frequency_text::FREQUENCY_STEP_HZ;
+use super::range::FloatRange;
+use super::spec::{Family, FloatText, Kind, Offered, ParamSpec};
+use crate::dsp::PARTIAL_COUNT;
+use crate::dsp::bank::{GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS};
+use crate::engine::Modulated;
+use crate::limits::{
+    ATTACK_MS, DECAY_MS, DEFAULT_BEND_RANGE_SEMITONES, DEFAULT_FREQUENCIES_HZ, DEFAULT_VOICES,
+    MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MAX_VOICES,
+    MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
+};
+
+/// How many parameters there are.
+pub const PARAM_COUNT: usize = PARAMS.len();
+
+/// Skew of the frequency sliders: the middle of the slider is 632 Hz (the geometric middle of
+/// 20 Hz – 20 kHz) so the first half covers the notes a melody lives in.
+const FREQUENCY_SKEW: f32 = 0.199;
+/// Skew of the gain and level sliders: −30 dB in the middle of a −60 dB … 0 dB slider (nice-plug's
+/// `gain_skew_factor(-60.0, 0.0)`, which src/params.rs's tests check this equals).
+const GAIN_SKEW: f32 = 0.198_893_83;
+/// Skew of the MIDI glide slider: 2^-1, the low end finer.
+const GLIDE_SKEW: f32 = 0.5;
+/// Skew of the envelope time sliders: 2^-2, finer at the short end where the feel changes most.
+const ENVELOPE_SKEW: f32 = 0.25;
+
+/// The range every frequency parameter has.
+pub const FREQUENCY_RANGE: FloatRange =
+    FloatRange::skewed(MIN_FREQUENCY_HZ, MAX_FREQUENCY_HZ, FREQUENCY_SKEW);
+
+static FREQUENCIES: Family = Family {
+    key: "frequencies",
+    flag: Some("freqs"),
+    doc: "The five partial frequencies: in Hz (440), kHz (1.2k) or as note names (A4, C#3, Bb2)",
+};
+static LEVELS: Family = Family {
+    key: "levels",
+    flag: Some("levels"),
+    doc: "The five partial levels: linear gains, shown and typed in dB (0 = full, -inf = silent)",
+};
+
+/// Every parameter, in the order hosts and the editor list them. The order is part of the
+/// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
+pub const PARAMS: [ParamSpec; 24] = [
+    frequency(0),
+    frequency(1),
+    frequency(2),
+    frequency(3),
+    frequency(4),
+    ParamSpec {
+        id: "gain",
+        name: "Gain",
+        kind: gain_kind(GAIN_RAMP_MS),
+        default: 1.0,
+        before_it_existed: None,
+        modulated: Some(Modulated::Gain),
+        offered: Offered::Alone {
+            key: "gain",
+            flag: Some("gain"),
+            doc: "Output gain: linear, shown and typed in dB (0 = full, -inf = silent)",
+        },
+    },
+    level(0),
+    level(1),
+    level(2),
+    level(3),
+    level(4),
+    mute(0),
+    mute(1),
+    mute(2),
+    mute(3),
+    mute(4),
+    ParamSpec {
+        id: "midi",
+        name: "MIDI mode",
+        kind: Kind::Switch,
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "midi",
+            // `render --midi FILE` plays a song, which switches it on.
+            flag: None,
+            doc: "Off: the partials play as a drone. On: notes gate them and transpose them together",
+        },
+    },
+    ParamSpec {
+        id: "mglide",
+        name: "MIDI glide",
+        kind: Kind::Float {
+            range: FloatRange::skewed(0.0, MAX_MIDI_GLIDE_MS, GLIDE_SKEW),
+            step: Some(1.0),
+            text: FloatText::Milliseconds { decimals: 0 },
+            smoothing_ms: None,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "midi_glide_ms",
+            flag: Some("midi-glide"),
+            doc: "With one voice, the glide from note to note in milliseconds (0 = none)",
+        },
+    },
+    ParamSpec {
+        id: "voices",
+        name: "Voices",
+        kind: Kind::Int {
+            min: 1,
+            max: MAX_VOICES as i32,
+            unit: "",
+        },
+        default: DEFAULT_VOICES as f32,
+        // Before voices existed MIDI mode played one: not today's default.
+        before_it_existed: Some(1.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "voices",
+            flag: Some("voices"),
+            doc: "Notes at once in MIDI mode (1 = legato, last-note priority)",
+        },
+    },
+    envelope_time(
+        "attack",
+        "Attack",
+        ATTACK_MS,
+        "attack_ms",
+        "attack",
+        ATTACK_DOC,
+    ),
+    envelope_time("decay", "Decay", DECAY_MS, "decay_ms", "decay", DECAY_DOC),
+    ParamSpec {
+        id: "sustain",
+        name: "Sustain",
+        kind: Kind::Float {
+            range: FloatRange::linear(0.0, 1.0),
+            step: None,
+            text: FloatText::Percent { decimals: 1 },
+            smoothing_ms: None,
+        },
+        default: SUSTAIN_LEVEL,
+        before_it_existed: Some(SUSTAIN_LEVEL),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "sustain",
+            flag: Some("sustain"),
+            doc: "Envelope sustain: the held level as a fraction of the velocity (typed in %)",
+        },
+    },
+    envelope_time(
+        "release",
+        "Release",
+        RELEASE_MS,
+        "release_ms",
+        "release",
+        RELEASE_DOC,
+    ),
+    ParamSpec {
+        id: "bendrng",
+        name: "Bend range",
+        kind: Kind::Int {
+            min: 0,
+            max: MAX_BEND_RANGE_SEMITONES as i32,
+            unit: " st",
+        },
+        default: DEFAULT_BEND_RANGE_SEMITONES as f32,
+        before_it_existed: Some(DEFAULT_BEND_RANGE_SEMITONES as f32),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "bend_range",
+            flag: Some("bend-range"),
+            doc: "How far the pitch wheel bends, in whole semitones either way",
+        },
+    },
+];
+
+const ATTACK_DOC: &str = "Envelope attack in milliseconds";
+const DECAY_DOC: &str = "Envelope decay in milliseconds";
+const RELEASE_DOC: &str = "Envelope release in milliseconds";
+
+/// Partial `k`'s frequency: the drone's pitch, and in MIDI mode its ratio to partial 1.
+const fn frequency(k: usize) -> ParamSpec {
+    ParamSpec {
+        id: ["freq1", "freq2", "freq3", "freq4", "freq5"][k],
+        name: [
+            "Partial 1",
+            "Partial 2",
+            "Partial 3",
+            "Partial 4",
+            "Partial 5",
+        ][k],
+        kind: Kind::Float {
+            range: FREQUENCY_RANGE,
+            step: Some(FREQUENCY_STEP_HZ),
+            text: FloatText::Frequency,
+            smoothing_ms: Some(GLIDE_MS as f32),
+        },
+        default: DEFAULT_FREQUENCIES_HZ[k] as f32,
+        before_it_existed: None,
+        modulated: None,
+        offered: Offered::Partial {
+            family: &FREQUENCIES,
+            partial: k,
+        },
+    }
+}
+
+/// Partial `k`'s own level.
+const fn level(k: usize) -> ParamSpec {
+    ParamSpec {
+        id: ["level1", "level2", "level3", "level4", "level5"][k],
+        name: [
+            "Partial 1 level",
+            "Partial 2 level",
+            "Partial 3 level",
+            "Partial 4 level",
+            "Partial 5 level",
+        ][k],
+        kind: gain_kind(LEVEL_RAMP_MS),
+        default: 1.0,
+        before_it_existed: Some(1.0),
+        modulated: Some(Modulated::Level(k)),
+        offered: Offered::Partial {
+            family: &LEVELS,
+            partial: k,
+        },
+    }
+}
+
+/// Silences partial `k` without touching its level. Not offered to the renderer or Python: a
+/// level of 0 does the same there.
+const fn mute(k: usize) -> ParamSpec {
+    ParamSpec {
+        id: ["mute1", "mute2", "mute3", "mute4", "mute5"][k],
+        name: [
+            "Partial 1 mute",
+            "Partial 2 mute",
+            "Partial 3 mute",
+            "Partial 4 mute",
+            "Partial 5 mute",
+        ][k],
+        kind: Kind::Switch,
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::No,
+    }
+}
+
+/// A linear gain from silence to 0 dB, shown in dB, ramping over `ramp_ms`.
+const fn gain_kind(ramp_ms: f64) -> Kind {
+    Kind::Float {
+        range: FloatRange::skewed(0.0, 1.0, GAIN_SKEW),
+        step: None,
+        text: FloatText::Decibels,
+        smoothing_ms: Some(ramp_ms as f32),
+    }
+}
+
+/// An envelope time in milliseconds, 0 to [`MAX_ENVELOPE_MS`], finer at the short end.
+const fn envelope_time(
+    id: &'static str,
+    name: &'static str,
+    default_ms: f64,
+    key: &'static str,
+    flag: &'static str,
+    doc: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        id,
+        name,
+        kind: Kind::Float {
+            range: FloatRange::skewed(0.0, MAX_ENVELOPE_MS, ENVELOPE_SKEW),
+            step: Some(0.1),
+            text: FloatText::Milliseconds { decimals: 1 },
+            smoothing_ms: None,
+        },
+        default: default_ms as f32,
+        before_it_existed: Some(default_ms as f32),
+        modulated: None,
+        offered: Offered::Alone {
+            key,
+            flag: Some(flag),
+            doc,
+        },
+    }
+}
+
+/// A parameter: its place in [`PARAMS`]. The constants below name the ones code refers to,
+/// found by permanent id when compiling (a wrong id does not compile).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Param(u8);
+
+impl Param {
+    pub const GAIN: Param = Param::by_id("gain");
+    pub const MIDI: Param = Param::by_id("midi");
+    pub const MIDI_GLIDE: Param = Param::by_id("mglide");
+    pub const VOICES: Param = Param::by_id("voices");
+    pub const ATTACK: Param = Param::by_id("attack");
+    pub const DECAY: Param = Param::by_id("decay");
+    pub const SUSTAIN: Param = Param::by_id("sustain");
+    pub const RELEASE: Param = Param::by_id("release");
+    pub const BEND_RANGE: Param = Param::by_id("bendrng");
+    /// The five frequencies, partial 1 first.
+    pub const FREQUENCIES: [Param; PARTIAL_COUNT] = Param::family("freq");
+    /// The five levels, partial 1 first.
+    pub const LEVELS: [Param; PARTIAL_COUNT] = Param::family("level");
+    /// The five mutes, partial 1 first.
+    pub const MUTES: [Param; PARTIAL_COUNT] = Param::family("mute");
+
+    /// Every parameter, in [`PARAMS`] order.
+    pub const ALL: [Param; PARAM_COUNT] = {
+        let mut all = [Param(0); PARAM_COUNT];
+        let mut index = 0;
+        while index < PARAM_COUNT {
+            all[index] = Param(index as u8);
+            index += 1;
+        }
+        all
+    };
+
+    /// Its place in [`PARAMS`].
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// Its declaration.
+    pub const fn spec(self) -> &'static ParamSpec {
+        &PARAMS[self.0 as usize]
+    }
+
+    /// The parameter whose permanent id is `id`, if any.
+    pub fn from_id(id: &str) -> Option<Param> {
+        Param::ALL.into_iter().find(|param| param.spec().id == id)
+    }
+
+    /// The parameter with permanent id `id`; does not compile (in a constant) if there is none.
+    const fn by_id(id: &str) -> Param {
+        let mut index = 0;
+        while index < PARAM_COUNT {
+            if str_eq(PARAMS[index].id, id) {
+                return Param(index as u8);
+            }
+            index += 1;
+        }
+        panic!("no parameter has this id");
+    }
+
+    /// The five parameters `prefix1` … `prefix5`.
+    const fn family(prefix: &str) -> [Param; PARTIAL_COUNT] {
+        let mut family = [Param(0); PARTIAL_COUNT];
+        let mut k = 0;
+        while k < PARTIAL_COUNT {
+            let mut index = 0;
+            let mut found = false;
+            while index < PARAM_COUNT {
+                let id = PARAMS[index].id.as_bytes();
+                let prefix = prefix.as_bytes();
+                if id.len() == prefix.len() + 1
+                    && bytes_start_with(id, prefix)
+                    && id[prefix.len()] == b'1' + k as u8
+                {
+                    family[k] = Param(index as u8);
+                    found = true;
+                }
+                index += 1;
+            }
+            assert!(found, "a partial's parameter is missing");
+            k += 1;
+        }
+        family
+    }
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bytes_start_with(a.as_bytes(), b.as_bytes())
+}
+
+const fn bytes_start_with(bytes: &[u8], prefix: &[u8]) -> bool {
+    if bytes.len() < prefix.len() {
+        return false;
+    }
+    let mut index = 0;
+    while index < prefix.len() {
+        if bytes[index] != prefix[index] {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_names_and_keys_are_unique() {
+        let ids: BTreeSet<_> = PARAMS.iter().map(|spec| spec.id).collect();
+        let names: BTreeSet<_> = PARAMS.iter().map(|spec| spec.name).collect();
+        let keys: BTreeSet<_> = PARAMS.iter().filter_map(ParamSpec::key).collect();
+        assert_eq!(ids.len(), PARAM_COUNT);
+        assert_eq!(names.len(), PARAM_COUNT);
+        let offered = PARAMS
+            .iter()
+            .filter(|spec| !matches!(spec.offered, Offered::No))
+            .count();
+        assert_eq!(keys.len(), offered);
+    }
+
+    #[test]
+    fn every_default_and_old_value_is_one_the_parameter_holds() {
+        for spec in &PARAMS {
+            let default = f64::from(spec.default);
+            assert_eq!(spec.check(default).ok(), Some(default), "{}", spec.id);
+            if let Some(old) = spec.before_it_existed {
+                assert!(spec.check(f64::from(old)).is_ok(), "{}", spec.id);
+            }
+            if let Kind::Float { range, .. } = spec.kind {
+                assert!(range.min < range.max, "{}", spec.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_named_parameters_are_the_ones_their_constants_say() {
+        assert_eq!(Param::GAIN.spec().name, "Gain");
+        assert_eq!(
+            Param::FREQUENCIES.map(|p| p.spec().id),
+            ["freq1", "freq2", "freq3", "freq4", "freq5"]
+        );
+        assert_eq!(Param::MUTES[4].spec().id, "mute5");
+        assert_eq!(Param::from_id("bendrng"), Some(Param::BEND_RANGE));
+        assert_eq!(Param::from_id("nope"), None);
+        for (index, param) in Param::ALL.into_iter().enumerate() {
+            assert_eq!(param.index(), index);
+        }
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused_and_clamped() {
+        let voices = Param::VOICES.spec();
+        assert!(voices.check(2.5).is_err());
+        assert!(voices.check(0.0).is_err());
+        assert!(voices.check(f64::NAN).is_err());
+        assert_eq!(voices.clamp(2.6), 3.0);
+        assert_eq!(voices.clamp(f64::NAN), f64::from(DEFAULT_VOICES as u32));
+        let bend = Param::BEND_RANGE.spec();
+        assert!(bend.check(2.5).is_err(), "whole semitones");
+        assert_eq!(bend.check(96.0).ok(), Some(96.0));
+        let attack = Param::ATTACK.spec();
+        assert_eq!(
+            attack.check(20_000.0).unwrap_err().to_string(),
+            "attack_ms must be from 0 to 10000 ms, got 20000"
+        );
+        let frequency = Param::FREQUENCIES[1].spec();
+        assert_eq!(
+            frequency.check(10.0).unwrap_err().to_string(),
+            "frequencies[1] must be from 20 Hz to 20.00 kHz, got 10"
+        );
+        assert_eq!(Param::MIDI.spec().clamp(0.7), 1.0);
+    }
+
+    #[test]
+    fn texts_read_and_parse_through_the_declaration() {
+        let sustain = Param::SUSTAIN.spec();
+        assert_eq!(sustain.value_to_text(0.5), "50.0");
+        assert_eq!(sustain.unit(), " %");
+        assert_eq!(sustain.text_to_value("25"), Some(0.25));
+        let bend = Param::BEND_RANGE.spec();
+        assert_eq!(bend.text_to_value("12 st"), Some(12.0));
+        assert_eq!(bend.value_to_text(12.0), "12");
+        assert_eq!(
+            Param::FREQUENCIES[0].spec().text_to_value("A4"),
+            Some(440.0)
+        );
+        assert_eq!(Param::GAIN.spec().text_to_value("-inf"), Some(0.0));
+    }
+}

@@ -1,0 +1,76 @@
+//! How continuous values read and are typed, by [`FloatText`]: the plugin shows these texts and
+//! takes typed ones through them, and the `render` command parses its options with them, so
+//! `--gain -6` means what typing "-6" into the host does.
+
+use super::spec::FloatText;
+use super::{frequency_text, gain_text};
+
+/// The unit after the value, with its space.
+pub(super) fn unit(text: FloatText) -> &'static str {
+    match text {
+        FloatText::Frequency => "",
+        FloatText::Decibels => " dB",
+        FloatText::Milliseconds { .. } => " ms",
+        FloatText::Percent { .. } => " %",
+    }
+}
+
+/// `value` as shown, without the unit.
+pub(super) fn float_to_text(text: FloatText, value: f32) -> String {
+    match text {
+        FloatText::Frequency => frequency_text::frequency_to_text(value),
+        FloatText::Decibels => gain_text::gain_to_text(value),
+        FloatText::Milliseconds { decimals } => rounded(value, decimals),
+        FloatText::Percent { decimals } => format!("{:.decimals$}", value * 100.0),
+    }
+}
+
+/// What typed `text` means, or `None`; never a non-finite value (a host would store a typed
+/// "nan" as the parameter's position).
+pub(super) fn text_to_float(how: FloatText, text: &str) -> Option<f32> {
+    match how {
+        FloatText::Frequency => frequency_text::text_to_frequency(text),
+        FloatText::Decibels => gain_text::text_to_gain(text),
+        FloatText::Milliseconds { .. } => {
+            number(text.trim().trim_end_matches("ms").trim_end()).filter(|ms| ms.is_finite())
+        }
+        FloatText::Percent { .. } => number(text.trim().trim_end_matches('%').trim_end())
+            .filter(|percent| percent.is_finite())
+            .map(|percent| percent / 100.0),
+    }
+}
+
+fn number(text: &str) -> Option<f32> {
+    text.parse::<f32>().ok()
+}
+
+/// `value` with `decimals` decimals, never "-0.0".
+fn rounded(value: f32, decimals: usize) -> String {
+    let scale = 10f32.powi(decimals as i32);
+    if (value * scale).round() / scale == 0.0 {
+        format!("{:.decimals$}", 0.0)
+    } else {
+        format!("{value:.decimals$}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milliseconds_and_percentages_read_and_parse() {
+        let ms = FloatText::Milliseconds { decimals: 1 };
+        assert_eq!(float_to_text(ms, 5.0), "5.0");
+        assert_eq!(float_to_text(ms, -0.01), "0.0");
+        assert_eq!(text_to_float(ms, "40 ms"), Some(40.0));
+        assert_eq!(text_to_float(ms, " 40"), Some(40.0));
+        assert_eq!(text_to_float(ms, "nan"), None);
+        assert_eq!(text_to_float(ms, "inf ms"), None);
+        let percent = FloatText::Percent { decimals: 1 };
+        assert_eq!(float_to_text(percent, 0.5), "50.0");
+        assert_eq!(text_to_float(percent, "50 %"), Some(0.5));
+        assert_eq!(text_to_float(percent, "50%"), Some(0.5));
+        assert_eq!(text_to_float(percent, "NaN"), None);
+    }
+}

@@ -1,0 +1,134 @@
+//! A value for every parameter ([`Values`]), checked as it is set, and the engine's
+//! [`Settings`] made from them: the one constructor the plugin, the `render` command and the
+//! Python module all build their settings with.
+
+use super::registry::{PARAM_COUNT, Param};
+use super::spec::OutOfRange;
+use crate::dsp::PARTIAL_COUNT;
+use crate::dsp::envelope::EnvelopeShape;
+use crate::engine::Settings;
+
+/// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),
+/// each one its parameter can hold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Values([f64; PARAM_COUNT]);
+
+impl Default for Values {
+    /// Every parameter at its default: a new instance.
+    fn default() -> Self {
+        Self(Param::ALL.map(|param| f64::from(param.spec().default)))
+    }
+}
+
+impl Values {
+    /// `param`'s value.
+    pub fn get(&self, param: Param) -> f64 {
+        self.0[param.index()]
+    }
+
+    /// Sets `param` to `value`, or refuses a value it cannot hold and changes nothing.
+    pub fn set(&mut self, param: Param, value: f64) -> Result<(), OutOfRange> {
+        self.0[param.index()] = param.spec().check(value)?;
+        Ok(())
+    }
+
+    /// Sets `param` to the nearest value it can hold (a NaN: its default), for values that
+    /// must be taken whatever they are (a damaged state, an old preset).
+    pub fn set_clamped(&mut self, param: Param, value: f64) {
+        self.0[param.index()] = param.spec().clamp(value);
+    }
+
+    fn switch(&self, param: Param) -> bool {
+        self.get(param) >= 0.5
+    }
+
+    /// What the engine plays with these values: a muted partial's level is 0.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            frequencies_hz: Param::FREQUENCIES.map(|param| self.get(param)),
+            levels: std::array::from_fn(|k| {
+                if self.switch(Param::MUTES[k]) {
+                    0.0
+                } else {
+                    self.get(Param::LEVELS[k]) as f32
+                }
+            }),
+            gain: self.get(Param::GAIN) as f32,
+            midi: self.switch(Param::MIDI),
+            voices: self.get(Param::VOICES) as usize,
+            midi_glide_ms: self.get(Param::MIDI_GLIDE),
+            envelope: EnvelopeShape {
+                attack_ms: self.get(Param::ATTACK),
+                decay_ms: self.get(Param::DECAY),
+                sustain: self.get(Param::SUSTAIN) as f32,
+                release_ms: self.get(Param::RELEASE),
+            },
+            bend_range_semitones: self.get(Param::BEND_RANGE),
+        }
+    }
+
+    /// The values `settings` were made from, as far as they say (a level of 0 is read as a
+    /// level of 0, not a mute).
+    pub fn from_settings(settings: &Settings) -> Self {
+        let mut values = Self::default();
+        let mut put = |param: Param, value: f64| values.set_clamped(param, value);
+        for k in 0..PARTIAL_COUNT {
+            put(Param::FREQUENCIES[k], settings.frequencies_hz[k]);
+            put(Param::LEVELS[k], f64::from(settings.levels[k]));
+        }
+        put(Param::GAIN, f64::from(settings.gain));
+        put(Param::MIDI, f64::from(u8::from(settings.midi)));
+        put(Param::VOICES, settings.voices as f64);
+        put(Param::MIDI_GLIDE, settings.midi_glide_ms);
+        put(Param::ATTACK, settings.envelope.attack_ms);
+        put(Param::DECAY, settings.envelope.decay_ms);
+        put(Param::SUSTAIN, f64::from(settings.envelope.sustain));
+        put(Param::RELEASE, settings.envelope.release_ms);
+        put(Param::BEND_RANGE, settings.bend_range_semitones);
+        values
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{DEFAULT_FREQUENCIES_HZ, DEFAULT_VOICES};
+
+    #[test]
+    fn the_defaults_are_the_notebooks_drone() {
+        let settings = Values::default().settings();
+        assert_eq!(settings.frequencies_hz, DEFAULT_FREQUENCIES_HZ);
+        assert_eq!(settings.levels, [1.0; PARTIAL_COUNT]);
+        assert!(!settings.midi);
+        assert_eq!(settings.voices, DEFAULT_VOICES);
+        assert_eq!(settings, Settings::default());
+    }
+
+    #[test]
+    fn a_refused_value_changes_nothing() {
+        let mut values = Values::default();
+        assert!(values.set(Param::VOICES, 17.0).is_err());
+        assert!(values.set(Param::GAIN, f64::INFINITY).is_err());
+        assert_eq!(values, Values::default());
+        values.set(Param::VOICES, 3.0).unwrap();
+        assert_eq!(values.settings().voices, 3);
+    }
+
+    #[test]
+    fn a_muted_partial_plays_at_level_zero() {
+        let mut values = Values::default();
+        values.set(Param::LEVELS[1], 0.5).unwrap();
+        values.set(Param::MUTES[2], 1.0).unwrap();
+        assert_eq!(values.settings().levels, [1.0, 0.5, 0.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn settings_go_back_to_the_values_they_came_from() {
+        let mut values = Values::default();
+        values.set(Param::FREQUENCIES[3], 1234.5).unwrap();
+        values.set(Param::SUSTAIN, 0.25).unwrap();
+        values.set(Param::BEND_RANGE, 12.0).unwrap();
+        values.set(Param::MIDI, 1.0).unwrap();
+        assert_eq!(Values::from_settings(&values.settings()), values);
+    }
+}

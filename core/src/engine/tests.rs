@@ -1,7 +1,7 @@
 //! The engine's note logic, without a host.
 
 use super::*;
-use crate::dsp::envelope::{FADE_OUT_MS, SHORTEST_SEGMENT_MS};
+use crate::dsp::envelope::{DECAY_MS, FADE_OUT_MS, SHORTEST_SEGMENT_MS};
 use crate::dsp::{PARTIAL_AMPLITUDE, PartialBank};
 use crate::engine::pitch::note_to_hz;
 use crate::limits::DEFAULT_FREQUENCIES_HZ;
@@ -82,14 +82,45 @@ fn largest_step(samples: &[f32]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The largest step a voice of `key` at full velocity can make by itself: its sines' slopes
-/// plus its envelope's steepest segment.
+/// The largest step a voice of `key` at full velocity and full scale can make by itself: its
+/// sines' slopes plus its envelope's steepest segment.
 fn voice_step_bound(key: u8) -> f64 {
     let sines: f64 = partials_of(key)
         .iter()
         .map(|hz| std::f64::consts::TAU * hz / RATE_HZ * f64::from(PARTIAL_AMPLITUDE))
         .sum();
     sines + 1.0 / ms(SHORTEST_SEGMENT_MS) as f64
+}
+
+/// The largest step an engine's voices, none above `key`, can make together without a click:
+/// as many play as there are voices and as many more fade out after steals, each at its share
+/// of full scale (1 / the voice count). So together twice what one voice at full scale can,
+/// whatever the voice count (plus the float sums' rounding).
+fn voices_step_bound(key: u8) -> f64 {
+    2.0 * voice_step_bound(key) + 1e-6
+}
+
+/// One note of `key` on the engine `make` builds, cut off at its loudest sample in its
+/// sustain (by [`Engine::snap`], which forgets every note at once): the click the step
+/// bounds above must catch.
+fn cut_at_its_loudest(make: impl Fn() -> Engine, key: u8) -> Vec<f32> {
+    let start = |engine: &mut Engine| on(engine, note(key), 1.0);
+    // Past the longest attack and decay the tests use; then one period of the note (its
+    // partials repeat every four periods of partial 1 at the default ratios).
+    let sustain = ms(ATTACK_MS + DECAY_MS) + 1;
+    let period = (4.0 * RATE_HZ / note_to_hz(key)).ceil() as usize;
+    let mut probe = make();
+    start(&mut probe);
+    let out = render(&mut probe, sustain + period);
+    let loudest = (sustain..out.len())
+        .max_by(|&a, &b| out[a].abs().total_cmp(&out[b].abs()))
+        .expect("a period");
+    let mut engine = make();
+    start(&mut engine);
+    let mut out = render(&mut engine, loudest + 1);
+    engine.snap(*engine.settings());
+    out.extend(render(&mut engine, 100));
+    out
 }
 
 #[test]
@@ -149,12 +180,9 @@ fn forty_notes_on_four_voices_steal_without_a_click() {
         }
     }
     assert!(allocation::playing(&engine.voices) <= 4);
-    // At most four voices play and four more fade out at any moment.
-    let bound = 8.0 * voice_step_bound(47);
+    let bound = voices_step_bound(47);
     let step = largest_step(&out);
     assert!(step <= bound, "largest step {step} > {bound}");
-    // A cut voice would step by up to its whole amplitude.
-    assert!(step < 0.25, "largest step {step}");
 }
 
 #[test]
@@ -316,22 +344,24 @@ fn one_voice_plays_the_last_note_legato() {
     assert!((hz[0] - note_to_hz(60)).abs() < 1e-6);
 }
 
+/// MIDI mode on `voices` voices with every envelope time zero and the sustain at half.
+fn zero_times(voices: usize) -> Settings {
+    Settings {
+        midi: true,
+        voices,
+        envelope: EnvelopeShape {
+            attack_ms: 0.0,
+            decay_ms: 0.0,
+            sustain: 0.5,
+            release_ms: 0.0,
+        },
+        ..Settings::default()
+    }
+}
+
 #[test]
 fn zero_times_everywhere_never_click() {
-    let mut engine = Engine::new(
-        RATE_HZ,
-        Settings {
-            midi: true,
-            voices: 4,
-            envelope: EnvelopeShape {
-                attack_ms: 0.0,
-                decay_ms: 0.0,
-                sustain: 0.5,
-                release_ms: 0.0,
-            },
-            ..Settings::default()
-        },
-    );
+    let mut engine = Engine::new(RATE_HZ, zero_times(4));
     let mut out = Vec::new();
     for n in 0..30u8 {
         let key = 36 + n % 5;
@@ -340,11 +370,36 @@ fn zero_times_everywhere_never_click() {
         off(&mut engine, key);
         out.extend(render(&mut engine, 5));
     }
-    let bound = 8.0 * voice_step_bound(40);
+    let bound = voices_step_bound(40);
+    let step = largest_step(&out);
+    assert!(step <= bound, "largest step {step} > {bound}");
+}
+
+/// The negative control of the tests that bound steps (these two and the bursts below): their
+/// bounds catch a voice cut off. (Their first bounds let a cut through: 8 voices' full-scale
+/// steps, where a cut at 4 voices steps by at most a quarter of full scale, an eighth at
+/// sustain 0.5; and at 16 voices, keys up to 62 stepped by more than a cut there.)
+#[test]
+fn a_voice_cut_off_steps_past_the_click_bounds() {
+    let four_voices = || notes(4);
+    let step = largest_step(&cut_at_its_loudest(four_voices, 36));
+    let bound = voices_step_bound(47);
+    assert!(step > bound, "a cut steps by {step}, within {bound}");
+
+    let sixteen_voices = || notes(MAX_VOICES);
+    let step = largest_step(&cut_at_its_loudest(sixteen_voices, BURST_LOWEST_KEY));
+    let bound = voices_step_bound(BURST_HIGHEST_KEY);
     assert!(
-        largest_step(&out) <= bound,
-        "{} > {bound}",
-        largest_step(&out)
+        step > bound,
+        "a cut at 16 voices steps by {step}, within {bound}"
+    );
+
+    let half_sustain = || Engine::new(RATE_HZ, zero_times(4));
+    let step = largest_step(&cut_at_its_loudest(half_sustain, 36));
+    let bound = voices_step_bound(40);
+    assert!(
+        step > bound,
+        "a cut at sustain 0.5 steps by {step}, within {bound}"
     );
 }
 
@@ -569,6 +624,12 @@ fn a_chord_doubled_in_five_tracks_and_a_key_struck_forty_times_sound() {
     }
 }
 
+/// The lowest key the bursts below play: low enough that all the voices' steps together stay
+/// below what one voice cut off at a sixteenth of full scale steps by.
+const BURST_LOWEST_KEY: u8 = 12;
+/// The highest: three bursts, each a key higher, of 24 keys in a row.
+const BURST_HIGHEST_KEY: u8 = BURST_LOWEST_KEY + 3 + 23;
+
 /// Bursts onto a sounding chord, each a few samples after the last while the voices it stole
 /// still fade, so every slot is taken: the new notes start without a click (the slot given up
 /// is the quietest, a note that had hardly begun) and the newest sound.
@@ -577,26 +638,23 @@ fn bursts_while_stolen_voices_fade_steal_without_a_click() {
     let mut engine = notes(MAX_VOICES);
     let mut out = Vec::new();
     let keys = |from: u8| -> Vec<u8> { (0..40).map(|n| from + n % 24).collect() };
-    burst(&mut engine, &keys(36)[..MAX_VOICES], 0, &mut Vec::new());
+    let chord = &keys(BURST_LOWEST_KEY)[..MAX_VOICES];
+    burst(&mut engine, chord, 0, &mut Vec::new());
     out.extend(render(&mut engine, ms(50.0)));
-    for (n, gap) in [3, 1, 2].into_iter().enumerate() {
-        burst(
-            &mut engine,
-            &keys(37 + n as u8),
-            100 * n as i32,
-            &mut Vec::new(),
-        );
+    for (n, gap) in (1..).zip([3, 1, 2]) {
+        let keys = keys(BURST_LOWEST_KEY + n);
+        burst(&mut engine, &keys, 100 * i32::from(n), &mut Vec::new());
         out.extend(render(&mut engine, gap));
     }
     out.extend(render(&mut engine, ms(50.0)));
     let mut sounding: Vec<u8> = engine.sounding().map(|(n, _)| n.key).collect();
     sounding.sort_unstable();
-    let mut newest = keys(39)[40 - MAX_VOICES..].to_vec();
+    let mut newest = keys(BURST_LOWEST_KEY + 3)[40 - MAX_VOICES..].to_vec();
     newest.sort_unstable();
     assert_eq!(sounding, newest);
     // Sixteen voices play and sixteen fade, each stepping by its sines and its envelope at a
     // sixteenth of full scale. A voice cut at its full level would step by up to its amplitude.
-    let bound = 2.0 * voice_step_bound(62);
+    let bound = voices_step_bound(BURST_HIGHEST_KEY);
     let step = largest_step(&out);
     assert!(step <= bound, "largest step {step} > {bound}");
 }

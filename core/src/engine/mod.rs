@@ -19,6 +19,7 @@
 mod allocation;
 pub mod held_notes;
 pub mod input;
+mod output_clamp;
 pub mod pitch;
 mod playing;
 mod steady_voices;
@@ -34,6 +35,7 @@ use crate::dsp::sine::Kernel;
 use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use held_notes::HeldNotes;
+use output_clamp::OutputClamp;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::{Member, SteadyVoices};
 use voice::{Voice, VoiceSound, VoiceState};
@@ -134,6 +136,8 @@ pub struct Engine {
     steady: Box<SteadyVoices>,
     /// The steady lanes' kernel: the fastest this CPU runs (all give the same bits).
     kernel: Kernel,
+    /// Keeps the notes within full scale, counting what it cuts (see [`Self::clamped_samples`]).
+    clamp: OutputClamp,
 }
 
 impl Engine {
@@ -160,6 +164,7 @@ impl Engine {
             scratch: [0.0; SCRATCH_SAMPLES],
             steady: Box::default(),
             kernel: Kernel::best(),
+            clamp: OutputClamp::default(),
         };
         engine.snap(settings);
         engine
@@ -492,11 +497,16 @@ impl Engine {
             if regroup || self.steady.has_members() {
                 self.render_steady_voices(out, regroup, &joins);
             }
-            for sample in out.iter_mut() {
-                *sample = sample.clamp(-1.0, 1.0);
-            }
+            self.clamp.apply(out);
         }
         self.steady.advance(out.len());
+    }
+
+    /// Samples of the notes' output that went past full scale and were clamped to it, since the
+    /// engine was made: where the voices' headroom holds, 0. Counted in debug builds (and the
+    /// core's tests) only; `None` in a release build.
+    pub fn clamped_samples(&self) -> Option<u64> {
+        self.clamp.clamped_samples()
     }
 
     /// Takes out of the steady lanes every voice an event moved since the last call; whether

@@ -50,10 +50,20 @@ fn pedal(engine: &mut Engine, down: bool) {
     });
 }
 
+/// The next `samples` samples, each finite and within full scale, with nothing clamped to get
+/// there (the clamp in `Engine::render` would hide what went past: see
+/// [`a_volume_expression_above_1_is_clamped_and_counted`]).
 fn render(engine: &mut Engine, samples: usize) -> Vec<f32> {
+    let out = render_clamped(engine, samples);
+    assert!(out.iter().all(|x| x.is_finite() && x.abs() <= 1.0));
+    assert_eq!(engine.clamped_samples(), Some(0), "samples past full scale");
+    out
+}
+
+/// The next `samples` samples, whatever they are.
+fn render_clamped(engine: &mut Engine, samples: usize) -> Vec<f32> {
     let mut out = vec![f32::NAN; samples];
     engine.render(&mut out);
-    assert!(out.iter().all(|x| x.is_finite() && x.abs() <= 1.0));
     out
 }
 
@@ -225,7 +235,7 @@ fn the_pedal_holds_a_chord_until_it_lifts() {
     pedal(&mut engine, false);
     let out = render(&mut engine, ms(RELEASE_MS) + 100);
     assert_eq!(engine.sounding().count(), 1, "only the key still down");
-    assert!(out.iter().all(|x| x.abs() <= 1.0));
+    assert!(out[ms(RELEASE_MS)..].iter().any(|&x| x != 0.0));
 }
 
 #[test]
@@ -528,6 +538,7 @@ fn a_chord_held_ten_minutes_stays_within_120_db_of_the_exact_sines() {
                 n += minute - WINDOW;
             }
         }
+        assert_eq!(engine.clamped_samples(), Some(0), "{voices} voices clamped");
     }
 }
 
@@ -568,6 +579,49 @@ fn keys_heard(out: &[f32], amplitude: f64) -> (Vec<u8>, usize) {
         .collect();
     keys.sort_unstable();
     (keys, peaks.len())
+}
+
+/// Every note's headroom: as many notes as there are voices, at full velocity and all in phase
+/// (one key on every channel), reach full scale and no more, so the clamp never cuts.
+#[test]
+fn a_full_chord_in_phase_reaches_full_scale_unclamped() {
+    for voices in [1, 4, MAX_VOICES] {
+        let mut engine = notes(voices);
+        for channel in 0..voices {
+            on(
+                &mut engine,
+                with_id(60, channel as i32, channel as Channel),
+                1.0,
+            );
+        }
+        let out = render(&mut engine, ms(100.0));
+        let peak = out.iter().fold(0.0f32, |peak, x| peak.max(x.abs()));
+        assert!(peak > 0.9, "{voices} voices peak at {peak}");
+    }
+}
+
+/// The negative control of the clamp count every render above checks: a volume expression
+/// above 1 (CLAP allows +12 dB) pushes a full chord past full scale, where the clamp cuts it,
+/// and counts each sample it cut.
+#[test]
+fn a_volume_expression_above_1_is_clamped_and_counted() {
+    let mut engine = notes(4);
+    for key in [48, 52, 55, 59] {
+        on(&mut engine, note(key), 1.0);
+    }
+    engine.handle(NoteInput::Volume {
+        target: NoteMatch::ALL,
+        gain: 4.0,
+    });
+    let out = render_clamped(&mut engine, ms(100.0));
+    let clamped = engine.clamped_samples().expect("the core's tests count");
+    let at_full_scale = out.iter().filter(|x| x.abs() == 1.0).count() as u64;
+    assert!(clamped > 0, "nothing clamped");
+    assert!(
+        clamped <= at_full_scale,
+        "{clamped} clamped, {at_full_scale} at ±1"
+    );
+    assert!(out.iter().all(|x| x.abs() <= 1.0));
 }
 
 /// Issue 21, item 13: 40 or 200 note-ons at one instant (more than the 32 voice slots) dropped

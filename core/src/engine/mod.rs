@@ -17,6 +17,7 @@
 //! Real-time safe: a fixed pool of voice slots, no allocation, no locks.
 
 mod allocation;
+mod ended;
 pub mod held_notes;
 pub mod input;
 mod output_clamp;
@@ -25,19 +26,19 @@ mod playing;
 mod steady_voices;
 pub mod voice;
 
+pub use ended::VoiceEnd;
 pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
 pub use playing::{MAX_SOUNDING, Playing, SoundingVoice};
 pub use voice::{Modulated, Modulation, Motion};
 
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::ramp::LinearRamp;
-use crate::dsp::sine::Kernel;
-use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use ended::EndedVoices;
 use held_notes::HeldNotes;
 use output_clamp::OutputClamp;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
-use steady_voices::{Member, SteadyVoices};
+use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
 
 /// Most notes that play at once (declared in [`crate::limits`]).
@@ -45,9 +46,6 @@ pub use crate::limits::MAX_VOICES;
 
 /// Voice slots: room for [`MAX_VOICES`] playing notes and as many stolen ones fading out.
 const VOICE_SLOTS: usize = 2 * MAX_VOICES;
-
-/// Samples each voice renders per pass (its scratch buffer: 4 KiB, stays in L1 cache).
-const SCRATCH_SAMPLES: usize = 1024;
 
 /// MIDI channels; in an MPE lower zone channel 0 is the master channel.
 const CHANNELS: usize = 16;
@@ -95,20 +93,6 @@ impl Default for Settings {
     }
 }
 
-/// A voice that ended, for the host (CLAP hosts free a voice's modulators when told).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VoiceEnd {
-    pub note: NoteRef,
-    /// Where in the last [`Engine::render`] it fell silent (0 for one ended by an event).
-    pub sample: usize,
-}
-
-/// What fills [`Engine::ended`] beyond its count.
-const NO_VOICE_END: VoiceEnd = VoiceEnd {
-    note: NoteRef::without_id(0, 0),
-    sample: 0,
-};
-
 /// The instrument (see the module documentation).
 pub struct Engine {
     settings: Settings,
@@ -125,17 +109,13 @@ pub struct Engine {
     bends: [f64; CHANNELS],
     /// Notes started so far: the next note's age.
     notes_started: u64,
-    /// Voices that ended since the last `take_ended`: the first `ended_count` entries (the rest
-    /// are stale). A block with none costs one comparison (`process` asks after every run).
-    ended: [VoiceEnd; VOICE_SLOTS],
-    ended_count: usize,
+    /// Voices that ended since the last `take_ended`.
+    ended: EndedVoices,
     /// False once a render found every voice free, until the next note input (see `render`).
     voices_may_sound: bool,
-    scratch: [f32; SCRATCH_SAMPLES],
-    /// The held notes that nothing moves, rendered together (see `steady_voices.rs`).
+    /// Renders the voices: each that moves on its own, the held notes that nothing moves
+    /// together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
-    /// The steady lanes' kernel: the fastest this CPU runs (all give the same bits).
-    kernel: Kernel,
     /// Keeps the notes within full scale, counting what it cuts (see [`Self::clamped_samples`]).
     clamp: OutputClamp,
 }
@@ -158,12 +138,9 @@ impl Engine {
             pedal_down: false,
             bends: [0.0; CHANNELS],
             notes_started: 0,
-            ended: [NO_VOICE_END; VOICE_SLOTS],
-            ended_count: 0,
+            ended: EndedVoices::default(),
             voices_may_sound: true,
-            scratch: [0.0; SCRATCH_SAMPLES],
-            steady: Box::default(),
-            kernel: Kernel::best(),
+            steady: SteadyVoices::new(),
             clamp: OutputClamp::default(),
         };
         engine.snap(settings);
@@ -192,7 +169,7 @@ impl Engine {
         self.held = HeldNotes::default();
         self.pedal_down = false;
         self.bends = [0.0; CHANNELS];
-        self.ended_count = 0;
+        self.ended.clear();
         self.drone_gate = LinearRamp::holding(if settings.midi { 0.0 } else { 1.0 });
         for (partial, hz) in settings.frequencies_hz.into_iter().enumerate() {
             self.drone.jump_to(partial, hz);
@@ -492,11 +469,7 @@ impl Engine {
         // look at the 32 slots again (at 1-sample blocks that walk cost as much as a partial).
         self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
         if self.voices_may_sound {
-            let regroup = self.leave_steady_lanes_if_moved();
-            let joins = self.render_moving_voices(out);
-            if regroup || self.steady.has_members() {
-                self.render_steady_voices(out, regroup, &joins);
-            }
+            self.steady.add_to(&mut self.voices, out, &mut self.ended);
             self.clamp.apply(out);
         }
         self.steady.advance(out.len());
@@ -509,158 +482,9 @@ impl Engine {
         self.clamp.clamped_samples()
     }
 
-    /// Takes out of the steady lanes every voice an event moved since the last call; whether
-    /// any left.
-    fn leave_steady_lanes_if_moved(&mut self) -> bool {
-        let mut left = false;
-        let clock = self.steady.clock;
-        for slot in self.steady.member_slots() {
-            let voice = &mut self.voices[slot];
-            let Some(member) = self.steady.member(slot) else {
-                continue;
-            };
-            if voice.revision() == member.revision {
-                debug_assert_eq!(voice.steady(), Some(member.sound_at(clock)), "untouched");
-            } else if voice.steady() == Some(member.sound_at(clock)) {
-                // Told what it already had.
-                member.revision = voice.revision();
-            } else {
-                self.steady.leave(slot);
-                left = true;
-            }
-        }
-        left
-    }
-
-    /// Adds the voices outside the steady lanes to `out`, each until it ends or, at a run
-    /// start, is steady: then it joins the lanes there. Returns where each joins.
-    fn render_moving_voices(&mut self, out: &mut [f32]) -> [Option<usize>; VOICE_SLOTS] {
-        let mut joins = [None; VOICE_SLOTS];
-        for (slot, join) in joins.iter_mut().enumerate() {
-            if self.voices[slot].is_sounding() && !self.steady.is_member(slot) {
-                *join = self.render_moving_voice(slot, out);
-            }
-        }
-        joins
-    }
-
-    /// Adds voice `slot` to `out` until it ends (`None`) or joins the steady lanes (where).
-    fn render_moving_voice(&mut self, slot: usize, out: &mut [f32]) -> Option<usize> {
-        let mut position = 0;
-        while position < out.len() {
-            let wait = self.voices[slot].samples_before_steady();
-            let mut end = out.len();
-            if wait == Some(0) && self.steady.to_run_start(position) == 0 {
-                // Steady but not for the lanes (a partial too high) stays out until its next
-                // event: `end` stays at the end.
-                if let Some(sound) = self.voices[slot].steady() {
-                    let member = Member {
-                        revision: self.voices[slot].revision(),
-                        sound,
-                        at: self.steady.clock + position as u64,
-                    };
-                    self.steady.join(slot, member);
-                    return Some(position);
-                }
-            } else if let Some(wait) = wait {
-                let first = position + (wait as usize).max(1);
-                end = self.steady.run_start_from(first).min(out.len());
-            }
-            if self.render_voice(slot, &mut out[position..end], position) {
-                return None;
-            }
-            position = end;
-        }
-        None
-    }
-
-    /// Adds voice `slot`'s next samples to `out`, which starts at `offset` in the render call;
-    /// whether it ended.
-    fn render_voice(&mut self, slot: usize, out: &mut [f32], offset: usize) -> bool {
-        for (n, chunk) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
-            if let Some(silent_from) = self.voices[slot].add_to(chunk, &mut self.scratch) {
-                let note = self.voices[slot].note;
-                self.report_end(note, offset + n * SCRATCH_SAMPLES + silent_from);
-                return true;
-            }
-        }
-        false
-    }
-
-    /// Adds the steady voices to `out`: the members, and from each run start the voices that
-    /// joined there; regrouped at the call's start if a member left. In the lanes, or each on
-    /// its own bank while there are too few.
-    fn render_steady_voices(
-        &mut self,
-        out: &mut [f32],
-        regroup: bool,
-        joins: &[Option<usize>; VOICE_SLOTS],
-    ) {
-        let mut in_lanes = [0; VOICE_SLOTS];
-        let any_joins = joins.iter().any(Option::is_some);
-        let mut start = 0;
-        let mut regroup = regroup;
-        // Stretches between regroups: the members and how they render stay the same in each.
-        while start < out.len() {
-            regroup |= any_joins && joins.contains(&Some(start));
-            if regroup {
-                self.steady.regroup(self.kernel, start, joins);
-            }
-            let mut end = out.len();
-            if any_joins {
-                let later = joins.iter().flatten().filter(|&&join| join > start);
-                end = later.copied().fold(end, usize::min);
-            }
-            if self.steady.in_lanes {
-                self.render_lanes(&mut out[start..end], start, regroup);
-            }
-            regroup = false;
-            for slot in self.steady.member_slots() {
-                if self.steady.renders(slot, start, joins) {
-                    if self.steady.in_lanes {
-                        in_lanes[slot] += end - start;
-                    } else {
-                        // Steady: it cannot end.
-                        self.render_voice(slot, &mut out[start..end], start);
-                    }
-                }
-            }
-            start = end;
-        }
-        for slot in self.steady.member_slots() {
-            if in_lanes[slot] > 0 {
-                self.voices[slot].skip_steady(in_lanes[slot]);
-            }
-        }
-    }
-
-    /// Adds the lanes to `out`, which starts at `offset` in the render call, seeding them at
-    /// every run start (but at the first sample if they were just `seeded` there).
-    fn render_lanes(&mut self, out: &mut [f32], offset: usize, seeded: bool) {
-        let mut position = 0;
-        while position < out.len() {
-            let to_run_start = self.steady.to_run_start(offset + position);
-            if to_run_start == 0 && !(seeded && position == 0) {
-                self.steady.seed(self.kernel, offset + position);
-            }
-            let end = match to_run_start {
-                0 => position + RUN_SAMPLES,
-                samples => position + samples,
-            }
-            .min(out.len());
-            self.steady
-                .lanes
-                .add_to(self.kernel, &mut out[position..end]);
-            position = end;
-        }
-    }
-
     /// Hands every voice that ended since the last call to `report`, once.
-    pub fn take_ended(&mut self, mut report: impl FnMut(VoiceEnd)) {
-        let count = std::mem::take(&mut self.ended_count);
-        for &end in &self.ended[..count] {
-            report(end);
-        }
+    pub fn take_ended(&mut self, report: impl FnMut(VoiceEnd)) {
+        self.ended.take(report);
     }
 
     /// Voices making sound now: their notes and the frequencies of their five partials (Hz).
@@ -713,13 +537,6 @@ impl Engine {
         self.settings.voices == 1
     }
 
-    fn report_end(&mut self, note: NoteRef, sample: usize) {
-        if let Some(free) = self.ended.get_mut(self.ended_count) {
-            *free = VoiceEnd { note, sample };
-            self.ended_count += 1;
-        }
-    }
-
     /// Releases every note (sustained ones too) and forgets the keys held.
     fn release_every_note(&mut self) {
         self.held.release_all();
@@ -750,7 +567,7 @@ impl Engine {
         if let Some(slot) = allocation::slot_for_new_note(&self.voices) {
             if self.voices[slot].is_sounding() {
                 let cut = self.voices[slot].note;
-                self.report_end(cut, 0);
+                self.ended.push(cut, 0);
             }
             let sound = self.sound_of(note);
             self.notes_started += 1;
@@ -779,7 +596,7 @@ impl Engine {
         if voice.note.id != current.note.id {
             // For the host the old note ends here, and its modulation with it.
             let old = voice.note;
-            self.report_end(old, 0);
+            self.ended.push(old, 0);
             self.voices[0].forget_modulation(&levels, gain);
         }
         let voice = &mut self.voices[0];

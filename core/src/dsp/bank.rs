@@ -548,8 +548,9 @@ impl PartialBank {
     }
 }
 
-/// Frequencies below 0 Hz play as 0 Hz (silence at a held phase) rather than wrapping.
-fn sanitize_frequency(frequency_hz: f64) -> f64 {
+/// A frequency the bank can play and the engine can take ratios from: below 0 Hz or not
+/// finite, 0 Hz (silence at a held phase) rather than wrapping.
+pub(crate) fn sanitize_frequency(frequency_hz: f64) -> f64 {
     if frequency_hz.is_finite() {
         frequency_hz.max(0.0)
     } else {

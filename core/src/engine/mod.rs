@@ -31,6 +31,7 @@ pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
 pub use playing::{MAX_SOUNDING, Playing, SoundingVoice};
 pub use voice::{Modulated, Modulation, Motion};
 
+use crate::dsp::bank::sanitize_frequency;
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
@@ -191,7 +192,7 @@ impl Engine {
         frequencies_hz: [f64; PARTIAL_COUNT],
         motions: [Motion; PARTIAL_COUNT],
     ) {
-        self.settings.frequencies_hz = frequencies_hz.map(sanitized_frequency);
+        self.settings.frequencies_hz = frequencies_hz.map(sanitize_frequency);
         for (partial, hz) in self.settings.frequencies_hz.into_iter().enumerate() {
             // A jump to where a partial is heading would cut its glide short.
             if hz != self.drone.target_frequency_hz(partial) {
@@ -455,10 +456,14 @@ impl Engine {
 
     /// Overwrites `out` with the next `out.len()` samples.
     ///
-    /// The output never leaves ±1: the voices' headroom keeps any chord within it, and a
-    /// stolen voice fading out while its successor starts sums to no more than the louder of
-    /// the two. Only a volume expression above 1 (CLAP allows +12 dB) can push a chord past
-    /// full scale; a last-resort clamp then keeps the host's buffer in range.
+    /// The voices' headroom keeps any chord within ±1, and a stolen voice fading out while its
+    /// successor starts sums to no more than the louder of the two. Three things still go past
+    /// full scale: a volume expression above 1 (CLAP allows +12 dB); switching MIDI mode while
+    /// a note sounds, where the drone fading out or in adds to the note (at Voices = 1 a single
+    /// note in phase with the drone is enough); and the drone alone at a `gain` above 1 (no
+    /// front end sets one). While any voice sounds, a last-resort clamp keeps the output
+    /// (drone included) within ±1 and counts what it cuts ([`Self::clamped_samples`]); the
+    /// drone alone is not clamped.
     ///
     /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
     /// held notes in their sustain render together in the steady lanes (see
@@ -712,7 +717,7 @@ impl Engine {
 
 /// `settings` with every value made playable.
 fn sanitized(mut settings: Settings) -> Settings {
-    settings.frequencies_hz = settings.frequencies_hz.map(sanitized_frequency);
+    settings.frequencies_hz = settings.frequencies_hz.map(sanitize_frequency);
     settings.voices = settings.voices.clamp(1, MAX_VOICES);
     if !settings.midi_glide_ms.is_finite() {
         settings.midi_glide_ms = 0.0;
@@ -726,11 +731,6 @@ fn sanitized(mut settings: Settings) -> Settings {
         DEFAULT_BEND_RANGE_SEMITONES
     };
     settings
-}
-
-/// A frequency the ratios can be taken from: not finite or below 0 counts as 0 Hz.
-fn sanitized_frequency(hz: f64) -> f64 {
-    if hz.is_finite() { hz.max(0.0) } else { 0.0 }
 }
 
 #[cfg(test)]

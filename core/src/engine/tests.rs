@@ -624,6 +624,46 @@ fn a_volume_expression_above_1_is_clamped_and_counted() {
     assert!(out.iter().all(|x| x.abs() <= 1.0));
 }
 
+/// What `Engine::render` says goes past full scale besides a volume expression: switching MIDI
+/// mode while a note sounds at one voice, either way, which the clamp cuts; and the drone alone
+/// at a gain above 1, which nothing clamps. The worst case of a switch: the drone plays the
+/// note's partials (A4's), in phase with it, so for the time the drone fades in or out the
+/// two add up to more than one of them at full level.
+#[test]
+fn a_mode_switch_under_a_note_and_the_drone_above_unit_gain_pass_full_scale() {
+    let a4 = Settings {
+        frequencies_hz: partials_of(69),
+        voices: 1,
+        ..Settings::default()
+    };
+    // 100 ms: a whole number of periods of every partial, so the phases meet again at 0.
+    let in_phase = ms(100.0);
+    // Drone to notes: the note starts in phase with the drone as it fades out.
+    let mut engine = Engine::new(RATE_HZ, a4);
+    render(&mut engine, in_phase);
+    engine.set_midi(true);
+    on(&mut engine, note(69), 1.0);
+    render_clamped(&mut engine, ms(RELEASE_MS));
+    assert!(engine.clamped_samples() > Some(0), "drone to notes");
+    // Notes to drone: the drone (its phases held at 0 while silent) fades in as the note
+    // releases.
+    let mut engine = Engine::new(RATE_HZ, Settings { midi: true, ..a4 });
+    on(&mut engine, note(69), 1.0);
+    render(&mut engine, in_phase);
+    engine.set_midi(false);
+    render_clamped(&mut engine, ms(RELEASE_MS));
+    assert!(engine.clamped_samples() > Some(0), "notes to drone");
+    // The drone alone, above unit gain (no front end sets one): nothing clamps it.
+    let loud = Settings {
+        gain: 2.0,
+        ..Settings::default()
+    };
+    let mut engine = Engine::new(RATE_HZ, loud);
+    let out = render_clamped(&mut engine, ms(20.0));
+    assert!(out.iter().any(|x| x.abs() > 1.0), "the drone at gain 2");
+    assert_eq!(engine.clamped_samples(), Some(0));
+}
+
 /// Issue 21, item 13: 40 or 200 note-ons at one instant (more than the 32 voice slots) dropped
 /// the newest notes, and could leave nothing sounding. The newest notes, as many as there are
 /// voices, must sound, each at a voice's level; every other note ends, reported once.

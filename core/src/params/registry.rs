@@ -462,6 +462,10 @@ mod tests {
             "frequencies[1] must be from 20 Hz to 20.00 kHz, got 10"
         );
         assert_eq!(Param::MIDI.spec().clamp(0.7), 1.0);
+        assert_eq!(
+            Param::LEVELS[2].spec().check(1.5).unwrap_err().to_string(),
+            "levels[2] must be from -inf to 0 dB, got 1.5"
+        );
     }
 
     #[test]

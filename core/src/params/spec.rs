@@ -1,7 +1,7 @@
 //! What one parameter's declaration holds ([`ParamSpec`]) and what can be asked of it.
 
 use super::range::FloatRange;
-use super::text;
+use super::{gain_text, text};
 use crate::engine::Modulated;
 
 /// One parameter, declared once in [`super::registry::PARAMS`].
@@ -168,11 +168,27 @@ impl ParamSpec {
         }
     }
 
-    /// The range in words, for errors and help: "0 to 10000 ms", "20 Hz to 20.00 kHz".
+    /// The range in words, for errors and help: "0 to 10000 ms", "20 Hz to 20.00 kHz", "-inf to
+    /// 0 dB".
     pub fn range_text(&self) -> String {
         let (min, max) = self.bounds();
         let text = |value: f64| format!("{}{}", self.value_to_text(value as f32), self.unit());
         match self.kind {
+            // As typed: silence, and whole dB (full scale is "0 dB", not "0.0 dB").
+            Kind::Float {
+                text: FloatText::Decibels,
+                ..
+            } => {
+                let db = |gain: f64| {
+                    let db = gain_text::gain_to_db(gain as f32);
+                    if db <= gain_text::MINUS_INFINITY_DB {
+                        String::from("-inf")
+                    } else {
+                        db.to_string()
+                    }
+                };
+                format!("{} to {} dB", db(min), db(max))
+            }
             Kind::Float {
                 text: FloatText::Milliseconds { .. },
                 ..

@@ -469,6 +469,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_units_and_host_positions() {
+        assert_eq!(Param::FREQUENCIES[0].spec().plain_unit(), " Hz");
+        assert_eq!(Param::GAIN.spec().plain_unit(), "");
+        assert_eq!(Param::BEND_RANGE.spec().plain_unit(), " st");
+        let voices = Param::VOICES.spec();
+        assert_eq!(voices.normalize(1.0), 0.0);
+        assert_eq!(voices.normalize(16.0), 1.0);
+        assert_eq!(voices.normalize(4.0), 0.2);
+        let frequency = Param::FREQUENCIES[0].spec();
+        assert_eq!(frequency.normalize(20.0), 0.0);
+        assert_eq!(frequency.normalize(20_000.0), 1.0);
+        assert_eq!(Param::MIDI.spec().normalize(1.0), 1.0);
+    }
+
+    #[test]
     fn texts_read_and_parse_through_the_declaration() {
         let sustain = Param::SUSTAIN.spec();
         assert_eq!(sustain.value_to_text(0.5), "50.0");

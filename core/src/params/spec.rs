@@ -142,6 +142,34 @@ impl ParamSpec {
         }
     }
 
+    /// The unit of the plain value, with its leading space: what [`super::Values`] holds and the
+    /// Python module takes (" Hz", " ms", " st"; none for a linear gain, a fraction, a count or
+    /// a switch).
+    pub fn plain_unit(&self) -> &'static str {
+        match self.kind {
+            Kind::Float { text, .. } => match text {
+                FloatText::Frequency => " Hz",
+                FloatText::Milliseconds { .. } => " ms",
+                FloatText::Decibels | FloatText::Percent { .. } => "",
+            },
+            Kind::Int { unit, .. } => unit,
+            Kind::Switch => "",
+        }
+    }
+
+    /// The position 0 ..= 1 a host sends for the plain `value` (clamped to the range), as the
+    /// plugin's parameters map it: the range's skew for a continuous value, evenly for a count.
+    pub fn normalize(&self, value: f64) -> f64 {
+        match self.kind {
+            Kind::Float { range, .. } => f64::from(range.normalize(value as f32)),
+            Kind::Int { min, max, .. } => {
+                (value.clamp(f64::from(min), f64::from(max)) - f64::from(min))
+                    / f64::from(max - min)
+            }
+            Kind::Switch => f64::from(u8::from(value >= 0.5)),
+        }
+    }
+
     /// `value` as the plugin shows it, without [`Self::unit`].
     pub fn value_to_text(&self, value: f32) -> String {
         match self.kind {

@@ -20,7 +20,9 @@ use quintet::dsp::nyquist::FADE_START_FRACTION;
 use quintet::engine::pitch::{note_name, note_to_hz};
 use quintet::engine::{Engine, NoteInput};
 use quintet::file_read::{self, Limit};
-use quintet::limits::{MAX_MIDI_FILE_BYTES, MAX_RENDER_SECONDS, SAMPLE_RATE_RANGE_HZ};
+use quintet::limits::{
+    DEFAULT_RENDER_SAMPLE_RATE_HZ, MAX_MIDI_FILE_BYTES, MAX_RENDER_SECONDS, SAMPLE_RATE_RANGE_HZ,
+};
 use quintet::midi_file::{HEADER_BYTES, Song, check_header, read_song};
 use quintet::output_file::{self, OutputError, OutputFile, Refusal};
 use quintet::presets::{Preset, factory, store};
@@ -89,7 +91,8 @@ struct RenderArgs {
     #[command(flatten)]
     sound: SoundOptions,
     /// Sample rate in Hz (8000 to 768000).
-    #[arg(short = 'r', long, default_value_t = 48_000, value_parser = parse_sample_rate,
+    #[arg(short = 'r', long, default_value_t = DEFAULT_RENDER_SAMPLE_RATE_HZ as u32,
+          value_parser = parse_sample_rate,
           allow_hyphen_values = true)]
     sample_rate: u32,
     /// Glide one partial from one frequency to another over the whole render, evenly in pitch:

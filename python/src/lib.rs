@@ -30,15 +30,15 @@ use quintet_core::engine::{
     ALL_NOTES_OFF_CC, Engine, Motion, NoteInput, NoteMatch, NoteRef, Settings,
 };
 use quintet_core::limits::{
-    DEFAULT_FREQUENCIES_HZ, MAX_FREQUENCY_HZ, MAX_RENDER_SECONDS, MAX_VOICES, MIN_FREQUENCY_HZ,
-    SAMPLE_RATE_RANGE_HZ,
+    DEFAULT_FREQUENCIES_HZ, DEFAULT_RENDER_SAMPLE_RATE_HZ, MAX_FREQUENCY_HZ, MAX_RENDER_SECONDS,
+    MAX_VOICES, MIN_FREQUENCY_HZ, SAMPLE_RATE_RANGE_HZ,
 };
 use quintet_core::params::{Param, Values};
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLockReadGuard};
 
 /// The sample rate a `Quintet` and `render` play at unless told, in Hz.
-const DEFAULT_SAMPLE_RATE_HZ: f64 = 48_000.0;
+const DEFAULT_SAMPLE_RATE_HZ: f64 = DEFAULT_RENDER_SAMPLE_RATE_HZ;
 /// MIDI keys, channels and controllers are numbered from 0 to these.
 const MAX_KEY: i64 = 127;
 const MAX_CHANNEL: i64 = 15;

@@ -146,6 +146,34 @@ fn controller_value_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
     Ok(checked("value", value.extract()?, UNIT_RANGE, "")? as f32)
 }
 
+/// Every parameter at its default but the drone's values given: the frequencies and levels
+/// (checked here) and the gain (checked by the caller).
+fn drone_values(
+    frequencies: Option<&Bound<'_, PyAny>>,
+    levels: Option<&Bound<'_, PyAny>>,
+    gain: Option<f32>,
+) -> PyResult<Values> {
+    let mut values = Values::default();
+    if let Some(frequencies) = frequencies {
+        set_all(
+            &mut values,
+            Param::FREQUENCIES,
+            frequencies_from(frequencies)?,
+        );
+    }
+    if let Some(levels) = levels {
+        set_all(
+            &mut values,
+            Param::LEVELS,
+            five("levels", Param::LEVELS, levels)?,
+        );
+    }
+    if let Some(gain) = gain {
+        set_all(&mut values, [Param::GAIN], [f64::from(gain)]);
+    }
+    Ok(values)
+}
+
 /// Sets each of `params` to its value: one the parameter holds (checked by the caller).
 fn set_all<const N: usize>(values: &mut Values, params: [Param; N], plain: [f64; N]) {
     for (param, value) in params.into_iter().zip(plain) {
@@ -319,24 +347,8 @@ impl Quintet {
         gain: Option<&Bound<'_, PyAny>>,
         settings: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let mut values = Values::default();
-        if let Some(frequencies) = frequencies {
-            set_all(
-                &mut values,
-                Param::FREQUENCIES,
-                frequencies_from(frequencies)?,
-            );
-        }
-        if let Some(levels) = levels {
-            set_all(
-                &mut values,
-                Param::LEVELS,
-                five("levels", Param::LEVELS, levels)?,
-            );
-        }
-        if let Some(gain) = gain {
-            set_all(&mut values, [Param::GAIN], [f64::from(gain_from(gain)?)]);
-        }
+        let gain = gain.map(gain_from).transpose()?;
+        let mut values = drone_values(frequencies, levels, gain)?;
         for (key, value) in settings.into_iter().flatten() {
             let key: String = key.extract()?;
             let param = parameters::by_key(&key).ok_or_else(|| {
@@ -630,22 +642,7 @@ fn render<'py>(
     levels: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = gain_from)] gain: f32,
 ) -> PyResult<Bound<'py, PyArray1<f32>>> {
-    let mut values = Values::default();
-    if let Some(frequencies) = frequencies {
-        set_all(
-            &mut values,
-            Param::FREQUENCIES,
-            frequencies_from(frequencies)?,
-        );
-    }
-    if let Some(levels) = levels {
-        set_all(
-            &mut values,
-            Param::LEVELS,
-            five("levels", Param::LEVELS, levels)?,
-        );
-    }
-    set_all(&mut values, [Param::GAIN], [f64::from(gain)]);
+    let values = drone_values(frequencies, levels, Some(gain))?;
     let quintet = Quintet::with_values(sample_rate, &values);
     // As `quintet render` counts them.
     let samples = (seconds * quintet.sample_rate_hz).round() as usize;

@@ -11,43 +11,38 @@
 //! render's sample rate cannot hold in full (the bank fades it from 0.46 of the rate, silent at
 //! Nyquist) is rendered as the plugin would play it, with a warning.
 
+mod sound_options;
+
 use clap::{CommandFactory, FromArgMatches, Parser};
-use nice_plug::util;
 use quintet::dsp::PARTIAL_COUNT;
-use quintet::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS, SHORTEST_SEGMENT_MS};
+use quintet::dsp::envelope::SHORTEST_SEGMENT_MS;
 use quintet::dsp::nyquist::FADE_START_FRACTION;
 use quintet::engine::pitch::{note_name, note_to_hz};
-use quintet::engine::{Engine, MAX_VOICES, NoteInput, Settings};
+use quintet::engine::{Engine, NoteInput};
 use quintet::file_read::{self, Limit};
-use quintet::limits;
-use quintet::midi_file::{HEADER_BYTES, MAX_FILE_BYTES, Song, check_header, read_song};
-use quintet::output_file::{self, OutputError, OutputFile, Refusal};
-use quintet::params::{
-    DEFAULT_VOICES, MAX_BEND_RANGE, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MIN_FREQUENCY_HZ,
-    frequency_to_text, text_to_frequency,
+use quintet::limits::{
+    DEFAULT_RENDER_SAMPLE_RATE_HZ, MAX_MIDI_FILE_BYTES, MAX_RENDER_SECONDS, SAMPLE_RATE_RANGE_HZ,
 };
+use quintet::midi_file::{HEADER_BYTES, Song, check_header, read_song};
+use quintet::output_file::{self, OutputError, OutputFile, Refusal};
 use quintet::presets::{Preset, factory, store};
 use quintet::user_text::{escape, escape_path};
+use quintet_core::params::frequency_text::frequency_to_text;
+use quintet_core::params::{Param, Values};
+use sound_options::SoundOptions;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Lowest and highest sample rates the bank is promised to work at, in whole Hz.
-const SAMPLE_RATE_RANGE_HZ: (u32, u32) = (
-    limits::SAMPLE_RATE_RANGE_HZ.0 as u32,
-    limits::SAMPLE_RATE_RANGE_HZ.1 as u32,
-);
-/// Longest render, in seconds: a day of audio is more than anyone asks for by accident.
-const MAX_SECONDS: f64 = limits::MAX_RENDER_SECONDS;
 /// Most bytes of audio data a WAV file can say it holds: its sizes are 32-bit, and hound writes
 /// a header of up to about 80 bytes before the data, all counted in the RIFF size.
 const MAX_WAV_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
-/// How much of a `--midi` file is read at most (see [`MAX_FILE_BYTES`]).
+/// How much of a `--midi` file is read at most (see [`MAX_MIDI_FILE_BYTES`]).
 const MIDI_READ_LIMIT: Limit = Limit {
     what: "a MIDI file",
-    max_bytes: MAX_FILE_BYTES,
+    max_bytes: MAX_MIDI_FILE_BYTES,
 };
 /// Samples rendered and written per step.
 const CHUNK_SAMPLES: usize = 4096;
@@ -85,59 +80,21 @@ struct RenderArgs {
     midi: Option<PathBuf>,
     /// Every sound setting from a preset: a factory preset's name ("Church Bell"), one of
     /// yours by name, or a preset file's path.
-    #[arg(long, value_name = "NAME|FILE", conflicts_with_all = [
-        "freqs", "levels", "gain", "voices", "attack", "decay", "sustain", "release", "bend_range"
-    ])]
+    // Every sound option conflicts with it (sound_options.rs).
+    #[arg(long, value_name = "NAME|FILE")]
     preset: Option<String>,
-    /// The settings of `--preset`, once it is read.
-    #[arg(skip)]
-    preset_settings: Option<Settings>,
     /// The file `--preset` was read from (none for a factory preset).
     #[arg(skip)]
     preset_file: Option<PathBuf>,
-    /// Notes at once when playing --midi (1 = legato, last-note priority).
-    #[arg(long, default_value_t = DEFAULT_VOICES as u16,
-          value_parser = clap::value_parser!(u16).range(1..=MAX_VOICES as i64),
-          allow_hyphen_values = true)]
-    voices: u16,
-    /// Envelope attack in milliseconds (0 to 10000).
-    #[arg(long, value_name = "MS", default_value_t = ATTACK_MS, value_parser = parse_envelope_ms,
-          allow_hyphen_values = true)]
-    attack: f64,
-    /// Envelope decay in milliseconds (0 to 10000).
-    #[arg(long, value_name = "MS", default_value_t = DECAY_MS, value_parser = parse_envelope_ms,
-          allow_hyphen_values = true)]
-    decay: f64,
-    /// Envelope sustain in percent of the velocity (0 to 100).
-    #[arg(long, value_name = "PERCENT", default_value_t = 100.0, value_parser = parse_percent,
-          allow_hyphen_values = true)]
-    sustain: f32,
-    /// Envelope release in milliseconds (0 to 10000).
-    #[arg(long, value_name = "MS", default_value_t = RELEASE_MS, value_parser = parse_envelope_ms,
-          allow_hyphen_values = true)]
-    release: f64,
-    /// How far the pitch wheel bends, in semitones either way (0 to 96).
-    #[arg(long, value_name = "SEMITONES", default_value_t = 2,
-          value_parser = clap::value_parser!(u16).range(0..=MAX_BEND_RANGE as i64),
-          allow_hyphen_values = true)]
-    bend_range: u16,
+    /// Every parameter's value: the sound options given (derived from the parameter registry),
+    /// or the preset's.
+    #[command(flatten)]
+    sound: SoundOptions,
     /// Sample rate in Hz (8000 to 768000).
-    #[arg(short = 'r', long, default_value_t = 48_000, value_parser = parse_sample_rate,
+    #[arg(short = 'r', long, default_value_t = DEFAULT_RENDER_SAMPLE_RATE_HZ as u32,
+          value_parser = parse_sample_rate,
           allow_hyphen_values = true)]
     sample_rate: u32,
-    /// The five partial frequencies, comma-separated, as the editor takes them: in Hz (440),
-    /// kHz (1.2k) or as note names (A4, C#3, Bb2); 20 Hz to 20 kHz.
-    #[arg(long, value_name = "HZ,HZ,HZ,HZ,HZ", value_parser = parse_frequencies,
-          default_value = "200,250,300,350,400", allow_hyphen_values = true)]
-    freqs: [f64; PARTIAL_COUNT],
-    /// The five partial levels in dB, comma-separated (0 = full, -inf = silent).
-    #[arg(long, value_name = "DB,DB,DB,DB,DB", value_parser = parse_levels,
-          default_value = "0,0,0,0,0", allow_hyphen_values = true)]
-    levels: [f32; PARTIAL_COUNT],
-    /// Output gain in dB (0 = full, -inf = silent).
-    #[arg(long, value_name = "DB", default_value = "0", value_parser = parse_db,
-          allow_hyphen_values = true)]
-    gain: f32,
     /// Glide one partial from one frequency to another over the whole render, evenly in pitch:
     /// PARTIAL:FROM_HZ:TO_HZ, e.g. 1:200:2000 or 1:A2:A5. Overrides that partial's --freqs value.
     #[arg(long, value_name = "PARTIAL:FROM:TO", value_parser = parse_sweep,
@@ -242,6 +199,7 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
             })
             .max()
     });
+    let frequency_hz = |partial: usize| args.sound.values.get(Param::FREQUENCIES[partial]);
     (0..PARTIAL_COUNT)
         .filter_map(|partial| {
             let (hz, reaches) = match (song, highest_key, args.sweep) {
@@ -249,7 +207,7 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
                 (Some(_), None, _) => return None,
                 (Some(_), Some(key), _) => {
                     // Partial 1 plays the note, the others keep their ratios to it.
-                    let hz = note_to_hz(key) * args.freqs[partial] / args.freqs[0];
+                    let hz = note_to_hz(key) * frequency_hz(partial) / frequency_hz(0);
                     (
                         hz,
                         format!("plays {} on the highest note, {}", text(hz), note_name(key)),
@@ -260,8 +218,8 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
                     (hz, format!("reaches {} in its sweep", text(hz)))
                 }
                 (None, _, _) => (
-                    args.freqs[partial],
-                    format!("plays {}", text(args.freqs[partial])),
+                    frequency_hz(partial),
+                    format!("plays {}", text(frequency_hz(partial))),
                 ),
             };
             let partial = partial + 1;
@@ -286,8 +244,8 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
         .collect()
 }
 
-/// Reads `--preset` into the arguments: its settings for the engine, its frequencies and
-/// levels for the warnings. A preset that plays notes needs `--midi`.
+/// Reads `--preset` into the arguments: every parameter's value. A preset that plays notes
+/// needs `--midi`.
 fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
     let Some(name) = &args.preset else {
         return Ok(());
@@ -300,10 +258,7 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
             escape(&preset.name)
         ));
     }
-    args.freqs = settings.frequencies_hz;
-    args.levels = settings.levels;
-    args.release = settings.envelope.release_ms;
-    args.preset_settings = Some(settings);
+    args.sound.values = Values::from_settings(&settings);
     args.preset_file = file;
     Ok(())
 }
@@ -355,7 +310,7 @@ fn read_midi(args: &RenderArgs) -> Result<Option<Song>, String> {
     // A file of anything else is refused on its first bytes, not after reading it whole.
     check_header(file.head(HEADER_BYTES).map_err(|e| refused(&e))?).map_err(|e| refused(&e))?;
     let bytes = file.read_whole().map_err(|e| refused(&e))?;
-    read_song(&bytes, f64::from(args.sample_rate), MAX_SECONDS)
+    read_song(&bytes, f64::from(args.sample_rate), MAX_RENDER_SECONDS)
         .map(Some)
         .map_err(|e| refused(&e))
 }
@@ -365,7 +320,11 @@ fn seconds_of(args: &RenderArgs, song: Option<&Song>) -> f64 {
     match (args.seconds, song) {
         (Some(seconds), _) => seconds,
         (None, Some(song)) => {
-            let release_ms = args.release.max(SHORTEST_SEGMENT_MS);
+            let release_ms = args
+                .sound
+                .values
+                .get(Param::RELEASE)
+                .max(SHORTEST_SEGMENT_MS);
             song.end_sample as f64 / f64::from(args.sample_rate)
                 + (release_ms + MIDI_TAIL_MS) * 1e-3
         }
@@ -439,21 +398,7 @@ fn output_error_text(error: &OutputError) -> String {
 /// The engine set up as the plugin sets it up on activation with these settings: the drone,
 /// or MIDI mode when a song is played.
 fn engine_for(args: &RenderArgs, song: Option<&Song>) -> Engine {
-    let mut settings = args.preset_settings.unwrap_or_else(|| Settings {
-        frequencies_hz: args.freqs,
-        levels: args.levels,
-        gain: args.gain,
-        midi: false,
-        voices: usize::from(args.voices),
-        midi_glide_ms: 0.0,
-        envelope: EnvelopeShape {
-            attack_ms: args.attack,
-            decay_ms: args.decay,
-            sustain: args.sustain / 100.0,
-            release_ms: args.release,
-        },
-        bend_range_semitones: f64::from(args.bend_range),
-    });
+    let mut settings = args.sound.values.settings();
     settings.midi = song.is_some();
     if let Some(sweep) = args.sweep {
         settings.frequencies_hz[sweep.partial] = sweep.from_hz;
@@ -620,33 +565,17 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     let seconds: f64 = text
         .parse()
         .map_err(|_| format!("'{text}' is not a number of seconds"))?;
-    if seconds > 0.0 && seconds <= MAX_SECONDS {
+    if seconds > 0.0 && seconds <= MAX_RENDER_SECONDS {
         Ok(seconds)
     } else {
         Err(format!(
-            "the length must be above 0 and at most {MAX_SECONDS} s"
+            "the length must be above 0 and at most {MAX_RENDER_SECONDS} s"
         ))
     }
 }
 
-fn parse_envelope_ms(text: &str) -> Result<f64, String> {
-    let max = f64::from(MAX_ENVELOPE_MS);
-    match text.trim().parse::<f64>() {
-        Ok(ms) if (0.0..=max).contains(&ms) => Ok(ms),
-        _ => Err(format!("'{text}' is not a time from 0 to {max} ms")),
-    }
-}
-
-fn parse_percent(text: &str) -> Result<f32, String> {
-    let number = text.trim().trim_end_matches('%').trim_end();
-    match number.parse::<f32>() {
-        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
-        _ => Err(format!("'{text}' is not a percentage from 0 to 100")),
-    }
-}
-
 fn parse_sample_rate(text: &str) -> Result<u32, String> {
-    let (min, max) = SAMPLE_RATE_RANGE_HZ;
+    let (min, max) = (SAMPLE_RATE_RANGE_HZ.0 as u32, SAMPLE_RATE_RANGE_HZ.1 as u32);
     match text.parse::<u32>() {
         Ok(rate) if (min..=max).contains(&rate) => Ok(rate),
         _ => Err(format!(
@@ -658,62 +587,7 @@ fn parse_sample_rate(text: &str) -> Result<u32, String> {
 /// A frequency as the editor takes it ("440", "1.2k", "A4"), on the parameters' 0.01 Hz grid:
 /// exactly what the plugin plays for the same text.
 fn parse_frequency(text: &str) -> Result<f64, String> {
-    let hz = text_to_frequency(text)
-        .ok_or_else(|| format!("'{text}' is not a frequency (e.g. 440, 440 Hz, 1.2k, A4, Bb2)"))?;
-    if (MIN_FREQUENCY_HZ..=MAX_FREQUENCY_HZ).contains(&hz) {
-        Ok(f64::from(hz))
-    } else {
-        Err(format!(
-            "'{text}' ({hz} Hz) is outside {MIN_FREQUENCY_HZ} to {MAX_FREQUENCY_HZ} Hz"
-        ))
-    }
-}
-
-/// Parses exactly five comma-separated values.
-fn parse_five<T: Copy + Default>(
-    text: &str,
-    what: &str,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> Result<[T; PARTIAL_COUNT], String> {
-    let parts: Vec<&str> = text.split(',').collect();
-    if parts.len() != PARTIAL_COUNT {
-        return Err(format!(
-            "expected {PARTIAL_COUNT} comma-separated {what}, one per partial, got {}",
-            parts.len()
-        ));
-    }
-    let mut values = [T::default(); PARTIAL_COUNT];
-    for (value, part) in values.iter_mut().zip(parts) {
-        *value = parse(part)?;
-    }
-    Ok(values)
-}
-
-fn parse_frequencies(text: &str) -> Result<[f64; PARTIAL_COUNT], String> {
-    parse_five(text, "frequencies", parse_frequency)
-}
-
-fn parse_levels(text: &str) -> Result<[f32; PARTIAL_COUNT], String> {
-    parse_five(text, "levels", parse_db)
-}
-
-/// A level in dB, at most 0, "-inf" for silence; the linear gain the plugin's level and gain
-/// parameters use.
-fn parse_db(text: &str) -> Result<f32, String> {
-    let text = text.trim();
-    let db = text.strip_suffix("dB").unwrap_or(text).trim();
-    if db.eq_ignore_ascii_case("-inf") {
-        return Ok(0.0);
-    }
-    match db.parse::<f32>() {
-        // "nan" and "inf" parse as numbers, but are none ("-inf" is silence, above).
-        Ok(db) if db.is_nan() || db == f32::INFINITY => {
-            Err(format!("'{text}' is not a number of dB (e.g. 0, -6, -inf)"))
-        }
-        Ok(db) if db <= 0.0 => Ok(util::db_to_gain(db)),
-        Ok(_) => Err(format!("{text} dB is above 0 dB (full scale)")),
-        Err(_) => Err(format!("'{text}' is not a level in dB (e.g. 0, -6, -inf)")),
-    }
+    sound_options::parse_value(Param::FREQUENCIES[0].spec(), text)
 }
 
 fn parse_sweep(text: &str) -> Result<Sweep, String> {
@@ -746,6 +620,7 @@ fn parse_bits(text: &str) -> Result<u16, String> {
 mod tests {
     use super::*;
     use quintet::dsp::DEFAULT_FREQUENCIES_HZ;
+    use quintet::engine::Settings;
 
     /// Issue 13, item 1: hound keeps WAV sizes in 32 bits; a render past them is refused before
     /// anything is written, and one just inside them is not.
@@ -771,27 +646,39 @@ mod tests {
     }
 
     #[test]
-    fn the_defaults_are_the_plugins_defaults() {
-        let args = RenderArgs::try_parse_from(["quintet render", "-o", "x.wav"]).unwrap();
-        assert_eq!(args.freqs, DEFAULT_FREQUENCIES_HZ);
-        assert_eq!(args.levels, [1.0; PARTIAL_COUNT]);
-        assert_eq!((args.gain, args.sample_rate, args.bits), (1.0, 48_000, 32));
-    }
-
-    #[test]
-    fn levels_read_in_db_with_minus_infinity() {
-        assert_eq!(parse_levels("0,-6,-inf,-12 dB,0").unwrap()[2], 0.0);
-        assert!((parse_db("-6").unwrap() - 0.501_187).abs() < 1e-6);
-        assert!(parse_db("3").is_err());
-        assert!(parse_levels("0,0").unwrap_err().contains("expected 5"));
-        assert_eq!(parse_db("-infinity"), Ok(0.0));
-        for not_a_number in ["nan", "NaN", "inf", "+inf", "infinity"] {
-            let refused = parse_db(not_a_number).unwrap_err();
-            assert!(
-                refused.contains("not a number"),
-                "{not_a_number}: {refused}"
-            );
-        }
+    fn the_defaults_are_the_plugins_defaults_and_options_change_them() {
+        let parse = |extra: &[&str]| {
+            let mut all = vec!["quintet render", "-o", "x.wav"];
+            all.extend_from_slice(extra);
+            RenderArgs::try_parse_from(all).unwrap()
+        };
+        let args = parse(&[]);
+        assert_eq!(args.sound.values.settings(), Settings::default());
+        assert_eq!(
+            args.sound.values.settings().frequencies_hz,
+            DEFAULT_FREQUENCIES_HZ
+        );
+        assert_eq!((args.sample_rate, args.bits), (48_000, 32));
+        let args = parse(&[
+            "--freqs",
+            "A4,1.2k,300,350,400",
+            "--gain",
+            "-inf",
+            "--midi-glide",
+            "30",
+            "--bend-range",
+            "12",
+            "--sustain",
+            "50",
+            "--levels",
+            "0,0,-inf,0,0",
+        ]);
+        let settings = args.sound.values.settings();
+        assert_eq!(settings.frequencies_hz[..2], [440.0, 1200.0]);
+        assert_eq!((settings.gain, settings.levels[2]), (0.0, 0.0));
+        assert_eq!(settings.midi_glide_ms, 30.0);
+        assert_eq!(settings.bend_range_semitones, 12.0);
+        assert_eq!(settings.envelope.sustain, 0.5);
     }
 
     #[test]

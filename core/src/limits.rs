@@ -49,6 +49,8 @@ pub const RELEASE_MS: f64 = 20.0;
 /// The sample rates `render` and the Python module accept, in Hz: where the bank's exactness is
 /// tested. (The plugin runs at whatever rate its host chooses.)
 pub const SAMPLE_RATE_RANGE_HZ: (f64, f64) = (8_000.0, 768_000.0);
+/// The sample rate `render` and the Python module play at unless told, in Hz.
+pub const DEFAULT_RENDER_SAMPLE_RATE_HZ: f64 = 48_000.0;
 /// The longest one-shot render, in seconds: a day.
 pub const MAX_RENDER_SECONDS: f64 = 86_400.0;
 /// Largest MIDI file read, in bytes (64 MiB). A note takes 3 to 4 bytes with its delta time, so

@@ -14,62 +14,45 @@
 
 mod fork;
 mod numbers;
+mod parameters;
+mod settings;
+mod stub;
 
 use numbers::{Real, checked, checked_int};
 use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 use quintet_core::dsp::bank::GAIN_RAMP_MS;
-use quintet_core::dsp::envelope::{ATTACK_MS, DECAY_MS, EnvelopeShape, RELEASE_MS};
-use quintet_core::dsp::{
-    DEFAULT_FREQUENCIES_HZ, GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_AMPLITUDE, PARTIAL_COUNT,
-};
-use quintet_core::engine::pitch::DEFAULT_BEND_RANGE_SEMITONES;
+use quintet_core::dsp::{GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_AMPLITUDE, PARTIAL_COUNT};
 use quintet_core::engine::{
-    ALL_NOTES_OFF_CC, Engine, MAX_BEND_RANGE_SEMITONES, MAX_VOICES, Motion, NoteInput, NoteMatch,
-    NoteRef, Settings,
+    ALL_NOTES_OFF_CC, Engine, Motion, NoteInput, NoteMatch, NoteRef, Settings,
 };
-use quintet_core::limits;
+use quintet_core::limits::{
+    DEFAULT_FREQUENCIES_HZ, DEFAULT_RENDER_SAMPLE_RATE_HZ, MAX_FREQUENCY_HZ, MAX_RENDER_SECONDS,
+    MAX_VOICES, MIN_FREQUENCY_HZ, SAMPLE_RATE_RANGE_HZ,
+};
+use quintet_core::params::{Param, Values};
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLockReadGuard};
 
-/// The frequency parameters' range in the plugin, in Hz; `quintet render --freqs` takes the same.
-/// The tests check that the module and `quintet render` accept and refuse the same values.
-const FREQUENCY_RANGE_HZ: (f64, f64) = (
-    limits::MIN_FREQUENCY_HZ as f64,
-    limits::MAX_FREQUENCY_HZ as f64,
-);
-/// The sample rates `quintet render` accepts, where the bank is promised to work, in Hz.
-const SAMPLE_RATE_RANGE_HZ: (f64, f64) = limits::SAMPLE_RATE_RANGE_HZ;
-/// The plugin's envelope times, in milliseconds.
-const ENVELOPE_RANGE_MS: (f64, f64) = (0.0, limits::MAX_ENVELOPE_MS as f64);
-/// The plugin's MIDI glide, in milliseconds.
-const MIDI_GLIDE_RANGE_MS: (f64, f64) = (0.0, limits::MAX_MIDI_GLIDE_MS as f64);
-/// The longest one-shot render, in seconds (as `quintet render`).
-const MAX_SECONDS: f64 = limits::MAX_RENDER_SECONDS;
-/// The plugin's default voice count.
-const DEFAULT_VOICES: usize = limits::DEFAULT_VOICES;
-// The defaults `Quintet(...)` and `render(...)` write out as literals are the engine's.
-const _: () = {
-    assert!(DEFAULT_VOICES == 8);
-    assert!(ATTACK_MS == 5.0 && DECAY_MS == 200.0 && RELEASE_MS == 20.0);
-    assert!(DEFAULT_BEND_RANGE_SEMITONES == 2.0);
-};
+/// The sample rate a `Quintet` and `render` play at unless told, in Hz.
+const DEFAULT_SAMPLE_RATE_HZ: f64 = DEFAULT_RENDER_SAMPLE_RATE_HZ;
 /// MIDI keys, channels and controllers are numbered from 0 to these.
 const MAX_KEY: i64 = 127;
 const MAX_CHANNEL: i64 = 15;
 const MAX_CONTROLLER: i64 = 127;
 
-/// Values from 0 to 1 (levels, gain, velocity, sustain, controller values).
+/// Values from 0 to 1 (velocity, controller values).
 const UNIT_RANGE: (f64, f64) = (0.0, 1.0);
 
-/// Five numbers, one per partial, each finite and within `range`.
+/// Five numbers, one per partial, each a value its parameter (of `params`, a family offered as
+/// `name`) can hold.
 fn five(
     name: &str,
+    params: [Param; PARTIAL_COUNT],
     values: &Bound<'_, PyAny>,
-    range: (f64, f64),
-    unit: &str,
 ) -> PyResult<[f64; PARTIAL_COUNT]> {
     let not_numbers = || {
         PyTypeError::new_err(format!(
@@ -94,7 +77,9 @@ fn five(
     })?;
     let mut checked_values = [0.0; PARTIAL_COUNT];
     for (k, (value, checked_value)) in array.into_iter().zip(&mut checked_values).enumerate() {
-        *checked_value = checked(&format!("{name}[{k}]"), value, range, unit)?;
+        let spec = params[k].spec();
+        let name = format!("{name}[{k}]");
+        *checked_value = checked(&name, value, spec.bounds(), spec.plain_unit())?;
     }
     Ok(checked_values)
 }
@@ -107,11 +92,11 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
 }
 
 fn frequencies_from(values: &Bound<'_, PyAny>) -> PyResult<[f64; PARTIAL_COUNT]> {
-    five("frequencies", values, FREQUENCY_RANGE_HZ, " Hz")
+    five("frequencies", Param::FREQUENCIES, values)
 }
 
 fn levels_from(values: &Bound<'_, PyAny>) -> PyResult<[f32; PARTIAL_COUNT]> {
-    Ok(five("levels", values, UNIT_RANGE, "")?.map(|level| level as f32))
+    Ok(five("levels", Param::LEVELS, values)?.map(|level| level as f32))
 }
 
 // One parse function per numeric argument: Python's value in, the engine's out, refused with a
@@ -123,7 +108,7 @@ fn sample_rate_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
 }
 
 fn seconds_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
-    checked("seconds", value.extract()?, (0.0, MAX_SECONDS), " s")
+    checked("seconds", value.extract()?, (0.0, MAX_RENDER_SECONDS), " s")
 }
 
 /// A count of samples: not negative.
@@ -132,41 +117,7 @@ fn samples_from(value: &Bound<'_, PyAny>) -> PyResult<usize> {
 }
 
 fn gain_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
-    Ok(checked("gain", value.extract()?, UNIT_RANGE, "")? as f32)
-}
-
-fn voices_from(value: &Bound<'_, PyAny>) -> PyResult<usize> {
-    Ok(checked_int("voices", value.extract()?, 1, MAX_VOICES as i64)? as usize)
-}
-
-fn attack_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
-    checked("attack_ms", value.extract()?, ENVELOPE_RANGE_MS, " ms")
-}
-
-fn decay_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
-    checked("decay_ms", value.extract()?, ENVELOPE_RANGE_MS, " ms")
-}
-
-fn sustain_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
-    Ok(checked("sustain", value.extract()?, UNIT_RANGE, "")? as f32)
-}
-
-fn release_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
-    checked("release_ms", value.extract()?, ENVELOPE_RANGE_MS, " ms")
-}
-
-fn bend_range_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
-    let range = (0.0, MAX_BEND_RANGE_SEMITONES);
-    checked("bend_range", value.extract()?, range, " semitones")
-}
-
-fn midi_glide_ms_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
-    checked(
-        "midi_glide_ms",
-        value.extract()?,
-        MIDI_GLIDE_RANGE_MS,
-        " ms",
-    )
+    Ok(parameters::value_from(Param::GAIN, "gain", value)? as f32)
 }
 
 fn key_from(value: &Bound<'_, PyAny>) -> PyResult<u8> {
@@ -193,6 +144,43 @@ fn controller_from(value: &Bound<'_, PyAny>) -> PyResult<u8> {
 
 fn controller_value_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
     Ok(checked("value", value.extract()?, UNIT_RANGE, "")? as f32)
+}
+
+/// Every parameter at its default but the drone's values given: the frequencies and levels
+/// (checked here) and the gain (checked by the caller).
+fn drone_values(
+    frequencies: Option<&Bound<'_, PyAny>>,
+    levels: Option<&Bound<'_, PyAny>>,
+    gain: Option<f32>,
+) -> PyResult<Values> {
+    let mut values = Values::default();
+    if let Some(frequencies) = frequencies {
+        set_all(
+            &mut values,
+            Param::FREQUENCIES,
+            frequencies_from(frequencies)?,
+        );
+    }
+    if let Some(levels) = levels {
+        set_all(
+            &mut values,
+            Param::LEVELS,
+            five("levels", Param::LEVELS, levels)?,
+        );
+    }
+    if let Some(gain) = gain {
+        set_all(&mut values, [Param::GAIN], [f64::from(gain)]);
+    }
+    Ok(values)
+}
+
+/// Sets each of `params` to its value: one the parameter holds (checked by the caller).
+fn set_all<const N: usize>(values: &mut Values, params: [Param; N], plain: [f64; N]) {
+    for (param, value) in params.into_iter().zip(plain) {
+        values
+            .set(param, value)
+            .expect("checked when taken from Python");
+    }
 }
 
 /// `samples` zeros, or `MemoryError` when they cannot be had (instead of aborting the process).
@@ -310,16 +298,19 @@ impl Quintet {
         }
     }
 
-    fn settings(&self, py: Python<'_>) -> Settings {
-        self.with_state(py, |state| *state.engine.settings())
+    /// A Quintet at `sample_rate_hz` playing `values`, every one in place and every phase at 0.
+    fn with_values(sample_rate_hz: f64, values: &Values) -> Self {
+        Self {
+            state: Mutex::new(State {
+                engine: Engine::new(sample_rate_hz, values.settings()),
+                samples_rendered: 0,
+            }),
+            sample_rate_hz,
+        }
     }
 
-    fn set_envelope_with(&self, py: Python<'_>, change: impl FnOnce(&mut EnvelopeShape) + Send) {
-        self.with_state(py, |state| {
-            let mut shape = state.engine.settings().envelope;
-            change(&mut shape);
-            state.engine.set_envelope(shape);
-        });
+    fn settings(&self, py: Python<'_>) -> Settings {
+        self.with_state(py, |state| *state.engine.settings())
     }
 
     fn handle(&self, py: Python<'_>, input: NoteInput) {
@@ -333,65 +324,42 @@ impl Quintet {
     /// and ``gain`` (linear, 0 to 1), every value in place at once and every phase at zero, so
     /// the first sample is 0 and sample ``n`` is ``gain * Σ level_k * sin(2π f_k n / rate) / 5``.
     ///
-    /// ``midi=True`` makes it the instrument (silent until ``note_on``) with ``voices`` voices
-    /// (1 to 16), the envelope ``attack_ms``, ``decay_ms``, ``sustain`` (0 to 1 of the
-    /// velocity), ``release_ms`` (0 to 10000 ms each), ``bend_range`` (semitones, 0 to 96) and,
-    /// with one voice, ``midi_glide_ms`` between notes (0 to 1000).
+    /// The keyword-only settings are the plugin's other parameters, each a property too (see
+    /// them, their ranges and defaults, in ``quintet.PARAMETERS``): ``midi=True`` makes it the
+    /// instrument (silent until ``note_on``) with ``voices`` voices, the envelope
+    /// ``attack_ms``, ``decay_ms``, ``sustain`` (of the velocity) and ``release_ms``, the
+    /// pitch wheel's ``bend_range`` (whole semitones) and, with one voice, ``midi_glide_ms``
+    /// between notes.
     #[new]
-    // Literal defaults, so help() shows them (pyo3 shows a constant as `...`); the assertions
-    // beside DEFAULT_VOICES hold them to the engine's.
+    // The settings are taken by name from the parameter registry; `settings::register` gives
+    // the class a `__signature__` that lists them with their defaults, for help().
     #[pyo3(signature = (
-        sample_rate = 48000.0,
+        sample_rate = DEFAULT_SAMPLE_RATE_HZ,
         frequencies = None,
         levels = None,
-        gain = 1.0,
-        *,
-        midi = false,
-        voices = 8,
-        attack_ms = 5.0,
-        decay_ms = 200.0,
-        sustain = 1.0,
-        release_ms = 20.0,
-        bend_range = 2.0,
-        midi_glide_ms = 0.0,
+        gain = None,
+        **settings,
     ))]
-    #[allow(clippy::too_many_arguments)]
     fn new(
         #[pyo3(from_py_with = sample_rate_from)] sample_rate: f64,
         frequencies: Option<&Bound<'_, PyAny>>,
         levels: Option<&Bound<'_, PyAny>>,
-        #[pyo3(from_py_with = gain_from)] gain: f32,
-        midi: bool,
-        #[pyo3(from_py_with = voices_from)] voices: usize,
-        #[pyo3(from_py_with = attack_ms_from)] attack_ms: f64,
-        #[pyo3(from_py_with = decay_ms_from)] decay_ms: f64,
-        #[pyo3(from_py_with = sustain_from)] sustain: f32,
-        #[pyo3(from_py_with = release_ms_from)] release_ms: f64,
-        #[pyo3(from_py_with = bend_range_from)] bend_range: f64,
-        #[pyo3(from_py_with = midi_glide_ms_from)] midi_glide_ms: f64,
+        gain: Option<&Bound<'_, PyAny>>,
+        settings: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let settings = Settings {
-            frequencies_hz: frequencies.map_or(Ok(DEFAULT_FREQUENCIES_HZ), frequencies_from)?,
-            levels: levels.map_or(Ok([1.0; PARTIAL_COUNT]), levels_from)?,
-            gain,
-            midi,
-            voices,
-            midi_glide_ms,
-            envelope: EnvelopeShape {
-                attack_ms,
-                decay_ms,
-                sustain,
-                release_ms,
-            },
-            bend_range_semitones: bend_range,
-        };
-        Ok(Self {
-            state: Mutex::new(State {
-                engine: Engine::new(sample_rate, settings),
-                samples_rendered: 0,
-            }),
-            sample_rate_hz: sample_rate,
-        })
+        let gain = gain.map(gain_from).transpose()?;
+        let mut values = drone_values(frequencies, levels, gain)?;
+        for (key, value) in settings.into_iter().flatten() {
+            let key: String = key.extract()?;
+            let param = parameters::by_key(&key).ok_or_else(|| {
+                PyTypeError::new_err(format!(
+                    "Quintet() got an unexpected keyword argument '{key}'"
+                ))
+            })?;
+            let plain = parameters::value_from(param, &key, &value)?;
+            set_all(&mut values, [param], [plain]);
+        }
+        Ok(Self::with_values(sample_rate, &values))
     }
 
     /// The next ``n`` samples as a new float32 array, continuing where the last render ended.
@@ -542,131 +510,6 @@ impl Quintet {
         Ok(())
     }
 
-    /// MIDI mode: notes play the partials (True) or the partials drone (False). Switching fades
-    /// the drone out over 20 ms (or in over 5 ms) and releases any notes playing.
-    #[getter]
-    fn midi(&self, py: Python<'_>) -> bool {
-        self.settings(py).midi
-    }
-
-    #[setter(midi)]
-    fn midi_setter(&self, py: Python<'_>, midi: bool) {
-        self.with_state(py, |state| state.engine.set_midi(midi));
-    }
-
-    /// How many notes play at once in MIDI mode, 1 to 16 (1 plays legato). Fewer voices than
-    /// notes playing fade the oldest out.
-    #[getter]
-    fn voices(&self, py: Python<'_>) -> usize {
-        self.settings(py).voices
-    }
-
-    #[setter(voices)]
-    fn voices_setter(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = voices_from)] voices: usize,
-    ) -> PyResult<()> {
-        self.with_state(py, |state| state.engine.set_voice_count(voices));
-        Ok(())
-    }
-
-    /// The one-voice glide from note to note, in milliseconds (0 to 1000; 0 jumps).
-    #[getter]
-    fn midi_glide_ms(&self, py: Python<'_>) -> f64 {
-        self.settings(py).midi_glide_ms
-    }
-
-    #[setter(midi_glide_ms)]
-    fn midi_glide_ms_setter(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = midi_glide_ms_from)] ms: f64,
-    ) -> PyResult<()> {
-        self.with_state(py, |state| state.engine.set_midi_glide_ms(ms));
-        Ok(())
-    }
-
-    /// The envelope's attack, in milliseconds (0 to 10000; no segment is shorter than 2 ms).
-    #[getter]
-    fn attack_ms(&self, py: Python<'_>) -> f64 {
-        self.settings(py).envelope.attack_ms
-    }
-
-    #[setter(attack_ms)]
-    fn attack_ms_setter(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = attack_ms_from)] ms: f64,
-    ) -> PyResult<()> {
-        self.set_envelope_with(py, |shape| shape.attack_ms = ms);
-        Ok(())
-    }
-
-    /// The envelope's decay, in milliseconds (0 to 10000).
-    #[getter]
-    fn decay_ms(&self, py: Python<'_>) -> f64 {
-        self.settings(py).envelope.decay_ms
-    }
-
-    #[setter(decay_ms)]
-    fn decay_ms_setter(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = decay_ms_from)] ms: f64,
-    ) -> PyResult<()> {
-        self.set_envelope_with(py, |shape| shape.decay_ms = ms);
-        Ok(())
-    }
-
-    /// The envelope's sustain level, as a fraction of the velocity (0 to 1).
-    #[getter]
-    fn sustain(&self, py: Python<'_>) -> f64 {
-        f64::from(self.settings(py).envelope.sustain)
-    }
-
-    #[setter(sustain)]
-    fn sustain_setter(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = sustain_from)] sustain: f32,
-    ) -> PyResult<()> {
-        self.set_envelope_with(py, |shape| shape.sustain = sustain);
-        Ok(())
-    }
-
-    /// The envelope's release, in milliseconds (0 to 10000).
-    #[getter]
-    fn release_ms(&self, py: Python<'_>) -> f64 {
-        self.settings(py).envelope.release_ms
-    }
-
-    #[setter(release_ms)]
-    fn release_ms_setter(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = release_ms_from)] ms: f64,
-    ) -> PyResult<()> {
-        self.set_envelope_with(py, |shape| shape.release_ms = ms);
-        Ok(())
-    }
-
-    /// How far the pitch wheel bends, in semitones either way (0 to 96).
-    #[getter]
-    fn bend_range(&self, py: Python<'_>) -> f64 {
-        self.settings(py).bend_range_semitones
-    }
-
-    #[setter(bend_range)]
-    fn bend_range_setter(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = bend_range_from)] semitones: f64,
-    ) -> PyResult<()> {
-        self.with_state(py, |state| state.engine.set_bend_range(semitones));
-        Ok(())
-    }
-
     /// Presses MIDI key ``key`` (0 to 127, 69 = A4 = 440 Hz) on ``channel`` (0 to 15) at
     /// ``velocity`` (0 to 1), from the next sample on. Needs ``midi=True``.
     #[pyo3(signature = (key, velocity = 1.0, channel = 0))]
@@ -784,6 +627,8 @@ impl Quintet {
     }
 }
 
+// Literal defaults, so help() shows them (pyo3 shows a constant as `...`); tests/test_stub.py
+// holds them to the generated stub's, which are DEFAULT_SAMPLE_RATE_HZ and the registry's.
 /// ``seconds`` of Quintet's drone as a float32 array: ``round(seconds * sample_rate)`` samples
 /// of the five partials at ``frequencies`` (Hz), ``levels`` and ``gain`` (linear), every phase
 /// starting at zero. The same samples as ``quintet render`` writes with these settings.
@@ -797,20 +642,8 @@ fn render<'py>(
     levels: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = gain_from)] gain: f32,
 ) -> PyResult<Bound<'py, PyArray1<f32>>> {
-    let quintet = Quintet::new(
-        sample_rate,
-        frequencies,
-        levels,
-        gain,
-        false,
-        DEFAULT_VOICES,
-        ATTACK_MS,
-        DECAY_MS,
-        1.0,
-        RELEASE_MS,
-        DEFAULT_BEND_RANGE_SEMITONES,
-        0.0,
-    )?;
+    let values = drone_values(frequencies, levels, Some(gain))?;
+    let quintet = Quintet::with_values(sample_rate, &values);
     // As `quintet render` counts them.
     let samples = (seconds * quintet.sample_rate_hz).round() as usize;
     quintet.render(py, samples)
@@ -828,13 +661,18 @@ fn quintet(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("PARTIAL_COUNT", PARTIAL_COUNT)?;
     module.add("PARTIAL_AMPLITUDE", f64::from(PARTIAL_AMPLITUDE))?;
     module.add("DEFAULT_FREQUENCIES", five_tuple(DEFAULT_FREQUENCIES_HZ))?;
-    module.add("MIN_FREQUENCY", FREQUENCY_RANGE_HZ.0)?;
-    module.add("MAX_FREQUENCY", FREQUENCY_RANGE_HZ.1)?;
+    module.add("MIN_FREQUENCY", f64::from(MIN_FREQUENCY_HZ))?;
+    module.add("MAX_FREQUENCY", f64::from(MAX_FREQUENCY_HZ))?;
     module.add("MIN_SAMPLE_RATE", SAMPLE_RATE_RANGE_HZ.0)?;
     module.add("MAX_SAMPLE_RATE", SAMPLE_RATE_RANGE_HZ.1)?;
     module.add("MAX_VOICES", MAX_VOICES)?;
     module.add("GLIDE_MS", GLIDE_MS)?;
     module.add("LEVEL_RAMP_MS", LEVEL_RAMP_MS)?;
     module.add("GAIN_RAMP_MS", GAIN_RAMP_MS)?;
+    module.add_class::<parameters::Parameter>()?;
+    module.add("PARAMETERS", parameters::all(module.py())?)?;
+    settings::register(&module.py().get_type::<Quintet>())?;
+    // The type stub's text, made from the registry (tests/test_stub.py); not part of the API.
+    module.setattr("_stub_text", wrap_pyfunction!(stub::stub_text, module)?)?;
     Ok(())
 }

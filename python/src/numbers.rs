@@ -2,7 +2,7 @@
 //!
 //! Every number the module takes goes through [`Real`] (a float, an int, a numpy scalar: anything
 //! with `__float__` or `__index__`) or [`Whole`] (an int or anything with `__index__`) and then
-//! [`checked`] or [`checked_int`], which name the argument in the error. A Python int has no
+//! [`checked`], [`checked_whole`] or [`checked_int`], which name the argument in the error. A Python int has no
 //! size limit: taken straight as an `f64` or `i64`, one past their range raised `OverflowError`
 //! (`q.render(2**63)`, `q.voices = 2**64`, `q.gain = 10**400`), which names nothing and is not the
 //! `ValueError` every other out-of-range value raises. Here such a number is kept as its text,
@@ -90,4 +90,17 @@ pub fn checked_int(name: &str, value: Whole, low: i64, high: i64) -> PyResult<i6
 /// A refused value as the message shows it.
 fn shown<T: std::fmt::Display>(value: Result<T, String>) -> String {
     value.map_or_else(|text| text, |value| value.to_string())
+}
+
+/// A whole number from `range.0` to `range.1`, given as any real number (`2`, `2.0`,
+/// `numpy.int64(2)`): a fraction or a value outside the range is a `ValueError` naming it.
+pub fn checked_whole(name: &str, value: Real, range: (f64, f64), unit: &str) -> PyResult<f64> {
+    let (low, high) = range;
+    match value.0 {
+        Ok(value) if value.fract() == 0.0 && (low..=high).contains(&value) => Ok(value),
+        got => Err(PyValueError::new_err(format!(
+            "{name} must be a whole number from {low}{unit} to {high}{unit}, got {}",
+            shown(got)
+        ))),
+    }
 }

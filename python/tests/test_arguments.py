@@ -2,7 +2,9 @@
 change nothing: the object plays on exactly as a twin that was never given them."""
 
 import ast
+import inspect
 import math
+import pydoc
 from pathlib import Path
 
 import numpy as np
@@ -46,13 +48,16 @@ BAD_CALLS = [
     (lambda q: setattr(q, "gain", "loud"), TypeError, ""),
     (lambda q: setattr(q, "voices", 0), ValueError, "voices"),
     (lambda q: setattr(q, "voices", 17), ValueError, "voices"),
-    (lambda q: setattr(q, "voices", 2.5), TypeError, ""),
+    (lambda q: setattr(q, "voices", 2.5), ValueError, "voices must be a whole number"),
+    (lambda q: setattr(q, "voices", "3"), TypeError, ""),
     (lambda q: setattr(q, "midi", "yes"), TypeError, ""),
     (lambda q: setattr(q, "attack_ms", -1), ValueError, "attack_ms"),
     (lambda q: setattr(q, "decay_ms", 10_001), ValueError, "decay_ms"),
     (lambda q: setattr(q, "sustain", 1.01), ValueError, "sustain"),
     (lambda q: setattr(q, "release_ms", NAN), ValueError, "release_ms"),
     (lambda q: setattr(q, "bend_range", 97), ValueError, "bend_range"),
+    # Whole semitones, as the plugin's Bend range holds (the module took 2.5).
+    (lambda q: setattr(q, "bend_range", 2.5), ValueError, "bend_range must be a whole number from 0 st to 96 st"),
     (lambda q: setattr(q, "midi_glide_ms", 1001), ValueError, "midi_glide_ms"),
     (lambda q: q.note_on(128), ValueError, "key"),
     (lambda q: q.note_on(-1), ValueError, "key"),
@@ -77,17 +82,20 @@ BAD_CALLS = [
 # a call passing `value` there. Python ints have no size limit; one too large for the engine's
 # number must raise ValueError naming the argument, as any other out-of-range value does (it
 # raised OverflowError, naming nothing).
+# The settings the registry gives Quintet as properties (every parameter offered on its own, but
+# the gain, whose property has a ramp): their names, and the numeric ones.
+SETTINGS = [p.key for p in quintet.PARAMETERS if p.key and "[" not in p.key and p.key != "gain"]
+NUMBER_SETTINGS = [p.key for p in quintet.PARAMETERS if p.key in SETTINGS and p.kind != "bool"]
 NUMBER_ARGUMENTS = {
     ("Quintet.render", "n"): lambda q, value: q.render(value),
     ("Quintet.gain", "value"): lambda q, value: setattr(q, "gain", value),
     ("Quintet.set_gain", "value"): lambda q, value: q.set_gain(value),
-    ("Quintet.voices", "voices"): lambda q, value: setattr(q, "voices", value),
-    ("Quintet.midi_glide_ms", "ms"): lambda q, value: setattr(q, "midi_glide_ms", value),
-    ("Quintet.attack_ms", "ms"): lambda q, value: setattr(q, "attack_ms", value),
-    ("Quintet.decay_ms", "ms"): lambda q, value: setattr(q, "decay_ms", value),
-    ("Quintet.sustain", "sustain"): lambda q, value: setattr(q, "sustain", value),
-    ("Quintet.release_ms", "ms"): lambda q, value: setattr(q, "release_ms", value),
-    ("Quintet.bend_range", "semitones"): lambda q, value: setattr(q, "bend_range", value),
+    **{
+        (f"Quintet.{key}", "value"): lambda q, value, key=key: setattr(q, key, value)
+        for key in NUMBER_SETTINGS
+    },
+    ("Parameter.value_to_text", "value"): lambda q, value: quintet.PARAMETERS[0].value_to_text(value),
+    ("Parameter.normalize", "value"): lambda q, value: quintet.PARAMETERS[0].normalize(value),
     ("Quintet.note_on", "key"): lambda q, value: q.note_on(value),
     ("Quintet.note_on", "velocity"): lambda q, value: q.note_on(60, velocity=value),
     ("Quintet.note_on", "channel"): lambda q, value: q.note_on(60, channel=value),
@@ -103,11 +111,7 @@ NUMBER_ARGUMENTS = {
 MESSAGE_NAMES = {
     ("Quintet.gain", "value"): "gain",
     ("Quintet.set_gain", "value"): "gain",
-    ("Quintet.midi_glide_ms", "ms"): "midi_glide_ms",
-    ("Quintet.attack_ms", "ms"): "attack_ms",
-    ("Quintet.decay_ms", "ms"): "decay_ms",
-    ("Quintet.release_ms", "ms"): "release_ms",
-    ("Quintet.bend_range", "semitones"): "bend_range",
+    **{(f"Quintet.{key}", "value"): key for key in NUMBER_SETTINGS},
 }
 # Numbers past i64 and past the largest float, either sign.
 HUGE_NUMBERS = [2**63, 2**64, -(2**63) - 1, 10**400, -(10**400)]
@@ -130,8 +134,7 @@ def read_only(array):
 
 
 def state(q):
-    names = ["frequencies", "levels", "gain", "midi", "voices", "attack_ms", "decay_ms",
-             "sustain", "release_ms", "bend_range", "midi_glide_ms", "samples_rendered",
+    names = ["frequencies", "levels", "gain", *SETTINGS, "samples_rendered",
              "current_frequencies", "sounding_notes"]
     return {name: getattr(q, name) for name in names}
 
@@ -261,3 +264,48 @@ def test_text_and_bytes_are_not_frequencies(text):
         quintet.Quintet(frequencies=text)
     with pytest.raises(TypeError, match="levels must be a sequence of 5 numbers"):
         quintet.render(1, levels=text)
+
+
+def test_every_setting_is_a_keyword_and_a_property_with_the_registrys_range_and_default():
+    """Each setting starts at the registry's default, takes its bounds by keyword and as a
+    property, refuses what is beyond them, and names itself in help()."""
+    assert {"midi", "voices", "bend_range", "midi_glide_ms"} <= set(SETTINGS)
+    default = quintet.Quintet()
+    signature = inspect.signature(quintet.Quintet).parameters
+    documentation = pydoc.render_doc(quintet.Quintet)
+    for parameter in quintet.PARAMETERS:
+        key = parameter.key
+        if key not in SETTINGS:
+            continue
+        assert getattr(default, key) == parameter.default, key
+        assert type(getattr(default, key)) is type(parameter.default), key
+        assert signature[key].default == parameter.default, key
+        assert signature[key].kind is inspect.Parameter.KEYWORD_ONLY, key
+        assert key in documentation, key
+        for bound in (parameter.minimum, parameter.maximum):
+            assert getattr(quintet.Quintet(**{key: bound}), key) == bound, key
+            q = quintet.Quintet()
+            setattr(q, key, bound)
+            assert getattr(q, key) == bound, key
+        if parameter.kind != "bool":
+            with pytest.raises(ValueError, match=key):
+                quintet.Quintet(**{key: parameter.maximum + 1})
+    with pytest.raises(TypeError, match="unexpected keyword argument 'volume'"):
+        quintet.Quintet(volume=1.0)
+
+
+def test_a_setting_reaches_the_engine():
+    """A setting given by keyword plays as the same setting given as a property: here the
+    bend range, the sustain and the release, heard through a bent, released note."""
+    def play(q):
+        q.note_on(69)
+        q.pitch_bend(1.0)
+        out = q.render(9600)
+        q.note_off(69)
+        return np.concatenate([out, q.render(9600)])
+
+    by_keyword = play(quintet.Quintet(midi=True, bend_range=12, sustain=0.5, release_ms=50.0))
+    q = quintet.Quintet(midi=True)
+    q.bend_range, q.sustain, q.release_ms = 12, 0.5, 50.0
+    np.testing.assert_array_equal(by_keyword, play(q))
+    assert not np.array_equal(by_keyword, play(quintet.Quintet(midi=True)))

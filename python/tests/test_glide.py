@@ -6,11 +6,13 @@ import dawdreamer as daw
 import numpy as np
 import pytest
 import quintet
-from quintet_host import BUNDLE_DIR, frequency_to_normalized
+from quintet_host import BUNDLE_DIR
 from reference import PARTIAL_AMPLITUDE, exact_phase_turns
 
 RATE_HZ = 48_000
-DEFAULTS = (200.0, 250.0, 300.0, 350.0, 400.0)
+DEFAULTS = quintet.DEFAULT_FREQUENCIES
+# The position a host automates a frequency parameter with, as the plugin maps it.
+frequency_to_normalized = next(p for p in quintet.PARAMETERS if p.id == "freq1").normalize
 # Only partial 1 sounds, so the expected signal is one sine.
 PARTIAL_1_ONLY = (1.0, 0.0, 0.0, 0.0, 0.0)
 # The engine's float32 sine is within 1.05e-7 of sin(2πx) (of full scale: 2e-8 at a partial's

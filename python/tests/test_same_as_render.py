@@ -8,19 +8,18 @@ import quintet
 from quintet_host import write_midi_file
 
 
+# What `quintet render` makes of a text, from the plugin's own parsers (the registry's): a level
+# in dB as a linear float32 gain, a frequency on the 0.01 Hz float32 grid the plugin's parameter
+# holds. The module takes any float64 value as it is.
+PARAMETERS = {parameter.id: parameter for parameter in quintet.PARAMETERS}
+
+
 def db_to_gain(db):
-    """What `quintet render` makes of a level in dB: nice-plug's db_to_gain, in float32."""
-    if db == float("-inf"):
-        return 0.0
-    return float(np.float32(10.0) ** (np.float32(db) * np.float32(0.05)))
+    return PARAMETERS["gain"].text_to_value(str(db))
 
 
 def as_render_reads(hz):
-    """A frequency as `quintet render` reads it: as the plugin's parameter holds it, a float32
-    on the 0.01 Hz grid (nice-plug's snap: steps rounded half away from zero, times the step,
-    in float32). The module takes any float64 frequency as it is."""
-    step = np.float32(0.01)
-    return float(np.float32(np.floor(np.float32(hz) / step + np.float32(0.5)) * step))
+    return PARAMETERS["freq1"].text_to_value(str(hz))
 
 
 DRONES = [

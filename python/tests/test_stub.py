@@ -7,6 +7,7 @@ import inspect
 from pathlib import Path
 
 import quintet
+import quintet.quintet
 
 STUB = Path(__file__).resolve().parents[1] / "quintet.pyi"
 # Names the stub defines for its own annotations.
@@ -69,6 +70,16 @@ def test_the_stub_has_the_modules_parameters_and_defaults():
         member = getattr(quintet.Quintet, name, None)
         if name != "__init__" and isinstance(node, ast.FunctionDef) and callable(member):
             assert parameters(node) == runtime_parameters(member), name
+
+
+def test_the_stub_is_what_the_registry_gives():
+    """python/quintet.pyi is generated (python/src/stub.rs): a parameter added to the registry
+    changes it, and the committed file must follow."""
+    generated = quintet.quintet._stub_text()
+    assert STUB.read_text() == generated, (
+        "python/quintet.pyi differs from what the registry gives: write it with "
+        "`python -c \"import quintet.quintet as q; print(q._stub_text(), end='')\" > python/quintet.pyi`"
+    )
 
 
 def test_the_package_ships_the_stub():

@@ -3,9 +3,9 @@
 use crate::audio::Rendered;
 use std::f64::consts::{PI, TAU};
 
-/// Quintet's default partial frequencies, in Hz: the plugin's own constant, so a changed default
+/// Quintet's default partial frequencies, in Hz: the core's own constant, so a changed default
 /// cannot leave the tests checking the old one.
-pub use quintet::dsp::DEFAULT_FREQUENCIES_HZ;
+pub use quintet_core::limits::DEFAULT_FREQUENCIES_HZ;
 
 /// The notebook's signal: sample `n` of Σ aₖ·sin(2π·fₖ·n/fs) with every aₖ = 1/5, computed in f64.
 pub fn exact_partial_sum(frequencies_hz: &[f64], sample_rate_hz: f64, n: usize) -> f64 {
@@ -95,7 +95,7 @@ pub fn assert_spectrum(
     what: &str,
 ) {
     let threshold = (amplitude / 10.0) as f32;
-    let peaks = quintet::spectrum::find_peaks(samples, sample_rate_hz, threshold);
+    let peaks = quintet_core::spectrum::find_peaks(samples, sample_rate_hz, threshold);
     for &hz in expected_hz {
         let peak = peaks
             .iter()

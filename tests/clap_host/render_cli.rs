@@ -774,3 +774,164 @@ fn unknown_or_unplayable_presets_are_refused_and_nothing_is_written() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The options the help lists, each with its help text (wrapped lines joined): `--flag <` to the
+/// next option.
+fn help_by_option() -> Vec<(String, String)> {
+    let help = quintet(&["render", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let mut options: Vec<(String, String)> = Vec::new();
+    for line in help.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent <= 6 && trimmed.starts_with('-') {
+            let flag = trimmed
+                .split_whitespace()
+                .find(|word| word.starts_with("--"))
+                .unwrap_or_default();
+            options.push((flag.to_owned(), trimmed.to_owned()));
+        } else if let Some((_, text)) = options.last_mut().filter(|_| indent > 2) {
+            text.push(' ');
+            text.push_str(trimmed);
+        }
+    }
+    options
+}
+
+/// Issue 22, item 1: every parameter the registry offers the renderer is an option, whose help
+/// gives the registry's range and default as the plugin shows them, and which `--preset` (which
+/// sets them all) refuses beside it. `--midi-glide` was missing, and the help gave ranges and
+/// defaults written out by hand.
+#[test]
+fn every_parameter_the_registry_offers_is_an_option_with_its_range_and_default() {
+    use quintet_core::params::{Offered, PARAMS};
+    let help = help_by_option();
+    let out = wav_path("preset-and-option");
+    let mut flags = Vec::new();
+    for spec in &PARAMS {
+        let flag = match spec.offered {
+            Offered::Alone { flag, .. } => flag,
+            Offered::Partial { family, .. } => family.flag,
+            Offered::No => None,
+        };
+        let Some(flag) = flag else { continue };
+        let option = format!("--{flag}");
+        let (_, text) = help
+            .iter()
+            .find(|(listed, _)| *listed == option)
+            .unwrap_or_else(|| panic!("{option} is not in the help: {help:?}"));
+        let default = format!("{}{}", spec.value_to_text(spec.default), spec.unit());
+        assert!(text.contains(&spec.range_text()), "{option}: {text}");
+        assert!(text.contains("[default: "), "{option}: {text}");
+        assert!(
+            text.contains(&default),
+            "{option} default {default}: {text}"
+        );
+
+        let default_text = spec.value_to_text(spec.default);
+        let value = match spec.offered {
+            Offered::Partial { .. } => [default_text.as_str(); 5].join(","),
+            _ => default_text,
+        };
+        let both = quintet(&[
+            "render",
+            "-o",
+            out.to_str().unwrap(),
+            "--preset",
+            "Init",
+            &option,
+            &value,
+        ]);
+        let stderr = String::from_utf8_lossy(&both.stderr);
+        assert_eq!(both.status.code(), Some(2), "{option}: {stderr}");
+        assert!(
+            stderr.contains("cannot be used with") && stderr.contains(&option),
+            "{option}: {stderr}"
+        );
+        if !flags.contains(&flag) {
+            flags.push(flag);
+        }
+    }
+    assert!(!out.exists());
+    assert!(flags.contains(&"midi-glide"), "{flags:?}");
+    // Every option the help lists is one of the registry's, or one of the render's own.
+    let own = [
+        "--out",
+        "--force",
+        "--seconds",
+        "--midi",
+        "--preset",
+        "--sample-rate",
+        "--sweep",
+        "--bits",
+        "--channels",
+        "--quiet",
+        "--help",
+    ];
+    for (listed, _) in &help {
+        let flag = listed.trim_start_matches("--");
+        assert!(
+            own.contains(&listed.as_str()) || flags.contains(&flag),
+            "{listed}"
+        );
+    }
+}
+
+/// Issue 22, item 1: `--midi-glide` (newly offered, from the registry) glides from note to note
+/// on one voice exactly as the plugin's MIDI glide does.
+#[test]
+fn the_midi_glide_renders_as_the_plugin_glides() {
+    // Legato: the second note starts before the first ends, so one voice glides to it.
+    let song: &[(u32, &[u8])] = &[
+        (0, &[0x90, 57, 100]),
+        (480, &[0x90, 64, 100]),
+        (0, &[0x80, 57, 64]),
+        (480, &[0x80, 64, 64]),
+    ];
+    let path = midi_path("glide", &midi_file(0, 480, &[song]));
+    let wav = render_wav(
+        "glide",
+        &[
+            "--midi",
+            path.to_str().unwrap(),
+            "--voices",
+            "1",
+            "--midi-glide",
+            "150",
+            "--seconds",
+            "1.5",
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
+    let mut host = host_with(&[("MIDI mode", "On"), ("Voices", "1"), ("MIDI glide", "150")]);
+    let plugin = host.render_events(
+        std::iter::repeat_n(1000, 72),
+        &[
+            midi(0, [0x90, 57, 100]),
+            midi(24_000, [0x90, 64, 100]),
+            midi(24_000, [0x80, 57, 64]),
+            midi(48_000, [0x80, 64, 64]),
+        ],
+    );
+    assert_identical(&wav, plugin.left(), "--midi-glide against the CLAP plugin");
+    // And it is the glide that makes the difference: without it the same song is the same
+    // until the second note, and another sound during the glide.
+    let path = midi_path("no-glide", &midi_file(0, 480, &[song]));
+    let jump = render_wav(
+        "no-glide",
+        &[
+            "--midi",
+            path.to_str().unwrap(),
+            "--voices",
+            "1",
+            "--seconds",
+            "1.5",
+        ],
+    );
+    std::fs::remove_file(&path).unwrap();
+    assert_identical(&wav[..24_000], &jump[..24_000], "before the second note");
+    let glide = 24_000..24_000 + 7_200;
+    assert!(wav[glide.clone()] != jump[glide], "no glide");
+}

@@ -4,9 +4,17 @@ The bundles come from `cargo xtask bundle quintet` (scripts/test builds them in 
 into target/debug/bundled, so nice-plug's `assert_process_allocs` aborts the host if the audio
 thread allocates). Set QUINTET_BUNDLE_DIR to test bundles somewhere else, e.g. the release
 bundles in target/release/bundled.
+
+The parameters come from the parameter registry (core/src/params/registry.rs), as JSON:
+scripts/test writes it beside the bundles in the same stage (`parameters.json`, from
+`cargo run -p quintet-core --example parameters`), because these tests run before the Python
+module (which exposes the registry too) is built; without that file, it is made here the same
+way. QUINTET_PARAMETERS_JSON names another file.
 """
 
+import json
 import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,37 +25,49 @@ BUNDLE_DIR = Path(
     os.environ.get("QUINTET_BUNDLE_DIR") or REPO_ROOT / "target" / "debug" / "bundled"
 )
 
-SAMPLE_RATE_HZ = 48_000
-DEFAULT_FREQUENCIES_HZ = [200.0, 250.0, 300.0, 350.0, 400.0]
-PARTIAL_AMPLITUDE = 0.2
-PARTIAL_NAMES = [f"Partial {k}" for k in range(1, 6)]
-# Every parameter Quintet declares, in its order (tests/clap_host/parameter_lock.rs locks the list).
-QUINTET_PARAMETER_NAMES = (
-    PARTIAL_NAMES
-    + ["Gain"]
-    + [f"Partial {k} level" for k in range(1, 6)]
-    + [f"Partial {k} mute" for k in range(1, 6)]
-    + ["MIDI mode", "MIDI glide", "Voices", "Attack", "Decay", "Sustain", "Release", "Bend range"]
+PARAMETERS_JSON = Path(
+    os.environ.get("QUINTET_PARAMETERS_JSON") or BUNDLE_DIR / "parameters.json"
 )
-# Voices is a count from 1 to 16, which a VST3 host sets as a normalized 0..1 position.
-MAX_VOICES = 16
+
+
+def read_registry():
+    """Every parameter as the registry declares it, in its order: id, name, kind, min, max,
+    skew (of the host position), default."""
+    if PARAMETERS_JSON.is_file():
+        text = PARAMETERS_JSON.read_text()
+    else:
+        command = ["cargo", "run", "--quiet", "--locked", "-p", "quintet-core", "--example", "parameters"]
+        text = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(text)
+
+
+# Every parameter Quintet declares, by the name hosts show, in its order.
+PARAMETERS = {parameter["name"]: parameter for parameter in read_registry()}
+QUINTET_PARAMETER_NAMES = tuple(PARAMETERS)
+PARTIAL_NAMES = [p["name"] for p in PARAMETERS.values() if p["id"].startswith("freq")]
+DEFAULT_FREQUENCIES_HZ = [PARAMETERS[name]["default"] for name in PARTIAL_NAMES]
+
+SAMPLE_RATE_HZ = 48_000
+PARTIAL_AMPLITUDE = 0.2
+
+
+def to_normalized(name, value):
+    """The 0..1 position a host sends for parameter `name`'s plain `value`: the proportion of
+    its range, to the power of its skew (1 for an even range, as a count's)."""
+    parameter = PARAMETERS[name]
+    low, high = parameter["min"], parameter["max"]
+    return ((min(max(value, low), high) - low) / (high - low)) ** parameter["skew"]
 
 
 def voices_to_normalized(voices):
     """The 0..1 position a host sends for `voices` voices."""
-    return (voices - 1) / (MAX_VOICES - 1)
-
-# The frequency parameters' skewed range, as in src/params.rs:
-# normalized = ((hz - min) / (max - min)) ** skew. The tests check by display text that the
-# plugin agrees, so a change there fails here rather than testing the wrong frequencies.
-MIN_FREQUENCY_HZ = 20.0
-MAX_FREQUENCY_HZ = 20_000.0
-FREQUENCY_SKEW = 0.199
+    return to_normalized("Voices", voices)
 
 
 def frequency_to_normalized(hz):
-    """The 0..1 position a host sends for `hz`."""
-    return ((hz - MIN_FREQUENCY_HZ) / (MAX_FREQUENCY_HZ - MIN_FREQUENCY_HZ)) ** FREQUENCY_SKEW
+    """The 0..1 position a host sends for `hz` (the tests check by display text that the plugin
+    agrees, so a change there fails here rather than testing the wrong frequencies)."""
+    return to_normalized(PARTIAL_NAMES[0], hz)
 
 
 def amplitude_spectrum(mono, sample_rate_hz=SAMPLE_RATE_HZ):

@@ -39,7 +39,8 @@ pub fn gain_to_text(gain: f32) -> String {
 
 /// A typed level in dB ("-6", "-6 dB", "-6 dBFS", "-inf") as a linear gain, as nice-plug's dB
 /// parser reads it; `None` for anything else, and never a non-finite gain (nice-plug's would
-/// hand a host "1e39" as infinity).
+/// hand a host "1e39" as infinity) nor a "nan" (which nice-plug's reads as silence, and the
+/// `render` command has always refused as no number).
 pub fn text_to_gain(text: &str) -> Option<f32> {
     // The unit's letters and "-inf"'s last one go together.
     let number = text.trim_end_matches([' ', 'd', 'D', 'b', 'B', 'f', 'F', 's', 'S']);
@@ -49,6 +50,7 @@ pub fn text_to_gain(text: &str) -> Option<f32> {
     number
         .parse::<f32>()
         .ok()
+        .filter(|db| !db.is_nan())
         .map(db_to_gain)
         .filter(|gain| gain.is_finite())
 }
@@ -75,7 +77,7 @@ mod tests {
         assert!((text_to_gain("-6 dB").unwrap() - 0.501).abs() < 1e-3);
         assert_eq!(text_to_gain("-200"), Some(0.0));
         assert!((text_to_gain("-6 dBFS").unwrap() - 0.501).abs() < 1e-3);
-        for junk in ["", "inf", "1e39", "loud"] {
+        for junk in ["", "inf", "1e39", "loud", "nan", "NaN dB"] {
             assert_eq!(text_to_gain(junk), None, "{junk:?}");
         }
     }

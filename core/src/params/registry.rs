@@ -462,6 +462,25 @@ mod tests {
             "frequencies[1] must be from 20 Hz to 20.00 kHz, got 10"
         );
         assert_eq!(Param::MIDI.spec().clamp(0.7), 1.0);
+        assert_eq!(
+            Param::LEVELS[2].spec().check(1.5).unwrap_err().to_string(),
+            "levels[2] must be from -inf to 0 dB, got 1.5"
+        );
+    }
+
+    #[test]
+    fn plain_units_and_host_positions() {
+        assert_eq!(Param::FREQUENCIES[0].spec().plain_unit(), " Hz");
+        assert_eq!(Param::GAIN.spec().plain_unit(), "");
+        assert_eq!(Param::BEND_RANGE.spec().plain_unit(), " st");
+        let voices = Param::VOICES.spec();
+        assert_eq!(voices.normalize(1.0), 0.0);
+        assert_eq!(voices.normalize(16.0), 1.0);
+        assert_eq!(voices.normalize(4.0), 0.2);
+        let frequency = Param::FREQUENCIES[0].spec();
+        assert_eq!(frequency.normalize(20.0), 0.0);
+        assert_eq!(frequency.normalize(20_000.0), 1.0);
+        assert_eq!(Param::MIDI.spec().normalize(1.0), 1.0);
     }
 
     #[test]

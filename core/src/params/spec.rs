@@ -1,7 +1,7 @@
 //! What one parameter's declaration holds ([`ParamSpec`]) and what can be asked of it.
 
 use super::range::FloatRange;
-use super::text;
+use super::{gain_text, text};
 use crate::engine::Modulated;
 
 /// One parameter, declared once in [`super::registry::PARAMS`].
@@ -142,6 +142,34 @@ impl ParamSpec {
         }
     }
 
+    /// The unit of the plain value, with its leading space: what [`super::Values`] holds and the
+    /// Python module takes (" Hz", " ms", " st"; none for a linear gain, a fraction, a count or
+    /// a switch).
+    pub fn plain_unit(&self) -> &'static str {
+        match self.kind {
+            Kind::Float { text, .. } => match text {
+                FloatText::Frequency => " Hz",
+                FloatText::Milliseconds { .. } => " ms",
+                FloatText::Decibels | FloatText::Percent { .. } => "",
+            },
+            Kind::Int { unit, .. } => unit,
+            Kind::Switch => "",
+        }
+    }
+
+    /// The position 0 ..= 1 a host sends for the plain `value` (clamped to the range), as the
+    /// plugin's parameters map it: the range's skew for a continuous value, evenly for a count.
+    pub fn normalize(&self, value: f64) -> f64 {
+        match self.kind {
+            Kind::Float { range, .. } => f64::from(range.normalize(value as f32)),
+            Kind::Int { min, max, .. } => {
+                (value.clamp(f64::from(min), f64::from(max)) - f64::from(min))
+                    / f64::from(max - min)
+            }
+            Kind::Switch => f64::from(u8::from(value >= 0.5)),
+        }
+    }
+
     /// `value` as the plugin shows it, without [`Self::unit`].
     pub fn value_to_text(&self, value: f32) -> String {
         match self.kind {
@@ -168,11 +196,27 @@ impl ParamSpec {
         }
     }
 
-    /// The range in words, for errors and help: "0 to 10000 ms", "20 Hz to 20.00 kHz".
+    /// The range in words, for errors and help: "0 to 10000 ms", "20 Hz to 20.00 kHz", "-inf to
+    /// 0 dB".
     pub fn range_text(&self) -> String {
         let (min, max) = self.bounds();
         let text = |value: f64| format!("{}{}", self.value_to_text(value as f32), self.unit());
         match self.kind {
+            // As typed: silence, and whole dB (full scale is "0 dB", not "0.0 dB").
+            Kind::Float {
+                text: FloatText::Decibels,
+                ..
+            } => {
+                let db = |gain: f64| {
+                    let db = gain_text::gain_to_db(gain as f32);
+                    if db <= gain_text::MINUS_INFINITY_DB {
+                        String::from("-inf")
+                    } else {
+                        db.to_string()
+                    }
+                };
+                format!("{} to {} dB", db(min), db(max))
+            }
             Kind::Float {
                 text: FloatText::Milliseconds { .. },
                 ..

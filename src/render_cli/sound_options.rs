@@ -1,0 +1,315 @@
+//! The `render` command's sound options, one for each parameter (or family of five) the registry
+//! offers ([`Offered`]): their flags, value names and help (range and default included) come from
+//! the declarations, and each value is read by its parameter's own text parser and checked
+//! against its range, so `--gain -6` plays what typing "-6" into the plugin's gain plays.
+//!
+//! The values land in a [`Values`], whose [`Values::settings`] is what the render plays: the
+//! same constructor the plugin and the Python module use.
+
+use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
+use quintet_core::dsp::PARTIAL_COUNT;
+use quintet_core::params::gain_text::gain_to_db;
+use quintet_core::params::{Family, FloatText, Kind, Offered, Param, ParamSpec, Values};
+
+/// The option that sets every sound option at once, so none can be given with it.
+const PRESET: &str = "preset";
+
+/// A value for every parameter: the defaults, changed by the options given.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SoundOptions {
+    pub values: Values,
+}
+
+/// One option: a parameter on its own, or a family of five in one comma-separated option.
+enum SoundOption {
+    Alone {
+        param: Param,
+        flag: &'static str,
+        doc: &'static str,
+    },
+    Family {
+        family: &'static Family,
+        flag: &'static str,
+        params: [Param; PARTIAL_COUNT],
+    },
+}
+
+impl SoundOption {
+    /// Every option, in the registry's order (a family where its first partial is).
+    fn all() -> Vec<SoundOption> {
+        Param::ALL
+            .into_iter()
+            .filter_map(|param| match param.spec().offered {
+                Offered::Alone {
+                    key: _,
+                    flag: Some(flag),
+                    doc,
+                } => Some(SoundOption::Alone { param, flag, doc }),
+                Offered::Partial { family, partial: 0 } => Some(SoundOption::Family {
+                    family,
+                    flag: family.flag?,
+                    params: family_params(family),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn flag(&self) -> &'static str {
+        match self {
+            SoundOption::Alone { flag, .. } | SoundOption::Family { flag, .. } => flag,
+        }
+    }
+
+    /// The option's declaration for clap.
+    fn arg(&self) -> Arg {
+        let arg = Arg::new(self.flag())
+            .long(self.flag())
+            .conflicts_with(PRESET)
+            // Negative numbers ("-6" dB, "-inf") are values, not options.
+            .allow_hyphen_values(true);
+        match *self {
+            SoundOption::Alone { param, doc, .. } => {
+                let spec = param.spec();
+                arg.value_name(value_name(spec, self.flag()))
+                    .help(format!(
+                        "{doc} ({}) [default: {}]",
+                        spec.range_text(),
+                        shown(spec, spec.default)
+                    ))
+                    .value_parser(move |text: &str| parse_value(param.spec(), text))
+            }
+            SoundOption::Family { family, params, .. } => {
+                let spec = params[0].spec();
+                let one = value_name(spec, self.flag());
+                let defaults: Vec<String> = params
+                    .iter()
+                    .map(|param| shown(param.spec(), param.spec().default))
+                    .collect();
+                arg.value_name(vec![one; PARTIAL_COUNT].join(","))
+                    .help(format!(
+                        "{}; comma-separated, one per partial, {} each [default: {}]",
+                        family.doc,
+                        spec.range_text(),
+                        defaults.join(", ")
+                    ))
+                    .value_parser(move |text: &str| parse_five(params, text))
+            }
+        }
+    }
+
+    /// Puts the option's value, if given, into `values`.
+    fn read(&self, matches: &ArgMatches, values: &mut Values) {
+        let checked = "every value was checked when it was parsed";
+        match *self {
+            SoundOption::Alone { param, flag, .. } => {
+                if let Some(&value) = matches.get_one::<f64>(flag) {
+                    values.set(param, value).expect(checked);
+                }
+            }
+            SoundOption::Family { flag, params, .. } => {
+                if let Some(five) = matches.get_one::<[f64; PARTIAL_COUNT]>(flag) {
+                    for (param, &value) in params.into_iter().zip(five) {
+                        values.set(param, value).expect(checked);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The five parameters of `family`, partial 1 first.
+fn family_params(family: &'static Family) -> [Param; PARTIAL_COUNT] {
+    let mut params = [Param::ALL[0]; PARTIAL_COUNT];
+    let mut found = 0;
+    for param in Param::ALL {
+        if let Offered::Partial {
+            family: of,
+            partial,
+        } = param.spec().offered
+            && std::ptr::eq(of, family)
+        {
+            params[partial] = param;
+            found += 1;
+        }
+    }
+    assert_eq!(
+        found, PARTIAL_COUNT,
+        "{} has a parameter per partial",
+        family.key
+    );
+    params
+}
+
+impl Args for SoundOptions {
+    fn augment_args(command: Command) -> Command {
+        command.args(SoundOption::all().iter().map(SoundOption::arg))
+    }
+
+    fn augment_args_for_update(command: Command) -> Command {
+        Self::augment_args(command)
+    }
+}
+
+impl FromArgMatches for SoundOptions {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut options = Self::default();
+        options.update_from_arg_matches(matches)?;
+        Ok(options)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        for option in SoundOption::all() {
+            option.read(matches, &mut self.values);
+        }
+        Ok(())
+    }
+}
+
+/// What stands for one value in the usage: its unit ("HZ", "DB", "MS", "PERCENT"), or the
+/// option's name for a count.
+fn value_name(spec: &ParamSpec, flag: &str) -> String {
+    match spec.kind {
+        Kind::Float { text, .. } => String::from(match text {
+            FloatText::Frequency => "HZ",
+            FloatText::Decibels => "DB",
+            FloatText::Milliseconds { .. } => "MS",
+            FloatText::Percent { .. } => "PERCENT",
+        }),
+        Kind::Int { .. } | Kind::Switch => flag.to_uppercase().replace('-', "_"),
+    }
+}
+
+/// `value` as the plugin shows it, with its unit: "200 Hz", "0.0 dB", "5.0 ms", "8".
+fn shown(spec: &ParamSpec, value: f32) -> String {
+    format!("{}{}", spec.value_to_text(value), spec.unit())
+}
+
+/// What a value of this kind is, with examples, for the message refusing a text that is none.
+fn what_it_takes(spec: &ParamSpec) -> String {
+    match spec.kind {
+        Kind::Float { text, .. } => String::from(match text {
+            FloatText::Frequency => "a frequency (e.g. 440, 440 Hz, 1.2k, A4, Bb2)",
+            FloatText::Decibels => "a number of dB (e.g. 0, -6, -inf)",
+            FloatText::Milliseconds { .. } => "a time in ms (e.g. 5, 250)",
+            FloatText::Percent { .. } => "a percentage (e.g. 50, 100)",
+        }),
+        Kind::Int { .. } => format!("a whole number ({})", spec.range_text()),
+        Kind::Switch => String::from("on or off"),
+    }
+}
+
+/// One value as the plugin takes typed text, refused when the parameter cannot hold it.
+pub fn parse_value(spec: &'static ParamSpec, text: &str) -> Result<f64, String> {
+    let value = spec
+        .text_to_value(text)
+        .ok_or_else(|| format!("'{text}' is not {}", what_it_takes(spec)))?;
+    spec.check(f64::from(value)).map_err(|_| {
+        let (min, max) = spec.bounds();
+        let (side, bound) = if f64::from(value) > max {
+            ("above", max)
+        } else {
+            ("below", min)
+        };
+        let shown = shown(spec, value);
+        let typed = if shown == text.trim() {
+            format!("'{text}'")
+        } else {
+            format!("'{text}' ({shown})")
+        };
+        format!(
+            "{typed} is outside {}: {side} {}",
+            spec.range_text(),
+            bound_text(spec, bound),
+        )
+    })
+}
+
+/// A bound of the range as it is typed: "20.00 kHz", "0 dB", "10000 ms".
+fn bound_text(spec: &ParamSpec, bound: f64) -> String {
+    match spec.kind {
+        Kind::Float {
+            text: FloatText::Decibels,
+            ..
+        } if bound > 0.0 => format!("{} dB", gain_to_db(bound as f32)),
+        Kind::Float {
+            text: FloatText::Milliseconds { .. },
+            ..
+        }
+        | Kind::Int { .. } => format!("{bound}{}", spec.unit()),
+        _ => shown(spec, bound as f32),
+    }
+}
+
+/// Exactly five comma-separated values, one for each of `params`.
+fn parse_five(params: [Param; PARTIAL_COUNT], text: &str) -> Result<[f64; PARTIAL_COUNT], String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    let Ok(parts) = <[&str; PARTIAL_COUNT]>::try_from(parts.as_slice()) else {
+        return Err(format!(
+            "expected {PARTIAL_COUNT} comma-separated values, one per partial, got {}",
+            parts.len()
+        ));
+    };
+    let mut values = [0.0; PARTIAL_COUNT];
+    for ((value, param), part) in values.iter_mut().zip(params).zip(parts) {
+        *value = parse_value(param.spec(), part)?;
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quintet_core::params::gain_text::db_to_gain;
+
+    #[test]
+    fn levels_read_in_db_with_minus_infinity() {
+        let levels = Param::LEVELS;
+        assert_eq!(parse_five(levels, "0,-6,-inf,-12 dB,0").unwrap()[2], 0.0);
+        let gain = Param::GAIN.spec();
+        assert_eq!(parse_value(gain, "-6"), Ok(f64::from(db_to_gain(-6.0))));
+        assert_eq!(
+            parse_value(gain, "3").unwrap_err(),
+            "'3' (3.0 dB) is outside -inf to 0 dB: above 0 dB"
+        );
+        assert!(
+            parse_five(levels, "0,0")
+                .unwrap_err()
+                .contains("expected 5")
+        );
+        assert_eq!(parse_value(gain, "-infinity"), Ok(0.0));
+        for not_a_number in ["nan", "NaN", "inf", "+inf", "infinity"] {
+            let refused = parse_value(gain, not_a_number).unwrap_err();
+            assert!(
+                refused.contains("not a number"),
+                "{not_a_number}: {refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_numbers_and_times_are_checked_against_their_ranges() {
+        let bend = Param::BEND_RANGE.spec();
+        assert_eq!(parse_value(bend, "12"), Ok(12.0));
+        assert!(
+            parse_value(bend, "2.5")
+                .unwrap_err()
+                .contains("whole number")
+        );
+        let above = parse_value(bend, "97").unwrap_err();
+        assert!(above.contains("above 96 st"), "{above}");
+        let attack = Param::ATTACK.spec();
+        assert_eq!(parse_value(attack, "40 ms"), Ok(40.0));
+        assert!(
+            parse_value(attack, "-1")
+                .unwrap_err()
+                .contains("below 0 ms")
+        );
+        assert_eq!(parse_value(Param::SUSTAIN.spec(), "50%"), Ok(0.5));
+        let frequency = parse_value(Param::FREQUENCIES[0].spec(), "10").unwrap_err();
+        assert!(
+            frequency.ends_with("'10' (10 Hz) is outside 20 Hz to 20.00 kHz: below 20 Hz"),
+            "{frequency}"
+        );
+    }
+}

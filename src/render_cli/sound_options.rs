@@ -73,7 +73,7 @@ impl SoundOption {
                 let spec = param.spec();
                 arg.value_name(value_name(spec, self.flag()))
                     .help(format!(
-                        "{doc} ({}) [default: {}]",
+                        "{doc}; {} [default: {}]",
                         spec.range_text(),
                         shown(spec, spec.default)
                     ))
@@ -166,8 +166,8 @@ impl FromArgMatches for SoundOptions {
     }
 }
 
-/// What stands for one value in the usage: its unit ("HZ", "DB", "MS", "PERCENT"), or the
-/// option's name for a count.
+/// What stands for one value in the usage: its unit ("HZ", "DB", "MS", "PERCENT",
+/// "SEMITONES"), or the option's name for a count without one.
 fn value_name(spec: &ParamSpec, flag: &str) -> String {
     match spec.kind {
         Kind::Float { text, .. } => String::from(match text {
@@ -176,6 +176,7 @@ fn value_name(spec: &ParamSpec, flag: &str) -> String {
             FloatText::Milliseconds { .. } => "MS",
             FloatText::Percent { .. } => "PERCENT",
         }),
+        Kind::Int { unit: " st", .. } => String::from("SEMITONES"),
         Kind::Int { .. } | Kind::Switch => flag.to_uppercase().replace('-', "_"),
     }
 }

@@ -6,8 +6,8 @@
 //! by string id. Renaming, re-ranging or changing a default silently breaks every saved session.
 //! If this test fails, the change is wrong — not the test; add a new parameter instead.
 
-use nice_plug::prelude::{BoolParam, FloatParam, IntParam, Param, Params};
-use quintet::params::QuintetParams;
+use nice_plug::prelude::{BoolParam, FloatParam, IntParam, Param as _, Params};
+use quintet::params::{Param, QuintetParams};
 use quintet_test_host::QuintetHost;
 
 /// One locked parameter.
@@ -219,46 +219,21 @@ fn locked_identity(id: &str) -> (u32, &'static str) {
         .unwrap_or_else(|| panic!("{id} is not locked"))
 }
 
+/// The library's parameter with permanent id `id`.
+fn param(id: &str) -> Param {
+    Param::from_id(id).unwrap_or_else(|| panic!("no parameter has id {id:?}"))
+}
+
 fn switch<'a>(params: &'a QuintetParams, id: &str) -> &'a BoolParam {
-    match id {
-        "mute1" => &params.mute1,
-        "mute2" => &params.mute2,
-        "mute3" => &params.mute3,
-        "mute4" => &params.mute4,
-        "mute5" => &params.mute5,
-        "midi" => &params.midi,
-        _ => panic!("no switch for parameter id {id:?}"),
-    }
+    params.switch(param(id))
 }
 
 fn field<'a>(params: &'a QuintetParams, id: &str) -> &'a FloatParam {
-    match id {
-        "freq1" => &params.freq1,
-        "freq2" => &params.freq2,
-        "freq3" => &params.freq3,
-        "freq4" => &params.freq4,
-        "freq5" => &params.freq5,
-        "gain" => &params.gain,
-        "level1" => &params.level1,
-        "level2" => &params.level2,
-        "level3" => &params.level3,
-        "level4" => &params.level4,
-        "level5" => &params.level5,
-        "mglide" => &params.midi_glide,
-        "attack" => &params.attack,
-        "decay" => &params.decay,
-        "sustain" => &params.sustain,
-        "release" => &params.release,
-        _ => panic!("no field for parameter id {id:?}"),
-    }
+    params.float(param(id))
 }
 
 fn count<'a>(params: &'a QuintetParams, id: &str) -> &'a IntParam {
-    match id {
-        "voices" => &params.voices,
-        "bendrng" => &params.bend_range,
-        _ => panic!("no count for parameter id {id:?}"),
-    }
+    params.int(param(id))
 }
 
 #[test]

@@ -18,8 +18,8 @@ pub mod what_plays;
 pub mod window_geometry;
 
 use crate::keyboard_notes::KeyboardSender;
-use crate::params::QuintetParams;
 use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT, ZOOM_RANGE};
+use crate::params::{Param as Id, PluginParam, QuintetParams};
 use crate::tap::TapReader;
 use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
 use keyboard::NoteKeyboard;
@@ -35,6 +35,7 @@ use nice_plug_egui::{
 };
 use param_slider::ParamSlider;
 use preset_bar::PresetBar;
+use quintet_core::params::PARAM_COUNT;
 use spectrum_view::SpectrumView;
 use std::sync::Arc;
 use std::time::Duration;
@@ -450,32 +451,41 @@ impl EditorApp {
         }
         ui.add_space(8.0);
         ui.separator();
-        labelled_slider_ui(ui, setter, &self.params.gain, "Gain", slider_width);
+        let gain = self.params.float(Id::GAIN);
+        labelled_slider_ui(ui, setter, gain, "Gain", slider_width);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             toggle_ui(
                 ui,
                 setter,
-                &self.params.midi,
+                self.params.switch(Id::MIDI),
                 "MIDI mode",
                 "On: notes play the partials, transposed so partial 1 is the note. \
                  Off: a drone.",
             );
             let width = slider_width - ui.min_rect().width() - ui.spacing().item_spacing.x;
-            labelled_slider_ui(ui, setter, &self.params.midi_glide, "Glide", width);
+            let glide = self.params.float(Id::MIDI_GLIDE);
+            labelled_slider_ui(ui, setter, glide, "Glide", width);
         });
         // What MIDI mode plays with, one labelled slider a row (side by side, the value boxes
         // left the sliders too short to set a value with).
-        let params = &self.params;
         for (param, label) in [
-            (Watched::Int(&params.voices), "Voices"),
-            (Watched::Int(&params.bend_range), "Bend"),
-            (Watched::Float(&params.attack), "Attack"),
-            (Watched::Float(&params.decay), "Decay"),
-            (Watched::Float(&params.sustain), "Sustain"),
-            (Watched::Float(&params.release), "Release"),
+            (Id::VOICES, "Voices"),
+            (Id::BEND_RANGE, "Bend"),
+            (Id::ATTACK, "Attack"),
+            (Id::DECAY, "Decay"),
+            (Id::SUSTAIN, "Sustain"),
+            (Id::RELEASE, "Release"),
         ] {
-            param.slider_ui(ui, setter, label, slider_width);
+            match self.params.get(param) {
+                PluginParam::Float(param) => {
+                    labelled_slider_ui(ui, setter, param, label, slider_width)
+                }
+                PluginParam::Int(param) => {
+                    labelled_slider_ui(ui, setter, param, label, slider_width)
+                }
+                PluginParam::Switch(_) => {}
+            }
         }
         ui.add_space(8.0);
         // As readable as the sliders' labels (11 pt, the text colour: 5.1:1 on the panel).
@@ -517,7 +527,8 @@ impl EditorApp {
         ui.allocate_ui(vec2(ui.available_width(), spectrum_height), |ui| {
             self.spectrum.show(ui, &plays.markers(&PARTIAL_COLORS));
         });
-        self.keyboard.ui(ui, keys_height, self.params.midi.value());
+        let midi = self.params.switch(Id::MIDI).value();
+        self.keyboard.ui(ui, keys_height, midi);
     }
 
     /// What the engine last reported it plays (the sliders' frequencies until it reports).
@@ -568,84 +579,16 @@ fn toggle_ui(ui: &mut egui::Ui, setter: &ParamSetter, param: &BoolParam, text: &
 /// gesture, click, typed value or automation move, so a user (or a GUI test) can follow what the
 /// editor did to the parameters. Every parameter is watched.
 struct ChangeLog {
-    /// Per parameter, in [`watched_params`] order: normalized value seen last frame, normalized
-    /// value last logged, and egui time of the last change in seconds.
-    watches: [(f32, f32, f64); PARAMETER_COUNT],
-}
-
-/// How many parameters Quintet has: five frequencies, the gain, five levels, five mutes, MIDI
-/// mode and the MIDI glide, the voices, the four envelope settings and the bend range.
-const PARAMETER_COUNT: usize = 24;
-
-/// A parameter the change log watches: Quintet has sliders (of numbers and counts) and switches.
-#[derive(Clone, Copy)]
-enum Watched<'a> {
-    Float(&'a FloatParam),
-    Int(&'a IntParam),
-    Bool(&'a BoolParam),
-}
-
-impl Watched<'_> {
-    /// The current value, normalized to 0–1 as the host sees it.
-    fn normalized(self) -> f32 {
-        match self {
-            Watched::Float(param) => param.modulated_normalized_value(),
-            Watched::Int(param) => param.modulated_normalized_value(),
-            Watched::Bool(param) => param.modulated_normalized_value(),
-        }
-    }
-
-    /// A labelled slider for a slider parameter (a switch has its own button).
-    fn slider_ui(self, ui: &mut egui::Ui, setter: &ParamSetter, label: &str, width: f32) {
-        match self {
-            Watched::Float(param) => labelled_slider_ui(ui, setter, param, label, width),
-            Watched::Int(param) => labelled_slider_ui(ui, setter, param, label, width),
-            Watched::Bool(_) => {}
-        }
-    }
-
-    /// The log line's "name = value", the value as the host shows it, with its unit.
-    fn describe(self) -> String {
-        fn name_and_text(param: &impl Param) -> String {
-            let text = param.normalized_value_to_string(param.unmodulated_normalized_value(), true);
-            format!("{} = {}", param.name(), text)
-        }
-        match self {
-            Watched::Float(param) => name_and_text(param),
-            Watched::Int(param) => name_and_text(param),
-            Watched::Bool(param) => name_and_text(param),
-        }
-    }
-}
-
-/// Every parameter, in the order `QuintetParams` declares them.
-fn watched_params(params: &QuintetParams) -> [Watched<'_>; PARAMETER_COUNT] {
-    let [f1, f2, f3, f4, f5] = params.frequencies().map(Watched::Float);
-    let [l1, l2, l3, l4, l5] = params.levels().map(Watched::Float);
-    let [m1, m2, m3, m4, m5] = params.mutes().map(Watched::Bool);
-    let gain = Watched::Float(&params.gain);
-    let midi = Watched::Bool(&params.midi);
-    let midi_glide = Watched::Float(&params.midi_glide);
-    let voices = Watched::Int(&params.voices);
-    let [attack, decay, sustain, release] = [
-        &params.attack,
-        &params.decay,
-        &params.sustain,
-        &params.release,
-    ]
-    .map(Watched::Float);
-    let bend_range = Watched::Int(&params.bend_range);
-    [
-        f1, f2, f3, f4, f5, gain, l1, l2, l3, l4, l5, m1, m2, m3, m4, m5, midi, midi_glide, voices,
-        attack, decay, sustain, release, bend_range,
-    ]
+    /// Per parameter, in registry order: normalized value seen last frame, normalized value
+    /// last logged, and egui time of the last change in seconds.
+    watches: [(f32, f32, f64); PARAM_COUNT],
 }
 
 impl ChangeLog {
     fn new(params: &QuintetParams) -> Self {
         Self {
-            watches: watched_params(params).map(|param| {
-                let value = param.normalized();
+            watches: params.all().each_ref().map(|param| {
+                let value = param.modulated_normalized_value();
                 (value, value, 0.0)
             }),
         }
@@ -654,10 +597,8 @@ impl ChangeLog {
     /// Notes the current values; returns whether a change is still waiting to settle.
     fn observe(&mut self, params: &QuintetParams, now_s: f64) -> bool {
         let mut waiting = false;
-        for ((seen, logged, changed_at_s), param) in
-            self.watches.iter_mut().zip(watched_params(params))
-        {
-            let value = param.normalized();
+        for ((seen, logged, changed_at_s), param) in self.watches.iter_mut().zip(params.all()) {
+            let value = param.modulated_normalized_value();
             if value != *seen {
                 *seen = value;
                 *changed_at_s = now_s;
@@ -678,31 +619,13 @@ impl ChangeLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn the_change_log_watches_every_parameter_once() {
-        let params = QuintetParams::default();
-        // `as_ptr` identifies a parameter; nice-plug's `param_map` lists every one.
-        let all: HashSet<_> = params.param_map().iter().map(|(_, ptr, _)| *ptr).collect();
-        let watched: HashSet<_> = watched_params(&params)
-            .iter()
-            .map(|param| match param {
-                Watched::Float(param) => param.as_ptr(),
-                Watched::Int(param) => param.as_ptr(),
-                Watched::Bool(param) => param.as_ptr(),
-            })
-            .collect();
-        assert_eq!(all.len(), PARAMETER_COUNT);
-        assert_eq!(watched, all);
-    }
 
     #[test]
     fn a_log_line_names_the_parameter_and_its_value() {
         let params = QuintetParams::default();
-        let [first, ..] = watched_params(&params);
-        assert_eq!(first.describe(), "Partial 1 = 200 Hz");
-        let midi = watched_params(&params)[16];
-        assert_eq!(midi.describe(), "MIDI mode = Off");
+        let describe = |param: Id| params.get(param).describe();
+        assert_eq!(describe(Id::FREQUENCIES[0]), "Partial 1 = 200 Hz");
+        assert_eq!(describe(Id::MIDI), "MIDI mode = Off");
+        assert_eq!(describe(Id::BEND_RANGE), "Bend range = 2 st");
     }
 }

@@ -28,9 +28,11 @@ pub use quintet_core::{dsp, engine, limits, midi_file, spectrum};
 use dsp::PARTIAL_COUNT;
 use engine::{Engine, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd};
 use nice_plug::midi::{Channel, Key, VoiceID};
+use nice_plug::prelude::Param as _;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::{QuintetParams, modulated_by_id, value_in_range};
+use params::inputs::{Group, Groups, ParameterInputs};
+use params::{Param, QuintetParams, modulated_by_id};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -72,59 +74,6 @@ pub struct Quintet {
     /// `followed`: comparing an `Option` of the struct made the compiler copy it on every
     /// block, a visible cost at 1-sample blocks.
     follow_all: bool,
-}
-
-/// Everything [`Quintet::follow_parameters`] reads, as bit patterns, in groups: when a parameter
-/// moved, only the groups whose inputs differ from the last block's are passed on (at 64-sample
-/// blocks following every parameter was a visible share of the plugin's cost).
-/// (A NaN compares equal to itself here, which is harmless: the engine ignores non-finite values
-/// anyway.)
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-struct ParameterInputs {
-    /// The five frequency parameters' `f32` bits.
-    frequencies: [u32; PARTIAL_COUNT],
-    /// The five level parameters' `f32` bits.
-    levels: [u32; PARTIAL_COUNT],
-    mutes: [bool; PARTIAL_COUNT],
-    /// The gain parameter's `f32` bits.
-    gain: u32,
-    midi: bool,
-    /// Voices, bend range, and the `f32` bits of the glide time and the four envelope settings:
-    /// cheap to pass on, so they move together.
-    notes: NoteParameters,
-}
-
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-struct NoteParameters {
-    voices: i32,
-    bend_range: i32,
-    glide: u32,
-    envelope: [u32; 4],
-}
-
-impl ParameterInputs {
-    fn read(params: &QuintetParams) -> Self {
-        let bits = |param: &FloatParam| param.value().to_bits();
-        Self {
-            frequencies: params.frequencies().map(bits),
-            levels: params.levels().map(bits),
-            mutes: params.mutes().map(BoolParam::value),
-            gain: bits(&params.gain),
-            midi: params.midi.value(),
-            notes: NoteParameters {
-                voices: params.voices.value(),
-                bend_range: params.bend_range.value(),
-                glide: bits(&params.midi_glide),
-                envelope: [
-                    &params.attack,
-                    &params.decay,
-                    &params.sustain,
-                    &params.release,
-                ]
-                .map(bits),
-            },
-        }
-    }
 }
 
 impl Default for Quintet {
@@ -332,21 +281,25 @@ impl Quintet {
         }
         self.followed_changes = changes;
         let inputs = ParameterInputs::read(&self.params);
-        let last = self.followed;
-        let all = self.follow_all;
-        if all || last.notes != inputs.notes {
+        let moved = if self.follow_all {
+            Groups::ALL
+        } else {
+            inputs.moved_since(&self.followed)
+        };
+        if moved.contains(Group::Notes) {
             self.follow_note_parameters();
         }
-        if inputs.midi != self.engine.settings().midi {
-            self.engine.set_midi(inputs.midi);
+        let midi = self.params.switch(Param::MIDI).value();
+        if midi != self.engine.settings().midi {
+            self.engine.set_midi(midi);
         }
-        if all || last.frequencies != inputs.frequencies {
+        if moved.contains(Group::Frequencies) {
             self.follow_frequencies(block_len);
         }
-        if all || last.levels != inputs.levels || last.mutes != inputs.mutes {
+        if moved.contains(Group::Levels) {
             self.follow_levels(block_len);
         }
-        if all || last.gain != inputs.gain {
+        if moved.contains(Group::Gain) {
             self.follow_gain(block_len);
         }
         // What was read before acting: a value changed meanwhile differs from it next block.
@@ -367,7 +320,7 @@ impl Quintet {
     /// Glides (automation) or jumps (state load) each partial.
     fn follow_frequencies(&mut self, block_len: u32) {
         let frequencies = self.params.frequencies();
-        let hz = frequencies.map(|param| f64::from(value_in_range(param)));
+        let hz = Param::FREQUENCIES.map(|param| self.params.plain(param));
         self.engine.set_frequencies(hz, frequencies.map(motion_of));
         for param in frequencies {
             param.smoothed.next_step(block_len);
@@ -387,7 +340,7 @@ impl Quintet {
             }
         });
         self.engine
-            .set_levels(self.params.levels_with_mutes(), motions);
+            .set_levels(self.params.engine_settings().levels, motions);
         if self.engine.has_modulated_voices() {
             for (partial, motion) in motions.into_iter().enumerate() {
                 let target = Modulated::Level(partial);
@@ -406,9 +359,10 @@ impl Quintet {
     /// Ramps (automation) or sets (state load) the output gain, and each voice's modulated
     /// gain.
     fn follow_gain(&mut self, block_len: u32) {
-        let gain = &self.params.gain;
+        let gain = self.params.float(Param::GAIN);
         let motion = motion_of(gain);
-        self.engine.set_gain(value_in_range(gain), motion);
+        self.engine
+            .set_gain(self.params.plain(Param::GAIN) as f32, motion);
         if self.engine.has_modulated_voices() {
             let params = &self.params;
             self.engine.remodulate(Modulated::Gain, motion, |offset| {

@@ -14,8 +14,8 @@ pub mod store;
 mod unique_keys;
 
 use crate::engine::Settings;
-use crate::params::{QuintetParams, range_bounds};
-use nice_plug::prelude::*;
+use crate::params::{Param, PluginParam, QuintetParams};
+use quintet_core::params::{Kind, PARAM_COUNT, Values};
 use std::collections::BTreeMap;
 
 /// One parameter's value in a preset.
@@ -51,22 +51,15 @@ impl Preset {
 
     /// Every parameter's current value in `params`, as a preset named `name`.
     pub fn capture(name: &str, params: &QuintetParams) -> Self {
-        let values = params
-            .param_map()
+        let values = Param::ALL
             .into_iter()
-            .map(|(id, ptr, _)| {
-                // SAFETY: the pointers are into `params`, borrowed for this call.
-                let value = unsafe {
-                    match ptr {
-                        ParamPtr::FloatParam(p) => PresetValue::Number((*p).value()),
-                        ParamPtr::IntParam(p) => PresetValue::Count((*p).value()),
-                        ParamPtr::BoolParam(p) => PresetValue::Switch((*p).value()),
-                        ParamPtr::EnumParam(_) => {
-                            PresetValue::Count(ptr.unmodulated_plain_value() as i32)
-                        }
-                    }
+            .map(|param| {
+                let value = match params.get(param) {
+                    PluginParam::Float(float) => PresetValue::Number(float.value()),
+                    PluginParam::Int(count) => PresetValue::Count(count.value()),
+                    PluginParam::Switch(switch) => PresetValue::Switch(switch.value()),
                 };
-                (id, value)
+                (param.spec().id.to_owned(), value)
             })
             .collect();
         Self {
@@ -75,67 +68,52 @@ impl Preset {
         }
     }
 
-    /// The normalized value (0 ..= 1) this preset gives each parameter of `params`, in the
-    /// order nice-plug lists them: the preset's value clamped to the range, or the default.
-    /// How the editor (as host gestures) and the renderer apply a preset alike.
-    pub fn normalized_values(&self, params: &QuintetParams) -> Vec<(ParamPtr, f32)> {
-        params
-            .param_map()
-            .into_iter()
-            .map(|(id, ptr, _)| {
-                // SAFETY: the pointers are into `params`, borrowed for this call.
-                let normalized = unsafe {
-                    match (ptr, self.values.get(&id)) {
-                        (ParamPtr::FloatParam(p), Some(PresetValue::Number(v))) => {
-                            let (min, max) = range_bounds(&(*p).range());
-                            (*p).preview_normalized(v.clamp(min, max))
-                        }
-                        (ParamPtr::IntParam(p), Some(PresetValue::Count(v))) => {
-                            (*p).preview_normalized(*v)
-                        }
-                        (ParamPtr::BoolParam(p), Some(PresetValue::Switch(v))) => {
-                            (*p).preview_normalized(*v)
-                        }
-                        _ => ptr.default_normalized_value(),
-                    }
-                };
-                (ptr, normalized)
-            })
-            .collect()
+    /// The normalized value (0 ..= 1) this preset gives each parameter, in registry order:
+    /// the preset's value clamped to the range, or the default. How the editor (as host
+    /// gestures) and the tests apply a preset alike.
+    pub fn normalized_values(&self) -> [f32; PARAM_COUNT] {
+        Param::ALL.map(|param| {
+            let spec = param.spec();
+            let value = match (spec.kind, self.values.get(spec.id)) {
+                (Kind::Float { .. }, Some(PresetValue::Number(value))) => f64::from(*value),
+                (Kind::Int { .. }, Some(PresetValue::Count(count))) => f64::from(*count),
+                (Kind::Switch, Some(PresetValue::Switch(on))) => f64::from(u8::from(*on)),
+                _ => f64::from(spec.default),
+            };
+            spec.normalize(spec.clamp(value) as f32)
+        })
     }
 
     /// Whether `params` hold exactly this preset's values (the editor's "unchanged" marker).
     pub fn matches(&self, params: &QuintetParams) -> bool {
-        // SAFETY: the pointers are into `params`, borrowed for this call.
-        unsafe { hold(&self.normalized_values(params)) }
+        hold(params, &self.normalized_values())
     }
 
-    /// What the engine plays with this preset: its values set on fresh parameters, read back
-    /// as the plugin reads them (so a render with a preset plays what the plugin plays after
-    /// loading it).
-    pub fn settings(&self) -> Settings {
-        let params = QuintetParams::default();
-        for (ptr, normalized) in self.normalized_values(&params) {
-            // SAFETY: `ptr` points into `params`, which nothing else sees yet.
-            unsafe {
-                ptr._internal_set_normalized_value(normalized);
-            }
+    /// What the plugin plays after loading this preset: its normalized values as the
+    /// parameters turn them into plain ones (on the step's grid).
+    pub fn values(&self) -> Values {
+        let mut values = Values::default();
+        for (param, normalized) in Param::ALL.into_iter().zip(self.normalized_values()) {
+            values.set_clamped(param, f64::from(param.spec().unnormalize(normalized)));
         }
-        params.engine_settings()
+        values
+    }
+
+    /// What the engine plays with this preset (see [`Self::values`]), so a render with a preset
+    /// plays what the plugin plays after loading it.
+    pub fn settings(&self) -> Settings {
+        self.values().settings()
     }
 }
 
-/// Whether each parameter holds its value in `values` (as [`Preset::normalized_values`] makes
-/// them).
-///
-/// # Safety
-///
-/// Every pointer must point to a parameter that is alive for the call.
-pub unsafe fn hold(values: &[(ParamPtr, f32)]) -> bool {
-    values.iter().all(|(ptr, normalized)| {
-        // SAFETY: the caller promises the parameter is alive.
-        unsafe { ptr.unmodulated_normalized_value() == *normalized }
-    })
+/// Whether each parameter of `params` holds its value in `normalized` (in registry order, as
+/// [`Preset::normalized_values`] makes them).
+pub fn hold(params: &QuintetParams, normalized: &[f32; PARAM_COUNT]) -> bool {
+    params
+        .all()
+        .iter()
+        .zip(normalized)
+        .all(|(param, normalized)| param.unmodulated_normalized_value() == *normalized)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@
 //! `QUINTET_LONG_SECONDS=N` runs N seconds; the default suite runs 600 seconds (ten minutes of
 //! audio, about two seconds of test) and a 10 s hold.
 
-use nice_plug::prelude::Param;
-use quintet::params::QuintetParams;
+use nice_plug::prelude::Param as _;
+use quintet::params::{Param, QuintetParams};
 use quintet_test_host::random::Rng;
 use quintet_test_host::{ParamChange, QuintetHost};
 use std::f64::consts::TAU;
@@ -182,7 +182,11 @@ fn random_automation_for_a_long_session_stays_clean_exact_and_bounded_in_memory(
         });
     }
     let gain_normalized = rng.range(0.5, 1.0);
-    let gain = f64::from(plugin_params.gain.preview_plain(gain_normalized as f32));
+    let gain = f64::from(
+        plugin_params
+            .float(Param::GAIN)
+            .preview_plain(gain_normalized as f32),
+    );
     hold.push(ParamChange {
         frame: 0,
         param: gain_id,

@@ -7,14 +7,14 @@
 //! Loading a preset sets every parameter as a begin/set/end gesture, one per parameter, so the
 //! DAW records the load as automation and can undo it.
 
-use crate::params::QuintetParams;
+use crate::params::{Param, QuintetParams};
 use crate::presets::store::{Existing, StoreError};
 use crate::presets::{self, Preset, factory, store};
 use crate::user_text::escape;
 use egui::containers::menu::MenuButton;
 use egui::{Button, Color32, Label, RichText, Ui, Vec2};
 use nice_plug::context::gui::GuiContext;
-use nice_plug::prelude::ParamPtr;
+use quintet_core::params::PARAM_COUNT;
 use std::path::PathBuf;
 
 /// Widest the preset's name is drawn, in points; longer names are elided. With the title,
@@ -65,8 +65,8 @@ pub struct PresetBar {
     focus_name: bool,
     /// The current preset's index and normalized values, so the check for changes in every
     /// frame (the `*` after the name) reads the parameters without building the preset's
-    /// values again (nice-plug's `param_map` allocates each id).
-    current_values: Option<(usize, Vec<(ParamPtr, f32)>)>,
+    /// values again.
+    current_values: Option<(usize, [f32; PARAM_COUNT])>,
 }
 
 impl Default for PresetBar {
@@ -135,12 +135,12 @@ impl PresetBar {
             .as_ref()
             .is_none_or(|(cached, _)| *cached != index)
         {
-            let values = self.presets[index].1.normalized_values(params);
+            let values = self.presets[index].1.normalized_values();
             self.current_values = Some((index, values));
         }
-        let values = self.current_values.as_ref().map_or(&[][..], |(_, v)| v);
-        // SAFETY: the pointers are into `params`, which outlive the editor.
-        !unsafe { presets::hold(values) }
+        self.current_values
+            .as_ref()
+            .is_some_and(|(_, values)| !presets::hold(params, values))
     }
 
     /// Draws the bar; loads or saves when asked.
@@ -327,8 +327,10 @@ impl PresetBar {
     /// Loads preset `index`: every parameter set as one host gesture.
     fn load(&mut self, index: usize, params: &QuintetParams, context: &GuiContext) {
         let preset = &self.presets[index].1;
-        for (ptr, normalized) in preset.normalized_values(params) {
-            // SAFETY: every pointer comes from `params`' own list, which the host knows.
+        for (param, normalized) in Param::ALL.into_iter().zip(preset.normalized_values()) {
+            let ptr = params.get(param).as_ptr();
+            // SAFETY: `ptr` points into `params`, which the host holds (and lists to itself
+            // through `param_map`) for as long as the editor is open.
             unsafe {
                 context.raw_begin_set_parameter(ptr);
                 context.raw_set_parameter_normalized(ptr, normalized);
@@ -356,7 +358,7 @@ mod tests {
     use super::*;
     use crate::presets::{PresetValue, file};
     use egui::{Context, Pos2, RawInput, Rect};
-    use nice_plug::prelude::{Param, Params};
+    use nice_plug::prelude::{Param as _, Params};
     use std::path::Path;
 
     /// A fresh, empty preset folder for this test.
@@ -424,7 +426,9 @@ mod tests {
             bar.current_changed(&params),
             "a moved partial marks Init changed"
         );
-        let default = params.freq1.default_normalized_value();
+        let default = params
+            .float(Param::FREQUENCIES[0])
+            .default_normalized_value();
         assert!(default != 0.9);
         set_normalized(&params, "freq1", default);
         assert!(!bar.current_changed(&params), "moved back, Init again");

@@ -1,7 +1,7 @@
 //! A count of parameter changes, so the audio thread learns in one load whether any parameter
 //! moved since its last block.
 //!
-//! Reading all 24 values and comparing them cost about as much as one partial at the 1-sample
+//! Reading every value and comparing them cost about as much as one partial at the 1-sample
 //! blocks some hosts send (and the framework makes at every automation event). Every parameter
 //! is built [`Watched`]: nice-plug calls its value-changed callback on whichever thread set the
 //! value (host automation, the editor, a state load) after storing it, and the callback counts.
@@ -51,20 +51,24 @@ watched!(FloatParam, IntParam, BoolParam);
 mod tests {
     use crate::params::QuintetParams;
     use nice_plug::prelude::Params;
+    use quintet_core::params::PARAM_COUNT;
 
     #[test]
     fn every_parameter_counts_its_changes() {
         let params = QuintetParams::default();
         let map = params.param_map();
-        assert_eq!(map.len(), 24, "the parameter lock's count");
+        assert_eq!(map.len(), PARAM_COUNT, "every declared parameter");
         for (id, param, _group) in map {
             let before = params.changes.now();
-            // SAFETY: `param` points into `params`, alive for the whole loop.
+            // SAFETY: `param` points into `params`, alive for the whole loop and seen by no
+            // other thread.
             let default = unsafe { param.default_normalized_value() };
             let other = if default < 0.5 { 1.0 } else { 0.0 };
+            // SAFETY: as above.
             unsafe { param._internal_set_normalized_value(other) };
             assert_ne!(params.changes.now(), before, "{id} changed uncounted");
             let moved = params.changes.now();
+            // SAFETY: as above.
             unsafe { param._internal_set_normalized_value(other) };
             assert_eq!(
                 params.changes.now(),

@@ -16,9 +16,9 @@
 
 use super::unique_keys;
 use super::{Preset, PresetValue};
-use crate::params::QuintetParams;
+use crate::params::Param;
 use crate::user_text::escape;
-use nice_plug::prelude::*;
+use quintet_core::params::Kind;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -110,25 +110,20 @@ pub fn read(bytes: &[u8]) -> Result<Preset, PresetError> {
         .get("params")
         .and_then(Value::as_object)
         .ok_or_else(|| PresetError::Damaged(String::from("no \"params\" object")))?;
-    let kinds = parameter_kinds();
     let mut preset = Preset::new(name, &[]);
     for (id, value) in params {
-        let kind = kinds
-            .iter()
-            .find(|(known, _)| known == id)
-            .map(|(_, kind)| *kind)
-            .ok_or_else(|| PresetError::UnknownParameter(id.clone()))?;
+        let param = Param::from_id(id).ok_or_else(|| PresetError::UnknownParameter(id.clone()))?;
         let wrong = |expected| PresetError::WrongKind {
             id: id.clone(),
             expected,
         };
-        let value = match kind {
-            Kind::Number => value
+        let value = match param.spec().kind {
+            Kind::Float { .. } => value
                 .as_f64()
                 .filter(|v| v.is_finite())
                 .map(|v| PresetValue::Number(v as f32))
                 .ok_or_else(|| wrong("a number"))?,
-            Kind::Count => value
+            Kind::Int { .. } => value
                 .as_i64()
                 .map(|v| {
                     PresetValue::Count(v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
@@ -167,28 +162,4 @@ pub fn write(preset: &Preset) -> String {
         serde_json::to_string_pretty(&Value::Object(root)).expect("a JSON value always serializes");
     text.push('\n');
     text
-}
-
-/// What kind of value a parameter takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Number,
-    Count,
-    Switch,
-}
-
-/// Every parameter id with the kind of value it takes.
-fn parameter_kinds() -> Vec<(String, Kind)> {
-    QuintetParams::default()
-        .param_map()
-        .into_iter()
-        .map(|(id, ptr, _)| {
-            let kind = match ptr {
-                ParamPtr::FloatParam(_) => Kind::Number,
-                ParamPtr::IntParam(_) | ParamPtr::EnumParam(_) => Kind::Count,
-                ParamPtr::BoolParam(_) => Kind::Switch,
-            };
-            (id, kind)
-        })
-        .collect()
 }

@@ -3,12 +3,25 @@
 //!
 //! THESE IDS ARE PERMANENT. Hosts store automation lanes, presets and whole projects under the
 //! string ids (VST3 and CLAP hash them into the numeric ids below), and the state blob stores values
-//! by string id. Renaming, re-ranging or changing a default silently breaks every saved session.
+//! by string id, and automation lanes hold normalized positions: renaming, re-ranging, changing a
+//! default or the curve a slider follows (its skew, its step) silently breaks every saved session.
 //! If this test fails, the change is wrong — not the test; add a new parameter instead.
 
-use nice_plug::prelude::{BoolParam, FloatParam, IntParam, Param, Params};
-use quintet::params::QuintetParams;
+use nice_plug::prelude::{BoolParam, FloatParam, IntParam, Param as _, Params};
+use quintet::params::{Param, QuintetParams};
 use quintet_test_host::QuintetHost;
+
+/// The slider positions whose values are locked: a curve (the skew) that moves them moves every
+/// automation lane a host saved for the parameter.
+const CURVE_AT: [f32; 3] = [0.25, 0.5, 0.75];
+
+/// A frequency's plain values at [`CURVE_AT`], in Hz: 632 Hz, the geometric middle of
+/// 20 Hz – 20 kHz, near the middle (on the 0.01 Hz grid).
+const FREQUENCY_CURVE: [f32; 3] = [38.84, 633.6, 4727.1997];
+/// A gain's or level's linear gains at [`CURVE_AT`]: −60.5, −30.3 and −12.6 dB.
+const GAIN_CURVE: [f32; 3] = [0.000_939_632_1, 0.030_653_419, 0.235_413_85];
+/// An envelope time's milliseconds at [`CURVE_AT`] (on the 0.1 ms grid).
+const ENVELOPE_CURVE: [f32; 3] = [39.100_002, 625.0, 3164.1];
 
 /// One locked parameter.
 struct Locked {
@@ -23,6 +36,8 @@ struct Locked {
     min_text: &'static str,
     default_text: &'static str,
     max_text: &'static str,
+    /// The plain values at [`CURVE_AT`].
+    curve: [f32; 3],
 }
 
 const fn frequency(
@@ -42,6 +57,7 @@ const fn frequency(
         min_text: "20 Hz",
         default_text,
         max_text: "20.00 kHz",
+        curve: FREQUENCY_CURVE,
     }
 }
 
@@ -56,6 +72,7 @@ const fn level(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
         min_text: "-inf dB",
         default_text: "0.0 dB",
         max_text: "0.0 dB",
+        curve: GAIN_CURVE,
     }
 }
 
@@ -76,10 +93,11 @@ const fn envelope_time(
         min_text: "0.0 ms",
         default_text,
         max_text: "10000.0 ms",
+        curve: ENVELOPE_CURVE,
     }
 }
 
-const LOCKED: [Locked; 16] = [
+const LOCKED: &[Locked] = &[
     frequency("freq1", 97_695_929, "Partial 1", 200.0, "200 Hz"),
     frequency("freq2", 97_695_930, "Partial 2", 250.0, "250 Hz"),
     frequency("freq3", 97_695_931, "Partial 3", 300.0, "300 Hz"),
@@ -95,6 +113,7 @@ const LOCKED: [Locked; 16] = [
         min_text: "-inf dB",
         default_text: "0.0 dB",
         max_text: "0.0 dB",
+        curve: GAIN_CURVE,
     },
     level("level1", 1_041_356_077, "Partial 1 level"),
     level("level2", 1_041_356_078, "Partial 2 level"),
@@ -111,6 +130,7 @@ const LOCKED: [Locked; 16] = [
         min_text: "0 ms",
         default_text: "0 ms",
         max_text: "1000 ms",
+        curve: [63.0, 250.0, 563.0],
     },
     envelope_time("attack", 740_224_584, "Attack", 5.0, "5.0 ms"),
     envelope_time("decay", 95_459_258, "Decay", 200.0, "200.0 ms"),
@@ -124,6 +144,7 @@ const LOCKED: [Locked; 16] = [
         min_text: "0.0 %",
         default_text: "100.0 %",
         max_text: "100.0 %",
+        curve: [0.25, 0.5, 0.75],
     },
     envelope_time("release", 1_090_594_823, "Release", 20.0, "20.0 ms"),
 ];
@@ -137,9 +158,11 @@ struct LockedCount {
     max: i32,
     default: i32,
     default_text: &'static str,
+    /// The counts at [`CURVE_AT`].
+    curve: [i32; 3],
 }
 
-const COUNTS: [LockedCount; 2] = [
+const COUNTS: &[LockedCount] = &[
     LockedCount {
         id: "voices",
         clap_id: 1_336_493_441,
@@ -148,6 +171,7 @@ const COUNTS: [LockedCount; 2] = [
         max: 16,
         default: 8,
         default_text: "8",
+        curve: [5, 9, 12],
     },
     LockedCount {
         id: "bendrng",
@@ -157,17 +181,18 @@ const COUNTS: [LockedCount; 2] = [
         max: 96,
         default: 2,
         default_text: "2 st",
+        curve: [24, 48, 72],
     },
 ];
 
-/// One locked switch: off by default, "Off" / "On".
+/// One locked switch: off by default, "Off" / "On", on above the middle of its range.
 struct LockedSwitch {
     id: &'static str,
     clap_id: u32,
     name: &'static str,
 }
 
-const SWITCHES: [LockedSwitch; 6] = [
+const SWITCHES: &[LockedSwitch] = &[
     LockedSwitch {
         id: "mute1",
         clap_id: 104_263_992,
@@ -200,8 +225,8 @@ const SWITCHES: [LockedSwitch; 6] = [
     },
 ];
 
-/// Every id in the order hosts list them (the struct's field order).
-const ORDER: [&str; 24] = [
+/// Every id in the order hosts list them (the registry's order).
+const ORDER: &[&str] = &[
     "freq1", "freq2", "freq3", "freq4", "freq5", "gain", "level1", "level2", "level3", "level4",
     "level5", "mute1", "mute2", "mute3", "mute4", "mute5", "midi", "mglide", "voices", "attack",
     "decay", "sustain", "release", "bendrng",
@@ -219,46 +244,21 @@ fn locked_identity(id: &str) -> (u32, &'static str) {
         .unwrap_or_else(|| panic!("{id} is not locked"))
 }
 
+/// The library's parameter with permanent id `id`.
+fn param(id: &str) -> Param {
+    Param::from_id(id).unwrap_or_else(|| panic!("no parameter has id {id:?}"))
+}
+
 fn switch<'a>(params: &'a QuintetParams, id: &str) -> &'a BoolParam {
-    match id {
-        "mute1" => &params.mute1,
-        "mute2" => &params.mute2,
-        "mute3" => &params.mute3,
-        "mute4" => &params.mute4,
-        "mute5" => &params.mute5,
-        "midi" => &params.midi,
-        _ => panic!("no switch for parameter id {id:?}"),
-    }
+    params.switch(param(id))
 }
 
 fn field<'a>(params: &'a QuintetParams, id: &str) -> &'a FloatParam {
-    match id {
-        "freq1" => &params.freq1,
-        "freq2" => &params.freq2,
-        "freq3" => &params.freq3,
-        "freq4" => &params.freq4,
-        "freq5" => &params.freq5,
-        "gain" => &params.gain,
-        "level1" => &params.level1,
-        "level2" => &params.level2,
-        "level3" => &params.level3,
-        "level4" => &params.level4,
-        "level5" => &params.level5,
-        "mglide" => &params.midi_glide,
-        "attack" => &params.attack,
-        "decay" => &params.decay,
-        "sustain" => &params.sustain,
-        "release" => &params.release,
-        _ => panic!("no field for parameter id {id:?}"),
-    }
+    params.float(param(id))
 }
 
 fn count<'a>(params: &'a QuintetParams, id: &str) -> &'a IntParam {
-    match id {
-        "voices" => &params.voices,
-        "bendrng" => &params.bend_range,
-        _ => panic!("no count for parameter id {id:?}"),
-    }
+    params.int(param(id))
 }
 
 #[test]
@@ -267,7 +267,7 @@ fn the_library_declares_exactly_the_locked_parameters() {
     let ids: Vec<String> = params.param_map().into_iter().map(|(id, ..)| id).collect();
     assert_eq!(ids, ORDER);
 
-    for locked in &SWITCHES {
+    for locked in SWITCHES {
         let param = switch(&params, locked.id);
         assert_eq!(param.name(), locked.name, "{}", locked.id);
         assert!(
@@ -278,9 +278,22 @@ fn the_library_declares_exactly_the_locked_parameters() {
         assert!(!param.value(), "{} starts off", locked.id);
         assert_eq!(param.normalized_value_to_string(0.0, true), "Off");
         assert_eq!(param.normalized_value_to_string(1.0, true), "On");
+        let curve = CURVE_AT.map(|normalized| f32::from(u8::from(param.preview_plain(normalized))));
+        assert_eq!(
+            curve,
+            [0.0, 0.0, 1.0],
+            "{} switches on above 0.5",
+            locked.id
+        );
+        assert_eq!(
+            curve,
+            core_curve(locked.id),
+            "{} in the registry",
+            locked.id
+        );
     }
 
-    for locked in &COUNTS {
+    for locked in COUNTS {
         let param = count(&params, locked.id);
         assert_eq!(param.name(), locked.name, "{}", locked.id);
         assert_eq!(param.default_plain_value(), locked.default, "{}", locked.id);
@@ -304,9 +317,17 @@ fn the_library_declares_exactly_the_locked_parameters() {
             "{}",
             locked.id
         );
+        let curve = CURVE_AT.map(|normalized| param.preview_plain(normalized));
+        assert_eq!(curve, locked.curve, "{} at {CURVE_AT:?}", locked.id);
+        assert_eq!(
+            curve.map(|count| count as f32),
+            core_curve(locked.id),
+            "{} in the registry",
+            locked.id
+        );
     }
 
-    for locked in &LOCKED {
+    for locked in LOCKED {
         let param = field(&params, locked.id);
         assert_eq!(param.name(), locked.name, "{}", locked.id);
         // Exact equality on purpose: the defaults are the notebook's frequencies, not near them.
@@ -348,7 +369,23 @@ fn the_library_declares_exactly_the_locked_parameters() {
                 locked.id
             );
         }
+        // Exact: the same position must keep playing the very same value.
+        let curve = CURVE_AT.map(|normalized| param.preview_plain(normalized));
+        assert_eq!(curve, locked.curve, "{} at {CURVE_AT:?}", locked.id);
+        assert_eq!(
+            curve,
+            core_curve(locked.id),
+            "{} in the registry",
+            locked.id
+        );
     }
+}
+
+/// The plain values at [`CURVE_AT`] as the registry maps them (what the renderer, the Python
+/// module and the presets compute).
+fn core_curve(id: &str) -> [f32; 3] {
+    let spec = param(id).spec();
+    CURVE_AT.map(|normalized| spec.unnormalize(normalized))
 }
 
 #[test]
@@ -363,7 +400,7 @@ fn a_clap_host_sees_exactly_the_locked_parameters() {
     let locked: Vec<(u32, &str)> = ORDER.iter().map(|id| locked_identity(id)).collect();
     assert_eq!(seen, locked, "CLAP ids and names");
 
-    for locked in &SWITCHES {
+    for locked in SWITCHES {
         let param = params
             .iter()
             .find(|p| p.id.get() == locked.clap_id)
@@ -377,7 +414,7 @@ fn a_clap_host_sees_exactly_the_locked_parameters() {
         assert_eq!(host.value_to_text(param.id, 1.0).as_deref(), Some("On"));
     }
 
-    for locked in &COUNTS {
+    for locked in COUNTS {
         let param = params
             .iter()
             .find(|p| p.id.get() == locked.clap_id)
@@ -392,7 +429,7 @@ fn a_clap_host_sees_exactly_the_locked_parameters() {
         );
     }
 
-    for locked in &LOCKED {
+    for locked in LOCKED {
         let param = params
             .iter()
             .find(|p| p.id.get() == locked.clap_id)

@@ -2,8 +2,8 @@
 //! normalized values with nice-plug): what a host displays parses back to the same value, and what
 //! people type means what they meant.
 
-use nice_plug::prelude::Param;
-use quintet::params::QuintetParams;
+use nice_plug::prelude::Param as _;
+use quintet::params::{Param, QuintetParams};
 use quintet_test_host::QuintetHost;
 
 /// Normalized positions to try: an even grid, both ends, and irrational-step positions that land
@@ -68,9 +68,9 @@ fn every_parameters_text_round_trips() {
 fn assert_typed(host: &mut QuintetHost, name: &str, typed: &str, plain: f32, shown: &str) {
     let library = QuintetParams::default();
     let library_param = match name {
-        "Partial 1" => &library.freq1,
-        "Partial 5" => &library.freq5,
-        "Gain" => &library.gain,
+        "Partial 1" => library.float(Param::FREQUENCIES[0]),
+        "Partial 5" => library.float(Param::FREQUENCIES[4]),
+        "Gain" => library.float(Param::GAIN),
         _ => panic!("no library parameter for {name}"),
     };
     let id = host.param_id(name);

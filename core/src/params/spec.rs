@@ -132,6 +132,37 @@ impl ParamSpec {
         }
     }
 
+    /// Where plain `value` sits on the parameter's control, 0 ..= 1 (clamped to the range
+    /// first): the position a host automates and stores, as nice-plug computes it for the
+    /// plugin's parameter (src/params.rs's tests check the two agree to the bit).
+    pub fn normalize(&self, value: f32) -> f32 {
+        match self.kind {
+            Kind::Float { range, .. } => range.normalize(value),
+            Kind::Int { min, max, .. } => {
+                let whole = value.round().clamp(min as f32, max as f32) as i32;
+                ((whole - min) as f32 / (max - min) as f32).clamp(0.0, 1.0)
+            }
+            Kind::Switch => f32::from(u8::from(value >= 0.5)),
+        }
+    }
+
+    /// The plain value a host's position `normalized` plays (clamped to 0 ..= 1 first): on
+    /// the step's grid for a continuous value, a whole number for a count, 0 or 1 for a
+    /// switch. nice-plug's own mapping for the plugin's parameter, to the bit.
+    pub fn unnormalize(&self, normalized: f32) -> f32 {
+        let normalized = normalized.clamp(0.0, 1.0);
+        match self.kind {
+            Kind::Float { range, step, .. } => {
+                let value = range.unnormalize(normalized);
+                step.map_or(value, |step| range.snap_to_step(value, step))
+            }
+            Kind::Int { min, max, .. } => {
+                ((normalized * (max - min) as f32).round() as i32 + min) as f32
+            }
+            Kind::Switch => f32::from(u8::from(normalized > 0.5)),
+        }
+    }
+
     /// The unit text follows a value with, with its leading space (" Hz" is part of a
     /// frequency's own text: none).
     pub fn unit(&self) -> &'static str {

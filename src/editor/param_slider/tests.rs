@@ -2,7 +2,7 @@
 //! every gesture and, like the standalone, applies each value only at its next audio block.
 
 use super::*;
-use crate::params::QuintetParams;
+use crate::params::{Param as Id, QuintetParams};
 use egui::{Context, Modifiers, Pos2, RawInput, pos2};
 use nice_plug::prelude::{GuiContextInner, PluginApi, PluginState};
 use std::sync::Mutex;
@@ -268,67 +268,75 @@ fn one_gesture(calls: &[Call]) -> f32 {
 #[test]
 fn clicking_the_value_selects_it_so_typing_replaces_it_and_enter_applies_it() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.freq1);
-    slider.type_text(&params.freq1, "440");
-    slider.press(&params.freq1, Key::Enter);
+    let mut slider = Harness::new(params.float(Id::FREQUENCIES[0]));
+    slider.type_text(params.float(Id::FREQUENCIES[0]), "440");
+    slider.press(params.float(Id::FREQUENCIES[0]), Key::Enter);
     one_gesture(&slider.calls());
-    assert_eq!(params.freq1.value(), 440.0);
-    assert_eq!(params.freq1.to_string(), "440 Hz");
+    assert_eq!(params.float(Id::FREQUENCIES[0]).value(), 440.0);
+    assert_eq!(params.float(Id::FREQUENCIES[0]).to_string(), "440 Hz");
 }
 
 #[test]
 fn a_click_elsewhere_or_tab_applies_the_typed_value() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.freq2);
-    slider.type_text(&params.freq2, "A4");
-    slider.click(&params.freq2, pos2(395.0, 95.0), Modifiers::NONE);
+    let mut slider = Harness::new(params.float(Id::FREQUENCIES[1]));
+    slider.type_text(params.float(Id::FREQUENCIES[1]), "A4");
+    slider.click(
+        params.float(Id::FREQUENCIES[1]),
+        pos2(395.0, 95.0),
+        Modifiers::NONE,
+    );
     one_gesture(&slider.calls());
-    assert_eq!(params.freq2.value(), 440.0);
+    assert_eq!(params.float(Id::FREQUENCIES[1]).value(), 440.0);
 
-    let mut slider = Harness::new(&params.gain);
-    slider.type_text(&params.gain, "-6");
-    slider.press(&params.gain, Key::Tab);
+    let mut slider = Harness::new(params.float(Id::GAIN));
+    slider.type_text(params.float(Id::GAIN), "-6");
+    slider.press(params.float(Id::GAIN), Key::Tab);
     one_gesture(&slider.calls());
-    assert_eq!(params.gain.to_string(), "-6.0 dB");
+    assert_eq!(params.float(Id::GAIN).to_string(), "-6.0 dB");
 }
 
 #[test]
 fn escape_cancels_typing() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.freq1);
-    slider.type_text(&params.freq1, "440");
-    slider.press(&params.freq1, Key::Escape);
+    let mut slider = Harness::new(params.float(Id::FREQUENCIES[0]));
+    slider.type_text(params.float(Id::FREQUENCIES[0]), "440");
+    slider.press(params.float(Id::FREQUENCIES[0]), Key::Escape);
     assert_eq!(slider.calls(), []);
-    assert_eq!(params.freq1.value(), 200.0);
+    assert_eq!(params.float(Id::FREQUENCIES[0]).value(), 200.0);
 }
 
 #[test]
 fn a_value_left_as_it_was_sends_nothing() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.level1);
-    slider.click(&params.level1, slider.value_box(), Modifiers::NONE);
-    slider.press(&params.level1, Key::Enter);
+    let mut slider = Harness::new(params.float(Id::LEVELS[0]));
+    slider.click(
+        params.float(Id::LEVELS[0]),
+        slider.value_box(),
+        Modifiers::NONE,
+    );
+    slider.press(params.float(Id::LEVELS[0]), Key::Enter);
     assert_eq!(slider.calls(), []);
-    assert_eq!(slider.refusal(&params.level1), None);
+    assert_eq!(slider.refusal(params.float(Id::LEVELS[0])), None);
 }
 
 #[test]
 fn a_refused_text_keeps_the_value_and_says_why() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.freq1);
-    slider.type_text(&params.freq1, "abc");
-    slider.press(&params.freq1, Key::Enter);
+    let mut slider = Harness::new(params.float(Id::FREQUENCIES[0]));
+    slider.type_text(params.float(Id::FREQUENCIES[0]), "abc");
+    slider.press(params.float(Id::FREQUENCIES[0]), Key::Enter);
     assert_eq!(slider.calls(), []);
-    assert_eq!(params.freq1.value(), 200.0);
+    assert_eq!(params.float(Id::FREQUENCIES[0]).value(), 200.0);
     assert_eq!(
-        slider.refusal(&params.freq1).as_deref(),
+        slider.refusal(params.float(Id::FREQUENCIES[0])).as_deref(),
         Some("not a frequency: “abc” (kept 200 Hz)")
     );
     // Typing a value it reads clears the reason.
-    slider.type_text(&params.freq1, "300");
-    slider.press(&params.freq1, Key::Enter);
-    assert_eq!(params.freq1.value(), 300.0);
-    assert_eq!(slider.refusal(&params.freq1), None);
+    slider.type_text(params.float(Id::FREQUENCIES[0]), "300");
+    slider.press(params.float(Id::FREQUENCIES[0]), Key::Enter);
+    assert_eq!(params.float(Id::FREQUENCIES[0]).value(), 300.0);
+    assert_eq!(slider.refusal(params.float(Id::FREQUENCIES[0])), None);
 }
 
 /// Issue 21, item 15: the red frame of a refused text must go once the value is fixed, by a
@@ -336,21 +344,26 @@ fn a_refused_text_keeps_the_value_and_says_why() {
 #[test]
 fn a_refusal_ends_when_the_value_moves_from_elsewhere() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.freq3);
-    slider.type_text(&params.freq3, "1.2 kHzz");
-    slider.press(&params.freq3, Key::Enter);
-    assert!(slider.refusal(&params.freq3).is_some());
+    let mut slider = Harness::new(params.float(Id::FREQUENCIES[2]));
+    slider.type_text(params.float(Id::FREQUENCIES[2]), "1.2 kHzz");
+    slider.press(params.float(Id::FREQUENCIES[2]), Key::Enter);
+    assert!(slider.refusal(params.float(Id::FREQUENCIES[2])).is_some());
     // The host moves the value (nothing in the editor touched it).
     // SAFETY: `params` outlives this call, and nothing else reads it meanwhile.
-    unsafe { params.freq3.as_ptr()._internal_set_normalized_value(0.7) };
-    slider.frame(&params.freq3, vec![]);
-    assert_eq!(slider.refusal(&params.freq3), None);
+    unsafe {
+        params
+            .float(Id::FREQUENCIES[2])
+            .as_ptr()
+            ._internal_set_normalized_value(0.7)
+    };
+    slider.frame(params.float(Id::FREQUENCIES[2]), vec![]);
+    assert_eq!(slider.refusal(params.float(Id::FREQUENCIES[2])), None);
 }
 
 /// How far (normalized) a 60 pt drag from `share` of partial 1's bar moves it, in one gesture.
 fn moved_by_a_60_pt_drag(share: f32, modifiers: Modifiers) -> f32 {
     let params = QuintetParams::default();
-    let param = &params.freq1;
+    let param = params.float(Id::FREQUENCIES[0]);
     let start = param.unmodulated_normalized_value();
     let mut slider = Harness::new(param);
     slider.drag(param, slider.bar_point(share), 60.0, modifiers);
@@ -372,7 +385,7 @@ fn a_drag_moves_the_value_by_its_travel_not_to_the_pointer() {
 #[test]
 fn a_short_drag_moves_a_partial_by_a_musical_interval() {
     let params = QuintetParams::default();
-    let param = &params.freq1;
+    let param = params.float(Id::FREQUENCIES[0]);
     let from = param.preview_normalized(200.0);
     let semitones = |fine| {
         let hz = param.preview_plain(dragged(from, 50.0, fine));
@@ -390,15 +403,19 @@ fn a_short_drag_moves_a_partial_by_a_musical_interval() {
 #[test]
 fn a_click_on_the_bar_changes_nothing() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.freq1);
-    slider.click(&params.freq1, slider.bar_point(0.9), Modifiers::NONE);
+    let mut slider = Harness::new(params.float(Id::FREQUENCIES[0]));
+    slider.click(
+        params.float(Id::FREQUENCIES[0]),
+        slider.bar_point(0.9),
+        Modifiers::NONE,
+    );
     assert_eq!(slider.calls(), []);
 }
 
 #[test]
 fn double_click_and_ctrl_click_reset_to_the_default() {
     let params = QuintetParams::default();
-    let param = &params.freq3;
+    let param = params.float(Id::FREQUENCIES[2]);
     let mut slider = Harness::new(param);
     slider.type_text(param, "1k");
     slider.press(param, Key::Enter);
@@ -420,7 +437,7 @@ fn double_click_and_ctrl_click_reset_to_the_default() {
 #[test]
 fn a_wheel_notch_moves_a_hundredth_as_one_gesture_and_shift_a_thousandth() {
     let params = QuintetParams::default();
-    let param = &params.freq1;
+    let param = params.float(Id::FREQUENCIES[0]);
     let start = param.unmodulated_normalized_value();
     let mut slider = Harness::new(param);
     slider.frame(param, slider.notch_event(true, Modifiers::NONE));
@@ -429,7 +446,7 @@ fn a_wheel_notch_moves_a_hundredth_as_one_gesture_and_shift_a_thousandth() {
     assert!(param.value() > 200.0);
 
     let params = QuintetParams::default();
-    let param = &params.freq1;
+    let param = params.float(Id::FREQUENCIES[0]);
     let mut slider = Harness::new(param);
     slider.frame(param, slider.notch_event(false, Modifiers::SHIFT));
     let moved = one_gesture(&slider.calls()) - start;
@@ -439,23 +456,26 @@ fn a_wheel_notch_moves_a_hundredth_as_one_gesture_and_shift_a_thousandth() {
 #[test]
 fn every_wheel_notch_moves_a_stepped_value() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.voices);
-    slider.frame(&params.voices, slider.notch_event(false, Modifiers::NONE));
-    assert_eq!(params.voices.value(), 7);
+    let mut slider = Harness::new(params.int(Id::VOICES));
+    slider.frame(
+        params.int(Id::VOICES),
+        slider.notch_event(false, Modifiers::NONE),
+    );
+    assert_eq!(params.int(Id::VOICES).value(), 7);
 
     // Whole milliseconds from 0 ms, where a 50th of the skewed range is under 1 ms.
-    let mut slider = Harness::new(&params.midi_glide);
+    let mut slider = Harness::new(params.float(Id::MIDI_GLIDE));
     slider.frame(
-        &params.midi_glide,
+        params.float(Id::MIDI_GLIDE),
         slider.notch_event(true, Modifiers::NONE),
     );
-    assert_eq!(params.midi_glide.value(), 1.0);
+    assert_eq!(params.float(Id::MIDI_GLIDE).value(), 1.0);
 }
 
 #[test]
 fn notches_faster_than_the_host_applies_them_all_count() {
     let params = QuintetParams::default();
-    let param = &params.voices;
+    let param = params.int(Id::VOICES);
     let mut slider = Harness::new(param);
     for _ in 0..3 {
         slider.frame_before_audio(param, slider.notch_event(true, Modifiers::NONE));
@@ -468,12 +488,15 @@ fn notches_faster_than_the_host_applies_them_all_count() {
 #[test]
 fn a_wheel_notch_over_a_slider_does_not_scroll_its_column() {
     let params = QuintetParams::default();
-    let mut slider = Harness::in_scrolling_column(&params.freq1);
+    let mut slider = Harness::in_scrolling_column(params.float(Id::FREQUENCIES[0]));
     // Down: the way the column could scroll from its top.
-    slider.frame(&params.freq1, slider.notch_event(false, Modifiers::NONE));
+    slider.frame(
+        params.float(Id::FREQUENCIES[0]),
+        slider.notch_event(false, Modifiers::NONE),
+    );
     // egui spreads a notch's scrolling over the next frames.
     for _ in 0..30 {
-        slider.frame(&params.freq1, vec![]);
+        slider.frame(params.float(Id::FREQUENCIES[0]), vec![]);
     }
     one_gesture(&slider.calls());
     assert_eq!(slider.scrolled_pt, 0.0);
@@ -482,8 +505,11 @@ fn a_wheel_notch_over_a_slider_does_not_scroll_its_column() {
 #[test]
 fn ctrl_and_the_wheel_zoom_rather_than_move_a_slider() {
     let params = QuintetParams::default();
-    let mut slider = Harness::new(&params.freq1);
-    slider.frame(&params.freq1, slider.notch_event(true, Modifiers::COMMAND));
+    let mut slider = Harness::new(params.float(Id::FREQUENCIES[0]));
+    slider.frame(
+        params.float(Id::FREQUENCIES[0]),
+        slider.notch_event(true, Modifiers::COMMAND),
+    );
     assert_eq!(slider.calls(), []);
 }
 

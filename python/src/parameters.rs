@@ -175,10 +175,8 @@ impl Parameter {
     /// The 0 to 1 position a host sends to the plugin for ``value`` (one the parameter holds,
     /// else ``ValueError``).
     fn normalize(&self, value: &Bound<'_, PyAny>) -> PyResult<f64> {
-        Ok(self
-            .param
-            .spec()
-            .normalize(value_from(self.param, "value", value)?))
+        let value = value_from(self.param, "value", value)?;
+        Ok(f64::from(self.param.spec().normalize(value as f32)))
     }
 
     fn __repr__(&self) -> String {

@@ -188,19 +188,6 @@ impl ParamSpec {
         }
     }
 
-    /// The position 0 ..= 1 a host sends for the plain `value` (clamped to the range), as the
-    /// plugin's parameters map it: the range's skew for a continuous value, evenly for a count.
-    pub fn normalize(&self, value: f64) -> f64 {
-        match self.kind {
-            Kind::Float { range, .. } => f64::from(range.normalize(value as f32)),
-            Kind::Int { min, max, .. } => {
-                (value.clamp(f64::from(min), f64::from(max)) - f64::from(min))
-                    / f64::from(max - min)
-            }
-            Kind::Switch => f64::from(u8::from(value >= 0.5)),
-        }
-    }
-
     /// `value` as the plugin shows it, without [`Self::unit`].
     pub fn value_to_text(&self, value: f32) -> String {
         match self.kind {

@@ -779,7 +779,8 @@ fn print_dense_automation(timer_ns: f64, chosen: &[usize], quintet_only: bool) -
         let mut quintet = Timed::new(QuintetHost::new(), block);
         let mut naive = naive_path
             .as_ref()
-            .map(|path| Timed::new(QuintetHost::load(path, naive_id), block));
+            // SAFETY: `naive_path` is examples/naive_plugin.rs built by cargo, a nice-plug plugin.
+            .map(|path| Timed::new(unsafe { QuintetHost::load(path, naive_id) }, block));
         let mut runs = vec![Vec::new(); 2 * EVENT_SPACINGS.len()];
         for round in 0..=RUNS / 3 {
             for (k, &spacing) in EVENT_SPACINGS.iter().enumerate() {

@@ -1,9 +1,17 @@
-//! Quintet's editor: the five frequency sliders and the gain on the left, the live waveform and
-//! spectrum in the middle, the level meter on the right.
+//! Quintet's editor, in four parts:
+//! - across the top, the [`header`]: the title, the [`preset_bar`] (previous, the preset menu,
+//!   next, "Save as…"), in MIDI mode the notes that play, and the zoom at the right;
+//! - on the left, the controls: per partial, in its colour, its frequency, its level and its
+//!   mute (M); then the gain, MIDI mode with its glide, and what MIDI mode plays with (voices,
+//!   bend range, attack, decay, sustain, release); a hint on the mouse gestures at the bottom;
+//! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
+//!   marker per partial where it plays), and under them the on-screen [`keyboard`];
+//! - on the right, the level [`meter`].
 //!
-//! This file wires the views to the parameters and to the audio→GUI [`tap`](crate::tap); each
-//! view lives in its own file under `editor/`, with its analysis as plain Rust tested without a
-//! display. All work here runs on the GUI thread, and only while the window is open.
+//! This file lays them out, wires them to the parameters and to the audio→GUI
+//! [`tap`](crate::tap), and keeps the window's size and zoom; each view lives in its own file
+//! under `editor/`, with its analysis as plain Rust tested without a display. All work here runs
+//! on the GUI thread, and only while the window is open.
 
 pub mod header;
 pub mod keyboard;

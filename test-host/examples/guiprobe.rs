@@ -211,7 +211,7 @@ fn abort_child(last_step: &str) {
     let (conn, parent) = X11Parent::open();
     println!("calling gui.set_parent");
     std::io::stdout().flush().ok();
-    // SAFETY: the parent window lives until the process exits.
+    // SAFETY: `parent` stays mapped until `conn` is dropped, after `gui.destroy`.
     let r = unsafe {
         gui.set_parent(
             &instance.plugin_handle(),
@@ -349,7 +349,9 @@ fn arenas() -> (usize, u64) {
     let path =
         std::env::temp_dir().join(format!("guiprobe-malloc-info-{}.xml", std::process::id()));
     let cpath = CString::new(path.to_str().unwrap()).unwrap();
-    // SAFETY: plain libc calls on a file this function owns.
+    // SAFETY: glibc's fopen, malloc_info and fclose, declared above with their C signatures;
+    // `cpath` and the mode are NUL-terminated and alive for the calls, and the stream is used
+    // only while open (checked non-null first).
     unsafe {
         let f = fopen(cpath.as_ptr(), c"w".as_ptr());
         assert!(!f.is_null());
@@ -373,7 +375,7 @@ fn arenas() -> (usize, u64) {
 /// kept in the arenas.
 fn mem_line() -> String {
     let (heaps, system) = arenas();
-    // SAFETY: plain libc call.
+    // SAFETY: glibc's mallinfo2 takes nothing and returns `MallInfo2`, its `#[repr(C)]` struct.
     let mi = unsafe { mallinfo2() };
     format!(
         "VmRSS={} KiB VmHWM={} KiB arenas={} malloc_system={} KiB in_use={} KiB free_in_arenas={} KiB",
@@ -445,7 +447,10 @@ fn cycles(n: usize, open_ms: u64, sample_every: usize) {
         let size = gui
             .get_size(&instance.plugin_handle())
             .expect("gui.get_size");
-        // SAFETY: the parent window outlives the editor.
+        // SAFETY: without GUIPROBE_PARENT_FIRST the parent outlives the editor, as clack asks.
+        // With it, the probe breaks that rule on purpose (what a careless DAW does): an X11
+        // window is an id on the X server, not memory of this process, so the editor's requests
+        // on a destroyed one fail with X protocol errors, not undefined behaviour.
         unsafe {
             gui.set_parent(
                 &instance.plugin_handle(),
@@ -541,7 +546,7 @@ fn cycles(n: usize, open_ms: u64, sample_every: usize) {
         threads().len(),
         mem_line()
     );
-    // SAFETY: plain libc call.
+    // SAFETY: glibc's malloc_trim, declared above with its C signature, takes any padding.
     unsafe { malloc_trim(0) };
     println!(
         "after malloc_trim(0):          threads={} {}",

@@ -16,7 +16,7 @@ use crate::audio::ProcessHook;
 use crate::callbacks::{MainThreadHandlers, SharedHandlers, TestHost};
 use crate::events::ParamChange;
 use crate::units::{ParamScale, ParamScales};
-use crate::{PLUGIN_ID, plugin_log, plugin_path};
+use crate::{PLUGIN_ID, plugin_path};
 use clack_extensions::audio_ports::{
     AudioPortFlags, AudioPortInfoBuffer, AudioPortType, PluginAudioPorts,
 };
@@ -65,15 +65,13 @@ pub fn descriptors() -> Vec<Descriptor> {
 /// The plugin's entry, loaded once per test process and kept loaded until it exits: loading is
 /// the slow part of creating a host, and every test in a binary shares one library anyway.
 ///
-/// The plugin's log is pointed at a file first ([`plugin_log::capture_plugin_log`]): nice-plug
-/// reads `NICE_LOG` only when the library loads, so whichever test loads it decides for all.
-/// (Unloading would be safe too: build.rs links the plugin with `-z nodelete`, so thread-exit
+/// nice-plug reads `NICE_LOG` when the library loads; it names this process's log file
+/// ([`crate::plugin_log::plugin_log_path`], set before `main`). (Unloading would be safe too: build.rs links the plugin with `-z nodelete`, so thread-exit
 /// destructors it registers stay mapped; rust-lang/rust#91979.)
 fn load_entry() -> PluginEntry {
     static ENTRY: OnceLock<PluginEntry> = OnceLock::new();
     ENTRY
         .get_or_init(|| {
-            plugin_log::capture_plugin_log();
             let path = plugin_path();
             // SAFETY: the library is Quintet's own CLAP binary, built from this repository.
             unsafe { PluginEntry::load(&path) }
@@ -180,8 +178,13 @@ impl QuintetHost {
     /// Hosts another nice-plug CLAP plugin the same way: the plugin with id `plugin_id` from the
     /// binary at `path` (the benchmark's naive baseline). The binary stays loaded until the
     /// process exits, as Quintet's does.
-    pub fn load(path: &std::path::Path, plugin_id: &CStr) -> Self {
-        // SAFETY: the caller names a CLAP binary built from this repository.
+    ///
+    /// # Safety
+    ///
+    /// `path` must name a CLAP binary that keeps CLAP's rules (loading one runs its code, and
+    /// clack-host trusts what it answers), such as one built from this repository.
+    pub unsafe fn load(path: &std::path::Path, plugin_id: &CStr) -> Self {
+        // SAFETY: the caller promises a CLAP binary that keeps CLAP's rules.
         let entry = unsafe { PluginEntry::load(path) }
             .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
         std::mem::forget(entry.clone());

@@ -8,7 +8,7 @@
 //! debug assertion, so a release build rejects such a state silently (see docs/RELIABILITY.md).
 
 use proptest::prelude::*;
-use quintet_test_host::plugin_log::{capture_plugin_log, logged_during};
+use quintet_test_host::plugin_log::logged_during;
 use quintet_test_host::proptest_cases;
 use quintet_test_host::random::Rng;
 use quintet_test_host::signal::{assert_clean, assert_spectrum, rms};
@@ -18,7 +18,6 @@ use quintet_test_host::{ParamChange, QuintetHost};
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 
 fn new_host() -> QuintetHost {
-    capture_plugin_log();
     let mut host = QuintetHost::new();
     host.activate(SAMPLE_RATE_HZ, 512);
     host
@@ -233,7 +232,6 @@ proptest! {
     /// Any set of values a host can set saves and restores exactly, in another instance too.
     #[test]
     fn a_valid_state_always_restores_exactly(values in prop::collection::vec(0.0f64..=1.0, 6)) {
-        capture_plugin_log();
         let mut source = QuintetHost::new();
         let changes: Vec<ParamChange> = source
             .params()

@@ -23,6 +23,8 @@ fn run(program: &Path, args: &[&str]) -> Finished {
         .args(args)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
+        // nice-plug's messages to stderr, where the tests read them, not to the test's log file.
+        .env_remove("NICE_LOG")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -174,6 +176,8 @@ impl Running {
             .args(["--backend", "dummy"])
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
+            // nice-plug's messages to stderr, which `assert_stopped_cleanly` reads.
+            .env_remove("NICE_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());

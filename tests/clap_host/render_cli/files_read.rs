@@ -27,7 +27,8 @@ fn quintet_bounded(args: &[&str], preset_dir: &Path) -> Output {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: `setrlimit` is async-signal-safe, and nothing else runs between fork and exec.
+    // SAFETY: the closure runs in the forked child, where only async-signal-safe work is allowed:
+    // `setrlimit` is async-signal-safe, and the error is built from errno without allocating.
     unsafe {
         command.pre_exec(|| {
             let limit = libc::rlimit {

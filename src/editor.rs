@@ -21,6 +21,7 @@ pub mod param_slider;
 pub mod preset_bar;
 pub mod scope;
 pub mod screen;
+pub mod settled;
 pub mod spectrum_view;
 pub mod what_plays;
 pub mod window_geometry;
@@ -49,8 +50,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use what_plays::WhatPlays;
 
-/// The editor type the plugin hands to the host.
-pub type QuintetEditor = EguiEditor<EditorApp>;
+/// The editor type the plugin hands to the host: egui's, opened so that a host may close it at
+/// once ([`settled`]).
+pub type QuintetEditor = settled::Settled<EguiEditor<EditorApp>>;
 
 /// Each partial's colour: its slider label and its marker in the spectrum.
 pub const PARTIAL_COLORS: [Color32; 5] = [
@@ -105,7 +107,7 @@ pub fn create(
     // minimum is in points: the hint allows the smallest zoom's window (320 × 350 pixels at
     // 50 %), and the editor keeps its own minimum in points on every zoom and corner drag.
     let min_size = LogicalSize::new(MIN_SIZE_PT[0] * ZOOM_RANGE.0, MIN_SIZE_PT[1] * ZOOM_RANGE.0);
-    create_egui_editor(
+    let editor = create_egui_editor(
         state,
         repaint,
         EguiNiceSettings::new()
@@ -130,7 +132,8 @@ pub fn create(
             presets: PresetBar::default(),
             keyboard: NoteKeyboard::new(notes),
         },
-    )
+    );
+    editor.map(settled::Settled)
 }
 
 /// Editor state owned by the GUI thread.

@@ -5,7 +5,7 @@
 //! only translates: for each block it
 //!
 //! - hands parameter changes to the engine at the sample they happen, smoothly (automation, the
-//!   editor) or at once (a state load);
+//!   editor) or at once (a state load, recorded in [`params::loads`]);
 //! - turns nice-plug's note, controller, expression and polyphonic-modulation events into the
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
 //! - copies the engine's output to every channel;
@@ -31,7 +31,8 @@ use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::Param as _;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::inputs::{Group, Groups, ParameterInputs};
+use params::inputs::{Group, Groups, Moved, ParameterInputs};
+use params::loads::{LoadWatch, ParamSet};
 use params::{Param, QuintetParams, modulated_by_id};
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -74,6 +75,9 @@ pub struct Quintet {
     /// `followed`: comparing an `Option` of the struct made the compiler copy it on every
     /// block, a visible cost at 1-sample blocks.
     follow_all: bool,
+    /// Which of the changes `follow_parameters` sees came from a load (the rest are
+    /// automation or editor gestures).
+    load_watch: LoadWatch,
 }
 
 impl Default for Quintet {
@@ -92,18 +96,19 @@ impl Default for Quintet {
             followed: ParameterInputs::default(),
             followed_changes: 0,
             follow_all: true,
+            load_watch: LoadWatch::default(),
             silenced: false,
         }
     }
 }
 
-/// Smoothly when the framework is smoothing the parameter (automation or the editor moved it),
-/// at once when it is not (a state load resets its smoother).
-fn motion_of(param: &FloatParam) -> Motion {
-    if param.smoothed.is_smoothing() {
-        Motion::Smooth
-    } else {
+/// How `param` moves to its new value: at once if a load set it (`loaded`), smoothly if host
+/// automation or an editor gesture did.
+fn motion_of(param: Param, loaded: ParamSet) -> Motion {
+    if loaded & (1 << param.index()) != 0 {
         Motion::Jump
+    } else {
+        Motion::Smooth
     }
 }
 
@@ -264,43 +269,59 @@ impl Quintet {
         }
     }
 
-    /// Hands parameter changes to the engine before rendering `block_len` samples. With
-    /// sample-accurate automation the framework splits blocks at each event, so this runs at the
-    /// event's sample. A change the framework is smoothing came from automation or the editor and
-    /// moves smoothly; one it is not smoothing came from a state load and jumps. (The framework's
-    /// smoothers are only advanced on blocks that change their group; their one job here is that
-    /// distinction, which a state load resets.)
+    /// Hands parameter changes to the engine before the block renders. With sample-accurate
+    /// automation the framework splits blocks at each event, so this runs at the event's
+    /// sample. A change a load made (a state, a preset: `params::loads` records them) jumps;
+    /// any other (host automation, an editor gesture) moves smoothly.
     ///
     /// Only the groups whose inputs moved since the last block are looked at: a host automating
     /// the frequencies densely (an event every few samples) pays for the frequencies alone. A
-    /// block with no change since the last (the parameters' change count stands) reads none.
-    fn follow_parameters(&mut self, block_len: u32) {
+    /// block with no change since the last (the parameters' change count stands, and no load
+    /// was announced) reads none.
+    fn follow_parameters(&mut self) {
+        // Both counts before the values: whatever is stored meanwhile shows next block.
+        let announced = self.params.loads.announced();
         let changes = self.params.changes.now();
-        if !self.follow_all && changes == self.followed_changes {
+        if !self.follow_all
+            && changes == self.followed_changes
+            && !self.load_watch.has_news(announced)
+        {
             return;
         }
         self.followed_changes = changes;
         let inputs = ParameterInputs::read(&self.params);
         let moved = if self.follow_all {
-            Groups::ALL
+            Moved {
+                params: ParamSet::MAX,
+                groups: Groups::ALL,
+            }
         } else {
             inputs.moved_since(&self.followed)
         };
-        if moved.contains(Group::Notes) {
+        let loaded = self
+            .load_watch
+            .loaded(&self.params.loads, announced, &inputs, moved.params);
+        // After activation or a reset the engine already stands on every value.
+        let loaded = if self.follow_all {
+            ParamSet::MAX
+        } else {
+            loaded
+        };
+        if moved.groups.contains(Group::Notes) {
             self.follow_note_parameters();
         }
         let midi = self.params.switch(Param::MIDI).value();
         if midi != self.engine.settings().midi {
             self.engine.set_midi(midi);
         }
-        if moved.contains(Group::Frequencies) {
-            self.follow_frequencies(block_len);
+        if moved.groups.contains(Group::Frequencies) {
+            self.follow_frequencies(loaded);
         }
-        if moved.contains(Group::Levels) {
-            self.follow_levels(block_len);
+        if moved.groups.contains(Group::Levels) {
+            self.follow_levels(loaded);
         }
-        if moved.contains(Group::Gain) {
-            self.follow_gain(block_len);
+        if moved.groups.contains(Group::Gain) {
+            self.follow_gain(loaded);
         }
         // What was read before acting: a value changed meanwhile differs from it next block.
         self.followed = inputs;
@@ -317,26 +338,23 @@ impl Quintet {
         self.engine.set_bend_range(settings.bend_range_semitones);
     }
 
-    /// Glides (automation) or jumps (state load) each partial.
-    fn follow_frequencies(&mut self, block_len: u32) {
-        let frequencies = self.params.frequencies();
+    /// Glides (automation, a gesture) or jumps (a load) each partial.
+    fn follow_frequencies(&mut self, loaded: ParamSet) {
         let hz = Param::FREQUENCIES.map(|param| self.params.plain(param));
-        self.engine.set_frequencies(hz, frequencies.map(motion_of));
-        for param in frequencies {
-            param.smoothed.next_step(block_len);
-        }
+        let motions = Param::FREQUENCIES.map(|param| motion_of(param, loaded));
+        self.engine.set_frequencies(hz, motions);
     }
 
-    /// Ramps (automation, a mute switching) or sets (state load) each partial's level, and
-    /// each voice's modulated level.
-    fn follow_levels(&mut self, block_len: u32) {
-        let (levels, mutes) = (self.params.levels(), self.params.mutes());
+    /// Ramps (automation, a gesture, a mute switching) or sets (a load) each partial's level,
+    /// and each voice's modulated level.
+    fn follow_levels(&mut self, loaded: ParamSet) {
+        let mutes = self.params.mutes();
         // A mute switching ramps like a level move, so it never clicks.
         let motions: [Motion; PARTIAL_COUNT] = std::array::from_fn(|k| {
             if mutes[k].value() != self.muted[k] {
                 Motion::Smooth
             } else {
-                motion_of(levels[k])
+                motion_of(Param::LEVELS[k], loaded)
             }
         });
         self.engine
@@ -351,16 +369,12 @@ impl Quintet {
             }
         }
         self.muted = mutes.map(BoolParam::value);
-        for param in levels {
-            param.smoothed.next_step(block_len);
-        }
     }
 
-    /// Ramps (automation) or sets (state load) the output gain, and each voice's modulated
-    /// gain.
-    fn follow_gain(&mut self, block_len: u32) {
-        let gain = self.params.float(Param::GAIN);
-        let motion = motion_of(gain);
+    /// Ramps (automation, a gesture) or sets (a load) the output gain, and each voice's
+    /// modulated gain.
+    fn follow_gain(&mut self, loaded: ParamSet) {
+        let motion = motion_of(Param::GAIN, loaded);
         self.engine
             .set_gain(self.params.plain(Param::GAIN) as f32, motion);
         if self.engine.has_modulated_voices() {
@@ -369,7 +383,6 @@ impl Quintet {
                 modulated_value(params, Modulated::Gain, offset)
             });
         }
-        gain.smoothed.next_step(block_len);
     }
 }
 
@@ -531,7 +544,7 @@ impl Plugin for Quintet {
             }
             return ProcessStatus::KeepAlive;
         }
-        self.follow_parameters(buffer.samples() as u32);
+        self.follow_parameters();
         let voices = self.engine.settings().voices;
         if voices != self.reported_voices {
             // CLAP hosts size their per-voice modulation to this (voice-info).

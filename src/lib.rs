@@ -4,8 +4,9 @@
 //! Data flows one way: host → [`params`] → this glue → [`engine`] → output channels. The glue
 //! only translates: for each block it
 //!
-//! - hands parameter changes to the engine at the sample they happen, smoothly (automation, the
-//!   editor) or at once (a state load, recorded in [`params::loads`]);
+//! - hands parameter changes to the engine at the sample they happen: smoothly (automation, the
+//!   editor), or switching at once without a click (a state or preset load, recorded in
+//!   [`params::loads`]);
 //! - turns nice-plug's note, controller, expression and polyphonic-modulation events into the
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
 //! - copies the engine's output to every channel;
@@ -55,8 +56,6 @@ pub struct Quintet {
     tap: Option<tap::TapWriter>,
     /// Notes played in the editor (its keys, the computer keyboard), made with the tap.
     keyboard: Option<keyboard_notes::KeyboardReceiver>,
-    /// Each partial's mute as the engine last heard it, so a mute switching ramps.
-    muted: [bool; PARTIAL_COUNT],
     /// The voice capacity last reported to the host (CLAP voice-info), 0 before the first.
     reported_voices: usize,
     /// Whether the host activated the plugin at a sample rate it cannot play at (not finite, not
@@ -91,7 +90,6 @@ impl Default for Quintet {
             editor_repaint: RepaintNotifier::new(),
             tap: None,
             keyboard: None,
-            muted: [false; PARTIAL_COUNT],
             reported_voices: 0,
             followed: ParameterInputs::default(),
             followed_changes: 0,
@@ -102,8 +100,8 @@ impl Default for Quintet {
     }
 }
 
-/// How `param` moves to its new value: at once if a load set it (`loaded`), smoothly if host
-/// automation or an editor gesture did.
+/// How a partial's frequency `param` moves to its new value: at once if a load set it
+/// (`loaded`), gliding if host automation or an editor gesture did.
 fn motion_of(param: Param, loaded: ParamSet) -> Motion {
     if loaded & (1 << param.index()) != 0 {
         Motion::Jump
@@ -126,7 +124,6 @@ impl Quintet {
     /// any notes.
     fn snap_to_parameters(&mut self) {
         self.follow_all = true;
-        self.muted = self.params.mutes().map(BoolParam::value);
         self.engine.snap(self.params.engine_settings());
     }
 
@@ -271,8 +268,12 @@ impl Quintet {
 
     /// Hands parameter changes to the engine before the block renders. With sample-accurate
     /// automation the framework splits blocks at each event, so this runs at the event's
-    /// sample. A change a load made (a state, a preset: `params::loads` records them) jumps;
-    /// any other (host automation, an editor gesture) moves smoothly.
+    /// sample. Host automation and editor gestures glide the partials and ramp the levels and
+    /// the gain. A load (a state, a preset: `params::loads` records which changes it made)
+    /// switches the sound at once, as a musician switching presets while a note sounds
+    /// expects, but never clicks: the partials jump to their new pitches with their phases
+    /// running on (the waveform does not step), and the levels and the gain, whose jumps
+    /// would step it, ramp over their usual 10 ms.
     ///
     /// Only the groups whose inputs moved since the last block are looked at: a host automating
     /// the frequencies densely (an event every few samples) pays for the frequencies alone. A
@@ -318,10 +319,10 @@ impl Quintet {
             self.follow_frequencies(loaded);
         }
         if moved.groups.contains(Group::Levels) {
-            self.follow_levels(loaded);
+            self.follow_levels();
         }
         if moved.groups.contains(Group::Gain) {
-            self.follow_gain(loaded);
+            self.follow_gain();
         }
         // What was read before acting: a value changed meanwhile differs from it next block.
         self.followed = inputs;
@@ -338,50 +339,40 @@ impl Quintet {
         self.engine.set_bend_range(settings.bend_range_semitones);
     }
 
-    /// Glides (automation, a gesture) or jumps (a load) each partial.
+    /// Glides (automation, a gesture) or jumps (a load) each partial, its phase running on.
     fn follow_frequencies(&mut self, loaded: ParamSet) {
         let hz = Param::FREQUENCIES.map(|param| self.params.plain(param));
         let motions = Param::FREQUENCIES.map(|param| motion_of(param, loaded));
         self.engine.set_frequencies(hz, motions);
     }
 
-    /// Ramps (automation, a gesture, a mute switching) or sets (a load) each partial's level,
-    /// and each voice's modulated level.
-    fn follow_levels(&mut self, loaded: ParamSet) {
-        let mutes = self.params.mutes();
-        // A mute switching ramps like a level move, so it never clicks.
-        let motions: [Motion; PARTIAL_COUNT] = std::array::from_fn(|k| {
-            if mutes[k].value() != self.muted[k] {
-                Motion::Smooth
-            } else {
-                motion_of(Param::LEVELS[k], loaded)
-            }
-        });
+    /// Ramps each partial's level (a mute switching too), and each voice's modulated level,
+    /// whatever moved it: a jump would click.
+    fn follow_levels(&mut self) {
+        let motions = [Motion::Smooth; PARTIAL_COUNT];
         self.engine
             .set_levels(self.params.engine_settings().levels, motions);
         if self.engine.has_modulated_voices() {
-            for (partial, motion) in motions.into_iter().enumerate() {
+            for partial in 0..PARTIAL_COUNT {
                 let target = Modulated::Level(partial);
                 let params = &self.params;
-                self.engine.remodulate(target, motion, |offset| {
+                self.engine.remodulate(target, Motion::Smooth, |offset| {
                     modulated_value(params, target, offset)
                 });
             }
         }
-        self.muted = mutes.map(BoolParam::value);
     }
 
-    /// Ramps (automation, a gesture) or sets (a load) the output gain, and each voice's
-    /// modulated gain.
-    fn follow_gain(&mut self, loaded: ParamSet) {
-        let motion = motion_of(Param::GAIN, loaded);
+    /// Ramps the output gain, and each voice's modulated gain, whatever moved it.
+    fn follow_gain(&mut self) {
         self.engine
-            .set_gain(self.params.plain(Param::GAIN) as f32, motion);
+            .set_gain(self.params.plain(Param::GAIN) as f32, Motion::Smooth);
         if self.engine.has_modulated_voices() {
             let params = &self.params;
-            self.engine.remodulate(Modulated::Gain, motion, |offset| {
-                modulated_value(params, Modulated::Gain, offset)
-            });
+            self.engine
+                .remodulate(Modulated::Gain, Motion::Smooth, |offset| {
+                    modulated_value(params, Modulated::Gain, offset)
+                });
         }
     }
 }

@@ -163,6 +163,17 @@ impl QuintetParams {
         self.values().settings()
     }
 
+    /// Records that a load is about to set each parameter to its position in `normalized`
+    /// (registry order): a preset the editor loads as host gestures, whose values the
+    /// framework stores later.
+    pub fn expect_load(&self, normalized: &[f32; PARAM_COUNT]) {
+        for (param, normalized) in Param::ALL.into_iter().zip(normalized) {
+            let plain = param.spec().unnormalize(*normalized);
+            self.loads.mark(param, PluginParam::bits_of(param, plain));
+        }
+        self.loads.announce();
+    }
+
     /// Records that a saved state was just stored into the parameters: each one's value is
     /// the state's (or what it held, if the state did not name it).
     pub fn loaded_a_state(&self) {

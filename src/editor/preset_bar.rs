@@ -324,10 +324,12 @@ impl PresetBar {
         }
     }
 
-    /// Loads preset `index`: every parameter set as one host gesture.
+    /// Loads preset `index`: every parameter set as one host gesture, each value recorded as
+    /// the load's first.
     fn load(&mut self, index: usize, params: &QuintetParams, context: &GuiContext) {
-        let preset = &self.presets[index].1;
-        for (param, normalized) in Param::ALL.into_iter().zip(preset.normalized_values()) {
+        let values = self.presets[index].1.normalized_values();
+        params.expect_load(&values);
+        for (param, normalized) in Param::ALL.into_iter().zip(values) {
             let ptr = params.get(param).as_ptr();
             // SAFETY: `ptr` points into `params`, which the host holds (and lists to itself
             // through `param_map`) for as long as the editor is open.
@@ -356,10 +358,82 @@ fn at_most<R>(ui: &mut Ui, width_pt: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::inputs::ParameterInputs;
+    use crate::params::loads::LoadWatch;
     use crate::presets::{PresetValue, file};
     use egui::{Context, Pos2, RawInput, Rect};
-    use nice_plug::prelude::{Param as _, Params};
+    use nice_plug::prelude::{
+        GuiContextInner, Param as _, ParamPtr, Params, PluginApi, PluginState,
+    };
     use std::path::Path;
+    use std::sync::{Arc, Mutex};
+
+    /// A host that stores each value the editor sets, as a CLAP host's plugin does at its next
+    /// block, and records whether the load's marks were there before the first value.
+    #[derive(Default)]
+    struct Host {
+        /// The parameters' marks announced when the first value arrived, if one did.
+        announced_at_first_set: Mutex<Option<u32>>,
+        params: Arc<QuintetParams>,
+    }
+
+    impl GuiContextInner for Host {
+        fn plugin_api(&self) -> PluginApi {
+            PluginApi::Clap
+        }
+
+        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {}
+
+        unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
+            let mut first = self.announced_at_first_set.lock().unwrap();
+            first.get_or_insert(self.params.loads.announced());
+            // SAFETY: `param` points into `self.params`, which this host holds.
+            unsafe { param._internal_set_normalized_value(normalized) };
+        }
+
+        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
+
+        fn get_state(&self) -> PluginState {
+            unreachable!("the preset bar never reads the plugin's state")
+        }
+
+        fn set_state(&self, _state: PluginState) {
+            unreachable!("the preset bar sets parameters, not states")
+        }
+
+        fn request_restart(&self) {
+            unreachable!("the preset bar never restarts the plugin")
+        }
+    }
+
+    /// Issue 22, item 4: the audio thread takes a preset the bar loads as a load (so it
+    /// switches at once instead of gliding), and the values the bar sets are the preset's.
+    #[test]
+    fn a_preset_the_bar_loads_is_taken_as_a_load() {
+        let host = Arc::new(Host::default());
+        let params = Arc::clone(&host.params);
+        let context = GuiContext::new(host.clone());
+        let mut bar = factory_bar();
+        let (mut watch, before) = (LoadWatch::default(), ParameterInputs::read(&params));
+        let announced_before = params.loads.announced();
+        let odd = bar.index_of(&Source::Factory, "Odd Harmonics").unwrap();
+        bar.load(odd, &params, &context);
+        assert_ne!(
+            *host.announced_at_first_set.lock().unwrap(),
+            Some(announced_before),
+            "the load was recorded before its first value was set"
+        );
+        let (announced, now) = (params.loads.announced(), ParameterInputs::read(&params));
+        let changed = now.moved_since(&before).params;
+        assert_ne!(changed, 0);
+        assert_eq!(
+            watch.loaded(&params.loads, announced, &now, changed),
+            changed,
+            "every value the preset changed is the load's"
+        );
+        assert!(bar.presets[odd].1.matches(&params));
+        assert!(!bar.current_changed(&params));
+    }
 
     /// A fresh, empty preset folder for this test.
     fn temp_dir(name: &str) -> PathBuf {

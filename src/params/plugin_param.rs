@@ -109,6 +109,15 @@ impl PluginParam {
         }
     }
 
+    /// The bits [`Self::value_bits`] gives once `param` holds the plain value `plain`.
+    pub fn bits_of(param: Param, plain: f32) -> u32 {
+        match param.spec().kind {
+            Kind::Float { .. } => plain.to_bits(),
+            Kind::Int { .. } => plain as i32 as u32,
+            Kind::Switch => u32::from(plain >= 0.5),
+        }
+    }
+
     /// The position 0 ..= 1 a host sees, before any monophonic modulation.
     pub fn unmodulated_normalized_value(&self) -> f32 {
         with_param!(self, param => param.unmodulated_normalized_value())

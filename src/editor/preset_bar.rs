@@ -9,12 +9,11 @@
 
 use crate::params::{Param, QuintetParams};
 use crate::presets::store::{Existing, StoreError};
-use crate::presets::{self, Preset, factory, store};
+use crate::presets::{Preset, factory, store};
 use crate::user_text::escape;
 use egui::containers::menu::MenuButton;
 use egui::{Button, Color32, Label, RichText, Ui, Vec2};
 use nice_plug::context::gui::GuiContext;
-use quintet_core::params::PARAM_COUNT;
 use std::path::PathBuf;
 
 /// Widest the preset's name is drawn, in points; longer names are elided. With the title,
@@ -63,10 +62,6 @@ pub struct PresetBar {
     guessed: bool,
     /// Whether the name box of "Save as" should take the keyboard on its next frame.
     focus_name: bool,
-    /// The current preset's index and normalized values, so the check for changes in every
-    /// frame (the `*` after the name) reads the parameters without building the preset's
-    /// values again.
-    current_values: Option<(usize, [f32; PARAM_COUNT])>,
 }
 
 impl Default for PresetBar {
@@ -87,7 +82,6 @@ impl PresetBar {
             problem: None,
             guessed: false,
             focus_name: false,
-            current_values: None,
         };
         bar.rescan();
         bar
@@ -96,7 +90,6 @@ impl PresetBar {
     /// Reads the user folder again; keeps the current preset (by where it came from and name).
     fn rescan(&mut self) {
         let current = self.current.map(|k| self.presets[k].clone());
-        self.current_values = None;
         let (user, refused) = self
             .dir
             .as_deref()
@@ -125,22 +118,12 @@ impl PresetBar {
         self.current.map(|k| &self.presets[k].1)
     }
 
-    /// Whether the parameters differ from the current preset (none: they do not).
-    fn current_changed(&mut self, params: &QuintetParams) -> bool {
-        let Some(index) = self.current else {
-            return false;
-        };
-        if self
-            .current_values
-            .as_ref()
-            .is_none_or(|(cached, _)| *cached != index)
-        {
-            let values = self.presets[index].1.normalized_values();
-            self.current_values = Some((index, values));
-        }
-        self.current_values
-            .as_ref()
-            .is_some_and(|(_, values)| !presets::hold(params, values))
+    /// Whether the parameters differ from the current preset (none: they do not). Asked every
+    /// frame; the preset's values come from the registry, without touching the parameters or
+    /// allocating (24 normalizations), so nothing is kept between frames that could go stale.
+    fn current_changed(&self, params: &QuintetParams) -> bool {
+        self.current_preset()
+            .is_some_and(|preset| !preset.matches(params))
     }
 
     /// Draws the bar; loads or saves when asked.
@@ -476,7 +459,6 @@ mod tests {
             problem: None,
             guessed: true,
             focus_name: false,
-            current_values: None,
         }
     }
 
@@ -515,6 +497,30 @@ mod tests {
         );
         bar.current = None;
         assert!(!bar.current_changed(&params), "no preset, nothing changed");
+    }
+
+    /// Issue 22, item 5: the changed mark reads the parameters it is asked about and the preset
+    /// at the current place as it is now (it once kept pointers into the parameters of its first
+    /// call, and values keyed only by the preset's place in the list).
+    #[test]
+    fn the_changed_mark_reads_the_parameters_and_the_preset_it_is_given() {
+        let mut bar = factory_bar();
+        let (unchanged, moved) = (QuintetParams::default(), QuintetParams::default());
+        set_normalized(&moved, "freq1", 0.9);
+        assert!(!bar.current_changed(&unchanged));
+        assert!(
+            bar.current_changed(&moved),
+            "other parameters, another answer"
+        );
+        drop(unchanged);
+        assert!(bar.current_changed(&moved));
+        // The folder read again puts another preset at the current place.
+        let current = bar.current.unwrap();
+        bar.presets[current].1 = Preset::capture("Moved", &moved);
+        assert!(
+            !bar.current_changed(&moved),
+            "compared with the preset now there"
+        );
     }
 
     /// Issue 21, item 12: a preset put in the folder while the bar is open appears when `<` or

@@ -4,8 +4,9 @@
 //! Data flows one way: host → [`params`] → this glue → [`engine`] → output channels. The glue
 //! only translates: for each block it
 //!
-//! - hands parameter changes to the engine at the sample they happen, smoothly (automation, the
-//!   editor) or at once (a state load);
+//! - hands parameter changes to the engine at the sample they happen: smoothly (automation, the
+//!   editor), or switching at once without a click (a state or preset load, recorded in
+//!   [`params::loads`]);
 //! - turns nice-plug's note, controller, expression and polyphonic-modulation events into the
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
 //! - copies the engine's output to every channel;
@@ -31,7 +32,8 @@ use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::Param as _;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::inputs::{Group, Groups, ParameterInputs};
+use params::inputs::{Group, Groups, Moved, ParameterInputs};
+use params::loads::{LoadWatch, ParamSet};
 use params::{Param, QuintetParams, modulated_by_id};
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -54,8 +56,6 @@ pub struct Quintet {
     tap: Option<tap::TapWriter>,
     /// Notes played in the editor (its keys, the computer keyboard), made with the tap.
     keyboard: Option<keyboard_notes::KeyboardReceiver>,
-    /// Each partial's mute as the engine last heard it, so a mute switching ramps.
-    muted: [bool; PARTIAL_COUNT],
     /// The voice capacity last reported to the host (CLAP voice-info), 0 before the first.
     reported_voices: usize,
     /// Whether the host activated the plugin at a sample rate it cannot play at (not finite, not
@@ -74,6 +74,9 @@ pub struct Quintet {
     /// `followed`: comparing an `Option` of the struct made the compiler copy it on every
     /// block, a visible cost at 1-sample blocks.
     follow_all: bool,
+    /// Which of the changes `follow_parameters` sees came from a load (the rest are
+    /// automation or editor gestures).
+    load_watch: LoadWatch,
 }
 
 impl Default for Quintet {
@@ -87,23 +90,23 @@ impl Default for Quintet {
             editor_repaint: RepaintNotifier::new(),
             tap: None,
             keyboard: None,
-            muted: [false; PARTIAL_COUNT],
             reported_voices: 0,
             followed: ParameterInputs::default(),
             followed_changes: 0,
             follow_all: true,
+            load_watch: LoadWatch::default(),
             silenced: false,
         }
     }
 }
 
-/// Smoothly when the framework is smoothing the parameter (automation or the editor moved it),
-/// at once when it is not (a state load resets its smoother).
-fn motion_of(param: &FloatParam) -> Motion {
-    if param.smoothed.is_smoothing() {
-        Motion::Smooth
-    } else {
+/// How a partial's frequency `param` moves to its new value: at once if a load set it
+/// (`loaded`), gliding if host automation or an editor gesture did.
+fn motion_of(param: Param, loaded: ParamSet) -> Motion {
+    if loaded & (1 << param.index()) != 0 {
         Motion::Jump
+    } else {
+        Motion::Smooth
     }
 }
 
@@ -121,7 +124,6 @@ impl Quintet {
     /// any notes.
     fn snap_to_parameters(&mut self) {
         self.follow_all = true;
-        self.muted = self.params.mutes().map(BoolParam::value);
         self.engine.snap(self.params.engine_settings());
     }
 
@@ -264,43 +266,63 @@ impl Quintet {
         }
     }
 
-    /// Hands parameter changes to the engine before rendering `block_len` samples. With
-    /// sample-accurate automation the framework splits blocks at each event, so this runs at the
-    /// event's sample. A change the framework is smoothing came from automation or the editor and
-    /// moves smoothly; one it is not smoothing came from a state load and jumps. (The framework's
-    /// smoothers are only advanced on blocks that change their group; their one job here is that
-    /// distinction, which a state load resets.)
+    /// Hands parameter changes to the engine before the block renders. With sample-accurate
+    /// automation the framework splits blocks at each event, so this runs at the event's
+    /// sample. Host automation and editor gestures glide the partials and ramp the levels and
+    /// the gain. A load (a state, a preset: `params::loads` records which changes it made)
+    /// switches the sound at once, as a musician switching presets while a note sounds
+    /// expects, but never clicks: the partials jump to their new pitches with their phases
+    /// running on (the waveform does not step), and the levels and the gain, whose jumps
+    /// would step it, ramp over their usual 10 ms.
     ///
     /// Only the groups whose inputs moved since the last block are looked at: a host automating
     /// the frequencies densely (an event every few samples) pays for the frequencies alone. A
-    /// block with no change since the last (the parameters' change count stands) reads none.
-    fn follow_parameters(&mut self, block_len: u32) {
+    /// block with no change since the last (the parameters' change count stands, and no load
+    /// was announced) reads none.
+    fn follow_parameters(&mut self) {
+        // Both counts before the values: whatever is stored meanwhile shows next block.
+        let announced = self.params.loads.announced();
         let changes = self.params.changes.now();
-        if !self.follow_all && changes == self.followed_changes {
+        if !self.follow_all
+            && changes == self.followed_changes
+            && !self.load_watch.has_news(announced)
+        {
             return;
         }
         self.followed_changes = changes;
         let inputs = ParameterInputs::read(&self.params);
         let moved = if self.follow_all {
-            Groups::ALL
+            Moved {
+                params: ParamSet::MAX,
+                groups: Groups::ALL,
+            }
         } else {
             inputs.moved_since(&self.followed)
         };
-        if moved.contains(Group::Notes) {
+        let loaded = self
+            .load_watch
+            .loaded(&self.params.loads, announced, &inputs, moved.params);
+        // After activation or a reset the engine already stands on every value.
+        let loaded = if self.follow_all {
+            ParamSet::MAX
+        } else {
+            loaded
+        };
+        if moved.groups.contains(Group::Notes) {
             self.follow_note_parameters();
         }
         let midi = self.params.switch(Param::MIDI).value();
         if midi != self.engine.settings().midi {
             self.engine.set_midi(midi);
         }
-        if moved.contains(Group::Frequencies) {
-            self.follow_frequencies(block_len);
+        if moved.groups.contains(Group::Frequencies) {
+            self.follow_frequencies(loaded);
         }
-        if moved.contains(Group::Levels) {
-            self.follow_levels(block_len);
+        if moved.groups.contains(Group::Levels) {
+            self.follow_levels();
         }
-        if moved.contains(Group::Gain) {
-            self.follow_gain(block_len);
+        if moved.groups.contains(Group::Gain) {
+            self.follow_gain();
         }
         // What was read before acting: a value changed meanwhile differs from it next block.
         self.followed = inputs;
@@ -317,59 +339,41 @@ impl Quintet {
         self.engine.set_bend_range(settings.bend_range_semitones);
     }
 
-    /// Glides (automation) or jumps (state load) each partial.
-    fn follow_frequencies(&mut self, block_len: u32) {
-        let frequencies = self.params.frequencies();
+    /// Glides (automation, a gesture) or jumps (a load) each partial, its phase running on.
+    fn follow_frequencies(&mut self, loaded: ParamSet) {
         let hz = Param::FREQUENCIES.map(|param| self.params.plain(param));
-        self.engine.set_frequencies(hz, frequencies.map(motion_of));
-        for param in frequencies {
-            param.smoothed.next_step(block_len);
-        }
+        let motions = Param::FREQUENCIES.map(|param| motion_of(param, loaded));
+        self.engine.set_frequencies(hz, motions);
     }
 
-    /// Ramps (automation, a mute switching) or sets (state load) each partial's level, and
-    /// each voice's modulated level.
-    fn follow_levels(&mut self, block_len: u32) {
-        let (levels, mutes) = (self.params.levels(), self.params.mutes());
-        // A mute switching ramps like a level move, so it never clicks.
-        let motions: [Motion; PARTIAL_COUNT] = std::array::from_fn(|k| {
-            if mutes[k].value() != self.muted[k] {
-                Motion::Smooth
-            } else {
-                motion_of(levels[k])
-            }
-        });
+    /// Ramps each partial's level (a mute switching too), and each voice's modulated level,
+    /// whatever moved it: a jump would click.
+    fn follow_levels(&mut self) {
+        let motions = [Motion::Smooth; PARTIAL_COUNT];
         self.engine
             .set_levels(self.params.engine_settings().levels, motions);
         if self.engine.has_modulated_voices() {
-            for (partial, motion) in motions.into_iter().enumerate() {
+            for partial in 0..PARTIAL_COUNT {
                 let target = Modulated::Level(partial);
                 let params = &self.params;
-                self.engine.remodulate(target, motion, |offset| {
+                self.engine.remodulate(target, Motion::Smooth, |offset| {
                     modulated_value(params, target, offset)
                 });
             }
         }
-        self.muted = mutes.map(BoolParam::value);
-        for param in levels {
-            param.smoothed.next_step(block_len);
-        }
     }
 
-    /// Ramps (automation) or sets (state load) the output gain, and each voice's modulated
-    /// gain.
-    fn follow_gain(&mut self, block_len: u32) {
-        let gain = self.params.float(Param::GAIN);
-        let motion = motion_of(gain);
+    /// Ramps the output gain, and each voice's modulated gain, whatever moved it.
+    fn follow_gain(&mut self) {
         self.engine
-            .set_gain(self.params.plain(Param::GAIN) as f32, motion);
+            .set_gain(self.params.plain(Param::GAIN) as f32, Motion::Smooth);
         if self.engine.has_modulated_voices() {
             let params = &self.params;
-            self.engine.remodulate(Modulated::Gain, motion, |offset| {
-                modulated_value(params, Modulated::Gain, offset)
-            });
+            self.engine
+                .remodulate(Modulated::Gain, Motion::Smooth, |offset| {
+                    modulated_value(params, Modulated::Gain, offset)
+                });
         }
-        gain.smoothed.next_step(block_len);
     }
 }
 
@@ -531,7 +535,7 @@ impl Plugin for Quintet {
             }
             return ProcessStatus::KeepAlive;
         }
-        self.follow_parameters(buffer.samples() as u32);
+        self.follow_parameters();
         let voices = self.engine.settings().voices;
         if voices != self.reported_voices {
             // CLAP hosts size their per-voice modulation to this (voice-info).

@@ -10,6 +10,7 @@
 mod changes;
 pub mod editor_size;
 pub mod inputs;
+pub mod loads;
 mod plugin_param;
 mod restore;
 
@@ -24,6 +25,7 @@ pub use restore::{add_missing_new_parameters, clamp_restored_values};
 use crate::dsp::PARTIAL_COUNT;
 use crate::engine::{Modulated, Settings};
 use editor_size::SavedEditorSize;
+use loads::Loads;
 use nice_plug::params::persist::{self, PersistentField};
 use nice_plug::prelude::{BoolParam, FloatParam, IntParam, ParamPtr, Params};
 use quintet_core::params::{PARAM_COUNT, Values};
@@ -56,6 +58,8 @@ pub struct QuintetParams {
     /// Counts every change of a parameter's value (not a parameter): the audio thread skips
     /// its parameter work while the count stands.
     pub changes: Arc<ChangeCount>,
+    /// Which values came from a load (a state, a preset) rather than automation or a gesture.
+    pub loads: Loads,
 }
 
 impl Default for QuintetParams {
@@ -71,6 +75,7 @@ impl Default for QuintetParams {
             }),
             editor: SavedEditorSize::default(),
             changes,
+            loads: Loads::default(),
         }
     }
 }
@@ -157,6 +162,26 @@ impl QuintetParams {
     pub fn engine_settings(&self) -> Settings {
         self.values().settings()
     }
+
+    /// Records that a load is about to set each parameter to its position in `normalized`
+    /// (registry order): a preset the editor loads as host gestures, whose values the
+    /// framework stores later.
+    pub fn expect_load(&self, normalized: &[f32; PARAM_COUNT]) {
+        for (param, normalized) in Param::ALL.into_iter().zip(normalized) {
+            let plain = param.spec().unnormalize(*normalized);
+            self.loads.mark(param, PluginParam::bits_of(param, plain));
+        }
+        self.loads.announce();
+    }
+
+    /// Records that a saved state was just stored into the parameters: each one's value is
+    /// the state's (or what it held, if the state did not name it).
+    pub fn loaded_a_state(&self) {
+        for (param, plugin) in Param::ALL.into_iter().zip(&self.params) {
+            self.loads.mark(param, plugin.value_bits());
+        }
+        self.loads.announce();
+    }
 }
 
 #[cold]
@@ -190,7 +215,10 @@ unsafe impl Params for QuintetParams {
         fields
     }
 
+    /// Called by nice-plug at the end of every state load (a host's, or the editor's own),
+    /// after it stored the state's parameter values: the one place the plugin learns of it.
     fn deserialize_fields(&self, serialized: &BTreeMap<String, String>) {
+        self.loaded_a_state();
         let Some(json) = serialized.get(EDITOR_FIELD) else {
             return;
         };

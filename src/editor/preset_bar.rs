@@ -9,12 +9,11 @@
 
 use crate::params::{Param, QuintetParams};
 use crate::presets::store::{Existing, StoreError};
-use crate::presets::{self, Preset, factory, store};
+use crate::presets::{Preset, factory, store};
 use crate::user_text::escape;
 use egui::containers::menu::MenuButton;
 use egui::{Button, Color32, Label, RichText, Ui, Vec2};
 use nice_plug::context::gui::GuiContext;
-use quintet_core::params::PARAM_COUNT;
 use std::path::PathBuf;
 
 /// Widest the preset's name is drawn, in points; longer names are elided. With the title,
@@ -63,10 +62,6 @@ pub struct PresetBar {
     guessed: bool,
     /// Whether the name box of "Save as" should take the keyboard on its next frame.
     focus_name: bool,
-    /// The current preset's index and normalized values, so the check for changes in every
-    /// frame (the `*` after the name) reads the parameters without building the preset's
-    /// values again.
-    current_values: Option<(usize, [f32; PARAM_COUNT])>,
 }
 
 impl Default for PresetBar {
@@ -87,7 +82,6 @@ impl PresetBar {
             problem: None,
             guessed: false,
             focus_name: false,
-            current_values: None,
         };
         bar.rescan();
         bar
@@ -96,7 +90,6 @@ impl PresetBar {
     /// Reads the user folder again; keeps the current preset (by where it came from and name).
     fn rescan(&mut self) {
         let current = self.current.map(|k| self.presets[k].clone());
-        self.current_values = None;
         let (user, refused) = self
             .dir
             .as_deref()
@@ -125,22 +118,12 @@ impl PresetBar {
         self.current.map(|k| &self.presets[k].1)
     }
 
-    /// Whether the parameters differ from the current preset (none: they do not).
-    fn current_changed(&mut self, params: &QuintetParams) -> bool {
-        let Some(index) = self.current else {
-            return false;
-        };
-        if self
-            .current_values
-            .as_ref()
-            .is_none_or(|(cached, _)| *cached != index)
-        {
-            let values = self.presets[index].1.normalized_values();
-            self.current_values = Some((index, values));
-        }
-        self.current_values
-            .as_ref()
-            .is_some_and(|(_, values)| !presets::hold(params, values))
+    /// Whether the parameters differ from the current preset (none: they do not). Asked every
+    /// frame; the preset's values come from the registry, without touching the parameters or
+    /// allocating (24 normalizations), so nothing is kept between frames that could go stale.
+    fn current_changed(&self, params: &QuintetParams) -> bool {
+        self.current_preset()
+            .is_some_and(|preset| !preset.matches(params))
     }
 
     /// Draws the bar; loads or saves when asked.
@@ -324,10 +307,12 @@ impl PresetBar {
         }
     }
 
-    /// Loads preset `index`: every parameter set as one host gesture.
+    /// Loads preset `index`: every parameter set as one host gesture, each value recorded as
+    /// the load's first.
     fn load(&mut self, index: usize, params: &QuintetParams, context: &GuiContext) {
-        let preset = &self.presets[index].1;
-        for (param, normalized) in Param::ALL.into_iter().zip(preset.normalized_values()) {
+        let values = self.presets[index].1.normalized_values();
+        params.expect_load(&values);
+        for (param, normalized) in Param::ALL.into_iter().zip(values) {
             let ptr = params.get(param).as_ptr();
             // SAFETY: `ptr` points into `params`, which the host holds (and lists to itself
             // through `param_map`) for as long as the editor is open.
@@ -356,10 +341,82 @@ fn at_most<R>(ui: &mut Ui, width_pt: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::inputs::ParameterInputs;
+    use crate::params::loads::LoadWatch;
     use crate::presets::{PresetValue, file};
     use egui::{Context, Pos2, RawInput, Rect};
-    use nice_plug::prelude::{Param as _, Params};
+    use nice_plug::prelude::{
+        GuiContextInner, Param as _, ParamPtr, Params, PluginApi, PluginState,
+    };
     use std::path::Path;
+    use std::sync::{Arc, Mutex};
+
+    /// A host that stores each value the editor sets, as a CLAP host's plugin does at its next
+    /// block, and records whether the load's marks were there before the first value.
+    #[derive(Default)]
+    struct Host {
+        /// The parameters' marks announced when the first value arrived, if one did.
+        announced_at_first_set: Mutex<Option<u32>>,
+        params: Arc<QuintetParams>,
+    }
+
+    impl GuiContextInner for Host {
+        fn plugin_api(&self) -> PluginApi {
+            PluginApi::Clap
+        }
+
+        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {}
+
+        unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
+            let mut first = self.announced_at_first_set.lock().unwrap();
+            first.get_or_insert(self.params.loads.announced());
+            // SAFETY: `param` points into `self.params`, which this host holds.
+            unsafe { param._internal_set_normalized_value(normalized) };
+        }
+
+        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
+
+        fn get_state(&self) -> PluginState {
+            unreachable!("the preset bar never reads the plugin's state")
+        }
+
+        fn set_state(&self, _state: PluginState) {
+            unreachable!("the preset bar sets parameters, not states")
+        }
+
+        fn request_restart(&self) {
+            unreachable!("the preset bar never restarts the plugin")
+        }
+    }
+
+    /// Issue 22, item 4: the audio thread takes a preset the bar loads as a load (so it
+    /// switches at once instead of gliding), and the values the bar sets are the preset's.
+    #[test]
+    fn a_preset_the_bar_loads_is_taken_as_a_load() {
+        let host = Arc::new(Host::default());
+        let params = Arc::clone(&host.params);
+        let context = GuiContext::new(host.clone());
+        let mut bar = factory_bar();
+        let (mut watch, before) = (LoadWatch::default(), ParameterInputs::read(&params));
+        let announced_before = params.loads.announced();
+        let odd = bar.index_of(&Source::Factory, "Odd Harmonics").unwrap();
+        bar.load(odd, &params, &context);
+        assert_ne!(
+            *host.announced_at_first_set.lock().unwrap(),
+            Some(announced_before),
+            "the load was recorded before its first value was set"
+        );
+        let (announced, now) = (params.loads.announced(), ParameterInputs::read(&params));
+        let changed = now.moved_since(&before).params;
+        assert_ne!(changed, 0);
+        assert_eq!(
+            watch.loaded(&params.loads, announced, &now, changed),
+            changed,
+            "every value the preset changed is the load's"
+        );
+        assert!(bar.presets[odd].1.matches(&params));
+        assert!(!bar.current_changed(&params));
+    }
 
     /// A fresh, empty preset folder for this test.
     fn temp_dir(name: &str) -> PathBuf {
@@ -402,7 +459,6 @@ mod tests {
             problem: None,
             guessed: true,
             focus_name: false,
-            current_values: None,
         }
     }
 
@@ -441,6 +497,30 @@ mod tests {
         );
         bar.current = None;
         assert!(!bar.current_changed(&params), "no preset, nothing changed");
+    }
+
+    /// Issue 22, item 5: the changed mark reads the parameters it is asked about and the preset
+    /// at the current place as it is now (it once kept pointers into the parameters of its first
+    /// call, and values keyed only by the preset's place in the list).
+    #[test]
+    fn the_changed_mark_reads_the_parameters_and_the_preset_it_is_given() {
+        let mut bar = factory_bar();
+        let (unchanged, moved) = (QuintetParams::default(), QuintetParams::default());
+        set_normalized(&moved, "freq1", 0.9);
+        assert!(!bar.current_changed(&unchanged));
+        assert!(
+            bar.current_changed(&moved),
+            "other parameters, another answer"
+        );
+        drop(unchanged);
+        assert!(bar.current_changed(&moved));
+        // The folder read again puts another preset at the current place.
+        let current = bar.current.unwrap();
+        bar.presets[current].1 = Preset::capture("Moved", &moved);
+        assert!(
+            !bar.current_changed(&moved),
+            "compared with the preset now there"
+        );
     }
 
     /// Issue 21, item 12: a preset put in the folder while the bar is open appears when `<` or

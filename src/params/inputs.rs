@@ -8,6 +8,7 @@
 //! followed without a line here.
 
 use super::QuintetParams;
+use super::loads::ParamSet;
 use quintet_core::params::{PARAM_COUNT, Param};
 
 /// Parameters the plugin hands to the engine together.
@@ -99,14 +100,38 @@ impl ParameterInputs {
         Self(std::array::from_fn(|index| all[index].value_bits()))
     }
 
-    /// The groups with a value that differs from `last`'s.
+    /// Parameter `index`'s value bits ([`super::PluginParam::value_bits`]).
     #[inline]
-    pub fn moved_since(&self, last: &Self) -> Groups {
-        let pairs = self.0.iter().zip(&last.0).zip(&GROUP_BITS);
-        Groups(pairs.fold(0, |moved, ((now, then), bit)| {
-            moved | if now != then { *bit } else { 0 }
-        }))
+    pub fn bits(&self, index: usize) -> u32 {
+        self.0[index]
     }
+
+    /// The parameters whose value differs from `last`'s, and their groups.
+    #[inline]
+    pub fn moved_since(&self, last: &Self) -> Moved {
+        let pairs = self.0.iter().zip(&last.0).zip(&GROUP_BITS).enumerate();
+        let (params, groups) =
+            pairs.fold((0, 0), |(params, groups), (index, ((now, then), bit))| {
+                if now != then {
+                    (params | 1 << index, groups | *bit)
+                } else {
+                    (params, groups)
+                }
+            });
+        Moved {
+            params,
+            groups: Groups(groups),
+        }
+    }
+}
+
+/// What moved between two readings of the parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Moved {
+    /// The parameters whose value changed.
+    pub params: ParamSet,
+    /// Their groups.
+    pub groups: Groups,
 }
 
 #[cfg(test)]
@@ -133,7 +158,7 @@ mod tests {
     fn a_moved_parameter_moves_its_group_alone() {
         let params = QuintetParams::default();
         let before = ParameterInputs::read(&params);
-        assert_eq!(before.moved_since(&before), Groups::default());
+        assert_eq!(before.moved_since(&before), Moved::default());
         for param in Param::ALL {
             let ptr = params.get(param).as_ptr();
             // SAFETY: `ptr` points into `params`, alive for the whole loop and seen by no
@@ -143,6 +168,8 @@ mod tests {
             // SAFETY: as above.
             unsafe { ptr._internal_set_normalized_value(other) };
             let moved = ParameterInputs::read(&params).moved_since(&before);
+            assert_eq!(moved.params, 1 << param.index(), "{}", param.spec().id);
+            let moved = moved.groups;
             let group = group_of(param);
             for other_group in [
                 Group::Frequencies,

@@ -1,11 +1,15 @@
 //! One parameter as nice-plug holds it ([`PluginParam`]), built from its declaration in the
-//! registry: name, range and skew, step, default, unit and texts, smoothing, polyphonic
-//! modulation and change counting all come from the [`ParamSpec`], none is written here.
+//! registry: name, range and skew, step, default, unit and texts, polyphonic modulation and
+//! change counting all come from the [`ParamSpec`], none is written here.
+//!
+//! No parameter has a nice-plug smoother: the engine glides and ramps itself (the
+//! declaration's `smoothing_ms` is its timing), and how a value changed is recorded in
+//! [`super::loads`], so the framework's smoothing would be work on every event for nothing.
 
 use super::changes::{ChangeCount, Watched};
 use crate::engine::Modulated;
 use nice_plug::prelude::{
-    BoolParam, FloatParam, FloatRange, IntParam, IntRange, Param as _, ParamPtr, SmoothingStyle,
+    BoolParam, FloatParam, FloatRange, IntParam, IntRange, Param as _, ParamPtr,
 };
 use quintet_core::params::frequency_text::value_that_lands_on;
 use quintet_core::params::{FloatText, Kind, Param, ParamSpec, Scale};
@@ -39,10 +43,7 @@ impl PluginParam {
         let spec = param.spec();
         match spec.kind {
             Kind::Float {
-                range,
-                step,
-                text,
-                smoothing_ms,
+                range, step, text, ..
             } => {
                 let mut built = FloatParam::new(spec.name, spec.default, nice_plug_range(range))
                     .with_unit(spec.unit())
@@ -50,15 +51,6 @@ impl PluginParam {
                     .with_string_to_value(Arc::new(move |typed| typed_float(spec, text, typed)));
                 if let Some(step) = step {
                     built = built.with_step_size(step);
-                }
-                if let Some(ms) = smoothing_ms {
-                    // The engine does the gliding and ramping itself; until the audio thread
-                    // records how a value changed (issue 22), it reads whether this smoother
-                    // runs to tell automation from a state load. A linear smoother answers that
-                    // as well as any and is the cheapest for the framework on every event (no
-                    // `pow` when it retargets), which matters for dense automation
-                    // (docs/PERFORMANCE.md).
-                    built = built.with_smoother(SmoothingStyle::Linear(ms));
                 }
                 if let Some(target) = spec.modulated {
                     built = built.with_poly_modulation_id(poly_modulation_id(target));
@@ -114,6 +106,15 @@ impl PluginParam {
             PluginParam::Float(param) => param.value().to_bits(),
             PluginParam::Int(param) => param.value() as u32,
             PluginParam::Switch(param) => u32::from(param.value()),
+        }
+    }
+
+    /// The bits [`Self::value_bits`] gives once `param` holds the plain value `plain`.
+    pub fn bits_of(param: Param, plain: f32) -> u32 {
+        match param.spec().kind {
+            Kind::Float { .. } => plain.to_bits(),
+            Kind::Int { .. } => plain as i32 as u32,
+            Kind::Switch => u32::from(plain >= 0.5),
         }
     }
 

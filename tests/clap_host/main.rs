@@ -17,6 +17,7 @@ mod fuzz_text;
 mod midi;
 mod parameter_lock;
 mod poly;
+mod preset_switch;
 mod processing;
 mod render_cli;
 mod standalone;

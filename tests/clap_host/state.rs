@@ -3,6 +3,7 @@
 
 use nice_plug::prelude::{Param, ParamPtr, Params};
 use quintet::params::QuintetParams;
+use quintet::spectrum::find_peaks;
 use quintet_test_host::random::Rng;
 use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_deviation_from_exact, rms,
@@ -11,6 +12,8 @@ use quintet_test_host::state::{framed, payload};
 use quintet_test_host::{ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
+/// A load ramps the levels and the gain over 10 ms (so it never clicks), in frames.
+const LOAD_RAMP_FRAMES: usize = (SAMPLE_RATE_HZ * 0.010) as usize;
 
 /// Typed values for every parameter, in the plugin's order, applied at frame 0 of a render.
 fn changes_for(host: &mut QuintetHost, texts: &[&str; 6]) -> Vec<ParamChange> {
@@ -65,7 +68,7 @@ fn save_load_save_gives_the_same_bytes() {
 }
 
 #[test]
-fn loading_a_state_sets_the_values_at_once_without_a_glide() {
+fn loading_a_state_switches_at_once_without_a_glide() {
     let mut source = host_set_to(&HIGH);
     let saved = source.save_state();
 
@@ -88,10 +91,11 @@ fn loading_a_state_sets_the_values_at_once_without_a_glide() {
     );
     assert_eq!(host.param_values(), source.param_values());
 
-    // The very first glide time after the load already holds the new partials at the new gain
-    // and nothing of the old ones: a glide or a gain ramp would smear them.
+    // Once the gain's 10 ms ramp (no click) is over, the next 20 ms hold the new partials at
+    // the new gain and nothing of the old ones: a glide (20 ms) would still smear them.
+    let ramp = host.render(LOAD_RAMP_FRAMES, &[]);
+    assert_clean(&ramp, "right after the load");
     let first = host.render((SAMPLE_RATE_HZ * 0.020) as usize, &[]);
-    assert_clean(&first, "right after the load");
     let gain = 10f64.powf(-6.0 / 20.0);
     assert_spectrum(
         first.left(),
@@ -99,7 +103,64 @@ fn loading_a_state_sets_the_values_at_once_without_a_glide() {
         &HIGH_HZ,
         0.2 * gain,
         5.0,
-        "first 20 ms after loading",
+        "10 to 30 ms after loading",
+    );
+}
+
+/// Issue 22, item 3: how a change moves is recorded by the plugin, not read from the framework's
+/// smoothers: a state loaded in the middle of a glide still jumps, and automation right after a
+/// load glides again.
+#[test]
+fn a_load_in_the_middle_of_a_glide_jumps_and_automation_after_it_glides() {
+    let saved = host_set_to(&HIGH).save_state();
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, 256);
+    host.render(4800, &[]);
+    let freq1 = host.param_id("Partial 1");
+    let to_1_khz = [ParamChange {
+        frame: 0,
+        param: freq1,
+        normalized: host.text_to_value(freq1, "1 kHz").unwrap(),
+    }];
+    let glide_frames = (SAMPLE_RATE_HZ * 0.020) as usize;
+    // 5 ms into partial 1's 20 ms glide to 1 kHz, the state arrives.
+    host.render(glide_frames / 4, &to_1_khz);
+    host.load_state(&saved).expect("the state loads");
+    let gain = 10f64.powf(-6.0 / 20.0);
+    host.render(LOAD_RAMP_FRAMES, &[]);
+    let loaded = host.render(glide_frames, &[]);
+    assert_spectrum(
+        loaded.left(),
+        SAMPLE_RATE_HZ,
+        &HIGH_HZ,
+        0.2 * gain,
+        5.0,
+        "10 to 30 ms after a load in the middle of a glide",
+    );
+
+    // Automation right after the load: partial 1 sweeps from 3 kHz down to 1 kHz over these
+    // 20 ms, so no steady 1 kHz partial is in them (a jump would put one there)...
+    let gliding = host.render(glide_frames, &to_1_khz);
+    assert_clean(&gliding, "gliding after the load");
+    let peaks = find_peaks(gliding.left(), SAMPLE_RATE_HZ, (0.02 * gain) as f32);
+    assert!(
+        !peaks
+            .iter()
+            .any(|p| (p.frequency_hz - 1000.0).abs() < 25.0 && p.amplitude > 0.1 * gain),
+        "partial 1 jumped to 1 kHz: {peaks:?}"
+    );
+    // ... and once the glide is over it plays 1 kHz.
+    host.render(glide_frames, &[]);
+    let settled = host.render(4800, &[]);
+    let mut expected = HIGH_HZ;
+    expected[0] = 1000.0;
+    assert_spectrum(
+        settled.left(),
+        SAMPLE_RATE_HZ,
+        &expected,
+        0.2 * gain,
+        2.0,
+        "after the glide",
     );
 }
 

@@ -362,7 +362,8 @@ impl PartialBank {
         }
     }
 
-    /// Sets partial `index`'s own level at once (a preset load).
+    /// Sets partial `index`'s own level at once (activation; the Python module's
+    /// `ramp=False`). A level that jumps while the partial sounds steps the waveform.
     pub fn jump_level_to(&mut self, index: usize, level: f32) {
         if let Some(level) = sanitize_gain(level) {
             let timing = self.timing;
@@ -375,7 +376,8 @@ impl PartialBank {
         self.partials[index].user_level.target
     }
 
-    /// Sets partial `index` to `frequency_hz` at once (a preset load), keeping its phase.
+    /// Sets partial `index` to `frequency_hz` at once (a state or preset load), keeping its
+    /// phase, so the waveform does not step.
     /// Non-finite values are ignored.
     pub fn jump_to(&mut self, index: usize, frequency_hz: f64) {
         if frequency_hz.is_finite() {

@@ -10,9 +10,11 @@ use crate::dsp::{PARTIAL_COUNT, PartialBank};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Motion {
     /// Smoothly: frequencies glide over [`GLIDE_MS`](crate::dsp::GLIDE_MS), levels and gain
-    /// ramp (automation, a slider, a mute switching).
+    /// ramp (automation, a slider, a mute switching; the plugin ramps levels and gain on a
+    /// state or preset load too, where a jump would click).
     Smooth,
-    /// At once (a state or preset load).
+    /// At once, phases running on: the partials' frequencies on a state or preset load (the
+    /// waveform does not step), anything the Python module sets with `glide`/`ramp` off.
     Jump,
 }
 

@@ -1,7 +1,8 @@
 //! Dense automation: Quintet and a naive plugin on the same framework (examples/naive_plugin.rs),
 //! both hosted through CLAP, at 1- to 512-sample blocks, steady and with five parameter events
-//! (the five frequencies, alternating by 1 % so each starts a glide) every 64 or every 16
-//! samples; the issue's targets for them.
+//! (the five frequencies, alternating by 1 % so each starts a glide) every 64, 16 or 1 samples
+//! (every sample: the framework then splits any block into 1-sample blocks, each with five
+//! events); the issue's targets for them.
 
 use crate::hosted::{Timed, naive_plugin_path};
 use crate::timing::{RUNS, SAMPLES_PER_RUN, median, verdict};
@@ -13,7 +14,7 @@ use quintet_test_host::QuintetHost;
 const BLOCK_SIZES: [usize; 4] = [1, 16, 64, 512];
 /// How often the five frequency parameters each get an event, in samples (`None`: never), in
 /// the table's column order.
-pub const EVENT_SPACINGS: [Option<usize>; 3] = [None, Some(64), Some(16)];
+pub const EVENT_SPACINGS: [Option<usize>; 4] = [None, Some(64), Some(16), Some(1)];
 /// Most 64-sample blocks with five parameter events each may cost per frame, relative to the
 /// steady plugin at the same block size.
 const EVENTS_64_TARGET: f64 = 3.0;
@@ -26,15 +27,15 @@ pub struct Options {
     /// nice-plug's symbols).
     pub quintet_only: bool,
     /// The columns of [`EVENT_SPACINGS`] to measure; the others print as "-".
-    pub spacings: [bool; 3],
+    pub spacings: [bool; 4],
 }
 
-/// One block size of the table: ns per frame steady, with events every 64, every 16 (NaN where
-/// not measured).
+/// One block size of the table: ns per frame steady, with events every 64, 16 and 1 samples
+/// (NaN where not measured).
 struct Row {
     block: usize,
-    quintet: [f64; 3],
-    naive: [f64; 3],
+    quintet: [f64; 4],
+    naive: [f64; 4],
 }
 
 /// Prints the table for the block sizes `wanted` accepts, then the targets. `timer_ns` is the
@@ -45,12 +46,18 @@ pub fn run(wanted: impl Fn(usize) -> bool, timer_ns: f64, options: &Options) {
     println!();
     println!(
         "Dense automation: whole plugins through a CLAP host, ns per frame (stereo), with five \
-         parameter events every 64 or 16 samples; naive = examples/naive_plugin.rs on the same \
-         framework:"
+         parameter events every 64, 16 or 1 samples; naive = examples/naive_plugin.rs on the \
+         same framework:"
     );
     println!(
-        "{:>6} {:>14} {:>14} {:>14} {:>12} {:>12}",
-        "block", "steady Q/naive", "ev 64 Q/naive", "ev 16 Q/naive", "ev64/steady", "ev16/steady"
+        "{:>6} {:>14} {:>14} {:>14} {:>14} {:>12} {:>12}",
+        "block",
+        "steady Q/naive",
+        "ev 64 Q/naive",
+        "ev 16 Q/naive",
+        "ev 1 Q/naive",
+        "ev64/steady",
+        "ev16/steady"
     );
     let mut rows = Vec::new();
     for block in BLOCK_SIZES.into_iter().filter(|&block| wanted(block)) {
@@ -60,7 +67,7 @@ pub fn run(wanted: impl Fn(usize) -> bool, timer_ns: f64, options: &Options) {
         let mut naive = naive_path
             .as_ref()
             .map(|path| Timed::new(QuintetHost::load(path, naive_id), block));
-        let mut runs = [(); 6].map(|_| Vec::new());
+        let mut runs = [(); 8].map(|_| Vec::new());
         for round in 0..=RUNS / 3 {
             for (k, &spacing) in EVENT_SPACINGS.iter().enumerate() {
                 if !options.spacings[k] {
@@ -89,17 +96,18 @@ pub fn run(wanted: impl Fn(usize) -> bool, timer_ns: f64, options: &Options) {
             (q, n) => format!("{q:.1}/{n:.1}"),
         };
         println!(
-            "{block:>6} {:>14} {:>14} {:>14} {:>11.2}× {:>11.2}×",
+            "{block:>6} {:>14} {:>14} {:>14} {:>14} {:>11.2}× {:>11.2}×",
             cell(0),
             cell(1),
             cell(2),
+            cell(3),
             medians[2] / medians[0],
             medians[4] / medians[0]
         );
         rows.push(Row {
             block,
-            quintet: [medians[0], medians[2], medians[4]],
-            naive: [medians[1], medians[3], medians[5]],
+            quintet: std::array::from_fn(|k| medians[2 * k]),
+            naive: std::array::from_fn(|k| medians[2 * k + 1]),
         });
     }
     print_targets(&rows);
@@ -108,7 +116,7 @@ pub fn run(wanted: impl Fn(usize) -> bool, timer_ns: f64, options: &Options) {
 /// Prints each target this run measured, with whether it is met.
 fn print_targets(rows: &[Row]) {
     for row in rows {
-        let [steady, every_64, every_16] = row.quintet;
+        let [steady, every_64, every_16, _] = row.quintet;
         let against_steady = |target: f64, spacing: usize, events: f64| {
             let ratio = events / steady;
             if ratio.is_finite() {
@@ -124,7 +132,7 @@ fn print_targets(rows: &[Row]) {
             16 => against_steady(EVENTS_16_TARGET, 16, every_16),
             _ => {}
         }
-        let ratios: Vec<f64> = (0..3)
+        let ratios: Vec<f64> = (0..EVENT_SPACINGS.len())
             .map(|k| row.quintet[k] / row.naive[k])
             .filter(|ratio| ratio.is_finite())
             .collect();

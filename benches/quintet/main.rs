@@ -10,8 +10,8 @@
 //! - `engine` ([`engine`]): the instrument holding a 16-note chord, one note or none, and the
 //!   drone, against one naive voice and the bare bank.
 //! - `dense` ([`dense`]): dense automation, Quintet against a naive plugin on the same framework;
-//!   `quintet` times Quintet alone (for a profiler), `steady`, `every64` and `every16` only those
-//!   columns.
+//!   `quintet` times Quintet alone (for a profiler), `steady`, `every64`, `every16` and `every1`
+//!   only those columns.
 //! - `kernels` ([`kernels`]): each sine kernel alone.
 //!
 //! Each subject prints its targets with whether this run meets them. Timings are medians of
@@ -49,7 +49,7 @@ fn main() {
         engine::run(wanted);
     }
     if let (true, Some(timer_ns)) = (run("dense"), timer_ns) {
-        let columns = ["steady", "every64", "every16"];
+        let columns = ["steady", "every64", "every16", "every1"];
         let any_column = columns.iter().any(|column| has(column));
         let options = dense::Options {
             quintet_only: has("quintet"),

@@ -68,7 +68,7 @@ pub fn run(wanted: impl Fn(usize) -> bool, timer_ns: f64, options: &Options) {
             .as_ref()
             .map(|path| Timed::new(QuintetHost::load(path, naive_id), block));
         let mut runs = [(); 8].map(|_| Vec::new());
-        for round in 0..=RUNS / 3 {
+        for round in 0..=RUNS {
             for (k, &spacing) in EVENT_SPACINGS.iter().enumerate() {
                 if !options.spacings[k] {
                     continue;

@@ -1,4 +1,4 @@
-//! The baseline for `cargo bench --bench bank`: five sines written the way most example plugins
+//! The baseline for `cargo bench --bench quintet`: five sines written the way most example plugins
 //! write them, on the same framework (nice-plug) and hosted the same way as Quintet, so the
 //! benchmark can say what Quintet costs against a plugin anyone would write first.
 //!

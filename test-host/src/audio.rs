@@ -3,6 +3,7 @@
 //! plugin reports back. Parameter values and modulation offsets arrive here normalized and leave
 //! as the plugin's CLAP values (see [`crate::units`]).
 
+use crate::cookies::Cookies;
 use crate::events::{HostEvent, ParamChange};
 use crate::instance::{Activation, QuintetHost};
 use crate::notes::{NoteEnd, NoteKind};
@@ -10,7 +11,7 @@ use crate::units::ParamScales;
 use clack_host::events::UnknownEvent;
 use clack_host::events::event_types::{
     MidiEvent, NoteChokeEvent, NoteEndEvent, NoteExpressionEvent, NoteOffEvent, NoteOnEvent,
-    ParamModEvent, ParamValueEvent,
+    ParamModEvent,
 };
 use clack_host::events::io::{OutputEventBuffer, TryPushError};
 use clack_host::prelude::*;
@@ -135,12 +136,14 @@ impl QuintetHost {
     ) -> Rendered {
         let hook = self.process_hook;
         let blocks: Vec<usize> = blocks.into_iter().collect();
-        let scales = &self.scales;
+        let (scales, cookies) = (&self.scales, &self.cookies);
         let active = self.active.as_mut().expect("activate before rendering");
         let rendered = std::thread::scope(|s| {
-            s.spawn(|| process_on_audio_thread(active, scales, blocks, events, None, hook))
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            s.spawn(|| {
+                process_on_audio_thread(active, (scales, cookies), blocks, events, None, hook)
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         self.run_main_thread_callbacks();
         rendered
@@ -165,13 +168,14 @@ impl QuintetHost {
         let hook = self.process_hook;
         // The audio thread's own copy: `main_thread` borrows the whole host meanwhile.
         let scales = self.scales.clone();
+        let cookies = self.cookies.clone();
         let done = AtomicBool::new(false);
         let mut calls = 0;
         let rendered = std::thread::scope(|s| {
-            let (active, scales, done) = (&mut active, &scales, &done);
+            let (active, tables, done) = (&mut active, (&scales, &cookies), &done);
             let audio = s.spawn(move || {
                 let rendered =
-                    process_on_audio_thread(active, scales, blocks, &[], Some(&live), hook);
+                    process_on_audio_thread(active, tables, blocks, &[], Some(&live), hook);
                 done.store(true, Ordering::SeqCst);
                 // Handed back rather than dropped here: the main thread may be sending one last
                 // change while the render ends, and that send must not find the channel closed.
@@ -195,11 +199,11 @@ impl QuintetHost {
 
 /// The audio thread's side of a render: processes `blocks`, sending each of `events` in the block
 /// that contains its frame and anything arriving on `live` at the start of the next block, their
-/// normalized values and offsets converted to CLAP's with `scales` (a lookup that does not
-/// allocate).
+/// normalized values and offsets converted to CLAP's with `scales`, value events carrying the
+/// cookies `cookies` says (lookups that do not allocate).
 fn process_on_audio_thread(
     active: &mut Activation,
-    scales: &ParamScales,
+    (scales, cookies): (&ParamScales, &Cookies),
     blocks: Vec<usize>,
     events: &[HostEvent],
     live: Option<&Receiver<ParamChange>>,
@@ -234,10 +238,9 @@ fn process_on_audio_thread(
         buffer.clear();
         if let Some(live) = live {
             for change in live.try_iter() {
-                buffer.push(&ParamValueEvent::new(
+                buffer.push(&cookies.value_event(
                     0,
                     change.param,
-                    Pckn::match_all(),
                     scales.clap_value(change.param, change.normalized),
                 ));
             }
@@ -245,10 +248,9 @@ fn process_on_audio_thread(
         while let Some(event) = pending.next_if(|e| e.frame() < start + len) {
             let time = (event.frame() - start) as u32;
             match event {
-                HostEvent::Value(change) => buffer.push(&ParamValueEvent::new(
+                HostEvent::Value(change) => buffer.push(&cookies.value_event(
                     time,
                     change.param,
-                    Pckn::match_all(),
                     scales.clap_value(change.param, change.normalized),
                 )),
                 HostEvent::Mod(change) => buffer.push(&ParamModEvent::new(
@@ -340,6 +342,7 @@ fn process_on_audio_thread(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clack_host::events::event_types::ParamValueEvent;
 
     #[test]
     fn the_output_list_keeps_note_ends_and_refuses_overflow() {

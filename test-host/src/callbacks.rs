@@ -36,6 +36,8 @@ impl HostHandlers for TestHost {
 #[derive(Default)]
 pub struct SharedHandlers {
     callback_requested: AtomicBool,
+    /// Every main-thread callback the plugin asked for, whether or not it was run yet.
+    callback_requests: AtomicUsize,
     problems_logged: AtomicUsize,
 }
 
@@ -44,6 +46,11 @@ impl SharedHandlers {
     /// request.
     pub fn take_callback_request(&self) -> bool {
         self.callback_requested.swap(false, Ordering::SeqCst)
+    }
+
+    /// How many main-thread callbacks the plugin asked for since it was created.
+    pub fn callback_requests(&self) -> usize {
+        self.callback_requests.load(Ordering::SeqCst)
     }
 
     /// How many messages of severity warning or worse the plugin logged through the host.
@@ -56,6 +63,7 @@ impl SharedHandler<'_> for SharedHandlers {
     fn request_restart(&self) {}
     fn request_process(&self) {}
     fn request_callback(&self) {
+        self.callback_requests.fetch_add(1, Ordering::SeqCst);
         self.callback_requested.store(true, Ordering::SeqCst);
     }
 }

@@ -19,8 +19,12 @@ pub struct EditorAnswers {
 
 impl QuintetHost {
     /// Creates the editor for X11 embedding and destroys it again, without a parent window (the
-    /// window itself opens only on `set_parent`, which needs an X display).
-    pub fn create_and_destroy_editor(&mut self) -> EditorAnswers {
+    /// window itself opens only on `set_parent`, which needs an X display). `while_created` runs
+    /// in between when the editor was created.
+    pub fn create_and_destroy_editor(
+        &mut self,
+        while_created: impl FnOnce(&mut Self),
+    ) -> EditorAnswers {
         let handle = self.instance.plugin_handle();
         let gui: PluginGui = handle.get_extension().expect("the plugin has an editor");
         let x11 = GuiConfiguration {
@@ -31,7 +35,8 @@ impl QuintetHost {
         let size = gui.get_size(&handle).map(|size| (size.width, size.height));
         let created = gui.create(&handle, x11).is_ok();
         if created {
-            gui.destroy(&handle);
+            while_created(self);
+            gui.destroy(&self.instance.plugin_handle());
         }
         EditorAnswers {
             x11_supported,

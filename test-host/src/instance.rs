@@ -14,6 +14,7 @@
 
 use crate::audio::ProcessHook;
 use crate::callbacks::{MainThreadHandlers, SharedHandlers, TestHost};
+use crate::cookies::{Cookies, SentCookies};
 use crate::events::ParamChange;
 use crate::units::{ParamScale, ParamScales};
 use crate::{PLUGIN_ID, plugin_path};
@@ -24,8 +25,8 @@ use clack_extensions::audio_ports_config::{AudioPortsConfigBuffer, PluginAudioPo
 use clack_extensions::params::{ParamInfoBuffer, ParamInfoFlags, PluginParams};
 use clack_extensions::state::{PluginState, StateError};
 use clack_extensions::voice_info::{PluginVoiceInfo, VoiceInfoFlags};
-use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
+use clack_host::utils::Cookie;
 use std::ffi::{CStr, CString};
 use std::sync::OnceLock;
 
@@ -96,6 +97,8 @@ pub struct ParamDescription {
     /// Normalized, 0..1.
     pub default: f64,
     pub flags: ParamInfoFlags,
+    /// The cookie the plugin gave the parameter (null: none).
+    pub cookie: Cookie,
 }
 
 /// One audio port as the audio-ports extension reports it.
@@ -154,6 +157,8 @@ pub struct QuintetHost {
     /// Every parameter's CLAP range, read when the instance is created: the conversion between
     /// the normalized values of this API and the plugin's CLAP values.
     pub(crate) scales: ParamScales,
+    /// Every parameter's cookie, read when the instance is created, and which ones events carry.
+    pub(crate) cookies: Cookies,
     pub(crate) active: Option<Activation>,
     pub(crate) process_hook: Option<ProcessHook>,
 }
@@ -221,11 +226,17 @@ impl QuintetHost {
             audio_ports_config,
             voice_info,
             scales: ParamScales::default(),
+            cookies: Cookies::default(),
             active: None,
             process_hook: None,
         };
-        let scales = host.param_infos().into_iter().map(|(scale, _)| scale);
-        host.scales = ParamScales::new(scales.collect());
+        let (scales, cookies) = host
+            .param_infos()
+            .into_iter()
+            .map(|(scale, description)| (scale, (description.id, description.cookie)))
+            .unzip();
+        host.scales = ParamScales::new(scales);
+        host.cookies = Cookies::new(cookies);
         host
     }
 
@@ -260,6 +271,7 @@ impl QuintetHost {
                     max: scale.normalized(info.max_value),
                     default: scale.normalized(info.default_value),
                     flags: info.flags,
+                    cookie: info.cookie,
                 };
                 (scale, description)
             })
@@ -457,15 +469,20 @@ impl QuintetHost {
         self.activation().sample_rate_hz
     }
 
+    /// Which cookie parameter value events carry from now on (as issued, unless a test says
+    /// otherwise).
+    pub fn send_cookies(&mut self, sent: SentCookies) {
+        self.cookies.sent = sent;
+    }
+
     /// Sends parameter changes through the params extension's `flush` while the plugin is
     /// inactive, as a host does when its GUI moves a parameter of a plugin that is not processing.
     pub fn flush_params(&mut self, changes: &[ParamChange]) {
         let mut events = EventBuffer::with_capacity(changes.len());
         for change in changes {
-            events.push(&ParamValueEvent::new(
+            events.push(&self.cookies.value_event(
                 0,
                 change.param,
-                Pckn::match_all(),
                 self.scales.clap_value(change.param, change.normalized),
             ));
         }
@@ -517,6 +534,13 @@ impl QuintetHost {
         if requested {
             self.instance.call_on_main_thread_callback();
         }
+    }
+
+    /// How many main-thread callbacks the plugin asked for since it was created (from any
+    /// thread: nice-plug asks from the audio thread to hand a task to the main thread).
+    pub fn callback_requests(&self) -> usize {
+        self.instance
+            .access_shared_handler(SharedHandlers::callback_requests)
     }
 
     /// How many messages of severity warning or worse the plugin logged through the host.

@@ -6,6 +6,8 @@
 //!   audio ports, activation and state. Start there.
 //! - [`audio`]: rendering on a separate audio thread, with events at sample offsets.
 //! - [`events`]: what a host sends into `process`: parameter values, modulation, MIDI.
+//! - [`cookies`]: the CLAP cookies the plugin issues for its parameters, which this host passes
+//!   back in events as a DAW does.
 //! - [`units`]: the normalized 0..1 every parameter value of this API is in, and its conversion
 //!   to and from the plugin's CLAP values (nice-plug exposes stepped parameters in steps).
 //! - [`notes`]: CLAP's per-note events: notes with ids and channels, note expressions,
@@ -17,11 +19,12 @@
 //! - [`signal`]: what the tests measure in rendered audio.
 //! - [`state`]: state blobs the way nice-plug frames them.
 //!
-//! Quintet's integration tests (`tests/`) and `benches/bank.rs` use it; it is a workspace member
-//! of its own so it compiles once, not once per test binary.
+//! Quintet's integration tests (`tests/`) and the benchmarks (`benches/quintet/`) use it; it is a
+//! workspace member of its own so it compiles once, not once per test binary.
 
 pub mod audio;
 pub mod callbacks;
+pub mod cookies;
 pub mod editor;
 pub mod events;
 pub mod instance;
@@ -35,6 +38,7 @@ pub mod units;
 pub use audio::{MAX_NOTE_ENDS_PER_BLOCK, ProcessHook, Rendered, blocks_of};
 /// CLAP's parameter id, as [`QuintetHost::params`] reports it.
 pub use clack_host::prelude::ClapId;
+pub use cookies::SentCookies;
 pub use editor::EditorAnswers;
 pub use events::{HostEvent, MidiMessage, ParamChange};
 pub use instance::{

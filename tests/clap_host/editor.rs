@@ -5,7 +5,13 @@
 //! in `gui.create`; the panic inside that `extern "C"` function aborted the whole host (SIGABRT).
 //! patches/nice-plug/0003 makes the editor work without it. The calls run in a child process, so
 //! an abort fails this test instead of killing the test binary.
+//!
+//! The same child also checks that an editor that exists still hears of every automated value
+//! (one main-thread callback per event, to hand nice-plug's task to it), and that after it was
+//! destroyed automation asks for none: patches/nice-plug/0005 stops the tasks only while there
+//! is no editor (`parameter_events.rs` checks a plugin that never had one).
 
+use crate::parameter_events::frequency_automation;
 use crate::virtual_display::VirtualDisplay;
 use quintet_test_host::{EditorAnswers, QuintetHost};
 use std::process::Command;
@@ -14,13 +20,34 @@ use std::process::Command;
 const CHILD_ENV: &str = "QUINTET_EDITOR_WITHOUT_HOST_GUI_CHILD";
 /// The line the child prints its answers on.
 const ANSWERS_PREFIX: &str = "editor answers: ";
+/// The line the child prints its main-thread callback counts on.
+const CALLBACKS_PREFIX: &str = "callbacks: ";
+/// Frames the child automates, with the editor created and after it was destroyed.
+const AUTOMATED_FRAMES: usize = 1024;
 
 #[test]
 fn a_host_without_clap_gui_creates_and_destroys_the_editor_without_aborting() {
     // With an X display the editor opens (a window of its own until a parent is set) and closes.
     let display = VirtualDisplay::start();
+    let (answers, callbacks) = answers_of_a_child(Some(&display.name));
+    // Every automation event while the editor exists is handed to it; none once it is gone.
+    let events = frequency_automation(&mut QuintetHost::new(), AUTOMATED_FRAMES, 16).len();
+    let [while_created, after]: [usize; 2] = callbacks
+        .split(' ')
+        .map(|n| n.parse().expect("a count"))
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("two counts");
+    assert!(
+        while_created >= events,
+        "{while_created} main-thread callbacks for {events} events with the editor created"
+    );
     assert_eq!(
-        answers_of_a_child(Some(&display.name)),
+        after, 0,
+        "main-thread callbacks after the editor was destroyed"
+    );
+    assert_eq!(
+        answers,
         format!(
             "{:?}",
             EditorAnswers {
@@ -32,7 +59,7 @@ fn a_host_without_clap_gui_creates_and_destroys_the_editor_without_aborting() {
     );
     // Without one, `create` fails cleanly: the host is told, and nothing aborts.
     assert_eq!(
-        answers_of_a_child(None),
+        answers_of_a_child(None).0,
         format!(
             "{:?}",
             EditorAnswers {
@@ -48,9 +75,10 @@ fn a_host_without_clap_gui_creates_and_destroys_the_editor_without_aborting() {
 const EDITOR_SIZE: (u32, u32) = (820, 700);
 
 /// Runs [`child_creates_and_destroys_the_editor`] in a child process on `display` (none: no X
-/// display at all) and returns what the plugin answered it (`{:?}` of [`EditorAnswers`]); fails if
-/// the child did not exit 0.
-fn answers_of_a_child(display: Option<&str>) -> String {
+/// display at all) and returns what the plugin answered it (`{:?}` of [`EditorAnswers`]) and the
+/// main-thread callbacks it asked for while automated with the editor created and after it was
+/// destroyed ("N M"); fails if the child did not exit 0.
+fn answers_of_a_child(display: Option<&str>) -> (String, String) {
     let mut command = Command::new(std::env::current_exe().expect("the test binary's path"));
     command
         .args([
@@ -74,11 +102,14 @@ fn answers_of_a_child(display: Option<&str>) -> String {
         "on display {display:?} the host ended with {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
         child.status
     );
-    stdout
-        .lines()
-        .find_map(|line| line.split_once(ANSWERS_PREFIX).map(|(_, answers)| answers))
-        .unwrap_or_else(|| panic!("the child printed no answers\nstdout:\n{stdout}"))
-        .to_owned()
+    let line = |prefix: &str| {
+        stdout
+            .lines()
+            .find_map(|line| line.split_once(prefix).map(|(_, answers)| answers))
+            .unwrap_or_else(|| panic!("the child printed no {prefix:?}\nstdout:\n{stdout}"))
+            .to_owned()
+    };
+    (line(ANSWERS_PREFIX), line(CALLBACKS_PREFIX))
 }
 
 /// The child half of the test above: run only by it (see `CHILD_ENV`).
@@ -89,6 +120,16 @@ fn child_creates_and_destroys_the_editor() {
         return;
     }
     let mut host = QuintetHost::new();
-    let answers = host.create_and_destroy_editor();
+    host.activate(48_000.0, 64);
+    let automation = frequency_automation(&mut host, AUTOMATED_FRAMES, 16);
+    let automate = |host: &mut QuintetHost| {
+        let before = host.callback_requests();
+        host.render(AUTOMATED_FRAMES, &automation);
+        host.callback_requests() - before
+    };
+    let mut while_created = 0;
+    let answers = host.create_and_destroy_editor(|host| while_created = automate(host));
+    let after = automate(&mut host);
     println!("{ANSWERS_PREFIX}{answers:?}");
+    println!("{CALLBACKS_PREFIX}{while_created} {after}");
 }

@@ -15,6 +15,7 @@ mod fuzz_params;
 mod fuzz_state;
 mod fuzz_text;
 mod midi;
+mod parameter_events;
 mod parameter_lock;
 mod poly;
 mod preset_switch;

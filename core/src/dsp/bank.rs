@@ -8,7 +8,7 @@
 //!
 //! Rendering never allocates, locks or blocks: all state is inline.
 
-use super::glide::{PitchGlide, Segment, Timing};
+use super::glide::{GlideLength, PitchGlide, Segment, Timing};
 use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
@@ -166,13 +166,13 @@ impl Partial {
         }
     }
 
-    /// Glides from wherever the partial is now to `frequency_hz` over `glide_samples`.
-    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, glide_samples: f64) {
+    /// Glides from wherever the partial is now to `frequency_hz` over `length`.
+    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, length: GlideLength) {
         if frequency_hz == self.target_hz {
             return;
         }
         let now_hz = frequency_for(self.ramp.increment, timing.sample_rate_hz);
-        match PitchGlide::new(now_hz, frequency_hz, glide_samples, timing.segment_samples) {
+        match PitchGlide::new(now_hz, frequency_hz, length) {
             Some(glide) => {
                 let level = self.level_now();
                 self.target_hz = frequency_hz;
@@ -294,6 +294,9 @@ pub struct PartialBank {
     gain: LinearRamp,
     /// The sine kernel: the fastest this CPU runs (all give the same bits).
     kernel: Kernel,
+    /// The length of the last glide started (at first [`GLIDE_MS`]): the next is most likely
+    /// as long.
+    glide_length: GlideLength,
 }
 
 impl PartialBank {
@@ -318,6 +321,7 @@ impl PartialBank {
             partials: frequencies_hz.map(|hz| Partial::steady(hz, timing)),
             gain: LinearRamp::holding(1.0),
             kernel: Kernel::best(),
+            glide_length: GlideLength::new(GLIDE_MS, timing),
         }
     }
 
@@ -346,8 +350,11 @@ impl PartialBank {
     pub fn glide_to_over(&mut self, index: usize, frequency_hz: f64, glide_ms: f64) {
         if frequency_hz.is_finite() && glide_ms.is_finite() {
             let timing = self.timing;
-            let glide_samples = glide_ms.max(0.0) * 1e-3 * timing.sample_rate_hz;
-            self.partials[index].glide_to(sanitize_frequency(frequency_hz), timing, glide_samples);
+            if glide_ms != self.glide_length.ms {
+                self.glide_length = GlideLength::new(glide_ms, timing);
+            }
+            let length = self.glide_length;
+            self.partials[index].glide_to(sanitize_frequency(frequency_hz), timing, length);
         }
     }
 

@@ -1,0 +1,63 @@
+//! How fast Quintet renders, against baselines measured in the same run: one harness, one module
+//! per subject.
+//!
+//! `cargo bench --bench quintet` runs every subject; name some to run only those, and give block
+//! sizes to measure only those (`cargo bench --bench quintet -- dense 64 16`):
+//!
+//! - `bank` ([`bank`]): the DSP core with each sine kernel, steady and gliding, against the naive
+//!   oscillator and the memory floor.
+//! - `plugin` ([`plugin`]): the whole plugin through a CLAP host against the bare core.
+//! - `engine` ([`engine`]): the instrument holding a 16-note chord, one note or none, and the
+//!   drone, against one naive voice and the bare bank.
+//! - `dense` ([`dense`]): dense automation, Quintet against a naive plugin on the same framework;
+//!   `quintet` times Quintet alone (for a profiler), `steady`, `every64`, `every16` and `every1`
+//!   only those columns.
+//! - `kernels` ([`kernels`]): each sine kernel alone.
+//!
+//! Each subject prints its targets with whether this run meets them. Timings are medians of
+//! interleaved runs; the machine is shared, so read the ratios, not the absolute numbers.
+
+mod bank;
+mod dense;
+mod engine;
+mod hosted;
+mod kernels;
+mod naive;
+mod plugin;
+mod timing;
+
+/// The subjects, in the order a full run prints them.
+const SUBJECTS: [&str; 5] = ["bank", "plugin", "engine", "dense", "kernels"];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let has = |word: &str| args.iter().any(|arg| arg == word);
+    let blocks: Vec<usize> = args.iter().filter_map(|arg| arg.parse().ok()).collect();
+    let wanted = |block: usize| blocks.is_empty() || blocks.contains(&block);
+    let all = !SUBJECTS.iter().any(|subject| has(subject));
+    let run = |subject: &str| all || has(subject);
+
+    // The timer's own cost, subtracted from every timed `process` call.
+    let timer_ns = (run("plugin") || run("dense")).then(hosted::timer_overhead_ns);
+    if run("bank") {
+        bank::run(wanted);
+    }
+    if let (true, Some(timer_ns)) = (run("plugin"), timer_ns) {
+        plugin::run(wanted, timer_ns);
+    }
+    if run("engine") {
+        engine::run(wanted);
+    }
+    if let (true, Some(timer_ns)) = (run("dense"), timer_ns) {
+        let columns = ["steady", "every64", "every16", "every1"];
+        let any_column = columns.iter().any(|column| has(column));
+        let options = dense::Options {
+            quintet_only: has("quintet"),
+            spacings: columns.map(|column| !any_column || has(column)),
+        };
+        dense::run(wanted, timer_ns, &options);
+    }
+    if run("kernels") {
+        kernels::run();
+    }
+}

@@ -14,7 +14,9 @@
 use crate::parameter_events::frequency_automation;
 use crate::virtual_display::VirtualDisplay;
 use quintet_test_host::{EditorAnswers, QuintetHost};
-use std::process::Command;
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// Set in the child's environment; the child test does nothing without it.
 const CHILD_ENV: &str = "QUINTET_EDITOR_WITHOUT_HOST_GUI_CHILD";
@@ -74,6 +76,50 @@ fn a_host_without_clap_gui_creates_and_destroys_the_editor_without_aborting() {
 /// The editor's default size in pixels, as `gui.get_size` reports it before `create`.
 const EDITOR_SIZE: (u32, u32) = (820, 700);
 
+/// How long the child may take. It takes a fraction of a second on a quiet machine and half a
+/// minute starved of CPU; a host hung in `gui.destroy` (see src/editor/settled.rs) never ends,
+/// and then the test fails here instead of hanging the suite.
+const CHILD_TIME_LIMIT: Duration = Duration::from_secs(240);
+
+/// What `command` printed and how it ended; fails the test if it runs longer than `limit`.
+fn output_within(mut command: Command, limit: Duration, display: Option<&str>) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the child test runs");
+    // Read on threads of their own, so a child filling a pipe never waits for us.
+    let read_all = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read_all(Box::new(child.stdout.take().expect("piped")));
+    let stderr = read_all(Box::new(child.stderr.take().expect("piped")));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child's status") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "on display {display:?} the host hung for {limit:?} (gui.destroy?)\nstdout:\n{}",
+                String::from_utf8_lossy(&stdout.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
 /// Runs [`child_creates_and_destroys_the_editor`] in a child process on `display` (none: no X
 /// display at all) and returns what the plugin answered it (`{:?}` of [`EditorAnswers`]) and the
 /// main-thread callbacks it asked for while automated with the editor created and after it was
@@ -94,7 +140,7 @@ fn answers_of_a_child(display: Option<&str>) -> (String, String) {
         Some(display) => command.env("DISPLAY", display),
         None => command.env_remove("DISPLAY"),
     };
-    let child = command.output().expect("the child test runs");
+    let child = output_within(command, CHILD_TIME_LIMIT, display);
     let stdout = String::from_utf8_lossy(&child.stdout);
     let stderr = String::from_utf8_lossy(&child.stderr);
     assert!(

@@ -32,16 +32,6 @@ use quintet_core::params::{PARAM_COUNT, Values};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use quintet_core::limits::{
-    MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MIN_FREQUENCY_HZ,
-};
-/// Voices a new instance plays with ([`quintet_core::limits::DEFAULT_VOICES`]). A state saved
-/// before voices existed keeps one.
-pub const DEFAULT_VOICES: i32 = quintet_core::limits::DEFAULT_VOICES as i32;
-/// Furthest the pitch-bend range goes, in semitones
-/// ([`quintet_core::limits::MAX_BEND_RANGE_SEMITONES`]).
-pub const MAX_BEND_RANGE: i32 = quintet_core::limits::MAX_BEND_RANGE_SEMITONES as i32;
-
 /// The key the editor's size is saved under in the plugin state.
 const EDITOR_FIELD: &str = "editor";
 

@@ -332,11 +332,8 @@ impl Quintet {
     /// Voices, envelope, glide and bend range: taken as they are (the engine smooths what
     /// needs it).
     fn follow_note_parameters(&mut self) {
-        let settings = self.params.engine_settings();
-        self.engine.set_voice_count(settings.voices);
-        self.engine.set_envelope(settings.envelope);
-        self.engine.set_midi_glide_ms(settings.midi_glide_ms);
-        self.engine.set_bend_range(settings.bend_range_semitones);
+        self.engine
+            .set_note_settings(&self.params.engine_settings());
     }
 
     /// Glides (automation, a gesture) or jumps (a load) each partial, its phase running on.

@@ -318,6 +318,18 @@ impl Engine {
         }
     }
 
+    /// Takes what the notes play with from `settings` — voices, envelope, glide time, bend range —
+    /// each as its own setter does (a value that did not change changes nothing). The
+    /// frequencies, levels, gain and MIDI mode have calls of their own: they glide, ramp or fade.
+    /// Every front end hands the engine its note settings here, so a setting added later is
+    /// followed by all of them once it is handed on in this one place.
+    pub fn set_note_settings(&mut self, settings: &Settings) {
+        self.set_voice_count(settings.voices);
+        self.set_envelope(settings.envelope);
+        self.set_midi_glide_ms(settings.midi_glide_ms);
+        self.set_bend_range(settings.bend_range_semitones);
+    }
+
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
     pub fn handle(&mut self, input: NoteInput) {
         self.voices_may_sound = true;

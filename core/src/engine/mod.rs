@@ -210,6 +210,11 @@ impl Engine {
                 Motion::Jump
             }
         });
+        // The drone alone (no voice since the last render) skips the 32 slots: dense automation
+        // of the drone pays for this call on every event.
+        if !self.voices_may_sound {
+            return;
+        }
         for slot in 0..VOICE_SLOTS {
             if self.voices[slot].is_sounding() {
                 self.retune(slot, voice_motions, GLIDE_MS);

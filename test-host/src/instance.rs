@@ -475,6 +475,22 @@ impl QuintetHost {
         self.cookies.sent = sent;
     }
 
+    /// Sets every parameter, in the order the plugin lists them, to its `normalized` position
+    /// through [`Self::flush_params`] (a preset as the editor's preset bar sets it).
+    pub fn flush_every_param(&mut self, normalized: &[f32]) {
+        let changes: Vec<ParamChange> = self
+            .params()
+            .iter()
+            .zip(normalized)
+            .map(|(param, &normalized)| ParamChange {
+                frame: 0,
+                param: param.id,
+                normalized: f64::from(normalized),
+            })
+            .collect();
+        self.flush_params(&changes);
+    }
+
     /// Sends parameter changes through the params extension's `flush` while the plugin is
     /// inactive, as a host does when its GUI moves a parameter of a plugin that is not processing.
     pub fn flush_params(&mut self, changes: &[ParamChange]) {

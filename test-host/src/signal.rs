@@ -94,9 +94,24 @@ pub fn assert_spectrum(
     tolerance_hz: f64,
     what: &str,
 ) {
-    let threshold = (amplitude / 10.0) as f32;
-    let peaks = quintet_core::spectrum::find_peaks(samples, sample_rate_hz, threshold);
-    for &hz in expected_hz {
+    let expected: Vec<(f64, f64)> = expected_hz.iter().map(|&hz| (hz, amplitude)).collect();
+    assert_partials(samples, sample_rate_hz, &expected, tolerance_hz, what);
+}
+
+/// Asserts the partials found by FFT in `samples`: one peak within `tolerance_hz` of each
+/// expected (frequency in Hz, linear amplitude), its amplitude within 10 %, and nothing else
+/// above a tenth of the quietest.
+pub fn assert_partials(
+    samples: &[f32],
+    sample_rate_hz: f64,
+    expected: &[(f64, f64)],
+    tolerance_hz: f64,
+    what: &str,
+) {
+    let quietest = expected.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let peaks =
+        quintet_core::spectrum::find_peaks(samples, sample_rate_hz, (quietest / 10.0) as f32);
+    for &(hz, amplitude) in expected {
         let peak = peaks
             .iter()
             .find(|p| (p.frequency_hz - hz).abs() <= tolerance_hz)
@@ -109,10 +124,10 @@ pub fn assert_spectrum(
     }
     for peak in &peaks {
         assert!(
-            expected_hz
+            expected
                 .iter()
-                .any(|hz| (peak.frequency_hz - hz).abs() <= tolerance_hz),
-            "{what}: unexpected peak {peak:?} (expected only {expected_hz:?})"
+                .any(|p| (peak.frequency_hz - p.0).abs() <= tolerance_hz),
+            "{what}: unexpected peak {peak:?} (expected only {expected:?})"
         );
     }
 }

@@ -4,9 +4,8 @@
 //! records its loads the same way: `editor::preset_bar`'s tests.)
 
 use quintet::presets::{Preset, factory};
-use quintet::spectrum::find_peaks;
-use quintet_test_host::signal::{assert_clean, max_natural_step, max_step};
-use quintet_test_host::{ParamChange, QuintetHost};
+use quintet_test_host::QuintetHost;
+use quintet_test_host::signal::{self, assert_clean, max_natural_step, max_step};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 /// A partial's amplitude at full level and gain.
@@ -21,17 +20,7 @@ const STEP_SLACK: f64 = 1e-6;
 /// `preset` as a plugin state: set on a fresh instance as the editor sets it, then saved.
 fn state_of(preset: &Preset) -> Vec<u8> {
     let mut host = QuintetHost::new();
-    let ids: Vec<_> = host.params().iter().map(|p| p.id).collect();
-    let changes: Vec<ParamChange> = ids
-        .into_iter()
-        .zip(preset.normalized_values())
-        .map(|(param, normalized)| ParamChange {
-            frame: 0,
-            param,
-            normalized: f64::from(normalized),
-        })
-        .collect();
-    host.flush_params(&changes);
+    host.flush_every_param(&preset.normalized_values());
     host.save_state()
 }
 
@@ -55,27 +44,7 @@ fn partials(preset: &Preset) -> Vec<(f64, f64)> {
 /// Asserts that `samples` hold exactly `expected` (frequency, amplitude) partials: each within
 /// 5 Hz and 10 %, and nothing else above a tenth of the quietest.
 fn assert_partials(samples: &[f32], expected: &[(f64, f64)], what: &str) {
-    let quietest = expected.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-    let peaks = find_peaks(samples, SAMPLE_RATE_HZ, (quietest / 10.0) as f32);
-    for &(hz, amplitude) in expected {
-        let peak = peaks
-            .iter()
-            .find(|p| (p.frequency_hz - hz).abs() <= 5.0)
-            .unwrap_or_else(|| panic!("{what}: no partial at {hz} Hz; peaks {peaks:?}"));
-        assert!(
-            (peak.amplitude / amplitude - 1.0).abs() < 0.1,
-            "{what}: the {hz} Hz partial has amplitude {}, expected {amplitude}",
-            peak.amplitude
-        );
-    }
-    for peak in &peaks {
-        assert!(
-            expected
-                .iter()
-                .any(|p| (peak.frequency_hz - p.0).abs() <= 5.0),
-            "{what}: unexpected peak {peak:?} (expected only {expected:?})"
-        );
-    }
+    signal::assert_partials(samples, SAMPLE_RATE_HZ, expected, 5.0, what);
 }
 
 #[test]

@@ -665,17 +665,7 @@ fn damaged_or_hostile_midi_files_are_refused_and_nothing_is_written() {
 /// preset bar does), activated.
 fn host_with_preset(preset: &quintet::presets::Preset) -> QuintetHost {
     let mut host = QuintetHost::new();
-    let ids: Vec<_> = host.params().iter().map(|p| p.id).collect();
-    let changes: Vec<ParamChange> = ids
-        .into_iter()
-        .zip(preset.normalized_values())
-        .map(|(param, normalized)| ParamChange {
-            frame: 0,
-            param,
-            normalized: f64::from(normalized),
-        })
-        .collect();
-    host.flush_params(&changes);
+    host.flush_every_param(&preset.normalized_values());
     host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
     host
 }

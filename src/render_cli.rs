@@ -27,8 +27,8 @@ use quintet::midi_file::{HEADER_BYTES, Song, check_header, read_song};
 use quintet::output_file::{self, OutputError, OutputFile, Refusal};
 use quintet::presets::{Preset, factory, store};
 use quintet::user_text::{escape, escape_path};
+use quintet_core::params::Param;
 use quintet_core::params::frequency_text::frequency_to_text;
-use quintet_core::params::{Param, Values};
 use sound_options::SoundOptions;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -251,14 +251,14 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
         return Ok(());
     };
     let (preset, file) = find_preset(name)?;
-    let settings = preset.settings();
-    if settings.midi && args.midi.is_none() {
+    let values = preset.values();
+    if values.settings().midi && args.midi.is_none() {
         return Err(format!(
             "the preset \"{}\" plays notes (MIDI mode): add --midi FILE.mid to hear it",
             escape(&preset.name)
         ));
     }
-    args.sound.values = Values::from_settings(&settings);
+    args.sound.values = values;
     args.preset_file = file;
     Ok(())
 }

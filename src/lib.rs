@@ -35,6 +35,7 @@ use nice_plug_egui::{EguiEditorState, RepaintNotifier};
 use params::inputs::{Group, Groups, Moved, ParameterInputs};
 use params::loads::{LoadWatch, ParamSet};
 use params::{Param, QuintetParams, modulated_by_id};
+use quintet_core::params::audible_levels;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -347,8 +348,8 @@ impl Quintet {
     /// whatever moved it: a jump would click.
     fn follow_levels(&mut self) {
         let motions = [Motion::Smooth; PARTIAL_COUNT];
-        self.engine
-            .set_levels(self.params.engine_settings().levels, motions);
+        let levels = audible_levels(|param| self.params.plain(param));
+        self.engine.set_levels(levels, motions);
         if self.engine.has_modulated_voices() {
             for partial in 0..PARTIAL_COUNT {
                 let target = Modulated::Level(partial);

@@ -30,4 +30,4 @@ mod values;
 pub use range::{FloatRange, Scale};
 pub use registry::{PARAM_COUNT, PARAMS, Param};
 pub use spec::{Family, FloatText, Kind, Offered, OutOfRange, ParamSpec};
-pub use values::Values;
+pub use values::{Values, audible_levels};

@@ -46,13 +46,7 @@ impl Values {
     pub fn settings(&self) -> Settings {
         Settings {
             frequencies_hz: Param::FREQUENCIES.map(|param| self.get(param)),
-            levels: std::array::from_fn(|k| {
-                if self.switch(Param::MUTES[k]) {
-                    0.0
-                } else {
-                    self.get(Param::LEVELS[k]) as f32
-                }
-            }),
+            levels: audible_levels(|param| self.get(param)),
             gain: self.get(Param::GAIN) as f32,
             midi: self.switch(Param::MIDI),
             voices: self.get(Param::VOICES) as usize,
@@ -87,6 +81,19 @@ impl Values {
         put(Param::BEND_RANGE, settings.bend_range_semitones);
         values
     }
+}
+
+/// Each partial's level as the engine plays it, read through `plain` (a parameter's plain
+/// value): its level, or 0 while it is muted. The plugin reads the ten values this way when only
+/// they moved, without making the whole [`Values`].
+pub fn audible_levels(plain: impl Fn(Param) -> f64) -> [f32; PARTIAL_COUNT] {
+    std::array::from_fn(|k| {
+        if plain(Param::MUTES[k]) >= 0.5 {
+            0.0
+        } else {
+            plain(Param::LEVELS[k]) as f32
+        }
+    })
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ mod tests {
         let mut state = BTreeMap::from([
             (String::from("freq1"), ParamValue::F32(f32::NAN)),
             (String::from("freq2"), ParamValue::F32(1e9)),
-            (String::from("gain"), ParamValue::F32(5.0)),
+            (String::from("gain"), ParamValue::F32(50.0)),
             (String::from("mglide"), ParamValue::F32(1e30)),
             (String::from("sustain"), ParamValue::F32(f32::NAN)),
             (String::from("voices"), ParamValue::I32(-3)),
@@ -121,7 +121,7 @@ mod tests {
         let expected = [
             ("freq1", ParamValue::F32(200.0)),
             ("freq2", ParamValue::F32(20_000.0)),
-            ("gain", ParamValue::F32(1.0)),
+            ("gain", ParamValue::F32(3.981_072)),
             ("mglide", ParamValue::F32(1000.0)),
             ("sustain", ParamValue::F32(1.0)),
             ("voices", ParamValue::I32(1)),

@@ -5,6 +5,7 @@
 use super::*;
 use crate::dsp::bank::SILENCE_GAIN;
 use nice_plug::prelude::{FloatRange, Param as _, formatters, util};
+use quintet_core::limits::MAX_GAIN_DB;
 use quintet_core::params::gain_text::{self, MINUS_INFINITY_DB, MINUS_INFINITY_GAIN};
 use quintet_core::params::{Kind, PARAMS, ParamSpec, Scale};
 
@@ -148,17 +149,20 @@ fn every_parameters_texts_are_the_registrys() {
 }
 
 #[test]
-fn the_gain_skew_is_nice_plugs_for_minus_60_to_0_db() {
-    for param in [Param::GAIN, Param::LEVELS[0]] {
+fn the_gain_skews_are_nice_plugs_for_minus_60_to_0_and_plus_12_db() {
+    for (param, max_db) in [(Param::GAIN, MAX_GAIN_DB), (Param::LEVELS[0], 0.0)] {
         let Kind::Float { range, .. } = param.spec().kind else {
             panic!("the gain is continuous");
         };
         assert_eq!(
             range.scale,
             Scale::Skewed {
-                factor: FloatRange::gain_skew_factor(-60.0, 0.0)
-            }
+                factor: FloatRange::gain_skew_factor(-60.0, max_db)
+            },
+            "{}",
+            param.spec().id
         );
+        assert_eq!(range.max, util::db_to_gain(max_db), "{}", param.spec().id);
     }
 }
 

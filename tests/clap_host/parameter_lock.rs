@@ -18,8 +18,12 @@ const CURVE_AT: [f32; 3] = [0.25, 0.5, 0.75];
 /// A frequency's plain values at [`CURVE_AT`], in Hz: 632 Hz, the geometric middle of
 /// 20 Hz – 20 kHz, near the middle (on the 0.01 Hz grid).
 const FREQUENCY_CURVE: [f32; 3] = [38.84, 633.6, 4727.1997];
-/// A gain's or level's linear gains at [`CURVE_AT`]: −60.5, −30.3 and −12.6 dB.
-const GAIN_CURVE: [f32; 3] = [0.000_939_632_1, 0.030_653_419, 0.235_413_85];
+/// A level's linear gains at [`CURVE_AT`]: −60.5, −30.3 and −12.6 dB.
+const LEVEL_CURVE: [f32; 3] = [0.000_939_632_1, 0.030_653_419, 0.235_413_85];
+/// The gain's linear gains at [`CURVE_AT`]: −60.3, −24.1 and −3.0 dB. Issue 23 moved its top
+/// from 0 dB to +12 dB and the curve with it, on purpose (the lead's decision; the level law
+/// changed what a gain plays anyway): see the README on Gain automation recorded before.
+const GAIN_CURVE: [f32; 3] = [0.000_969_039_74, 0.062_111_33, 0.708_105_8];
 /// An envelope time's milliseconds at [`CURVE_AT`] (on the 0.1 ms grid).
 const ENVELOPE_CURVE: [f32; 3] = [39.100_002, 625.0, 3164.1];
 
@@ -72,7 +76,7 @@ const fn level(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
         min_text: "-inf dB",
         default_text: "0.0 dB",
         max_text: "0.0 dB",
-        curve: GAIN_CURVE,
+        curve: LEVEL_CURVE,
     }
 }
 
@@ -108,11 +112,11 @@ const LOCKED: &[Locked] = &[
         clap_id: 3_165_055,
         name: "Gain",
         min: 0.0,
-        max: 1.0,
+        max: 3.981_072,
         default: 1.0,
         min_text: "-inf dB",
         default_text: "0.0 dB",
-        max_text: "0.0 dB",
+        max_text: "+12.0 dB",
         curve: GAIN_CURVE,
     },
     level("level1", 1_041_356_077, "Partial 1 level"),

@@ -32,6 +32,9 @@ pub fn gain_to_text(gain: f32) -> String {
     } else if tenths_db == 0.0 {
         // Never "-0.0".
         String::from("0.0")
+    } else if tenths_db > 0.0 {
+        // A gain above unity says so: "+6.0" (parsed back as typed).
+        format!("+{:.1}", tenths_db / 10.0)
     } else {
         format!("{:.1}", tenths_db / 10.0)
     }
@@ -64,6 +67,8 @@ mod tests {
         assert_eq!(gain_to_text(1.0), "0.0");
         assert_eq!(gain_to_text(0.999_999), "0.0");
         assert_eq!(gain_to_text(0.5), "-6.0");
+        assert_eq!(gain_to_text(2.0), "+6.0");
+        assert_eq!(gain_to_text(db_to_gain(12.0)), "+12.0");
         assert_eq!(gain_to_text(0.0), "-inf");
         assert_eq!(gain_to_text(db_to_gain(-99.96)), "-inf");
         assert_eq!(gain_to_text(db_to_gain(-99.9)), "-99.9");
@@ -73,6 +78,7 @@ mod tests {
     fn typed_levels_parse() {
         assert_eq!(text_to_gain("0"), Some(1.0));
         assert_eq!(text_to_gain("-inf"), Some(0.0));
+        assert_eq!(text_to_gain("+6.0"), Some(db_to_gain(6.0)));
         assert_eq!(text_to_gain("-inf dB"), Some(0.0));
         assert!((text_to_gain("-6 dB").unwrap() - 0.501).abs() < 1e-3);
         assert_eq!(text_to_gain("-200"), Some(0.0));

@@ -8,8 +8,8 @@ use crate::dsp::bank::{GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS};
 use crate::engine::Modulated;
 use crate::limits::{
     ATTACK_MS, DECAY_MS, DEFAULT_BEND_RANGE_SEMITONES, DEFAULT_FREQUENCIES_HZ, DEFAULT_VOICES,
-    MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MAX_VOICES,
-    MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
+    MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_GAIN_DB, MAX_MIDI_GLIDE_MS,
+    MAX_VOICES, MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
 };
 
 /// How many parameters there are.
@@ -18,9 +18,15 @@ pub const PARAM_COUNT: usize = PARAMS.len();
 /// Skew of the frequency sliders: the middle of the slider is 632 Hz (the geometric middle of
 /// 20 Hz – 20 kHz) so the first half covers the notes a melody lives in.
 const FREQUENCY_SKEW: f32 = 0.199;
-/// Skew of the gain and level sliders: −30 dB in the middle of a −60 dB … 0 dB slider (nice-plug's
+/// Skew of the level sliders: −30 dB in the middle of a −60 dB … 0 dB slider (nice-plug's
 /// `gain_skew_factor(-60.0, 0.0)`, which src/params.rs's tests check this equals).
-const GAIN_SKEW: f32 = 0.198_893_83;
+const LEVEL_SKEW: f32 = 0.198_893_83;
+/// Top of the gain's range, linear: [`MAX_GAIN_DB`] as `gain_text::db_to_gain` computes it
+/// (checked below), so typing "+12" reaches it.
+const MAX_GAIN: f32 = 3.981_072;
+/// Skew of the gain slider: −24 dB in the middle of a −60 dB … +12 dB slider, 0 dB at 0.79
+/// (nice-plug's `gain_skew_factor(-60.0, 12.0)`, which src/params.rs's tests check this equals).
+const GAIN_SKEW: f32 = 0.166_606_78;
 /// Skew of the MIDI glide slider: 2^-1, the low end finer.
 const GLIDE_SKEW: f32 = 0.5;
 /// Skew of the envelope time sliders: 2^-2, finer at the short end where the feel changes most.
@@ -52,14 +58,14 @@ pub const PARAMS: [ParamSpec; 24] = [
     ParamSpec {
         id: "gain",
         name: "Gain",
-        kind: gain_kind(GAIN_RAMP_MS),
+        kind: gain_kind(MAX_GAIN, GAIN_SKEW, GAIN_RAMP_MS),
         default: 1.0,
         before_it_existed: None,
         modulated: Some(Modulated::Gain),
         offered: Offered::Alone {
             key: "gain",
             flag: Some("gain"),
-            doc: "Output gain: linear, shown and typed in dB (0 = full, -inf = silent)",
+            doc: "Output gain: linear, shown and typed in dB (0 = unity, +12 at most, -inf = silent)",
         },
     },
     level(0),
@@ -218,7 +224,7 @@ const fn level(k: usize) -> ParamSpec {
             "Partial 4 level",
             "Partial 5 level",
         ][k],
-        kind: gain_kind(LEVEL_RAMP_MS),
+        kind: gain_kind(1.0, LEVEL_SKEW, LEVEL_RAMP_MS),
         default: 1.0,
         before_it_existed: Some(1.0),
         modulated: Some(Modulated::Level(k)),
@@ -249,10 +255,10 @@ const fn mute(k: usize) -> ParamSpec {
     }
 }
 
-/// A linear gain from silence to 0 dB, shown in dB, ramping over `ramp_ms`.
-const fn gain_kind(ramp_ms: f64) -> Kind {
+/// A linear gain from silence to `max` (1 = 0 dB), shown in dB, ramping over `ramp_ms`.
+const fn gain_kind(max: f32, skew: f32, ramp_ms: f64) -> Kind {
     Kind::Float {
-        range: FloatRange::skewed(0.0, 1.0, GAIN_SKEW),
+        range: FloatRange::skewed(0.0, max, skew),
         step: None,
         text: FloatText::Decibels,
         smoothing_ms: Some(ramp_ms as f32),
@@ -395,6 +401,7 @@ const fn bytes_start_with(bytes: &[u8], prefix: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::gain_text;
     use std::collections::BTreeSet;
 
     #[test]
@@ -497,5 +504,31 @@ mod tests {
             Some(440.0)
         );
         assert_eq!(Param::GAIN.spec().text_to_value("-inf"), Some(0.0));
+    }
+
+    /// Issue 23: the gain stopped at 0 dB, so a quiet patch could not be turned up.
+    #[test]
+    fn the_gain_reaches_plus_12_db_and_reads_with_its_sign() {
+        let gain = Param::GAIN.spec();
+        let top = gain_text::db_to_gain(MAX_GAIN_DB);
+        assert_eq!(gain.bounds().1, f64::from(top));
+        assert_eq!(gain.text_to_value("+12"), Some(top));
+        assert_eq!(gain.check(f64::from(top)).ok(), Some(f64::from(top)));
+        assert_eq!(gain.value_to_text(2.0), "+6.0");
+        assert_eq!(gain.value_to_text(top), "+12.0");
+        assert_eq!(
+            gain.text_to_value("+6.0 dB"),
+            Some(gain_text::db_to_gain(6.0))
+        );
+        assert_eq!(
+            gain.check(5.0).unwrap_err().to_string(),
+            "gain must be from -inf to +12 dB, got 5"
+        );
+        // 0 dB, the default, sits where a slider from −60 to +12 dB puts it.
+        assert!(
+            (gain.normalize(1.0) - 0.794).abs() < 1e-3,
+            "{}",
+            gain.normalize(1.0)
+        );
     }
 }

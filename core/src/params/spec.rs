@@ -215,7 +215,7 @@ impl ParamSpec {
     }
 
     /// The range in words, for errors and help: "0 to 10000 ms", "20 Hz to 20.00 kHz", "-inf to
-    /// 0 dB".
+    /// 0 dB", "-inf to +12 dB".
     pub fn range_text(&self) -> String {
         let (min, max) = self.bounds();
         let text = |value: f64| format!("{}{}", self.value_to_text(value as f32), self.unit());
@@ -227,10 +227,13 @@ impl ParamSpec {
             } => {
                 let db = |gain: f64| {
                     let db = gain_text::gain_to_db(gain as f32);
+                    let tenths = (db * 10.0).round() / 10.0;
                     if db <= gain_text::MINUS_INFINITY_DB {
                         String::from("-inf")
+                    } else if tenths > 0.0 {
+                        format!("+{tenths}")
                     } else {
-                        db.to_string()
+                        tenths.to_string()
                     }
                 };
                 format!("{} to {} dB", db(min), db(max))

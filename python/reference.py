@@ -12,12 +12,13 @@ import numpy as np
 NOTEBOOK_RATE_HZ = 44_100
 NOTEBOOK_BUFFER = 4096
 NOTEBOOK_FREQUENCIES_HZ = (200.0, 250.0, 300.0, 350.0, 400.0)
-# Each partial at a fifth of full scale, so the five together never clip.
-PARTIAL_AMPLITUDE = 0.2
+# Each partial at a fifth of Quintet's voice level (0.5, −6 dB): the notebook played them at a
+# fifth of full scale; its fill below plays at Quintet's, so the two compare sample for sample.
+PARTIAL_AMPLITUDE = 0.1
 
 
 class NotebookOscillator:
-    """The notebook's own numpy fill, as it was.
+    """The notebook's own numpy fill, as it was (at Quintet's partial amplitude).
 
     Each buffer is computed on a time axis from 0 to BUFFER / RATE with the endpoint included
     (BUFFER + 1 points), the first BUFFER of them are played, and the start phase of the next
@@ -54,7 +55,8 @@ def exact_phase_turns(frequency_hz, start, count, rate):
 
 
 def exact_partials(frequencies, start, count, rate, levels=(1.0,) * 5, gain=1.0):
-    """The exact signal Quintet promises, in float64: gain · Σ level_k · sin(2π f_k n / rate) / 5
+    """The exact signal Quintet promises, in float64: gain · Σ level_k · sin(2π f_k n / rate) ·
+    PARTIAL_AMPLITUDE
     for n from `start` to `start + count - 1`, every phase zero at n = 0."""
     signal = np.zeros(count)
     for frequency, level in zip(frequencies, levels):

@@ -260,7 +260,8 @@ impl DerefMut for InUse<'_> {
 /// Changing ``frequencies`` glides each partial over 20 ms, evenly in pitch, exactly as plugin
 /// automation does; ``levels`` and ``gain`` ramp over 10 ms. ``set_frequencies(...,
 /// glide=False)`` (and ``ramp=False`` for levels and gain) jumps instead. Levels and gain are
-/// linear (0 = silent, 1 = full; each partial plays at a fifth of full scale at level 1).
+/// linear (0 = silent, 1 = full; each partial plays at a fifth of the voice level at level 1
+/// and gain 1: one note or the drone peaks at no more than 0.5, −6 dB; the gain goes to +12 dB).
 ///
 /// With ``midi=True`` it is the polyphonic instrument: ``note_on``/``note_off`` play notes on up
 /// to ``voices`` voices, each with the five partials at the ratios the frequencies set (partial 1

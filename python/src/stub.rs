@@ -39,7 +39,7 @@ __version__: str
 PARTIAL_COUNT: int
 """Partials in the bank: 5."""
 PARTIAL_AMPLITUDE: float
-"""Each partial's amplitude at level 1: a fifth of full scale."""
+"""Each partial's amplitude at level 1 and gain 1: a fifth of the voice level (0.5, −6 dB)."""
 DEFAULT_FREQUENCIES: tuple[float, float, float, float, float]
 """The notebook's frequencies: 200, 250, 300, 350 and 400 Hz."""
 MIN_FREQUENCY: float

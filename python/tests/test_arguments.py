@@ -43,7 +43,7 @@ BAD_CALLS = [
     (lambda q: setattr(q, "levels", (1, -0.1, 1, 1, 1)), ValueError, "levels[1]"),
     (lambda q: q.set_levels((1, 1, NAN, 1, 1), ramp=False), ValueError, "levels[2]"),
     (lambda q: setattr(q, "gain", NAN), ValueError, "gain"),
-    (lambda q: setattr(q, "gain", 2.0), ValueError, "gain"),
+    (lambda q: setattr(q, "gain", 5.0), ValueError, "gain"),
     (lambda q: q.set_gain(-INF), ValueError, "gain"),
     (lambda q: setattr(q, "gain", "loud"), TypeError, ""),
     (lambda q: setattr(q, "voices", 0), ValueError, "voices"),

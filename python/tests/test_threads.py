@@ -69,7 +69,8 @@ def test_changes_from_one_thread_while_another_renders_never_crash_or_leave_full
     run_together(render, change)
     audio = np.concatenate(rendered)
     assert len(audio) == q.samples_rendered and len(audio) > 48_000
-    assert np.all(np.isfinite(audio)) and np.abs(audio).max() <= 1.0
+    # Nothing clamps: at most every voice and the drone at the voice level (gain below 1).
+    assert np.all(np.isfinite(audio)) and np.abs(audio).max() <= 17 * 0.5
 
 
 def test_filling_one_array_from_two_threads_is_refused_not_raced():

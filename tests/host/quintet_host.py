@@ -48,7 +48,9 @@ PARTIAL_NAMES = [p["name"] for p in PARAMETERS.values() if p["id"].startswith("f
 DEFAULT_FREQUENCIES_HZ = [PARAMETERS[name]["default"] for name in PARTIAL_NAMES]
 
 SAMPLE_RATE_HZ = 48_000
-PARTIAL_AMPLITUDE = 0.2
+# A partial at level 1 and gain 0 dB: a fifth of the voice level (0.5), in the drone and in a
+# note whatever the voice count.
+PARTIAL_AMPLITUDE = 0.1
 
 
 def to_normalized(name, value):

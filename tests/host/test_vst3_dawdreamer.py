@@ -12,6 +12,7 @@ import pytest
 
 from quintet_host import (
     DEFAULT_FREQUENCIES_HZ,
+    PARTIAL_AMPLITUDE,
     PARTIAL_NAMES,
     QUINTET_PARAMETER_NAMES,
     SAMPLE_RATE_HZ,
@@ -74,7 +75,8 @@ def test_automation_glides_to_its_new_value(engine_and_synth):
     assert_partials(audio[0, : SAMPLE_RATE_HZ], DEFAULT_FREQUENCIES_HZ)
     assert_partials(audio[0], [800.0, 250.0, 300.0, 350.0, 400.0])
     # Phase-continuous glide: no sample-to-sample step larger than the sines themselves make.
-    steepest_possible = 2 * np.pi * 0.2 * sum([800.0, 250.0, 300.0, 350.0, 400.0]) / SAMPLE_RATE_HZ
+    glided = [800.0, 250.0, 300.0, 350.0, 400.0]
+    steepest_possible = 2 * np.pi * PARTIAL_AMPLITUDE * sum(glided) / SAMPLE_RATE_HZ
     assert np.abs(np.diff(audio[0])).max() <= steepest_possible * 1.01
 
 
@@ -83,7 +85,7 @@ def test_midi_notes_and_the_pitch_wheel_reach_the_vst3(engine_and_synth, tmp_pat
     engine, synth = engine_and_synth
     indices = parameter_indices(synth)
     synth.set_parameter(indices["MIDI mode"], 1.0)
-    # One voice plays at full level (each partial at 0.2).
+    # One voice: legato, so the wheel bends the one note.
     synth.set_parameter(indices["Voices"], voices_to_normalized(1))
     midi_file = tmp_path / "bend.mid"
     a3, wheel_up = 57, [0xE0, 0x7F, 0x7F]
@@ -95,13 +97,13 @@ def test_midi_notes_and_the_pitch_wheel_reach_the_vst3(engine_and_synth, tmp_pat
     two_semitones_up = 2.0 ** (2.0 / 12.0)
     bent = [hz * two_semitones_up for hz in a3_partials]
     # The bent partials fall between the 1 Hz bins: allow the window's scalloping and leakage
-    # (the unbent chord, at 0.2, would still stand out).
+    # (the unbent chord, at the partials' amplitude, would still stand out).
     after_the_bend = audio[int(1.3 * SAMPLE_RATE_HZ) : int(3.3 * SAMPLE_RATE_HZ)]
     assert_partials(after_the_bend, bent, loudest_other=0.01, amplitude_tolerance=0.16)
 
 
 def test_a_chord_plays_on_voices_of_its_own_in_the_vst3(engine_and_synth, tmp_path):
-    """Three notes on four voices: fifteen partials, each voice at a quarter of full scale."""
+    """Three notes on four voices: fifteen partials, each voice at the voice level."""
     engine, synth = engine_and_synth
     indices = parameter_indices(synth)
     synth.set_parameter(indices["MIDI mode"], 1.0)
@@ -119,7 +121,7 @@ def test_a_chord_plays_on_voices_of_its_own_in_the_vst3(engine_and_synth, tmp_pa
         for hz in DEFAULT_FREQUENCIES_HZ
     ]
     assert_partials(
-        audio, partials, amplitude=0.2 / 4, loudest_other=0.005, amplitude_tolerance=0.16
+        audio, partials, amplitude=PARTIAL_AMPLITUDE, loudest_other=0.005, amplitude_tolerance=0.16
     )
 
 

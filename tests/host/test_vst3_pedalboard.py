@@ -10,6 +10,7 @@ import pytest
 
 from quintet_host import (
     DEFAULT_FREQUENCIES_HZ,
+    PARTIAL_AMPLITUDE,
     PARTIAL_NAMES,
     QUINTET_PARAMETER_NAMES,
     SAMPLE_RATE_HZ,
@@ -79,8 +80,9 @@ def test_default_sound_is_five_partials_at_a_fifth_each(plugin):
     assert np.all(np.isfinite(audio))
     np.testing.assert_array_equal(audio[0], audio[1])
     assert_partials(audio[0], DEFAULT_FREQUENCIES_HZ)
-    # The five partials share a 50 Hz period: their sum peaks at about 0.94, never above 1.
-    assert 0.9 < np.abs(audio).max() <= 1.0
+    # The five partials share a 50 Hz period: their sum peaks at about 0.94 of the voice level
+    # (0.5, five partials' amplitudes), never above it.
+    assert 0.9 * 5 * PARTIAL_AMPLITUDE < np.abs(audio).max() <= 5 * PARTIAL_AMPLITUDE
 
 
 def test_a_partial_moved_through_its_normalized_value_plays_the_new_frequency(plugin):

@@ -456,10 +456,12 @@ impl Plugin for Quintet {
     /// A state saved by a newer Quintet still holds the permanent parameter ids this one knows:
     /// those load, anything else is ignored, and the log says so.
     ///
-    /// Every restored value is clamped to its parameter's range here, in one place for all of
-    /// them: nice-plug stores a restored plain value as the state says.
+    /// A state saved under an earlier level law has its gain carried over, so it plays as loud
+    /// as it did. Every restored value is clamped to its parameter's range here, in one place
+    /// for all of them: nice-plug stores a restored plain value as the state says.
     fn filter_state(state: &mut PluginState) {
         params::add_missing_new_parameters(&mut state.params);
+        params::carry_gain_to_current_law(&mut state.params, &mut state.fields);
         params::clamp_restored_values(&mut state.params);
         if is_newer_version(&state.version, Self::VERSION) {
             nice_warn!(

@@ -20,7 +20,9 @@ pub use quintet_core::params::Param;
 pub use quintet_core::params::frequency_text::{
     self, FREQUENCY_STEP_HZ, frequency_to_text, text_to_frequency,
 };
-pub use restore::{add_missing_new_parameters, clamp_restored_values};
+pub use restore::{
+    LEVEL_LAW_FIELD, add_missing_new_parameters, carry_gain_to_current_law, clamp_restored_values,
+};
 
 use crate::dsp::PARTIAL_COUNT;
 use crate::engine::{Modulated, Settings};
@@ -194,8 +196,12 @@ unsafe impl Params for QuintetParams {
             .collect()
     }
 
+    /// The editor's size, and the level law the gain was saved under (see [`LEVEL_LAW_FIELD`]).
     fn serialize_fields(&self) -> BTreeMap<String, String> {
-        let mut fields = BTreeMap::new();
+        let mut fields = BTreeMap::from([(
+            String::from(LEVEL_LAW_FIELD),
+            restore::current_level_law_field(),
+        )]);
         match self.editor.map(persist::serialize_field) {
             Ok(json) => {
                 fields.insert(String::from(EDITOR_FIELD), json);

@@ -22,7 +22,7 @@ pub const DEFAULT_FREQUENCIES_HZ: [f64; PARTIAL_COUNT] = [200.0, 250.0, 300.0, 3
 /// drone and a note are as loud as each other, and a chord of several notes may pass full
 /// scale: the gain (up to +12 dB, down to silence) is the headroom control. Quintet before
 /// this law gave each voice 1/voices of full scale (and the drone all of it); saved states and
-/// presets from then are migrated to sound as they did (`quintet_core::params::migration`).
+/// presets from then are migrated to sound as they did (`quintet_core::params::level_law`).
 pub const VOICE_LEVEL: f32 = 0.5;
 /// Top of the output gain, in dB: enough to bring a quiet patch (soft partials, one low
 /// level) up to full scale, and the headroom control of the level law above.

@@ -21,12 +21,14 @@
 
 pub mod frequency_text;
 pub mod gain_text;
+pub mod level_law;
 mod range;
 pub mod registry;
 mod spec;
 mod text;
 mod values;
 
+pub use level_law::LevelLaw;
 pub use range::{FloatRange, Scale};
 pub use registry::{PARAM_COUNT, PARAMS, Param};
 pub use spec::{Family, FloatText, Kind, Offered, OutOfRange, ParamSpec};

@@ -1,11 +1,65 @@
 //! A saved state made loadable before nice-plug sets the parameters from it: the values of
-//! parameters it predates added ([`add_missing_new_parameters`]), and every value brought into
-//! its parameter's range ([`clamp_restored_values`]). Both walk the registry, so a parameter
-//! added later is covered by its declaration alone.
+//! parameters it predates added ([`add_missing_new_parameters`]), its gain carried over from
+//! the level law it was saved under ([`carry_gain_to_current_law`]), and every value brought
+//! into its parameter's range ([`clamp_restored_values`]). They walk the registry, so a
+//! parameter added later is covered by its declaration alone.
 
 use nice_plug::plugin::ParamValue;
-use quintet_core::params::{FloatText, Kind, PARAMS, ParamSpec};
+use quintet_core::params::{FloatText, Kind, LevelLaw, PARAMS, Param, ParamSpec};
 use std::collections::BTreeMap;
+
+/// The state field naming the level law a state was saved under ([`LevelLaw::number`]); a
+/// state without it is from before the first law change.
+pub const LEVEL_LAW_FIELD: &str = "level_law";
+
+/// The value of [`LEVEL_LAW_FIELD`] every state saved now carries.
+pub fn current_level_law_field() -> String {
+    LevelLaw::CURRENT.number().to_string()
+}
+
+/// Whether `state_params` name any of the first release's parameters: a state with none is not
+/// a Quintet state at all (another plugin's, say), and is left alone rather than read as a very
+/// old Quintet.
+fn is_quintet_state(state_params: &BTreeMap<String, ParamValue>) -> bool {
+    PARAMS
+        .iter()
+        .filter(|spec| spec.before_it_existed.is_none())
+        .any(|spec| state_params.contains_key(spec.id))
+}
+
+/// Carries the gain of a state saved under an earlier level law over to the current one, so it
+/// plays as loud as it did ([`LevelLaw::carry_gain`], for the MIDI mode and voice count saved
+/// with it), and marks the state as of the current law. Run after
+/// [`add_missing_new_parameters`] (a very old state's mode and voices are then known) and
+/// before [`clamp_restored_values`]. A state of a law this Quintet does not know (a newer
+/// one's) keeps its gain.
+pub fn carry_gain_to_current_law(
+    state_params: &mut BTreeMap<String, ParamValue>,
+    fields: &mut BTreeMap<String, String>,
+) {
+    if !is_quintet_state(state_params) {
+        return;
+    }
+    let law = match fields.get(LEVEL_LAW_FIELD) {
+        None => Some(LevelLaw::OneOverVoices),
+        Some(number) => number.trim().parse().ok().and_then(LevelLaw::from_number),
+    };
+    let Some(law) = law else {
+        return;
+    };
+    let midi = matches!(
+        state_params.get(Param::MIDI.spec().id),
+        Some(ParamValue::Bool(true))
+    );
+    let voices = match state_params.get(Param::VOICES.spec().id) {
+        Some(ParamValue::I32(voices)) => Param::VOICES.spec().clamp(f64::from(*voices)) as u32,
+        _ => Param::VOICES.spec().default as u32,
+    };
+    if let Some(ParamValue::F32(gain)) = state_params.get_mut(Param::GAIN.spec().id) {
+        *gain = law.carry_gain(f64::from(*gain), midi, voices) as f32;
+    }
+    fields.insert(String::from(LEVEL_LAW_FIELD), current_level_law_field());
+}
 
 /// Migrates the parameter values of a state saved before some parameters existed (the levels,
 /// mutes, MIDI mode, …): each gets the value its declaration says such a state means
@@ -16,13 +70,7 @@ use std::collections::BTreeMap;
 /// plugin's, say): it is left alone, so it changes nothing, rather than being read as a very
 /// old Quintet.
 pub fn add_missing_new_parameters(state_params: &mut BTreeMap<String, ParamValue>) {
-    let first_release = PARAMS
-        .iter()
-        .filter(|spec| spec.before_it_existed.is_none());
-    if !first_release
-        .clone()
-        .any(|spec| state_params.contains_key(spec.id))
-    {
+    if !is_quintet_state(state_params) {
         return;
     }
     for spec in &PARAMS {
@@ -182,7 +230,40 @@ mod tests {
     #[test]
     fn a_state_without_any_of_quintets_ids_is_not_migrated() {
         let mut state = BTreeMap::from([(String::from("cutoff"), ParamValue::F32(0.5))]);
+        let mut fields = BTreeMap::new();
         add_missing_new_parameters(&mut state);
+        carry_gain_to_current_law(&mut state, &mut fields);
         assert_eq!(state.len(), 1);
+        assert!(fields.is_empty());
+    }
+
+    /// The gain after [`carry_gain_to_current_law`] of a state with `gain`, `voices` and MIDI
+    /// mode on, whose `level_law` field is `law`, and the field afterwards.
+    fn carried(law: Option<&str>, gain: f32, voices: i32) -> (f32, Option<String>) {
+        let mut state = BTreeMap::from([
+            (String::from("gain"), ParamValue::F32(gain)),
+            (String::from("midi"), ParamValue::Bool(true)),
+            (String::from("voices"), ParamValue::I32(voices)),
+        ]);
+        let mut fields: BTreeMap<String, String> = law
+            .map(|law| (String::from(LEVEL_LAW_FIELD), String::from(law)))
+            .into_iter()
+            .collect();
+        carry_gain_to_current_law(&mut state, &mut fields);
+        let ParamValue::F32(gain) = state["gain"] else {
+            unreachable!()
+        };
+        (gain, fields.get(LEVEL_LAW_FIELD).cloned())
+    }
+
+    #[test]
+    fn a_gain_is_carried_over_from_the_law_its_state_names() {
+        let current = Some(current_level_law_field());
+        // No field: the 1/Voices law. Eight voices each played at an eighth of full scale.
+        assert_eq!(carried(None, 1.0, 8), (0.25, current.clone()));
+        assert_eq!(carried(Some("1"), 1.0, 1), (2.0, current.clone()));
+        // Today's law, and one this Quintet does not know, keep the gain as saved.
+        assert_eq!(carried(Some("2"), 0.3, 8), (0.3, current));
+        assert_eq!(carried(Some("9"), 0.3, 8), (0.3, Some(String::from("9"))));
     }
 }

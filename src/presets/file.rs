@@ -3,7 +3,7 @@
 //! ```json
 //! {
 //!   "format": "quintet-preset",
-//!   "version": 1,
+//!   "version": 2,
 //!   "name": "Glass Bell",
 //!   "params": { "freq1": 220.0, "midi": true, "voices": 8 }
 //! }
@@ -13,20 +13,25 @@
 //! another program's file, a newer format, a key given twice, a parameter it does not know or of
 //! the wrong kind.
 //! A refused file changes nothing.
+//!
+//! The format version also names the level law the gain was saved under: format 1 files are
+//! from the 1/Voices law (before issue 23), and their gain is carried over on reading so the
+//! preset plays as loud as it did ([`LevelLaw::carry_gain`]); format 2 is today's law.
 
 use super::unique_keys;
 use super::{Preset, PresetValue};
 use crate::params::Param;
 use crate::user_text::escape;
-use quintet_core::params::Kind;
+use quintet_core::params::{Kind, LevelLaw};
 use serde_json::{Map, Value};
 use std::fmt;
 
 /// What the `format` field of every Quintet preset says.
 const FORMAT: &str = "quintet-preset";
 
-/// The preset format this Quintet writes and the newest it reads.
-pub const VERSION: u64 = 1;
+/// The preset format this Quintet writes and the newest it reads: 2 since the fixed voice level
+/// (issue 23), 1 before.
+pub const VERSION: u64 = 2;
 
 /// Largest preset file read, in bytes (see [`crate::limits::MAX_PRESET_FILE_BYTES`]).
 pub use crate::limits::MAX_PRESET_FILE_BYTES as MAX_FILE_BYTES;
@@ -97,11 +102,11 @@ pub fn read(bytes: &[u8]) -> Result<Preset, PresetError> {
     if root.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(PresetError::Foreign);
     }
-    match root.get("version").and_then(Value::as_u64) {
+    let version = match root.get("version").and_then(Value::as_u64) {
         Some(version) if version > VERSION => return Err(PresetError::Newer(version)),
-        Some(_) => {}
+        Some(version) => version,
         None => return Err(PresetError::Damaged(String::from("no format version"))),
-    }
+    };
     let name = root
         .get("name")
         .and_then(Value::as_str)
@@ -136,7 +141,37 @@ pub fn read(bytes: &[u8]) -> Result<Preset, PresetError> {
         };
         preset.values.insert(id.clone(), value);
     }
+    carry_gain(&mut preset, level_law_of(version));
     Ok(preset)
+}
+
+/// The level law a preset file of format `version` was saved under.
+fn level_law_of(version: u64) -> LevelLaw {
+    if version < 2 {
+        LevelLaw::OneOverVoices
+    } else {
+        LevelLaw::FixedVoiceLevel
+    }
+}
+
+/// Gives `preset`, saved under `law`, the gain that plays as loud under the current law, for the
+/// MIDI mode and voice count loading it sets (its own, or the defaults where it names none).
+fn carry_gain(preset: &mut Preset, law: LevelLaw) {
+    if law == LevelLaw::CURRENT {
+        return;
+    }
+    let values = preset.values();
+    let midi = values.get(Param::MIDI) >= 0.5;
+    let voices = values.get(Param::VOICES) as u32;
+    let gain = match preset.values.get(Param::GAIN.spec().id) {
+        Some(PresetValue::Number(gain)) => f64::from(*gain),
+        _ => f64::from(Param::GAIN.spec().default),
+    };
+    let carried = law.carry_gain(gain, midi, voices) as f32;
+    preset.values.insert(
+        Param::GAIN.spec().id.to_owned(),
+        PresetValue::Number(carried),
+    );
 }
 
 /// `preset` as the text of a preset file.

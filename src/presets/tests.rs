@@ -127,8 +127,8 @@ fn damaged_foreign_and_newer_files_are_refused_with_a_reason() {
         (b"[1, 2, 3]".to_vec(), |e| *e == PresetError::Foreign),
         (br#"{"params": {"cutoff": 0.5}}"#.to_vec(), |e| *e == PresetError::Foreign),
         (
-            br#"{"format": "quintet-preset", "version": 2, "name": "x", "params": {}}"#.to_vec(),
-            |e| *e == PresetError::Newer(2),
+            br#"{"format": "quintet-preset", "version": 3, "name": "x", "params": {}}"#.to_vec(),
+            |e| *e == PresetError::Newer(3),
         ),
         (
             br#"{"format": "quintet-preset", "version": 1, "name": "x", "params": {"cutoff": 1}}"#
@@ -176,6 +176,55 @@ fn a_key_given_twice_is_refused_and_named() {
             message.contains(&format!("\"{key}\" is there twice")),
             "{message}"
         );
+    }
+}
+
+/// Issue 23: a preset saved under the 1/Voices law (format 1) plays as loud as it did. Each
+/// case's one note at full velocity is measured against what the old law played: the five
+/// default partials at a fifth of full scale, times the gain, over the voice count in MIDI mode.
+#[test]
+fn a_format_1_preset_plays_as_loud_as_it_did() {
+    let cases = [
+        (r#""gain": 0.5"#, 0.5, "+0.0"),
+        (r#""midi": true, "voices": 1"#, 1.0, "+6.0"),
+        (
+            r#""midi": true, "voices": 8, "gain": 0.70794576"#,
+            0.707_945_76 / 8.0,
+            "-15.0",
+        ),
+        (r#""midi": true"#, 1.0 / 8.0, "-12.0"),
+        (r#""midi": true, "voices": 16"#, 1.0 / 16.0, "-18.1"),
+    ];
+    for (params, old_partial_scale, gain_text) in cases {
+        let text = format!(
+            r#"{{"format": "quintet-preset", "version": 1, "name": "old", "params": {{{params}}}}}"#
+        );
+        let preset = file::read(text.as_bytes()).unwrap();
+        let settings = preset.settings();
+        let shown = format!(
+            "{:+.1}",
+            quintet_core::params::gain_text::gain_to_db(settings.gain)
+        );
+        assert_eq!(shown, gain_text, "{params}");
+        let mut engine = Engine::new(RATE_HZ, settings);
+        engine.handle(crate::engine::NoteInput::NoteOn {
+            note: crate::engine::NoteRef::without_id(0, 60),
+            velocity: 1.0,
+        });
+        let mut out = vec![0.0f32; 65_536];
+        engine.render(&mut out);
+        let peaks = find_peaks(&out[32_768..], RATE_HZ, 0.001);
+        assert_eq!(peaks.len(), 5, "{params}: {peaks:?}");
+        for peak in peaks {
+            let expected = 0.2 * old_partial_scale;
+            assert!(
+                (peak.amplitude / expected - 1.0).abs() < 0.05,
+                "{params}: {peak:?}, expected {expected}"
+            );
+        }
+        // Saved again, it is a format 2 file with the carried gain.
+        let again = file::read(file::write(&preset).as_bytes()).unwrap();
+        assert_eq!(again, preset, "{params}");
     }
 }
 

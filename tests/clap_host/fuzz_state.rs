@@ -176,7 +176,7 @@ fn a_state_from_a_future_version_loads_what_it_shares_and_says_so() {
         "freq1":{"f32":440.0},"freq2":{"f32":550.0},"freq3":{"f32":660.0},
         "freq4":{"f32":770.0},"freq5":{"f32":880.0},"gain":{"f32":1.0},
         "tilt1":{"f32":0.5},"shape":{"i32":2}
-    },"fields":{"editor":"{\"width\":900.0}","midi":"{}"}}"#;
+    },"fields":{"editor":"{\"width\":900.0}","midi":"{}","level_law":"7"}}"#;
     let (result, log) = logged_during(|| host.load_state(&framed(json.as_bytes())));
     result.expect("a newer state loads");
     assert!(

@@ -2,7 +2,8 @@
 //! mode had voices and an envelope, still opens as it sounded: its values come back, and every
 //! newer parameter is at the value that sound had — its default, except the voice count, which
 //! is 1 (MIDI mode played one voice) — even in an instance where those parameters had been
-//! moved.
+//! moved. And a state saved under the 1/Voices level law (before issue 23: no `level_law`
+//! field) plays as loud as it did: its gain is carried over to the fixed voice level.
 
 use quintet::engine::pitch::note_to_hz;
 use quintet_test_host::signal::{
@@ -98,14 +99,15 @@ fn a_first_release_state_restores_its_values_and_defaults_the_new_parameters() {
         .expect("the old state loads");
     assert_new_parameters_at_defaults(&mut host, "first-release state");
     assert_eq!(shown(&mut host, "Partial 1"), "440 Hz");
-    assert_eq!(shown(&mut host, "Gain"), "-6.0 dB");
+    // −6 dB of a drone at full scale is 0 dB of a drone at the voice level (−6 dB).
+    assert_eq!(shown(&mut host, "Gain"), "0.0 dB");
 
-    // And it sounds as it did: the drone, every partial at full level, times the gain.
+    // And it sounds as it did: the drone, each partial at a fifth of full scale, times −6 dB:
+    // a tenth, what the voice level plays at 0 dB.
     host.activate(SAMPLE_RATE_HZ, 1024);
     let audio = host.render(4800, &[]);
     let frequencies = [440.0, 250.0, 300.0, 350.0, 400.0];
-    let doubled: Vec<f32> = audio.left().iter().map(|x| x * 2.0).collect();
-    let (deviation, at) = max_deviation_from_exact(&doubled, &frequencies, SAMPLE_RATE_HZ);
+    let (deviation, at) = max_deviation_from_exact(audio.left(), &frequencies, SAMPLE_RATE_HZ);
     assert!(deviation < 1e-5, "deviation {deviation} at {at}");
 }
 
@@ -157,7 +159,8 @@ fn a_state_from_before_voices_plays_one_voice_at_full_level_as_it_did() {
     ] {
         assert_eq!(shown(&mut host, name), text, "{name}");
     }
-    // Two keys held: one voice, on the last, at full level (each partial at 1/5) — not a chord.
+    // Two keys held: one voice, on the last, at full level (each partial at 1/5 of full scale,
+    // as before: the gain is carried over to +6 dB) — not a chord.
     host.activate(SAMPLE_RATE_HZ, 512);
     let frames = 48_000;
     let audio = host.render_events(
@@ -176,8 +179,86 @@ fn a_state_from_before_voices_plays_one_voice_at_full_level_as_it_did() {
         &audio.left()[frames - 32_768..],
         SAMPLE_RATE_HZ,
         &expected,
-        PARTIAL_AMPLITUDE,
+        0.2,
         1.0,
         "one voice",
     );
+    assert_eq!(shown(&mut host, "Gain"), "+6.0 dB");
+}
+
+/// A state from just before issue 23 (every parameter but no `level_law` field): MIDI mode on
+/// `voices` voices at −3 dB. One note at full velocity played at 1/`voices` of full scale.
+fn one_over_voices_state(voices: u32) -> String {
+    format!(
+        r#"{{"version":"0.1.0","params":{{"freq1":{{"f32":200.0}},"freq2":{{"f32":250.0}},"freq3":{{"f32":300.0}},"freq4":{{"f32":350.0}},"freq5":{{"f32":400.0}},"gain":{{"f32":0.70794576}},"level1":{{"f32":1.0}},"level2":{{"f32":1.0}},"level3":{{"f32":1.0}},"level4":{{"f32":1.0}},"level5":{{"f32":1.0}},"mute1":{{"bool":false}},"mute2":{{"bool":false}},"mute3":{{"bool":false}},"mute4":{{"bool":false}},"mute5":{{"bool":false}},"midi":{{"bool":true}},"mglide":{{"f32":0.0}},"voices":{{"i32":{voices}}},"attack":{{"f32":5.0}},"decay":{{"f32":200.0}},"sustain":{{"f32":1.0}},"release":{{"f32":20.0}},"bendrng":{{"i32":2}}}},"fields":{{}}}}"#
+    )
+}
+
+/// The peak and RMS (linear) of one held A4 at full velocity after its attack.
+fn one_note_loudness(host: &mut QuintetHost) -> (f64, f64) {
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let frames = 24_000;
+    let audio = host.render_events(blocks_of(frames, 512), &[MidiMessage::note_on(0, 69, 127)]);
+    let held = &audio.left()[frames / 2..];
+    let peak = held.iter().fold(0.0f32, |peak, x| peak.max(x.abs()));
+    (f64::from(peak), quintet_test_host::signal::rms(held))
+}
+
+/// Issue 23: projects saved under the 1/Voices law load sounding as loud as they did. Measured
+/// against the old law's loudness: a note at −3 dB on `voices` voices peaked at 0.94 × 0.708 /
+/// `voices` (the five default partials' sum peaks at 0.94 of their amplitudes').
+#[test]
+fn a_state_saved_under_the_one_over_voices_law_plays_as_loud_as_it_did() {
+    let one_note_peak = one_note_loudness(&mut QuintetHost::new()).0 / f64::from(0.5f32);
+    for (voices, gain_text) in [(1, "+3.0 dB"), (8, "-15.0 dB"), (16, "-21.1 dB")] {
+        let mut host = QuintetHost::new();
+        host.load_state(&framed(&one_over_voices_state(voices)))
+            .expect("the old state loads");
+        assert_eq!(shown(&mut host, "Gain"), gain_text, "{voices} voices");
+        let (peak, rms) = one_note_loudness(&mut host);
+        let old_peak = one_note_peak * 0.707_945_76 / f64::from(voices);
+        assert!(
+            (peak / old_peak - 1.0).abs() < 1e-4,
+            "{voices} voices: peak {peak}, {old_peak} before"
+        );
+        // Five partials' RMS is √(5/2) times one's amplitude: a fifth of full scale per voice.
+        let old_rms = 0.2 * 2.5f64.sqrt() * 0.707_945_76 / f64::from(voices);
+        assert!(
+            (rms / old_rms - 1.0).abs() < 1e-3,
+            "{voices} voices: RMS {rms}, {old_rms} before"
+        );
+    }
+}
+
+/// A state saved now says which law it was saved under and loads with its gain as it was.
+#[test]
+fn a_state_saved_now_keeps_its_gain() {
+    let mut saved = QuintetHost::new();
+    let gain = saved.param_id("Gain");
+    let minus_9 = saved.text_to_value(gain, "-9").unwrap();
+    let voices = saved.param_id("Voices");
+    let midi = saved.param_id("MIDI mode");
+    saved.flush_params(&[
+        ParamChange {
+            frame: 0,
+            param: gain,
+            normalized: minus_9,
+        },
+        ParamChange {
+            frame: 0,
+            param: midi,
+            normalized: 1.0,
+        },
+        ParamChange {
+            frame: 0,
+            param: voices,
+            normalized: 1.0,
+        },
+    ]);
+    let bytes = saved.save_state();
+    let state: serde_json::Value = serde_json::from_slice(&bytes[8..]).unwrap();
+    assert_eq!(state["fields"]["level_law"], "2");
+    let mut host = QuintetHost::new();
+    host.load_state(&bytes).expect("today's state loads");
+    assert_eq!(shown(&mut host, "Gain"), "-9.0 dB");
 }

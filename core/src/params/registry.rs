@@ -8,8 +8,8 @@ use crate::dsp::bank::{GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS};
 use crate::engine::Modulated;
 use crate::limits::{
     ATTACK_MS, DECAY_MS, DEFAULT_BEND_RANGE_SEMITONES, DEFAULT_FREQUENCIES_HZ, DEFAULT_VOICES,
-    MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_GAIN_DB, MAX_MIDI_GLIDE_MS,
-    MAX_VOICES, MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
+    MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MAX_VOICES,
+    MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
 };
 
 /// How many parameters there are.
@@ -21,7 +21,7 @@ const FREQUENCY_SKEW: f32 = 0.199;
 /// Skew of the level sliders: −30 dB in the middle of a −60 dB … 0 dB slider (nice-plug's
 /// `gain_skew_factor(-60.0, 0.0)`, which src/params.rs's tests check this equals).
 const LEVEL_SKEW: f32 = 0.198_893_83;
-/// Top of the gain's range, linear: [`MAX_GAIN_DB`] as `gain_text::db_to_gain` computes it
+/// Top of the gain's range, linear: [`MAX_GAIN_DB`](crate::limits::MAX_GAIN_DB) as `gain_text::db_to_gain` computes it
 /// (checked below), so typing "+12" reaches it.
 const MAX_GAIN: f32 = 3.981_072;
 /// Skew of the gain slider: −24 dB in the middle of a −60 dB … +12 dB slider, 0 dB at 0.79
@@ -401,6 +401,7 @@ const fn bytes_start_with(bytes: &[u8], prefix: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::MAX_GAIN_DB;
     use crate::params::gain_text;
     use std::collections::BTreeSet;
 

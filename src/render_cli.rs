@@ -11,9 +11,11 @@
 //! render's sample rate cannot hold in full (the bank fades it from 0.46 of the rate, silent at
 //! Nyquist) is rendered as the plugin would play it, with a warning.
 
+mod clipping;
 mod sound_options;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
+use clipping::Quantizer;
 use quintet::dsp::PARTIAL_COUNT;
 use quintet::dsp::envelope::SHORTEST_SEGMENT_MS;
 use quintet::dsp::nyquist::FADE_START_FRACTION;
@@ -452,6 +454,7 @@ fn write_wav(
         .iter()
         .peekable();
     let mut chunk = vec![0.0f32; CHUNK_SAMPLES];
+    let mut pcm = Quantizer::new(args.bits);
     let started = Instant::now();
     let mut done = 0u64;
     while done < total {
@@ -475,7 +478,7 @@ fn write_wav(
         engine.take_ended(|_| {});
         for &sample in samples.iter() {
             for _ in 0..args.channels {
-                write_sample(&mut writer, sample, args.bits).map_err(cannot_write)?;
+                write_sample(&mut writer, sample, args.bits, &mut pcm).map_err(cannot_write)?;
             }
         }
         done += len as u64;
@@ -484,6 +487,10 @@ fn write_wav(
     writer.finalize().map_err(cannot_write)?;
     output.commit().map_err(|e| output_error_text(&e))?;
     progress.finish();
+    // Said even with --quiet: the file is not what was played.
+    if let Some(clipped) = pcm.report() {
+        eprintln!("warning: {clipped}");
+    }
     if !args.quiet {
         let elapsed_s = started.elapsed().as_secs_f64();
         let audio_s = total as f64 / f64::from(args.sample_rate);
@@ -498,20 +505,16 @@ fn write_wav(
     Ok(())
 }
 
+/// Writes `sample` as it is in a float file (overs kept), through `pcm` in a 16/24-bit one.
 fn write_sample<W: std::io::Write + std::io::Seek>(
     writer: &mut hound::WavWriter<W>,
     sample: f32,
     bits: u16,
+    pcm: &mut Quantizer,
 ) -> hound::Result<()> {
     match bits {
         32 => writer.write_sample(sample),
-        bits => {
-            let full_scale = (1u32 << (bits - 1)) as f32;
-            let value = (sample * full_scale)
-                .round()
-                .clamp(-full_scale, full_scale - 1.0);
-            writer.write_sample(value as i32)
-        }
+        _ => writer.write_sample(pcm.quantize(sample)),
     }
 }
 

@@ -182,6 +182,43 @@ fn a_sweep_is_the_banks_glide_over_the_whole_render() {
     );
 }
 
+/// Issue 23: nothing clamps the output, so a float WAV keeps the samples past full scale, and a
+/// 16- or 24-bit WAV, which cannot, says on stderr how many it clipped (and only then).
+#[test]
+fn overs_stay_in_a_float_file_and_are_counted_in_a_fixed_point_one() {
+    // The drone peaks at ≈ −6.6 dBFS; +12 dB takes it to ≈ +5.4 dBFS.
+    let loud = ["--seconds", "0.1", "--gain", "12"];
+    let wav = render_wav("overs", &loud);
+    let peak = wav.iter().fold(0.0f32, |peak, x| peak.max(x.abs()));
+    assert!(peak > 1.8, "the float file keeps the overs: peak {peak}");
+    let overs = wav.iter().filter(|x| x.abs() > 1.0).count();
+    for bits in ["16", "24"] {
+        let path = wav_path(&format!("overs-{bits}"));
+        let mut args = vec!["render", "-o", path.to_str().unwrap(), "-q", "--bits", bits];
+        args.extend_from_slice(&loud);
+        let output = quintet(&args);
+        assert!(output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let expected = format!(
+            "warning: {overs} samples clipped (peak {:+.1} dBFS); lower --gain",
+            20.0 * peak.log10()
+        );
+        assert_eq!(stderr.trim(), expected, "{bits} bits");
+        let mut reader = hound::WavReader::open(&path).unwrap();
+        let top = (1i32 << (bits.parse::<u32>().unwrap() - 1)) - 1;
+        let held = reader.samples::<i32>().map(Result::unwrap);
+        assert_eq!(held.filter(|x| *x == top || *x == -top - 1).count(), overs);
+        std::fs::remove_file(&path).unwrap();
+        // At the default gain nothing clips, and nothing is said.
+        let output = quintet(&["render", "-o", path.to_str().unwrap(), "-q", "--bits", bits]);
+        assert!(
+            output.status.success() && output.stderr.is_empty(),
+            "{bits} bits"
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
 #[test]
 fn bad_arguments_get_a_clear_message_and_a_non_zero_exit() {
     let out = wav_path("never-written");

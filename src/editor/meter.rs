@@ -84,6 +84,25 @@ impl PeakNeedle {
     }
 }
 
+/// The red of the meter's top segment and of an over's readout.
+const OVER_COLOR: Color32 = Color32::from_rgb(235, 80, 70);
+
+/// The level in numbers ("-inf" for silence, a sign above full scale), and whether the hold
+/// line marks an over: a peak above 0 dBFS in the last [`HOLD_S`]. Nothing clamps Quintet's
+/// output, so a chord or a gain above 0 dB can pass full scale; a float output carries it, a
+/// fixed-point file or device would clip.
+fn readout(needle: &PeakNeedle) -> (String, bool) {
+    let level = needle.level_db();
+    let text = if level <= FLOOR_DB {
+        String::from("-inf")
+    } else if level > 0.0 {
+        format!("{level:+.1}")
+    } else {
+        format!("{level:.1}")
+    };
+    (text, needle.hold_db() > 0.0)
+}
+
 /// Height of `db` in the meter, 0 at [`FLOOR_DB`] and 1 at [`CEILING_DB`].
 fn scale_position(db: f32) -> f32 {
     ((db - FLOOR_DB) / (CEILING_DB - FLOOR_DB)).clamp(0.0, 1.0)
@@ -110,7 +129,7 @@ pub fn show(ui: &mut Ui, needle: &PeakNeedle) {
         for (from_db, to_db, color) in [
             (FLOOR_DB, -12.0, Color32::from_rgb(80, 200, 120)),
             (-12.0, -3.0, Color32::from_rgb(240, 190, 70)),
-            (-3.0, CEILING_DB, Color32::from_rgb(235, 80, 70)),
+            (-3.0, CEILING_DB, OVER_COLOR),
         ] {
             let top = y_of(to_db).max(level_top);
             let bottom = y_of(from_db);
@@ -151,18 +170,14 @@ pub fn show(ui: &mut Ui, needle: &PeakNeedle) {
         );
     }
 
-    let readout = if needle.level_db() > FLOOR_DB {
-        format!("{:.1}", needle.level_db())
-    } else {
-        "-inf".to_owned()
-    };
+    let (readout, over) = readout(needle);
     let readout_pos = pos2(rect.center().x, rect.bottom() - readout_height + 6.0);
     painter.text(
         readout_pos,
         Align2::CENTER_TOP,
         readout,
         FontId::monospace(13.0),
-        text_color,
+        if over { OVER_COLOR } else { text_color },
     );
     painter.text(
         readout_pos + vec2(0.0, 15.0),
@@ -187,6 +202,26 @@ mod tests {
         assert!(close(amplitude_to_dbfs(0.5), -6.0206));
         assert_eq!(amplitude_to_dbfs(0.0), FLOOR_DB);
         assert_eq!(amplitude_to_dbfs(1e-9), FLOOR_DB);
+    }
+
+    /// Issue 23: the output is no longer clamped, so the meter tells an over (above 0 dBFS)
+    /// from a loud peak: the readout has a sign and turns red, and stays red while the hold
+    /// line marks the over.
+    #[test]
+    fn an_over_reads_with_its_sign_and_is_marked_until_the_hold_falls() {
+        let mut needle = PeakNeedle::default();
+        needle.update(0.9, 0.01);
+        assert_eq!(readout(&needle), (String::from("-0.9"), false));
+        needle.update(2.0, 0.01);
+        assert_eq!(readout(&needle), (String::from("+6.0"), true));
+        needle.update(0.0, 1.0);
+        assert!(readout(&needle).1, "held");
+        needle.update(0.0, HOLD_S);
+        assert!(!readout(&needle).1, "the hold fell below full scale");
+        assert_eq!(
+            readout(&PeakNeedle::default()),
+            (String::from("-inf"), false)
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use quintet::engine::pitch::note_to_hz;
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_spectrum, max_deviation_from_exact,
+    DEFAULT_FREQUENCIES_HZ, assert_spectrum, max_deviation_from_exact,
 };
 use quintet_test_host::state::framed;
 use quintet_test_host::{MidiMessage, ParamChange, QuintetHost, blocks_of};
@@ -212,7 +212,7 @@ fn a_state_saved_under_the_one_over_voices_law_plays_as_loud_as_it_did() {
     let one_note_peak = one_note_loudness(&mut QuintetHost::new()).0 / f64::from(0.5f32);
     for (voices, gain_text) in [(1, "+3.0 dB"), (8, "-15.0 dB"), (16, "-21.1 dB")] {
         let mut host = QuintetHost::new();
-        host.load_state(&framed(&one_over_voices_state(voices)))
+        host.load_state(&framed(one_over_voices_state(voices)))
             .expect("the old state loads");
         assert_eq!(shown(&mut host, "Gain"), gain_text, "{voices} voices");
         let (peak, rms) = one_note_loudness(&mut host);

@@ -8,7 +8,7 @@
 
 use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
 use quintet_core::dsp::PARTIAL_COUNT;
-use quintet_core::params::gain_text::gain_to_db;
+use quintet_core::params::gain_text::gain_to_bound_text;
 use quintet_core::params::{Family, FloatText, Kind, Offered, Param, ParamSpec, Values};
 
 /// The option that sets every sound option at once, so none can be given with it.
@@ -232,7 +232,7 @@ fn bound_text(spec: &ParamSpec, bound: f64) -> String {
         Kind::Float {
             text: FloatText::Decibels,
             ..
-        } if bound > 0.0 => format!("{} dB", gain_to_db(bound as f32)),
+        } if bound > 0.0 => format!("{} dB", gain_to_bound_text(bound as f32)),
         Kind::Float {
             text: FloatText::Milliseconds { .. },
             ..
@@ -269,9 +269,15 @@ mod tests {
         assert_eq!(parse_five(levels, "0,-6,-inf,-12 dB,0").unwrap()[2], 0.0);
         let gain = Param::GAIN.spec();
         assert_eq!(parse_value(gain, "-6"), Ok(f64::from(db_to_gain(-6.0))));
+        assert_eq!(parse_value(gain, "+12"), Ok(f64::from(db_to_gain(12.0))));
         assert_eq!(
-            parse_value(gain, "3").unwrap_err(),
-            "'3' (3.0 dB) is outside -inf to 0 dB: above 0 dB"
+            parse_value(gain, "13").unwrap_err(),
+            "'13' (+13.0 dB) is outside -inf to +12 dB: above +12 dB"
+        );
+        let level = Param::LEVELS[0].spec();
+        assert_eq!(
+            parse_value(level, "3").unwrap_err(),
+            "'3' (+3.0 dB) is outside -inf to 0 dB: above 0 dB"
         );
         assert!(
             parse_five(levels, "0,0")

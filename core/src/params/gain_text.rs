@@ -40,6 +40,21 @@ pub fn gain_to_text(gain: f32) -> String {
     }
 }
 
+/// A gain as a range's end is written in dB, to a tenth, as it would be typed: "-inf", "0",
+/// "+12", "-6.5".
+pub fn gain_to_bound_text(gain: f32) -> String {
+    let db = gain_to_db(gain);
+    let tenths = (db * 10.0).round() / 10.0;
+    if db <= MINUS_INFINITY_DB {
+        String::from("-inf")
+    } else if tenths > 0.0 {
+        format!("+{tenths}")
+    } else {
+        // Never "-0".
+        (tenths + 0.0).to_string()
+    }
+}
+
 /// A typed level in dB ("-6", "-6 dB", "-6 dBFS", "-inf") as a linear gain, as nice-plug's dB
 /// parser reads it; `None` for anything else, and never a non-finite gain (nice-plug's would
 /// hand a host "1e39" as infinity) nor a "nan" (which nice-plug's reads as silence, and the
@@ -69,6 +84,9 @@ mod tests {
         assert_eq!(gain_to_text(0.5), "-6.0");
         assert_eq!(gain_to_text(2.0), "+6.0");
         assert_eq!(gain_to_text(db_to_gain(12.0)), "+12.0");
+        assert_eq!(gain_to_bound_text(db_to_gain(12.0)), "+12");
+        assert_eq!(gain_to_bound_text(1.0), "0");
+        assert_eq!(gain_to_bound_text(0.0), "-inf");
         assert_eq!(gain_to_text(0.0), "-inf");
         assert_eq!(gain_to_text(db_to_gain(-99.96)), "-inf");
         assert_eq!(gain_to_text(db_to_gain(-99.9)), "-99.9");

@@ -225,17 +225,7 @@ impl ParamSpec {
                 text: FloatText::Decibels,
                 ..
             } => {
-                let db = |gain: f64| {
-                    let db = gain_text::gain_to_db(gain as f32);
-                    let tenths = (db * 10.0).round() / 10.0;
-                    if db <= gain_text::MINUS_INFINITY_DB {
-                        String::from("-inf")
-                    } else if tenths > 0.0 {
-                        format!("+{tenths}")
-                    } else {
-                        tenths.to_string()
-                    }
-                };
+                let db = |gain: f64| gain_text::gain_to_bound_text(gain as f32);
                 format!("{} to {} dB", db(min), db(max))
             }
             Kind::Float {

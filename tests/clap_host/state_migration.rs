@@ -37,21 +37,7 @@ fn host_with_new_parameters_moved() -> QuintetHost {
         ("Release", "900"),
         ("Bend range", "12"),
     ];
-    let changes: Vec<ParamChange> = settings
-        .iter()
-        .map(|(name, text)| {
-            let param = host.param_id(name);
-            let normalized = host
-                .text_to_value(param, text)
-                .unwrap_or_else(|| panic!("{name}: {text:?} rejected"));
-            ParamChange {
-                frame: 0,
-                param,
-                normalized,
-            }
-        })
-        .collect();
-    host.flush_params(&changes);
+    let changes = set_by_text(&mut host, &settings);
     let defaults: Vec<(u32, f64)> = host
         .params()
         .iter()
@@ -70,6 +56,26 @@ fn host_with_new_parameters_moved() -> QuintetHost {
         );
     }
     host
+}
+
+/// Sets each named parameter to the value its text means, as typing it would; the changes made.
+fn set_by_text(host: &mut QuintetHost, settings: &[(&str, &str)]) -> Vec<ParamChange> {
+    let changes: Vec<ParamChange> = settings
+        .iter()
+        .map(|(name, text)| {
+            let param = host.param_id(name);
+            let normalized = host
+                .text_to_value(param, text)
+                .unwrap_or_else(|| panic!("{name}: {text:?} rejected"));
+            ParamChange {
+                frame: 0,
+                param,
+                normalized,
+            }
+        })
+        .collect();
+    host.flush_params(&changes);
+    changes
 }
 
 /// The text the host shows for `name`'s current value.
@@ -234,27 +240,10 @@ fn a_state_saved_under_the_one_over_voices_law_plays_as_loud_as_it_did() {
 #[test]
 fn a_state_saved_now_keeps_its_gain() {
     let mut saved = QuintetHost::new();
-    let gain = saved.param_id("Gain");
-    let minus_9 = saved.text_to_value(gain, "-9").unwrap();
-    let voices = saved.param_id("Voices");
-    let midi = saved.param_id("MIDI mode");
-    saved.flush_params(&[
-        ParamChange {
-            frame: 0,
-            param: gain,
-            normalized: minus_9,
-        },
-        ParamChange {
-            frame: 0,
-            param: midi,
-            normalized: 1.0,
-        },
-        ParamChange {
-            frame: 0,
-            param: voices,
-            normalized: 1.0,
-        },
-    ]);
+    set_by_text(
+        &mut saved,
+        &[("Gain", "-9"), ("MIDI mode", "On"), ("Voices", "16")],
+    );
     let bytes = saved.save_state();
     let state: serde_json::Value = serde_json::from_slice(&bytes[8..]).unwrap();
     assert_eq!(state["fields"]["level_law"], "2");

@@ -150,12 +150,19 @@ impl Parameter {
         to_python(py, spec, f64::from(spec.default))
     }
 
-    /// The value the plugin takes for typed ``text`` ("440", "1.2k", "A4" for a frequency;
+    /// The value the plugin plays for typed ``text`` ("440", "1.2k", "A4" for a frequency;
     /// "-6" dB for a level, as a linear gain), as ``quintet render`` reads it too; not checked
-    /// against the range. ``ValueError`` when the plugin would refuse the text.
+    /// against the range (a value outside it comes back as typed). ``ValueError`` when the
+    /// plugin would refuse the text.
     fn text_to_value<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
         let spec = self.param.spec();
         spec.text_to_value(text)
+            // In range, the value the plugin plays (its normalized position's); outside, as
+            // typed, for the caller to see why it is refused.
+            .map(|value| match spec.check(f64::from(value)) {
+                Ok(_) => spec.as_played(value),
+                Err(_) => value,
+            })
             .map(|value| to_python(py, spec, f64::from(value)))
             .ok_or_else(|| PyValueError::new_err(format!("{}: {text:?} is not a value", spec.name)))
     }

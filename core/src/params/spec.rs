@@ -163,6 +163,15 @@ impl ParamSpec {
         }
     }
 
+    /// The value the plugin plays when it is set to `value` (clamped to the range): a host
+    /// hands every value over as its normalized position, so the plugin plays the plain value
+    /// of that position, which for a level or the gain can differ from `value` in its last bit.
+    /// What `render` and the Python module take for a typed text, so they play the plugin's
+    /// samples to the bit.
+    pub fn as_played(&self, value: f32) -> f32 {
+        self.unnormalize(self.normalize(value))
+    }
+
     /// The unit text follows a value with, with its leading space (" Hz" is part of a
     /// frequency's own text: none).
     pub fn unit(&self) -> &'static str {

@@ -548,6 +548,33 @@ fn a_midi_file_renders_exactly_what_the_plugin_plays_for_the_same_notes() {
     );
 }
 
+/// Issue 23: a MIDI file's velocities are honoured: middle C at velocity 40 plays at 40/127 of
+/// the level it plays at 127 (the velocity is the envelope's peak), and each is bit-identical to
+/// the plugin playing the same note.
+#[test]
+fn a_midi_files_velocity_sets_the_notes_level_as_in_the_plugin() {
+    let render_at = |velocity: u8| {
+        let notes: &[(u32, &[u8])] = &[(0, &[0x90, 60, velocity]), (960, &[0x80, 60, 0])];
+        let name = format!("velocity-{velocity}");
+        let song = midi_path(&name, &midi_file(0, 960, &[notes]));
+        let wav = render_wav(&name, &["--midi", song.to_str().unwrap(), "--seconds", "1"]);
+        std::fs::remove_file(&song).unwrap();
+        let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
+        let plugin = host_with(&[("MIDI mode", "On")]).render_events(
+            std::iter::repeat_n(1000, 48),
+            &[midi(0, [0x90, 60, velocity]), midi(24_000, [0x80, 60, 0])],
+        );
+        assert_identical(&wav, plugin.left(), &format!("velocity {velocity}"));
+        // The RMS while held, the attack and decay long over.
+        let held = &wav[12_000..24_000];
+        (held.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / held.len() as f64).sqrt()
+    };
+    let (hard, soft) = (render_at(127), render_at(40));
+    assert!(hard > 0.01, "it plays ({hard})");
+    let ratio = soft / hard;
+    assert!((ratio - 40.0 / 127.0).abs() < 1e-3, "velocity 40 at {ratio} of 127");
+}
+
 /// Issue 21, item 13: an 8-note chord doubled in five tracks (40 note-ons at one tick) rendered
 /// total silence. One sine a note (partials 2–5 at -inf dB), so the FFT names the keys.
 #[test]

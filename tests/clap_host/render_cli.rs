@@ -572,7 +572,10 @@ fn a_midi_files_velocity_sets_the_notes_level_as_in_the_plugin() {
     let (hard, soft) = (render_at(127), render_at(40));
     assert!(hard > 0.01, "it plays ({hard})");
     let ratio = soft / hard;
-    assert!((ratio - 40.0 / 127.0).abs() < 1e-3, "velocity 40 at {ratio} of 127");
+    assert!(
+        (ratio - 40.0 / 127.0).abs() < 1e-3,
+        "velocity 40 at {ratio} of 127"
+    );
 }
 
 /// Issue 21, item 13: an 8-note chord doubled in five tracks (40 note-ons at one tick) rendered

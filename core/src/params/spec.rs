@@ -62,6 +62,10 @@ pub enum FloatText {
     Milliseconds { decimals: usize },
     /// A fraction 0 ..= 1 shown as a percentage with this many decimals.
     Percent { decimals: usize },
+    /// A factor shown as "×0.50" (two decimals); typed "×0.5", "x0.5", "0.5x" or "0.5".
+    Times,
+    /// Decibels per octave with one decimal (a key tilt).
+    DecibelsPerOctave,
 }
 
 /// How the `render` command and the Python module offer a parameter.
@@ -83,7 +87,8 @@ pub enum Offered {
     No,
 }
 
-/// Five parameters, one per partial, offered together (frequencies, levels).
+/// Five parameters, one per partial, offered together (frequencies, levels, the partials'
+/// envelopes and touch).
 #[derive(Debug)]
 pub struct Family {
     /// The Python keyword argument and property.
@@ -190,7 +195,8 @@ impl ParamSpec {
             Kind::Float { text, .. } => match text {
                 FloatText::Frequency => " Hz",
                 FloatText::Milliseconds { .. } => " ms",
-                FloatText::Decibels | FloatText::Percent { .. } => "",
+                FloatText::DecibelsPerOctave => " dB/oct",
+                FloatText::Decibels | FloatText::Percent { .. } | FloatText::Times => "",
             },
             Kind::Int { unit, .. } => unit,
             Kind::Switch => "",
@@ -245,7 +251,7 @@ impl ParamSpec {
                 format!("{} to {} dB", db(min), db(max))
             }
             Kind::Float {
-                text: FloatText::Milliseconds { .. },
+                text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
                 ..
             }
             | Kind::Int { .. } => format!("{min} to {max}{}", self.unit()),

@@ -123,4 +123,6 @@ pub fn hold(params: &QuintetParams, normalized: &[f32; PARAM_COUNT]) -> bool {
 }
 
 #[cfg(test)]
+mod sound_tests;
+#[cfg(test)]
 mod tests;

@@ -51,7 +51,7 @@ fn play(preset: &super::Preset) -> Played {
             target: NoteMatch::default(),
         });
         // A partial's release is the note's times its decay factor.
-        let slowest = (settings.partial_shapes.decay.iter()).fold(1.0f32, |a, &b| a.max(b));
+        let slowest = (settings.partial_shapes.decay.iter()).fold(0.0f32, |a, &b| a.max(b));
         let release = (settings.envelope.release_ms * f64::from(slowest)).max(SHORTEST_SEGMENT_MS);
         (1.0, release)
     } else {

@@ -835,6 +835,44 @@ fn options_given_with_a_preset_render_as_the_plugin_plays_the_preset_so_changed(
     );
 }
 
+/// Issue 23: every factory preset renders with `--preset` exactly as the plugin plays it after
+/// loading it: a drone as it is, a preset that waits for keys playing C4 at velocity 127 for
+/// half a second and letting it go (its envelope per partial and touch included).
+#[test]
+fn every_factory_preset_renders_what_the_plugin_plays() {
+    use quintet::presets::factory;
+    let notes: &[(u32, &[u8])] = &[(0, &[0x90, 60, 127]), (480, &[0x80, 60, 0])];
+    let song = midi_path("every-preset", &midi_file(0, 480, &[notes]));
+    let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
+    for preset in factory::presets() {
+        let keys = preset.waits_for_keys();
+        let mut args = vec!["--preset", preset.name.as_str(), "--seconds", "1"];
+        if keys {
+            args.extend(["--midi", song.to_str().unwrap()]);
+        }
+        let wav = render_wav("every-preset", &args);
+        let events = if keys {
+            vec![
+                midi(0, [0x90, 60, 127]),
+                midi(24_000, [0x80, 60, 0]),
+                // The song's end releases whatever is still held, as a DAW's stop does.
+                midi(24_000, [0xB0, 123, 0]),
+            ]
+        } else {
+            Vec::new()
+        };
+        let plugin =
+            host_with_preset(&preset).render_events(std::iter::repeat_n(1000, 48), &events);
+        assert_identical(&wav, plugin.left(), &preset.name);
+        assert!(
+            wav.iter().any(|&x| x.abs() > 0.01),
+            "{}: it plays",
+            preset.name
+        );
+    }
+    std::fs::remove_file(&song).unwrap();
+}
+
 #[test]
 fn unknown_or_unplayable_presets_are_refused_and_nothing_is_written() {
     let out = wav_path("refused-preset");

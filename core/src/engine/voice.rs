@@ -189,8 +189,8 @@ impl Voice {
     pub fn silence(&mut self) {
         self.touch();
         self.state = VoiceState::Free;
-        self.envelopes = [Envelope::new(self.bank.sample_rate_hz(), EnvelopeShape::default());
-            PARTIAL_COUNT];
+        self.envelopes =
+            [Envelope::new(self.bank.sample_rate_hz(), EnvelopeShape::default()); PARTIAL_COUNT];
     }
 
     /// Whether the voice counts against the voice limit: it plays a note, held or released.

@@ -355,7 +355,13 @@ const fn partial_sustain(k: usize) -> ParamSpec {
         "Partial 4 sustain",
         "Partial 5 sustain",
     ][k];
-    let id = ["psustain1", "psustain2", "psustain3", "psustain4", "psustain5"][k];
+    let id = [
+        "psustain1",
+        "psustain2",
+        "psustain3",
+        "psustain4",
+        "psustain5",
+    ][k];
     fraction(id, name, 1.0, &PARTIAL_SUSTAINS, k)
 }
 

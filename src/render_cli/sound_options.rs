@@ -175,6 +175,8 @@ fn value_name(spec: &ParamSpec, flag: &str) -> String {
             FloatText::Decibels => "DB",
             FloatText::Milliseconds { .. } => "MS",
             FloatText::Percent { .. } => "PERCENT",
+            FloatText::Times => "FACTOR",
+            FloatText::DecibelsPerOctave => "DB_PER_OCTAVE",
         }),
         Kind::Int { unit: " st", .. } => String::from("SEMITONES"),
         Kind::Int { .. } | Kind::Switch => flag.to_uppercase().replace('-', "_"),
@@ -194,6 +196,8 @@ fn what_it_takes(spec: &ParamSpec) -> String {
             FloatText::Decibels => "a number of dB (e.g. 0, -6, -inf)",
             FloatText::Milliseconds { .. } => "a time in ms (e.g. 5, 250)",
             FloatText::Percent { .. } => "a percentage (e.g. 50, 100)",
+            FloatText::Times => "a factor (e.g. 0.5, x2)",
+            FloatText::DecibelsPerOctave => "a number of dB per octave (e.g. -6, 3)",
         }),
         Kind::Int { .. } => format!("a whole number ({})", spec.range_text()),
         Kind::Switch => String::from("on or off"),
@@ -234,7 +238,7 @@ fn bound_text(spec: &ParamSpec, bound: f64) -> String {
             ..
         } if bound > 0.0 => format!("{} dB", gain_to_db(bound as f32)),
         Kind::Float {
-            text: FloatText::Milliseconds { .. },
+            text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
             ..
         }
         | Kind::Int { .. } => format!("{bound}{}", spec.unit()),

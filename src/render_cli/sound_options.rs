@@ -48,7 +48,7 @@ impl SoundOption {
                 Offered::Partial { family, partial: 0 } => Some(SoundOption::Family {
                     family,
                     flag: family.flag?,
-                    params: family_params(family),
+                    params: family.params(),
                 }),
                 _ => None,
             })
@@ -116,29 +116,6 @@ impl SoundOption {
             }
         }
     }
-}
-
-/// The five parameters of `family`, partial 1 first.
-fn family_params(family: &'static Family) -> [Param; PARTIAL_COUNT] {
-    let mut params = [Param::ALL[0]; PARTIAL_COUNT];
-    let mut found = 0;
-    for param in Param::ALL {
-        if let Offered::Partial {
-            family: of,
-            partial,
-        } = param.spec().offered
-            && std::ptr::eq(of, family)
-        {
-            params[partial] = param;
-            found += 1;
-        }
-    }
-    assert_eq!(
-        found, PARTIAL_COUNT,
-        "{} has a parameter per partial",
-        family.key
-    );
-    params
 }
 
 impl Args for SoundOptions {

@@ -63,7 +63,7 @@ impl SoundOption {
                 Offered::Partial { family, partial: 0 } => Some(SoundOption::Family {
                     family,
                     flag: family.flag?,
-                    params: family_params(family),
+                    params: family.params(),
                 }),
                 _ => None,
             })
@@ -128,29 +128,6 @@ impl SoundOption {
     }
 }
 
-/// The five parameters of `family`, partial 1 first.
-fn family_params(family: &'static Family) -> [Param; PARTIAL_COUNT] {
-    let mut params = [Param::ALL[0]; PARTIAL_COUNT];
-    let mut found = 0;
-    for param in Param::ALL {
-        if let Offered::Partial {
-            family: of,
-            partial,
-        } = param.spec().offered
-            && std::ptr::eq(of, family)
-        {
-            params[partial] = param;
-            found += 1;
-        }
-    }
-    assert_eq!(
-        found, PARTIAL_COUNT,
-        "{} has a parameter per partial",
-        family.key
-    );
-    params
-}
-
 impl Args for SoundOptions {
     fn augment_args(command: Command) -> Command {
         command.args(SoundOption::all().iter().map(SoundOption::arg))
@@ -208,7 +185,7 @@ fn what_it_takes(spec: &ParamSpec) -> String {
             FloatText::Milliseconds { .. } => "a time in ms (e.g. 5, 250)",
             FloatText::Percent { .. } => "a percentage (e.g. 50, 100)",
             FloatText::Times => "a factor (e.g. 0.5, x2)",
-            FloatText::DecibelsPerOctave => "dB per octave (e.g. -3, 1.5)",
+            FloatText::DecibelsPerOctave => "a number of dB per octave (e.g. -6, 3)",
         }),
         Kind::Int { .. } => format!("a whole number ({})", spec.range_text()),
         Kind::Switch => String::from("on or off"),
@@ -252,7 +229,7 @@ fn bound_text(spec: &ParamSpec, bound: f64) -> String {
             ..
         } if bound > 0.0 => format!("{} dB", gain_to_db(bound as f32)),
         Kind::Float {
-            text: FloatText::Milliseconds { .. },
+            text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
             ..
         }
         | Kind::Int { .. } => format!("{bound}{}", spec.unit()),

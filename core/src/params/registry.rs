@@ -559,6 +559,28 @@ impl Param {
     }
 }
 
+impl Family {
+    /// Its five parameters, partial 1 first.
+    pub fn params(&'static self) -> [Param; PARTIAL_COUNT] {
+        let mut params = [Param(0); PARTIAL_COUNT];
+        let mut found = 0;
+        for param in Param::ALL {
+            if let Offered::Partial { family, partial } = param.spec().offered
+                && std::ptr::eq(family, self)
+            {
+                params[partial] = param;
+                found += 1;
+            }
+        }
+        assert_eq!(
+            found, PARTIAL_COUNT,
+            "{} has a parameter per partial",
+            self.key
+        );
+        params
+    }
+}
+
 const fn str_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bytes_start_with(a.as_bytes(), b.as_bytes())
 }
@@ -695,6 +717,7 @@ mod tests {
         assert_eq!(attack.value_to_text(0.5), "×0.50");
         assert_eq!(attack.range_text(), "×0.10 to ×10.00");
         assert_eq!(Param::PARTIAL_DECAYS[0].spec().id, "pdecay1");
+        assert_eq!(PARTIAL_DECAYS.params(), Param::PARTIAL_DECAYS);
         assert_eq!(Param::PARTIAL_SUSTAINS[4].spec().default, 1.0);
         assert_eq!(Param::PARTIAL_VELOCITIES[4].spec().default, 0.0);
         let tilt = Param::KEY_TILT.spec();

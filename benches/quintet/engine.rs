@@ -36,12 +36,6 @@ fn chord_keys() -> impl Iterator<Item = u8> {
     (0..MAX_VOICES as u8).map(|k| 36 + 3 * k)
 }
 
-/// A voice's share of full scale at [`MAX_VOICES`] voices. The one-voice engines play at this
-/// output gain, so their voice's bank multiplies by the same gain as one of 16 voices (a gain of
-/// exactly 1 skips that pass): the two render the same bits with the same arithmetic, and what
-/// differs is the 15 idle voices.
-const SHARE_OF_16: f32 = 1.0 / MAX_VOICES as f32;
-
 /// Settings for notes on `voices` voices at output gain `gain`.
 fn notes(voices: usize, gain: f32) -> Settings {
     Settings {
@@ -118,7 +112,8 @@ struct Exactness {
     /// The 16-note chord against the sum of 16 engines each playing one of its notes alone,
     /// added in the order the engine adds its voices.
     chord_vs_sum: f32,
-    /// One note at 1 voice (at [`SHARE_OF_16`]) against the same note at 16 voices.
+    /// One note at 1 voice against the same note at 16 voices (each voice plays at the same
+    /// level: the same bits; what differs is the 15 idle voices).
     one_vs_sixteen: f32,
     /// The drone engine against the bare bank it wraps.
     drone_vs_bank: f32,
@@ -149,7 +144,6 @@ fn engine_exactness() -> Exactness {
         }
     });
     let mut bank = PartialBank::new(SAMPLE_RATE_HZ, frequencies);
-    bank.jump_gain_to(1.0 / MAX_VOICES as f32);
     let mut reference = vec![0.0; EXACT_SAMPLES];
     bank.render(&mut reference);
     let attack = (ATTACK_MS * 1e-3 * SAMPLE_RATE_HZ).round() as usize;
@@ -171,7 +165,7 @@ fn engine_exactness() -> Exactness {
     let chord_vs_sum = max_difference(&chord_out, &sum);
 
     let one = engine_output(
-        &mut engine_with(notes(1, SHARE_OF_16), [key]),
+        &mut engine_with(notes(1, 1.0), [key]),
         EXACT_SAMPLES,
         EXACT_BLOCK,
     );
@@ -201,7 +195,7 @@ struct EngineRow {
     chord: f64,
     /// One note held at 16 voices.
     one_of_16: f64,
-    /// One note held at 1 voice (at [`SHARE_OF_16`]: the same bits as `one_of_16`).
+    /// One note held at 1 voice (the same bits as `one_of_16`).
     one_of_1: f64,
     /// An engine like `one_of_1`, timed as another contender: how far two identical contenders
     /// differ in this run (the noise).
@@ -274,8 +268,8 @@ fn print_engine(wanted: impl Fn(usize) -> bool) -> (Vec<EngineRow>, Exactness) {
             Box::new(move |out| naive.render(out)),
             settled_engine(notes(MAX_VOICES, 1.0), chord_keys(), &ended),
             settled_engine(notes(MAX_VOICES, 1.0), [60], &ended),
-            settled_engine(notes(1, SHARE_OF_16), [60], &ended),
-            settled_engine(notes(1, SHARE_OF_16), [60], &ended),
+            settled_engine(notes(1, 1.0), [60], &ended),
+            settled_engine(notes(1, 1.0), [60], &ended),
             settled_engine(notes(MAX_VOICES, 1.0), [], &ended),
             Box::new(|out| out.fill(0.0)),
             settled_engine(Settings::default(), [], &ended),

@@ -14,6 +14,17 @@ pub const MAX_FREQUENCY_HZ: f32 = 20_000.0;
 /// The notebook's frequencies, in Hz: the five partials' defaults.
 pub const DEFAULT_FREQUENCIES_HZ: [f64; PARTIAL_COUNT] = [200.0, 250.0, 300.0, 350.0, 400.0];
 
+// Loudness.
+
+/// Peak of one note at full velocity, or of the drone, at 0 dB gain with all five partials at
+/// level 1 (linear, of full scale): −6 dB, a fixed level per voice as most polysynths have. A
+/// note is as loud whatever the voice count (the default partials peak at ≈ −6.6 dBFS), the
+/// drone and a note are as loud as each other, and a chord of several notes may pass full
+/// scale: the gain (up to +12 dB, down to silence) is the headroom control. Quintet before
+/// this law gave each voice 1/voices of full scale (and the drone all of it); saved states and
+/// presets from then are migrated to sound as they did (`quintet_core::params::migration`).
+pub const VOICE_LEVEL: f32 = 0.5;
+
 // MIDI mode.
 
 /// Most notes that play at once.

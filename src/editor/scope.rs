@@ -218,10 +218,12 @@ mod tests {
                 rendered[n - 960]
             );
         }
-        // The picture spans the wave's whole swing (peak ≈ 0.94 for the defaults).
+        // The picture spans the wave's whole swing (peak ≈ 0.94 of the voice level for the
+        // defaults).
         let shown = &rendered[start..start + 960];
         let peak = shown.iter().fold(0.0_f32, |m, s| m.max(s.abs()));
-        assert!((0.9..=1.0).contains(&peak), "{peak}");
+        let level = crate::dsp::VOICE_LEVEL;
+        assert!((0.9 * level..=level).contains(&peak), "{peak}");
     }
 
     #[test]

@@ -302,15 +302,16 @@ mod tests {
                 "{hz} Hz"
             );
         }
-        // Each partial has amplitude 1/5: −13.98 dBFS. Read between bins by the analyser, whose
-        // parabolic estimate is good to about 0.15 dB with a Hann window.
+        // Each partial has amplitude 1/5 of the voice level (−20 dBFS). Read between bins by the
+        // analyser, whose parabolic estimate is good to about 0.15 dB with a Hann window.
+        let partial_db = 20.0 * f64::from(crate::dsp::PARTIAL_AMPLITUDE).log10();
         let refined = view
             .analyzer
             .peaks(&view.magnitudes, f64::from(SAMPLE_RATE_HZ), 0.01);
         assert_eq!(refined.len(), 5);
         for peak in &refined {
             let db = 20.0 * peak.amplitude.log10();
-            assert!((db + 13.98).abs() < 0.25, "{peak:?}: {db} dBFS");
+            assert!((db - partial_db).abs() < 0.25, "{peak:?}: {db} dBFS");
         }
         // On the bins themselves (what is drawn) the window's scalloping costs at most ~1.4 dB.
         let drawn: Vec<f32> = peaks.iter().map(|&k| view.levels_db[k]).collect();

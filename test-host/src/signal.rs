@@ -7,9 +7,23 @@ use std::f64::consts::{PI, TAU};
 /// cannot leave the tests checking the old one.
 pub use quintet_core::limits::DEFAULT_FREQUENCIES_HZ;
 
-/// The notebook's signal: sample `n` of Σ aₖ·sin(2π·fₖ·n/fs) with every aₖ = 1/5, computed in f64.
+/// A partial's amplitude at level 1, gain 0 dB and full velocity, in the drone and in a note
+/// whatever the voice count: a fifth of the voice level (the core's constant).
+pub const PARTIAL_AMPLITUDE: f64 = quintet_core::dsp::PARTIAL_AMPLITUDE as f64;
+
+/// The loudest sample Quintet can play with no volume expression above 1: every voice and the
+/// drone at the voice level, at the top of the gain range. Nothing clamps the output, so a chord
+/// or a gain above 0 dB passes full scale; this is what still holds.
+pub fn loudest_sample() -> f64 {
+    let (_, max_gain) = quintet_core::params::Param::GAIN.spec().bounds();
+    let sources = quintet_core::limits::MAX_VOICES + 1;
+    sources as f64 * f64::from(quintet_core::limits::VOICE_LEVEL) * max_gain
+}
+
+/// The notebook's signal at the voice level: sample `n` of Σ aₖ·sin(2π·fₖ·n/fs) with every
+/// aₖ = [`PARTIAL_AMPLITUDE`], computed in f64.
 pub fn exact_partial_sum(frequencies_hz: &[f64], sample_rate_hz: f64, n: usize) -> f64 {
-    let amplitude = 1.0 / 5.0;
+    let amplitude = PARTIAL_AMPLITUDE;
     frequencies_hz
         .iter()
         .map(|f| amplitude * (TAU * f * n as f64 / sample_rate_hz).sin())
@@ -61,16 +75,17 @@ pub fn rms(samples: &[f32]) -> f64 {
 }
 
 /// Asserts what every buffer a host receives must satisfy: every sample finite, never
-/// subnormal, within ±1, and every channel bit-identical to the first. `what` names the case in
-/// the failure message.
+/// subnormal, within [`loudest_sample`], and every channel bit-identical to the first. `what`
+/// names the case in the failure message.
 pub fn assert_clean(audio: &Rendered, what: &str) {
     let left = audio.left();
+    let loudest = loudest_sample();
     for (n, &x) in left.iter().enumerate() {
         assert!(x.is_finite(), "{what}: sample {n} is {x}");
         assert!(!x.is_subnormal(), "{what}: sample {n} is subnormal ({x:e})");
         assert!(
-            x.abs() <= 1.0,
-            "{what}: sample {n} is {x}, beyond full scale"
+            f64::from(x.abs()) <= loudest,
+            "{what}: sample {n} is {x}, beyond the loudest Quintet plays ({loudest})"
         );
     }
     for (c, channel) in audio.channels.iter().enumerate().skip(1) {

@@ -5,7 +5,8 @@ use quintet::dsp::GLIDE_MS;
 use quintet::dsp::bank::GAIN_RAMP_MS;
 use quintet_test_host::frames_in;
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step,
+    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_clean, assert_spectrum, max_natural_step,
+    max_step,
 };
 use quintet_test_host::{ParamChange, QuintetHost, Rendered};
 
@@ -70,7 +71,10 @@ fn a_frequency_change_mid_block_starts_at_its_sample_glides_and_lands() {
 
     // No click: no step larger than the sines themselves can make, with partial 1 at its upper end.
     let whole = concat(&[&first_block, &settle, &one_second]);
-    let mut partials: Vec<(f64, f64)> = DEFAULT_FREQUENCIES_HZ.iter().map(|&f| (0.2, f)).collect();
+    let mut partials: Vec<(f64, f64)> = DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|&f| (PARTIAL_AMPLITUDE, f))
+        .collect();
     partials[0].1 = 1000.0;
     let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + STEP_SLACK;
     let (step, at) = max_step(&whole);
@@ -86,7 +90,7 @@ fn a_frequency_change_mid_block_starts_at_its_sample_glides_and_lands() {
         one_second.left(),
         SAMPLE_RATE_HZ,
         &expected,
-        0.2,
+        PARTIAL_AMPLITUDE,
         0.5,
         "1 s after the glide",
     );
@@ -138,7 +142,10 @@ fn automation_points_every_64_samples_glide_without_steps() {
         &changes,
     );
     assert_clean(&audio, "sweep");
-    let mut partials: Vec<(f64, f64)> = DEFAULT_FREQUENCIES_HZ.iter().map(|&f| (0.2, f)).collect();
+    let mut partials: Vec<(f64, f64)> = DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|&f| (PARTIAL_AMPLITUDE, f))
+        .collect();
     partials[1].1 = 5000.0;
     let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + STEP_SLACK;
     let (step, at) = max_step(audio.left());
@@ -154,7 +161,7 @@ fn automation_points_every_64_samples_glide_without_steps() {
         tail.left(),
         SAMPLE_RATE_HZ,
         &expected,
-        0.2,
+        PARTIAL_AMPLITUDE,
         1.0,
         "after the sweep",
     );
@@ -185,7 +192,10 @@ fn gain_automation_to_silence_ramps_without_a_click_and_ends_silent() {
 
     // The ramp adds at most (full-scale peak × gain change per sample) to the sines' own steps.
     let ramp_per_sample = 1.0 / (GAIN_RAMP_MS / 1000.0 * SAMPLE_RATE_HZ);
-    let partials: Vec<(f64, f64)> = DEFAULT_FREQUENCIES_HZ.iter().map(|&f| (0.2, f)).collect();
+    let partials: Vec<(f64, f64)> = DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|&f| (PARTIAL_AMPLITUDE, f))
+        .collect();
     let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + ramp_per_sample + STEP_SLACK;
     let whole = concat(&[&first_block, &after]);
     let (step, at) = max_step(&whole);
@@ -198,7 +208,7 @@ fn gain_automation_to_silence_ramps_without_a_click_and_ends_silent() {
     assert!(
         first_block.left()[event_frame..]
             .iter()
-            .any(|x| x.abs() > 0.1)
+            .any(|x| f64::from(x.abs()) > PARTIAL_AMPLITUDE / 2.0)
     );
     if let Some(n) = whole[ramp_end..].iter().position(|&x| x != 0.0) {
         panic!(

@@ -7,7 +7,7 @@
 //! `tests/proptest-regressions/fuzz_dsp.txt` and re-run first; commit that file.
 
 use proptest::prelude::*;
-use quintet::dsp::{PARTIAL_COUNT, PartialBank};
+use quintet::dsp::{PARTIAL_AMPLITUDE, PARTIAL_COUNT, PartialBank};
 use quintet_test_host::proptest_cases;
 use std::f64::consts::PI;
 
@@ -121,7 +121,7 @@ proptest! {
             })
             .collect();
         let out = run(sample_rate_hz, &ops);
-        let bound = 5.0 * 2.0 * 0.2 * (PI / 8.0).sin() + 1e-6;
+        let bound = 5.0 * 2.0 * f64::from(PARTIAL_AMPLITUDE) * (PI / 8.0).sin() + 1e-6;
         for (n, pair) in out.windows(2).enumerate() {
             let step = (f64::from(pair[1]) - f64::from(pair[0])).abs();
             prop_assert!(step <= bound, "step {} at sample {} (bound {})", step, n + 1, bound);

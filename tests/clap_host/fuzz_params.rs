@@ -12,15 +12,16 @@ use quintet::dsp::GLIDE_MS;
 use quintet_test_host::ClapId;
 use quintet_test_host::random::{HOSTILE_VALUES, Rng};
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step,
+    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_clean, assert_spectrum, max_natural_step,
+    max_step,
 };
 use quintet_test_host::{HostEvent, ParamChange, QuintetHost};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 /// Rounding of an f32 output sample, on top of the mathematical bound.
 const STEP_SLACK: f64 = 1e-6;
-/// The highest frequency the click tests reach: a step bound at 20 kHz (2 × full scale at
-/// 48 kHz) would check nothing, at 2 kHz it is 0.26.
+/// The highest frequency the click tests reach: a step bound at 20 kHz (twice the voice level
+/// at 48 kHz) would check nothing, at 2 kHz it is 0.13.
 const CLICK_TEST_MAX_HZ: f64 = 2000.0;
 
 /// The parameters' CLAP ids.
@@ -54,7 +55,8 @@ fn normalized(host: &mut QuintetHost, param: ClapId, text: &str) -> f64 {
 /// Asserts that no sample-to-sample step exceeds what five full partials at up to
 /// [`CLICK_TEST_MAX_HZ`] can do at unit gain.
 fn assert_click_free(samples: &[f32], what: &str) {
-    let bound = max_natural_step(&[(0.2, CLICK_TEST_MAX_HZ); 5], SAMPLE_RATE_HZ) + STEP_SLACK;
+    let bound =
+        max_natural_step(&[(PARTIAL_AMPLITUDE, CLICK_TEST_MAX_HZ); 5], SAMPLE_RATE_HZ) + STEP_SLACK;
     let (step, at) = max_step(samples);
     assert!(
         step <= bound,
@@ -131,7 +133,7 @@ fn non_finite_values_change_nothing() {
         audio.left(),
         SAMPLE_RATE_HZ,
         &expected,
-        0.2,
+        PARTIAL_AMPLITUDE,
         2.0,
         "after non-finite values",
     );
@@ -252,7 +254,7 @@ fn modulation_moves_the_partial_and_hostile_amounts_are_harmless() {
         &moved.left()[glide..],
         SAMPLE_RATE_HZ,
         &expected,
-        0.2,
+        PARTIAL_AMPLITUDE,
         2.0,
         what,
     );
@@ -272,7 +274,14 @@ fn modulation_moves_the_partial_and_hostile_amounts_are_harmless() {
     let kept = host.render_events([512; 40], &hostile);
     let what = "non-finite modulation amounts";
     assert_clean(&kept, what);
-    assert_spectrum(kept.left(), SAMPLE_RATE_HZ, &expected, 0.2, 2.0, what);
+    assert_spectrum(
+        kept.left(),
+        SAMPLE_RATE_HZ,
+        &expected,
+        PARTIAL_AMPLITUDE,
+        2.0,
+        what,
+    );
 
     let back = host.render_events([512; 40], &[modulate(0, 0.0)]);
     let what = "modulation back to zero";
@@ -281,7 +290,7 @@ fn modulation_moves_the_partial_and_hostile_amounts_are_harmless() {
         &back.left()[glide..],
         SAMPLE_RATE_HZ,
         &DEFAULT_FREQUENCIES_HZ,
-        0.2,
+        PARTIAL_AMPLITUDE,
         2.0,
         what,
     );

@@ -7,7 +7,8 @@ use quintet::dsp::envelope::{ATTACK_MS, RELEASE_MS};
 use quintet::engine::pitch::note_to_hz;
 use quintet_test_host::frames_in;
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_natural_step, max_step, rms,
+    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_clean, assert_spectrum, max_natural_step,
+    max_step, rms,
 };
 use quintet_test_host::{
     HostEvent, MidiMessage, NoteMessage, ParamChange, QuintetHost, Rendered, blocks_of,
@@ -79,7 +80,7 @@ fn a_note_puts_partial_1_on_its_pitch_and_keeps_the_ratios() {
         steady,
         SAMPLE_RATE_HZ,
         &transposed(440.0),
-        0.2,
+        PARTIAL_AMPLITUDE,
         TOLERANCE_HZ,
         "note 69",
     );
@@ -146,7 +147,10 @@ fn note_on_and_off_do_not_click_and_the_release_ends_in_true_silence() {
     assert!(left[on + 1..off].iter().all(|&x| x != 0.0) || rms(&left[on..off]) > 0.1);
 
     // y = g·x moves at most as fast as the sines plus the envelope's slope times full scale.
-    let partials: Vec<(f64, f64)> = transposed(440.0).iter().map(|&f| (0.2, f)).collect();
+    let partials: Vec<(f64, f64)> = transposed(440.0)
+        .iter()
+        .map(|&f| (PARTIAL_AMPLITUDE, f))
+        .collect();
     let attack_slope = 1.0 / frames_in(ATTACK_MS, SAMPLE_RATE_HZ) as f64;
     let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + attack_slope + STEP_SLACK;
     let (onset_step, at) = max_step(&left[..on + frames_in(ATTACK_MS, SAMPLE_RATE_HZ) + 10]);
@@ -211,7 +215,7 @@ fn releasing_the_latest_note_returns_to_the_one_still_held() {
         &left[second + frames_in(50.0, SAMPLE_RATE_HZ)..release_second],
         SAMPLE_RATE_HZ,
         &transposed(note_to_hz(67)),
-        0.2,
+        PARTIAL_AMPLITUDE,
         TOLERANCE_HZ,
         "the latest note",
     );
@@ -219,7 +223,7 @@ fn releasing_the_latest_note_returns_to_the_one_still_held() {
         &left[release_second + frames_in(50.0, SAMPLE_RATE_HZ)..],
         SAMPLE_RATE_HZ,
         &transposed(note_to_hz(60)),
-        0.2,
+        PARTIAL_AMPLITUDE,
         TOLERANCE_HZ,
         "back to the held note",
     );
@@ -244,14 +248,14 @@ fn pitch_bend_moves_all_five_partials_two_semitones_without_a_click() {
             &left[bend_at + frames_in(50.0, SAMPLE_RATE_HZ)..],
             SAMPLE_RATE_HZ,
             &transposed(bent_hz),
-            0.2,
+            PARTIAL_AMPLITUDE,
             TOLERANCE_HZ,
             "bent note",
         );
         // A full-wheel jump glides: no sample moves further than the higher of the two chords can.
         let partials: Vec<(f64, f64)> = transposed(440.0_f64.max(bent_hz))
             .iter()
-            .map(|&f| (0.2, f))
+            .map(|&f| (PARTIAL_AMPLITUDE, f))
             .collect();
         let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + STEP_SLACK;
         let (step, at) = max_step(&left[bend_at - 10..bend_at + frames_in(50.0, SAMPLE_RATE_HZ)]);
@@ -277,7 +281,7 @@ fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
         &left[frames_in(50.0, SAMPLE_RATE_HZ)..centre_at],
         SAMPLE_RATE_HZ,
         &transposed(220.0 * 2f64.powf(2.0 / 12.0)),
-        0.2,
+        PARTIAL_AMPLITUDE,
         TOLERANCE_HZ,
         "note played with the wheel up",
     );
@@ -285,7 +289,7 @@ fn a_bend_sent_before_the_note_applies_to_it_and_the_centred_wheel_undoes_it() {
         &left[centre_at + frames_in(50.0, SAMPLE_RATE_HZ)..],
         SAMPLE_RATE_HZ,
         &transposed(220.0),
-        0.2,
+        PARTIAL_AMPLITUDE,
         TOLERANCE_HZ,
         "wheel back at the centre",
     );
@@ -313,7 +317,7 @@ fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
         &left[key_up..pedal_up],
         SAMPLE_RATE_HZ,
         &transposed(220.0),
-        0.2,
+        PARTIAL_AMPLITUDE,
         TOLERANCE_HZ,
         "key up, pedal down",
     );
@@ -322,7 +326,10 @@ fn the_sustain_pedal_holds_a_released_note_until_it_lifts() {
         left[silent_from..].iter().all(|&x| x == 0.0),
         "the pedal lifted: released to true silence"
     );
-    let partials: Vec<(f64, f64)> = transposed(220.0).iter().map(|&f| (0.2, f)).collect();
+    let partials: Vec<(f64, f64)> = transposed(220.0)
+        .iter()
+        .map(|&f| (PARTIAL_AMPLITUDE, f))
+        .collect();
     let release_slope = 1.0 / frames_in(RELEASE_MS, SAMPLE_RATE_HZ) as f64;
     let bound = max_natural_step(&partials, SAMPLE_RATE_HZ) + release_slope + STEP_SLACK;
     let (step, at) = max_step(&left[pedal_up - 10..silent_from]);
@@ -379,8 +386,11 @@ fn a_glide_time_slides_between_legato_notes() {
     let left = audio.left();
     // Halfway through the glide partial 1 is near the middle (in pitch) of the octave.
     let middle = second + frames_in(100.0, SAMPLE_RATE_HZ);
-    let peaks =
-        quintet::spectrum::find_peaks(&left[middle - 1024..middle + 1024], SAMPLE_RATE_HZ, 0.1);
+    let peaks = quintet::spectrum::find_peaks(
+        &left[middle - 1024..middle + 1024],
+        SAMPLE_RATE_HZ,
+        (PARTIAL_AMPLITUDE / 2.0) as f32,
+    );
     let lowest = peaks
         .iter()
         .map(|p| p.frequency_hz)
@@ -393,7 +403,7 @@ fn a_glide_time_slides_between_legato_notes() {
         &left[second + frames_in(250.0, SAMPLE_RATE_HZ)..],
         SAMPLE_RATE_HZ,
         &transposed(440.0),
-        0.2,
+        PARTIAL_AMPLITUDE,
         TOLERANCE_HZ,
         "after the glide",
     );

@@ -1,8 +1,8 @@
 //! Chords through a CLAP host: voices, stealing, the envelope's end, the sustain pedal, note
 //! expressions, polyphonic modulation with the note ends the host needs back, and MPE.
 
-use quintet::dsp::PARTIAL_AMPLITUDE;
 use quintet::dsp::envelope::{FADE_OUT_MS, RELEASE_MS, SHORTEST_SEGMENT_MS};
+use quintet::dsp::{PARTIAL_AMPLITUDE, VOICE_LEVEL};
 use quintet::engine::pitch::note_to_hz;
 use quintet::spectrum::{Peak, find_peaks};
 use quintet_test_host::signal::{DEFAULT_FREQUENCIES_HZ, assert_clean, max_step};
@@ -73,8 +73,8 @@ fn a_three_note_chord_plays_fifteen_partials_at_their_levels() {
         .map(|&key| MidiMessage::note_on(0, key, 127))
         .collect();
     let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &notes);
-    // Four voices: each gets a quarter of full scale.
-    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 4.0;
+    // Each voice at its fixed level, whatever the voice count.
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
     let peaks = peaks_of(&audio, amplitude);
     assert_eq!(peaks.len(), 15, "{peaks:?}");
     for hz in CHORD.iter().flat_map(|&key| partials_of(key)) {
@@ -113,8 +113,8 @@ fn forty_notes_on_four_voices_steal_without_a_click_and_end_in_zeros() {
         .iter()
         .map(|hz| std::f64::consts::TAU * hz / SAMPLE_RATE_HZ * f64::from(PARTIAL_AMPLITUDE))
         .sum();
-    let envelope = 1.0 / frames_in(SHORTEST_SEGMENT_MS, SAMPLE_RATE_HZ) as f64;
-    let bound = 8.0 * (sines + envelope) / 4.0 + 1e-6;
+    let envelope = f64::from(VOICE_LEVEL) / frames_in(SHORTEST_SEGMENT_MS, SAMPLE_RATE_HZ) as f64;
+    let bound = 8.0 * (sines + envelope) + 1e-6;
     let (step, at) = max_step(audio.left());
     assert!(step <= bound, "step {step} at {at} > {bound}");
     let release_end = frame + frames_in(RELEASE_MS, SAMPLE_RATE_HZ) + BLOCK;
@@ -166,7 +166,7 @@ fn a_burst_of_notes_in_one_frame_plays_the_newest_on_every_voice() {
                 .map(|(n, &key)| NoteMessage::on_with(100, key, 1.0, n as i32, 0))
                 .collect();
             let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
-            let amplitude = f64::from(PARTIAL_AMPLITUDE) / voices as f64;
+            let amplitude = f64::from(PARTIAL_AMPLITUDE);
             let peaks = peaks_of(&audio, amplitude);
             let mut newest = keys[count - voices..].to_vec();
             newest.sort_unstable();
@@ -186,7 +186,7 @@ fn a_burst_of_notes_in_one_frame_plays_the_newest_on_every_voice() {
         .map(|key| MidiMessage::note_on(0, key, 127))
         .collect();
     let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
-    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 8.0;
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
     assert_eq!(keys_at(&peaks_of(&audio, amplitude), amplitude), chord);
 }
 
@@ -203,7 +203,7 @@ fn the_sustain_pedal_holds_a_chord_until_it_lifts() {
         events.push(MidiMessage::note_off(1000, key));
     }
     let held = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
-    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 8.0;
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
     assert_eq!(
         peaks_of(&held, amplitude).len(),
         15,
@@ -245,7 +245,7 @@ fn a_tuning_expression_and_a_modulated_level_move_only_their_own_voice() {
         ),
     ];
     let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
-    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 4.0;
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
     let peaks = peaks_of(&audio, amplitude);
     for hz in partials_of(low + 12) {
         let found = amplitude_at(&peaks, hz);
@@ -302,7 +302,7 @@ fn an_mpe_bend_on_a_member_channel_moves_only_its_note() {
         }),
     ];
     let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
-    let amplitude = f64::from(PARTIAL_AMPLITUDE) / 4.0;
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
     let peaks = peaks_of(&audio, amplitude);
     for hz in partials_of(low).into_iter().chain(partials_of(high + 2)) {
         let found = amplitude_at(&peaks, hz);

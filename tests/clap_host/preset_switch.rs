@@ -5,11 +5,11 @@
 
 use quintet::presets::{Preset, factory};
 use quintet_test_host::QuintetHost;
-use quintet_test_host::signal::{self, assert_clean, max_natural_step, max_step};
+use quintet_test_host::signal::{
+    self, PARTIAL_AMPLITUDE, assert_clean, max_natural_step, max_step,
+};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
-/// A partial's amplitude at full level and gain.
-const FULL_SCALE_PARTIAL: f64 = 0.2;
 /// How long a level or the gain takes to move, in seconds (the bank's 10 ms ramps).
 const RAMP_S: f64 = 0.010;
 /// How long a frequency takes to glide under automation, in seconds.
@@ -35,7 +35,7 @@ fn partials(preset: &Preset) -> Vec<(f64, f64)> {
         .map(|(&hz, level)| {
             (
                 hz,
-                FULL_SCALE_PARTIAL * f64::from(level) * f64::from(settings.gain),
+                PARTIAL_AMPLITUDE * f64::from(level) * f64::from(settings.gain),
             )
         })
         .collect()

@@ -3,7 +3,8 @@
 
 use quintet_test_host::QuintetHost;
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_deviation_from_exact, rms,
+    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_clean, assert_spectrum,
+    max_deviation_from_exact, rms,
 };
 
 const SAMPLE_RATES_HZ: [f64; 9] = [
@@ -29,7 +30,7 @@ fn default_parameters_play_the_notebook_signal() {
         &audio.left()[..4800],
         sample_rate_hz,
         &DEFAULT_FREQUENCIES_HZ,
-        0.2,
+        PARTIAL_AMPLITUDE,
         1.0,
         "defaults",
     );
@@ -54,7 +55,12 @@ fn every_sample_rate_and_block_size_renders_clean_audio() {
             host.activate(sample_rate_hz, block);
             let audio = host.render(frames_for(sample_rate_hz, block), &[]);
             assert_clean(&audio, &what);
-            assert!(rms(audio.left()) > 0.3, "{what}: silent or too quiet");
+            // Five partials' RMS is √(5/2) times one's amplitude.
+            let expected = PARTIAL_AMPLITUDE * 2.5f64.sqrt();
+            assert!(
+                rms(audio.left()) > 0.95 * expected,
+                "{what}: silent or too quiet"
+            );
             let (deviation, at) =
                 max_deviation_from_exact(audio.left(), &DEFAULT_FREQUENCIES_HZ, plugin_rate_hz);
             assert!(

@@ -6,7 +6,8 @@ use quintet::params::QuintetParams;
 use quintet::spectrum::find_peaks;
 use quintet_test_host::random::Rng;
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_spectrum, max_deviation_from_exact, rms,
+    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_clean, assert_spectrum,
+    max_deviation_from_exact, rms,
 };
 use quintet_test_host::state::{framed, payload};
 use quintet_test_host::{ParamChange, QuintetHost};
@@ -79,7 +80,7 @@ fn loading_a_state_switches_at_once_without_a_glide() {
         before.left(),
         SAMPLE_RATE_HZ,
         &DEFAULT_FREQUENCIES_HZ,
-        0.2,
+        PARTIAL_AMPLITUDE,
         5.0,
         "before loading",
     );
@@ -101,7 +102,7 @@ fn loading_a_state_switches_at_once_without_a_glide() {
         first.left(),
         SAMPLE_RATE_HZ,
         &HIGH_HZ,
-        0.2 * gain,
+        PARTIAL_AMPLITUDE * gain,
         5.0,
         "10 to 30 ms after loading",
     );
@@ -133,7 +134,7 @@ fn a_load_in_the_middle_of_a_glide_jumps_and_automation_after_it_glides() {
         loaded.left(),
         SAMPLE_RATE_HZ,
         &HIGH_HZ,
-        0.2 * gain,
+        PARTIAL_AMPLITUDE * gain,
         5.0,
         "10 to 30 ms after a load in the middle of a glide",
     );
@@ -158,7 +159,7 @@ fn a_load_in_the_middle_of_a_glide_jumps_and_automation_after_it_glides() {
         settled.left(),
         SAMPLE_RATE_HZ,
         &expected,
-        0.2 * gain,
+        PARTIAL_AMPLITUDE * gain,
         2.0,
         "after the glide",
     );
@@ -191,7 +192,14 @@ fn deactivating_and_reactivating_keeps_values_and_follows_the_new_sample_rate() 
             deviation < 1e-5,
             "{what}: sample {at} is {deviation:e} away from the exact signal"
         );
-        assert_spectrum(audio.left(), sample_rate_hz, &expected, 0.2, 2.0, &what);
+        assert_spectrum(
+            audio.left(),
+            sample_rate_hz,
+            &expected,
+            PARTIAL_AMPLITUDE,
+            2.0,
+            &what,
+        );
     }
     // Deactivating without rendering in between is fine too.
     host.deactivate();
@@ -254,7 +262,7 @@ fn damaged_states_are_rejected_and_change_nothing() {
         audio.left(),
         SAMPLE_RATE_HZ,
         &expected,
-        0.2 * gain,
+        PARTIAL_AMPLITUDE * gain,
         1.0,
         "after the bad states",
     );

@@ -6,7 +6,7 @@
 
 use quintet::engine::pitch::note_to_hz;
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_spectrum, max_deviation_from_exact,
+    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_spectrum, max_deviation_from_exact,
 };
 use quintet_test_host::state::framed;
 use quintet_test_host::{MidiMessage, ParamChange, QuintetHost, blocks_of};
@@ -176,7 +176,7 @@ fn a_state_from_before_voices_plays_one_voice_at_full_level_as_it_did() {
         &audio.left()[frames - 32_768..],
         SAMPLE_RATE_HZ,
         &expected,
-        0.2,
+        PARTIAL_AMPLITUDE,
         1.0,
         "one voice",
     );

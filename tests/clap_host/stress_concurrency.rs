@@ -7,7 +7,8 @@
 use quintet_test_host::ClapId;
 use quintet_test_host::random::Rng;
 use quintet_test_host::signal::{
-    DEFAULT_FREQUENCIES_HZ, assert_clean, max_deviation_from_exact, max_natural_step, max_step,
+    DEFAULT_FREQUENCIES_HZ, PARTIAL_AMPLITUDE, assert_clean, max_deviation_from_exact,
+    max_natural_step, max_step,
 };
 use quintet_test_host::{ParamChange, QuintetHost};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -135,7 +136,7 @@ fn a_gui_thread_reads_sets_saves_and_loads_while_the_audio_thread_plays() {
         "the main thread ran only {calls} times"
     );
     // State loads jump frequencies (phase-continuous), GUI edits glide: no click either way.
-    let bound = max_natural_step(&[(0.2, 2000.0); 5], SAMPLE_RATE_HZ) + STEP_SLACK;
+    let bound = max_natural_step(&[(PARTIAL_AMPLITUDE, 2000.0); 5], SAMPLE_RATE_HZ) + STEP_SLACK;
     let (step, at) = max_step(&samples);
     assert!(step <= bound, "a click of {step} at sample {at}");
 }

@@ -18,8 +18,14 @@ use super::steady::{Rotation, SteadyPartial};
 /// Number of partials in the bank.
 pub const PARTIAL_COUNT: usize = 5;
 
-/// Level of each partial: together the five can never exceed full scale.
-pub const PARTIAL_AMPLITUDE: f32 = 1.0 / PARTIAL_COUNT as f32;
+/// Amplitude of each partial at level 1 and unit gain: a fifth of [`VOICE_LEVEL`], so the five
+/// of one bank (a note at full velocity, the drone) never exceed it. Folding the voice level in
+/// here costs nothing (the sine kernel scales by a partial's amplitude anyway) and leaves a bank
+/// at unit gain without a gain pass.
+pub const PARTIAL_AMPLITUDE: f32 = VOICE_LEVEL / PARTIAL_COUNT as f32;
+
+/// The peak of one note or the drone at full level (declared with every other default).
+pub use crate::limits::VOICE_LEVEL;
 
 /// The notebook's frequencies, in Hz (declared with every other default).
 pub use crate::limits::DEFAULT_FREQUENCIES_HZ;

@@ -6,6 +6,8 @@ use crate::spectrum::find_peaks;
 use std::f64::consts::TAU;
 
 const RATE: f64 = 48_000.0;
+/// Each partial's amplitude at level 1 and unit gain: a fifth of the voice level.
+const A: f64 = PARTIAL_AMPLITUDE as f64;
 
 fn render(bank: &mut PartialBank, len: usize, block: usize) -> Vec<f32> {
     let mut out = vec![0.0; len];
@@ -19,14 +21,14 @@ fn default_bank(sample_rate_hz: f64) -> PartialBank {
     PartialBank::new(sample_rate_hz, DEFAULT_FREQUENCIES_HZ)
 }
 
-/// Σ sin(2π·fₖ·n/fs)/5 for integer frequencies and rate, with the phase reduced exactly in
+/// Σ sin(2π·fₖ·n/fs)·[`A`] (the notebook's signal at the voice level) for integer frequencies and rate, with the phase reduced exactly in
 /// integers so the reference itself cannot drift.
 fn exact_sample(frequencies_hz: &[u64], sample_rate_hz: u64, n: u64) -> f64 {
     frequencies_hz
         .iter()
         .map(|&f| {
             let turns = ((n as u128 * f as u128) % sample_rate_hz as u128) as f64;
-            (TAU * turns / sample_rate_hz as f64).sin() / PARTIAL_COUNT as f64
+            (TAU * turns / sample_rate_hz as f64).sin() * A
         })
         .sum()
 }
@@ -59,14 +61,14 @@ fn assert_clean(samples: &[f32], context: &str) {
 }
 
 #[test]
-fn fft_finds_the_five_default_partials_at_one_fifth_each() {
+fn fft_finds_the_five_default_partials_at_a_fifth_of_the_voice_level_each() {
     let out = render(&mut default_bank(RATE), RATE as usize, 512);
     let mut peaks = find_peaks(&out, RATE, 0.01);
     assert_eq!(peaks.len(), 5, "{peaks:?}");
     peaks.sort_by(|a, b| a.frequency_hz.total_cmp(&b.frequency_hz));
     for (peak, hz) in peaks.iter().zip(DEFAULT_FREQUENCIES_HZ) {
         assert!((peak.frequency_hz - hz).abs() < 0.01, "{peak:?} vs {hz}");
-        assert!((peak.amplitude - 0.2).abs() < 1e-3, "{peak:?}");
+        assert!((peak.amplitude - A).abs() < 1e-3, "{peak:?}");
     }
 }
 
@@ -126,7 +128,7 @@ fn an_f32_phase_accumulator_fails_the_drift_check() {
             phase -= 1.0;
         }
     }
-    let drifted = (TAU * f64::from(phase)).sin() / 5.0;
+    let drifted = (TAU * f64::from(phase)).sin() * A;
     let exact = exact_sample(&[200], 48_000, ten_minutes);
     assert!((drifted - exact).abs() > 1e-3, "{drifted} vs {exact}");
 }
@@ -198,11 +200,11 @@ fn a_frequency_jump_or_glide_never_clicks() {
         out.extend(render(&mut bank, 4000, 64));
         // Bound with each partial at the highest frequency it visits.
         let partials = [
-            (0.2, 5000.0),
-            (0.2, 250.0),
-            (0.2, 300.0),
-            (0.2, 350.0),
-            (0.2, 17_000.0),
+            (A, 5000.0),
+            (A, 250.0),
+            (A, 300.0),
+            (A, 350.0),
+            (A, 17_000.0),
         ];
         let bound = largest_natural_step(&partials, RATE) + 1e-6;
         let step = largest_step(&out);
@@ -219,7 +221,7 @@ fn a_phase_reset_is_caught_by_the_click_check() {
     let mut out = render(&mut bank, 1013, 1013);
     bank.reset_phases();
     out.extend(render(&mut bank, 100, 100));
-    let bound = largest_natural_step(&DEFAULT_FREQUENCIES_HZ.map(|hz| (0.2, hz)), RATE) + 1e-6;
+    let bound = largest_natural_step(&DEFAULT_FREQUENCIES_HZ.map(|hz| (A, hz)), RATE) + 1e-6;
     assert!(largest_step(&out) > bound);
 }
 
@@ -330,13 +332,7 @@ fn a_partial_level_ramps_without_a_click_and_the_fft_sees_it() {
     bank.ramp_level_to(2, 0.0);
     bank.glide_to(4, 800.0); // a level change and a glide at once
     out.extend(render(&mut bank, 2000, 64));
-    let partials = [
-        (0.2, 200.0),
-        (0.2, 250.0),
-        (0.2, 300.0),
-        (0.2, 350.0),
-        (0.2, 800.0),
-    ];
+    let partials = [(A, 200.0), (A, 250.0), (A, 300.0), (A, 350.0), (A, 800.0)];
     let bound = largest_natural_step(&partials, RATE) + 1e-6;
     assert!(
         largest_step(&out) <= bound,
@@ -361,7 +357,8 @@ fn a_partial_level_ramps_without_a_click_and_the_fft_sees_it() {
         .collect();
     assert_eq!(
         found,
-        [(200.0, 0.2), (250.0, 0.1), (350.0, 0.2), (800.0, 0.2)],
+        [(200.0, A), (250.0, A / 2.0), (350.0, A), (800.0, A)]
+            .map(|(hz, a)| (hz, (a * 1000.0).round() / 1000.0)),
         "{peaks:?}"
     );
 }

@@ -16,4 +16,5 @@ mod bank_tests;
 
 pub use bank::{
     DEFAULT_FREQUENCIES_HZ, GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_AMPLITUDE, PARTIAL_COUNT, PartialBank,
+    VOICE_LEVEL,
 };

@@ -20,7 +20,6 @@ mod allocation;
 mod ended;
 pub mod held_notes;
 pub mod input;
-mod output_clamp;
 pub mod pitch;
 mod playing;
 mod steady_voices;
@@ -38,7 +37,6 @@ use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use ended::EndedVoices;
 use held_notes::HeldNotes;
-use output_clamp::OutputClamp;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
@@ -122,8 +120,6 @@ pub struct Engine {
     /// Renders the voices: each that moves on its own, the held notes that nothing moves
     /// together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
-    /// Keeps the notes within full scale, counting what it cuts (see [`Self::clamped_samples`]).
-    clamp: OutputClamp,
 }
 
 impl Engine {
@@ -147,7 +143,6 @@ impl Engine {
             ended: EndedVoices::default(),
             voices_may_sound: true,
             steady: SteadyVoices::new(),
-            clamp: OutputClamp::default(),
         };
         engine.snap(settings);
         engine
@@ -288,10 +283,6 @@ impl Engine {
             return;
         }
         self.settings.voices = voices;
-        let (headroom, gain) = (self.headroom(), self.settings.gain);
-        for voice in &mut self.voices {
-            voice.set_headroom(headroom, gain, Motion::Smooth);
-        }
         if (voices == 1) != (was == 1) {
             self.release_every_note();
         } else {
@@ -490,14 +481,12 @@ impl Engine {
 
     /// Overwrites `out` with the next `out.len()` samples.
     ///
-    /// The voices' headroom keeps any chord within ±1, and a stolen voice fading out while its
-    /// successor starts sums to no more than the louder of the two. Three things still go past
-    /// full scale: a volume expression above 1 (CLAP allows +12 dB); switching MIDI mode while
-    /// a note sounds, where the drone fading out or in adds to the note (at Voices = 1 a single
-    /// note in phase with the drone is enough); and the drone alone at a `gain` above 1 (no
-    /// front end sets one). While any voice sounds, a last-resort clamp keeps the output
-    /// (drone included) within ±1 and counts what it cuts ([`Self::clamped_samples`]); the
-    /// drone alone is not clamped.
+    /// Nothing is clamped: every note (and the drone) peaks at no more than
+    /// [`VOICE_LEVEL`](crate::limits::VOICE_LEVEL) × gain × its velocity and volume expression,
+    /// so a chord of several notes, or the gain above 0 dB, may pass full scale, as in most
+    /// polysynths. A float output carries such overs to the host, whose gain staging handles
+    /// them; a fixed-point file counts them (`quintet render`). A stolen voice fading out while
+    /// its successor starts sums to no more than the louder of the two.
     ///
     /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
     /// held notes in their sustain render together in the steady lanes (see
@@ -509,16 +498,8 @@ impl Engine {
         self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
         if self.voices_may_sound {
             self.steady.add_to(&mut self.voices, out, &mut self.ended);
-            self.clamp.apply(out);
         }
         self.steady.advance(out.len());
-    }
-
-    /// Samples of the notes' output that went past full scale and were clamped to it, since the
-    /// engine was made: where the voices' headroom holds, 0. Counted in debug builds (and the
-    /// core's tests) only; `None` in a release build.
-    pub fn clamped_samples(&self) -> Option<u64> {
-        self.clamp.clamped_samples()
     }
 
     /// Hands every voice that ended since the last call to `report`, once.
@@ -699,16 +680,8 @@ impl Engine {
             frequencies_hz: self.partials_for(note, 0.0),
             levels: self.settings.levels,
             gain: self.settings.gain,
-            headroom: self.headroom(),
             touch: self.settings.touch,
         }
-    }
-
-    /// Each voice's share of full scale: as many notes as there are voices, all at full
-    /// velocity and in phase, reach full scale and no more. One voice plays at full level, as
-    /// MIDI mode always did.
-    fn headroom(&self) -> f32 {
-        1.0 / self.settings.voices as f32
     }
 
     /// The five partials of `note`: partial 1 on its pitch (bent and tuned), the others at the

@@ -3,7 +3,7 @@
 use super::*;
 use crate::dsp::envelope::{DECAY_MS, FADE_OUT_MS, SHORTEST_SEGMENT_MS};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
-use crate::dsp::{PARTIAL_AMPLITUDE, PartialBank};
+use crate::dsp::{PARTIAL_AMPLITUDE, PartialBank, VOICE_LEVEL};
 use crate::engine::pitch::note_to_hz;
 use crate::limits::DEFAULT_FREQUENCIES_HZ;
 use crate::spectrum::find_peaks;
@@ -51,18 +51,32 @@ fn pedal(engine: &mut Engine, down: bool) {
     });
 }
 
-/// The next `samples` samples, each finite and within full scale, with nothing clamped to get
-/// there (the clamp in `Engine::render` would hide what went past: see
-/// [`a_volume_expression_above_1_is_clamped_and_counted`]).
+/// The next `samples` samples, each finite and within [`loudest`] (nothing clamps the output,
+/// so this bound is what catches a voice louder than the level law allows: see
+/// [`a_volume_expression_above_1_passes_the_level_law_unclamped`]).
 fn render(engine: &mut Engine, samples: usize) -> Vec<f32> {
-    let out = render_clamped(engine, samples);
-    assert!(out.iter().all(|x| x.is_finite() && x.abs() <= 1.0));
-    assert_eq!(engine.clamped_samples(), Some(0), "samples past full scale");
+    let bound = loudest(engine);
+    let out = render_unchecked(engine, samples);
+    for (n, x) in out.iter().enumerate() {
+        assert!(
+            x.is_finite() && x.abs() <= bound,
+            "sample {n} is {x}, beyond {bound}"
+        );
+    }
     out
 }
 
+/// The most the engine's output can reach with no volume expression above 1: each voice and
+/// the drone (while it is heard) at [`VOICE_LEVEL`] × gain. (A stolen voice fading out and its
+/// successor sum to no more than the louder of the two.)
+fn loudest(engine: &Engine) -> f32 {
+    let drone = engine.drone_gate.is_ramping() || engine.drone_gate.target() != 0.0;
+    let sources = engine.settings.voices + usize::from(drone);
+    VOICE_LEVEL * engine.settings.gain * sources as f32 * (1.0 + 1e-6)
+}
+
 /// The next `samples` samples, whatever they are.
-fn render_clamped(engine: &mut Engine, samples: usize) -> Vec<f32> {
+fn render_unchecked(engine: &mut Engine, samples: usize) -> Vec<f32> {
     let mut out = vec![f32::NAN; samples];
     engine.render(&mut out);
     out
@@ -93,22 +107,22 @@ fn largest_step(samples: &[f32]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The largest step a voice of `key` at full velocity and full scale can make by itself: its
-/// sines' slopes plus its envelope's steepest segment.
+/// The largest step a voice of `key` at full velocity can make by itself: its sines' slopes
+/// plus its envelope's steepest segment, at [`VOICE_LEVEL`].
 fn voice_step_bound(key: u8) -> f64 {
     let sines: f64 = partials_of(key)
         .iter()
         .map(|hz| std::f64::consts::TAU * hz / RATE_HZ * f64::from(PARTIAL_AMPLITUDE))
         .sum();
-    sines + 1.0 / ms(SHORTEST_SEGMENT_MS) as f64
+    sines + f64::from(VOICE_LEVEL) / ms(SHORTEST_SEGMENT_MS) as f64
 }
 
-/// The largest step an engine's voices, none above `key`, can make together without a click:
-/// as many play as there are voices and as many more fade out after steals, each at its share
-/// of full scale (1 / the voice count). So together twice what one voice at full scale can,
-/// whatever the voice count (plus the float sums' rounding).
-fn voices_step_bound(key: u8) -> f64 {
-    2.0 * voice_step_bound(key) + 1e-6
+/// The largest step `voices` voices, none above `key`, can make together without a click: as
+/// many play as there are voices and as many more fade out after steals, each at
+/// [`VOICE_LEVEL`]. So together 2 × `voices` times what one voice can (plus the float sums'
+/// rounding).
+fn voices_step_bound(voices: usize, key: u8) -> f64 {
+    2.0 * voices as f64 * voice_step_bound(key) + 1e-6
 }
 
 /// One note of `key` on the engine `make` builds, cut off at its loudest sample in its
@@ -161,8 +175,8 @@ fn a_three_note_chord_plays_fifteen_partials_at_their_levels() {
     }
     render(&mut engine, ms(50.0));
     let out = render(&mut engine, 32_768);
-    // Each of eight voices gets an eighth of full scale.
-    let amplitude = f64::from(PARTIAL_AMPLITUDE) * 0.8 / 8.0;
+    // Each voice at its fixed level, whatever the voice count.
+    let amplitude = f64::from(PARTIAL_AMPLITUDE) * 0.8;
     let peaks = find_peaks(&out, RATE_HZ, (amplitude / 4.0) as f32);
     let expected: Vec<f64> = keys.iter().flat_map(|&k| partials_of(k)).collect();
     assert_eq!(peaks.len(), 15, "{peaks:?}");
@@ -191,7 +205,7 @@ fn forty_notes_on_four_voices_steal_without_a_click() {
         }
     }
     assert!(allocation::playing(&engine.voices) <= 4);
-    let bound = voices_step_bound(47);
+    let bound = voices_step_bound(4, 47);
     let step = largest_step(&out);
     assert!(step <= bound, "largest step {step} > {bound}");
 }
@@ -381,25 +395,25 @@ fn zero_times_everywhere_never_click() {
         off(&mut engine, key);
         out.extend(render(&mut engine, 5));
     }
-    let bound = voices_step_bound(40);
+    let bound = voices_step_bound(4, 40);
     let step = largest_step(&out);
     assert!(step <= bound, "largest step {step} > {bound}");
 }
 
 /// The negative control of the tests that bound steps (these two and the bursts below): their
-/// bounds catch a voice cut off. (Their first bounds let a cut through: 8 voices' full-scale
-/// steps, where a cut at 4 voices steps by at most a quarter of full scale, an eighth at
-/// sustain 0.5; and at 16 voices, keys up to 62 stepped by more than a cut there.)
+/// bounds catch a voice cut off. (Their first bounds let a cut through: 8 voices' steps, where
+/// a cut at 4 voices steps by at most one voice's level, half of it at sustain 0.5; and at 16
+/// voices, keys up to 62 stepped by more than a cut there.)
 #[test]
 fn a_voice_cut_off_steps_past_the_click_bounds() {
     let four_voices = || notes(4);
     let step = largest_step(&cut_at_its_loudest(four_voices, 36));
-    let bound = voices_step_bound(47);
+    let bound = voices_step_bound(4, 47);
     assert!(step > bound, "a cut steps by {step}, within {bound}");
 
     let sixteen_voices = || notes(MAX_VOICES);
     let step = largest_step(&cut_at_its_loudest(sixteen_voices, BURST_LOWEST_KEY));
-    let bound = voices_step_bound(BURST_HIGHEST_KEY);
+    let bound = voices_step_bound(MAX_VOICES, BURST_HIGHEST_KEY);
     assert!(
         step > bound,
         "a cut at 16 voices steps by {step}, within {bound}"
@@ -407,7 +421,7 @@ fn a_voice_cut_off_steps_past_the_click_bounds() {
 
     let half_sustain = || Engine::new(RATE_HZ, zero_times(4));
     let step = largest_step(&cut_at_its_loudest(half_sustain, 36));
-    let bound = voices_step_bound(40);
+    let bound = voices_step_bound(4, 40);
     assert!(
         step > bound,
         "a cut at sustain 0.5 steps by {step}, within {bound}"
@@ -515,7 +529,7 @@ fn a_chord_held_ten_minutes_stays_within_120_db_of_the_exact_sines() {
             on(&mut engine, note(key), 1.0);
         }
         let frequencies: Vec<f64> = keys.iter().flat_map(|&key| partials_of(key)).collect();
-        let amplitude = f64::from(PARTIAL_AMPLITUDE) / voices as f64;
+        let amplitude = f64::from(PARTIAL_AMPLITUDE);
         let mut window = vec![0.0f32; WINDOW];
         let mut between = vec![0.0f32; minute];
         let mut n = 0;
@@ -539,7 +553,6 @@ fn a_chord_held_ten_minutes_stays_within_120_db_of_the_exact_sines() {
                 n += minute - WINDOW;
             }
         }
-        assert_eq!(engine.clamped_samples(), Some(0), "{voices} voices clamped");
     }
 }
 
@@ -582,10 +595,83 @@ fn keys_heard(out: &[f32], amplitude: f64) -> (Vec<u8>, usize) {
     (keys, peaks.len())
 }
 
-/// Every note's headroom: as many notes as there are voices, at full velocity and all in phase
-/// (one key on every channel), reach full scale and no more, so the clamp never cuts.
+/// The peak of `samples` samples, in dBFS.
+fn peak_dbfs(samples: &[f32]) -> f64 {
+    let peak = samples.iter().fold(0.0f32, |peak, x| peak.max(x.abs()));
+    20.0 * f64::from(peak).log10()
+}
+
+/// The RMS of `samples`, in dBFS (a full-scale square wave reads 0).
+fn rms_dbfs(samples: &[f32]) -> f64 {
+    let power = samples.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / samples.len() as f64;
+    10.0 * power.log10()
+}
+
+/// Issue 23: one note's loudness followed the voice count (1/Voices of full scale: −0.6 dBFS
+/// at one voice, −18.6 at 8, −24.7 at 16). With the defaults, one note at full velocity now
+/// peaks between −9 and −3 dBFS whatever the voice count, at the same level at each.
 #[test]
-fn a_full_chord_in_phase_reaches_full_scale_unclamped() {
+fn one_note_is_as_loud_whatever_the_voice_count() {
+    let mut peaks = Vec::new();
+    for voices in [1, 8, MAX_VOICES] {
+        let mut engine = notes(voices);
+        on(&mut engine, note(60), 1.0);
+        let peak = peak_dbfs(&render(&mut engine, ms(200.0)));
+        assert!(
+            (-9.0..=-3.0).contains(&peak),
+            "{voices} voices: {peak:.1} dBFS"
+        );
+        peaks.push(peak);
+    }
+    assert!(
+        peaks.iter().all(|&peak| (peak - peaks[0]).abs() < 0.01),
+        "{peaks:?}"
+    );
+}
+
+/// Issue 23: switching MIDI mode, or stepping from a drone preset to a keyed one, jumped by
+/// ~18 dB at the default 8 voices. The drone and one note on the same five frequencies are
+/// now as loud as each other (peak and RMS within 0.5 dB) at any voice count.
+#[test]
+fn one_note_is_as_loud_as_the_drone() {
+    let a4 = Settings {
+        frequencies_hz: partials_of(69),
+        ..Settings::default()
+    };
+    let past_attack = ms(ATTACK_MS + DECAY_MS);
+    // 100 ms: a whole number of periods of every partial.
+    let window = ms(100.0);
+    let mut drone = Engine::new(RATE_HZ, a4);
+    let drone = render(&mut drone, past_attack + window).split_off(past_attack);
+    for voices in [1, 8, MAX_VOICES] {
+        let mut engine = Engine::new(
+            RATE_HZ,
+            Settings {
+                midi: true,
+                voices,
+                ..a4
+            },
+        );
+        on(&mut engine, note(69), 1.0);
+        let note = render(&mut engine, past_attack + window).split_off(past_attack);
+        let peaks = (peak_dbfs(&note), peak_dbfs(&drone));
+        let rms = (rms_dbfs(&note), rms_dbfs(&drone));
+        assert!(
+            (peaks.0 - peaks.1).abs() < 0.5,
+            "{voices} voices: peaks {peaks:?}"
+        );
+        assert!((rms.0 - rms.1).abs() < 0.5, "{voices} voices: RMS {rms:?}");
+    }
+}
+
+/// Nothing clamps the output: as many notes as there are voices, at full velocity and all in
+/// phase (one key on every channel), reach that many times one note's peak, past full scale
+/// from three voices on; the gain raises the notes past it too, sample for sample.
+#[test]
+fn chords_and_gain_pass_full_scale_unclamped() {
+    let mut one = notes(1);
+    on(&mut one, note(60), 1.0);
+    let one = render(&mut one, ms(100.0));
     for voices in [1, 4, MAX_VOICES] {
         let mut engine = notes(voices);
         for channel in 0..voices {
@@ -596,16 +682,36 @@ fn a_full_chord_in_phase_reaches_full_scale_unclamped() {
             );
         }
         let out = render(&mut engine, ms(100.0));
-        let peak = out.iter().fold(0.0f32, |peak, x| peak.max(x.abs()));
-        assert!(peak > 0.9, "{voices} voices peak at {peak}");
+        let expected = peak_dbfs(&one) + 20.0 * (voices as f64).log10();
+        let peak = peak_dbfs(&out);
+        assert!(
+            (peak - expected).abs() < 0.01,
+            "{voices} voices: {peak:.2} dBFS"
+        );
     }
+    // Four times the gain (+12 dB, the gain's top): exactly four times every sample.
+    let loud = |gain: f32| {
+        let settings = Settings {
+            midi: true,
+            voices: 1,
+            gain,
+            ..Settings::default()
+        };
+        let mut engine = Engine::new(RATE_HZ, settings);
+        on(&mut engine, note(60), 1.0);
+        render(&mut engine, ms(100.0))
+    };
+    let quiet = loud(1.0);
+    let four_times: Vec<f32> = quiet.iter().map(|x| x * 4.0).collect();
+    assert_eq!(loud(4.0), four_times);
+    assert!(four_times.iter().any(|x| x.abs() > 1.0));
 }
 
-/// The negative control of the clamp count every render above checks: a volume expression
-/// above 1 (CLAP allows +12 dB) pushes a full chord past full scale, where the clamp cuts it,
-/// and counts each sample it cut.
+/// The negative control of the bound every render above checks: a volume expression above 1
+/// (CLAP allows +12 dB) pushes a chord past each voice's [`VOICE_LEVEL`] × gain, and nothing
+/// clamps it.
 #[test]
-fn a_volume_expression_above_1_is_clamped_and_counted() {
+fn a_volume_expression_above_1_passes_the_level_law_unclamped() {
     let mut engine = notes(4);
     for key in [48, 52, 55, 59] {
         on(&mut engine, note(key), 1.0);
@@ -614,55 +720,10 @@ fn a_volume_expression_above_1_is_clamped_and_counted() {
         target: NoteMatch::ALL,
         gain: 4.0,
     });
-    let out = render_clamped(&mut engine, ms(100.0));
-    let clamped = engine.clamped_samples().expect("the core's tests count");
-    let at_full_scale = out.iter().filter(|x| x.abs() == 1.0).count() as u64;
-    assert!(clamped > 0, "nothing clamped");
-    assert!(
-        clamped <= at_full_scale,
-        "{clamped} clamped, {at_full_scale} at ±1"
-    );
-    assert!(out.iter().all(|x| x.abs() <= 1.0));
-}
-
-/// What `Engine::render` says goes past full scale besides a volume expression: switching MIDI
-/// mode while a note sounds at one voice, either way, which the clamp cuts; and the drone alone
-/// at a gain above 1, which nothing clamps. The worst case of a switch: the drone plays the
-/// note's partials (A4's), in phase with it, so for the time the drone fades in or out the
-/// two add up to more than one of them at full level.
-#[test]
-fn a_mode_switch_under_a_note_and_the_drone_above_unit_gain_pass_full_scale() {
-    let a4 = Settings {
-        frequencies_hz: partials_of(69),
-        voices: 1,
-        ..Settings::default()
-    };
-    // 100 ms: a whole number of periods of every partial, so the phases meet again at 0.
-    let in_phase = ms(100.0);
-    // Drone to notes: the note starts in phase with the drone as it fades out.
-    let mut engine = Engine::new(RATE_HZ, a4);
-    render(&mut engine, in_phase);
-    engine.set_midi(true);
-    on(&mut engine, note(69), 1.0);
-    render_clamped(&mut engine, ms(RELEASE_MS));
-    assert!(engine.clamped_samples() > Some(0), "drone to notes");
-    // Notes to drone: the drone (its phases held at 0 while silent) fades in as the note
-    // releases.
-    let mut engine = Engine::new(RATE_HZ, Settings { midi: true, ..a4 });
-    on(&mut engine, note(69), 1.0);
-    render(&mut engine, in_phase);
-    engine.set_midi(false);
-    render_clamped(&mut engine, ms(RELEASE_MS));
-    assert!(engine.clamped_samples() > Some(0), "notes to drone");
-    // The drone alone, above unit gain (no front end sets one): nothing clamps it.
-    let loud = Settings {
-        gain: 2.0,
-        ..Settings::default()
-    };
-    let mut engine = Engine::new(RATE_HZ, loud);
-    let out = render_clamped(&mut engine, ms(20.0));
-    assert!(out.iter().any(|x| x.abs() > 1.0), "the drone at gain 2");
-    assert_eq!(engine.clamped_samples(), Some(0));
+    let bound = loudest(&engine);
+    let out = render_unchecked(&mut engine, ms(100.0));
+    assert!(out.iter().any(|x| x.abs() > bound), "within {bound}");
+    assert!(out.iter().all(|x| x.abs() <= 4.0 * bound));
 }
 
 /// Issue 21, item 13: 40 or 200 note-ons at one instant (more than the 32 voice slots) dropped
@@ -685,7 +746,7 @@ fn a_burst_of_notes_at_one_instant_plays_the_newest_on_every_voice() {
 
             let mut newest = keys[count - voices..].to_vec();
             newest.sort_unstable();
-            let amplitude = f64::from(PARTIAL_AMPLITUDE) / voices as f64;
+            let amplitude = f64::from(PARTIAL_AMPLITUDE);
             assert_eq!(keys_heard(&out, amplitude), (newest, voices), "{what}");
 
             let sounding: Vec<i32> = engine.sounding().filter_map(|(n, _)| n.id).collect();
@@ -708,7 +769,7 @@ fn a_chord_doubled_in_five_tracks_and_a_key_struck_forty_times_sound() {
             burst(&mut engine, &keys, 0, &mut Vec::new());
             render(&mut engine, ms(50.0));
             let out = render(&mut engine, 32_768);
-            let amplitude = f64::from(PARTIAL_AMPLITUDE) / voices as f64;
+            let amplitude = f64::from(PARTIAL_AMPLITUDE);
             let what = format!("{keys:?} on {voices} voices");
             assert_eq!(
                 keys_heard(&out, amplitude),
@@ -719,8 +780,8 @@ fn a_chord_doubled_in_five_tracks_and_a_key_struck_forty_times_sound() {
     }
 }
 
-/// The lowest key the bursts below play: low enough that all the voices' steps together stay
-/// below what one voice cut off at a sixteenth of full scale steps by.
+/// The lowest key the bursts below play: low enough that all sixteen voices' steps together stay
+/// below what one voice cut off steps by.
 const BURST_LOWEST_KEY: u8 = 12;
 /// The highest: three bursts, each a key higher, of 24 keys in a row.
 const BURST_HIGHEST_KEY: u8 = BURST_LOWEST_KEY + 3 + 23;
@@ -747,9 +808,9 @@ fn bursts_while_stolen_voices_fade_steal_without_a_click() {
     let mut newest = keys(BURST_LOWEST_KEY + 3)[40 - MAX_VOICES..].to_vec();
     newest.sort_unstable();
     assert_eq!(sounding, newest);
-    // Sixteen voices play and sixteen fade, each stepping by its sines and its envelope at a
-    // sixteenth of full scale. A voice cut at its full level would step by up to its amplitude.
-    let bound = voices_step_bound(BURST_HIGHEST_KEY);
+    // Sixteen voices play and sixteen fade, each stepping by its sines and its envelope at its
+    // level. A voice cut at its full level would step by up to its amplitude.
+    let bound = voices_step_bound(MAX_VOICES, BURST_HIGHEST_KEY);
     let step = largest_step(&out);
     assert!(step <= bound, "largest step {step} > {bound}");
 }

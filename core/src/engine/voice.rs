@@ -94,9 +94,6 @@ pub struct Voice {
     pub tuning_semitones: f64,
     /// The volume expression (linear, 1 = unchanged).
     volume: f32,
-    /// The share of full scale a voice gets: 1 / the voice count, so that as many notes as
-    /// there are voices never sum past full scale.
-    headroom: f32,
     modulation: [Option<Modulation>; MODULATED_COUNT],
     /// Counts the calls that may have changed what the voice plays (every method but the
     /// rendering ones calls [`touch`](Self::touch) first), so the engine sees in one comparison
@@ -115,7 +112,6 @@ impl Voice {
             age: 0,
             tuning_semitones: 0.0,
             volume: 1.0,
-            headroom: 1.0,
             modulation: [None; MODULATED_COUNT],
             revision: 0,
         }
@@ -137,7 +133,6 @@ impl Voice {
     pub fn start(&mut self, note: NoteRef, velocity: f32, age: u64, sound: &VoiceSound) {
         self.touch();
         self.note = note;
-        self.headroom = sound.headroom;
         self.state = VoiceState::Held;
         self.age = age;
         self.tuning_semitones = 0.0;
@@ -260,21 +255,13 @@ impl Voice {
     /// Sets the output gain: `gain` unless this voice is modulated, times its volume expression.
     pub fn set_gain(&mut self, gain: f32, motion: Motion) {
         self.touch();
-        let gain = self.modulated_or(Modulated::Gain, gain) * self.volume * self.headroom;
+        let gain = self.modulated_or(Modulated::Gain, gain) * self.volume;
         if gain != self.bank.target_gain() {
             match motion {
                 Motion::Smooth => self.bank.ramp_gain_to(gain),
                 Motion::Jump => self.bank.jump_gain_to(gain),
             }
         }
-    }
-
-    /// Takes the share of full scale a voice gets (see `headroom`), moving to it on top of
-    /// `gain`.
-    pub fn set_headroom(&mut self, headroom: f32, gain: f32, motion: Motion) {
-        self.touch();
-        self.headroom = headroom;
-        self.set_gain(gain, motion);
     }
 
     /// Takes a volume expression (linear gain, 1 = unchanged; clamped to 0 ..= 4, non-finite
@@ -420,8 +407,6 @@ pub struct VoiceSound {
     pub frequencies_hz: [f64; PARTIAL_COUNT],
     pub levels: [f32; PARTIAL_COUNT],
     pub gain: f32,
-    /// The voice's share of full scale.
-    pub headroom: f32,
     /// How the partials' peaks follow velocity and key.
     pub touch: Touch,
 }

@@ -61,6 +61,13 @@ fn assert_identical(wav: &[f32], expected: &[f32], what: &str) {
 /// A host with each named parameter set to the value its text means, activated at 48 kHz.
 fn host_with(changes: &[(&str, &str)]) -> QuintetHost {
     let mut host = QuintetHost::new();
+    type_into(&mut host, changes);
+    host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
+    host
+}
+
+/// Sets each named parameter of `host` to the value its text means, as if typed.
+fn type_into(host: &mut QuintetHost, changes: &[(&str, &str)]) {
     let changes: Vec<ParamChange> = changes
         .iter()
         .map(|(name, text)| {
@@ -73,8 +80,6 @@ fn host_with(changes: &[(&str, &str)]) -> QuintetHost {
         })
         .collect();
     host.flush_params(&changes);
-    host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
-    host
 }
 
 fn plugin_render(changes: &[(&str, &str)], frames: usize) -> Vec<f32> {
@@ -797,26 +802,18 @@ fn options_given_with_a_preset_render_as_the_plugin_plays_the_preset_so_changed(
     // The preset loaded, then each value typed into the plugin as the options give it.
     let mut host = QuintetHost::new();
     host.flush_every_param(&factory::find("Soft Pad").unwrap().normalized_values());
-    let typed: Vec<ParamChange> = [
-        ("Release", "800"),
-        ("Voices", "3"),
-        ("Partial 1 level", "0"),
-        ("Partial 2 level", "-6"),
-        ("Partial 3 level", "-inf"),
-        ("Partial 4 level", "-12"),
-        ("Partial 5 level", "-inf"),
-    ]
-    .into_iter()
-    .map(|(name, text)| {
-        let param = host.param_id(name);
-        ParamChange {
-            frame: 0,
-            param,
-            normalized: host.text_to_value(param, text).unwrap(),
-        }
-    })
-    .collect();
-    host.flush_params(&typed);
+    type_into(
+        &mut host,
+        &[
+            ("Release", "800"),
+            ("Voices", "3"),
+            ("Partial 1 level", "0"),
+            ("Partial 2 level", "-6"),
+            ("Partial 3 level", "-inf"),
+            ("Partial 4 level", "-12"),
+            ("Partial 5 level", "-inf"),
+        ],
+    );
     host.activate(f64::from(SAMPLE_RATE_HZ), 1024);
     let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
     let plugin = host.render_events(

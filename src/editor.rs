@@ -3,7 +3,8 @@
 //!   next, "Save as…"), in MIDI mode the notes that play, and the zoom at the right;
 //! - on the left, the controls: per partial, in its colour, its frequency, its level and its
 //!   mute (M); then the gain, MIDI mode with its glide, and what MIDI mode plays with (voices,
-//!   bend range, attack, decay, sustain, release); a hint on the mouse gestures at the bottom;
+//!   bend range, attack, decay, sustain, release), each partial's envelope and touch
+//!   ([`partial_envelopes`]); a hint on the mouse gestures at the bottom;
 //! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
 //!   marker per partial where it plays), and under them the on-screen [`keyboard`];
 //! - on the right, the level [`meter`].
@@ -18,6 +19,7 @@ pub mod keyboard;
 pub mod marker_labels;
 pub mod meter;
 pub mod param_slider;
+pub mod partial_envelopes;
 pub mod preset_bar;
 pub mod scope;
 pub mod screen;
@@ -498,6 +500,7 @@ impl EditorApp {
                 PluginParam::Switch(_) => {}
             }
         }
+        partial_envelopes::ui(ui, &self.params, setter, slider_width);
         ui.add_space(8.0);
         // As readable as the sliders' labels (11 pt, the text colour: 5.1:1 on the panel).
         ui.label(

@@ -99,6 +99,12 @@ impl Preset {
         values
     }
 
+    /// Whether the preset waits for keys (MIDI mode) rather than droning as soon as it is
+    /// loaded: what the preset list says of each.
+    pub fn waits_for_keys(&self) -> bool {
+        self.values().get(Param::MIDI) >= 0.5
+    }
+
     /// What the engine plays with this preset (see [`Self::values`]), so a render with a preset
     /// plays what the plugin plays after loading it.
     pub fn settings(&self) -> Settings {
@@ -116,5 +122,7 @@ pub fn hold(params: &QuintetParams, normalized: &[f32; PARAM_COUNT]) -> bool {
         .all(|(param, normalized)| param.unmodulated_normalized_value() == *normalized)
 }
 
+#[cfg(test)]
+mod sound_tests;
 #[cfg(test)]
 mod tests;

@@ -81,15 +81,15 @@ struct RenderArgs {
     #[arg(long, value_name = "FILE.mid", conflicts_with = "sweep")]
     midi: Option<PathBuf>,
     /// Every sound setting from a preset: a factory preset's name ("Church Bell"), one of
-    /// yours by name, or a preset file's path.
-    // Every sound option conflicts with it (sound_options.rs).
+    /// yours by name, or a preset file's path. A sound option given with it wins over the
+    /// preset's value (--preset "Soft Pad" --release 800).
     #[arg(long, value_name = "NAME|FILE")]
     preset: Option<String>,
     /// The file `--preset` was read from (none for a factory preset).
     #[arg(skip)]
     preset_file: Option<PathBuf>,
     /// Every parameter's value: the sound options given (derived from the parameter registry),
-    /// or the preset's.
+    /// over the preset's or the defaults.
     #[command(flatten)]
     sound: SoundOptions,
     /// Sample rate in Hz (8000 to 768000).
@@ -246,21 +246,20 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
         .collect()
 }
 
-/// Reads `--preset` into the arguments: every parameter's value. A preset that plays notes
-/// needs `--midi`.
+/// Reads `--preset` into the arguments: every parameter's value, under the sound options
+/// given (which win). A preset that plays notes needs `--midi`.
 fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
     let Some(name) = &args.preset else {
         return Ok(());
     };
     let (preset, file) = find_preset(name)?;
-    let values = preset.values();
-    if values.settings().midi && args.midi.is_none() {
+    args.sound.lay_over(preset.values());
+    if args.sound.values.settings().midi && args.midi.is_none() {
         return Err(format!(
             "the preset \"{}\" plays notes (MIDI mode): add --midi FILE.mid to hear it",
             escape(&preset.name)
         ));
     }
-    args.sound.values = values;
     args.preset_file = file;
     Ok(())
 }
@@ -678,6 +677,74 @@ mod tests {
         assert_eq!(settings.midi_glide_ms, 30.0);
         assert_eq!(settings.bend_range_semitones, 12.0);
         assert_eq!(settings.envelope.sustain, 0.5);
+    }
+
+    /// Issue 23: `--preset` refused every sound option beside it. Now each option given wins
+    /// over the preset's value for its parameters (a family sets five), whatever its kind (a
+    /// frequency family, a count, a time, a percentage, a switch), and every parameter no option
+    /// names keeps the preset's value.
+    #[test]
+    fn an_option_given_with_a_preset_wins_over_the_presets_value() {
+        use quintet_core::params::{Kind, Offered};
+        let preset = factory::find("Soft Pad").expect("a factory preset");
+        let base = preset.values();
+        let mut options = 0;
+        for param in Param::ALL {
+            let spec = param.spec();
+            let (flag, family) = match spec.offered {
+                Offered::Alone {
+                    flag: Some(flag), ..
+                } => (flag, None),
+                Offered::Partial { family, partial: 0 } => (family.flag.unwrap(), Some(family)),
+                _ => continue,
+            };
+            // A value the preset does not have: the other end of a switch, or a third of the
+            // way between the preset's value and the nearer end of the range.
+            let (min, max) = spec.bounds();
+            let old = base.get(param);
+            let wanted = match spec.kind {
+                Kind::Switch => 1.0 - old,
+                _ if old - min > max - old => old - (old - min) / 3.0,
+                _ => old + (max - old) / 3.0,
+            };
+            let text = spec.value_to_text(spec.clamp(wanted) as f32);
+            let value = sound_options::parse_value(spec, &text).unwrap();
+            assert_ne!(value, old, "--{flag} {text}");
+            let option_text = match family {
+                Some(_) => [text.as_str(); PARTIAL_COUNT].join(","),
+                None => text.clone(),
+            };
+            let mut args = RenderArgs::try_parse_from([
+                "quintet render",
+                "-o",
+                "x.wav",
+                "--midi",
+                "song.mid",
+                "--preset",
+                "soft pad",
+                &format!("--{flag}"),
+                &option_text,
+            ])
+            .unwrap_or_else(|e| panic!("--{flag} {option_text} with --preset: {e}"));
+            read_preset(&mut args).unwrap();
+            for other in Param::ALL {
+                let named = other == param
+                    || matches!(
+                        (other.spec().offered, family),
+                        (Offered::Partial { family: of, .. }, Some(family))
+                            if std::ptr::eq(of, family)
+                    );
+                let expected = if named { value } else { base.get(other) };
+                assert_eq!(
+                    args.sound.values.get(other),
+                    expected,
+                    "--{flag} {option_text}: {}",
+                    other.spec().id
+                );
+            }
+            options += 1;
+        }
+        assert!(options >= 8, "{options} options");
     }
 
     #[test]

@@ -57,6 +57,11 @@ pub const DECAY_MS: f64 = 200.0;
 pub const SUSTAIN_LEVEL: f32 = 1.0;
 /// Default release time, in milliseconds. After it the output is exactly zero.
 pub const RELEASE_MS: f64 = 20.0;
+/// The shortest and longest a partial's envelope times may be, as factors of the note's.
+pub const MIN_TIME_SCALE: f32 = 0.1;
+pub const MAX_TIME_SCALE: f32 = 10.0;
+/// The steepest key tilt either way, in dB per octave.
+pub const MAX_KEY_TILT_DB_PER_OCTAVE: f32 = 12.0;
 
 // Offline rendering and files.
 

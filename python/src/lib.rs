@@ -49,7 +49,7 @@ const UNIT_RANGE: (f64, f64) = (0.0, 1.0);
 
 /// Five numbers, one per partial, each a value its parameter (of `params`, a family offered as
 /// `name`) can hold.
-fn five(
+pub(crate) fn five(
     name: &str,
     params: [Param; PARTIAL_COUNT],
     values: &Bound<'_, PyAny>,
@@ -175,7 +175,7 @@ fn drone_values(
 }
 
 /// Sets each of `params` to its value: one the parameter holds (checked by the caller).
-fn set_all<const N: usize>(values: &mut Values, params: [Param; N], plain: [f64; N]) {
+pub(crate) fn set_all<const N: usize>(values: &mut Values, params: [Param; N], plain: [f64; N]) {
     for (param, value) in params.into_iter().zip(plain) {
         values
             .set(param, value)
@@ -195,9 +195,9 @@ fn zeros(samples: usize) -> PyResult<Vec<f32>> {
 
 /// Five values as the tuple Python gets (immutable, so `q.frequencies[0] = 300` fails loudly
 /// instead of changing a copy).
-type Five = (f64, f64, f64, f64, f64);
+pub(crate) type Five = (f64, f64, f64, f64, f64);
 
-fn five_tuple([a, b, c, d, e]: [f64; PARTIAL_COUNT]) -> Five {
+pub(crate) fn five_tuple([a, b, c, d, e]: [f64; PARTIAL_COUNT]) -> Five {
     (a, b, c, d, e)
 }
 
@@ -328,9 +328,11 @@ impl Quintet {
     /// The keyword-only settings are the plugin's other parameters, each a property too (see
     /// them, their ranges and defaults, in ``quintet.PARAMETERS``): ``midi=True`` makes it the
     /// instrument (silent until ``note_on``) with ``voices`` voices, the envelope
-    /// ``attack_ms``, ``decay_ms``, ``sustain`` (of the velocity) and ``release_ms``, the
-    /// pitch wheel's ``bend_range`` (whole semitones) and, with one voice, ``midi_glide_ms``
-    /// between notes.
+    /// ``attack_ms``, ``decay_ms``, ``sustain`` (of the velocity) and ``release_ms``, each
+    /// partial's envelope relative to it (``partial_attack``, ``partial_decay`` (which scales
+    /// the release too), ``partial_sustain``: five values each), the touch
+    /// (``partial_velocity``, five values, and ``key_tilt_db``), the pitch wheel's
+    /// ``bend_range`` (whole semitones) and, with one voice, ``midi_glide_ms`` between notes.
     #[new]
     // The settings are taken by name from the parameter registry; `settings::register` gives
     // the class a `__signature__` that lists them with their defaults, for help().
@@ -352,6 +354,10 @@ impl Quintet {
         let mut values = drone_values(frequencies, levels, gain)?;
         for (key, value) in settings.into_iter().flatten() {
             let key: String = key.extract()?;
+            if let Some(params) = parameters::family_by_key(&key) {
+                set_all(&mut values, params, five(&key, params, &value)?);
+                continue;
+            }
             let param = parameters::by_key(&key).ok_or_else(|| {
                 PyTypeError::new_err(format!(
                     "Quintet() got an unexpected keyword argument '{key}'"

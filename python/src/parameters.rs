@@ -6,6 +6,7 @@ use crate::numbers::{Real, checked, checked_whole};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyTuple};
+use quintet_core::dsp::PARTIAL_COUNT;
 use quintet_core::params::{Kind, Offered, Param, ParamSpec};
 
 /// The parameters `Quintet` takes as keyword arguments and has as properties on their own:
@@ -19,6 +20,49 @@ pub fn settings() -> impl Iterator<Item = (Param, &'static str, &'static str)> {
             Offered::Alone { key, doc, .. } => Some((param, key, doc)),
             _ => None,
         })
+}
+
+/// The families `Quintet` takes as keyword arguments (five numbers each) and has as properties
+/// (five-tuples): every family the registry offers but the drone's frequencies and levels,
+/// which are positional and glide or ramp: (its five parameters, key, what it does).
+pub fn families() -> impl Iterator<Item = ([Param; PARTIAL_COUNT], &'static str, &'static str)> {
+    Param::ALL
+        .into_iter()
+        .filter(|&param| param != Param::FREQUENCIES[0] && param != Param::LEVELS[0])
+        .filter_map(|param| match param.spec().offered {
+            Offered::Partial { family, partial: 0 } => {
+                Some((family.params(), family.key, family.doc))
+            }
+            _ => None,
+        })
+}
+
+/// The family offered as `key`, if any.
+pub fn family_by_key(key: &str) -> Option<[Param; PARTIAL_COUNT]> {
+    families()
+        .find(|&(_, offered, _)| offered == key)
+        .map(|(params, _, _)| params)
+}
+
+/// What a family's keyword argument or property does: the registry's sentence, the range of
+/// each value and its default.
+pub fn family_doc(params: [Param; PARTIAL_COUNT], what: &str) -> String {
+    let spec = params[0].spec();
+    let (min, max) = spec.bounds();
+    let unit = spec.plain_unit();
+    format!(
+        "{what}: five values, one per partial, each {min}{unit} to {max}{unit}, default {}.",
+        python_literal(spec, f64::from(spec.default))
+    )
+}
+
+/// A family's defaults as Python writes them: `(1.0, 1.0, 1.0, 1.0, 1.0)`.
+pub fn family_default(params: [Param; PARTIAL_COUNT]) -> String {
+    let values: Vec<String> = params
+        .iter()
+        .map(|param| python_literal(param.spec(), f64::from(param.spec().default)))
+        .collect();
+    format!("({})", values.join(", "))
 }
 
 /// The parameter offered as `key` on its own, if any.
@@ -150,12 +194,19 @@ impl Parameter {
         to_python(py, spec, f64::from(spec.default))
     }
 
-    /// The value the plugin takes for typed ``text`` ("440", "1.2k", "A4" for a frequency;
+    /// The value the plugin plays for typed ``text`` ("440", "1.2k", "A4" for a frequency;
     /// "-6" dB for a level, as a linear gain), as ``quintet render`` reads it too; not checked
-    /// against the range. ``ValueError`` when the plugin would refuse the text.
+    /// against the range (a value outside it comes back as typed). ``ValueError`` when the
+    /// plugin would refuse the text.
     fn text_to_value<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
         let spec = self.param.spec();
         spec.text_to_value(text)
+            // In range, the value the plugin plays (its normalized position's); outside, as
+            // typed, for the caller to see why it is refused.
+            .map(|value| match spec.check(f64::from(value)) {
+                Ok(_) => spec.as_played(value),
+                Err(_) => value,
+            })
             .map(|value| to_python(py, spec, f64::from(value)))
             .ok_or_else(|| PyValueError::new_err(format!("{}: {text:?} is not a value", spec.name)))
     }

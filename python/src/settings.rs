@@ -4,7 +4,7 @@
 //! keyword argument with its registry default.
 
 use crate::parameters::{self, python_literal, to_python};
-use crate::{DEFAULT_SAMPLE_RATE_HZ, Quintet};
+use crate::{DEFAULT_SAMPLE_RATE_HZ, Five, Quintet, five, five_tuple, set_all};
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyTuple, PyType};
 use quintet_core::engine::{Engine, Settings};
@@ -45,6 +45,36 @@ pub fn register(class: &Bound<'_, PyType>) -> PyResult<()> {
         let doc = parameters::doc(param, what);
         class.setattr(key, property.call1((get, set, py.None(), doc))?)?;
     }
+    for (params, key, what) in parameters::families() {
+        let get = PyCFunction::new_closure(
+            py,
+            None,
+            None,
+            move |args: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| -> PyResult<Five> {
+                let quintet = args.get_item(0)?;
+                let quintet = quintet.cast::<Quintet>()?.get();
+                Ok(five_tuple(
+                    params.map(|param| quintet.get(args.py(), param)),
+                ))
+            },
+        )?;
+        let set = PyCFunction::new_closure(
+            py,
+            None,
+            None,
+            move |args: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+                let (quintet, value) = (args.get_item(0)?, args.get_item(1)?);
+                let plain = five(key, params, &value)?;
+                quintet
+                    .cast::<Quintet>()?
+                    .get()
+                    .set_five(args.py(), params, plain);
+                Ok(())
+            },
+        )?;
+        let doc = parameters::family_doc(params, what);
+        class.setattr(key, property.call1((get, set, py.None(), doc))?)?;
+    }
     class.setattr("__signature__", signature(py)?)
 }
 
@@ -83,22 +113,33 @@ fn signature<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
             to_python(py, spec, f64::from(spec.default)),
         )?);
     }
+    for (params, key, _) in parameters::families() {
+        let defaults = params.map(|param| f64::from(param.spec().default));
+        listed.push(make(
+            key,
+            &keyword,
+            five_tuple(defaults).into_pyobject(py)?.into_any(),
+        )?);
+    }
     inspect.getattr("Signature")?.call1((listed,))
 }
 
 /// The settings' part of the type stub: the keyword arguments of `__init__` (`indent` deep) or
 /// the properties.
 pub fn stub_keywords(indent: &str) -> String {
-    parameters::settings()
-        .map(|(param, key, _)| {
-            let spec = param.spec();
-            let default = python_literal(spec, f64::from(spec.default));
-            format!(
-                "{indent}{key}: {} = {default},\n",
-                parameters::type_name(spec)
-            )
-        })
-        .collect()
+    let alone = parameters::settings().map(|(param, key, _)| {
+        let spec = param.spec();
+        let default = python_literal(spec, f64::from(spec.default));
+        format!(
+            "{indent}{key}: {} = {default},\n",
+            parameters::type_name(spec)
+        )
+    });
+    let families = parameters::families().map(|(params, key, _)| {
+        let default = parameters::family_default(params);
+        format!("{indent}{key}: FiveNumbers = {default},\n")
+    });
+    alone.chain(families).collect()
 }
 
 impl Quintet {
@@ -112,12 +153,16 @@ impl Quintet {
     /// Sets `param` to `plain` (a value it holds), at once, as the plugin hands the engine a
     /// change of it.
     fn set(&self, py: Python<'_>, param: Param, plain: f64) {
+        self.set_five(py, [param], [plain]);
+    }
+
+    /// Sets each of `params` (of one group: a family, or one setting) to its value in `plain`
+    /// (one it holds), as the plugin hands the engine a change of them.
+    fn set_five<const N: usize>(&self, py: Python<'_>, params: [Param; N], plain: [f64; N]) {
         self.with_state(py, |state| {
             let mut values = Values::from_settings(state.engine.settings());
-            values
-                .set(param, plain)
-                .expect("checked when taken from Python");
-            apply(&mut state.engine, param, &values.settings());
+            set_all(&mut values, params, plain);
+            apply(&mut state.engine, params[0], &values.settings());
         });
     }
 }

@@ -21,6 +21,12 @@ pub fn stub_text() -> String {
                  def {key}(self, value: {kind}) -> None: ...\n\n"
             )
         })
+        .chain(parameters::families().map(|(_, key, _)| {
+            format!(
+                "    @property\n    def {key}(self) -> Five: ...\n    @{key}.setter\n    \
+                 def {key}(self, values: FiveNumbers) -> None: ...\n\n"
+            )
+        }))
         .collect();
     format!(
         r#""""Type stub of the `quintet` extension module (python/src/lib.rs, where the documentation is:

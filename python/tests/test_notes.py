@@ -56,3 +56,18 @@ def test_switching_midi_mode_fades_the_drone_out_and_back_in():
     assert np.abs(fading[:48]).max() > 0.01 and not fading[round(0.020 * RATE_HZ) :].any()
     q.midi = False
     assert_partials(q.render(2 * RATE_HZ), q.frequencies)
+
+
+def test_the_velocity_of_note_on_sets_the_notes_level():
+    """A note at velocity 40/127 plays at 40/127 of the level of one at full velocity (the
+    velocity is the envelope's peak), as a MIDI file's velocity 40 does in `quintet render`."""
+
+    def held_rms(velocity):
+        q = quintet.Quintet(sample_rate=RATE_HZ, midi=True)
+        q.note_on(60, velocity=velocity)
+        held = q.render(RATE_HZ // 2)[RATE_HZ // 4 :]
+        return float(np.sqrt(np.mean(held.astype(np.float64) ** 2)))
+
+    hard, soft = held_rms(1.0), held_rms(40 / 127)
+    assert hard > 0.01, "the note must sound"
+    assert abs(soft / hard - 40 / 127) < 1e-3, f"velocity 40 plays at {soft / hard} of 127"

@@ -1,8 +1,10 @@
 //! The preset bar: the preset's name (with `*` once a parameter moved away from it),
 //! previous/next, a menu of factory and user presets, and "Save as" into the user folder, which
 //! asks before it replaces a preset of yours. The folder is read again whenever the list opens
-//! or `<` `>` step, so a file put there while Quintet runs shows up. A long name is elided (in
-//! full in its tooltip), so it never pushes the buttons after it off the editor.
+//! or `<` `>` step, so a file put there while Quintet runs shows up. The name takes a slot of
+//! fixed width, so `<` and `>` stay where they are whatever its length; a long name is elided
+//! (in full in its tooltip). Each preset in the list, and the bar, say whether it drones or
+//! waits for keys ([`Mode`]): a keyed preset is silent until a note comes.
 //!
 //! Loading a preset sets every parameter as a begin/set/end gesture, one per parameter, so the
 //! DAW records the load as automation and can undo it.
@@ -31,6 +33,66 @@ const NAME_BOX_WIDTH_PT: f32 = 100.0;
 const ZOOM_ROOM_PT: f32 = 140.0;
 /// Widest a name in the list is drawn, in points.
 const LIST_WIDTH_PT: f32 = 300.0;
+/// Width of the drone/keys marker before a name, in the bar and the list, in points.
+const MODE_WIDTH_PT: f32 = 38.0;
+
+/// What a preset does once loaded, as the bar and the list say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// MIDI mode off: the partials sound at once.
+    Drone,
+    /// MIDI mode on: silent until a note comes.
+    Keys,
+}
+
+impl Mode {
+    fn of(preset: &Preset) -> Self {
+        if preset.waits_for_keys() {
+            Mode::Keys
+        } else {
+            Mode::Drone
+        }
+    }
+
+    /// The marker's text.
+    fn text(self) -> &'static str {
+        match self {
+            Mode::Drone => "drone",
+            Mode::Keys => "keys",
+        }
+    }
+
+    fn color(self) -> Color32 {
+        match self {
+            Mode::Drone => Color32::from_rgb(120, 190, 255),
+            Mode::Keys => Color32::from_rgb(150, 220, 130),
+        }
+    }
+
+    fn tooltip(self) -> &'static str {
+        match self {
+            Mode::Drone => "Drone: sounds as soon as it is loaded (MIDI mode off)",
+            Mode::Keys => {
+                "Keys: silent until a note comes, from MIDI or the keyboard (MIDI mode on)"
+            }
+        }
+    }
+
+    /// Draws the marker in its fixed-width slot (an empty slot for `None`).
+    fn ui(mode: Option<Self>, ui: &mut Ui) {
+        let size = Vec2::new(MODE_WIDTH_PT, ui.spacing().interact_size.y);
+        match mode {
+            Some(mode) => {
+                let text = RichText::new(mode.text()).small().color(mode.color());
+                ui.add_sized(size, Label::new(text))
+                    .on_hover_text(mode.tooltip());
+            }
+            None => {
+                ui.allocate_exact_size(size, egui::Sense::hover());
+            }
+        }
+    }
+}
 
 /// Where a preset in the list came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,6 +212,15 @@ impl PresetBar {
                 chosen = self.step(-1);
             }
             let changed = self.current_changed(params);
+            // What the loaded sound does now (the preset's mode, unless MIDI mode was switched).
+            let mode = self.current_preset().map(|_| {
+                if params.switch(Param::MIDI).value() {
+                    Mode::Keys
+                } else {
+                    Mode::Drone
+                }
+            });
+            Mode::ui(mode, ui);
             let name = self.current_preset().map_or("(none)", |p| p.name.as_str());
             let title = if changed {
                 format!("{name} *")
@@ -161,9 +232,12 @@ impl PresetBar {
             } else {
                 NAME_WIDTH_PT
             };
+            // As wide as the slot whatever the name, so `>` stays put.
+            let button = Button::new(title.as_str())
+                .truncate()
+                .min_size(Vec2::new(name_width, 0.0));
             let (response, picked) = at_most(ui, name_width, |ui| {
-                MenuButton::from_button(Button::new(title.as_str()).truncate())
-                    .ui(ui, |ui| self.list_ui(ui))
+                MenuButton::from_button(button).ui(ui, |ui| self.list_ui(ui))
             });
             if response.clicked() {
                 // The list opens: show what the folder holds now.
@@ -202,7 +276,12 @@ impl PresetBar {
                 ui.label(RichText::new("Yours").weak());
             }
             let item = egui::Button::selectable(self.current == Some(k), preset.name.as_str());
-            let response = at_most(ui, LIST_WIDTH_PT, |ui| ui.add(item.truncate()));
+            let response = ui
+                .horizontal(|ui| {
+                    Mode::ui(Some(Mode::of(preset)), ui);
+                    at_most(ui, LIST_WIDTH_PT, |ui| ui.add(item.truncate()))
+                })
+                .inner;
             if response.on_hover_text(preset.name.as_str()).clicked() {
                 chosen = Some(k);
                 ui.close();
@@ -589,6 +668,103 @@ mod tests {
             "one file: Mine"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Where each text the bar draws starts, left to right: (text, x in points), from what
+    /// egui was asked to paint for a 640-point-wide editor, with `current` (a name and whether it
+    /// waits for keys) loaded.
+    fn texts_drawn(current: Option<(&str, bool)>) -> Vec<(String, f32)> {
+        fn collect(shape: &egui::Shape, found: &mut Vec<(String, f32)>) {
+            match shape {
+                egui::Shape::Text(text) => {
+                    found.push((text.galley.text().to_owned(), text.pos.x));
+                }
+                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, found)),
+                _ => {}
+            }
+        }
+        let params = QuintetParams::default();
+        let mut bar = factory_bar();
+        bar.current = current.map(|(name, keys)| {
+            let midi = ("midi", PresetValue::Switch(keys));
+            bar.presets.push((Source::User, Preset::new(name, &[midi])));
+            bar.presets.len() - 1
+        });
+        if let Some((_, keys)) = current {
+            set_normalized(&params, "midi", f32::from(u8::from(keys)));
+        }
+        let ctx = Context::default();
+        let mut found = Vec::new();
+        for _ in 0..2 {
+            let input = RawInput {
+                screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(640.0, 700.0))),
+                ..RawInput::default()
+            };
+            let mut output = ctx.run_ui(input, |ui| {
+                ui.horizontal(|ui| bar.bar_ui(ui, &params));
+            });
+            output.textures_delta.clear();
+            found.clear();
+            for clipped in &output.shapes {
+                collect(&clipped.shape, &mut found);
+            }
+        }
+        found.sort_by(|a, b| a.1.total_cmp(&b.1));
+        found
+    }
+
+    /// Issue 23: `<` and `>` stay where they are whatever the name's length (the name's button
+    /// was as wide as the name, so `>` moved with every preset), and the bar says whether the
+    /// preset drones or waits for keys.
+    #[test]
+    fn previous_and_next_stay_put_and_the_bar_says_drone_or_keys() {
+        let x_of = |texts: &[(String, f32)], what: &str| {
+            let found = texts.iter().find(|(text, _)| text == what);
+            found
+                .unwrap_or_else(|| panic!("{what} not drawn: {texts:?}"))
+                .1
+        };
+        let long = "Long name ".repeat(30);
+        let cases = [
+            None,
+            Some(("Pad", false)),
+            Some(("A Rather Longer Preset Name", true)),
+            Some((long.as_str(), false)),
+            Some(("W", true)),
+        ];
+        let first = texts_drawn(None);
+        let (previous, next) = (x_of(&first, "<"), x_of(&first, ">"));
+        for current in cases {
+            let texts = texts_drawn(current);
+            assert_eq!(x_of(&texts, "<"), previous, "{current:?}: {texts:?}");
+            assert_eq!(x_of(&texts, ">"), next, "{current:?}: {texts:?}");
+            let marker = texts
+                .iter()
+                .find(|(text, _)| text == "drone" || text == "keys");
+            let expected = current.map(|(_, keys)| if keys { "keys" } else { "drone" });
+            assert_eq!(marker.map(|(text, _)| text.as_str()), expected, "{texts:?}");
+        }
+    }
+
+    /// Issue 23: the list marks each preset drone or keys, as its MIDI mode says; the factory
+    /// presets have both.
+    #[test]
+    fn the_list_says_which_presets_drone_and_which_wait_for_keys() {
+        let presets = factory::presets();
+        for preset in &presets {
+            let expected = if preset.settings().midi {
+                Mode::Keys
+            } else {
+                Mode::Drone
+            };
+            assert_eq!(Mode::of(preset), expected, "{}", preset.name);
+        }
+        let keys = presets.iter().filter(|p| Mode::of(p) == Mode::Keys).count();
+        assert!(
+            keys > 0 && keys < presets.len(),
+            "{keys} of {}",
+            presets.len()
+        );
     }
 
     /// Issue 21, item 12: a 300-character name is elided: the bar takes the same room as with

@@ -4,20 +4,35 @@
 //! against its range, so `--gain -6` plays what typing "-6" into the plugin's gain plays.
 //!
 //! The values land in a [`Values`], whose [`Values::settings`] is what the render plays: the
-//! same constructor the plugin and the Python module use.
+//! same constructor the plugin and the Python module use. With `--preset`, the options given
+//! are laid over the preset's values ([`SoundOptions::lay_over`]): `--release 800` plays the
+//! preset with an 800 ms release, as a musician expects.
 
 use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
 use quintet_core::dsp::PARTIAL_COUNT;
 use quintet_core::params::gain_text::gain_to_bound_text;
 use quintet_core::params::{Family, FloatText, Kind, Offered, Param, ParamSpec, Values};
 
-/// The option that sets every sound option at once, so none can be given with it.
-const PRESET: &str = "preset";
-
-/// A value for every parameter: the defaults, changed by the options given.
-#[derive(Clone, Copy, Debug, Default)]
+/// A value for every parameter: the defaults (or a preset's), changed by the options given.
+#[derive(Clone, Debug, Default)]
 pub struct SoundOptions {
+    /// What the render plays.
     pub values: Values,
+    /// The values the options given on the command line set, in the order read.
+    given: Vec<(Param, f64)>,
+}
+
+impl SoundOptions {
+    /// `base` (a preset's values) with every option given laid over it: an option given wins
+    /// over the preset's value for its parameter, every other parameter keeps the preset's.
+    pub fn lay_over(&mut self, base: Values) {
+        self.values = base;
+        for &(param, value) in &self.given {
+            self.values
+                .set(param, value)
+                .expect("every value was checked when it was parsed");
+        }
+    }
 }
 
 /// One option: a parameter on its own, or a family of five in one comma-separated option.
@@ -48,7 +63,7 @@ impl SoundOption {
                 Offered::Partial { family, partial: 0 } => Some(SoundOption::Family {
                     family,
                     flag: family.flag?,
-                    params: family_params(family),
+                    params: family.params(),
                 }),
                 _ => None,
             })
@@ -65,7 +80,6 @@ impl SoundOption {
     fn arg(&self) -> Arg {
         let arg = Arg::new(self.flag())
             .long(self.flag())
-            .conflicts_with(PRESET)
             // Negative numbers ("-6" dB, "-inf") are values, not options.
             .allow_hyphen_values(true);
         match *self {
@@ -98,47 +112,20 @@ impl SoundOption {
         }
     }
 
-    /// Puts the option's value, if given, into `values`.
-    fn read(&self, matches: &ArgMatches, values: &mut Values) {
-        let checked = "every value was checked when it was parsed";
+    /// The value (or five) the option gives, if it was given.
+    fn read(&self, matches: &ArgMatches) -> Vec<(Param, f64)> {
         match *self {
-            SoundOption::Alone { param, flag, .. } => {
-                if let Some(&value) = matches.get_one::<f64>(flag) {
-                    values.set(param, value).expect(checked);
-                }
-            }
-            SoundOption::Family { flag, params, .. } => {
-                if let Some(five) = matches.get_one::<[f64; PARTIAL_COUNT]>(flag) {
-                    for (param, &value) in params.into_iter().zip(five) {
-                        values.set(param, value).expect(checked);
-                    }
-                }
-            }
+            SoundOption::Alone { param, flag, .. } => matches
+                .get_one::<f64>(flag)
+                .map(|&value| (param, value))
+                .into_iter()
+                .collect(),
+            SoundOption::Family { flag, params, .. } => matches
+                .get_one::<[f64; PARTIAL_COUNT]>(flag)
+                .map(|five| params.into_iter().zip(five.iter().copied()).collect())
+                .unwrap_or_default(),
         }
     }
-}
-
-/// The five parameters of `family`, partial 1 first.
-fn family_params(family: &'static Family) -> [Param; PARTIAL_COUNT] {
-    let mut params = [Param::ALL[0]; PARTIAL_COUNT];
-    let mut found = 0;
-    for param in Param::ALL {
-        if let Offered::Partial {
-            family: of,
-            partial,
-        } = param.spec().offered
-            && std::ptr::eq(of, family)
-        {
-            params[partial] = param;
-            found += 1;
-        }
-    }
-    assert_eq!(
-        found, PARTIAL_COUNT,
-        "{} has a parameter per partial",
-        family.key
-    );
-    params
 }
 
 impl Args for SoundOptions {
@@ -160,8 +147,9 @@ impl FromArgMatches for SoundOptions {
 
     fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
         for option in SoundOption::all() {
-            option.read(matches, &mut self.values);
+            self.given.extend(option.read(matches));
         }
+        self.lay_over(self.values);
         Ok(())
     }
 }
@@ -175,6 +163,8 @@ fn value_name(spec: &ParamSpec, flag: &str) -> String {
             FloatText::Decibels => "DB",
             FloatText::Milliseconds { .. } => "MS",
             FloatText::Percent { .. } => "PERCENT",
+            FloatText::Times => "FACTOR",
+            FloatText::DecibelsPerOctave => "DB_PER_OCTAVE",
         }),
         Kind::Int { unit: " st", .. } => String::from("SEMITONES"),
         Kind::Int { .. } | Kind::Switch => flag.to_uppercase().replace('-', "_"),
@@ -194,36 +184,41 @@ fn what_it_takes(spec: &ParamSpec) -> String {
             FloatText::Decibels => "a number of dB (e.g. 0, -6, -inf)",
             FloatText::Milliseconds { .. } => "a time in ms (e.g. 5, 250)",
             FloatText::Percent { .. } => "a percentage (e.g. 50, 100)",
+            FloatText::Times => "a factor (e.g. 0.5, x2)",
+            FloatText::DecibelsPerOctave => "a number of dB per octave (e.g. -6, 3)",
         }),
         Kind::Int { .. } => format!("a whole number ({})", spec.range_text()),
         Kind::Switch => String::from("on or off"),
     }
 }
 
-/// One value as the plugin takes typed text, refused when the parameter cannot hold it.
+/// One value as the plugin plays typed text ([`ParamSpec::as_played`]), refused when the
+/// parameter cannot hold it.
 pub fn parse_value(spec: &'static ParamSpec, text: &str) -> Result<f64, String> {
     let value = spec
         .text_to_value(text)
         .ok_or_else(|| format!("'{text}' is not {}", what_it_takes(spec)))?;
-    spec.check(f64::from(value)).map_err(|_| {
-        let (min, max) = spec.bounds();
-        let (side, bound) = if f64::from(value) > max {
-            ("above", max)
-        } else {
-            ("below", min)
-        };
-        let shown = shown(spec, value);
-        let typed = if shown == text.trim() {
-            format!("'{text}'")
-        } else {
-            format!("'{text}' ({shown})")
-        };
-        format!(
-            "{typed} is outside {}: {side} {}",
-            spec.range_text(),
-            bound_text(spec, bound),
-        )
-    })
+    spec.check(f64::from(value))
+        .map(|_| f64::from(spec.as_played(value)))
+        .map_err(|_| {
+            let (min, max) = spec.bounds();
+            let (side, bound) = if f64::from(value) > max {
+                ("above", max)
+            } else {
+                ("below", min)
+            };
+            let shown = shown(spec, value);
+            let typed = if shown == text.trim() {
+                format!("'{text}'")
+            } else {
+                format!("'{text}' ({shown})")
+            };
+            format!(
+                "{typed} is outside {}: {side} {}",
+                spec.range_text(),
+                bound_text(spec, bound),
+            )
+        })
 }
 
 /// A bound of the range as it is typed: "20.00 kHz", "0 dB", "10000 ms".
@@ -234,7 +229,7 @@ fn bound_text(spec: &ParamSpec, bound: f64) -> String {
             ..
         } if bound > 0.0 => format!("{} dB", gain_to_bound_text(bound as f32)),
         Kind::Float {
-            text: FloatText::Milliseconds { .. },
+            text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
             ..
         }
         | Kind::Int { .. } => format!("{bound}{}", spec.unit()),

@@ -27,6 +27,9 @@ const GAIN_CURVE: [f32; 3] = [0.000_969_039_74, 0.062_111_33, 0.708_105_8];
 /// An envelope time's milliseconds at [`CURVE_AT`] (on the 0.1 ms grid).
 const ENVELOPE_CURVE: [f32; 3] = [39.100_002, 625.0, 3164.1];
 
+/// A partial's time factor at [`CURVE_AT`]: ×1 in the middle (on the 0.01 grid).
+const TIME_SCALE_CURVE: [f32; 3] = [0.179_999_99, 1.0, 3.76];
+
 /// One locked parameter.
 struct Locked {
     /// The `#[id]` string, stored in presets and projects.
@@ -101,6 +104,36 @@ const fn envelope_time(
     }
 }
 
+const fn time_scale(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: 0.1,
+        max: 10.0,
+        default: 1.0,
+        min_text: "×0.10",
+        default_text: "×1.00",
+        max_text: "×10.00",
+        curve: TIME_SCALE_CURVE,
+    }
+}
+
+const fn fraction(id: &'static str, clap_id: u32, name: &'static str, default: f32) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: 0.0,
+        max: 1.0,
+        default,
+        min_text: "0.0 %",
+        default_text: if default == 0.0 { "0.0 %" } else { "100.0 %" },
+        max_text: "100.0 %",
+        curve: [0.25, 0.5, 0.75],
+    }
+}
+
 const LOCKED: &[Locked] = &[
     frequency("freq1", 97_695_929, "Partial 1", 200.0, "200 Hz"),
     frequency("freq2", 97_695_930, "Partial 2", 250.0, "250 Hz"),
@@ -151,6 +184,38 @@ const LOCKED: &[Locked] = &[
         curve: [0.25, 0.5, 0.75],
     },
     envelope_time("release", 1_090_594_823, "Release", 20.0, "20.0 ms"),
+    time_scale("pattack1", 1_245_871_225, "Partial 1 attack"),
+    time_scale("pattack2", 1_245_871_226, "Partial 2 attack"),
+    time_scale("pattack3", 1_245_871_227, "Partial 3 attack"),
+    time_scale("pattack4", 1_245_871_228, "Partial 4 attack"),
+    time_scale("pattack5", 1_245_871_229, "Partial 5 attack"),
+    time_scale("pdecay1", 1_427_917_863, "Partial 1 decay"),
+    time_scale("pdecay2", 1_427_917_864, "Partial 2 decay"),
+    time_scale("pdecay3", 1_427_917_865, "Partial 3 decay"),
+    time_scale("pdecay4", 1_427_917_866, "Partial 4 decay"),
+    time_scale("pdecay5", 1_427_917_867, "Partial 5 decay"),
+    fraction("psustain1", 1_995_486, "Partial 1 sustain", 1.0),
+    fraction("psustain2", 1_995_487, "Partial 2 sustain", 1.0),
+    fraction("psustain3", 1_995_488, "Partial 3 sustain", 1.0),
+    fraction("psustain4", 1_995_489, "Partial 4 sustain", 1.0),
+    fraction("psustain5", 1_995_490, "Partial 5 sustain", 1.0),
+    fraction("pvel1", 107_050_148, "Partial 1 velocity", 0.0),
+    fraction("pvel2", 107_050_149, "Partial 2 velocity", 0.0),
+    fraction("pvel3", 107_050_150, "Partial 3 velocity", 0.0),
+    fraction("pvel4", 107_050_151, "Partial 4 velocity", 0.0),
+    fraction("pvel5", 107_050_152, "Partial 5 velocity", 0.0),
+    Locked {
+        id: "keytilt",
+        clap_id: 1_332_980_124,
+        name: "Key tilt",
+        min: -12.0,
+        max: 12.0,
+        default: 0.0,
+        min_text: "-12.0 dB/oct",
+        default_text: "0.0 dB/oct",
+        max_text: "12.0 dB/oct",
+        curve: [-6.0, 0.0, 6.0],
+    },
 ];
 
 /// One locked whole-number parameter (a count the host steps through).
@@ -231,9 +296,51 @@ const SWITCHES: &[LockedSwitch] = &[
 
 /// Every id in the order hosts list them (the registry's order).
 const ORDER: &[&str] = &[
-    "freq1", "freq2", "freq3", "freq4", "freq5", "gain", "level1", "level2", "level3", "level4",
-    "level5", "mute1", "mute2", "mute3", "mute4", "mute5", "midi", "mglide", "voices", "attack",
-    "decay", "sustain", "release", "bendrng",
+    "freq1",
+    "freq2",
+    "freq3",
+    "freq4",
+    "freq5",
+    "gain",
+    "level1",
+    "level2",
+    "level3",
+    "level4",
+    "level5",
+    "mute1",
+    "mute2",
+    "mute3",
+    "mute4",
+    "mute5",
+    "midi",
+    "mglide",
+    "voices",
+    "attack",
+    "decay",
+    "sustain",
+    "release",
+    "bendrng",
+    "pattack1",
+    "pattack2",
+    "pattack3",
+    "pattack4",
+    "pattack5",
+    "pdecay1",
+    "pdecay2",
+    "pdecay3",
+    "pdecay4",
+    "pdecay5",
+    "psustain1",
+    "psustain2",
+    "psustain3",
+    "psustain4",
+    "psustain5",
+    "pvel1",
+    "pvel2",
+    "pvel3",
+    "pvel4",
+    "pvel5",
+    "keytilt",
 ];
 
 /// The CLAP id and name locked for `id`.

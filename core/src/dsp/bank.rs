@@ -521,6 +521,33 @@ impl PartialBank {
         }
     }
 
+    /// Overwrites `out` with the bank's next `out.len()` samples, each partial's samples passed
+    /// through `shape(partial, offset, samples)` before they are added (its own envelope, which
+    /// multiplies them in place; `offset` is where `samples` start in `out`), using `scratch`
+    /// (at least as long as a pass, [`CHUNK_SAMPLES`] or `out`). The partials are added in
+    /// order and each one's samples do not depend on how `out` is split, so neither does the
+    /// output.
+    pub fn render_shaped(
+        &mut self,
+        out: &mut [f32],
+        scratch: &mut [f32],
+        mut shape: impl FnMut(usize, usize, &mut [f32]),
+    ) {
+        for (pass, chunk) in out.chunks_mut(CHUNK_SAMPLES).enumerate() {
+            let partial_samples = &mut scratch[..chunk.len()];
+            chunk.fill(0.0);
+            for (k, partial) in self.partials.iter_mut().enumerate() {
+                partial_samples.fill(0.0);
+                partial.add_to(partial_samples, self.timing, self.kernel);
+                shape(k, pass * CHUNK_SAMPLES, partial_samples);
+                for (sum, &sample) in chunk.iter_mut().zip(partial_samples.iter()) {
+                    *sum += sample;
+                }
+            }
+            self.gain.apply(chunk);
+        }
+    }
+
     /// Renders a run shorter than one vector step (hosts send single samples, and
     /// sample-accurate automation splits blocks at every event) sample by sample with the five
     /// partials side by side: one pass instead of a kernel call per partial, and the CPU overlaps

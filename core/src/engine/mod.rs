@@ -32,6 +32,7 @@ pub use voice::{Modulated, Modulation, Motion};
 
 use crate::dsp::bank::sanitize_frequency;
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
+use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use ended::EndedVoices;
@@ -82,6 +83,10 @@ pub struct Settings {
     pub envelope: EnvelopeShape,
     /// The pitch wheel's reach, in semitones either way.
     pub bend_range_semitones: f64,
+    /// Each partial's envelope relative to the note's.
+    pub partial_shapes: PartialShapes,
+    /// How the partials' levels follow velocity and key, from the next note on.
+    pub touch: Touch,
 }
 
 impl Default for Settings {
@@ -160,7 +165,7 @@ impl Engine {
         self.settings = settings;
         for voice in &mut self.voices {
             voice.silence();
-            voice.set_envelope(settings.envelope);
+            voice.set_envelope(settings.envelope, &settings.partial_shapes);
         }
         self.held = HeldNotes::default();
         self.pedal_down = false;
@@ -296,14 +301,25 @@ impl Engine {
         }
     }
 
-    /// New envelope settings, for the notes playing too (see [`Envelope::set_shape`]).
+    /// New envelope settings, the note's and each partial's relative to it, for the notes
+    /// playing too (see [`Envelope::set_shape`]). Unchanged settings change nothing.
     ///
     /// [`Envelope::set_shape`]: crate::dsp::envelope::Envelope::set_shape
-    pub fn set_envelope(&mut self, shape: EnvelopeShape) {
-        self.settings.envelope = shape;
-        for voice in &mut self.voices {
-            voice.set_envelope(shape);
+    pub fn set_envelope(&mut self, shape: EnvelopeShape, partials: PartialShapes) {
+        if shape == self.settings.envelope && partials == self.settings.partial_shapes {
+            return;
         }
+        self.settings.envelope = shape;
+        self.settings.partial_shapes = partials;
+        for voice in &mut self.voices {
+            voice.set_envelope(shape, &partials);
+        }
+    }
+
+    /// How the partials follow velocity and key: from the next note on (a sounding note keeps
+    /// the peaks it started with).
+    pub fn set_touch(&mut self, touch: Touch) {
+        self.settings.touch = touch;
     }
 
     /// The pitch wheel's reach, in semitones either way (0 ..= [`MAX_BEND_RANGE_SEMITONES`]).
@@ -321,7 +337,8 @@ impl Engine {
     /// followed by all of them once it is handed on in this one place.
     pub fn set_note_settings(&mut self, settings: &Settings) {
         self.set_voice_count(settings.voices);
-        self.set_envelope(settings.envelope);
+        self.set_envelope(settings.envelope, settings.partial_shapes);
+        self.set_touch(settings.touch);
         self.set_midi_glide_ms(settings.midi_glide_ms);
         self.set_bend_range(settings.bend_range_semitones);
     }
@@ -605,7 +622,7 @@ impl Engine {
         let voice = &mut self.voices[0];
         voice.note = current.note;
         voice.tuning_semitones = 0.0;
-        voice.retrigger(current.velocity);
+        voice.retrigger(current.velocity, &self.settings.touch);
         let glide_ms = self.settings.midi_glide_ms;
         let motion = if glide_ms > 0.0 {
             Motion::Smooth
@@ -663,6 +680,7 @@ impl Engine {
             frequencies_hz: self.partials_for(note, 0.0),
             levels: self.settings.levels,
             gain: self.settings.gain,
+            touch: self.settings.touch,
         }
     }
 

@@ -16,13 +16,13 @@
 
 use super::VOICE_SLOTS;
 use super::ended::EndedVoices;
-use super::voice::Voice;
+use super::voice::{VOICE_PASS_SAMPLES, Voice, VoiceScratch};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::{RUN_SAMPLES, SteadyLanes, SteadyPartial};
 
-/// Samples each voice renders per pass (its scratch buffer: 4 KiB, stays in L1 cache).
-const SCRATCH_SAMPLES: usize = 1024;
+/// Samples each voice renders per pass (its scratch buffers stay in L1 cache).
+const SCRATCH_SAMPLES: usize = VOICE_PASS_SAMPLES;
 
 /// The fewest partials worth rendering in the lanes: three voices'. A group's recurrence waits
 /// on its multiply and two adds every sample, so one or two groups take about as long as eight:
@@ -72,7 +72,7 @@ pub struct SteadyVoices {
     /// The lanes' kernel: the fastest this CPU runs (all give the same bits).
     kernel: Kernel,
     /// Where a voice on its own bank renders before it is added to the output.
-    scratch: [f32; SCRATCH_SAMPLES],
+    scratch: VoiceScratch,
 }
 
 // One bit per voice slot.
@@ -88,7 +88,7 @@ impl SteadyVoices {
             clock: 0,
             in_lanes: false,
             kernel: Kernel::best(),
-            scratch: [0.0; SCRATCH_SAMPLES],
+            scratch: VoiceScratch::default(),
         })
     }
 

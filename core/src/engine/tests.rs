@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::dsp::envelope::{DECAY_MS, FADE_OUT_MS, SHORTEST_SEGMENT_MS};
+use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::{PARTIAL_AMPLITUDE, PartialBank, VOICE_LEVEL};
 use crate::engine::pitch::note_to_hz;
 use crate::limits::DEFAULT_FREQUENCIES_HZ;
@@ -813,3 +814,5 @@ fn bursts_while_stolen_voices_fade_steal_without_a_click() {
     let step = largest_step(&out);
     assert!(step <= bound, "largest step {step} > {bound}");
 }
+
+mod partial_envelopes;

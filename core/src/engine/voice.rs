@@ -1,8 +1,14 @@
-//! One sounding note: its own bank of five partials, its envelope, and what the note was told
-//! (key, expressions, polyphonic modulation).
+//! One sounding note: its own bank of five partials, each partial's envelope, and what the note
+//! was told (key, expressions, polyphonic modulation).
+//!
+//! While the five envelopes are equal (the default: every partial follows the note's envelope)
+//! they move alike, and the voice renders as a note with one envelope did: the bank's sum times
+//! that envelope. Once they differ each partial is rendered on its own and multiplied by its
+//! envelope before the sum (see [`crate::dsp::partial_envelopes`]).
 
 use super::input::NoteRef;
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
+use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::steady::SteadyPartial;
 use crate::dsp::{PARTIAL_COUNT, PartialBank};
 
@@ -78,7 +84,8 @@ pub enum VoiceState {
 #[derive(Clone, Debug)]
 pub struct Voice {
     bank: PartialBank,
-    envelope: Envelope,
+    /// Each partial's envelope; the voice is free once all five are idle.
+    envelopes: [Envelope; PARTIAL_COUNT],
     pub note: NoteRef,
     pub state: VoiceState,
     /// When the note started, counted in notes: the lowest is the oldest.
@@ -99,7 +106,7 @@ impl Voice {
     pub fn new(sample_rate_hz: f64, shape: EnvelopeShape) -> Self {
         Self {
             bank: PartialBank::new(sample_rate_hz, [0.0; PARTIAL_COUNT]),
-            envelope: Envelope::new(sample_rate_hz, shape),
+            envelopes: [Envelope::new(sample_rate_hz, shape); PARTIAL_COUNT],
             note: NoteRef::without_id(0, 0),
             state: VoiceState::Free,
             age: 0,
@@ -121,7 +128,8 @@ impl Voice {
     }
 
     /// Starts `note` from silence: every phase at zero, partials at `frequencies_hz`, the levels
-    /// and gain set at once, the attack towards `velocity`.
+    /// and gain set at once, each partial's attack towards its peak for `velocity` (see
+    /// [`Touch::peaks`]).
     pub fn start(&mut self, note: NoteRef, velocity: f32, age: u64, sound: &VoiceSound) {
         self.touch();
         self.note = note;
@@ -136,14 +144,22 @@ impl Voice {
         }
         self.set_levels(&sound.levels, [Motion::Jump; PARTIAL_COUNT]);
         self.set_gain(sound.gain, Motion::Jump);
-        self.envelope.start(velocity);
+        self.start_envelopes(velocity, &sound.touch);
     }
 
-    /// Retriggers the attack towards `velocity` from the current gain (one-voice legato).
-    pub fn retrigger(&mut self, velocity: f32) {
+    /// Retriggers each partial's attack towards its peak for `velocity` on the voice's note,
+    /// from where the partial is (one-voice legato).
+    pub fn retrigger(&mut self, velocity: f32, touch: &Touch) {
         self.touch();
         self.state = VoiceState::Held;
-        self.envelope.start(velocity);
+        self.start_envelopes(velocity, touch);
+    }
+
+    fn start_envelopes(&mut self, velocity: f32, touch: &Touch) {
+        let peaks = touch.peaks(self.note.key, velocity);
+        for (envelope, peak) in self.envelopes.iter_mut().zip(peaks) {
+            envelope.start(peak);
+        }
     }
 
     /// The key went up: the release begins.
@@ -151,7 +167,7 @@ impl Voice {
         self.touch();
         if matches!(self.state, VoiceState::Held | VoiceState::Sustained) {
             self.state = VoiceState::Released;
-            self.envelope.release();
+            self.envelopes.iter_mut().for_each(Envelope::release);
         }
     }
 
@@ -160,7 +176,7 @@ impl Voice {
         self.touch();
         if self.state != VoiceState::Free {
             self.state = VoiceState::Stolen;
-            self.envelope.fade_out();
+            self.envelopes.iter_mut().for_each(Envelope::fade_out);
         }
     }
 
@@ -168,7 +184,8 @@ impl Voice {
     pub fn silence(&mut self) {
         self.touch();
         self.state = VoiceState::Free;
-        self.envelope = Envelope::new(self.bank.sample_rate_hz(), EnvelopeShape::default());
+        self.envelopes =
+            [Envelope::new(self.bank.sample_rate_hz(), EnvelopeShape::default()); PARTIAL_COUNT];
     }
 
     /// Whether the voice counts against the voice limit: it plays a note, held or released.
@@ -179,10 +196,13 @@ impl Voice {
         )
     }
 
-    /// The envelope's gain at the next sample, 0 ..= 1: 0 for a note that has not made a sound
-    /// yet (stolen in the instant it started) or has finished its fade.
+    /// The loudest partial envelope's gain at the next sample, 0 ..= 1: 0 for a note that has
+    /// not made a sound yet (stolen in the instant it started) or has finished its fade.
     pub fn loudness(&self) -> f32 {
-        self.envelope.current()
+        self.envelopes
+            .iter()
+            .map(Envelope::current)
+            .fold(0.0, f32::max)
     }
 
     /// Whether it makes any sound.
@@ -190,9 +210,12 @@ impl Voice {
         self.state != VoiceState::Free
     }
 
-    pub fn set_envelope(&mut self, shape: EnvelopeShape) {
+    /// Takes the note's envelope `shape` and each partial's relative to it (`partials`).
+    pub fn set_envelope(&mut self, shape: EnvelopeShape, partials: &PartialShapes) {
         self.touch();
-        self.envelope.set_shape(shape);
+        for (k, envelope) in self.envelopes.iter_mut().enumerate() {
+            envelope.set_shape(partials.shape(shape, k));
+        }
     }
 
     /// Moves the partials to `frequencies_hz`: per partial at once or gliding over `glide_ms`.
@@ -286,9 +309,12 @@ impl Voice {
     /// their amplitudes, while nothing about the voice moves (a held note in its sustain, no
     /// glide or ramp): until the next event its samples are those sines and nothing else.
     pub fn steady(&mut self) -> Option<[Option<SteadyPartial>; PARTIAL_COUNT]> {
-        let envelope = self.envelope.sustained_gain()?;
+        let mut envelopes = [0.0; PARTIAL_COUNT];
+        for (gain, envelope) in envelopes.iter_mut().zip(&self.envelopes) {
+            *gain = envelope.sustained_gain()?;
+        }
         let (gain, mut partials) = self.bank.steady_partials()?;
-        for slot in &mut partials {
+        for (slot, envelope) in partials.iter_mut().zip(envelopes) {
             if let Some(partial) = slot {
                 partial.amplitude = partial.amplitude * gain * envelope;
                 if partial.amplitude == 0.0 {
@@ -307,17 +333,45 @@ impl Voice {
     /// Samples before the voice can be [`steady`](Self::steady) (0 if it may be now), at least;
     /// `None` if it never will before its next event.
     pub fn samples_before_steady(&self) -> Option<u32> {
-        let envelope = self.envelope.samples_before_sustained()?;
-        Some(envelope.max(self.bank.samples_before_steady()))
+        let mut samples = self.bank.samples_before_steady();
+        for envelope in &self.envelopes {
+            samples = samples.max(envelope.samples_before_sustained()?);
+        }
+        Some(samples)
     }
 
-    /// Adds the voice's next `out.len()` samples to `out`, using `scratch` (at least as long).
-    /// Returns the sample at which the voice fell silent and became free, if it did.
-    pub fn add_to(&mut self, out: &mut [f32], scratch: &mut [f32]) -> Option<usize> {
-        let scratch = &mut scratch[..out.len()];
-        self.bank.render(scratch);
-        let silent_from = self.envelope.apply(scratch);
-        for (out, sample) in out.iter_mut().zip(scratch.iter()) {
+    /// Whether the five envelopes are in the same state (and so stay alike until an event
+    /// changes one of them).
+    fn envelopes_alike(&self) -> bool {
+        let [first, rest @ ..] = &self.envelopes;
+        rest.iter().all(|envelope| envelope == first)
+    }
+
+    /// Adds the voice's next `out.len()` samples to `out`, using the two `scratch` buffers (at
+    /// least as long). Returns the sample at which the voice fell silent and became free (its
+    /// last partial's envelope ended), if it did.
+    pub fn add_to(&mut self, out: &mut [f32], scratch: &mut VoiceScratch) -> Option<usize> {
+        let sum = &mut scratch.sum[..out.len()];
+        let silent_from = if self.envelopes_alike() {
+            // One envelope for the whole note, as before partials had their own.
+            self.bank.render(sum);
+            let silent_from = self.envelopes[0].apply(sum);
+            let first = self.envelopes[0];
+            self.envelopes[1..].fill(first);
+            silent_from
+        } else {
+            let mut silent = [None; PARTIAL_COUNT];
+            let envelopes = &mut self.envelopes;
+            self.bank
+                .render_shaped(sum, &mut scratch.partial, |k, offset, samples| {
+                    let ended = envelopes[k].apply(samples);
+                    silent[k] = silent[k].or(ended.map(|sample| offset + sample));
+                });
+            silent
+                .into_iter()
+                .try_fold(0, |last, ended| ended.map(|sample| last.max(sample)))
+        };
+        for (out, sample) in out.iter_mut().zip(sum.iter()) {
             *out += *sample;
         }
         if silent_from.is_some() {
@@ -327,10 +381,32 @@ impl Voice {
     }
 }
 
+/// Samples a voice renders per [`Voice::add_to`] call, at most.
+pub const VOICE_PASS_SAMPLES: usize = 1024;
+
+/// Where a voice renders before its samples are added to the output: the sum of its partials,
+/// and one partial's samples while its envelopes differ (4 KiB each: they stay in L1 cache).
+#[derive(Clone, Debug)]
+pub struct VoiceScratch {
+    sum: [f32; VOICE_PASS_SAMPLES],
+    partial: [f32; VOICE_PASS_SAMPLES],
+}
+
+impl Default for VoiceScratch {
+    fn default() -> Self {
+        Self {
+            sum: [0.0; VOICE_PASS_SAMPLES],
+            partial: [0.0; VOICE_PASS_SAMPLES],
+        }
+    }
+}
+
 /// What a voice plays when it starts: its partials' frequencies and the global levels and gain.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VoiceSound {
     pub frequencies_hz: [f64; PARTIAL_COUNT],
     pub levels: [f32; PARTIAL_COUNT],
     pub gain: f32,
+    /// How the partials' peaks follow velocity and key.
+    pub touch: Touch,
 }

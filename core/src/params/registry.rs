@@ -11,6 +11,7 @@ use crate::limits::{
     MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MAX_VOICES,
     MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
 };
+use crate::limits::{MAX_KEY_TILT_DB_PER_OCTAVE, MAX_TIME_SCALE, MIN_TIME_SCALE};
 
 /// How many parameters there are.
 pub const PARAM_COUNT: usize = PARAMS.len();
@@ -31,6 +32,13 @@ const GAIN_SKEW: f32 = 0.166_606_78;
 const GLIDE_SKEW: f32 = 0.5;
 /// Skew of the envelope time sliders: 2^-2, finer at the short end where the feel changes most.
 const ENVELOPE_SKEW: f32 = 0.25;
+/// Skew of a partial's time scale (×0.1 … ×10): ln ½ / ln((1 − 0.1) / (10 − 0.1)), so ×1 is
+/// the slider's middle; ×0.18 sits at a quarter and ×3.8 at three quarters, near the ×0.32 and
+/// ×3.2 of an evenly logarithmic slider.
+const TIME_SCALE_SKEW: f32 = 0.289_064_8;
+/// The range of a partial's time scales: a tenth to ten times the note's time.
+pub const TIME_SCALE_RANGE: FloatRange =
+    FloatRange::skewed(MIN_TIME_SCALE, MAX_TIME_SCALE, TIME_SCALE_SKEW);
 
 /// The range every frequency parameter has.
 pub const FREQUENCY_RANGE: FloatRange =
@@ -47,9 +55,32 @@ static LEVELS: Family = Family {
     doc: "The five partial levels: linear gains, shown and typed in dB (0 = full, -inf = silent)",
 };
 
+static PARTIAL_ATTACKS: Family = Family {
+    key: "partial_attack",
+    flag: Some("partial-attack"),
+    doc: "Each partial's attack as a factor of the note's (0.1 to 10, typed 0.5 or x0.5)",
+};
+static PARTIAL_DECAYS: Family = Family {
+    key: "partial_decay",
+    flag: Some("partial-decay"),
+    doc: "Each partial's decay and release as a factor of the note's (0.1 to 10): a partial \
+          that dies fast also lets go fast",
+};
+static PARTIAL_SUSTAINS: Family = Family {
+    key: "partial_sustain",
+    flag: Some("partial-sustain"),
+    doc: "Each partial's sustain level as a fraction of the note's (typed in %)",
+};
+static PARTIAL_VELOCITIES: Family = Family {
+    key: "partial_velocity",
+    flag: Some("partial-velocity"),
+    doc: "How much of each partial's level follows velocity on top of the note's (typed in %): \
+          upper partials at 100 % make a hard note brighter than a soft one",
+};
+
 /// Every parameter, in the order hosts and the editor list them. The order is part of the
 /// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
-pub const PARAMS: [ParamSpec; 24] = [
+pub const PARAMS: [ParamSpec; 45] = [
     frequency(0),
     frequency(1),
     frequency(2),
@@ -180,6 +211,46 @@ pub const PARAMS: [ParamSpec; 24] = [
             doc: "How far the pitch wheel bends, in whole semitones either way",
         },
     },
+    partial_attack(0),
+    partial_attack(1),
+    partial_attack(2),
+    partial_attack(3),
+    partial_attack(4),
+    partial_decay(0),
+    partial_decay(1),
+    partial_decay(2),
+    partial_decay(3),
+    partial_decay(4),
+    partial_sustain(0),
+    partial_sustain(1),
+    partial_sustain(2),
+    partial_sustain(3),
+    partial_sustain(4),
+    partial_velocity(0),
+    partial_velocity(1),
+    partial_velocity(2),
+    partial_velocity(3),
+    partial_velocity(4),
+    ParamSpec {
+        id: "keytilt",
+        name: "Key tilt",
+        kind: Kind::Float {
+            range: FloatRange::linear(-MAX_KEY_TILT_DB_PER_OCTAVE, MAX_KEY_TILT_DB_PER_OCTAVE),
+            step: Some(0.1),
+            text: FloatText::DecibelsPerOctave,
+            smoothing_ms: None,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "key_tilt_db",
+            flag: Some("key-tilt"),
+            doc: "dB per octave from C4 that partial 5 loses (partials 2-4 a quarter, half, \
+                  three quarters of it, partial 1 none): below 0 upper partials are quieter for \
+                  high notes, above 0 for low notes; never louder than without it",
+        },
+    },
 ];
 
 const ATTACK_DOC: &str = "Envelope attack in milliseconds";
@@ -255,6 +326,111 @@ const fn mute(k: usize) -> ParamSpec {
     }
 }
 
+/// Partial `k`'s attack time as a factor of the note's.
+const fn partial_attack(k: usize) -> ParamSpec {
+    let name = [
+        "Partial 1 attack",
+        "Partial 2 attack",
+        "Partial 3 attack",
+        "Partial 4 attack",
+        "Partial 5 attack",
+    ][k];
+    let id = ["pattack1", "pattack2", "pattack3", "pattack4", "pattack5"][k];
+    time_scale(id, name, &PARTIAL_ATTACKS, k)
+}
+
+/// Partial `k`'s decay and release times as a factor of the note's.
+const fn partial_decay(k: usize) -> ParamSpec {
+    let name = [
+        "Partial 1 decay",
+        "Partial 2 decay",
+        "Partial 3 decay",
+        "Partial 4 decay",
+        "Partial 5 decay",
+    ][k];
+    let id = ["pdecay1", "pdecay2", "pdecay3", "pdecay4", "pdecay5"][k];
+    time_scale(id, name, &PARTIAL_DECAYS, k)
+}
+
+/// Partial `k`'s sustain level as a fraction of the note's: full by default.
+const fn partial_sustain(k: usize) -> ParamSpec {
+    let name = [
+        "Partial 1 sustain",
+        "Partial 2 sustain",
+        "Partial 3 sustain",
+        "Partial 4 sustain",
+        "Partial 5 sustain",
+    ][k];
+    let id = [
+        "psustain1",
+        "psustain2",
+        "psustain3",
+        "psustain4",
+        "psustain5",
+    ][k];
+    fraction(id, name, 1.0, &PARTIAL_SUSTAINS, k)
+}
+
+/// How much of partial `k`'s level follows velocity: none by default.
+const fn partial_velocity(k: usize) -> ParamSpec {
+    let name = [
+        "Partial 1 velocity",
+        "Partial 2 velocity",
+        "Partial 3 velocity",
+        "Partial 4 velocity",
+        "Partial 5 velocity",
+    ][k];
+    let id = ["pvel1", "pvel2", "pvel3", "pvel4", "pvel5"][k];
+    fraction(id, name, 0.0, &PARTIAL_VELOCITIES, k)
+}
+
+/// A factor of the note's envelope times, ×1 (the note's own) by default and in old states.
+const fn time_scale(
+    id: &'static str,
+    name: &'static str,
+    family: &'static Family,
+    partial: usize,
+) -> ParamSpec {
+    ParamSpec {
+        id,
+        name,
+        kind: Kind::Float {
+            range: TIME_SCALE_RANGE,
+            step: Some(0.01),
+            text: FloatText::Times,
+            smoothing_ms: None,
+        },
+        default: 1.0,
+        before_it_existed: Some(1.0),
+        modulated: None,
+        offered: Offered::Partial { family, partial },
+    }
+}
+
+/// A fraction 0 ..= 1 shown in percent, `default` by default and in old states.
+const fn fraction(
+    id: &'static str,
+    name: &'static str,
+    default: f32,
+    family: &'static Family,
+    partial: usize,
+) -> ParamSpec {
+    ParamSpec {
+        id,
+        name,
+        kind: Kind::Float {
+            range: FloatRange::linear(0.0, 1.0),
+            step: None,
+            text: FloatText::Percent { decimals: 1 },
+            smoothing_ms: None,
+        },
+        default,
+        before_it_existed: Some(default),
+        modulated: None,
+        offered: Offered::Partial { family, partial },
+    }
+}
+
 /// A linear gain from silence to `max` (1 = 0 dB), shown in dB, ramping over `ramp_ms`.
 const fn gain_kind(max: f32, skew: f32, ramp_ms: f64) -> Kind {
     Kind::Float {
@@ -315,6 +491,15 @@ impl Param {
     pub const LEVELS: [Param; PARTIAL_COUNT] = Param::family("level");
     /// The five mutes, partial 1 first.
     pub const MUTES: [Param; PARTIAL_COUNT] = Param::family("mute");
+    /// The partials' attack time factors, partial 1 first.
+    pub const PARTIAL_ATTACKS: [Param; PARTIAL_COUNT] = Param::family("pattack");
+    /// The partials' decay (and release) time factors, partial 1 first.
+    pub const PARTIAL_DECAYS: [Param; PARTIAL_COUNT] = Param::family("pdecay");
+    /// The partials' sustain fractions, partial 1 first.
+    pub const PARTIAL_SUSTAINS: [Param; PARTIAL_COUNT] = Param::family("psustain");
+    /// How much of each partial follows velocity, partial 1 first.
+    pub const PARTIAL_VELOCITIES: [Param; PARTIAL_COUNT] = Param::family("pvel");
+    pub const KEY_TILT: Param = Param::by_id("keytilt");
 
     /// Every parameter, in [`PARAMS`] order.
     pub const ALL: [Param; PARAM_COUNT] = {
@@ -377,6 +562,28 @@ impl Param {
             k += 1;
         }
         family
+    }
+}
+
+impl Family {
+    /// Its five parameters, partial 1 first.
+    pub fn params(&'static self) -> [Param; PARTIAL_COUNT] {
+        let mut params = [Param(0); PARTIAL_COUNT];
+        let mut found = 0;
+        for param in Param::ALL {
+            if let Offered::Partial { family, partial } = param.spec().offered
+                && std::ptr::eq(family, self)
+            {
+                params[partial] = param;
+                found += 1;
+            }
+        }
+        assert_eq!(
+            found, PARTIAL_COUNT,
+            "{} has a parameter per partial",
+            self.key
+        );
+        params
     }
 }
 
@@ -531,5 +738,22 @@ mod tests {
             "{}",
             gain.normalize(1.0)
         );
+    #[test]
+    fn a_partials_time_scale_is_times_one_in_the_middle_of_its_slider() {
+        let attack = Param::PARTIAL_ATTACKS[2].spec();
+        assert_eq!(attack.name, "Partial 3 attack");
+        assert_eq!(attack.unnormalize(0.5), 1.0);
+        assert!((attack.normalize(1.0) - 0.5).abs() < 1e-6);
+        assert_eq!(attack.unnormalize(0.0), 0.1);
+        assert_eq!(attack.unnormalize(1.0), 10.0);
+        assert_eq!(attack.value_to_text(0.5), "×0.50");
+        assert_eq!(attack.range_text(), "×0.10 to ×10.00");
+        assert_eq!(Param::PARTIAL_DECAYS[0].spec().id, "pdecay1");
+        assert_eq!(PARTIAL_DECAYS.params(), Param::PARTIAL_DECAYS);
+        assert_eq!(Param::PARTIAL_SUSTAINS[4].spec().default, 1.0);
+        assert_eq!(Param::PARTIAL_VELOCITIES[4].spec().default, 0.0);
+        let tilt = Param::KEY_TILT.spec();
+        assert_eq!(tilt.range_text(), "-12 to 12 dB/oct");
+        assert_eq!(tilt.text_to_value("-6 dB/oct"), Some(-6.0));
     }
 }

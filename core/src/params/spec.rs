@@ -62,6 +62,10 @@ pub enum FloatText {
     Milliseconds { decimals: usize },
     /// A fraction 0 ..= 1 shown as a percentage with this many decimals.
     Percent { decimals: usize },
+    /// A factor shown as "×0.50" (two decimals); typed "×0.5", "x0.5", "0.5x" or "0.5".
+    Times,
+    /// Decibels per octave with one decimal (a key tilt).
+    DecibelsPerOctave,
 }
 
 /// How the `render` command and the Python module offer a parameter.
@@ -83,7 +87,8 @@ pub enum Offered {
     No,
 }
 
-/// Five parameters, one per partial, offered together (frequencies, levels).
+/// Five parameters, one per partial, offered together (frequencies, levels, the partials'
+/// envelopes and touch).
 #[derive(Debug)]
 pub struct Family {
     /// The Python keyword argument and property.
@@ -163,6 +168,15 @@ impl ParamSpec {
         }
     }
 
+    /// The value the plugin plays when it is set to `value` (clamped to the range): a host
+    /// hands every value over as its normalized position, so the plugin plays the plain value
+    /// of that position, which for a level or the gain can differ from `value` in its last bit.
+    /// What `render` and the Python module take for a typed text, so they play the plugin's
+    /// samples to the bit.
+    pub fn as_played(&self, value: f32) -> f32 {
+        self.unnormalize(self.normalize(value))
+    }
+
     /// The unit text follows a value with, with its leading space (" Hz" is part of a
     /// frequency's own text: none).
     pub fn unit(&self) -> &'static str {
@@ -181,7 +195,8 @@ impl ParamSpec {
             Kind::Float { text, .. } => match text {
                 FloatText::Frequency => " Hz",
                 FloatText::Milliseconds { .. } => " ms",
-                FloatText::Decibels | FloatText::Percent { .. } => "",
+                FloatText::DecibelsPerOctave => " dB/oct",
+                FloatText::Decibels | FloatText::Percent { .. } | FloatText::Times => "",
             },
             Kind::Int { unit, .. } => unit,
             Kind::Switch => "",
@@ -229,7 +244,7 @@ impl ParamSpec {
                 format!("{} to {} dB", db(min), db(max))
             }
             Kind::Float {
-                text: FloatText::Milliseconds { .. },
+                text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
                 ..
             }
             | Kind::Int { .. } => format!("{min} to {max}{}", self.unit()),

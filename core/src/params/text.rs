@@ -12,6 +12,8 @@ pub(super) fn unit(text: FloatText) -> &'static str {
         FloatText::Decibels => " dB",
         FloatText::Milliseconds { .. } => " ms",
         FloatText::Percent { .. } => " %",
+        FloatText::Times => "",
+        FloatText::DecibelsPerOctave => " dB/oct",
     }
 }
 
@@ -22,6 +24,8 @@ pub(super) fn float_to_text(text: FloatText, value: f32) -> String {
         FloatText::Decibels => gain_text::gain_to_text(value),
         FloatText::Milliseconds { decimals } => rounded(value, decimals),
         FloatText::Percent { decimals } => format!("{:.decimals$}", value * 100.0),
+        FloatText::Times => format!("×{value:.2}"),
+        FloatText::DecibelsPerOctave => rounded(value, 1),
     }
 }
 
@@ -37,6 +41,23 @@ pub(super) fn text_to_float(how: FloatText, text: &str) -> Option<f32> {
         FloatText::Percent { .. } => number(text.trim().trim_end_matches('%').trim_end())
             .filter(|percent| percent.is_finite())
             .map(|percent| percent / 100.0),
+        FloatText::Times => {
+            let text = text.trim();
+            let text = text
+                .strip_prefix(['×', 'x', 'X', '*'])
+                .or_else(|| text.strip_suffix(['×', 'x', 'X']))
+                .unwrap_or(text);
+            number(text.trim()).filter(|factor| factor.is_finite())
+        }
+        FloatText::DecibelsPerOctave => {
+            let text = text.trim();
+            let lower = text.to_ascii_lowercase();
+            let number_end = ["db/oct", "db"]
+                .iter()
+                .find_map(|unit| lower.strip_suffix(unit).map(str::len))
+                .unwrap_or(text.len());
+            number(text[..number_end].trim_end()).filter(|db| db.is_finite())
+        }
     }
 }
 
@@ -72,5 +93,25 @@ mod tests {
         assert_eq!(text_to_float(percent, "50 %"), Some(0.5));
         assert_eq!(text_to_float(percent, "50%"), Some(0.5));
         assert_eq!(text_to_float(percent, "NaN"), None);
+    }
+
+    #[test]
+    fn factors_and_tilts_read_and_parse() {
+        let times = FloatText::Times;
+        assert_eq!(float_to_text(times, 0.5), "×0.50");
+        assert_eq!(unit(times), "");
+        for typed in ["×0.5", "x0.5", "0.5x", " 0.5 ", "*0.5", "0.5 ×"] {
+            assert_eq!(text_to_float(times, typed), Some(0.5), "{typed}");
+        }
+        assert_eq!(text_to_float(times, "×"), None);
+        assert_eq!(text_to_float(times, "inf"), None);
+        let tilt = FloatText::DecibelsPerOctave;
+        assert_eq!(float_to_text(tilt, -6.0), "-6.0");
+        assert_eq!(float_to_text(tilt, -0.01), "0.0");
+        assert_eq!(unit(tilt), " dB/oct");
+        for typed in ["-6", "-6 dB/oct", "-6dB", "-6 db/OCT"] {
+            assert_eq!(text_to_float(tilt, typed), Some(-6.0), "{typed}");
+        }
+        assert_eq!(text_to_float(tilt, "dB"), None);
     }
 }

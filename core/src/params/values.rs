@@ -6,6 +6,7 @@ use super::registry::{PARAM_COUNT, Param};
 use super::spec::OutOfRange;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::envelope::EnvelopeShape;
+use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::engine::Settings;
 
 /// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),
@@ -58,7 +59,21 @@ impl Values {
                 release_ms: self.get(Param::RELEASE),
             },
             bend_range_semitones: self.get(Param::BEND_RANGE),
+            partial_shapes: PartialShapes {
+                attack: self.five(Param::PARTIAL_ATTACKS),
+                decay: self.five(Param::PARTIAL_DECAYS),
+                sustain: self.five(Param::PARTIAL_SUSTAINS),
+            },
+            touch: Touch {
+                velocity: self.five(Param::PARTIAL_VELOCITIES),
+                key_tilt_db_per_octave: self.get(Param::KEY_TILT) as f32,
+            },
         }
+    }
+
+    /// The five values of a family, as the engine takes them.
+    fn five(&self, params: [Param; PARTIAL_COUNT]) -> [f32; PARTIAL_COUNT] {
+        params.map(|param| self.get(param) as f32)
     }
 
     /// The values `settings` were made from, as far as they say (a level of 0 is read as a
@@ -69,6 +84,14 @@ impl Values {
         for k in 0..PARTIAL_COUNT {
             put(Param::FREQUENCIES[k], settings.frequencies_hz[k]);
             put(Param::LEVELS[k], f64::from(settings.levels[k]));
+            let shapes = &settings.partial_shapes;
+            put(Param::PARTIAL_ATTACKS[k], f64::from(shapes.attack[k]));
+            put(Param::PARTIAL_DECAYS[k], f64::from(shapes.decay[k]));
+            put(Param::PARTIAL_SUSTAINS[k], f64::from(shapes.sustain[k]));
+            put(
+                Param::PARTIAL_VELOCITIES[k],
+                f64::from(settings.touch.velocity[k]),
+            );
         }
         put(Param::GAIN, f64::from(settings.gain));
         put(Param::MIDI, f64::from(u8::from(settings.midi)));
@@ -79,6 +102,10 @@ impl Values {
         put(Param::SUSTAIN, f64::from(settings.envelope.sustain));
         put(Param::RELEASE, settings.envelope.release_ms);
         put(Param::BEND_RANGE, settings.bend_range_semitones);
+        put(
+            Param::KEY_TILT,
+            f64::from(settings.touch.key_tilt_db_per_octave),
+        );
         values
     }
 }
@@ -136,6 +163,11 @@ mod tests {
         values.set(Param::SUSTAIN, 0.25).unwrap();
         values.set(Param::BEND_RANGE, 12.0).unwrap();
         values.set(Param::MIDI, 1.0).unwrap();
+        values.set(Param::PARTIAL_ATTACKS[1], 0.5).unwrap();
+        values.set(Param::PARTIAL_DECAYS[4], 0.25).unwrap();
+        values.set(Param::PARTIAL_SUSTAINS[2], 0.125).unwrap();
+        values.set(Param::PARTIAL_VELOCITIES[3], 0.75).unwrap();
+        values.set(Param::KEY_TILT, -6.5).unwrap();
         assert_eq!(Values::from_settings(&values.settings()), values);
     }
 }

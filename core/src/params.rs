@@ -22,6 +22,7 @@
 pub mod frequency_text;
 pub mod gain_text;
 mod range;
+pub mod ratio_text;
 pub mod registry;
 mod spec;
 mod text;

@@ -24,15 +24,20 @@ pub mod scope;
 pub mod screen;
 pub mod settled;
 pub mod spectrum_view;
+#[cfg(test)]
+mod test_host;
 pub mod tooltips;
 pub mod what_plays;
 pub mod window_geometry;
+
+#[cfg(test)]
+mod controls_tests;
 
 use crate::keyboard_notes::KeyboardSender;
 use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT, ZOOM_RANGE};
 use crate::params::{Param as Id, PluginParam, QuintetParams};
 use crate::tap::TapReader;
-use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
+use egui::{Align, Color32, Layout, Rect, RichText, Sense, Vec2, ViewportCommand, vec2};
 use keyboard::NoteKeyboard;
 use meter::PeakNeedle;
 use nice_plug::context::gui::GuiContext;
@@ -219,20 +224,7 @@ impl NiceEguiApp for EditorApp {
             ui.request_repaint_after(Duration::from_secs_f64(LOG_SETTLE_S));
         }
 
-        ResizableWindow::new("quintet-editor")
-            .min_size(vec2(MIN_SIZE_PT[0], MIN_SIZE_PT[1]))
-            .show(ui, |ui| {
-                egui::Panel::top("header").show(ui, |ui| self.header_ui(ui, &gui_context));
-                egui::Panel::left("controls")
-                    .resizable(false)
-                    .exact_size(CONTROLS_WIDTH_PT)
-                    .show(ui, |ui| self.controls_ui(ui, &setter));
-                egui::Panel::right("meter")
-                    .resizable(false)
-                    .exact_size(METER_WIDTH_PT)
-                    .show(ui, |ui| meter::show(ui, &self.needle));
-                egui::CentralPanel::default().show(ui, |ui| self.views_ui(ui));
-            });
+        self.panels_ui(ui, &gui_context, &setter);
     }
 
     /// `new_size.logical` is in egui points: egui-baseview divides the window's pixels by the
@@ -268,6 +260,36 @@ impl NiceEguiApp for EditorApp {
 }
 
 impl EditorApp {
+    /// The window's panels: the header, the controls, the meter and the views.
+    fn panels_ui(&mut self, ui: &mut egui::Ui, gui_context: &GuiContext, setter: &ParamSetter) {
+        ResizableWindow::new("quintet-editor")
+            .min_size(vec2(MIN_SIZE_PT[0], MIN_SIZE_PT[1]))
+            .show(ui, |ui| {
+                egui::Panel::top("header").show(ui, |ui| self.header_ui(ui, gui_context));
+                egui::Panel::left("controls")
+                    .resizable(false)
+                    .exact_size(CONTROLS_WIDTH_PT)
+                    .show(ui, |ui| self.controls_ui(ui, setter));
+                egui::Panel::right("meter")
+                    .resizable(false)
+                    .exact_size(METER_WIDTH_PT)
+                    .show(ui, |ui| meter::show(ui, &self.needle));
+                egui::CentralPanel::default().show(ui, |ui| self.views_ui(ui));
+            });
+        // nice-plug-egui's resize corner has no hover text of its own: a hover area over it,
+        // where it lies (the window's corner, the theme's corner size).
+        let corner = Rect::from_min_size(
+            ui.clip_rect().max - Vec2::splat(ui.visuals().resize_corner_size),
+            Vec2::splat(ui.visuals().resize_corner_size),
+        );
+        ui.interact(
+            corner,
+            egui::Id::new("resize-corner-tooltip"),
+            Sense::hover(),
+        )
+        .on_hover_text(tooltips::RESIZE_CORNER);
+    }
+
     /// Takes the newest snapshot and peak from the tap: the FFT runs here, once per snapshot.
     fn follow_audio(&mut self, ui: &egui::Ui, now_s: f64) {
         if let Some(snapshot) = self.tap.take_new() {

@@ -14,6 +14,9 @@ pub const KEYBOARD: &str = "Plays notes in MIDI mode: click or drag across the k
                             A W S E D F T G Y H U J K (C to C) with Z and X for the octave. \
                             Dimmed as a drone";
 
+/// The window's resize corner.
+pub const RESIZE_CORNER: &str = "Drag to resize the window (its size is saved with the project)";
+
 /// The zoom buttons: `in` or out, with the range.
 pub fn zoom(zoom_in: bool) -> String {
     let (way, end) = if zoom_in {

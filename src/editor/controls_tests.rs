@@ -224,23 +224,38 @@ const VALUE_BOX_PT: f32 = param_slider::VALUE_BOX_WIDTH_PT;
 #[test]
 fn every_control_has_a_tooltip() {
     let mut editor = Editor::new();
-    for midi in [false, true] {
-        if midi {
-            editor.midi_mode();
-            editor.hold(60);
+    for stage in ["drone", "MIDI mode, C4 held", "saving a preset"] {
+        match stage {
+            "MIDI mode, C4 held" => {
+                editor.midi_mode();
+                editor.hold(60);
+            }
+            "saving a preset" => {
+                let controls = editor.frame(vec![]);
+                let save_as = controls
+                    .iter()
+                    .find(|c| c.label.as_deref() == Some("Save as…"))
+                    .expect("the Save as button")
+                    .rect;
+                editor.click(save_as.center());
+            }
+            _ => {}
         }
         let controls = editor.frame(vec![]);
         // The partials' rows, the gain, MIDI mode and its seven sliders, the keyboard, zoom
         // and the preset bar: at least 40 controls.
         assert!(controls.len() >= 40, "{controls:#?}");
+        if stage == "saving a preset" {
+            assert!(
+                controls.iter().any(|c| c.role == Role::TextInput),
+                "no name box: {controls:#?}"
+            );
+        }
         let silent: Vec<&Control> = controls
             .iter()
             .filter(|control| !editor.tooltip_at(control.rect.center()))
             .collect();
-        assert!(
-            silent.is_empty(),
-            "MIDI mode {midi}: no tooltip on {silent:#?}"
-        );
+        assert!(silent.is_empty(), "{stage}: no tooltip on {silent:#?}");
     }
 }
 

@@ -284,7 +284,7 @@ impl EditorApp {
         );
         ui.interact(
             corner,
-            egui::Id::new("resize-corner-tooltip"),
+            egui::Id::unique("quintet-resize-corner-tooltip"),
             Sense::hover(),
         )
         .on_hover_text(tooltips::RESIZE_CORNER);

@@ -20,19 +20,26 @@ pub mod marker_labels;
 pub mod meter;
 pub mod param_slider;
 pub mod partial_envelopes;
+pub mod partial_ratio;
 pub mod preset_bar;
 pub mod scope;
 pub mod screen;
 pub mod settled;
 pub mod spectrum_view;
+#[cfg(test)]
+mod test_host;
+pub mod tooltips;
 pub mod what_plays;
 pub mod window_geometry;
+
+#[cfg(test)]
+mod controls_tests;
 
 use crate::keyboard_notes::KeyboardSender;
 use crate::params::editor_size::{DEFAULT_SIZE_PT, EditorSize, MIN_SIZE_PT, ZOOM_RANGE};
 use crate::params::{Param as Id, PluginParam, QuintetParams};
 use crate::tap::TapReader;
-use egui::{Align, Color32, Layout, RichText, Sense, ViewportCommand, vec2};
+use egui::{Align, Color32, Layout, Rect, RichText, Sense, Vec2, ViewportCommand, vec2};
 use keyboard::NoteKeyboard;
 use meter::PeakNeedle;
 use nice_plug::context::gui::GuiContext;
@@ -219,20 +226,7 @@ impl NiceEguiApp for EditorApp {
             ui.request_repaint_after(Duration::from_secs_f64(LOG_SETTLE_S));
         }
 
-        ResizableWindow::new("quintet-editor")
-            .min_size(vec2(MIN_SIZE_PT[0], MIN_SIZE_PT[1]))
-            .show(ui, |ui| {
-                egui::Panel::top("header").show(ui, |ui| self.header_ui(ui, &gui_context));
-                egui::Panel::left("controls")
-                    .resizable(false)
-                    .exact_size(CONTROLS_WIDTH_PT)
-                    .show(ui, |ui| self.controls_ui(ui, &setter));
-                egui::Panel::right("meter")
-                    .resizable(false)
-                    .exact_size(METER_WIDTH_PT)
-                    .show(ui, |ui| meter::show(ui, &self.needle));
-                egui::CentralPanel::default().show(ui, |ui| self.views_ui(ui));
-            });
+        self.panels_ui(ui, &gui_context, &setter);
     }
 
     /// `new_size.logical` is in egui points: egui-baseview divides the window's pixels by the
@@ -268,6 +262,36 @@ impl NiceEguiApp for EditorApp {
 }
 
 impl EditorApp {
+    /// The window's panels: the header, the controls, the meter and the views.
+    fn panels_ui(&mut self, ui: &mut egui::Ui, gui_context: &GuiContext, setter: &ParamSetter) {
+        ResizableWindow::new("quintet-editor")
+            .min_size(vec2(MIN_SIZE_PT[0], MIN_SIZE_PT[1]))
+            .show(ui, |ui| {
+                egui::Panel::top("header").show(ui, |ui| self.header_ui(ui, gui_context));
+                egui::Panel::left("controls")
+                    .resizable(false)
+                    .exact_size(CONTROLS_WIDTH_PT)
+                    .show(ui, |ui| self.controls_ui(ui, setter));
+                egui::Panel::right("meter")
+                    .resizable(false)
+                    .exact_size(METER_WIDTH_PT)
+                    .show(ui, |ui| meter::show(ui, &self.needle));
+                egui::CentralPanel::default().show(ui, |ui| self.views_ui(ui));
+            });
+        // nice-plug-egui's resize corner has no hover text of its own: a hover area over it,
+        // where it lies (the window's corner, the theme's corner size).
+        let corner = Rect::from_min_size(
+            ui.clip_rect().max - Vec2::splat(ui.visuals().resize_corner_size),
+            Vec2::splat(ui.visuals().resize_corner_size),
+        );
+        ui.interact(
+            corner,
+            egui::Id::unique("quintet-resize-corner-tooltip"),
+            Sense::hover(),
+        )
+        .on_hover_text(tooltips::RESIZE_CORNER);
+    }
+
     /// Takes the newest snapshot and peak from the tap: the FFT runs here, once per snapshot.
     fn follow_audio(&mut self, ui: &egui::Ui, now_s: f64) {
         if let Some(snapshot) = self.tap.take_new() {
@@ -392,11 +416,19 @@ impl EditorApp {
         header::row(
             ui,
             |ui| {
-                if ui.small_button("+").on_hover_text("Zoom in").clicked() {
+                if ui
+                    .small_button("+")
+                    .on_hover_text(tooltips::zoom(true))
+                    .clicked()
+                {
                     zoom_asked = Some(window_geometry::zoomed_in(zoom));
                 }
                 ui.label(format!("{:.0} %", zoom * 100.0));
-                if ui.small_button("−").on_hover_text("Zoom out").clicked() {
+                if ui
+                    .small_button("−")
+                    .on_hover_text(tooltips::zoom(false))
+                    .clicked()
+                {
                     zoom_asked = Some(window_geometry::zoomed_out(zoom));
                 }
                 ui.label(RichText::new("Zoom").weak());
@@ -431,6 +463,15 @@ impl EditorApp {
         ui.label(RichText::new("Partials").strong());
         // Room for the value box ParamSlider draws after the slider.
         let slider_width = (ui.available_width() - 96.0).max(80.0);
+        // In MIDI mode the partials are ratios to partial 1's setting, and say what they play.
+        let settings_hz = self.params.frequencies().map(|param| param.value());
+        let midi_reference_hz = self
+            .params
+            .switch(Id::MIDI)
+            .value()
+            .then_some(settings_hz[0]);
+        let newest = self.what_plays().newest;
+        let tooltip = |param: Id| tooltips::for_param(param, midi_reference_hz);
         let partials = self
             .params
             .frequencies()
@@ -438,8 +479,8 @@ impl EditorApp {
             .zip(self.params.levels())
             .zip(self.params.mutes())
             .zip(PARTIAL_COLORS)
-            .zip(1..);
-        for ((((frequency, level), mute), color), number) in partials {
+            .enumerate();
+        for (k, (((frequency, level), mute), color)) in partials {
             // A muted partial's row fades, all but its M button, which lights up.
             let opacity = if mute.value() { MUTED_ROW_OPACITY } else { 1.0 };
             ui.add_space(4.0);
@@ -450,22 +491,39 @@ impl EditorApp {
                     // glyph.
                     let (dot, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
                     ui.painter().circle_filled(dot.center(), 4.0, color);
-                    ui.label(RichText::new(format!("Partial {number}")).color(color));
+                    ui.label(RichText::new(format!("Partial {}", k + 1)).color(color));
                 });
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    toggle_ui(ui, setter, mute, "M", "Mute this partial");
+                    toggle_ui(ui, setter, mute, "M", &tooltip(Id::MUTES[k]));
+                    if midi_reference_hz.is_some() {
+                        let text = partial_ratio::row_text(k, settings_hz, newest);
+                        ui.multiply_opacity(opacity);
+                        ui.label(
+                            RichText::new(text)
+                                .size(HINT_SIZE_PT)
+                                .color(ui.visuals().text_color()),
+                        );
+                    }
                 });
             });
             ui.scope(|ui| {
                 ui.multiply_opacity(opacity);
-                ui.add(ParamSlider::for_param(frequency, setter).with_width(slider_width));
-                labelled_slider_ui(ui, setter, level, "Level", slider_width);
+                partial_ratio::frequency_slider_ui(
+                    ui,
+                    setter,
+                    frequency,
+                    k,
+                    midi_reference_hz,
+                    slider_width,
+                );
+                let level_tooltip = tooltip(Id::LEVELS[k]);
+                labelled_slider_ui(ui, setter, level, "Level", &level_tooltip, slider_width);
             });
         }
         ui.add_space(8.0);
         ui.separator();
         let gain = self.params.float(Id::GAIN);
-        labelled_slider_ui(ui, setter, gain, "Gain", slider_width);
+        labelled_slider_ui(ui, setter, gain, "Gain", &tooltip(Id::GAIN), slider_width);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             toggle_ui(
@@ -473,12 +531,11 @@ impl EditorApp {
                 setter,
                 self.params.switch(Id::MIDI),
                 "MIDI mode",
-                "On: notes play the partials, transposed so partial 1 is the note. \
-                 Off: a drone.",
+                &tooltip(Id::MIDI),
             );
             let width = slider_width - ui.min_rect().width() - ui.spacing().item_spacing.x;
             let glide = self.params.float(Id::MIDI_GLIDE);
-            labelled_slider_ui(ui, setter, glide, "Glide", width);
+            labelled_slider_ui(ui, setter, glide, "Glide", &tooltip(Id::MIDI_GLIDE), width);
         });
         // What MIDI mode plays with, one labelled slider a row (side by side, the value boxes
         // left the sliders too short to set a value with).
@@ -490,12 +547,13 @@ impl EditorApp {
             (Id::SUSTAIN, "Sustain"),
             (Id::RELEASE, "Release"),
         ] {
+            let tooltip = tooltip(param);
             match self.params.get(param) {
                 PluginParam::Float(param) => {
-                    labelled_slider_ui(ui, setter, param, label, slider_width)
+                    labelled_slider_ui(ui, setter, param, label, &tooltip, slider_width)
                 }
                 PluginParam::Int(param) => {
-                    labelled_slider_ui(ui, setter, param, label, slider_width)
+                    labelled_slider_ui(ui, setter, param, label, &tooltip, slider_width)
                 }
                 PluginParam::Switch(_) => {}
             }
@@ -558,18 +616,21 @@ const MUTED_ROW_OPACITY: f32 = 0.35;
 /// Fill of a switch that is on (a mute, MIDI mode): bright amber under black text.
 const SWITCH_ON_FILL: Color32 = Color32::from_rgb(255, 196, 64);
 
-/// A short label and a slider on one row, `width` points together (without the value box).
+/// A short label and a slider on one row, `width` points together (without the value box);
+/// hovering it says `tooltip`.
 fn labelled_slider_ui(
     ui: &mut egui::Ui,
     setter: &ParamSetter,
     param: &impl Param,
     label: &str,
+    tooltip: &str,
     width: f32,
 ) {
     ui.add(
         ParamSlider::for_param(param, setter)
             .with_label(label)
-            .with_width(width),
+            .with_width(width)
+            .with_tooltip(tooltip),
     );
 }
 

@@ -23,6 +23,7 @@ pub mod frequency_text;
 pub mod gain_text;
 pub mod level_law;
 mod range;
+pub mod ratio_text;
 pub mod registry;
 mod spec;
 mod text;

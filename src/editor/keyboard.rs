@@ -101,6 +101,7 @@ impl NoteKeyboard {
     pub fn ui(&mut self, ui: &mut Ui, height: f32, enabled: bool) {
         let (rect, response) =
             ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click_and_drag());
+        let response = response.on_hover_text(super::tooltips::KEYBOARD);
         let white_keys = 7 * usize::from(OCTAVES) + 1;
         let white_width = rect.width() / white_keys as f32;
         let keys = self.key_rects(rect, white_width);

@@ -8,7 +8,11 @@
 //! - Double-click or Ctrl-click resets the parameter to its default.
 //! - Clicking the value box selects its text, so typing replaces it. Enter, Tab or clicking
 //!   elsewhere applies the text through the parameter's own parser, Escape cancels. A text the
-//!   parameter cannot read leaves the value as it was, and the box turns red and says why.
+//!   parameter cannot read leaves the value as it was, and the box turns red and says why. A
+//!   box may read and take text its own way ([`BoxText`]: a partial as a ratio in MIDI mode);
+//!   a text it takes but must change to fit (a ratio past the range) frames it amber and says
+//!   what was set.
+//! - Hovering the bar or the box shows the slider's tooltip (what it does, its unit and range).
 //!
 //! The value box has a fixed width, so the column of values stays put whatever a value's text;
 //! a text too long for it shows in full on hover. Every change reaches the host as a
@@ -49,6 +53,26 @@ const MIN_LABELLED_BAR_PT: f32 = 40.0;
 const REFUSAL_SHOWN_S: f64 = 4.0;
 /// The frame and reason of a refused text.
 const REFUSAL_COLOR: Color32 = Color32::from_rgb(255, 80, 80);
+/// The frame of a text taken but changed to fit.
+const NOTICE_COLOR: Color32 = Color32::from_rgb(255, 196, 64);
+
+/// How a value box reads and takes text when not as its parameter does: a partial as its ratio
+/// to partial 1 in MIDI mode.
+pub trait BoxText {
+    /// The text for the parameter at the position `normalized`.
+    fn shown(&self, normalized: f32) -> String;
+    /// The position typed `text` sets, or why it sets none (the box adds what it kept).
+    fn typed(&self, text: &str) -> Result<Typed, String>;
+}
+
+/// What a typed text sets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Typed {
+    /// The parameter's new position, 0 ..= 1.
+    pub normalized: f32,
+    /// Said to the user when the text had to change to fit (a ratio past the range).
+    pub notice: Option<String>,
+}
 
 /// A slider for one parameter: an optional label, the bar, then the value box. Add it with
 /// `ui.add(...)`.
@@ -61,6 +85,10 @@ pub struct ParamSlider<'a, P: Param> {
     width_pt: Option<f32>,
     /// A short name before the bar, in the theme's text colour.
     label: Option<&'a str>,
+    /// How the value box reads and takes text; the parameter's own texts if `None`.
+    text: Option<&'a dyn BoxText>,
+    /// What hovering the bar or the value box says.
+    tooltip: Option<&'a str>,
 }
 
 /// The text being typed into a value box, kept in egui's memory between frames.
@@ -72,12 +100,22 @@ struct Typing {
 }
 
 /// A refused text: why, when (egui time, seconds), and the value it left in place (normalized),
-/// so the box stops being red once the value moves on.
+/// so the box stops being red once the value moves on. Also a text taken but changed to fit:
+/// then `applied` is the value set, and the box is amber until the value moves past both.
 #[derive(Clone)]
 struct Refusal {
     reason: String,
     at_s: f64,
     normalized: f32,
+    applied: Option<f32>,
+}
+
+impl Refusal {
+    /// Whether the parameter's position `now` is still the one this is about (a value set
+    /// reaches the parameter only at the host's next block).
+    fn still_holds(&self, now: f32) -> bool {
+        now == self.normalized || self.applied == Some(now)
+    }
 }
 
 /// Wheel notches not yet applied (a trackpad scrolls in fractions of one), and the last notch's
@@ -98,6 +136,38 @@ impl<'a, P: Param> ParamSlider<'a, P> {
             setter,
             width_pt: None,
             label: None,
+            text: None,
+            tooltip: None,
+        }
+    }
+
+    /// Reads and takes the value box's text through `text` rather than the parameter.
+    pub fn with_text(mut self, text: &'a dyn BoxText) -> Self {
+        self.text = Some(text);
+        self
+    }
+
+    /// What hovering the slider says: what it does, its unit and range.
+    pub fn with_tooltip(mut self, tooltip: &'a str) -> Self {
+        self.tooltip = Some(tooltip);
+        self
+    }
+
+    /// The value's text as the box shows it.
+    fn shown(&self) -> String {
+        match self.text {
+            Some(text) => text.shown(self.param.unmodulated_normalized_value()),
+            None => self.param.to_string(),
+        }
+    }
+
+    /// `response` with the slider's tooltip, enabled or not.
+    fn with_hover_text(&self, response: Response) -> Response {
+        match self.tooltip {
+            Some(tooltip) => response
+                .on_hover_text(tooltip)
+                .on_disabled_hover_text(tooltip),
+            None => response,
         }
     }
 
@@ -251,7 +321,7 @@ impl<'a, P: Param> ParamSlider<'a, P> {
         let typing_id = id.with("typing");
         let edit_id = id.with("edit");
         let refusal_id = id.with("refusal");
-        let shown = self.param.to_string();
+        let shown = self.shown();
         if let Some(mut typing) = ui.data(|data| data.get_temp::<Typing>(typing_id)) {
             let edit = ui.put(
                 rect,
@@ -278,7 +348,7 @@ impl<'a, P: Param> ParamSlider<'a, P> {
         let mut refusal = ui.data(|data| data.get_temp::<Refusal>(refusal_id));
         if refusal
             .as_ref()
-            .is_some_and(|r| r.normalized != self.param.unmodulated_normalized_value())
+            .is_some_and(|r| !r.still_holds(self.param.unmodulated_normalized_value()))
         {
             // The value moved on (a drag, automation, a preset): the refusal is history.
             ui.data_mut(|data| data.remove::<Refusal>(refusal_id));
@@ -309,10 +379,10 @@ impl<'a, P: Param> ParamSlider<'a, P> {
             TextStyle::Button,
         );
         if ui.is_rect_visible(rect) {
-            let stroke = if refusal.is_some() {
-                Stroke::new(1.5, REFUSAL_COLOR)
-            } else {
-                visuals.bg_stroke
+            let stroke = match &refusal {
+                Some(Refusal { applied: None, .. }) => Stroke::new(1.5, REFUSAL_COLOR),
+                Some(_) => Stroke::new(1.5, NOTICE_COLOR),
+                None => visuals.bg_stroke,
             };
             ui.painter().rect(
                 rect,
@@ -338,27 +408,50 @@ impl<'a, P: Param> ParamSlider<'a, P> {
                 }
             }
             None if galley.elided => response.on_hover_text(shown),
-            None => response,
+            None => self.with_hover_text(response),
         }
     }
 
-    /// Applies a typed text through the parameter's own parser, or remembers why it could not.
+    /// What typed `text` sets, through the box's text or the parameter's own parser, or why
+    /// it sets nothing.
+    fn read_typed(&self, text: &str) -> Result<Typed, String> {
+        let shown = self.shown();
+        match self.text {
+            Some(box_text) => box_text
+                .typed(text)
+                .map_err(|reason| format!("{reason} (kept {shown})")),
+            None => self
+                .param
+                .string_to_normalized_value(text)
+                .map(|normalized| Typed {
+                    normalized,
+                    notice: None,
+                })
+                .ok_or_else(|| refusal_reason(text, &shown)),
+        }
+    }
+
+    /// Applies a typed text, or remembers why it could not; says so when it had to change it.
     fn apply_typed(&self, ui: &Ui, text: &str, refusal_id: Id) {
-        match self.param.string_to_normalized_value(text) {
-            Some(normalized) => {
-                // A value it reads is the fix, whatever came before: the box is red no more.
-                ui.data_mut(|data| data.remove::<Refusal>(refusal_id));
+        let before = self.param.unmodulated_normalized_value();
+        let (reason, applied) = match self.read_typed(text) {
+            Ok(Typed { normalized, notice }) => {
                 self.apply(normalized);
+                (notice, Some(normalized))
             }
-            None => {
-                let refusal = Refusal {
-                    reason: refusal_reason(text, &self.param.to_string()),
-                    at_s: ui.input(|input| input.time),
-                    normalized: self.param.unmodulated_normalized_value(),
-                };
-                ui.data_mut(|data| data.insert_temp(refusal_id, refusal));
-                ui.ctx().request_repaint();
-            }
+            Err(reason) => (Some(reason), None),
+        };
+        // A value it reads is the fix, whatever came before: the box is red no more.
+        ui.data_mut(|data| data.remove::<Refusal>(refusal_id));
+        if let Some(reason) = reason {
+            let refusal = Refusal {
+                reason,
+                at_s: ui.input(|input| input.time),
+                normalized: before,
+                applied,
+            };
+            ui.data_mut(|data| data.insert_temp(refusal_id, refusal));
+            ui.ctx().request_repaint();
         }
     }
 }
@@ -381,8 +474,9 @@ impl<P: Param> Widget for ParamSlider<'_, P> {
             let bar = ui
                 .interact(bar_rect, id, Sense::click_and_drag())
                 .on_hover_cursor(CursorIcon::ResizeHorizontal);
+            let bar = self.with_hover_text(bar);
             let typing = ui.data(|data| data.get_temp::<Typing>(id.with("typing")).is_some());
-            if !typing && ui.rect_contains_pointer(bar_rect.union(box_rect)) {
+            if !typing && ui.is_enabled() && ui.rect_contains_pointer(bar_rect.union(box_rect)) {
                 self.follow_wheel(ui, id.with("wheel"));
             }
             self.follow_drag(ui, &bar);

@@ -328,8 +328,12 @@ impl PresetBar {
         };
         if saving.asking {
             // The buttons first, so they keep their room; the question takes what is left.
-            let replace = ui.small_button("Replace").clicked();
-            let cancel = ui.small_button("Cancel").clicked();
+            let replace = (ui.small_button("Replace"))
+                .on_hover_text("Overwrite your preset of this name with these settings")
+                .clicked();
+            let cancel = (ui.small_button("Cancel"))
+                .on_hover_text("Keep your preset and go back to the name")
+                .clicked();
             at_most(ui, room_left(ui), |ui| {
                 ui.add(Label::new(format!("Replace \"{}\"?", escape(&saving.name))).truncate())
             })
@@ -341,17 +345,24 @@ impl PresetBar {
             }
             return;
         }
-        let field =
-            ui.add(egui::TextEdit::singleline(&mut saving.name).desired_width(NAME_BOX_WIDTH_PT));
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut saving.name).desired_width(NAME_BOX_WIDTH_PT))
+            .on_hover_text("The new preset's name: Enter saves it in your presets folder");
         if self.focus_name {
             // Typing goes straight into the box that just opened.
             field.request_focus();
             self.focus_name = false;
         }
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.small_button("Save").clicked() || entered {
+        let save = ui
+            .small_button("Save")
+            .on_hover_text("Save these settings under this name");
+        if save.clicked() || entered {
             self.save(params, Existing::Refuse);
-        } else if ui.small_button("Cancel").clicked() {
+        } else if (ui.small_button("Cancel"))
+            .on_hover_text("Close without saving")
+            .clicked()
+        {
             self.saving = None;
         }
     }

@@ -16,6 +16,9 @@ pub struct WhatPlays {
     pub silence: Option<&'static str>,
     /// The notes sounding in MIDI mode, for the header ("C4 E4 G4"); `None` as a drone.
     pub notes: Option<String>,
+    /// In MIDI mode, the newest sounding note: its key and its five partials' frequencies
+    /// now, Hz (what the partials' rows say they play).
+    pub newest: Option<(u8, [f32; PARTIAL_COUNT])>,
 }
 
 impl WhatPlays {
@@ -27,6 +30,7 @@ impl WhatPlays {
                 partials: fallback_hz.into_iter().zip(0..).collect(),
                 silence: None,
                 notes: None,
+                newest: None,
             };
         }
         let partials: Vec<(f32, usize)> = playing
@@ -46,6 +50,12 @@ impl WhatPlays {
         } else {
             None
         };
+        let newest = playing
+            .sounding()
+            .iter()
+            .filter_map(|voice| Some((voice.started, voice.key?, voice.frequencies_hz)))
+            .max_by_key(|&(started, _, _)| started)
+            .map(|(_, key, frequencies_hz)| (key, frequencies_hz));
         let notes = playing.notes.then(|| {
             let mut keys = keys;
             keys.sort_unstable();
@@ -59,6 +69,7 @@ impl WhatPlays {
             partials,
             silence,
             notes,
+            newest,
         }
     }
 
@@ -79,7 +90,7 @@ impl WhatPlays {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Engine, NoteInput, NoteRef, Settings};
+    use crate::engine::{Engine, NoteInput, NoteMatch, NoteRef, Settings};
 
     const DEFAULTS: [f32; PARTIAL_COUNT] = [200.0, 250.0, 300.0, 350.0, 400.0];
 
@@ -103,6 +114,7 @@ mod tests {
         let plays = reported(&engine);
         assert_eq!(plays.frequencies_hz(), DEFAULTS);
         assert_eq!((plays.silence, plays.notes), (None, None));
+        assert_eq!(plays.newest, None);
     }
 
     #[test]
@@ -132,6 +144,22 @@ mod tests {
             );
         }
         assert_eq!(plays.partials.len(), 10);
+        // C4, played last, is the newest, with its own partials.
+        let (key, frequencies_hz) = plays.newest.expect("a newest note");
+        assert_eq!(key, 60);
+        let c4 = 440.0 * 2f32.powf(-9.0 / 12.0);
+        for (hz, ratio) in frequencies_hz.into_iter().zip([1.0, 1.25, 1.5, 1.75, 2.0]) {
+            assert!((hz - c4 * ratio).abs() < 0.01, "{ratio}: {hz}");
+        }
+        // E4 ends, and G4 takes the voice it left: the newest, wherever its voice is.
+        engine.handle(NoteInput::NoteOff {
+            target: NoteMatch::key(0, 64),
+        });
+        engine.render(&mut [0.0; 9600]);
+        play(&mut engine, 67);
+        let plays = reported(&engine);
+        assert_eq!(plays.notes.as_deref(), Some("C4 G4"));
+        assert_eq!(plays.newest.map(|(key, _)| key), Some(67));
     }
 
     #[test]

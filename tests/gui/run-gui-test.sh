@@ -380,15 +380,20 @@ echo "gui-test: Ctrl + wheel zoomed to 110 %, stopped at the screen's edge, Ctrl
 # are found, as at the default size. (Xvfb runs no window manager to enforce the minimum, so the
 # test asks for exactly it.)
 xdotool windowsize "$window" 640 700
+# The pointer rests off the window: a control's tooltip would cover the row under it.
+xdotool mousemove 1270 790
 sleep 1.5
 eval "$(xdotool getwindowgeometry --shell "$window")"
 shoot minimum
 minimum_json="$(python3 "$HERE/screenshot.py" check "$OUT/minimum.ppm" || true)"
+# The preset plays in MIDI mode, where partial 1's frequency is the key and its slider is locked
+# (dimmed, so not counted): the rows found at the default size in that mode must all be there.
 python3 -c '
 import json, sys
-rows = json.loads(sys.argv[1])["facts"]["slider_rows"]
-assert len(rows) == 16, f"{len(rows)} slider rows at the minimum size"
-' "$minimum_json" || fail "controls hidden at the minimum size (see $OUT/minimum.png)"
+rows, default = (json.loads(a)["facts"]["slider_rows"] for a in sys.argv[1:3])
+assert len(default) == 15, f"{len(default)} slider rows in MIDI mode at the default size"
+assert len(rows) == len(default), f"{len(rows)} slider rows at the minimum size"
+' "$minimum_json" "$note_json" || fail "controls hidden at the minimum size (see $OUT/minimum.png)"
 echo "gui-test: at the minimum size ${WIDTH}x${HEIGHT} every slider row is on screen"
 # Thirteen keys held: "playing …" is cut short before the zoom controls, which stay as they were.
 keys=(a w s e d f t g y h u j k)
@@ -430,6 +435,9 @@ check_zoomed() {
     local name=$1 size=$2 sample=$3 X Y WIDTH HEIGHT SCREEN WINDOW
     shift 3
     eval "$(xdotool getwindowgeometry --shell "$big")"
+    # The pointer rests on the waveform, which has no tooltip to cover a row (the zoom notches
+    # leave it over a slider).
+    xdotool mousemove --window "$big" $((WIDTH * 6 / 10)) $((HEIGHT * 3 / 10))
     for _ in $(seq 5); do
         sleep 1
         import -window root "$OUT/$name-screen.png"

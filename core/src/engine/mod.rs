@@ -528,13 +528,15 @@ impl Engine {
                 key: None,
                 frequencies_hz: std::array::from_fn(|k| self.drone_frequency_hz(k) as f32),
                 audible,
+                started: 0,
             });
         }
-        for (note, frequencies_hz) in self.sounding() {
+        for voice in self.voices.iter().filter(|v| v.is_sounding()) {
             playing.push(SoundingVoice {
-                key: Some(note.key),
-                frequencies_hz: frequencies_hz.map(|hz| hz as f32),
+                key: Some(voice.note.key),
+                frequencies_hz: std::array::from_fn(|k| voice.current_frequency_hz(k) as f32),
                 audible,
+                started: voice.age,
             });
         }
     }

@@ -17,6 +17,8 @@ pub struct SoundingVoice {
     pub frequencies_hz: [f32; PARTIAL_COUNT],
     /// Which partials are heard (not muted, level above silence).
     pub audible: [bool; PARTIAL_COUNT],
+    /// When its note started, counted in notes: the newest voice has the largest (the drone 0).
+    pub started: u64,
 }
 
 /// What Quintet plays at the end of a snapshot: the drone, or the voices sounding in MIDI mode.

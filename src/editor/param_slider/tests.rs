@@ -2,58 +2,9 @@
 //! every gesture and, like the standalone, applies each value only at its next audio block.
 
 use super::*;
+use crate::editor::test_host::{Call, TestHost};
 use crate::params::{Param as Id, QuintetParams};
 use egui::{Context, Modifiers, Pos2, RawInput, pos2};
-use nice_plug::prelude::{GuiContextInner, PluginApi, PluginState};
-use std::sync::Mutex;
-
-/// What the slider told the host, in order.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Call {
-    Begin,
-    Set(f32),
-    End,
-}
-
-/// A host that records the gestures it is sent.
-#[derive(Default)]
-struct Host {
-    calls: Mutex<Vec<Call>>,
-}
-
-impl GuiContextInner for Host {
-    fn plugin_api(&self) -> PluginApi {
-        PluginApi::Standalone
-    }
-
-    unsafe fn raw_begin_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {
-        self.calls.lock().unwrap().push(Call::Begin);
-    }
-
-    unsafe fn raw_set_parameter_normalized(
-        &self,
-        _param: nice_plug::params::internals::ParamPtr,
-        normalized: f32,
-    ) {
-        self.calls.lock().unwrap().push(Call::Set(normalized));
-    }
-
-    unsafe fn raw_end_set_parameter(&self, _param: nice_plug::params::internals::ParamPtr) {
-        self.calls.lock().unwrap().push(Call::End);
-    }
-
-    fn get_state(&self) -> PluginState {
-        unreachable!("a slider never reads the plugin's state")
-    }
-
-    fn set_state(&self, _state: PluginState) {
-        unreachable!("a slider never loads a state")
-    }
-
-    fn request_restart(&self) {
-        unreachable!("a slider never restarts the plugin")
-    }
-}
 
 /// Width of the bar in these tests, in points.
 const BAR_PT: f32 = 200.0;
@@ -61,10 +12,8 @@ const BAR_PT: f32 = 200.0;
 /// One slider in an egui context of its own, frame by frame.
 struct Harness {
     ctx: Context,
-    host: Host,
+    host: TestHost,
     time_s: f64,
-    /// How many of the host's calls its audio side has applied.
-    applied: usize,
     /// Where the slider was laid out: bar and value box.
     rect: Rect,
     /// Whether the slider sits at the top of a column that scrolls, as in the editor.
@@ -77,9 +26,8 @@ impl Harness {
     fn new(param: &impl Param) -> Self {
         let mut harness = Self {
             ctx: Context::default(),
-            host: Host::default(),
+            host: TestHost::default(),
             time_s: 0.0,
-            applied: 0,
             rect: Rect::NOTHING,
             in_scrolling_column: false,
             scrolled_pt: 0.0,
@@ -137,21 +85,12 @@ impl Harness {
     }
 
     /// The host's audio side takes the values set since the last block.
-    fn audio_block(&mut self, param: &impl Param) {
-        let calls = self.calls();
-        for call in &calls[self.applied..] {
-            if let Call::Set(normalized) = call {
-                // SAFETY: `param` outlives this call, and nothing else reads it meanwhile.
-                unsafe {
-                    param.as_ptr()._internal_set_normalized_value(*normalized);
-                }
-            }
-        }
-        self.applied = calls.len();
+    fn audio_block(&mut self, _param: &impl Param) {
+        self.host.audio_block();
     }
 
     fn calls(&self) -> Vec<Call> {
-        self.host.calls.lock().unwrap().clone()
+        self.host.calls()
     }
 
     fn bar_point(&self, share: f32) -> Pos2 {

@@ -1,0 +1,341 @@
+//! The whole editor in an egui context of its own, driven as a hand would: every control says
+//! what it does when hovered, and in MIDI mode the partials read and take ratios to partial 1,
+//! which stays the key.
+
+use super::param_slider::BoxText;
+use super::test_host::{Call, TestHost};
+use super::*;
+use crate::engine::{Engine, NoteInput, NoteRef, Settings};
+use crate::keyboard_notes::keyboard_notes;
+use crate::tap::{TapWriter, tap};
+use egui::accesskit::{Action, Role};
+use egui::{Context, Event, Key, Modifiers, Order, PointerButton, Pos2, RawInput, Rect, pos2};
+
+/// The window in these tests, in points: large enough that the controls need no scroll bar.
+const WINDOW_PT: [f32; 2] = [1000.0, 900.0];
+/// Frames a hovered control has to show its tooltip.
+const TOOLTIP_FRAMES: usize = 4;
+/// The tap's sample rate, Hz.
+const SAMPLE_RATE_HZ: f32 = 48_000.0;
+
+/// The editor, its host and the audio side of its tap.
+struct Editor {
+    app: EditorApp,
+    ctx: Context,
+    host: Arc<TestHost>,
+    context: GuiContext,
+    writer: TapWriter,
+    time_s: f64,
+}
+
+/// An interactive widget of the editor as AccessKit sees it.
+#[derive(Debug)]
+struct Control {
+    role: Role,
+    label: Option<String>,
+    rect: Rect,
+}
+
+impl Editor {
+    fn new() -> Self {
+        let (writer, reader) = tap(SAMPLE_RATE_HZ);
+        let (notes, _played) = keyboard_notes();
+        let params = Arc::new(QuintetParams::default());
+        let host = Arc::new(TestHost::default());
+        let context = GuiContext::new(host.clone());
+        let app = EditorApp {
+            change_log: ChangeLog::new(&params),
+            params,
+            gui_context: Some(context.clone()),
+            tap: reader,
+            spectrum: SpectrumView::default(),
+            needle: PeakNeedle::default(),
+            last_frame_s: None,
+            last_snapshot_s: 0.0,
+            pending_size: None,
+            zoom: 1.0,
+            zoom_notches: 0.0,
+            size_asked: None,
+            below_minimum: None,
+            screen_px: None,
+            presets: PresetBar::default(),
+            keyboard: NoteKeyboard::new(notes),
+        };
+        let ctx = Context::default();
+        ctx.enable_accesskit();
+        // Tooltips at once, without waiting for the pointer to rest.
+        ctx.all_styles_mut(|style| {
+            style.interaction.tooltip_delay = 0.0;
+            style.interaction.show_tooltips_only_when_still = false;
+        });
+        let mut editor = Self {
+            app,
+            ctx,
+            host,
+            context,
+            writer,
+            time_s: 0.0,
+        };
+        // egui lays text out on the first pass.
+        editor.frame(vec![]);
+        editor
+    }
+
+    /// Runs one frame with `events`, then lets the host apply what it was sent. Returns the
+    /// interactive widgets drawn.
+    fn frame(&mut self, events: Vec<Event>) -> Vec<Control> {
+        self.time_s += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(
+                Pos2::ZERO,
+                vec2(WINDOW_PT[0], WINDOW_PT[1]),
+            )),
+            time: Some(self.time_s),
+            events,
+            ..RawInput::default()
+        };
+        let (app, context) = (&mut self.app, &self.context);
+        let mut output = self.ctx.run_ui(input, |ui| {
+            app.follow_audio(ui, ui.input(|input| input.time));
+            let setter = context.param_setter();
+            app.panels_ui(ui, context, &setter);
+        });
+        // No renderer here to take the font atlas.
+        output.textures_delta.clear();
+        self.host.audio_block();
+        let update = output.platform_output.accesskit_update.take();
+        update
+            .into_iter()
+            .flat_map(|update| update.nodes)
+            .filter(|(_, node)| node.supports_action(Action::Focus))
+            .filter_map(|(_, node)| {
+                let bounds = node.bounds()?;
+                Some(Control {
+                    role: node.role(),
+                    label: node.label().map(str::to_owned),
+                    rect: Rect::from_min_max(
+                        pos2(bounds.x0 as f32, bounds.y0 as f32),
+                        pos2(bounds.x1 as f32, bounds.y1 as f32),
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a tooltip shows while the pointer rests at `at` (within a few frames: the
+    /// tooltip of the control hovered before closes first).
+    fn tooltip_at(&mut self, at: Pos2) -> bool {
+        self.frame(vec![Event::PointerMoved(at)]);
+        (0..TOOLTIP_FRAMES).any(|_| {
+            self.frame(vec![]);
+            self.ctx.memory(|memory| {
+                (memory.areas().visible_layer_ids())
+                    .iter()
+                    .any(|layer| layer.order == Order::Tooltip)
+            })
+        })
+    }
+
+    /// Switches MIDI mode on, as the host would.
+    fn midi_mode(&mut self) {
+        let midi = self.app.params.switch(Id::MIDI);
+        // SAFETY: the parameter outlives this call, and nothing else reads it meanwhile.
+        unsafe { midi.as_ptr()._internal_set_normalized_value(1.0) };
+        self.frame(vec![]);
+    }
+
+    /// The engine plays `key` in MIDI mode with the editor's frequency settings, and the tap
+    /// reports it.
+    fn hold(&mut self, key: u8) {
+        let settings = Settings {
+            midi: true,
+            frequencies_hz: self
+                .app
+                .params
+                .frequencies()
+                .map(|param| f64::from(param.value())),
+            ..Settings::default()
+        };
+        let mut engine = Engine::new(f64::from(SAMPLE_RATE_HZ), settings);
+        engine.handle(NoteInput::NoteOn {
+            note: NoteRef::without_id(0, key),
+            velocity: 1.0,
+        });
+        let mut block = vec![0.0; 4800];
+        engine.render(&mut block);
+        self.writer
+            .write_describing(&block, true, |playing| engine.describe(playing));
+        self.frame(vec![]);
+    }
+
+    /// The value box of the slider named `name` (its bar's AccessKit label), as drawn now.
+    fn value_box_of(&mut self, name: &str) -> Pos2 {
+        let controls = self.frame(vec![]);
+        let bar = controls
+            .iter()
+            .find(|c| c.role == Role::Slider && c.label.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no slider {name}: {controls:#?}"));
+        let centre = bar.rect.right_center() + vec2(VALUE_BOX_PT / 2.0 + 4.0, 0.0);
+        controls
+            .iter()
+            .find(|c| c.rect.contains(centre))
+            .map_or(centre, |c| c.rect.center())
+    }
+
+    /// Clicks at `at`.
+    fn click(&mut self, at: Pos2) {
+        let button = |pressed| Event::PointerButton {
+            pos: at,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        };
+        self.frame(vec![Event::PointerMoved(at), button(true)]);
+        self.frame(vec![button(false)]);
+    }
+
+    /// Types `text` into the value box of the slider `name` and presses Enter.
+    fn type_into(&mut self, name: &str, text: &str) {
+        let value_box = self.value_box_of(name);
+        self.click(value_box);
+        self.frame(vec![Event::Text(text.to_owned())]);
+        let key = |pressed| Event::Key {
+            key: Key::Enter,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: Modifiers::NONE,
+        };
+        self.frame(vec![key(true)]);
+        self.frame(vec![key(false)]);
+    }
+
+    fn hz(&self, partial: usize) -> f32 {
+        self.app.params.frequencies()[partial].value()
+    }
+}
+
+/// The value box's width, from the slider.
+const VALUE_BOX_PT: f32 = param_slider::VALUE_BOX_WIDTH_PT;
+
+/// Issue 23: every control of the editor says what it does when hovered, as a drone and in
+/// MIDI mode with a note held (the controls AccessKit lists: every widget that takes clicks,
+/// drags or the keyboard).
+#[test]
+fn every_control_has_a_tooltip() {
+    let mut editor = Editor::new();
+    for stage in ["drone", "MIDI mode, C4 held", "saving a preset"] {
+        match stage {
+            "MIDI mode, C4 held" => {
+                editor.midi_mode();
+                editor.hold(60);
+            }
+            "saving a preset" => {
+                let controls = editor.frame(vec![]);
+                let save_as = controls
+                    .iter()
+                    .find(|c| c.label.as_deref() == Some("Save as…"))
+                    .expect("the Save as button")
+                    .rect;
+                editor.click(save_as.center());
+            }
+            _ => {}
+        }
+        let controls = editor.frame(vec![]);
+        // The partials' rows, the gain, MIDI mode and its seven sliders, the keyboard, zoom
+        // and the preset bar: at least 40 controls.
+        assert!(controls.len() >= 40, "{controls:#?}");
+        if stage == "saving a preset" {
+            assert!(
+                controls.iter().any(|c| c.role == Role::TextInput),
+                "no name box: {controls:#?}"
+            );
+        }
+        let silent: Vec<&Control> = controls
+            .iter()
+            .filter(|control| !editor.tooltip_at(control.rect.center()))
+            .collect();
+        assert!(silent.is_empty(), "{stage}: no tooltip on {silent:#?}");
+    }
+}
+
+/// In MIDI mode a typed ratio sets partial 1's Hz × the ratio, and the box shows the ratio.
+#[test]
+fn in_midi_mode_a_partial_takes_a_typed_ratio() {
+    let mut editor = Editor::new();
+    editor.midi_mode();
+    for (text, hz) in [
+        ("3:2", 300.0),
+        ("h7", 1400.0),
+        ("×1.25", 250.0),
+        ("7/4", 350.0),
+    ] {
+        editor.type_into("Partial 2", text);
+        assert_eq!(editor.hz(1), hz, "{text}");
+        assert_eq!(
+            partial_ratio::RatioBox {
+                partial: 1,
+                reference_hz: 200.0
+            }
+            .shown(editor.app.params.frequencies()[1].unmodulated_normalized_value()),
+            quintet_core::params::ratio_text::ratio_to_text(f64::from(hz) / 200.0)
+        );
+    }
+    // A ratio past 20 kHz sets the top, and a bad one nothing.
+    editor.type_into("Partial 3", "×200");
+    assert_eq!(editor.hz(2), 20_000.0);
+    editor.type_into("Partial 3", "3:0");
+    assert_eq!(editor.hz(2), 20_000.0);
+    // As a drone the box takes Hz again.
+    let midi = editor.app.params.switch(Id::MIDI);
+    // SAFETY: the parameter outlives this call, and nothing else reads it meanwhile.
+    unsafe { midi.as_ptr()._internal_set_normalized_value(0.0) };
+    editor.type_into("Partial 4", "440");
+    assert_eq!(editor.hz(3), 440.0);
+}
+
+/// In MIDI mode partial 1 is the key the others are ratios to: its slider takes no drag,
+/// wheel or text, so moving it cannot retune the other partials.
+#[test]
+fn in_midi_mode_partial_1_stays_the_key() {
+    let mut editor = Editor::new();
+    editor.midi_mode();
+    let calls_before = editor.host.calls().len();
+    let controls = editor.frame(vec![]);
+    let bar = controls
+        .iter()
+        .find(|c| c.role == Role::Slider && c.label.as_deref() == Some("Partial 1"))
+        .expect("partial 1's bar")
+        .rect;
+    let from = bar.center();
+    let press = |pressed, at| Event::PointerButton {
+        pos: at,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    editor.frame(vec![Event::PointerMoved(from), press(true, from)]);
+    for step in 1..=6 {
+        editor.frame(vec![Event::PointerMoved(
+            from + vec2(10.0 * step as f32, 0.0),
+        )]);
+    }
+    editor.frame(vec![press(false, from + vec2(60.0, 0.0))]);
+    editor.frame(vec![Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: vec2(0.0, 1.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    }]);
+    editor.type_into("Partial 1", "440");
+    let calls: Vec<Call> = editor.host.calls()[calls_before..].to_vec();
+    assert_eq!(calls, [], "partial 1 moved in MIDI mode");
+    assert_eq!(editor.hz(0), 200.0);
+    // As a drone it moves.
+    let midi = editor.app.params.switch(Id::MIDI);
+    // SAFETY: the parameter outlives this call, and nothing else reads it meanwhile.
+    unsafe { midi.as_ptr()._internal_set_normalized_value(0.0) };
+    editor.type_into("Partial 1", "440");
+    assert_eq!(editor.hz(0), 440.0);
+}

@@ -7,9 +7,9 @@
 //! Loading a preset sets every parameter as a begin/set/end gesture, one per parameter, so the
 //! DAW records the load as automation and can undo it.
 
-use crate::params::{Param, QuintetParams};
+use crate::params::QuintetParams;
 use crate::presets::store::{Existing, StoreError};
-use crate::presets::{Preset, factory, store};
+use crate::presets::{self, Preset, factory, store};
 use crate::user_text::escape;
 use egui::containers::menu::MenuButton;
 use egui::{Button, Color32, Label, RichText, Ui, Vec2};
@@ -307,21 +307,9 @@ impl PresetBar {
         }
     }
 
-    /// Loads preset `index`: every parameter set as one host gesture, each value recorded as
-    /// the load's first.
+    /// Loads preset `index` as a host's preset-load does ([`presets::apply`]).
     fn load(&mut self, index: usize, params: &QuintetParams, context: &GuiContext) {
-        let values = self.presets[index].1.normalized_values();
-        params.expect_load(&values);
-        for (param, normalized) in Param::ALL.into_iter().zip(values) {
-            let ptr = params.get(param).as_ptr();
-            // SAFETY: `ptr` points into `params`, which the host holds (and lists to itself
-            // through `param_map`) for as long as the editor is open.
-            unsafe {
-                context.raw_begin_set_parameter(ptr);
-                context.raw_set_parameter_normalized(ptr, normalized);
-                context.raw_end_set_parameter(ptr);
-            }
-        }
+        presets::apply(&self.presets[index].1, params, context);
         self.current = Some(index);
         self.problem = None;
     }
@@ -341,6 +329,7 @@ fn at_most<R>(ui: &mut Ui, width_pt: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::Param;
     use crate::params::inputs::ParameterInputs;
     use crate::params::loads::LoadWatch;
     use crate::presets::{PresetValue, file};

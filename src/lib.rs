@@ -84,6 +84,7 @@ pub struct Quintet {
 impl Default for Quintet {
     fn default() -> Self {
         let params = Arc::new(QuintetParams::default());
+        standalone::restore_pending(&params);
         clap_entry::made_params::made(&params);
         let engine = Engine::new(STAND_IN_SAMPLE_RATE_HZ, params.engine_settings());
         Self {

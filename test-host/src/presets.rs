@@ -26,7 +26,8 @@ pub fn user_preset_dir() -> &'static PathBuf {
     })
 }
 
-/// Points `QUINTET_PRESET_DIR` at [`user_preset_dir`] before `main`, for the reasons
+/// Points `QUINTET_PRESET_DIR` at [`user_preset_dir`] (and `XDG_STATE_HOME`, where the
+/// standalone keeps its session, at a folder beside it) before `main`, for the reasons
 /// `plugin_log` sets `NICE_LOG` there: only before `main` is setting the environment sound.
 /// Children inherit it; a test that wants another folder sets it for its child.
 // SAFETY: as for `plugin_log`'s initialiser: called once by the C runtime before `main`, needs
@@ -40,6 +41,10 @@ static POINT_PRESET_DIR_AT_TEST_FOLDER: extern "C" fn() = point_preset_dir_at_te
 extern "C" fn point_preset_dir_at_test_folder() {
     // SAFETY: before `main`, the process's only thread (see `plugin_log`).
     unsafe { std::env::set_var("QUINTET_PRESET_DIR", user_preset_dir()) };
+    // The standalones the tests run keep their sessions there too, not in the user's home.
+    let state = user_preset_dir().with_file_name(format!("user-state-{}", std::process::id()));
+    // SAFETY: as above.
+    unsafe { std::env::set_var("XDG_STATE_HOME", state) };
 }
 
 /// Where a listed preset is, as the provider declared it.

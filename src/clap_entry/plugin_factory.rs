@@ -49,11 +49,11 @@ unsafe extern "C" fn create_plugin(
     host: *const clap_host,
     plugin_id: *const c_char,
 ) -> *const clap_plugin {
+    if host.is_null() || plugin_id.is_null() {
+        return std::ptr::null();
+    }
     // SAFETY: a host passes a NUL-terminated plugin id, alive for the call.
-    if host.is_null()
-        || plugin_id.is_null()
-        || unsafe { CStr::from_ptr(plugin_id) } != descriptor().clap_id()
-    {
+    if unsafe { CStr::from_ptr(plugin_id) } != descriptor().clap_id() {
         return std::ptr::null();
     }
     // SAFETY: `host` is the host's, valid for the instance's life, as nice-plug requires.

@@ -71,11 +71,11 @@ unsafe extern "C" fn create(
     indexer: *const clap_preset_discovery_indexer,
     provider_id: *const c_char,
 ) -> *const clap_preset_discovery_provider {
+    if indexer.is_null() || provider_id.is_null() {
+        return std::ptr::null();
+    }
     // SAFETY: a host passes a NUL-terminated provider id, alive for the call.
-    if indexer.is_null()
-        || provider_id.is_null()
-        || unsafe { CStr::from_ptr(provider_id) } != PROVIDER_ID
-    {
+    if unsafe { CStr::from_ptr(provider_id) } != PROVIDER_ID {
         return std::ptr::null();
     }
     let provider = Box::new(Provider {

@@ -206,12 +206,14 @@ mod tests {
         assert_eq!(back, session);
         let restored = QuintetParams::default();
         back.restore_into(&restored);
-        assert_eq!(
-            restored
-                .float(Param::FREQUENCIES[2])
-                .unmodulated_normalized_value(),
-            0.3
-        );
+        for param in Param::ALL {
+            assert_eq!(
+                restored.plain(param),
+                params.plain(param),
+                "{}",
+                param.spec().id
+            );
+        }
         assert_eq!(restored.editor.load(), params.editor.load());
     }
 

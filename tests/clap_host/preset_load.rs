@@ -51,7 +51,12 @@ fn a_host_lists_the_factory_and_user_presets_and_loads_them_by_location() {
     assert!(errors.is_empty(), "errors while listing: {errors:?}");
     let plugin_id = PLUGIN_ID.to_str().unwrap().to_owned();
     for preset in &listed {
-        assert_eq!(preset.plugin_ids, [plugin_id.clone()], "{}", preset.name);
+        assert_eq!(
+            preset.plugin_ids,
+            std::slice::from_ref(&plugin_id),
+            "{}",
+            preset.name
+        );
     }
 
     // Every factory preset, in the editor's order, under its name as load key.

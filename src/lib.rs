@@ -12,6 +12,7 @@
 //! - copies the engine's output to every channel;
 //! - feeds the editor's [`tap`] with that output while the editor window is open.
 
+pub mod clap_entry;
 pub mod editor;
 pub mod file_read;
 pub mod keyboard_notes;
@@ -83,6 +84,8 @@ pub struct Quintet {
 impl Default for Quintet {
     fn default() -> Self {
         let params = Arc::new(QuintetParams::default());
+        standalone::restore_pending(&params);
+        clap_entry::made_params::made(&params);
         let engine = Engine::new(STAND_IN_SAMPLE_RATE_HZ, params.engine_settings());
         Self {
             params,
@@ -617,8 +620,7 @@ impl Vst3Plugin for Quintet {
 
 // The unit tests drive `Quintet` directly: leaving the two wrappers out of their build saves
 // compiling nice-plug's CLAP and VST3 code a second time (a third of that build's time). The
-// plugin the host tests load is the library built normally.
-#[cfg(not(test))]
-nice_export_clap!(Quintet);
+// plugin the host tests load is the library built normally. The CLAP entry is Quintet's own
+// (`clap_entry`): nice-plug's plugin factory plus preset discovery and preset-load.
 #[cfg(not(test))]
 nice_export_vst3!(Quintet);

@@ -9,6 +9,8 @@ mod stop_signals;
 
 use nice_plug::prelude::{Plugin, nice_export_standalone_with_args};
 use quintet::Quintet;
+use quintet::clap_entry::made_params;
+use quintet::standalone::session::{self, Session};
 use standalone_args::Request;
 use std::ffi::OsString;
 use std::io::Write;
@@ -23,7 +25,7 @@ fn main() -> ExitCode {
         .map_or(Quintet::NAME.into(), |name| {
             name.to_string_lossy().into_owned()
         });
-    let args: Vec<OsString> = args.collect();
+    let mut args: Vec<OsString> = args.collect();
     if args.first().is_some_and(|first| first == "render") {
         return render_cli::run(&program, args.into_iter().skip(1));
     }
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         }
         Request::Run => {}
     }
+    let fresh = standalone_args::take_fresh(&mut args);
     if let Some(problem) = standalone_args::check(&args) {
         eprintln!("{program}: {problem} (see `{program} --help`)");
         return ExitCode::from(2);
@@ -60,10 +63,40 @@ fn main() -> ExitCode {
              Ctrl-C or SIGTERM"
         );
     }
-    quintet::standalone::start(no_display.is_none());
-    if nice_plug::nice_export_standalone::<Quintet>() {
+    let session_path = session::path();
+    quintet::standalone::start(
+        no_display.is_none(),
+        opening_session(&program, session_path.as_deref(), fresh),
+    );
+    // The framework's parser takes text; it refuses what it does not know, as before.
+    let framework_args = std::iter::once(program_path)
+        .chain(args)
+        .map(|arg| arg.to_string_lossy().into_owned());
+    // The plugin nice-plug makes (on this thread) hands over its parameters, which outlive it.
+    let (ran, params) =
+        made_params::capture(|| nice_export_standalone_with_args::<Quintet, _>(framework_args));
+    if let (Some(params), Some(path)) = (params, session_path) {
+        let session = Session::capture(&params, quintet::standalone::shown_preset());
+        if let Err(error) = session::write(&path, &session) {
+            eprintln!("{program}: could not save the session for next time: {error}");
+        }
+    }
+    if ran {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The session the standalone opens with: the one saved when it last closed, unless `fresh`
+/// asks for a first launch, there is none, or it cannot be read (which is reported).
+fn opening_session(program: &str, path: Option<&std::path::Path>, fresh: bool) -> Session {
+    let saved = match path {
+        Some(path) if !fresh => session::read(path).unwrap_or_else(|error| {
+            eprintln!("{program}: ignoring the saved session: {error}");
+            None
+        }),
+        _ => None,
+    };
+    saved.unwrap_or_else(Session::first_launch)
 }

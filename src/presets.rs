@@ -7,11 +7,14 @@
 //! not name go to their defaults, so a preset always sounds the same whatever was loaded before.
 //! Values outside a parameter's range are clamped, as in a saved state.
 
+mod apply;
 pub mod factory;
 pub mod file;
 pub mod names;
 pub mod store;
 mod unique_keys;
+
+pub use apply::apply;
 
 use crate::engine::Settings;
 use crate::params::{Param, PluginParam, QuintetParams};

@@ -8,9 +8,17 @@
 //! - A window's event loop ignores signals, so a signal must close the window:
 //!   [`request_quit`] wakes the editor, which closes its own window on its next frame.
 //!
+//! - The standalone reopens with what was playing when it closed ([`session`]): the session it
+//!   starts with is handed to the plugin nice-plug makes ([`restore_pending`]), and the preset
+//!   the editor shows is noted ([`note_shown_preset`]) for the session saved at the end.
+//!
 //! In a plugin host nothing calls these: the editor is always offered and never closes itself.
 
+pub mod session;
+
+use crate::params::QuintetParams;
 use nice_plug_egui::RepaintNotifier;
+use session::{Session, ShownPreset};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -27,12 +35,52 @@ static IN_STANDALONE: AtomicBool = AtomicBool::new(false);
 /// audio thread.
 static WINDOW_WAKER: Mutex<Option<RepaintNotifier>> = Mutex::new(None);
 
+/// The session the plugin starts with, until the plugin nice-plug makes takes it. Locked by the
+/// standalone's main thread only.
+static PENDING_SESSION: Mutex<Option<Session>> = Mutex::new(None);
+/// The preset the editor shows, for the session saved at the end. Locked by the main thread and
+/// the GUI thread, never by the audio thread.
+static SHOWN_PRESET: Mutex<Option<ShownPreset>> = Mutex::new(None);
+
 /// Called by the standalone program before nice-plug builds the plugin: the plugin runs in the
 /// standalone, with its editor window or, when `with_editor` is false (no display to open it
-/// on), without one.
-pub fn start(with_editor: bool) {
+/// on), without one, and starts with `session`.
+pub fn start(with_editor: bool, session: Session) {
     WITHOUT_EDITOR.store(!with_editor, Ordering::SeqCst);
     IN_STANDALONE.store(true, Ordering::SeqCst);
+    *lock(&SHOWN_PRESET) = session.preset.clone();
+    *lock(&PENDING_SESSION) = Some(session);
+}
+
+/// Puts the session the standalone starts with into `params`, the parameters of a plugin being
+/// made (nobody else sees them yet); only the first plugin made takes it. Does nothing in a
+/// plugin host.
+pub(crate) fn restore_pending(params: &QuintetParams) {
+    if !IN_STANDALONE.load(Ordering::SeqCst) {
+        return;
+    }
+    if let Some(session) = lock(&PENDING_SESSION).take() {
+        session.restore_into(params);
+    }
+}
+
+/// Notes the preset the editor's bar shows (in the standalone only).
+pub(crate) fn note_shown_preset(preset: Option<ShownPreset>) {
+    if IN_STANDALONE.load(Ordering::SeqCst) {
+        *lock(&SHOWN_PRESET) = preset;
+    }
+}
+
+/// The preset the editor's bar shows, or showed when the standalone started.
+pub fn shown_preset() -> Option<ShownPreset> {
+    lock(&SHOWN_PRESET).clone()
+}
+
+/// `mutex`'s value, even if a thread panicked while holding it (it is only ever replaced whole).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Asks the standalone to end: the editor window closes on its next frame (or at once when it
@@ -63,9 +111,7 @@ pub(crate) fn wake_on_quit(waker: &RepaintNotifier) {
     }
 }
 
-/// The waker, even if a thread panicked while holding it (it is only ever replaced whole).
+/// The waker.
 fn lock_waker() -> std::sync::MutexGuard<'static, Option<RepaintNotifier>> {
-    WINDOW_WAKER
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    lock(&WINDOW_WAKER)
 }

@@ -47,6 +47,25 @@ pub fn request(args: &[OsString]) -> Request<'_> {
     Request::Run
 }
 
+/// The option that starts the standalone from the defaults instead of the last session.
+pub const FRESH: &str = "--fresh";
+
+/// Removes [`FRESH`] from `args` (before a `--` that ends the options; the framework's parser
+/// does not know it) and returns whether it was there.
+pub fn take_fresh(args: &mut Vec<OsString>) -> bool {
+    let end = args
+        .iter()
+        .position(|arg| arg == "--")
+        .unwrap_or(args.len());
+    let before = args.len();
+    let mut index = 0;
+    args.retain(|arg| {
+        index += 1;
+        index > end || arg != FRESH
+    });
+    args.len() != before
+}
+
 /// What `--help` prints above the framework's list of options: what the program is, and the
 /// `render` command the framework does not know about. `program` is the name it was run as.
 pub fn help_preface(program: &str) -> String {
@@ -57,7 +76,10 @@ pub fn help_preface(program: &str) -> String {
          {render}  write the sound to a WAV file, without an audio device\n  \
          {blank:width$}  (`{program} render --help` lists its options)\n\n\
          Without a command, {program} is the standalone synth, on JACK, ALSA or a dummy backend \
-         with no\naudio device:\n\n",
+         with no\naudio device. It reopens with what it played when it closed (parameters, \
+         preset, window size\nand zoom); `{fresh}` starts from the defaults instead. A first \
+         launch starts 12 dB below full gain.\n\n",
+        fresh = FRESH,
         version = env!("CARGO_PKG_VERSION"),
         blank = "",
         width = render.len(),

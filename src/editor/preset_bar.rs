@@ -9,9 +9,10 @@
 //! Loading a preset sets every parameter as a begin/set/end gesture, one per parameter, so the
 //! DAW records the load as automation and can undo it.
 
-use crate::params::{Param, QuintetParams};
+use crate::params::QuintetParams;
 use crate::presets::store::{Existing, StoreError};
-use crate::presets::{Preset, factory, store};
+use crate::presets::{self, Preset, factory, store};
+use crate::standalone::{self, session::ShownPreset};
 use crate::user_text::escape;
 use egui::containers::menu::MenuButton;
 use egui::{Button, Color32, Label, RichText, Ui, Vec2};
@@ -146,7 +147,31 @@ impl PresetBar {
             focus_name: false,
         };
         bar.rescan();
+        // The standalone reopens showing the preset it showed when it closed.
+        if let Some(shown) = standalone::shown_preset() {
+            let source = if shown.user {
+                Source::User
+            } else {
+                Source::Factory
+            };
+            bar.current = bar.index_of(&source, &shown.name);
+        }
         bar
+    }
+
+    /// Shows preset `index` (none: no preset) as the current one, and tells the standalone.
+    fn show(&mut self, index: Option<usize>) {
+        self.current = index;
+        standalone::note_shown_preset(self.current_preset_source().map(|(source, preset)| {
+            ShownPreset {
+                name: preset.name.clone(),
+                user: *source == Source::User,
+            }
+        }));
+    }
+
+    fn current_preset_source(&self) -> Option<&(Source, Preset)> {
+        self.current.map(|k| &self.presets[k])
     }
 
     /// Reads the user folder again; keeps the current preset (by where it came from and name).
@@ -161,7 +186,7 @@ impl PresetBar {
             .map(|p| (Source::Factory, p))
             .chain(user.into_iter().map(|(_, p)| (Source::User, p)))
             .collect();
-        self.current = current.and_then(|(source, preset)| self.index_of(&source, &preset.name));
+        self.show(current.and_then(|(source, preset)| self.index_of(&source, &preset.name)));
         if let Some(first) = refused.first() {
             self.problem = Some(format!(
                 "{} preset file(s) refused, e.g. {first}",
@@ -199,7 +224,8 @@ impl PresetBar {
     fn bar_ui(&mut self, ui: &mut Ui, params: &QuintetParams) -> Option<usize> {
         if self.current.is_none() && !self.guessed {
             // A new instance (or a project's state) shows the preset it is, if it is one.
-            self.current = self.presets.iter().position(|(_, p)| p.matches(params));
+            let matching = self.presets.iter().position(|(_, p)| p.matches(params));
+            self.show(matching);
             self.guessed = true;
         }
         let mut chosen = None;
@@ -384,7 +410,7 @@ impl PresetBar {
                 self.saving = None;
                 self.problem = None;
                 self.rescan();
-                self.current = self.index_of(&Source::User, &preset.name);
+                self.show(self.index_of(&Source::User, &preset.name));
             }
             Err(StoreError::Taken { .. }) => {
                 saving.asking = true;
@@ -397,22 +423,10 @@ impl PresetBar {
         }
     }
 
-    /// Loads preset `index`: every parameter set as one host gesture, each value recorded as
-    /// the load's first.
+    /// Loads preset `index` as a host's preset-load does ([`presets::apply`]).
     fn load(&mut self, index: usize, params: &QuintetParams, context: &GuiContext) {
-        let values = self.presets[index].1.normalized_values();
-        params.expect_load(&values);
-        for (param, normalized) in Param::ALL.into_iter().zip(values) {
-            let ptr = params.get(param).as_ptr();
-            // SAFETY: `ptr` points into `params`, which the host holds (and lists to itself
-            // through `param_map`) for as long as the editor is open.
-            unsafe {
-                context.raw_begin_set_parameter(ptr);
-                context.raw_set_parameter_normalized(ptr, normalized);
-                context.raw_end_set_parameter(ptr);
-            }
-        }
-        self.current = Some(index);
+        presets::apply(&self.presets[index].1, params, context);
+        self.show(Some(index));
         self.problem = None;
     }
 }
@@ -431,6 +445,7 @@ fn at_most<R>(ui: &mut Ui, width_pt: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::Param;
     use crate::params::inputs::ParameterInputs;
     use crate::params::loads::LoadWatch;
     use crate::presets::{PresetValue, file};

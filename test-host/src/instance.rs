@@ -69,7 +69,7 @@ pub fn descriptors() -> Vec<Descriptor> {
 /// nice-plug reads `NICE_LOG` when the library loads; it names this process's log file
 /// ([`crate::plugin_log::plugin_log_path`], set before `main`). (Unloading would be safe too: build.rs links the plugin with `-z nodelete`, so thread-exit
 /// destructors it registers stay mapped; rust-lang/rust#91979.)
-fn load_entry() -> PluginEntry {
+pub(crate) fn load_entry() -> PluginEntry {
     static ENTRY: OnceLock<PluginEntry> = OnceLock::new();
     ENTRY
         .get_or_init(|| {
@@ -79,6 +79,17 @@ fn load_entry() -> PluginEntry {
                 .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
         })
         .clone()
+}
+
+/// How this host introduces itself to the plugin.
+pub(crate) fn host_info() -> HostInfo {
+    HostInfo::new(
+        "Quintet test host",
+        "Quintet developers",
+        "https://example.invalid/quintet",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .expect("valid host info")
 }
 
 /// What the plugin's params extension reports about one parameter, with its range and default
@@ -197,13 +208,7 @@ impl QuintetHost {
     }
 
     fn instantiate(entry: &PluginEntry, plugin_id: &CStr) -> Self {
-        let host_info = HostInfo::new(
-            "Quintet test host",
-            "Quintet developers",
-            "https://example.invalid/quintet",
-            env!("CARGO_PKG_VERSION"),
-        )
-        .expect("valid host info");
+        let host_info = host_info();
         let mut instance = PluginInstance::<TestHost>::new(
             |_| SharedHandlers::default(),
             |_| MainThreadHandlers::default(),

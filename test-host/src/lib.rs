@@ -15,6 +15,8 @@
 //! - [`callbacks`]: the host side of CLAP, answering the plugin's requests.
 //! - [`editor`]: the plugin's editor created by a host without `clap.gui`.
 //! - [`plugin_log`]: what the plugin logs (through `NICE_LOG`), captured per call.
+//! - [`presets`]: a host's preset browser: presets listed by the plugin's preset-discovery
+//!   factory, loaded through its preset-load extension.
 //! - [`random`]: a seeded generator and the hostile values the fuzz tests send.
 //! - [`signal`]: what the tests measure in rendered audio.
 //! - [`state`]: state blobs the way nice-plug frames them.
@@ -30,6 +32,7 @@ pub mod events;
 pub mod instance;
 pub mod notes;
 pub mod plugin_log;
+pub mod presets;
 pub mod random;
 pub mod signal;
 pub mod state;

@@ -18,6 +18,7 @@ mod midi;
 mod parameter_events;
 mod parameter_lock;
 mod poly;
+mod preset_load;
 mod preset_switch;
 mod processing;
 mod render_cli;

@@ -25,7 +25,7 @@ fn state_of(preset: &Preset) -> Vec<u8> {
 }
 
 /// Each partial's frequency (Hz) and amplitude (linear) in `preset`, a drone.
-fn partials(preset: &Preset) -> Vec<(f64, f64)> {
+pub(crate) fn partials(preset: &Preset) -> Vec<(f64, f64)> {
     let settings = preset.settings();
     assert!(!settings.midi, "{} is a drone", preset.name);
     settings

@@ -171,9 +171,19 @@ struct Running {
 impl Running {
     /// Starts the standalone on the dummy backend, on the X display `display` or on none.
     fn start(display: Option<&str>) -> Self {
+        Self::start_with(display, &[], None)
+    }
+
+    /// [`Self::start`] with more arguments, and its state (its session) kept in `state_home`
+    /// instead of the test process's folder.
+    fn start_with(display: Option<&str>, args: &[&str], state_home: Option<&Path>) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_quintet"));
+        if let Some(state_home) = state_home {
+            command.env("XDG_STATE_HOME", state_home);
+        }
         command
             .args(["--backend", "dummy"])
+            .args(args)
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             // nice-plug's messages to stderr, which `assert_stopped_cleanly` reads.
@@ -338,4 +348,88 @@ fn wait_for_window(display: &VirtualDisplay, mut running: Running) -> Running {
         std::thread::sleep(Duration::from_millis(50));
     }
     running
+}
+
+/// Runs the standalone without a display, its session in `state_home`, until SIGTERM.
+fn run_session(state_home: &Path, args: &[&str]) -> Finished {
+    let finished = Running::start_with(None, args, Some(state_home))
+        .wait_until_running()
+        .stop_with("TERM");
+    assert_stopped_cleanly(&finished, &format!("session run {args:?}"));
+    finished
+}
+
+/// Issue 23: the standalone reopens with what it played when it closed (parameters, the preset
+/// shown, the editor's size and zoom); a first launch, and `--fresh`, start from the defaults 12 dB
+/// below full gain; a damaged session is reported and ignored.
+#[test]
+fn the_standalone_reopens_with_what_it_played_when_it_closed() {
+    use quintet::params::Param;
+    use quintet::presets::PresetValue;
+    use quintet::standalone::session::{self, FIRST_LAUNCH_GAIN_DB, ShownPreset};
+
+    let state_home = std::env::temp_dir().join(format!("quintet-session-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state_home);
+    let file = state_home.join("quintet/standalone.json");
+    let saved = || {
+        session::read(&file)
+            .expect("a readable session")
+            .expect("a session")
+    };
+    let gain_db = |session: &session::Session| {
+        let gain = session.sound.values().get(Param::GAIN);
+        20.0 * gain.log10()
+    };
+    let freq1 = |session: &session::Session| session.sound.values().get(Param::FREQUENCIES[0]);
+
+    // A first launch: the defaults, 12 dB below full gain.
+    run_session(&state_home, &[]);
+    let first = saved();
+    assert!((gain_db(&first) - f64::from(FIRST_LAUNCH_GAIN_DB)).abs() < 0.1);
+    let default_freq1 = freq1(&first);
+
+    // What the standalone played, changed through its session: it comes back.
+    let mut changed = first.clone();
+    changed
+        .sound
+        .values
+        .insert("freq1".into(), PresetValue::Number(321.0));
+    changed.editor.zoom = 1.5;
+    changed.editor.width = 900.0;
+    changed.preset = Some(ShownPreset {
+        name: "Church Bell".into(),
+        user: false,
+    });
+    session::write(&file, &changed).unwrap();
+    let inode = || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&file).unwrap());
+    let written = inode();
+    run_session(&state_home, &[]);
+    assert_ne!(
+        inode(),
+        written,
+        "the standalone saved its session when it closed"
+    );
+    let reopened = saved();
+    assert_eq!(freq1(&reopened), 321.0);
+    assert_eq!(reopened.editor, changed.editor);
+    assert_eq!(reopened.preset, changed.preset);
+
+    // `--fresh` starts as a first launch does.
+    run_session(&state_home, &["--fresh"]);
+    assert_eq!(freq1(&saved()), default_freq1);
+
+    // A damaged session is reported on stderr and ignored.
+    std::fs::write(&file, b"{\"version\": 1, \"sound\": ").unwrap();
+    let finished = run_session(&state_home, &[]);
+    assert!(
+        finished.stderr.contains("ignoring the saved session"),
+        "no word of the damaged session:\n{}",
+        finished.stderr
+    );
+    assert_eq!(
+        freq1(&saved()),
+        default_freq1,
+        "a first launch's session replaced it"
+    );
+    std::fs::remove_dir_all(&state_home).unwrap();
 }

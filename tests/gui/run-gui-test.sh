@@ -100,7 +100,7 @@ echo "gui-test: Xvfb on $DISPLAY"
 
 # NICE_LOG=stderr sends the plugin's log (including the editor's parameter lines) to the file.
 # User presets go to a folder of the test's own.
-NICE_LOG=stderr QUINTET_PRESET_DIR="$OUT/presets" "$OUT/Quintet" --backend dummy --sample-rate 48000 --period-size 512 \
+NICE_LOG=stderr QUINTET_PRESET_DIR="$OUT/presets" XDG_STATE_HOME="$OUT/state-1" "$OUT/Quintet" --fresh --backend dummy --sample-rate 48000 --period-size 512 \
     >"$OUT/standalone.log" 2>&1 &
 pids+=($!)
 app_pid=$!
@@ -421,7 +421,7 @@ echo "gui-test: a window made 500x400 returned to the minimum, 640x700"
 # (each standalone repaints ~30 times a second through Mesa's software OpenGL).
 kill "$app_pid" 2>/dev/null || fail "the standalone exited before the end of its checks"
 wait "$app_pid" 2>/dev/null || true
-DISPLAY=":$DISPLAY_NUMBER.1" QUINTET_PRESET_DIR="$OUT/presets" "$OUT/Quintet" --backend dummy \
+DISPLAY=":$DISPLAY_NUMBER.1" QUINTET_PRESET_DIR="$OUT/presets" XDG_STATE_HOME="$OUT/state-2" "$OUT/Quintet" --fresh --backend dummy \
     --sample-rate 48000 --period-size 512 >"$OUT/standalone-zoom.log" 2>&1 &
 pids+=($!)
 export DISPLAY=":$DISPLAY_NUMBER.1"

@@ -9,7 +9,7 @@
 //! Loading a preset sets every parameter as a begin/set/end gesture, one per parameter, so the
 //! DAW records the load as automation and can undo it.
 
-use crate::params::QuintetParams;
+use crate::params::{Param, QuintetParams};
 use crate::presets::store::{Existing, StoreError};
 use crate::presets::{self, Preset, factory, store};
 use crate::standalone::{self, session::ShownPreset};

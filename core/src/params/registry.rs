@@ -738,6 +738,8 @@ mod tests {
             "{}",
             gain.normalize(1.0)
         );
+    }
+
     #[test]
     fn a_partials_time_scale_is_times_one_in_the_middle_of_its_slider() {
         let attack = Param::PARTIAL_ATTACKS[2].spec();

@@ -30,7 +30,9 @@ pub fn families() -> impl Iterator<Item = ([Param; PARTIAL_COUNT], &'static str,
         .into_iter()
         .filter(|&param| param != Param::FREQUENCIES[0] && param != Param::LEVELS[0])
         .filter_map(|param| match param.spec().offered {
-            Offered::Partial { family, partial: 0 } => Some((family.params(), family.key, family.doc)),
+            Offered::Partial { family, partial: 0 } => {
+                Some((family.params(), family.key, family.doc))
+            }
             _ => None,
         })
 }

@@ -53,7 +53,9 @@ pub fn register(class: &Bound<'_, PyType>) -> PyResult<()> {
             move |args: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| -> PyResult<Five> {
                 let quintet = args.get_item(0)?;
                 let quintet = quintet.cast::<Quintet>()?.get();
-                Ok(five_tuple(params.map(|param| quintet.get(args.py(), param))))
+                Ok(five_tuple(
+                    params.map(|param| quintet.get(args.py(), param)),
+                ))
             },
         )?;
         let set = PyCFunction::new_closure(

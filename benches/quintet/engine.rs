@@ -6,7 +6,8 @@
 use crate::bank::core_renderer;
 use crate::naive::NaiveBank;
 use crate::timing::{RUNS, Renderer, SAMPLE_RATE_HZ, SAMPLES_PER_RUN, time_per_sample, verdict};
-use quintet::dsp::envelope::ATTACK_MS;
+use quintet::dsp::envelope::{ATTACK_MS, EnvelopeShape};
+use quintet::dsp::partial_envelopes::PartialShapes;
 use quintet::dsp::sine::Kernel;
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PartialBank};
 use quintet::engine::pitch::key_to_hz;
@@ -43,6 +44,43 @@ fn notes(voices: usize, gain: f32) -> Settings {
         voices,
         gain,
         ..Settings::default()
+    }
+}
+
+/// [`notes`] at 16 voices with every partial's envelope its own, held past the attack and the
+/// decays in sustain levels of their own (attacks and decays up to 90 ms, within the settling).
+fn shaped_sustain() -> Settings {
+    Settings {
+        partial_shapes: PartialShapes {
+            attack: [1.0, 1.5, 2.0, 0.5, 1.2],
+            decay: [0.4, 0.3, 0.2, 0.1, 0.25],
+            sustain: [1.0, 0.8, 0.6, 0.4, 0.2],
+        },
+        envelope: EnvelopeShape {
+            sustain: 0.7,
+            ..EnvelopeShape::default()
+        },
+        ..notes(MAX_VOICES, 1.0)
+    }
+}
+
+/// [`notes`] at 16 voices with every partial decaying to silence on its own time, all longer
+/// than a whole measurement (16 runs of [`SAMPLES_PER_RUN`], 87 s, and the settling): every
+/// partial's envelope moves throughout.
+fn shaped_decay() -> Settings {
+    Settings {
+        partial_shapes: PartialShapes {
+            attack: [1.0, 1.5, 2.0, 0.5, 1.2],
+            decay: [10.0, 9.8, 9.6, 9.9, 9.7],
+            sustain: [1.0; 5],
+        },
+        envelope: EnvelopeShape {
+            attack_ms: ATTACK_MS,
+            decay_ms: 10_000.0,
+            sustain: 0.0,
+            release_ms: 200.0,
+        },
+        ..notes(MAX_VOICES, 1.0)
     }
 }
 
@@ -208,6 +246,10 @@ struct EngineRow {
     drone: f64,
     /// The bare bank the drone wraps.
     bank: f64,
+    /// 16 notes held, each partial in a sustain of its own ([`shaped_sustain`]).
+    shaped_chord: f64,
+    /// 16 notes with every partial's envelope in its decay ([`shaped_decay`]).
+    decaying_chord: f64,
 }
 
 impl EngineRow {
@@ -274,6 +316,8 @@ fn print_engine(wanted: impl Fn(usize) -> bool) -> (Vec<EngineRow>, Exactness) {
             Box::new(|out| out.fill(0.0)),
             settled_engine(Settings::default(), [], &ended),
             core_renderer(Kernel::best(), false),
+            settled_engine(shaped_sustain(), chord_keys(), &ended),
+            settled_engine(shaped_decay(), chord_keys(), &ended),
         ];
         let ns = time_per_sample(block, &mut renderers);
         assert_eq!(ended.get(), 0, "a held note ended during the timing");
@@ -288,6 +332,8 @@ fn print_engine(wanted: impl Fn(usize) -> bool) -> (Vec<EngineRow>, Exactness) {
             zeros: ns[6],
             drone: ns[7],
             bank: ns[8],
+            shaped_chord: ns[9],
+            decaying_chord: ns[10],
         };
         println!(
             "{block:>6} {:>8.3} {:>9.3} {:>9.3} {:>8.3} {:>8.3} {:>8.3} {:>7.3} {:>7.3} {:>7.3}",
@@ -313,6 +359,20 @@ fn print_engine(wanted: impl Fn(usize) -> bool) -> (Vec<EngineRow>, Exactness) {
         "idle16−zeros/1of1",
         "drone/bank"
     );
+    println!(
+        "{:>6} {:>14} {:>22} {:>22}",
+        "block", "16 shaped", "16 shaped held/naive", "16 decaying/naive"
+    );
+    for row in &rows {
+        println!(
+            "{:>6} {:>14.3} {:>21.3}× {:>21.3}×  ({:.3} ns decaying)",
+            row.block,
+            row.shaped_chord,
+            row.shaped_chord / row.naive,
+            row.decaying_chord / row.naive,
+            row.decaying_chord
+        );
+    }
     for row in &rows {
         println!(
             "{:>6} {:>13.3}× {:>15.3}× {:>11.3}× {:>12.3}× {:>17.1}% {:>10.3}×",
@@ -332,6 +392,12 @@ fn print_engine(wanted: impl Fn(usize) -> bool) -> (Vec<EngineRow>, Exactness) {
 const CHORD_TARGET: f64 = 1.0;
 /// What 16 held notes cost relative to one naive voice that counts as excellent.
 const CHORD_EXCELLENT: f64 = 0.5;
+/// Most 16 held notes with every partial's envelope its own (in sustain) may cost, relative
+/// to one naive voice (issue 23).
+const SHAPED_CHORD_TARGET: f64 = 0.6;
+/// Most 16 notes with every partial's envelope moving (in decay) may cost, relative to one
+/// naive voice (issue 23).
+const DECAYING_CHORD_TARGET: f64 = 1.0;
 /// Most an engine may cost for being one of several voices, or a drone around its bank,
 /// relative to one voice alone or the bare bank: idle voices and the wrapper cost nothing
 /// measurable.
@@ -358,6 +424,18 @@ fn print_engine_targets((rows, exactness): &(Vec<EngineRow>, Exactness)) {
              ≤ {CHORD_EXCELLENT}×, excellent: {})",
             verdict(chord <= CHORD_TARGET),
             verdict(chord <= CHORD_EXCELLENT)
+        );
+        let shaped = row.shaped_chord / row.naive;
+        let decaying = row.decaying_chord / row.naive;
+        println!(
+            "    {MAX_VOICES} held notes, each partial its own envelope (sustain): {shaped:.2}× \
+             one naive voice (≤ {SHAPED_CHORD_TARGET}×: {})",
+            verdict(shaped <= SHAPED_CHORD_TARGET)
+        );
+        println!(
+            "    {MAX_VOICES} notes, every partial's envelope in its decay: {decaying:.2}× one \
+             naive voice (≤ {DECAYING_CHORD_TARGET}×: {})",
+            verdict(decaying <= DECAYING_CHORD_TARGET)
         );
         println!(
             "    one note at {MAX_VOICES} voices: {one_of_16:.3}× one note at 1 voice \

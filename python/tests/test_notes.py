@@ -37,15 +37,15 @@ def test_the_wheel_bends_every_note_by_the_bend_range():
     q = quintet.Quintet(sample_rate=RATE_HZ, midi=True, voices=1, bend_range=12)
     q.note_on(69)
     q.pitch_bend(1.0)  # an octave up
-    assert_partials(q.render(2 * RATE_HZ), 880.0 * RATIOS, amplitude=0.2)
+    assert_partials(q.render(2 * RATE_HZ), 880.0 * RATIOS, amplitude=quintet.PARTIAL_AMPLITUDE)
     q.pitch_bend(-1.0)  # an octave down
-    assert_partials(q.render(2 * RATE_HZ), 220.0 * RATIOS, amplitude=0.2)
+    assert_partials(q.render(2 * RATE_HZ), 220.0 * RATIOS, amplitude=quintet.PARTIAL_AMPLITUDE)
 
 
 def test_the_frequencies_set_each_voices_timbre():
     q = quintet.Quintet(sample_rate=RATE_HZ, midi=True, voices=1, frequencies=(100, 300, 500, 700, 900))
     q.note_on(57)  # A3, 220 Hz: partials at 1, 3, 5, 7 and 9 times it
-    assert_partials(q.render(2 * RATE_HZ), 220.0 * np.array([1, 3, 5, 7, 9]), amplitude=0.2)
+    assert_partials(q.render(2 * RATE_HZ), 220.0 * np.array([1, 3, 5, 7, 9]), amplitude=quintet.PARTIAL_AMPLITUDE)
 
 
 def test_switching_midi_mode_fades_the_drone_out_and_back_in():

@@ -322,8 +322,10 @@ impl Quintet {
 #[pymethods]
 impl Quintet {
     /// A Quintet at ``sample_rate`` Hz playing ``frequencies`` (Hz, 20 to 20000) at ``levels``
-    /// and ``gain`` (linear, 0 to 1), every value in place at once and every phase at zero, so
-    /// the first sample is 0 and sample ``n`` is ``gain * Σ level_k * sin(2π f_k n / rate) / 5``.
+    /// and ``gain`` (linear, 0 to 3.98, i.e. +12 dB), every value in place at once and every
+    /// phase at zero, so the first sample is 0 and sample ``n`` is
+    /// ``gain * PARTIAL_AMPLITUDE * Σ level_k * sin(2π f_k n / rate)`` (``PARTIAL_AMPLITUDE``
+    /// is 0.1: a fifth of the 0.5 every voice and the drone play at).
     ///
     /// The keyword-only settings are the plugin's other parameters, each a property too (see
     /// them, their ranges and defaults, in ``quintet.PARAMETERS``): ``midi=True`` makes it the
@@ -488,8 +490,8 @@ impl Quintet {
         Ok(())
     }
 
-    /// The output gain, linear from 0 to 1, as the engine holds it (float32). Setting it ramps
-    /// over 10 ms.
+    /// The output gain, linear from 0 to 3.98 (+12 dB), as the engine holds it (float32).
+    /// Setting it ramps over 10 ms.
     #[getter]
     fn gain(&self, py: Python<'_>) -> f64 {
         f64::from(self.settings(py).gain)
@@ -504,7 +506,7 @@ impl Quintet {
         self.set_gain(py, value, true)
     }
 
-    /// Sets the output gain (linear, 0 to 1): a 10 ms ramp, or with ``ramp=False`` at once.
+    /// Sets the output gain (linear, 0 to 3.98, +12 dB): a 10 ms ramp, or with ``ramp=False`` at once.
     #[pyo3(signature = (value, ramp = true))]
     fn set_gain(
         &self,

@@ -110,10 +110,23 @@ pub fn show(
     for fraction in [0.25, 0.5, 0.75] {
         painter.vline(rect.left() + fraction * rect.width(), rect.y_range(), grid);
     }
-    // Full scale is ±1; leave a margin so the peaks are not clipped by the frame.
+    // The picture's top is `range` (see `range_for`); a margin keeps the peaks off the frame.
     let half_height = rect.height() * 0.45;
     for level in [-0.5, 0.5] {
         painter.hline(rect.x_range(), rect.center().y - level * half_height, grid);
+    }
+    let peak = capture.map_or(0.0, |capture| window_peak(samples, capture));
+    let range = range_for(peak);
+    if range > 1.0 {
+        // Full scale, where a fixed-point file or a sound card would clip.
+        let over = Stroke::new(1.0, Color32::from_rgb(200, 70, 60));
+        for level in [-1.0, 1.0] {
+            painter.hline(
+                rect.x_range(),
+                rect.center().y - level / range * half_height,
+                over,
+            );
+        }
     }
     painter.hline(
         rect.x_range(),
@@ -138,7 +151,7 @@ pub fn show(
     let points: Vec<Pos2> = (first..=last)
         .map(|n| {
             let x = rect.left() + ((n as f64 - capture.start) * x_per_sample) as f32;
-            let y = rect.center().y - samples[n].clamp(-1.1, 1.1) * half_height;
+            let y = rect.center().y - (samples[n] / range).clamp(-1.1, 1.1) * half_height;
             pos2(x.clamp(rect.left(), rect.right()), y)
         })
         .collect();
@@ -154,9 +167,47 @@ pub fn show(
         rect.left_top() + egui::vec2(8.0, 6.0),
         Align2::LEFT_TOP,
         caption,
-        label_font,
+        label_font.clone(),
         visuals.text_color(),
     );
+    painter.text(
+        rect.right_bottom() + egui::vec2(-8.0, -6.0),
+        Align2::RIGHT_BOTTOM,
+        range_text(range),
+        label_font,
+        visuals.weak_text_color(),
+    );
+}
+
+/// The scale the picture's top stands for: the smallest power of two from 1/64 (−36 dBFS) to 4
+/// (+12 dBFS) that holds `peak`, so a quiet patch is not a flat line, overs are drawn whole,
+/// and a steady tone keeps its scale (it changes only when the peak crosses a power of two).
+pub fn range_for(peak: f32) -> f32 {
+    const QUIETEST: f32 = 1.0 / 64.0;
+    const LOUDEST: f32 = 4.0;
+    let mut range = QUIETEST;
+    while range < peak && range < LOUDEST {
+        range *= 2.0;
+    }
+    range
+}
+
+/// The scale as the picture's label says it: "±0.25 (−12 dBFS)".
+fn range_text(range: f32) -> String {
+    let db = 20.0 * range.log10();
+    format!("±{range} ({:+.0} dBFS)", db)
+        .replace("(+0 dBFS)", "(0 dBFS)")
+        .replace('-', "−")
+}
+
+/// The largest magnitude in the captured window, 0 for none.
+fn window_peak(samples: &[f32], capture: Capture) -> f32 {
+    let first = (capture.start.floor() as usize).min(samples.len());
+    let last = ((capture.start + capture.len).ceil() as usize).min(samples.len());
+    samples[first..last]
+        .iter()
+        .filter(|sample| sample.is_finite())
+        .fold(0.0, |peak, sample| peak.max(sample.abs()))
 }
 
 #[cfg(test)]
@@ -263,6 +314,20 @@ mod tests {
             Some(6.0)
         );
         assert_eq!(steepest_rising_crossing(&[0.1, 0.2, 0.3], 0, 3), None);
+    }
+
+    #[test]
+    fn the_scale_is_the_smallest_power_of_two_that_holds_the_peak() {
+        assert_eq!(range_for(0.47), 0.5);
+        assert_eq!(range_for(0.5), 0.5);
+        assert_eq!(range_for(0.51), 1.0);
+        assert_eq!(range_for(1.5), 2.0);
+        assert_eq!(range_for(100.0), 4.0);
+        assert_eq!(range_for(0.0), 1.0 / 64.0);
+        assert_eq!(range_for(f32::NAN), 1.0 / 64.0);
+        assert_eq!(range_text(0.25), "±0.25 (−12 dBFS)");
+        assert_eq!(range_text(1.0), "±1 (0 dBFS)");
+        assert_eq!(range_text(2.0), "±2 (+6 dBFS)");
     }
 
     #[test]

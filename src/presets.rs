@@ -9,6 +9,7 @@
 
 mod apply;
 pub mod factory;
+pub mod factory_files;
 pub mod file;
 pub mod names;
 pub mod store;

@@ -58,16 +58,20 @@ clap_validator="$(find_validator QUINTET_CLAP_VALIDATOR clap-validator)"
 steinberg="$(find_validator QUINTET_VST3_VALIDATOR validator)"
 pluginval="$(find_validator QUINTET_PLUGINVAL pluginval)"
 
-# The preset-discovery tests crawl the user's preset folder too: one of the run's own, holding a
-# preset file. (clap-validator 0.4.1 deadlocks on any location with two presets or more, which
-# the factory presets are: docs/PATCHES.md, "clap-validator 0.4.1", says which build passes.)
-user_presets="$OUT/user-presets"
-rm -rf "$user_presets" && mkdir -p "$user_presets"
-cat >"$user_presets/Validator Fifths.json" <<'PRESET'
+# Every validator runs with the data folders of the run's own, never the real home: the
+# preset-discovery tests crawl the user's preset folder (one holding a preset file) and the factory
+# folder beside it, which the plugin writes (README, "Presets"). The factory presets are files
+# there, one preset per file: clap-validator 0.4.1 deadlocks on a location describing two presets
+# with load keys, as the factory presets inside the plugin would (docs/PATCHES.md).
+data="$OUT/data"
+rm -rf "$data" && mkdir -p "$data"
+export XDG_DATA_HOME="$data" XDG_STATE_HOME="$data/state" QUINTET_PRESET_DIR="$data/quintet/presets"
+mkdir -p "$QUINTET_PRESET_DIR"
+cat >"$QUINTET_PRESET_DIR/Validator Fifths.json" <<'PRESET'
 {"format": "quintet-preset", "version": 1, "name": "Validator Fifths", "params": {"freq1": 330.0, "freq2": 495.0}}
 PRESET
 status=0
-QUINTET_PRESET_DIR="$user_presets" "$clap_validator" validate "$clap" >"$OUT/clap-validator.log" 2>&1 || status=$?
+"$clap_validator" validate "$clap" >"$OUT/clap-validator.log" 2>&1 || status=$?
 plain_log="$(sed 's/\x1b\[[0-9;]*m//g' "$OUT/clap-validator.log")"
 summary="$(grep -E '^[0-9]+ tests run' <<<"$plain_log" | tail -n1 || true)"
 ((status == 0)) && [[ "$summary" == *" 0 failed"* ]] ||
@@ -78,7 +82,11 @@ for test in preset-discovery-crawl preset-discovery-descriptor-consistency prese
     grep -A12 -E "─ $test\$" <<<"$plain_log" | grep -q -E '── PASSED' ||
         fail "clap-validator: $test did not pass (log: $OUT/clap-validator.log)"
 done
-echo "validators: clap-validator: $summary (the three preset-discovery tests passed)"
+# What they crawled: the factory presets as files, in the run's own folder.
+factory_files=("$data/quintet/factory-presets/"*.json)
+[[ -e "${factory_files[0]}" ]] ||
+    fail "clap-validator: no factory preset files in $data/quintet/factory-presets"
+echo "validators: clap-validator: $summary (the three preset-discovery tests passed, ${#factory_files[@]} factory preset files)"
 
 status=0
 "$steinberg" -e "$vst3" >"$OUT/steinberg.log" 2>&1 || status=$?

@@ -1,21 +1,29 @@
 //! What a CLAP preset location and load key mean to Quintet, for the discovery provider that
 //! declares them and the preset-load extension that loads them:
 //!
-//! - the factory presets live in the plugin (location kind "plugin", no path), one load key per
-//!   preset: its name;
+//! - the factory presets are files in Quintet's own folder ([`factory_files`]), one preset per
+//!   file, with no load key, flagged factory content;
 //! - the user's presets are files in the folder the editor saves them in ([`store::user_dir`]),
-//!   one preset per file, with no load key.
+//!   one preset per file, with no load key;
+//! - the factory presets are also in the plugin (location kind "plugin", no path), one load key
+//!   per preset: its name. Declared only when the factory folder cannot be written (a read-only
+//!   home); always loaded, so a project that saved such a reference still loads its preset.
+//!
+//! Factory presets are files first because that is how hosts and their validators crawl best:
+//! clap-validator 0.4.1 deadlocks on a location that describes two presets with load keys
+//! (docs/PATCHES.md), and synths that ship many presets ship them as files.
 
 use crate::presets::store::{self, StoreError};
-use crate::presets::{Preset, factory};
+use crate::presets::{Preset, factory, factory_files};
 use crate::user_text::escape;
 use clap_sys::factory::preset_discovery::{
+    CLAP_PRESET_DISCOVERY_IS_FACTORY_CONTENT, CLAP_PRESET_DISCOVERY_IS_USER_CONTENT,
     CLAP_PRESET_DISCOVERY_LOCATION_FILE, CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN,
     clap_preset_discovery_location_kind,
 };
 use std::ffi::{CStr, c_char};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where a host says a preset is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,9 +110,55 @@ pub fn factory_load_key(preset: &Preset) -> &str {
 
 /// The user's preset folder, if it exists: a host crawls it for files with the preset
 /// extension ([`store::EXTENSION`]), and a declared folder that does not exist is an error to
-/// it. It exists once the editor saved a preset there.
+/// it. It exists once the editor saved a preset there. Absolute, as hosts expect a location.
 pub fn user_folder() -> Option<PathBuf> {
-    store::user_dir().filter(|dir| dir.is_dir())
+    store::user_dir()
+        .filter(|dir| dir.is_dir())
+        .and_then(|dir| std::path::absolute(dir).ok())
+}
+
+/// Where the discovery provider declares the factory presets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactoryPlace {
+    /// Quintet's factory folder, up to date (absolute).
+    Folder(PathBuf),
+    /// Inside the plugin, under load keys: the folder could not be brought up to date.
+    Plugin,
+}
+
+/// Brings the factory folder up to date ([`factory_files::sync`]) and says where the factory
+/// presets are to be declared: the folder, or the plugin when the folder cannot be written
+/// (logged, with why).
+pub fn factory_place() -> FactoryPlace {
+    match factory_files::sync().and_then(|dir| {
+        std::path::absolute(&dir).map_err(|error| StoreError::Io { path: dir, error })
+    }) {
+        Ok(dir) => FactoryPlace::Folder(dir),
+        Err(error) => {
+            nice_plug::nice_warn!(
+                "The factory presets could not be written as files ({error}): a host lists \
+                 them from inside the plugin instead"
+            );
+            FactoryPlace::Plugin
+        }
+    }
+}
+
+/// Whether `path` is a file in Quintet's factory folder.
+pub fn in_factory_folder(path: &Path) -> bool {
+    let absolute = |path: &Path| std::path::absolute(path).ok();
+    let folder = store::factory_dir().and_then(|dir| absolute(&dir));
+    folder.is_some() && path.parent().and_then(absolute) == folder
+}
+
+/// The content flags of the preset in the file at `path`: factory content in Quintet's factory
+/// folder, the user's anywhere else.
+pub fn file_flags(path: &Path) -> u32 {
+    if in_factory_folder(path) {
+        CLAP_PRESET_DISCOVERY_IS_FACTORY_CONTENT
+    } else {
+        CLAP_PRESET_DISCOVERY_IS_USER_CONTENT
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,13 @@
 //! The preset-discovery factory: one provider, which declares Quintet's preset file type, the
-//! factory presets (inside the plugin) and the user's preset folder, and describes the presets
-//! at each location a host crawls. Called by a host's indexer on its main thread, possibly
-//! without any plugin instance; every string it hands over is copied by the host during the call.
+//! factory presets (Quintet's factory folder, or inside the plugin when that folder cannot be
+//! written: [`locations`](super::locations)) and the user's preset folder, and describes the
+//! presets at each location a host crawls. Called by a host's indexer on its main thread,
+//! possibly without any plugin instance; every string it hands over is copied by the host during
+//! the call.
 
-use super::locations::{Location, factory_load_key, user_folder};
+use super::locations::{
+    FactoryPlace, Location, factory_load_key, factory_place, file_flags, user_folder,
+};
 use crate::Quintet;
 use crate::presets::{Preset, factory, store};
 use clap_sys::factory::preset_discovery::{
@@ -18,7 +22,8 @@ use clap_sys::universal_plugin_id::clap_universal_plugin_id;
 use clap_sys::version::CLAP_VERSION;
 use nice_plug::prelude::ClapPlugin;
 use std::ffi::{CStr, CString, c_char, c_void};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::OsStringExt;
+use std::path::PathBuf;
 
 /// The provider's id, which hosts store with what they indexed.
 pub const PROVIDER_ID: &CStr = c"org.quintet.quintet.presets";
@@ -103,7 +108,8 @@ unsafe fn provider<'a>(provider: *const clap_preset_discovery_provider) -> &'a P
     unsafe { &*(provider as *const Provider) }
 }
 
-/// Declares the file type, the factory presets and the user's folder (if it exists yet).
+/// Declares the file type, the factory presets (their folder, brought up to date now, before the
+/// host crawls it) and the user's folder (if it exists yet).
 unsafe extern "C" fn init(raw: *const clap_preset_discovery_provider) -> bool {
     // SAFETY: the host calls `init` on a provider `create` made.
     let indexer = unsafe { provider(raw) }.indexer;
@@ -113,12 +119,24 @@ unsafe extern "C" fn init(raw: *const clap_preset_discovery_provider) -> bool {
         description: c"One Quintet preset: every sound parameter's value, in JSON".as_ptr(),
         file_extension: extension.as_ptr(),
     };
+    let path = |dir: PathBuf| CString::new(dir.into_os_string().into_vec()).ok();
+    let factory_path = match factory_place() {
+        FactoryPlace::Folder(dir) => path(dir),
+        FactoryPlace::Plugin => None,
+    };
     let factory = clap_preset_discovery_location {
         flags: CLAP_PRESET_DISCOVERY_IS_FACTORY_CONTENT,
         name: c"Quintet factory presets".as_ptr(),
-        kind: CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN,
-        location: std::ptr::null(),
+        kind: if factory_path.is_some() {
+            CLAP_PRESET_DISCOVERY_LOCATION_FILE
+        } else {
+            CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN
+        },
+        location: factory_path
+            .as_ref()
+            .map_or(std::ptr::null(), |path| path.as_ptr()),
     };
+    let user_path = user_folder().and_then(path);
     // SAFETY: `indexer` is the host's, alive while its provider is; the structures and their
     // strings live until the end of this function, and the host copies what it keeps.
     unsafe {
@@ -128,9 +146,7 @@ unsafe extern "C" fn init(raw: *const clap_preset_discovery_provider) -> bool {
         }
         if let Some(declare) = indexer.declare_location {
             declare(indexer, &factory);
-            if let Some(path) =
-                user_folder().and_then(|dir| CString::new(dir.as_os_str().as_bytes()).ok())
-            {
+            if let Some(path) = &user_path {
                 let user = clap_preset_discovery_location {
                     flags: CLAP_PRESET_DISCOVERY_IS_USER_CONTENT,
                     name: c"Your Quintet presets".as_ptr(),
@@ -156,7 +172,8 @@ unsafe extern "C" fn get_extension(
     std::ptr::null()
 }
 
-/// Describes the presets at one location: every factory preset, or the preset in one user file.
+/// Describes the presets at one location: every factory preset (inside the plugin), or the
+/// preset in one file (factory content in Quintet's factory folder, the user's elsewhere).
 /// A file that is not a Quintet preset (the folder may hold other JSON) describes none and is
 /// not an error; a location that does not fit its kind is.
 unsafe extern "C" fn get_metadata(
@@ -185,14 +202,9 @@ unsafe extern "C" fn get_metadata(
             }
             true
         }
-        Ok(file @ Location::File(_)) => {
-            if let Ok(preset) = file.preset(None) {
-                describe(
-                    receiver,
-                    &preset,
-                    None,
-                    CLAP_PRESET_DISCOVERY_IS_USER_CONTENT,
-                );
+        Ok(Location::File(path)) => {
+            if let Ok(preset) = store::load(&path) {
+                describe(receiver, &preset, None, file_flags(&path));
             }
             true
         }

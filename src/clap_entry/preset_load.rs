@@ -1,11 +1,12 @@
 //! The preset-load extension: a host loads a preset it found through the discovery factory
 //! (src/clap_entry/preset_discovery.rs). Called on the main thread; the preset is applied
 //! exactly as the editor's preset bar applies one ([`presets::apply`]): values queued for the
-//! audio thread, which switches at once without a click and allocates nothing.
+//! audio thread, which switches at once without a click and allocates nothing. A file in
+//! Quintet's factory folder is brought up to date first, so an edit there never loads.
 
 use super::instance::Instance;
-use super::locations::{Location, LocationError};
-use crate::presets;
+use super::locations::{Location, LocationError, in_factory_folder};
+use crate::presets::{self, factory_files};
 use clap_sys::ext::preset_load::{
     CLAP_EXT_PRESET_LOAD, CLAP_EXT_PRESET_LOAD_COMPAT, clap_host_preset_load,
     clap_plugin_preset_load,
@@ -39,6 +40,12 @@ unsafe extern "C" fn from_location(
     let key = (!load_key.is_null()).then(|| unsafe { CStr::from_ptr(load_key) });
     // SAFETY: as above.
     let preset = unsafe { Location::from_raw(kind, location) }.and_then(|place| {
+        if let Location::File(path) = &place
+            && in_factory_folder(path)
+            && let Err(error) = factory_files::sync()
+        {
+            nice_plug::nice_warn!("The factory presets could not be brought up to date: {error}");
+        }
         let key = key
             .map(|key| key.to_str())
             .transpose()

@@ -1,6 +1,7 @@
 //! Where user presets live: one file per preset in the user's data folder
 //! (`$XDG_DATA_HOME/quintet/presets`, else `~/.local/share/quintet/presets`), named after the
-//! preset, one name to one file ([`names`]).
+//! preset, one name to one file ([`names`]). Beside it is Quintet's own folder of the factory
+//! presets as files, for CLAP hosts ([`factory_dir`], [`super::factory_files`]).
 
 use super::Preset;
 use super::file::{self, PresetError};
@@ -31,6 +32,23 @@ pub fn user_dir() -> Option<PathBuf> {
                 .map(|home| PathBuf::from(home).join(".local/share"))
         })?;
     Some(data.join("quintet").join("presets"))
+}
+
+/// What the factory folder's name puts before the user folder's: `presets` gives
+/// `factory-presets`.
+const FACTORY_DIR_PREFIX: &str = "factory-";
+
+/// Quintet's folder of the factory presets as files ([`super::factory_files`]): beside the
+/// user preset folder, named after it with [`FACTORY_DIR_PREFIX`] before
+/// (`$XDG_DATA_HOME/quintet/factory-presets` by default). Derived from the user folder, so
+/// whatever moves that ([`DIR_ENV`]: tests, portable set-ups) moves this too, and the two are
+/// never one folder nor one inside the other. `None` without a user folder, or when the user
+/// folder has no name (`/`).
+pub fn factory_dir() -> Option<PathBuf> {
+    let user = user_dir()?;
+    let mut name = std::ffi::OsString::from(FACTORY_DIR_PREFIX);
+    name.push(user.file_name()?);
+    Some(user.with_file_name(name))
 }
 
 /// What a save does when you already have a preset of the name.

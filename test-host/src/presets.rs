@@ -16,7 +16,8 @@ use std::sync::OnceLock;
 
 /// The folder the plugin loaded by this process takes as the user's preset folder: beside the
 /// executable (target/<profile>/deps), one per process, so a test never reads or writes the real
-/// user's presets. Not created: a test that needs it creates it.
+/// user's presets. Not created: a test that needs it creates it. The plugin keeps its factory
+/// presets as files beside it (`factory-user-presets-PID`), derived from it, so also the test's.
 pub fn user_preset_dir() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {

@@ -1,17 +1,52 @@
 //! Issue 23: a CLAP host lists Quintet's presets through its preset-discovery factory (the
-//! factory presets inside the plugin and the user's presets in the folder the editor saves them
-//! in) and loads one through the preset-load extension, which then plays.
+//! factory presets as files in Quintet's factory folder, and the user's presets in the folder the
+//! editor saves them in) and loads one through the preset-load extension, which then plays. The
+//! factory folder is Quintet's: an edited file there is rewritten; where it cannot be written,
+//! the factory presets are declared inside the plugin instead, and a reference into the plugin
+//! (saved by a host before the files existed) still loads.
 
 use crate::preset_switch::partials;
 use quintet::presets::store::{self, Existing};
-use quintet::presets::{Preset, PresetValue, factory};
+use quintet::presets::{Preset, PresetValue, factory, factory_files, file};
+use quintet_test_host::plugin_log::logged_during;
 use quintet_test_host::presets::{ListedPreset, PresetPlace, list_presets, user_preset_dir};
 use quintet_test_host::{PLUGIN_ID, QuintetHost, signal};
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
 /// CLAP's preset flags.
 const FACTORY_CONTENT: u32 = 1;
 const USER_CONTENT: u32 = 2;
+
+/// The preset folders are this process's (the test host points the plugin at them): the tests
+/// that change them take turns.
+fn folders() -> MutexGuard<'static, ()> {
+    static FOLDERS: Mutex<()> = Mutex::new(());
+    FOLDERS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Quintet's factory folder in this process (beside [`user_preset_dir`]).
+fn factory_dir() -> PathBuf {
+    let dir = store::factory_dir().expect("a factory folder");
+    assert_eq!(
+        dir.parent(),
+        user_preset_dir().parent(),
+        "beside the user's"
+    );
+    dir
+}
+
+/// Removes this process's preset folders, the factory files (read-only) and whatever took the
+/// factory folder's place.
+fn remove_folders() {
+    let _ = std::fs::remove_dir_all(user_preset_dir());
+    let _ = std::fs::remove_dir_all(factory_dir());
+    let _ = std::fs::remove_file(factory_dir());
+}
 
 /// A user preset whose partials no factory preset plays.
 fn user_preset() -> Preset {
@@ -25,7 +60,16 @@ fn user_preset() -> Preset {
     Preset::new("Host Test Fifths", &values)
 }
 
-/// Loads `listed` into a playing instance and asserts that `preset`'s partials play after it.
+/// A factory drone other than Init.
+fn factory_drone() -> Preset {
+    factory::presets()
+        .into_iter()
+        .find(|p| p.name != factory::INIT && !p.settings().midi)
+        .expect("a factory drone")
+}
+
+/// Loads `listed` into a playing instance and asserts that `preset`'s partials play after it,
+/// and nothing else.
 fn assert_loads_and_plays(listed: &ListedPreset, preset: &Preset) {
     let mut host = QuintetHost::new();
     host.activate(SAMPLE_RATE_HZ, 512);
@@ -39,14 +83,8 @@ fn assert_loads_and_plays(listed: &ListedPreset, preset: &Preset) {
     signal::assert_partials(audio.left(), SAMPLE_RATE_HZ, &partials(preset), 5.0, &what);
 }
 
-#[test]
-fn a_host_lists_the_factory_and_user_presets_and_loads_them_by_location() {
-    let dir = user_preset_dir();
-    let mine = user_preset();
-    let path = store::save_in(dir, &mine, Existing::Replace).expect("the user preset is saved");
-    // Not a Quintet preset, in the same folder: listed as nothing, not as an error.
-    std::fs::write(dir.join("notes.json"), b"{\"shopping\": [\"milk\"]}").unwrap();
-
+/// Every preset listed, asserting that no error was reported and each is for Quintet.
+fn list_without_errors() -> Vec<ListedPreset> {
     let (listed, errors) = list_presets();
     assert!(errors.is_empty(), "errors while listing: {errors:?}");
     let plugin_id = PLUGIN_ID.to_str().unwrap().to_owned();
@@ -58,50 +96,147 @@ fn a_host_lists_the_factory_and_user_presets_and_loads_them_by_location() {
             preset.name
         );
     }
+    listed
+}
 
-    // Every factory preset, in the editor's order, under its name as load key.
-    let expected: Vec<String> = factory::presets().into_iter().map(|p| p.name).collect();
-    let listed_factory: Vec<&ListedPreset> = listed
+/// The factory presets' names, sorted.
+fn factory_names() -> Vec<String> {
+    let mut names: Vec<String> = factory::presets().into_iter().map(|p| p.name).collect();
+    names.sort();
+    names
+}
+
+/// Overwrites the factory file of `preset` with the user preset's values under its name, as a
+/// person editing it would (making it writable first).
+fn edit_factory_file(preset: &Preset) -> PathBuf {
+    let path = factory_dir().join(factory_files::file_name(preset));
+    let edited = Preset {
+        name: preset.name.clone(),
+        ..user_preset()
+    };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&path, file::write(&edited)).unwrap();
+    path
+}
+
+#[test]
+fn a_host_lists_the_factory_presets_as_files_and_the_users_and_loads_them() {
+    let _turn = folders();
+    remove_folders();
+    let dir = user_preset_dir();
+    let mine = user_preset();
+    let path = store::save_in(dir, &mine, Existing::Replace).expect("the user preset is saved");
+    // Not a Quintet preset, in the same folder: listed as nothing, not as an error.
+    std::fs::write(dir.join("notes.json"), b"{\"shopping\": [\"milk\"]}").unwrap();
+
+    let listed = list_without_errors();
+
+    // Every factory preset, one file each in Quintet's factory folder, flagged factory content.
+    let factory_files: Vec<&ListedPreset> = listed
         .iter()
-        .filter(|p| p.place == PresetPlace::Plugin)
+        .filter(|p| p.flags == FACTORY_CONTENT)
         .collect();
-    let names: Vec<&str> = listed_factory.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, expected);
-    for preset in &listed_factory {
-        assert_eq!(preset.load_key.as_deref(), Some(preset.name.as_str()));
-        assert_eq!(preset.flags, FACTORY_CONTENT, "{}", preset.name);
+    let mut names: Vec<String> = factory_files.iter().map(|p| p.name.clone()).collect();
+    names.sort();
+    assert_eq!(names, factory_names());
+    for listed in &factory_files {
+        let preset = factory::find(&listed.name).unwrap();
+        let file = factory_dir().join(factory_files::file_name(&preset));
+        assert_eq!(listed.place, PresetPlace::File(file), "{}", listed.name);
+        assert_eq!(listed.load_key, None, "{}", listed.name);
     }
+    assert!(
+        listed.iter().all(|p| p.place != PresetPlace::Plugin),
+        "the factory presets are not declared inside the plugin when their folder is written"
+    );
 
     // The user's preset, from its file, with no load key.
-    let users: Vec<&ListedPreset> = listed
-        .iter()
-        .filter(|p| matches!(&p.place, PresetPlace::File(_)))
-        .collect();
+    let users: Vec<&ListedPreset> = listed.iter().filter(|p| p.flags == USER_CONTENT).collect();
     assert_eq!(users.len(), 1, "one user preset: {users:?}");
     assert_eq!(users[0].name, mine.name);
     assert_eq!(users[0].place, PresetPlace::File(path));
     assert_eq!(users[0].load_key, None);
-    assert_eq!(users[0].flags, USER_CONTENT);
+    assert_eq!(listed.len(), factory_files.len() + 1, "{listed:?}");
 
-    // A factory drone other than Init, and the user's preset, each load and play.
-    let drone = factory::presets()
-        .into_iter()
-        .find(|p| p.name != factory::INIT && !p.settings().midi)
-        .expect("a factory drone");
-    let listed_drone = listed_factory
-        .iter()
-        .find(|p| p.name == drone.name)
-        .unwrap();
+    // A factory drone other than Init, by its file, and the user's preset each load and play.
+    let drone = factory_drone();
+    let listed_drone = factory_files.iter().find(|p| p.name == drone.name).unwrap();
     assert_loads_and_plays(listed_drone, &drone);
     assert_loads_and_plays(users[0], &mine);
+    remove_folders();
+}
 
+#[test]
+fn a_factory_preset_saved_as_inside_the_plugin_still_loads_by_its_key() {
+    let _turn = folders();
+    let drone = factory_drone();
+    let by_key = ListedPreset {
+        name: drone.name.clone(),
+        place: PresetPlace::Plugin,
+        load_key: Some(drone.name.clone()),
+        plugin_ids: Vec::new(),
+        flags: FACTORY_CONTENT,
+    };
+    assert_loads_and_plays(&by_key, &drone);
     // A key the plugin never listed is refused.
     let unknown = ListedPreset {
         name: "Nothing".into(),
         load_key: Some("No Such Preset".into()),
-        ..(*listed_drone).clone()
+        ..by_key
     };
     let mut host = QuintetHost::new();
     assert!(!host.load_preset(&unknown), "an unknown key is refused");
-    std::fs::remove_dir_all(dir).unwrap();
+    remove_folders();
+}
+
+#[test]
+fn an_edited_factory_file_is_rewritten_before_a_host_lists_or_loads_it() {
+    let _turn = folders();
+    remove_folders();
+    let drone = factory_drone();
+    list_without_errors();
+
+    // Edited, then listed: the host's crawl reads the factory preset again.
+    let path = edit_factory_file(&drone);
+    let listed = list_without_errors();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), file::write(&drone));
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o444, "the factory file is read-only again");
+    let listed_drone = listed
+        .iter()
+        .find(|p| p.place == PresetPlace::File(path.clone()))
+        .expect("the drone's file is listed");
+
+    // Edited after the crawl, then loaded by its path: the factory preset plays, not the edit.
+    edit_factory_file(&drone);
+    assert_loads_and_plays(listed_drone, &drone);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), file::write(&drone));
+    remove_folders();
+}
+
+#[test]
+fn a_factory_folder_that_cannot_be_written_falls_back_to_the_plugin() {
+    let _turn = folders();
+    remove_folders();
+    // The folder's place taken by a file: it cannot be made, even by root (whom permission bits
+    // do not stop), as a read-only home stops anyone else.
+    std::fs::write(factory_dir(), b"not a folder").unwrap();
+
+    let (listed, log) = logged_during(list_without_errors);
+    assert!(
+        log.contains("could not be written as files"),
+        "the fallback is logged: {log:?}"
+    );
+    let mut names: Vec<String> = listed.iter().map(|p| p.name.clone()).collect();
+    names.sort();
+    assert_eq!(names, factory_names());
+    for preset in &listed {
+        assert_eq!(preset.place, PresetPlace::Plugin, "{}", preset.name);
+        assert_eq!(preset.load_key.as_deref(), Some(preset.name.as_str()));
+        assert_eq!(preset.flags, FACTORY_CONTENT, "{}", preset.name);
+    }
+    let drone = factory_drone();
+    let listed_drone = listed.iter().find(|p| p.name == drone.name).unwrap();
+    assert_loads_and_plays(listed_drone, &drone);
+    remove_folders();
 }

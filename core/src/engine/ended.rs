@@ -52,11 +52,33 @@ impl EndedVoices {
         self.count = 0;
     }
 
-    /// Hands every end since the last call to `report`, once.
+    /// Hands every end since the last call to `report`, once, in the order they happened: a
+    /// host refuses an event earlier than the one before it, and voices are rendered one after
+    /// another, so a voice rendered later may have ended earlier in the block. (An unstable sort
+    /// allocates nothing; ends at one sample may come in any order.)
     pub fn take(&mut self, mut report: impl FnMut(VoiceEnd)) {
         let count = std::mem::take(&mut self.count);
-        for &end in &self.ends[..count] {
+        let ends = &mut self.ends[..count];
+        ends.sort_unstable_by_key(|end| end.sample);
+        for &end in ends.iter() {
             report(end);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ends_are_handed_over_in_the_order_they_happened() {
+        let mut ended = EndedVoices::default();
+        for (key, sample) in [(60, 491), (62, 391), (64, 0), (65, 391)] {
+            ended.push(NoteRef::without_id(0, key), sample);
+        }
+        let mut samples = Vec::new();
+        ended.take(|end| samples.push(end.sample));
+        assert_eq!(samples, [0, 391, 391, 491]);
+        ended.take(|_| panic!("each end is handed over once"));
     }
 }

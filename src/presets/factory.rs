@@ -68,6 +68,13 @@ fn touch(velocity: [f32; 5], key_tilt_db: f32) -> Vec<(&'static str, PresetValue
     values
 }
 
+/// The output gain in dB: each preset brings one note (velocity 127 at C4), or its drone, to
+/// about −8 dBFS at its peak, near Init's −6.6, leaving a few dB for chords (tests/presets check
+/// none passes full scale alone).
+fn gain(db_: f32) -> (&'static str, PresetValue) {
+    ("gain", db(db_))
+}
+
 /// The note's envelope (ms, ms, fraction, ms) in MIDI mode: a preset that waits for keys.
 fn keys(
     attack_ms: f32,
@@ -129,13 +136,13 @@ fn drones() -> Vec<Preset> {
             "Harmonic Series",
             [110.0, 220.0, 330.0, 440.0, 550.0],
             one_over_n([1.0, 2.0, 3.0, 4.0, 5.0]),
-            &[],
+            &[gain(6.0)],
         ),
         preset(
             "Odd Harmonics",
             [110.0, 330.0, 550.0, 770.0, 990.0],
             one_over_n([1.0, 3.0, 5.0, 7.0, 9.0]),
-            &[],
+            &[gain(9.0)],
         ),
         // C major in just intonation on a C4 of 261.6 Hz: C4, E4 (5/4), G4 (3/2), C5, E5 (5/2),
         // every ratio exact.
@@ -143,14 +150,14 @@ fn drones() -> Vec<Preset> {
             "Just Major Chord",
             [261.6, 327.0, 392.4, 523.2, 654.0],
             [0.0, -2.0, -2.0, -6.0, -8.0],
-            &[],
+            &[gain(2.0)],
         ),
         // Two partials half a hertz apart: one slow swell every two seconds.
         preset(
             "Slow Beating Pair",
             [220.0, 220.5, 440.0, 660.0, 880.0],
             [0.0, 0.0, OFF, OFF, OFF],
-            &[],
+            &[gain(6.0)],
         ),
         // Harmonics 1, 5, 7, 13 and 27 of 100 Hz starting in phase have a crest factor of 1.71
         // (a single sine's is 1.41), the lowest of any five harmonics below the 40th, and every
@@ -161,7 +168,8 @@ fn drones() -> Vec<Preset> {
             full,
             &[],
         ),
-        // The reference tone of audio measurement: one sine at 1 kHz, alone.
+        // The reference tone of audio measurement: one sine at 1 kHz, alone, at −20 dBFS (the
+        // alignment level of SMPTE RP 155), so it keeps no gain of its own.
         preset(
             "1 kHz Reference",
             [1000.0, 2000.0, 3000.0, 4000.0, 5000.0],
@@ -174,7 +182,7 @@ fn drones() -> Vec<Preset> {
             "Open Fifths Drone",
             [130.8, 196.2, 261.6, 392.4, 523.2],
             [0.0, -3.0, -6.0, -10.0, -14.0],
-            &[],
+            &[gain(4.0)],
         ),
     ]
 }
@@ -192,6 +200,7 @@ fn instruments() -> Vec<Preset> {
             [110.0, 220.0, 264.0, 330.0, 440.0],
             [-3.0, 0.0, -2.0, -6.0, -4.0],
             &[
+                vec![gain(2.5)],
                 keys(1.0, 7000.0, 0.0, 2500.0),
                 partial_envelopes(all(1.0), [1.0, 0.55, 0.4, 0.25, 0.16], all(1.0)),
                 touch([0.0, 0.2, 0.4, 0.6, 0.8], -2.0),
@@ -205,6 +214,7 @@ fn instruments() -> Vec<Preset> {
             [110.0, 220.0, 330.0, 440.0, 660.0],
             [0.0, 0.0, 0.0, -6.0, -12.0],
             &[
+                gain(3.0),
                 ("midi", Switch(true)),
                 ("attack", Number(ATTACK_MS as f32)),
                 ("sustain", Number(1.0)),
@@ -216,6 +226,7 @@ fn instruments() -> Vec<Preset> {
             [220.0, 440.5, 659.0, 881.0, 1320.0],
             [0.0, -4.0, -9.0, -12.0, -18.0],
             &[
+                gain(5.0),
                 ("midi", Switch(true)),
                 ("voices", Count(12)),
                 ("attack", Number(600.0)),
@@ -231,6 +242,7 @@ fn instruments() -> Vec<Preset> {
             [220.0, 440.0, 660.0, 880.0, 1100.0],
             [0.0, -4.0, -8.0, -11.0, -14.0],
             &[
+                vec![gain(7.0)],
                 keys(1.0, 1400.0, 0.0, 160.0),
                 partial_envelopes(all(1.0), [1.0, 0.6, 0.4, 0.28, 0.2], all(1.0)),
                 touch([0.0, 0.3, 0.5, 0.7, 0.9], -3.0),
@@ -244,6 +256,7 @@ fn instruments() -> Vec<Preset> {
             [220.0, 440.0, 660.0, 880.0, 1562.0],
             [0.0, -8.0, -16.0, -20.0, -12.0],
             &[
+                vec![gain(8.5)],
                 keys(2.0, 3500.0, 0.3, 300.0),
                 partial_envelopes(
                     all(1.0),
@@ -261,6 +274,7 @@ fn instruments() -> Vec<Preset> {
             [110.0, 220.0, 330.0, 440.0, 880.0],
             [-2.0, 0.0, -1.0, -6.0, -12.0],
             &[
+                vec![gain(4.5)],
                 keys(ATTACK_MS as f32, 1000.0, 1.0, 40.0),
                 partial_envelopes(
                     all(1.0),
@@ -277,6 +291,7 @@ fn instruments() -> Vec<Preset> {
             [220.0, 440.0, 660.0, 880.0, 1100.0],
             [0.0, -3.0, -6.0, -9.0, -12.0],
             &[
+                vec![gain(5.0)],
                 keys(180.0, 800.0, 0.85, 350.0),
                 vec![("voices", Count(12))],
                 partial_envelopes([1.0, 1.4, 1.9, 2.5, 3.2], all(1.0), all(1.0)),
@@ -292,6 +307,7 @@ fn instruments() -> Vec<Preset> {
             [220.0, 880.0, 2171.0, 440.0, 660.0],
             [0.0, -8.0, -16.0, OFF, OFF],
             &[
+                vec![gain(8.5)],
                 keys(1.0, 1100.0, 0.0, 120.0),
                 partial_envelopes(all(1.0), [1.0, 0.3, 0.12, 1.0, 1.0], all(1.0)),
                 touch([0.0, 0.5, 0.9, 0.0, 0.0], -1.0),
@@ -305,6 +321,7 @@ fn instruments() -> Vec<Preset> {
             [523.2, 1444.0, 2825.3, 4672.2, 1046.4],
             [0.0, -6.0, -10.0, -14.0, OFF],
             &[
+                vec![gain(6.0)],
                 keys(1.0, 3000.0, 0.0, 900.0),
                 partial_envelopes(all(1.0), [1.0, 0.3, 0.15, 0.1, 1.0], all(1.0)),
                 touch([0.0, 0.5, 0.7, 0.9, 0.0], -4.0),

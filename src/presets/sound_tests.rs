@@ -167,3 +167,23 @@ fn the_church_bells_upper_partials_die_first() {
     let kept: Vec<f64> = (0..5).map(|k| late[k] / early[k]).collect();
     assert!(kept.windows(2).all(|w| w[1] <= w[0]), "{kept:?}");
 }
+
+/// Issue 23: the presets play at a loudness musicians expect, near Init's one note (−6.6 dBFS):
+/// each instrument's one note and each drone peaks between −12 and −4 dBFS, so stepping
+/// through the list never drops by 10 dB. The measurement tones keep their own levels (the
+/// reference tone is at −20 dBFS on purpose).
+#[test]
+fn every_musical_preset_peaks_near_inits_level() {
+    let measurement = ["1 kHz Reference", "Measurement Multitone"];
+    for preset in factory::presets() {
+        if measurement.contains(&preset.name.as_str()) {
+            continue;
+        }
+        let peak_db = 20.0 * peak(&play(&preset).samples).log10();
+        assert!(
+            (-12.0..=-4.0).contains(&peak_db),
+            "{}: one note peaks at {peak_db:.1} dBFS",
+            preset.name
+        );
+    }
+}

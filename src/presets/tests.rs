@@ -97,7 +97,7 @@ fn every_factory_preset_plays_what_it_says() {
                 continue;
             }
             let hz = settings.frequencies_hz[k];
-            let expected = f64::from(PARTIAL_AMPLITUDE) * level;
+            let expected = f64::from(PARTIAL_AMPLITUDE) * level * f64::from(settings.gain);
             let found = peaks
                 .iter()
                 .find(|p| (p.frequency_hz - hz).abs() < 1.0)

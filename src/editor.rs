@@ -123,24 +123,7 @@ pub fn create(
             .with_tile("Quintet")
             .with_resize_hint(ResizeHint::resizable().with_min_logical_size(min_size))
             .with_repaint_poll_interval(REPAINT_POLL_INTERVAL),
-        EditorApp {
-            change_log: ChangeLog::new(&params),
-            params,
-            gui_context: None,
-            tap,
-            spectrum: SpectrumView::default(),
-            needle: PeakNeedle::default(),
-            last_frame_s: None,
-            last_snapshot_s: 0.0,
-            pending_size: None,
-            zoom: 1.0,
-            zoom_notches: 0.0,
-            size_asked: None,
-            below_minimum: None,
-            screen_px: None,
-            presets: PresetBar::default(),
-            keyboard: NoteKeyboard::new(notes),
-        },
+        EditorApp::new(params, tap, notes),
     );
     editor.map(settled::Settled)
 }
@@ -262,6 +245,27 @@ impl NiceEguiApp for EditorApp {
 }
 
 impl EditorApp {
+    /// The editor's state before its first frame; the GUI context comes with the window.
+    fn new(params: Arc<QuintetParams>, tap: TapReader, notes: KeyboardSender) -> Self {
+        Self {
+            change_log: ChangeLog::new(&params),
+            params,
+            gui_context: None,
+            tap,
+            spectrum: SpectrumView::default(),
+            needle: PeakNeedle::default(),
+            last_frame_s: None,
+            last_snapshot_s: 0.0,
+            pending_size: None,
+            zoom: 1.0,
+            zoom_notches: 0.0,
+            size_asked: None,
+            below_minimum: None,
+            screen_px: None,
+            presets: PresetBar::default(),
+            keyboard: NoteKeyboard::new(notes),
+        }
+    }
     /// The window's panels: the header, the controls, the meter and the views.
     fn panels_ui(&mut self, ui: &mut egui::Ui, gui_context: &GuiContext, setter: &ParamSetter) {
         ResizableWindow::new("quintet-editor")

@@ -44,22 +44,8 @@ impl Editor {
         let host = Arc::new(TestHost::default());
         let context = GuiContext::new(host.clone());
         let app = EditorApp {
-            change_log: ChangeLog::new(&params),
-            params,
             gui_context: Some(context.clone()),
-            tap: reader,
-            spectrum: SpectrumView::default(),
-            needle: PeakNeedle::default(),
-            last_frame_s: None,
-            last_snapshot_s: 0.0,
-            pending_size: None,
-            zoom: 1.0,
-            zoom_notches: 0.0,
-            size_asked: None,
-            below_minimum: None,
-            screen_px: None,
-            presets: PresetBar::default(),
-            keyboard: NoteKeyboard::new(notes),
+            ..EditorApp::new(params, reader, notes)
         };
         let ctx = Context::default();
         ctx.enable_accesskit();

@@ -13,6 +13,12 @@
 //! Fewer than three voices' partials do not pay for the lanes; the members then render on their
 //! own banks, as moving voices do, until the next regroup (a join or a leave) decides again. A
 //! member's bank keeps exact time either way, so it can leave the lanes at any sample.
+//!
+//! Voices whose partials' envelopes alone move (see [`crate::dsp::steady::ramped`]) join the
+//! ramped lanes at a run start and leave at the last run start before their first moving
+//! segment ends, a sample the notes fix, so every join and leave falls on a run start and the
+//! ramped lanes too compute the same samples whatever the blocks. They render after every
+//! voice on its own bank, from each member's sound when it joined, run by run.
 
 use super::VOICE_SLOTS;
 use super::ended::EndedVoices;

@@ -1099,3 +1099,77 @@ fn the_midi_glide_renders_as_the_plugin_glides() {
     let glide = 24_000..24_000 + 7_200;
     assert!(wav[glide.clone()] != jump[glide], "no glide");
 }
+
+/// Issue 23: each partial's own envelope and touch (velocity per partial, key tilt) render
+/// from a MIDI file with two velocities exactly as the plugin plays them; while the partials'
+/// envelopes move on their own the voices render in the ramped steady lanes, so this holds
+/// those to the plugin's bits too.
+#[test]
+fn partial_envelopes_and_touch_render_as_the_plugin_plays_them() {
+    // 120 BPM at 480 ticks a quarter: 50 samples a tick.
+    let song: &[(u32, &[u8])] = &[
+        (0, &[0x90, 48, 127]),
+        (0, &[0x90, 64, 40]),
+        (240, &[0x90, 72, 40]),
+        (480, &[0x80, 48, 64]),
+        (0, &[0x90, 55, 127]),
+        (480, &[0x80, 64, 64]),
+        (0, &[0x80, 72, 64]),
+        (240, &[0x80, 55, 64]),
+    ];
+    let sound = [
+        ("Attack", "5"),
+        ("Decay", "300"),
+        ("Sustain", "40"),
+        ("Release", "200"),
+        ("Key tilt", "-6"),
+    ];
+    let decays = ["1", "0.7", "0.5", "0.3", "0.2"];
+    let velocities = ["0", "25", "50", "100", "100"];
+    let path = midi_path("touch", &midi_file(0, 480, &[song]));
+    let mut args: Vec<String> = ["--midi", path.to_str().unwrap(), "--voices", "4"]
+        .into_iter()
+        .chain(["--seconds", "2"])
+        .map(str::to_owned)
+        .collect();
+    for (name, text) in sound {
+        args.push(format!("--{}", name.to_lowercase().replace(' ', "-")));
+        args.push(text.to_owned());
+    }
+    args.extend(["--partial-decay".to_owned(), decays.join(",")]);
+    args.extend(["--partial-velocity".to_owned(), velocities.join(",")]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let wav = render_wav("touch", &args);
+    std::fs::remove_file(&path).unwrap();
+
+    let mut changes = vec![("MIDI mode", "On"), ("Voices", "4")];
+    changes.extend(sound);
+    let decay_names = (1..=5).map(|k| format!("Partial {k} decay"));
+    let velocity_names = (1..=5).map(|k| format!("Partial {k} velocity"));
+    let names: Vec<String> = decay_names.chain(velocity_names).collect();
+    let texts = decays.iter().chain(&velocities);
+    changes.extend(names.iter().map(String::as_str).zip(texts.copied()));
+    let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
+    let events = [
+        midi(0, [0x90, 48, 127]),
+        midi(0, [0x90, 64, 40]),
+        midi(12_000, [0x90, 72, 40]),
+        midi(36_000, [0x80, 48, 64]),
+        midi(36_000, [0x90, 55, 127]),
+        midi(60_000, [0x80, 64, 64]),
+        midi(60_000, [0x80, 72, 64]),
+        midi(72_000, [0x80, 55, 64]),
+    ];
+    let plugin = host_with(&changes).render_events(std::iter::repeat_n(1000, 96), &events);
+    assert_identical(
+        &wav,
+        plugin.left(),
+        "partial envelopes and touch against the plugin",
+    );
+    assert!(wav[40_000..70_000].iter().any(|&x| x != 0.0), "it plays");
+    // The slowest release (200 ms) is over 10 000 samples after the last note-off.
+    assert!(
+        wav[82_000..].iter().all(|&x| x == 0.0),
+        "it ends in exact zeros"
+    );
+}

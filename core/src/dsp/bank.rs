@@ -13,7 +13,7 @@ use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
-use super::steady::{Rotation, SteadyPartial};
+use super::steady::{MAX_STEADY_INCREMENT, Rotation, SteadyPartial};
 
 /// Number of partials in the bank.
 pub const PARTIAL_COUNT: usize = 5;
@@ -485,6 +485,15 @@ impl PartialBank {
                 .phase
                 .wrapping_add(ramp.increment.wrapping_mul(samples as u64));
         }
+    }
+
+    /// Whether every sounding partial is slow enough for the steady lanes (at most
+    /// [`MAX_STEADY_INCREMENT`]): what [`steady_partials`](Self::steady_partials) asks besides
+    /// stillness.
+    pub fn fits_steady_lanes(&self) -> bool {
+        self.partials
+            .iter()
+            .all(|p| p.level.start == 0.0 || p.ramp.increment <= MAX_STEADY_INCREMENT)
     }
 
     /// Samples before the bank can be steady (0 if it is): its gain ramp's and each partial's

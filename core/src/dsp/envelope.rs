@@ -3,6 +3,8 @@
 //! never jumps; the release ends in exact zeros.
 
 use super::ramp::LinearRamp;
+use super::steady::ramped::AmplitudeRamp;
+use std::ops::Range;
 
 // The defaults are declared with every other default and maximum.
 pub use crate::limits::{ATTACK_MS, DECAY_MS, RELEASE_MS, SUSTAIN_LEVEL};
@@ -192,20 +194,51 @@ impl Envelope {
     /// Multiplies `samples` by the envelope, advancing it through its segments. Returns the
     /// number of samples before it became idle, if it did within them.
     pub fn apply(&mut self, samples: &mut [f32]) -> Option<usize> {
+        self.advance(samples.len(), |gain, range| match gain {
+            Some(gain) => gain.apply(&mut samples[range]),
+            None => samples[range].fill(0.0),
+        })
+    }
+
+    /// Advances `samples` samples rendered elsewhere (the ramped steady lanes), exactly as
+    /// [`apply`](Self::apply) would. Returns the number of samples before it became idle, if
+    /// it did within them.
+    pub fn skip(&mut self, samples: usize) -> Option<usize> {
+        self.advance(samples, |gain, range| {
+            if let Some(gain) = gain {
+                gain.skip(range.len());
+            }
+        })
+    }
+
+    /// The segment under way, and the samples left in it (0 while the gain holds: in the
+    /// sustain, or idle).
+    pub fn segment(&self) -> (AmplitudeRamp, u32) {
+        (self.gain.segment(), self.gain.remaining())
+    }
+
+    /// Walks `len` samples through the segments: `pass` gets each stretch of one segment
+    /// (`None` once idle: silence), then the next segment begins.
+    #[inline(always)]
+    fn advance(
+        &mut self,
+        len: usize,
+        mut pass: impl FnMut(Option<&mut LinearRamp>, Range<usize>),
+    ) -> Option<usize> {
         let mut done = 0;
-        while done < samples.len() {
+        while done < len {
             if self.stage == Stage::Idle {
-                samples[done..].fill(0.0);
+                pass(None, done..len);
                 return Some(done);
             }
             let holding = !self.gain.is_ramping();
-            let len = if holding {
-                samples.len() - done
+            let stretch = if holding {
+                len - done
             } else {
-                (self.gain.remaining() as usize).min(samples.len() - done)
+                (self.gain.remaining() as usize).min(len - done)
             };
-            self.gain.apply(&mut samples[done..done + len]);
-            done += len;
+            pass(Some(&mut self.gain), done..done + stretch);
+            done += stretch;
             if !self.gain.is_ramping() {
                 self.segment_ended();
             }
@@ -213,7 +246,7 @@ impl Envelope {
                 break;
             }
         }
-        (self.stage == Stage::Idle).then_some(samples.len())
+        (self.stage == Stage::Idle).then_some(len)
     }
 
     /// The gain reached the end of a segment: on to the next stage.

@@ -1,5 +1,7 @@
 //! A linear ramp of a gain, counted in samples from the ramp's own start.
 
+use super::steady::ramped::AmplitudeRamp;
+
 /// A value moving linearly to a target over a fixed number of samples, then holding it exactly.
 ///
 /// Sample `k` of the ramp is `start + k · step`, computed from `k` rather than accumulated, so the
@@ -65,6 +67,28 @@ impl LinearRamp {
                 length,
             }
         };
+    }
+
+    /// The segment under way, as the ramped steady lanes take it (holding: the target, with
+    /// no step).
+    pub fn segment(&self) -> AmplitudeRamp {
+        if self.is_ramping() {
+            AmplitudeRamp {
+                start: self.start,
+                step: self.step,
+                position: self.position,
+            }
+        } else {
+            AmplitudeRamp::holding(self.target)
+        }
+    }
+
+    /// Advances `samples` samples rendered elsewhere (the ramped steady lanes), as
+    /// [`apply`](Self::apply) would.
+    pub fn skip(&mut self, samples: usize) {
+        if self.is_ramping() {
+            self.position += samples.min(self.remaining() as usize) as u32;
+        }
     }
 
     /// Multiplies `samples` by the ramp's values, advancing it.

@@ -498,8 +498,9 @@ impl Engine {
         self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
         if self.voices_may_sound {
             self.steady.add_to(&mut self.voices, out, &mut self.ended);
+        } else {
+            self.steady.advance(out.len());
         }
-        self.steady.advance(out.len());
     }
 
     /// Hands every voice that ended since the last call to `report`, once.

@@ -13,16 +13,32 @@
 //! Fewer than three voices' partials do not pay for the lanes; the members then render on their
 //! own banks, as moving voices do, until the next regroup (a join or a leave) decides again. A
 //! member's bank keeps exact time either way, so it can leave the lanes at any sample.
+//!
+//! Voices whose partials' envelopes alone move (see [`crate::dsp::steady::ramped`]) join the
+//! ramped lanes at a run start and leave at the last run start before their first moving
+//! segment ends, a sample the notes fix, so every join and leave falls on a run start and the
+//! ramped lanes too compute the same samples whatever the blocks. They render after every
+//! voice on its own bank, from each member's sound when it joined, run by run.
 
 use super::VOICE_SLOTS;
 use super::ended::EndedVoices;
-use super::voice::{VOICE_PASS_SAMPLES, Voice, VoiceScratch};
+use super::voice::{RampedSound, VOICE_PASS_SAMPLES, Voice, VoiceScratch};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::sine::Kernel;
+use crate::dsp::steady::ramped::RampedLanes;
 use crate::dsp::steady::{RUN_SAMPLES, SteadyLanes, SteadyPartial};
 
-/// Samples each voice renders per pass (its scratch buffers stay in L1 cache).
+/// Samples each voice renders per pass (its scratch buffers stay in L1 cache), and the most
+/// one pass over the voices covers (a longer render call is taken in such pieces: a call
+/// boundary changes nothing, see the module documentation).
 const SCRATCH_SAMPLES: usize = VOICE_PASS_SAMPLES;
+
+/// Runs (or parts of runs) one pass over the voices can touch.
+const WINDOWS: usize = SCRATCH_SAMPLES / RUN_SAMPLES + 1;
+
+/// The shortest envelope segment a voice enters the ramped lanes for: one run. (Below 16 kHz
+/// the shortest segment, 2 ms, is less than a run: such segments render on the voice's bank.)
+const SHORTEST_RAMPED_SAMPLES: u32 = RUN_SAMPLES as u32;
 
 /// The fewest partials worth rendering in the lanes: three voices'. A group's recurrence waits
 /// on its multiply and two adds every sample, so one or two groups take about as long as eight:
@@ -56,6 +72,42 @@ impl Member {
     }
 }
 
+/// A voice the ramped lanes render, or rendered since its last event: its sound when it first
+/// joined, from which its sound at any later sample follows until an event touches it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RampedMember {
+    /// Its [`revision`](super::voice::Voice::revision) when `sound` was taken.
+    pub revision: u32,
+    /// Its sound at sample `at` of the engine's clock.
+    pub sound: RampedSound,
+    pub at: u64,
+}
+
+impl RampedMember {
+    /// Its sound at sample `clock`.
+    fn sound_at(&self, clock: u64) -> RampedSound {
+        self.sound.after(clock.wrapping_sub(self.at))
+    }
+}
+
+/// Which voices the ramped lanes render in each run of the current pass.
+#[derive(Clone, Copy, Debug)]
+struct RampedRuns {
+    /// Per run of the pass (the first may be the end of one begun before), a bit per voice slot
+    /// the lanes render there.
+    members: [u32; WINDOWS],
+    /// Per run, whether a voice joins at its start (the lanes are rebuilt there).
+    joins: [bool; WINDOWS],
+}
+
+impl RampedRuns {
+    /// No voice in any run.
+    const NONE: Self = Self {
+        members: [0; WINDOWS],
+        joins: [false; WINDOWS],
+    };
+}
+
 /// The steady lanes and their members, and what renders the voices outside them.
 #[derive(Clone, Debug)]
 pub struct SteadyVoices {
@@ -73,6 +125,19 @@ pub struct SteadyVoices {
     kernel: Kernel,
     /// Where a voice on its own bank renders before it is added to the output.
     scratch: VoiceScratch,
+    /// The voices whose partials' envelopes move each on its own, while nothing else about
+    /// them moves (see [`crate::dsp::steady::ramped`]): the lanes, their members' sounds,
+    /// which of them each run of the pass renders, and the members the lanes hold now.
+    ramped: RampedLanes,
+    ramped_members: [Option<RampedMember>; VOICE_SLOTS],
+    /// Bit `slot` set while the voice in `slot` is in the ramped lanes.
+    ramped_mask: u32,
+    /// Per member, the sample of the engine's clock at which it leaves (a run start).
+    ramped_until: [u64; VOICE_SLOTS],
+    ramped_runs: RampedRuns,
+    ramped_in_lanes: u32,
+    /// The first sample of the current pass in the render call (for the ended voices' reports).
+    pass_offset: usize,
 }
 
 // One bit per voice slot.
@@ -89,26 +154,41 @@ impl SteadyVoices {
             in_lanes: false,
             kernel: Kernel::best(),
             scratch: VoiceScratch::default(),
+            ramped: RampedLanes::default(),
+            ramped_members: [None; VOICE_SLOTS],
+            ramped_mask: 0,
+            ramped_until: [0; VOICE_SLOTS],
+            ramped_runs: RampedRuns::NONE,
+            ramped_in_lanes: 0,
+            pass_offset: 0,
         })
     }
 
     /// Adds the sounding `voices` to `out` (the next samples of the current render call), each
-    /// that something moves on its own bank, the steady ones together in the lanes, and notes
-    /// in `ended` each voice that fell silent. [`advance`](Self::advance) must follow.
+    /// that something moves on its own bank, the steady ones together in the lanes, those whose
+    /// partials' envelopes alone move in the ramped lanes, and notes in `ended` each voice that
+    /// fell silent; the clock moves on by `out.len()`.
     pub fn add_to(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
         out: &mut [f32],
         ended: &mut EndedVoices,
     ) {
-        let regroup = self.leave_if_moved(voices);
-        let joins = self.render_moving_voices(voices, out, ended);
-        if regroup || self.has_members() {
-            self.render_steady_voices(voices, out, ended, regroup, &joins);
+        for (pass, out) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
+            self.pass_offset = pass * SCRATCH_SAMPLES;
+            let regroup = self.leave_if_moved(voices);
+            self.leave_ramped_if_moved(voices);
+            self.ramped_runs = RampedRuns::NONE;
+            let joins = self.render_moving_voices(voices, out, ended);
+            if regroup || self.has_members() {
+                self.render_steady_voices(voices, out, ended, regroup, &joins);
+            }
+            self.render_ramped_lanes(out);
+            self.advance(out.len());
         }
     }
 
-    /// A render call of `samples` ended.
+    /// A render call of `samples` ended without a voice sounding.
     pub fn advance(&mut self, samples: usize) {
         self.clock = self.clock.wrapping_add(samples as u64);
     }
@@ -136,7 +216,9 @@ impl SteadyVoices {
     }
 
     /// Adds the voices outside the lanes to `out`, each until it ends or, at a run start, is
-    /// steady: then it joins the lanes there. Returns where each joins.
+    /// steady: then it joins the lanes there. Returns where each joins. Voices whose envelopes
+    /// alone move spend the runs they can in the ramped lanes (recorded in `ramped_runs`, kept
+    /// time for here; the lanes render them after every voice rendered on its own).
     fn render_moving_voices(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
@@ -146,27 +228,35 @@ impl SteadyVoices {
         let mut joins = [None; VOICE_SLOTS];
         for (slot, join) in joins.iter_mut().enumerate() {
             if voices[slot].is_sounding() && !self.is_member(slot) {
-                *join = self.render_moving_voice(&mut voices[slot], slot, out, ended);
+                let voice = &mut voices[slot];
+                let from = if self.is_ramped(slot) {
+                    self.stay_ramped(voice, slot, 0, out.len(), ended)
+                } else {
+                    Some(0)
+                };
+                if let Some(from) = from {
+                    *join = self.render_moving_voice(voice, slot, out, from, ended);
+                }
             }
         }
         joins
     }
 
-    /// Adds `voice` (in `slot`) to `out` until it ends (`None`) or joins the lanes (where).
+    /// Adds `voice` (in `slot`) to `out` from `from` until it ends (`None`) or joins the lanes
+    /// (where).
     fn render_moving_voice(
         &mut self,
         voice: &mut Voice,
         slot: usize,
         out: &mut [f32],
+        from: usize,
         ended: &mut EndedVoices,
     ) -> Option<usize> {
-        let mut position = 0;
+        let mut position = from;
         while position < out.len() {
-            let wait = voice.samples_before_steady();
-            let mut end = out.len();
-            if wait == Some(0) && self.to_run_start(position) == 0 {
-                // Steady but not for the lanes (a partial too high) stays out until its next
-                // event: `end` stays at the end.
+            let at_run_start = self.to_run_start(position) == 0;
+            let mut steady_wait = voice.samples_before_steady();
+            if at_run_start && steady_wait == Some(0) {
                 if let Some(sound) = voice.steady() {
                     let member = Member {
                         revision: voice.revision(),
@@ -176,16 +266,64 @@ impl SteadyVoices {
                     self.join(slot, member);
                     return Some(position);
                 }
-            } else if let Some(wait) = wait {
-                let first = position + (wait as usize).max(1);
-                end = self.run_start_from(first).min(out.len());
+                // Steady but not for the lanes (a partial too high): not before its next event.
+                steady_wait = None;
             }
+            let ramped_wait = voice.samples_before_ramped(SHORTEST_RAMPED_SAMPLES);
+            if at_run_start
+                && ramped_wait == Some(0)
+                && let Some(sound) = voice.ramped()
+            {
+                self.join_ramped(voice.revision(), slot, sound, position);
+                match self.stay_ramped(voice, slot, position, out.len(), ended) {
+                    Some(left) => {
+                        position = left;
+                        continue;
+                    }
+                    None => return None,
+                }
+            }
+            // Render up to the first run start where it may join either lanes.
+            let wait = [steady_wait, ramped_wait].into_iter().flatten().min();
+            let end = wait.map_or(out.len(), |wait| {
+                let first = position + (wait as usize).max(1);
+                self.run_start_from(first).min(out.len())
+            });
             if self.render_voice(voice, &mut out[position..end], position, ended) {
                 return None;
             }
             position = end;
         }
         None
+    }
+
+    /// Records that the ramped lanes render `voice` (in `slot`, a member) from `from` until it
+    /// leaves or `len`, and keeps its time. Returns where it left (its bank renders it from
+    /// there); `None` if it stays, or fell silent at its leaving sample (reported in `ended`).
+    fn stay_ramped(
+        &mut self,
+        voice: &mut Voice,
+        slot: usize,
+        from: usize,
+        len: usize,
+        ended: &mut EndedVoices,
+    ) -> Option<usize> {
+        let until = self.ramped_until[slot].wrapping_sub(self.clock);
+        let end = usize::try_from(until).unwrap_or(usize::MAX).min(len);
+        if from < end {
+            let runs = self.run_of(from)..=self.run_of(end - 1);
+            for members in &mut self.ramped_runs.members[runs] {
+                *members |= 1 << slot;
+            }
+        }
+        let silent = voice.skip_ramped(end - from);
+        if silent {
+            ended.push(voice.note, self.pass_offset + end);
+        }
+        if silent || end == until as usize {
+            self.leave_ramped(slot);
+        }
+        (!silent && end == until as usize).then_some(end)
     }
 
     /// Adds `voice`'s next samples to `out`, which starts at `offset` in the render call;
@@ -199,7 +337,8 @@ impl SteadyVoices {
     ) -> bool {
         for (n, chunk) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
             if let Some(silent_from) = voice.add_to(chunk, &mut self.scratch) {
-                ended.push(voice.note, offset + n * SCRATCH_SAMPLES + silent_from);
+                let sample = self.pass_offset + offset + n * SCRATCH_SAMPLES + silent_from;
+                ended.push(voice.note, sample);
                 return true;
             }
         }
@@ -274,6 +413,116 @@ impl SteadyVoices {
         }
     }
 
+    /// Adds the ramped lanes to `out` run by run, rebuilt wherever the voices they render
+    /// change (a voice joins or leaves), else seeded at every run start.
+    fn render_ramped_lanes(&mut self, out: &mut [f32]) {
+        let runs = self.run_of(out.len() - 1) + 1;
+        let RampedRuns { members, joins } = self.ramped_runs;
+        if self.ramped_in_lanes == 0 && members[..runs].iter().all(|&m| m == 0) {
+            return;
+        }
+        for run in 0..runs {
+            let start = (run * RUN_SAMPLES).saturating_sub(self.run_position());
+            let end = ((run + 1) * RUN_SAMPLES - self.run_position()).min(out.len());
+            if members[run] != self.ramped_in_lanes || joins[run] {
+                self.rebuild_ramped(members[run], start);
+            } else if members[run] != 0 && self.to_run_start(start) == 0 {
+                self.ramped.seed(self.kernel, RUN_SAMPLES);
+            }
+            self.ramped.add_to(self.kernel, &mut out[start..end]);
+        }
+    }
+
+    /// Fills the ramped lanes with the voices in `members` (a bit per slot) as they are at
+    /// `position` in the pass, and seeds them there.
+    fn rebuild_ramped(&mut self, members: u32, position: usize) {
+        self.ramped.clear();
+        self.ramped_in_lanes = members;
+        let clock = self.clock + position as u64;
+        for slot in slots_of(members) {
+            if let Some(member) = &self.ramped_members[slot] {
+                for (partial, ramp) in member.sound_at(clock).lanes() {
+                    self.ramped.push(&partial, ramp);
+                }
+            }
+        }
+        if members != 0 {
+            let run = match self.to_run_start(position) {
+                0 => RUN_SAMPLES,
+                samples => samples,
+            };
+            self.ramped.seed(self.kernel, run);
+        }
+    }
+
+    /// Takes out of the ramped lanes every voice an event moved since the last pass.
+    fn leave_ramped_if_moved(&mut self, voices: &mut [Voice; VOICE_SLOTS]) {
+        for slot in slots_of(self.ramped_mask) {
+            let voice = &mut voices[slot];
+            let Some(member) = &mut self.ramped_members[slot] else {
+                continue;
+            };
+            if voice.revision() != member.revision {
+                if voice.ramped() == Some(member.sound_at(self.clock)) {
+                    // Told what it already had.
+                    member.revision = voice.revision();
+                } else {
+                    self.ramped_members[slot] = None;
+                    self.leave_ramped(slot);
+                }
+            }
+        }
+    }
+
+    /// `slot`'s voice, `sound` at `position` of the pass, joins the ramped lanes there (a run
+    /// start) until the run start at or before the end of its first moving envelope's segment.
+    /// Its sound from before is kept if no event touched it since (the lanes may still render
+    /// it earlier in the pass).
+    fn join_ramped(&mut self, revision: u32, slot: usize, sound: RampedSound, position: usize) {
+        let at = self.clock + position as u64;
+        let holds = sound.holds().unwrap_or(0) as u64;
+        self.ramped_until[slot] = at + holds / RUN_SAMPLES as u64 * RUN_SAMPLES as u64;
+        if self.ramped_members[slot].is_none_or(|member| member.revision != revision) {
+            self.ramped_members[slot] = Some(RampedMember {
+                revision,
+                sound,
+                at,
+            });
+        }
+        self.ramped_mask |= 1 << slot;
+        self.ramped_runs.joins[self.run_of(position)] = true;
+    }
+
+    /// Voices in the ramped lanes now.
+    #[cfg(test)]
+    pub fn ramped_voices(&self) -> u32 {
+        self.ramped_mask.count_ones()
+    }
+
+    /// Renders the lanes with `kernel` (every kernel gives the same bits).
+    #[cfg(test)]
+    pub fn set_kernel(&mut self, kernel: Kernel) {
+        self.kernel = kernel;
+    }
+
+    fn leave_ramped(&mut self, slot: usize) {
+        self.ramped_mask &= !(1 << slot);
+    }
+
+    fn is_ramped(&self, slot: usize) -> bool {
+        self.ramped_mask & 1 << slot != 0
+    }
+
+    /// Samples of the current run rendered before this pass.
+    fn run_position(&self) -> usize {
+        (self.clock % RUN_SAMPLES as u64) as usize
+    }
+
+    /// The run of the pass `position` falls in (0: the one under way at its start).
+    fn run_of(&self, position: usize) -> usize {
+        (self.run_position() + position) / RUN_SAMPLES
+    }
+
     fn has_members(&self) -> bool {
         self.mask != 0
     }
@@ -294,14 +543,7 @@ impl SteadyVoices {
 
     /// The members' slots, lowest first.
     fn member_slots(&self) -> impl Iterator<Item = usize> + use<> {
-        let mut mask = self.mask;
-        std::iter::from_fn(move || {
-            (mask != 0).then(|| {
-                let slot = mask.trailing_zeros() as usize;
-                mask &= mask - 1;
-                slot
-            })
-        })
+        slots_of(self.mask)
     }
 
     /// Samples from `position` (in the current call) to the next run start, 0 if it is one.
@@ -351,4 +593,15 @@ impl SteadyVoices {
     fn renders(&self, slot: usize, position: usize, joins: &[Option<usize>; VOICE_SLOTS]) -> bool {
         self.is_member(slot) && joins[slot].is_none_or(|join| join <= position)
     }
+}
+
+/// The slots whose bits `mask` sets, lowest first.
+fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let slot = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            slot
+        })
+    })
 }

@@ -10,6 +10,7 @@ use super::input::NoteRef;
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::steady::SteadyPartial;
+use crate::dsp::steady::ramped::AmplitudeRamp;
 use crate::dsp::{PARTIAL_COUNT, PartialBank};
 
 /// How a value reaches its new setting.
@@ -340,6 +341,73 @@ impl Voice {
         Some(samples)
     }
 
+    /// The voice as the ramped steady lanes play it while its bank holds still (no glide, no
+    /// level or gain ramp, every sounding partial slow enough for the lanes) and its partials'
+    /// envelopes differ (alike ones render as the bank's sum under one envelope, to the bit, as
+    /// before partials had their own): each partial's sine at its level and gain, and the five
+    /// envelopes. Until the next event its samples are those sines times those envelopes.
+    pub fn ramped(&mut self) -> Option<RampedSound> {
+        if self.envelopes_alike() {
+            return None;
+        }
+        let (gain, mut partials) = self.bank.steady_partials()?;
+        for slot in &mut partials {
+            if let Some(partial) = slot {
+                partial.amplitude *= gain;
+                if partial.amplitude == 0.0 {
+                    *slot = None;
+                }
+            }
+        }
+        Some(RampedSound {
+            partials,
+            envelopes: self.envelopes,
+        })
+    }
+
+    /// Samples before [`ramped`](Self::ramped) holds with every moving envelope at least
+    /// `shortest` samples from its segment's end (0 if now), at least; `None` if not before the
+    /// next event (alike envelopes, a partial too high for the lanes, no envelope moving).
+    pub fn samples_before_ramped(&self, shortest: u32) -> Option<u32> {
+        if self.envelopes_alike() {
+            return None;
+        }
+        let bank = self.bank.samples_before_steady();
+        if bank > 0 {
+            return Some(bank);
+        }
+        if !self.bank.fits_steady_lanes() {
+            return None;
+        }
+        // Until every segment shorter than `shortest` has ended.
+        let moving = self
+            .envelopes
+            .iter()
+            .map(|e| e.segment().1)
+            .filter(|&r| r > 0);
+        moving.fold(None, |wait, left| {
+            Some(
+                wait.unwrap_or(0)
+                    .max(if left < shortest { left } else { 0 }),
+            )
+        })
+    }
+
+    /// Keeps time for `samples` samples the ramped lanes rendered (see
+    /// [`ramped`](Self::ramped)); whether the voice fell silent at their end (its last
+    /// envelope ended there) and is free.
+    pub fn skip_ramped(&mut self, samples: usize) -> bool {
+        self.bank.skip_steady(samples);
+        for envelope in &mut self.envelopes {
+            envelope.skip(samples);
+        }
+        let silent = self.envelopes.iter().all(Envelope::is_idle);
+        if silent {
+            self.state = VoiceState::Free;
+        }
+        silent
+    }
+
     /// Whether the five envelopes are in the same state (and so stay alike until an event
     /// changes one of them).
     fn envelopes_alike(&self) -> bool {
@@ -378,6 +446,48 @@ impl Voice {
             self.state = VoiceState::Free;
         }
         silent_from
+    }
+}
+
+/// A voice as the ramped steady lanes play it (see [`Voice::ramped`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RampedSound {
+    /// Each audible partial's sine at its level and the voice's gain.
+    pub partials: [Option<SteadyPartial>; PARTIAL_COUNT],
+    /// Each partial's envelope.
+    pub envelopes: [Envelope; PARTIAL_COUNT],
+}
+
+impl RampedSound {
+    /// The sound `samples` samples on (phases and envelopes moved on; nothing else moves).
+    pub fn after(&self, samples: u64) -> Self {
+        let mut later = *self;
+        for (partial, envelope) in later.partials.iter_mut().zip(&mut later.envelopes) {
+            if let Some(partial) = partial {
+                partial.phase = partial.phase_after(samples);
+            }
+            envelope.skip(samples as usize);
+        }
+        later
+    }
+
+    /// Samples until the first moving envelope's segment ends; `None` if none moves.
+    pub fn holds(&self) -> Option<u32> {
+        let left = self.envelopes.iter().map(|e| e.segment().1);
+        left.filter(|&samples| samples > 0).min()
+    }
+
+    /// Each audible partial with its envelope's segment, as the lanes take them (a partial
+    /// whose envelope holds silence is left out).
+    pub fn lanes(&self) -> impl Iterator<Item = (SteadyPartial, AmplitudeRamp)> + '_ {
+        self.partials
+            .iter()
+            .zip(&self.envelopes)
+            .filter_map(|(partial, envelope)| {
+                let (ramp, left) = envelope.segment();
+                let silent = left == 0 && ramp.start == 0.0;
+                partial.filter(|_| !silent).map(|partial| (partial, ramp))
+            })
     }
 }
 

@@ -82,7 +82,7 @@ fn sse2_group<const FIRST: bool>(
 
 /// Lane j of the result: ((r_j[0] + r_j[1]) + (r_j[2] + r_j[3])), by a 4×4 transpose.
 #[inline(always)]
-fn sse2_lane_sums(rows: [__m128; SSE2_STEP]) -> __m128 {
+pub(super) fn sse2_lane_sums(rows: [__m128; SSE2_STEP]) -> __m128 {
     // SAFETY: SSE is baseline on x86-64.
     unsafe {
         let t0 = _mm_unpacklo_ps(rows[0], rows[1]);
@@ -98,7 +98,7 @@ fn sse2_lane_sums(rows: [__m128; SSE2_STEP]) -> __m128 {
 }
 
 #[inline(always)]
-fn sse2_add(a: __m128, b: __m128) -> __m128 {
+pub(super) fn sse2_add(a: __m128, b: __m128) -> __m128 {
     // SAFETY: SSE is baseline on x86-64.
     unsafe { _mm_add_ps(a, b) }
 }
@@ -257,7 +257,7 @@ fn avx2_pair<const FIRST: bool>(
 /// (0+1)+(2+3) and (4+5)+(6+7) of four rows per register; the halves then meet.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn avx2_lane_sums(acc: &[__m256; AVX2_STEP]) -> __m256 {
+pub(super) fn avx2_lane_sums(acc: &[__m256; AVX2_STEP]) -> __m256 {
     let h01 = _mm256_hadd_ps(acc[0], acc[1]);
     let h23 = _mm256_hadd_ps(acc[2], acc[3]);
     let h45 = _mm256_hadd_ps(acc[4], acc[5]);

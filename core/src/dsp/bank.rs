@@ -167,7 +167,7 @@ impl Partial {
     }
 
     /// Glides from wherever the partial is now to `frequency_hz` over `length`.
-    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, length: GlideLength) {
+    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, length: &GlideLength) {
         if frequency_hz == self.target_hz {
             return;
         }
@@ -353,8 +353,11 @@ impl PartialBank {
             if glide_ms != self.glide_length.ms {
                 self.glide_length = GlideLength::new(glide_ms, timing);
             }
-            let length = self.glide_length;
-            self.partials[index].glide_to(sanitize_frequency(frequency_hz), timing, length);
+            self.partials[index].glide_to(
+                sanitize_frequency(frequency_hz),
+                timing,
+                &self.glide_length,
+            );
         }
     }
 

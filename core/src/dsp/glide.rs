@@ -129,7 +129,7 @@ impl PitchGlide {
     /// A glide lasting `length`, handed out in whole segments with a shorter last one. Returns
     /// `None` when a pitch-even glide is meaningless (a frequency that is not positive and
     /// finite): the caller should jump instead.
-    pub fn new(start_hz: f64, target_hz: f64, length: GlideLength) -> Option<Self> {
+    pub fn new(start_hz: f64, target_hz: f64, length: &GlideLength) -> Option<Self> {
         let valid = |hz: f64| hz.is_finite() && hz > 0.0;
         if !valid(start_hz) || !valid(target_hz) {
             return None;
@@ -180,7 +180,7 @@ mod tests {
 
     #[test]
     fn passes_through_equal_pitch_steps_and_lands_exactly() {
-        let mut glide = PitchGlide::new(100.0, 400.0, length(4.0 * 64.0, 64)).unwrap();
+        let mut glide = PitchGlide::new(100.0, 400.0, &length(4.0 * 64.0, 64)).unwrap();
         let segments: Vec<Segment> = std::iter::from_fn(|| glide.next_segment()).collect();
         assert!(segments.iter().all(|s| s.samples == 64));
         let ends: Vec<f64> = segments.iter().map(|s| s.end_hz).collect();
@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn short_or_invalid_glides() {
-        let mut instant = PitchGlide::new(300.0, 200.0, length(0.0, 64)).unwrap();
+        let mut instant = PitchGlide::new(300.0, 200.0, &length(0.0, 64)).unwrap();
         let only = Segment {
             samples: 1,
             end_hz: 200.0,
@@ -212,7 +212,7 @@ mod tests {
         assert_eq!(instant.next_segment(), Some(only));
         assert_eq!(instant.next_segment(), None);
         // 100 samples in 64-sample segments: a whole one, then the 36 left, on the target.
-        let mut uneven = PitchGlide::new(100.0, 200.0, length(100.0, 64)).unwrap();
+        let mut uneven = PitchGlide::new(100.0, 200.0, &length(100.0, 64)).unwrap();
         assert_eq!(uneven.next_segment().map(|s| s.samples), Some(64));
         assert_eq!(
             uneven.next_segment(),
@@ -221,8 +221,8 @@ mod tests {
                 end_hz: 200.0
             })
         );
-        assert!(PitchGlide::new(0.0, 200.0, length(960.0, 64)).is_none());
-        assert!(PitchGlide::new(200.0, f64::NAN, length(960.0, 64)).is_none());
+        assert!(PitchGlide::new(0.0, 200.0, &length(960.0, 64)).is_none());
+        assert!(PitchGlide::new(200.0, f64::NAN, &length(960.0, 64)).is_none());
     }
 
     #[test]

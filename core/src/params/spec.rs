@@ -96,6 +96,7 @@ pub struct Family {
 
 impl ParamSpec {
     /// The lowest and highest plain values.
+    #[inline]
     pub fn bounds(&self) -> (f64, f64) {
         match self.kind {
             Kind::Float { range, .. } => (f64::from(range.min), f64::from(range.max)),
@@ -119,6 +120,7 @@ impl ParamSpec {
 
     /// The nearest value the parameter can hold (a NaN: the default), for values that must be
     /// taken whatever they are (a damaged state, an old preset).
+    #[inline]
     pub fn clamp(&self, value: f64) -> f64 {
         if value.is_nan() {
             return f64::from(self.default);

@@ -302,9 +302,8 @@ impl Quintet {
         if moved.groups.contains(Group::Notes) {
             self.follow_note_parameters();
         }
-        let midi = self.params.switch(Param::MIDI).value();
-        if midi != self.engine.settings().midi {
-            self.engine.set_midi(midi);
+        if moved.groups.contains(Group::Midi) {
+            self.engine.set_midi(self.params.switch(Param::MIDI).value());
         }
         if moved.groups.contains(Group::Frequencies) {
             self.follow_frequencies(loaded);
@@ -327,7 +326,12 @@ impl Quintet {
 
     /// Glides (automation, a gesture) or jumps (a load) each partial, its phase running on.
     fn follow_frequencies(&mut self, loaded: ParamSet) {
-        let hz = Param::FREQUENCIES.map(|param| self.params.plain(param));
+        // A loop over the constant list rather than `map`: unrolled, each read knows its
+        // parameter (a continuous one, its range) at compile time.
+        let mut hz = [0.0; PARTIAL_COUNT];
+        for (hz, param) in hz.iter_mut().zip(Param::FREQUENCIES) {
+            *hz = self.params.plain(param);
+        }
         let motions = Param::FREQUENCIES.map(|param| motion_of(param, loaded));
         self.engine.set_frequencies(hz, motions);
     }

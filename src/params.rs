@@ -133,8 +133,9 @@ impl QuintetParams {
 
     /// `param`'s plain value (a switch: 0 or 1), inside its range. Restored states are clamped
     /// where they are loaded ([`clamp_restored_values`]); this second guard keeps what reaches
-    /// the engine in range whatever path a value took.
-    #[inline]
+    /// the engine in range whatever path a value took. (Always inlined: with a constant
+    /// `param`, as the audio thread's per-event reads have, it folds to a load and a clamp.)
+    #[inline(always)]
     pub fn plain(&self, param: Param) -> f64 {
         param.spec().clamp(f64::from(self.get(param).plain()))
     }

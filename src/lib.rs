@@ -303,7 +303,8 @@ impl Quintet {
             self.follow_note_parameters();
         }
         if moved.groups.contains(Group::Midi) {
-            self.engine.set_midi(self.params.switch(Param::MIDI).value());
+            self.engine
+                .set_midi(self.params.switch(Param::MIDI).value());
         }
         if moved.groups.contains(Group::Frequencies) {
             self.follow_frequencies(loaded);

@@ -10,7 +10,7 @@
 
 use super::glide::{GlideLength, PitchGlide, Segment, Timing};
 use super::nyquist::nyquist_fade;
-use super::phase::{PhaseRamp, frequency_for, increment_for};
+use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
 use super::steady::{Rotation, SteadyPartial};
@@ -166,13 +166,16 @@ impl Partial {
         }
     }
 
-    /// Glides from wherever the partial is now to `frequency_hz` over `length`.
+    /// Glides from wherever the partial is now to `frequency_hz` over `length`. The glide runs
+    /// in phase units per sample, starting from the increment itself: a segment's end becomes
+    /// an increment by a rounding, with no division by the sample rate (a host automating
+    /// densely starts a glide per partial at every event).
     fn glide_to(&mut self, frequency_hz: f64, timing: Timing, length: &GlideLength) {
         if frequency_hz == self.target_hz {
             return;
         }
-        let now_hz = frequency_for(self.ramp.increment, timing.sample_rate_hz);
-        match PitchGlide::new(now_hz, frequency_hz, length) {
+        let now = self.ramp.increment as f64;
+        match PitchGlide::new(now, frequency_hz * timing.units_per_hz, length) {
             Some(glide) => {
                 let level = self.level_now();
                 self.target_hz = frequency_hz;
@@ -194,11 +197,18 @@ impl Partial {
             self.settle(timing);
             return;
         }
-        let Segment { samples, end_hz } = glide_segment.unwrap_or(Segment {
-            samples: timing.segment_samples,
-            end_hz: self.target_hz,
-        });
-        let end_increment = increment_for(end_hz, timing.sample_rate_hz);
+        // The glide's last segment, and a level segment without a glide, end exactly on the
+        // target's own increment (the one `settle` holds).
+        let (samples, end_increment, end_hz) = match glide_segment {
+            Some(Segment { samples, end }) if self.glide.as_ref().is_some_and(|g| !g.is_over()) => {
+                (samples, increment_of_units(end), end * timing.hz_per_unit)
+            }
+            segment => (
+                segment.map_or(timing.segment_samples, |segment| segment.samples),
+                increment_for(self.target_hz, timing.sample_rate_hz),
+                self.target_hz,
+            ),
+        };
         // Both increments are below 2^63, so their difference fits an i64. A whole segment is a
         // power of two long, so the division is a shift (it rounds down instead of toward zero:
         // at most one unit of 2^-64 turn per sample, and the segment ends on the exact

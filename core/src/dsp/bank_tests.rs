@@ -267,7 +267,7 @@ fn steady_increments(bank: &mut PartialBank) -> Option<[u64; PARTIAL_COUNT]> {
 fn a_glide_restarted_at_every_sample_lands_exactly_on_its_target() {
     let mut bank = default_bank(RATE);
     let targets = |n: usize| -> [f64; PARTIAL_COUNT] {
-        let up = n % 2 == 0;
+        let up = n.is_multiple_of(2);
         [
             if up { 202.0 } else { 200.0 },
             if up { 500.0 } else { 250.0 },

@@ -348,6 +348,7 @@ impl PartialBank {
     }
 
     /// Glides partial `index` to `frequency_hz` over [`GLIDE_MS`]. Non-finite values are ignored.
+    #[inline]
     pub fn glide_to(&mut self, index: usize, frequency_hz: f64) {
         self.glide_to_over(index, frequency_hz, GLIDE_MS);
     }
@@ -357,6 +358,7 @@ impl PartialBank {
     /// segments of [`Timing::segment_samples`] (about 2.5 ms: a power of two from 32 to 1024
     /// samples, 128 at 44.1 and 48 kHz), the last one shorter if the length is not a whole
     /// number of them. Non-finite values are ignored.
+    #[inline]
     pub fn glide_to_over(&mut self, index: usize, frequency_hz: f64, glide_ms: f64) {
         if frequency_hz.is_finite() && glide_ms.is_finite() {
             let timing = self.timing;

@@ -33,7 +33,7 @@ use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::Param as _;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::inputs::{Group, Groups, Moved, ParameterInputs};
+use params::inputs::{EVERY_PARAM, Group, Groups, Moved, ParameterInputs};
 use params::loads::{LoadWatch, ParamSet};
 use params::{Param, QuintetParams, modulated_by_id};
 use quintet_core::params::audible_levels;
@@ -66,11 +66,9 @@ pub struct Quintet {
     /// DawDreamer processes anyway, and nice-plug's VST3 wrapper then panics in its buffer
     /// management and aborts the host.
     silenced: bool,
-    /// What `follow_parameters` last acted on.
+    /// What `follow_parameters` last acted on; it reads again only the parameters whose
+    /// change the parameters recorded since (`QuintetParams::changes`).
     followed: ParameterInputs,
-    /// The parameters' change count `followed` was read at: while it stands, no parameter
-    /// moved and the block skips reading them.
-    followed_changes: u32,
     /// Makes the next `follow_parameters` look at every parameter, whatever `followed` says
     /// (after activation or a reset). A flag rather than an `Option` around
     /// `followed`: comparing an `Option` of the struct made the compiler copy it on every
@@ -96,7 +94,6 @@ impl Default for Quintet {
             keyboard: None,
             reported_voices: 0,
             followed: ParameterInputs::default(),
-            followed_changes: 0,
             follow_all: true,
             load_watch: LoadWatch::default(),
             silenced: false,
@@ -280,44 +277,37 @@ impl Quintet {
     /// would step it, ramp over their usual 10 ms.
     ///
     /// Only the groups whose inputs moved since the last block are looked at: a host automating
-    /// the frequencies densely (an event every few samples) pays for the frequencies alone. A
-    /// block with no change since the last (the parameters' change count stands, and no load
-    /// was announced) reads none.
+    /// the frequencies densely (an event every few samples) reads and pays for the parameters
+    /// it moved alone. A block with no change since the last (no parameter recorded one, and
+    /// no load was announced) reads none.
     fn follow_parameters(&mut self) {
-        // Both counts before the values: whatever is stored meanwhile shows next block.
+        // What changed and the loads before the values: whatever is stored meanwhile shows
+        // next block.
         let announced = self.params.loads.announced();
-        let changes = self.params.changes.now();
-        if !self.follow_all
-            && changes == self.followed_changes
-            && !self.load_watch.has_news(announced)
-        {
+        let changed = self.params.changes.take();
+        if !self.follow_all && changed == 0 && !self.load_watch.has_news(announced) {
             return;
         }
-        self.followed_changes = changes;
-        let inputs = ParameterInputs::read(&self.params);
         let moved = if self.follow_all {
+            self.followed.refresh(&self.params, EVERY_PARAM);
             Moved {
-                params: ParamSet::MAX,
+                params: EVERY_PARAM,
                 groups: Groups::ALL,
             }
         } else {
-            inputs.moved_since(&self.followed)
+            self.followed.refresh(&self.params, changed)
         };
-        let loaded = self
-            .load_watch
-            .loaded(&self.params.loads, announced, &inputs, moved.params);
+        let loaded =
+            self.load_watch
+                .loaded(&self.params.loads, announced, &self.followed, moved.params);
         // After activation or a reset the engine already stands on every value.
-        let loaded = if self.follow_all {
-            ParamSet::MAX
-        } else {
-            loaded
-        };
+        let loaded = if self.follow_all { EVERY_PARAM } else { loaded };
         if moved.groups.contains(Group::Notes) {
             self.follow_note_parameters();
         }
-        let midi = self.params.switch(Param::MIDI).value();
-        if midi != self.engine.settings().midi {
-            self.engine.set_midi(midi);
+        if moved.groups.contains(Group::Midi) {
+            self.engine
+                .set_midi(self.params.switch(Param::MIDI).value());
         }
         if moved.groups.contains(Group::Frequencies) {
             self.follow_frequencies(loaded);
@@ -328,8 +318,6 @@ impl Quintet {
         if moved.groups.contains(Group::Gain) {
             self.follow_gain();
         }
-        // What was read before acting: a value changed meanwhile differs from it next block.
-        self.followed = inputs;
         self.follow_all = false;
     }
 
@@ -342,7 +330,12 @@ impl Quintet {
 
     /// Glides (automation, a gesture) or jumps (a load) each partial, its phase running on.
     fn follow_frequencies(&mut self, loaded: ParamSet) {
-        let hz = Param::FREQUENCIES.map(|param| self.params.plain(param));
+        // A loop over the constant list rather than `map`: unrolled, each read knows its
+        // parameter (a continuous one, its range) at compile time.
+        let mut hz = [0.0; PARTIAL_COUNT];
+        for (hz, param) in hz.iter_mut().zip(Param::FREQUENCIES) {
+            *hz = self.params.plain(param);
+        }
         let motions = Param::FREQUENCIES.map(|param| motion_of(param, loaded));
         self.engine.set_frequencies(hz, motions);
     }

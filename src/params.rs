@@ -14,7 +14,7 @@ pub mod loads;
 mod plugin_param;
 mod restore;
 
-pub use changes::ChangeCount;
+pub use changes::ChangedParams;
 pub use plugin_param::{PluginParam, modulated_by_id, nice_plug_range, poly_modulation_id};
 pub use quintet_core::params::Param;
 pub use quintet_core::params::frequency_text::{
@@ -47,16 +47,16 @@ pub struct QuintetParams {
     /// The editor window's size and zoom, saved with the state under [`EDITOR_FIELD`] (not a
     /// parameter).
     pub editor: SavedEditorSize,
-    /// Counts every change of a parameter's value (not a parameter): the audio thread skips
-    /// its parameter work while the count stands.
-    pub changes: Arc<ChangeCount>,
+    /// Which parameters' values changed since the audio thread last looked (not a
+    /// parameter): it reads only those, and none while nothing changed.
+    pub changes: Arc<ChangedParams>,
     /// Which values came from a load (a state, a preset) rather than automation or a gesture.
     pub loads: Loads,
 }
 
 impl Default for QuintetParams {
     fn default() -> Self {
-        let changes = Arc::new(ChangeCount::default());
+        let changes = Arc::new(ChangedParams::default());
         Self {
             params: Param::ALL.map(|param| PluginParam::new(param, &changes)),
             modulated: Modulated::ALL.map(|target| {
@@ -135,8 +135,9 @@ impl QuintetParams {
 
     /// `param`'s plain value (a switch: 0 or 1), inside its range. Restored states are clamped
     /// where they are loaded ([`clamp_restored_values`]); this second guard keeps what reaches
-    /// the engine in range whatever path a value took.
-    #[inline]
+    /// the engine in range whatever path a value took. (Always inlined: with a constant
+    /// `param`, as the audio thread's per-event reads have, it folds to a load and a clamp.)
+    #[inline(always)]
     pub fn plain(&self, param: Param) -> f64 {
         param.spec().clamp(f64::from(self.get(param).plain()))
     }

@@ -446,7 +446,7 @@ fn at_most<R>(ui: &mut Ui, width_pt: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
 mod tests {
     use super::*;
     use crate::params::Param;
-    use crate::params::inputs::ParameterInputs;
+    use crate::params::inputs::{EVERY_PARAM, ParameterInputs};
     use crate::params::loads::LoadWatch;
     use crate::presets::{PresetValue, file};
     use egui::{Context, Pos2, RawInput, Rect};
@@ -502,7 +502,7 @@ mod tests {
         let params = Arc::clone(&host.params);
         let context = GuiContext::new(host.clone());
         let mut bar = factory_bar();
-        let (mut watch, before) = (LoadWatch::default(), ParameterInputs::read(&params));
+        let (mut watch, mut now) = (LoadWatch::default(), ParameterInputs::read(&params));
         let announced_before = params.loads.announced();
         let odd = bar.index_of(&Source::Factory, "Odd Harmonics").unwrap();
         bar.load(odd, &params, &context);
@@ -511,8 +511,8 @@ mod tests {
             Some(announced_before),
             "the load was recorded before its first value was set"
         );
-        let (announced, now) = (params.loads.announced(), ParameterInputs::read(&params));
-        let changed = now.moved_since(&before).params;
+        let announced = params.loads.announced();
+        let changed = now.refresh(&params, EVERY_PARAM).params;
         assert_ne!(changed, 0);
         assert_eq!(
             watch.loaded(&params.loads, announced, &now, changed),

@@ -1,46 +1,62 @@
-//! A count of parameter changes, so the audio thread learns in one load whether any parameter
-//! moved since its last block.
+//! Which parameters changed since the audio thread last looked, so it learns in one load
+//! whether any parameter moved, and reads only those that did.
 //!
 //! Reading every value and comparing them cost about as much as one partial at the 1-sample
-//! blocks some hosts send (and the framework makes at every automation event). Every parameter
-//! is built [`Watched`]: nice-plug calls its value-changed callback on whichever thread set the
-//! value (host automation, the editor, a state load) after storing it, and the callback counts.
-//! `tests` below walks every parameter the framework knows, so one added without it fails.
+//! blocks some hosts send (and the framework makes at every automation event); a host
+//! automating one or five parameters densely then paid for all of them on every event. Every
+//! parameter is built [`Watched`]: nice-plug calls its value-changed callback on whichever
+//! thread set the value (host automation, the editor, a state load) after storing it, and the
+//! callback sets the parameter's bit. `tests` below walks every parameter the framework knows,
+//! so one added without it fails.
 
+use super::loads::ParamSet;
 use nice_plug::prelude::{BoolParam, FloatParam, IntParam};
+use quintet_core::params::{PARAM_COUNT, Param};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// How many parameter values have changed since the parameters were made (wrapping).
+const _: () = assert!(PARAM_COUNT <= u64::BITS as usize);
+
+/// The parameters whose value changed since the last [`Self::take`], as bits
+/// ([`Param::index`]).
 #[derive(Debug, Default)]
-pub struct ChangeCount(AtomicU32);
+pub struct ChangedParams(AtomicU64);
 
-impl ChangeCount {
-    /// The count now. Read it *before* the values: a change stored meanwhile counts after this
-    /// read, so the next read differs and the change is seen one block later at worst.
-    pub fn now(&self) -> u32 {
-        self.0.load(Ordering::Acquire)
+impl ChangedParams {
+    /// The parameters changed since the last call, forgetting them. Take them *before* reading
+    /// the values: a change stored meanwhile sets its bit again, so it is seen one block later
+    /// at worst.
+    #[inline]
+    pub fn take(&self) -> ParamSet {
+        // A plain load first: the usual block (no change) costs no read-modify-write.
+        if self.0.load(Ordering::Relaxed) == 0 {
+            return 0;
+        }
+        // Acquire pairs with `mark`'s Release: the values stored before are seen. The bits all
+        // name parameters (`mark`), and every parameter has a bit in a ParamSet
+        // (`loads::ParamSet`'s assertion), so nothing is cut off.
+        self.0.swap(0, Ordering::Acquire) as ParamSet
     }
 
-    /// Counts one change; the value was stored before (Release pairs with [`Self::now`]).
-    fn count(&self) {
-        self.0.fetch_add(1, Ordering::Release);
+    /// Records that `param`'s value changed; the value was stored before.
+    fn mark(&self, param: Param) {
+        self.0.fetch_or(1 << param.index(), Ordering::Release);
     }
 }
 
-/// A parameter whose value changes are counted in a [`ChangeCount`].
+/// A parameter whose value changes are recorded in a [`ChangedParams`].
 pub trait Watched {
-    /// This parameter, counting its value changes in `changes`.
-    fn watched_by(self, changes: &Arc<ChangeCount>) -> Self;
+    /// This parameter (`param`), recording its value changes in `changes`.
+    fn watched_by(self, param: Param, changes: &Arc<ChangedParams>) -> Self;
 }
 
 /// The three parameter kinds Quintet has; each takes a callback of its own value type.
 macro_rules! watched {
-    ($($param:ty),*) => {$(
-        impl Watched for $param {
-            fn watched_by(self, changes: &Arc<ChangeCount>) -> Self {
+    ($($kind:ty),*) => {$(
+        impl Watched for $kind {
+            fn watched_by(self, param: Param, changes: &Arc<ChangedParams>) -> Self {
                 let changes = Arc::clone(changes);
-                self.with_callback(Arc::new(move |_| changes.count()))
+                self.with_callback(Arc::new(move |_| changes.mark(param)))
             }
         }
     )*};
@@ -51,28 +67,29 @@ watched!(FloatParam, IntParam, BoolParam);
 mod tests {
     use crate::params::QuintetParams;
     use nice_plug::prelude::Params;
-    use quintet_core::params::PARAM_COUNT;
+    use quintet_core::params::{PARAM_COUNT, Param};
 
     #[test]
-    fn every_parameter_counts_its_changes() {
+    fn every_parameter_records_its_changes_under_its_own_bit() {
         let params = QuintetParams::default();
         let map = params.param_map();
         assert_eq!(map.len(), PARAM_COUNT, "every declared parameter");
+        assert_eq!(params.changes.take(), 0, "nothing changed yet");
         for (id, param, _group) in map {
-            let before = params.changes.now();
+            let index = Param::from_id(&id).expect("a declared id").index();
             // SAFETY: `param` points into `params`, alive for the whole loop and seen by no
             // other thread.
             let default = unsafe { param.default_normalized_value() };
             let other = if default < 0.5 { 1.0 } else { 0.0 };
             // SAFETY: as above.
             unsafe { param._internal_set_normalized_value(other) };
-            assert_ne!(params.changes.now(), before, "{id} changed uncounted");
-            let moved = params.changes.now();
+            assert_eq!(params.changes.take(), 1 << index, "{id}'s change");
+            assert_eq!(params.changes.take(), 0, "{id}: taken once");
             // SAFETY: as above.
             unsafe { param._internal_set_normalized_value(other) };
             assert_eq!(
-                params.changes.now(),
-                moved,
+                params.changes.take(),
+                0,
                 "{id}: setting the same value is no change"
             );
         }

@@ -1,5 +1,5 @@
-//! What the audio thread reads of the parameters in a block where one moved
-//! ([`ParameterInputs`]: every value's bits, in registry order), and which groups of them moved
+//! What the audio thread has read of the parameters ([`ParameterInputs`]: every value's bits,
+//! in registry order, read again only where one changed), and which groups of them moved
 //! since the last such block ([`Groups`]), so only those are handed to the engine (at 64-sample
 //! blocks following every parameter was a visible share of the plugin's cost).
 //!
@@ -92,6 +92,9 @@ impl Default for ParameterInputs {
     }
 }
 
+/// Every parameter, as a [`ParamSet`].
+pub const EVERY_PARAM: ParamSet = ParamSet::MAX >> (ParamSet::BITS as usize - PARAM_COUNT);
+
 impl ParameterInputs {
     /// The values `params` hold now.
     #[inline]
@@ -106,20 +109,26 @@ impl ParameterInputs {
         self.0[index]
     }
 
-    /// The parameters whose value differs from `last`'s, and their groups.
+    /// Reads again the parameters in `changed` (others keep what was read before) and returns
+    /// those whose value differs from the last reading, and their groups. A host automating a
+    /// few parameters densely has the plugin read those few, not all.
     #[inline]
-    pub fn moved_since(&self, last: &Self) -> Moved {
-        let pairs = self.0.iter().zip(&last.0).zip(&GROUP_BITS).enumerate();
-        let (params, groups) =
-            pairs.fold((0, 0), |(params, groups), (index, ((now, then), bit))| {
-                if now != then {
-                    (params | 1 << index, groups | *bit)
-                } else {
-                    (params, groups)
-                }
-            });
+    pub fn refresh(&mut self, params: &QuintetParams, changed: ParamSet) -> Moved {
+        let all = params.all();
+        let (mut moved, mut groups) = (0, 0);
+        let mut left = changed & EVERY_PARAM;
+        while left != 0 {
+            let index = left.trailing_zeros() as usize;
+            left &= left - 1;
+            let bits = all[index].value_bits();
+            if bits != self.0[index] {
+                self.0[index] = bits;
+                moved |= 1 << index;
+                groups |= GROUP_BITS[index];
+            }
+        }
         Moved {
-            params,
+            params: moved,
             groups: Groups(groups),
         }
     }
@@ -158,7 +167,7 @@ mod tests {
     fn a_moved_parameter_moves_its_group_alone() {
         let params = QuintetParams::default();
         let before = ParameterInputs::read(&params);
-        assert_eq!(before.moved_since(&before), Moved::default());
+        assert_eq!({ before }.refresh(&params, EVERY_PARAM), Moved::default());
         for param in Param::ALL {
             let ptr = params.get(param).as_ptr();
             // SAFETY: `ptr` points into `params`, alive for the whole loop and seen by no
@@ -167,7 +176,7 @@ mod tests {
             let other = if default < 0.5 { 1.0 } else { 0.0 };
             // SAFETY: as above.
             unsafe { ptr._internal_set_normalized_value(other) };
-            let moved = ParameterInputs::read(&params).moved_since(&before);
+            let moved = { before }.refresh(&params, EVERY_PARAM);
             assert_eq!(moved.params, 1 << param.index(), "{}", param.spec().id);
             let moved = moved.groups;
             let group = group_of(param);

@@ -134,10 +134,8 @@ mod tests {
     /// parameters it takes as loaded.
     fn look(params: &QuintetParams, watch: &mut LoadWatch, last: &mut ParameterInputs) -> ParamSet {
         let announced = params.loads.announced();
-        let now = ParameterInputs::read(params);
-        let changed = now.moved_since(last).params;
-        *last = now;
-        watch.loaded(&params.loads, announced, &now, changed)
+        let changed = last.refresh(params, params.changes.take()).params;
+        watch.loaded(&params.loads, announced, last, changed)
     }
 
     fn bit(param: Param) -> ParamSet {

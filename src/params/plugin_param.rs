@@ -1,12 +1,12 @@
 //! One parameter as nice-plug holds it ([`PluginParam`]), built from its declaration in the
 //! registry: name, range and skew, step, default, unit and texts, polyphonic modulation and
-//! change counting all come from the [`ParamSpec`], none is written here.
+//! change recording all come from the [`ParamSpec`], none is written here.
 //!
 //! No parameter has a nice-plug smoother: the engine glides and ramps itself (the
 //! declaration's `smoothing_ms` is its timing), and how a value changed is recorded in
 //! [`super::loads`], so the framework's smoothing would be work on every event for nothing.
 
-use super::changes::{ChangeCount, Watched};
+use super::changes::{ChangedParams, Watched};
 use crate::engine::Modulated;
 use nice_plug::prelude::{
     BoolParam, FloatParam, FloatRange, IntParam, IntRange, Param as _, ParamPtr,
@@ -38,8 +38,8 @@ macro_rules! with_param {
 }
 
 impl PluginParam {
-    /// `param` as its declaration says, counting its value changes in `changes`.
-    pub fn new(param: Param, changes: &Arc<ChangeCount>) -> Self {
+    /// `param` as its declaration says, recording its value changes in `changes`.
+    pub fn new(param: Param, changes: &Arc<ChangedParams>) -> Self {
         let spec = param.spec();
         match spec.kind {
             Kind::Float {
@@ -55,7 +55,7 @@ impl PluginParam {
                 if let Some(target) = spec.modulated {
                     built = built.with_poly_modulation_id(poly_modulation_id(target));
                 }
-                PluginParam::Float(built.watched_by(changes))
+                PluginParam::Float(built.watched_by(param, changes))
             }
             Kind::Int { min, max, .. } => {
                 let built = IntParam::new(
@@ -68,7 +68,7 @@ impl PluginParam {
                 .with_string_to_value(Arc::new(move |typed| {
                     spec.text_to_value(typed).map(|count| count as i32)
                 }));
-                PluginParam::Int(built.watched_by(changes))
+                PluginParam::Int(built.watched_by(param, changes))
             }
             Kind::Switch => {
                 let built = BoolParam::new(spec.name, spec.default >= 0.5)
@@ -78,7 +78,7 @@ impl PluginParam {
                     .with_string_to_value(Arc::new(move |typed| {
                         spec.text_to_value(typed).map(|value| value >= 0.5)
                     }));
-                PluginParam::Switch(built.watched_by(changes))
+                PluginParam::Switch(built.watched_by(param, changes))
             }
         }
     }

@@ -10,7 +10,7 @@
 
 use super::glide::{GlideLength, PitchGlide, Segment, Timing};
 use super::nyquist::nyquist_fade;
-use super::phase::{PhaseRamp, frequency_for, increment_for};
+use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
 use super::steady::{MAX_STEADY_INCREMENT, Rotation, SteadyPartial};
@@ -172,13 +172,16 @@ impl Partial {
         }
     }
 
-    /// Glides from wherever the partial is now to `frequency_hz` over `length`.
-    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, length: GlideLength) {
+    /// Glides from wherever the partial is now to `frequency_hz` over `length`. The glide runs
+    /// in phase units per sample, starting from the increment itself: a segment's end becomes
+    /// an increment by a rounding, with no division by the sample rate (a host automating
+    /// densely starts a glide per partial at every event).
+    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, length: &GlideLength) {
         if frequency_hz == self.target_hz {
             return;
         }
-        let now_hz = frequency_for(self.ramp.increment, timing.sample_rate_hz);
-        match PitchGlide::new(now_hz, frequency_hz, length) {
+        let now = self.ramp.increment as f64;
+        match PitchGlide::new(now, frequency_hz * timing.units_per_hz, length) {
             Some(glide) => {
                 let level = self.level_now();
                 self.target_hz = frequency_hz;
@@ -200,11 +203,18 @@ impl Partial {
             self.settle(timing);
             return;
         }
-        let Segment { samples, end_hz } = glide_segment.unwrap_or(Segment {
-            samples: timing.segment_samples,
-            end_hz: self.target_hz,
-        });
-        let end_increment = increment_for(end_hz, timing.sample_rate_hz);
+        // The glide's last segment, and a level segment without a glide, end exactly on the
+        // target's own increment (the one `settle` holds).
+        let (samples, end_increment, end_hz) = match glide_segment {
+            Some(Segment { samples, end }) if self.glide.as_ref().is_some_and(|g| !g.is_over()) => {
+                (samples, increment_of_units(end), end * timing.hz_per_unit)
+            }
+            segment => (
+                segment.map_or(timing.segment_samples, |segment| segment.samples),
+                increment_for(self.target_hz, timing.sample_rate_hz),
+                self.target_hz,
+            ),
+        };
         // Both increments are below 2^63, so their difference fits an i64. A whole segment is a
         // power of two long, so the division is a shift (it rounds down instead of toward zero:
         // at most one unit of 2^-64 turn per sample, and the segment ends on the exact
@@ -344,6 +354,7 @@ impl PartialBank {
     }
 
     /// Glides partial `index` to `frequency_hz` over [`GLIDE_MS`]. Non-finite values are ignored.
+    #[inline]
     pub fn glide_to(&mut self, index: usize, frequency_hz: f64) {
         self.glide_to_over(index, frequency_hz, GLIDE_MS);
     }
@@ -353,14 +364,18 @@ impl PartialBank {
     /// segments of [`Timing::segment_samples`] (about 2.5 ms: a power of two from 32 to 1024
     /// samples, 128 at 44.1 and 48 kHz), the last one shorter if the length is not a whole
     /// number of them. Non-finite values are ignored.
+    #[inline]
     pub fn glide_to_over(&mut self, index: usize, frequency_hz: f64, glide_ms: f64) {
         if frequency_hz.is_finite() && glide_ms.is_finite() {
             let timing = self.timing;
             if glide_ms != self.glide_length.ms {
                 self.glide_length = GlideLength::new(glide_ms, timing);
             }
-            let length = self.glide_length;
-            self.partials[index].glide_to(sanitize_frequency(frequency_hz), timing, length);
+            self.partials[index].glide_to(
+                sanitize_frequency(frequency_hz),
+                timing,
+                &self.glide_length,
+            );
         }
     }
 

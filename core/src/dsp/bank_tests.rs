@@ -253,6 +253,47 @@ fn a_glide_is_even_in_pitch_and_lands_exactly() {
     );
 }
 
+/// Each partial's increment per sample while nothing moves (`None` while something does).
+fn steady_increments(bank: &mut PartialBank) -> Option<[u64; PARTIAL_COUNT]> {
+    let (_, partials) = bank.steady_partials()?;
+    Some(partials.map(|partial| {
+        let partial = partial.expect("every partial sounds");
+        partial.phase_after(1).wrapping_sub(partial.phase)
+    }))
+}
+
+/// Dense automation restarts every glide at every sample, each from wherever its partial is
+/// mid-glide; glides run in phase units, not Hz, and still land on exactly the increment a jump
+/// to the target holds: small steps (the binomial series), an octave (`exp2`), both directions.
+#[test]
+fn a_glide_restarted_at_every_sample_lands_exactly_on_its_target() {
+    let mut bank = default_bank(RATE);
+    let targets = |n: usize| -> [f64; PARTIAL_COUNT] {
+        let up = n.is_multiple_of(2);
+        [
+            if up { 202.0 } else { 200.0 },
+            if up { 500.0 } else { 250.0 },
+            if up { 11_000.0 } else { 300.0 },
+            if up { 350.0 } else { 346.5 },
+            400.0 + n as f64 * 0.01,
+        ]
+    };
+    for n in 0..999 {
+        for (index, hz) in targets(n).into_iter().enumerate() {
+            bank.glide_to(index, hz);
+        }
+        render(&mut bank, 1, 1);
+    }
+    assert_eq!(steady_increments(&mut bank), None, "still gliding");
+    render(&mut bank, (GLIDE_MS * 1e-3 * RATE) as usize, 64);
+    let mut jumped = default_bank(RATE);
+    for (index, hz) in targets(998).into_iter().enumerate() {
+        jumped.jump_to(index, hz);
+    }
+    let landed = steady_increments(&mut bank).expect("every glide is over");
+    assert_eq!(landed, steady_increments(&mut jumped).unwrap());
+}
+
 #[test]
 fn partials_at_or_above_nyquist_fade_to_silence_instead_of_aliasing() {
     let mut bank = default_bank(RATE);

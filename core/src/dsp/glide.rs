@@ -6,6 +6,8 @@
 //! linearly (see [`crate::dsp::phase::PhaseRamp`]); over a segment of about 2.5 ms the
 //! difference from the exact exponential is far below anything audible.
 
+use super::phase::UNITS_PER_TURN;
+
 /// Target duration of a glide segment, in seconds.
 const SEGMENT_SECONDS: f64 = 0.0025;
 
@@ -19,6 +21,11 @@ pub struct Timing {
     /// octave glide deviates by under 2 cents), long enough that starting a segment costs
     /// little per sample.
     pub segment_samples: u32,
+    /// Phase units per sample (2^-64 turn) per Hz: 2^64 / sample rate. Glides run in these
+    /// units, so a segment's end becomes an increment without a division.
+    pub units_per_hz: f64,
+    /// Hz per phase unit per sample: sample rate / 2^64.
+    pub hz_per_unit: f64,
 }
 
 impl Timing {
@@ -31,6 +38,8 @@ impl Timing {
         Self {
             sample_rate_hz,
             segment_samples: 1 << exponent as u32,
+            units_per_hz: UNITS_PER_TURN / sample_rate_hz,
+            hz_per_unit: sample_rate_hz / UNITS_PER_TURN,
         }
     }
 }
@@ -101,15 +110,17 @@ impl GlideLength {
     }
 }
 
-/// A pitch-even glide between two frequencies, consumed one segment at a time.
+/// A pitch-even glide between two frequencies, consumed one segment at a time. Frequencies are
+/// in any unit proportional to Hz, the same for all of them (the bank's: phase units per
+/// sample, see [`Timing::units_per_hz`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PitchGlide {
-    /// Frequency at the end of the last segment handed out (at first, the start), in Hz.
-    segment_end_hz: f64,
+    /// Frequency at the end of the last segment handed out (at first, the start).
+    segment_end: f64,
     /// Frequency ratio of one whole segment: (target / start)^(segment / duration).
     ratio_per_segment: f64,
-    /// Frequency the glide ends on, in Hz, reached exactly.
-    target_hz: f64,
+    /// Frequency the glide ends on, reached exactly.
+    target: f64,
     /// Samples per segment; only the last segment may be shorter.
     segment_samples: u32,
     /// Samples of the glide not yet handed out.
@@ -121,23 +132,23 @@ pub struct PitchGlide {
 pub struct Segment {
     /// Length in samples (≥ 1).
     pub samples: u32,
-    /// Frequency at the segment's end, in Hz.
-    pub end_hz: f64,
+    /// Frequency at the segment's end, in the glide's unit.
+    pub end: f64,
 }
 
 impl PitchGlide {
     /// A glide lasting `length`, handed out in whole segments with a shorter last one. Returns
     /// `None` when a pitch-even glide is meaningless (a frequency that is not positive and
     /// finite): the caller should jump instead.
-    pub fn new(start_hz: f64, target_hz: f64, length: GlideLength) -> Option<Self> {
-        let valid = |hz: f64| hz.is_finite() && hz > 0.0;
-        if !valid(start_hz) || !valid(target_hz) {
+    pub fn new(start: f64, target: f64, length: &GlideLength) -> Option<Self> {
+        let valid = |frequency: f64| frequency.is_finite() && frequency > 0.0;
+        if !valid(start) || !valid(target) {
             return None;
         }
         Some(Self {
-            segment_end_hz: start_hz,
-            ratio_per_segment: length.segment_ratio(target_hz / start_hz),
-            target_hz,
+            segment_end: start,
+            ratio_per_segment: length.segment_ratio(target / start),
+            target,
             segment_samples: length.segment_samples,
             samples_left: length.samples,
         })
@@ -152,15 +163,20 @@ impl PitchGlide {
         }
         let samples = self.samples_left.min(u64::from(self.segment_samples));
         self.samples_left -= samples;
-        self.segment_end_hz = if self.samples_left == 0 {
-            self.target_hz
+        self.segment_end = if self.samples_left == 0 {
+            self.target
         } else {
-            self.segment_end_hz * self.ratio_per_segment
+            self.segment_end * self.ratio_per_segment
         };
         Some(Segment {
             samples: samples as u32,
-            end_hz: self.segment_end_hz,
+            end: self.segment_end,
         })
+    }
+
+    /// Whether the last segment has been handed out (the one ending on the target).
+    pub fn is_over(&self) -> bool {
+        self.samples_left == 0
     }
 }
 
@@ -172,18 +188,18 @@ mod tests {
     /// `segment` samples.
     fn length(samples: f64, segment: u32) -> GlideLength {
         let timing = Timing {
-            sample_rate_hz: 48_000.0,
             segment_samples: segment,
+            ..Timing::new(48_000.0)
         };
         GlideLength::of_samples(f64::NAN, samples, timing)
     }
 
     #[test]
     fn passes_through_equal_pitch_steps_and_lands_exactly() {
-        let mut glide = PitchGlide::new(100.0, 400.0, length(4.0 * 64.0, 64)).unwrap();
+        let mut glide = PitchGlide::new(100.0, 400.0, &length(4.0 * 64.0, 64)).unwrap();
         let segments: Vec<Segment> = std::iter::from_fn(|| glide.next_segment()).collect();
         assert!(segments.iter().all(|s| s.samples == 64));
-        let ends: Vec<f64> = segments.iter().map(|s| s.end_hz).collect();
+        let ends: Vec<f64> = segments.iter().map(|s| s.end).collect();
         assert_eq!(ends.len(), 4);
         // Two octaves in four segments: half an octave (×√2) per segment.
         let expected = [100.0 * 2f64.sqrt(), 200.0, 200.0 * 2f64.sqrt()];
@@ -204,25 +220,25 @@ mod tests {
 
     #[test]
     fn short_or_invalid_glides() {
-        let mut instant = PitchGlide::new(300.0, 200.0, length(0.0, 64)).unwrap();
+        let mut instant = PitchGlide::new(300.0, 200.0, &length(0.0, 64)).unwrap();
         let only = Segment {
             samples: 1,
-            end_hz: 200.0,
+            end: 200.0,
         };
         assert_eq!(instant.next_segment(), Some(only));
         assert_eq!(instant.next_segment(), None);
         // 100 samples in 64-sample segments: a whole one, then the 36 left, on the target.
-        let mut uneven = PitchGlide::new(100.0, 200.0, length(100.0, 64)).unwrap();
+        let mut uneven = PitchGlide::new(100.0, 200.0, &length(100.0, 64)).unwrap();
         assert_eq!(uneven.next_segment().map(|s| s.samples), Some(64));
         assert_eq!(
             uneven.next_segment(),
             Some(Segment {
                 samples: 36,
-                end_hz: 200.0
+                end: 200.0
             })
         );
-        assert!(PitchGlide::new(0.0, 200.0, length(960.0, 64)).is_none());
-        assert!(PitchGlide::new(200.0, f64::NAN, length(960.0, 64)).is_none());
+        assert!(PitchGlide::new(0.0, 200.0, &length(960.0, 64)).is_none());
+        assert!(PitchGlide::new(200.0, f64::NAN, &length(960.0, 64)).is_none());
     }
 
     #[test]

@@ -18,13 +18,22 @@ pub const UNITS_PER_TURN: f64 = 18_446_744_073_709_551_616.0;
 /// The frequency is clamped to `0 ..= sample_rate / 2`: above Nyquist a partial is silent anyway
 /// (see `nyquist.rs`) and the clamp keeps the increment representable. NaN maps to 0.
 pub fn increment_for(frequency_hz: f64, sample_rate_hz: f64) -> u64 {
-    let turns_per_sample = (frequency_hz / sample_rate_hz).clamp(0.0, 0.5);
-    if turns_per_sample.is_nan() {
+    // Scaling by 2^64 is exact, so this is `turns.clamp(0.0, 0.5) * 2^64` to the bit.
+    increment_of_units(frequency_hz / sample_rate_hz * UNITS_PER_TURN)
+}
+
+/// The increment nearest `units` (2^-64 turn per sample, as `f64`), clamped to
+/// `0 ..= 2^63` (Nyquist) as [`increment_for`] clamps; NaN maps to 0. A glide computes its
+/// segment ends in these units, so each becomes an increment without a division.
+#[inline]
+pub fn increment_of_units(units: f64) -> u64 {
+    let units = units.clamp(0.0, 0.5 * UNITS_PER_TURN);
+    if units.is_nan() {
         return 0;
     }
     // Rounds to nearest (adding a half and truncating: `f64::round` is a library call on
     // baseline x86-64, and this runs once per glide segment). 0.5 turn is 2^63, which fits.
-    (turns_per_sample * UNITS_PER_TURN + 0.5) as u64
+    (units + 0.5) as u64
 }
 
 /// The frequency in Hz that an increment (2^-64 turn per sample) plays at `sample_rate_hz`.

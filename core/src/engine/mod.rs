@@ -202,6 +202,11 @@ impl Engine {
                 }
             }
         }
+        // The drone alone (no voice since the last render) skips the 32 slots: dense automation
+        // of the drone pays for this call on every event.
+        if !self.voices_may_sound {
+            return;
+        }
         // Partial 1's setting moves every partial of a voice (they keep their ratios to it).
         let voice_motions = motions.map(|motion| {
             if motion == Motion::Smooth || motions[0] == Motion::Smooth {
@@ -210,11 +215,6 @@ impl Engine {
                 Motion::Jump
             }
         });
-        // The drone alone (no voice since the last render) skips the 32 slots: dense automation
-        // of the drone pays for this call on every event.
-        if !self.voices_may_sound {
-            return;
-        }
         for slot in 0..VOICE_SLOTS {
             if self.voices[slot].is_sounding() {
                 self.retune(slot, voice_motions, GLIDE_MS);

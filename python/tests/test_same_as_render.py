@@ -66,9 +66,43 @@ def test_the_drone_is_sample_identical_to_quintet_render(
     np.testing.assert_array_equal(np.concatenate(blocks), expected)
 
 
-def test_notes_are_sample_identical_to_quintet_render_of_a_midi_file(render_cli, tmp_path):
+def as_render_reads_each(ids, texts):
+    """Five texts as `quintet render` reads them, each with its own parameter's parser."""
+    return [PARAMETERS[id].text_to_value(text) for id, text in zip(ids, texts)]
+
+
+# The same sound for both: the defaults, and a bell-like one where every partial has its own
+# envelope, touch and key tilt (issue 23).
+SHAPED = {
+    "partial_decay": ("pdecay", ["1", "0.6", "0.4", "0.25", "0.16"], "--partial-decay"),
+    "partial_attack": ("pattack", ["1", "1.5", "2", "0.5", "0.3"], "--partial-attack"),
+    "partial_sustain": ("psustain", ["100", "70", "50", "20", "0"], "--partial-sustain"),
+    "partial_velocity": ("pvel", ["0", "20", "40", "60", "80"], "--partial-velocity"),
+}
+SOUNDS = {
+    "defaults": ({}, []),
+    "per-partial envelopes and touch": (
+        {
+            **{
+                key: as_render_reads_each([f"{prefix}{k}" for k in range(1, 6)], texts)
+                for key, (prefix, texts, _) in SHAPED.items()
+            },
+            "key_tilt_db": PARAMETERS["keytilt"].text_to_value("-6"),
+            "sustain": PARAMETERS["sustain"].text_to_value("60"),
+        },
+        [
+            *(part for _, texts, flag in SHAPED.values() for part in (flag, ",".join(texts))),
+            "--key-tilt", "-6", "--sustain", "60",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("sound", SOUNDS, ids=list(SOUNDS))
+def test_notes_are_sample_identical_to_quintet_render_of_a_midi_file(render_cli, tmp_path, sound):
     """A chord with the sustain pedal, more notes than voices (a steal) and the pitch wheel,
     played from a MIDI file by `quintet render` and by note calls at the same samples."""
+    settings, options = SOUNDS[sound]
     rate, seconds = 48_000, 3.0
     samples_per_second = rate  # the file's 960 ticks a second land on whole samples (50 each)
     velocity = lambda value: float(np.float32(value) / np.float32(127))  # noqa: E731
@@ -91,10 +125,10 @@ def test_notes_are_sample_identical_to_quintet_render_of_a_midi_file(render_cli,
     midi = tmp_path / "song.mid"
     write_midi_file(midi, [(at, message) for at, message, _ in events])
     expected, _ = render_cli(
-        tmp_path, "--midi", midi, "--seconds", seconds, "--voices", 3, "--release", 150
+        tmp_path, "--midi", midi, "--seconds", seconds, "--voices", 3, "--release", 150, *options
     )
 
-    q = quintet.Quintet(sample_rate=rate, midi=True, voices=3, release_ms=150)
+    q = quintet.Quintet(sample_rate=rate, midi=True, voices=3, release_ms=150, **settings)
     played = []
     for at, _, call in events:
         played.append(q.render(round(at * samples_per_second) - q.samples_rendered))

@@ -263,8 +263,15 @@ mod tests {
         let levels = Param::LEVELS;
         assert_eq!(parse_five(levels, "0,-6,-inf,-12 dB,0").unwrap()[2], 0.0);
         let gain = Param::GAIN.spec();
-        assert_eq!(parse_value(gain, "-6"), Ok(f64::from(db_to_gain(-6.0))));
-        assert_eq!(parse_value(gain, "+12"), Ok(f64::from(db_to_gain(12.0))));
+        // What the plugin plays for the text: its normalized position's value (`as_played`).
+        assert_eq!(
+            parse_value(gain, "-6"),
+            Ok(f64::from(gain.as_played(db_to_gain(-6.0))))
+        );
+        assert_eq!(
+            parse_value(gain, "+12"),
+            Ok(f64::from(gain.as_played(db_to_gain(12.0))))
+        );
         assert_eq!(
             parse_value(gain, "13").unwrap_err(),
             "'13' (+13.0 dB) is outside -inf to +12 dB: above +12 dB"

@@ -18,6 +18,7 @@ from quintet_host import (
     assert_partials,
     frequency_to_normalized,
     split_vst3_midi_parameters,
+    to_normalized,
 )
 
 RENDER_SECONDS = 2.0
@@ -71,7 +72,9 @@ def test_is_an_instrument_with_five_partials_and_a_gain(plugin):
     for name, hz in zip(PARTIAL_NAMES, DEFAULT_FREQUENCIES_HZ):
         assert by_name[name].string_value == f"{hz:.0f} Hz"
         assert by_name[name].raw_value == pytest.approx(frequency_to_normalized(hz), abs=1e-6)
-    assert by_name["Gain"].raw_value == 1.0
+    # 0 dB, the default, on a slider that reaches +12 dB (issue 23): the registry's curve.
+    assert by_name["Gain"].raw_value == pytest.approx(to_normalized("Gain", 1.0), abs=1e-6)
+    assert 0.7 < by_name["Gain"].raw_value < 0.9
     assert float(by_name["Gain"].string_value) == 0.0
 
 

@@ -26,6 +26,8 @@ struct Editor {
     context: GuiContext,
     writer: TapWriter,
     time_s: f64,
+    /// The window's size, in points.
+    window_pt: [f32; 2],
 }
 
 /// An interactive widget of the editor as AccessKit sees it.
@@ -61,6 +63,7 @@ impl Editor {
             context,
             writer,
             time_s: 0.0,
+            window_pt: WINDOW_PT,
         };
         // egui lays text out on the first pass.
         editor.frame(vec![]);
@@ -74,7 +77,7 @@ impl Editor {
         let input = RawInput {
             screen_rect: Some(Rect::from_min_size(
                 Pos2::ZERO,
-                vec2(WINDOW_PT[0], WINDOW_PT[1]),
+                vec2(self.window_pt[0], self.window_pt[1]),
             )),
             time: Some(self.time_s),
             events,
@@ -324,4 +327,50 @@ fn in_midi_mode_partial_1_stays_the_key() {
     unsafe { midi.as_ptr()._internal_set_normalized_value(0.0) };
     editor.type_into("Partial 1", "440");
     assert_eq!(editor.hz(0), 440.0);
+}
+
+/// The "Each partial" section lies below the note's settings, out of sight at the default size:
+/// the controls column's scroll bar brings it into view.
+#[test]
+fn the_per_partial_section_scrolls_into_view() {
+    let mut editor = Editor::new();
+    // The editor's default size.
+    editor.window_pt = [820.0, 700.0];
+    let key_tilt = |controls: &[Control]| {
+        controls
+            .iter()
+            .find(|control| control.label.as_deref() == Some("Key tilt"))
+            .map(|control| control.rect)
+    };
+    let bottom = editor.window_pt[1];
+    let before = key_tilt(&editor.frame(vec![]));
+    assert!(
+        before.is_none_or(|rect| rect.bottom() > bottom),
+        "Key tilt already in view: {before:?}"
+    );
+    // The column's scroll bar, always shown at its right edge: dragged to the bottom. (A
+    // wheel over the column moves the slider under the pointer, as in most plugins.)
+    let press = |pressed, at| Event::PointerButton {
+        pos: at,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    let top = pos2(CONTROLS_WIDTH_PT - 12.0, 40.0);
+    editor.frame(vec![Event::PointerMoved(top), press(true, top)]);
+    for step in 1..=20 {
+        editor.frame(vec![Event::PointerMoved(
+            top + vec2(0.0, 35.0 * step as f32),
+        )]);
+    }
+    editor.frame(vec![press(false, top + vec2(0.0, 700.0))]);
+    let mut after = None;
+    for _ in 0..30 {
+        after = key_tilt(&editor.frame(vec![]));
+    }
+    let after = after.expect("Key tilt is drawn");
+    assert!(
+        after.bottom() <= bottom,
+        "Key tilt still out of view: {after:?}"
+    );
 }

@@ -458,8 +458,9 @@ impl EditorApp {
     }
 
     fn controls_ui(&self, ui: &mut egui::Ui, setter: &ParamSetter) {
-        // Scrolls when the window is too short for every control. The bar always shows: the "Each partial" section below the note's settings is out of
-        // sight at the default size, and a bar that appears only on hover hides that it is there.
+        // Scrolls when the window is too short for every control. The bar always shows: the
+        // "Each partial" section below the note's settings is out of sight at the default size,
+        // and a bar that appears only on hover hides that it is there.
         egui::ScrollArea::vertical()
             .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
             .show(ui, |ui| self.controls_list_ui(ui, setter));

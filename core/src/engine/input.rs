@@ -2,8 +2,8 @@
 //! values. The plugin glue translates the framework's events into these; the MIDI-file renderer
 //! and the tests build them directly.
 
-/// A MIDI channel, 0-based (MIDI's channel 1 is 0). In an MPE lower zone channel 0 is the master
-/// channel and 1 ..= 15 are the member channels, one note each.
+/// A MIDI channel, 0-based (MIDI's channel 1 is 0). With MPE on (the lower zone) channel 0 is
+/// the master channel and 1 ..= 15 are the member channels, one note each.
 pub type Channel = u8;
 
 /// A note as a note-on names it.
@@ -77,9 +77,9 @@ pub enum NoteInput {
     NoteOff { target: NoteMatch },
     /// The addressed notes stop now (a fast fade, never a click), pedal or not.
     Choke { target: NoteMatch },
-    /// The pitch wheel of `channel`: `position` 0 ..= 1 with 0.5 at rest. On channel 0 it bends
-    /// every note (the MPE master channel, and the one channel of an ordinary keyboard); on a
-    /// member channel only the notes played on that channel.
+    /// The pitch wheel of `channel`: `position` 0 ..= 1 with 0.5 at rest. It bends the notes
+    /// played on `channel`; with MPE on, channel 0's (the master channel's) bends every note
+    /// (see [`super::wheels`]).
     PitchBend { channel: Channel, position: f32 },
     /// MIDI control change `controller` (0 ..= 127) with `value` 0 ..= 1: the sustain pedal
     /// (64), all sound off (120), reset all controllers (121) and all notes off (123) act;

@@ -24,6 +24,7 @@ pub mod pitch;
 mod playing;
 mod steady_voices;
 pub mod voice;
+pub mod wheels;
 
 pub use ended::VoiceEnd;
 pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
@@ -40,15 +41,13 @@ use held_notes::HeldNotes;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
+use wheels::Wheels;
 
 /// Most notes that play at once (declared in [`crate::limits`]).
 pub use crate::limits::MAX_VOICES;
 
 /// Voice slots: room for [`MAX_VOICES`] playing notes and as many stolen ones fading out.
 const VOICE_SLOTS: usize = 2 * MAX_VOICES;
-
-/// MIDI channels; in an MPE lower zone channel 0 is the master channel.
-const CHANNELS: usize = 16;
 
 /// Most semitones the pitch wheel may reach either way (declared in [`crate::limits`]).
 pub use crate::limits::MAX_BEND_RANGE_SEMITONES;
@@ -83,6 +82,9 @@ pub struct Settings {
     pub envelope: EnvelopeShape,
     /// The pitch wheel's reach, in semitones either way.
     pub bend_range_semitones: f64,
+    /// MPE's lower zone: channel 1's wheel bends every note (on), or each channel's wheel only
+    /// its own notes (off; see [`wheels`]).
+    pub mpe: bool,
     /// Each partial's envelope relative to the note's.
     pub partial_shapes: PartialShapes,
     /// How the partials' levels follow velocity and key, from the next note on.
@@ -109,8 +111,8 @@ pub struct Engine {
     /// The keys down in one-voice play.
     held: HeldNotes,
     pedal_down: bool,
-    /// Each channel's pitch wheel, -1 ..= 1.
-    bends: [f64; CHANNELS],
+    /// Each channel's pitch wheel, and which notes it bends.
+    wheels: Wheels,
     /// Notes started so far: the next note's age.
     notes_started: u64,
     /// Voices that ended since the last `take_ended`.
@@ -138,7 +140,7 @@ impl Engine {
             voices: std::array::from_fn(|_| Voice::new(sample_rate_hz, settings.envelope)),
             held: HeldNotes::default(),
             pedal_down: false,
-            bends: [0.0; CHANNELS],
+            wheels: Wheels::new(settings.mpe),
             notes_started: 0,
             ended: EndedVoices::default(),
             voices_may_sound: true,
@@ -169,7 +171,7 @@ impl Engine {
         }
         self.held = HeldNotes::default();
         self.pedal_down = false;
-        self.bends = [0.0; CHANNELS];
+        self.wheels = Wheels::new(settings.mpe);
         self.ended.clear();
         self.drone_gate = LinearRamp::holding(if settings.midi { 0.0 } else { 1.0 });
         for (partial, hz) in settings.frequencies_hz.into_iter().enumerate() {
@@ -330,7 +332,17 @@ impl Engine {
         }
     }
 
-    /// Takes what the notes play with from `settings` — voices, envelope, glide time, bend range —
+    /// MPE's lower zone on or off: the notes sounding glide to their bends under the new rule.
+    pub fn set_mpe(&mut self, mpe: bool) {
+        if mpe != self.settings.mpe {
+            self.settings.mpe = mpe;
+            self.wheels.set_mpe(mpe);
+            self.retune_all(|_| true);
+        }
+    }
+
+    /// Takes what the notes play with from `settings` — voices, envelope, glide time, bend
+    /// range, MPE —
     /// each as its own setter does (a value that did not change changes nothing). The
     /// frequencies, levels, gain and MIDI mode have calls of their own: they glide, ramp or fade.
     /// Every front end hands the engine its note settings here, so a setting added later is
@@ -341,6 +353,7 @@ impl Engine {
         self.set_touch(settings.touch);
         self.set_midi_glide_ms(settings.midi_glide_ms);
         self.set_bend_range(settings.bend_range_semitones);
+        self.set_mpe(settings.mpe);
     }
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
@@ -388,12 +401,10 @@ impl Engine {
                 }
             }
             NoteInput::PitchBend { channel, position } => {
-                if let (Some(bend), Some(stored)) = (
-                    pitch::wheel_to_bend(position),
-                    self.bends.get_mut(usize::from(channel)),
-                ) {
-                    *stored = bend;
-                    self.retune_all(|note| channel == 0 || note.channel == channel);
+                if let Some(bend) = pitch::wheel_to_bend(position)
+                    && self.wheels.set(channel, bend)
+                {
+                    self.retune_wheel(channel);
                 }
             }
             NoteInput::ControlChange {
@@ -649,9 +660,8 @@ impl Engine {
             }
             RESET_ALL_CONTROLLERS_CC => {
                 self.sustain(false);
-                if let Some(bend) = self.bends.get_mut(usize::from(channel)) {
-                    *bend = 0.0;
-                    self.retune_all(|note| channel == 0 || note.channel == channel);
+                if self.wheels.set(channel, 0.0) {
+                    self.retune_wheel(channel);
                 }
             }
             _ => {}
@@ -691,11 +701,7 @@ impl Engine {
     /// frequency settings' ratios to partial 1.
     fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> [f64; PARTIAL_COUNT] {
         let range = self.settings.bend_range_semitones;
-        let channel_bend = match usize::from(note.channel) {
-            0 => 0.0,
-            channel => self.bends.get(channel).copied().unwrap_or(0.0),
-        };
-        let semitones = (self.bends[0] + channel_bend) * range + tuning_semitones;
+        let semitones = self.wheels.bend_of(note.channel) * range + tuning_semitones;
         let pitch_hz = key_to_hz(note.key, semitones);
         let frequencies = self.settings.frequencies_hz;
         std::array::from_fn(|k| {
@@ -712,6 +718,12 @@ impl Engine {
         let voice = &self.voices[slot];
         let frequencies = self.partials_for(voice.note, voice.tuning_semitones);
         self.voices[slot].move_partials(frequencies, motions, glide_ms);
+    }
+
+    /// Glides the notes `wheel`'s channel bends to their new pitch.
+    fn retune_wheel(&mut self, wheel: Channel) {
+        let wheels = self.wheels;
+        self.retune_all(|note| wheels.reaches(wheel, note.channel));
     }
 
     /// Glides the sounding voices whose notes `affected` picks to where they belong now (the

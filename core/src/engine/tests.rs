@@ -323,6 +323,7 @@ fn a_volume_expression_and_a_modulated_level_change_only_their_note() {
 #[test]
 fn an_mpe_member_channel_bends_only_its_note() {
     let mut engine = notes(8);
+    engine.set_mpe(true);
     on(&mut engine, with_id(60, 1, 1), 1.0);
     on(&mut engine, with_id(64, 2, 2), 1.0);
     engine.handle(NoteInput::PitchBend {
@@ -339,6 +340,65 @@ fn an_mpe_member_channel_bends_only_its_note() {
     });
     render(&mut engine, ms(GLIDE_MS) + 100);
     assert!((partial_1_of(&engine, 1) - note_to_hz(58)).abs() < 1e-6);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+}
+
+/// Issue 24: with MPE off (the default) channel 1 is an ordinary channel: an ordinary
+/// multi-channel song's bend on channel 1 bends channel 1's notes and leaves channel 2's alone,
+/// and channel 2's bend leaves channel 1's alone.
+#[test]
+fn without_mpe_each_channels_wheel_bends_only_its_own_notes() {
+    let mut engine = notes(8);
+    on(&mut engine, with_id(60, 1, 0), 1.0);
+    on(&mut engine, with_id(64, 2, 1), 1.0);
+    engine.handle(NoteInput::PitchBend {
+        channel: 0,
+        position: 1.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 1) - note_to_hz(62)).abs() < 1e-6);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+    engine.handle(NoteInput::PitchBend {
+        channel: 1,
+        position: 0.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 1) - note_to_hz(62)).abs() < 1e-6);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(62)).abs() < 1e-6);
+    // Resetting channel 1's controllers centres its wheel alone.
+    engine.handle(NoteInput::ControlChange {
+        channel: 0,
+        controller: RESET_ALL_CONTROLLERS_CC,
+        value: 0.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 1) - note_to_hz(60)).abs() < 1e-6);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(62)).abs() < 1e-6);
+}
+
+/// Switching MPE on while channel 1's wheel is up bends the other channels' notes by it too,
+/// gliding there; off again, they come back.
+#[test]
+fn switching_mpe_moves_the_sounding_notes_to_the_new_rule() {
+    let mut engine = notes(8);
+    on(&mut engine, with_id(64, 2, 1), 1.0);
+    engine.handle(NoteInput::PitchBend {
+        channel: 0,
+        position: 1.0,
+    });
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+    engine.set_mpe(true);
+    render(&mut engine, 1);
+    let gliding = partial_1_of(&engine, 2);
+    assert!(
+        gliding > note_to_hz(64) && gliding < note_to_hz(66),
+        "{gliding}"
+    );
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert!((partial_1_of(&engine, 2) - note_to_hz(66)).abs() < 1e-6);
+    engine.set_mpe(false);
+    render(&mut engine, ms(GLIDE_MS) + 100);
     assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
 }
 

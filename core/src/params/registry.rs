@@ -80,7 +80,7 @@ static PARTIAL_VELOCITIES: Family = Family {
 
 /// Every parameter, in the order hosts and the editor list them. The order is part of the
 /// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
-pub const PARAMS: [ParamSpec; 45] = [
+pub const PARAMS: [ParamSpec; 46] = [
     frequency(0),
     frequency(1),
     frequency(2),
@@ -249,6 +249,24 @@ pub const PARAMS: [ParamSpec; 45] = [
             doc: "dB per octave from C4 that partial 5 loses (partials 2-4 a quarter, half, \
                   three quarters of it, partial 1 none): below 0 upper partials are quieter for \
                   high notes, above 0 for low notes; never louder than without it",
+        },
+    },
+    ParamSpec {
+        id: "mpe",
+        name: "MPE",
+        kind: Kind::Switch,
+        // Off for a new instance: most hosts and MIDI files send ordinary channels (one
+        // instrument or one keyboard a channel), where a bend on channel 1 must not bend the
+        // others. An MPE controller's player switches it on.
+        default: 0.0,
+        // Before the switch existed the lower zone was always on: old projects keep it.
+        before_it_existed: Some(1.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "mpe",
+            flag: Some("mpe"),
+            doc: "MPE lower zone. On: channel 1's pitch wheel bends every note, channels 2-16 each \
+                  their own notes. Off: each channel's wheel bends only the notes on that channel",
         },
     },
 ];
@@ -500,6 +518,7 @@ impl Param {
     /// How much of each partial follows velocity, partial 1 first.
     pub const PARTIAL_VELOCITIES: [Param; PARTIAL_COUNT] = Param::family("pvel");
     pub const KEY_TILT: Param = Param::by_id("keytilt");
+    pub const MPE: Param = Param::by_id("mpe");
 
     /// Every parameter, in [`PARAMS`] order.
     pub const ALL: [Param; PARAM_COUNT] = {

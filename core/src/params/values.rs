@@ -59,6 +59,7 @@ impl Values {
                 release_ms: self.get(Param::RELEASE),
             },
             bend_range_semitones: self.get(Param::BEND_RANGE),
+            mpe: self.switch(Param::MPE),
             partial_shapes: PartialShapes {
                 attack: self.five(Param::PARTIAL_ATTACKS),
                 decay: self.five(Param::PARTIAL_DECAYS),
@@ -102,6 +103,7 @@ impl Values {
         put(Param::SUSTAIN, f64::from(settings.envelope.sustain));
         put(Param::RELEASE, settings.envelope.release_ms);
         put(Param::BEND_RANGE, settings.bend_range_semitones);
+        put(Param::MPE, f64::from(u8::from(settings.mpe)));
         put(
             Param::KEY_TILT,
             f64::from(settings.touch.key_tilt_db_per_octave),
@@ -134,6 +136,10 @@ mod tests {
         assert_eq!(settings.frequencies_hz, DEFAULT_FREQUENCIES_HZ);
         assert_eq!(settings.levels, [1.0; PARTIAL_COUNT]);
         assert!(!settings.midi);
+        assert!(
+            !settings.mpe,
+            "ordinary MIDI channels until MPE is switched on"
+        );
         assert_eq!(settings.voices, DEFAULT_VOICES);
         assert_eq!(settings, Settings::default());
     }
@@ -168,6 +174,7 @@ mod tests {
         values.set(Param::PARTIAL_SUSTAINS[2], 0.125).unwrap();
         values.set(Param::PARTIAL_VELOCITIES[3], 0.75).unwrap();
         values.set(Param::KEY_TILT, -6.5).unwrap();
+        values.set(Param::MPE, 1.0).unwrap();
         assert_eq!(Values::from_settings(&values.settings()), values);
     }
 }

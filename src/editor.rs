@@ -2,8 +2,8 @@
 //! - across the top, the [`header`]: the title, the [`preset_bar`] (previous, the preset menu,
 //!   next, "Save as…"), in MIDI mode the notes that play, and the zoom at the right;
 //! - on the left, the controls: per partial, in its colour, its frequency, its level and its
-//!   mute (M); then the gain, MIDI mode with its glide, and what MIDI mode plays with (voices,
-//!   bend range, attack, decay, sustain, release), each partial's envelope and touch
+//!   mute (M); then the gain, MIDI mode with MPE and its glide, and what MIDI mode plays with
+//!   (voices, bend range, attack, decay, sustain, release), each partial's envelope and touch
 //!   ([`partial_envelopes`]); a hint on the mouse gestures at the bottom;
 //! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
 //!   marker per partial where it plays), and under them the on-screen [`keyboard`];
@@ -541,6 +541,8 @@ impl EditorApp {
                 "MIDI mode",
                 &tooltip(Id::MIDI),
             );
+            let mpe = self.params.switch(Id::MPE);
+            toggle_ui(ui, setter, mpe, "MPE", &tooltip(Id::MPE));
             let width = slider_width - ui.min_rect().width() - ui.spacing().item_spacing.x;
             let glide = self.params.float(Id::MIDI_GLIDE);
             labelled_slider_ui(ui, setter, glide, "Glide", &tooltip(Id::MIDI_GLIDE), width);

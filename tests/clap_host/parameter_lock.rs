@@ -292,6 +292,11 @@ const SWITCHES: &[LockedSwitch] = &[
         clap_id: 3_351_329,
         name: "MIDI mode",
     },
+    LockedSwitch {
+        id: "mpe",
+        clap_id: 108_322,
+        name: "MPE",
+    },
 ];
 
 /// Every id in the order hosts list them (the registry's order).
@@ -341,6 +346,7 @@ const ORDER: &[&str] = &[
     "pvel4",
     "pvel5",
     "keytilt",
+    "mpe",
 ];
 
 /// The CLAP id and name locked for `id`.

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 mod files_read;
+mod mpe;
 
 const SAMPLE_RATE_HZ: u32 = 48_000;
 

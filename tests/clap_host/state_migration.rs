@@ -1,8 +1,8 @@
 //! A project saved before the per-partial levels, mutes and MIDI mode existed, or before MIDI
 //! mode had voices and an envelope, still opens as it sounded: its values come back, and every
 //! newer parameter is at the value that sound had — its default, except the voice count, which
-//! is 1 (MIDI mode played one voice) — even in an instance where those parameters had been
-//! moved. And a state saved under the 1/Voices level law (before issue 23: no `level_law`
+//! is 1 (MIDI mode played one voice), and MPE, which is on (channel 1's wheel bent every note) —
+//! even in an instance where those parameters had been moved. And a state saved under the 1/Voices level law (before issue 23: no `level_law`
 //! field) plays as loud as it did: its gain is carried over to the fixed voice level.
 
 use quintet::engine::pitch::note_to_hz;
@@ -86,12 +86,18 @@ fn shown(host: &mut QuintetHost, name: &str) -> String {
 }
 
 /// Asserts every parameter other than the first release's is at its default, except the voice
-/// count, which is one.
+/// count, which is one, and MPE, which is on.
 fn assert_new_parameters_at_defaults(host: &mut QuintetHost, what: &str) {
     let values = host.param_values();
     for (param, value) in host.params().iter().zip(values).skip(ORIGINAL_IDS.len()) {
         if param.name == "Voices" {
             assert_eq!(shown(host, "Voices"), "1", "{what}: one voice, as before");
+        } else if param.name == "MPE" {
+            assert_eq!(
+                shown(host, "MPE"),
+                "On",
+                "{what}: the lower zone, as before"
+            );
         } else {
             assert_eq!(value, param.default, "{what}: {} after loading", param.name);
         }
@@ -250,4 +256,37 @@ fn a_state_saved_now_keeps_its_gain() {
     let mut host = QuintetHost::new();
     host.load_state(&bytes).expect("today's state loads");
     assert_eq!(shown(&mut host, "Gain"), "-9.0 dB");
+}
+
+/// Issue 24: a project saved before MPE could be switched off keeps it on, so channel 1's wheel
+/// still bends a note on channel 2, as it did when the project was saved (a new instance plays
+/// ordinary channels: see `render_cli::mpe`).
+#[test]
+fn a_state_from_before_the_mpe_switch_bends_every_note_from_channel_1_as_it_did() {
+    let mut host = QuintetHost::new();
+    host.load_state(&framed(one_over_voices_state(8)))
+        .expect("the old state loads");
+    assert_eq!(shown(&mut host, "MPE"), "On");
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let midi = |data: [u8; 3]| quintet_test_host::HostEvent::Midi(MidiMessage { frame: 0, data });
+    let frames = 48_000;
+    let audio = host.render_events(
+        blocks_of(frames, 512),
+        // A4 on channel 2, then channel 1's wheel fully up (2 semitones).
+        &[midi([0x91, 69, 127]), midi([0xE0, 0x7F, 0x7F])],
+    );
+    let partial_1_hz = note_to_hz(71);
+    let expected: Vec<f64> = DEFAULT_FREQUENCIES_HZ
+        .iter()
+        .map(|hz| partial_1_hz * hz / DEFAULT_FREQUENCIES_HZ[0])
+        .collect();
+    let peaks =
+        quintet::spectrum::find_peaks(&audio.left()[frames - 32_768..], SAMPLE_RATE_HZ, 0.01);
+    assert_eq!(peaks.len(), expected.len(), "{peaks:?}");
+    for hz in expected {
+        assert!(
+            peaks.iter().any(|p| (p.frequency_hz - hz).abs() < 0.5),
+            "no partial at {hz:.2} Hz: {peaks:?}"
+        );
+    }
 }

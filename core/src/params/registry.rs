@@ -265,8 +265,9 @@ pub const PARAMS: [ParamSpec; 46] = [
         offered: Offered::Alone {
             key: "mpe",
             flag: Some("mpe"),
-            doc: "MPE lower zone. On: channel 1's pitch wheel bends every note, channels 2-16 each \
-                  their own notes. Off: each channel's wheel bends only the notes on that channel",
+            doc: "MPE (lower zone), for MPE controllers. On: channel 1's pitch wheel bends every \
+                  note and each of channels 2-16 bends its own notes. Off: ordinary MIDI, each \
+                  channel's wheel bends only the notes played on that channel",
         },
     },
 ];

@@ -83,6 +83,7 @@ class Quintet:
         release_ms: float = 20.0,
         bend_range: int = 2,
         key_tilt_db: float = 0.0,
+        mpe: bool = False,
         partial_attack: FiveNumbers = (1.0, 1.0, 1.0, 1.0, 1.0),
         partial_decay: FiveNumbers = (1.0, 1.0, 1.0, 1.0, 1.0),
         partial_sustain: FiveNumbers = (1.0, 1.0, 1.0, 1.0, 1.0),
@@ -167,6 +168,11 @@ class Quintet:
     def key_tilt_db(self) -> float: ...
     @key_tilt_db.setter
     def key_tilt_db(self, value: float) -> None: ...
+
+    @property
+    def mpe(self) -> bool: ...
+    @mpe.setter
+    def mpe(self, value: bool) -> None: ...
 
     @property
     def partial_attack(self) -> Five: ...

@@ -559,8 +559,8 @@ impl Quintet {
     }
 
     /// Moves ``channel``'s pitch wheel to ``bend``, from -1 (down by ``bend_range``) through
-    /// 0 (at rest) to 1 (up). Channel 0 bends every note; channels 1 to 15 (MPE member
-    /// channels) bend the notes played on them.
+    /// 0 (at rest) to 1 (up). It bends the notes played on ``channel``; with ``mpe=True``
+    /// channel 0 is MPE's master channel and bends every note.
     #[pyo3(signature = (bend, channel = 0))]
     fn pitch_bend(
         &self,

@@ -42,6 +42,26 @@ def test_the_wheel_bends_every_note_by_the_bend_range():
     assert_partials(q.render(2 * RATE_HZ), 220.0 * RATIOS, amplitude=quintet.PARTIAL_AMPLITUDE)
 
 
+def test_without_mpe_a_bend_on_channel_0_leaves_channel_1_alone_and_with_mpe_bends_it():
+    """Issue 24: MPE is off by default, so channel 0 (MIDI's channel 1) is an ordinary
+    channel: its wheel bends its own note, not channel 1's. Switched on, channel 0 is MPE's
+    master channel and its wheel bends every note, as before. (Two octaves of bend and partials
+    at 1, 1.5, 2.5, 3.5 and 4.5 times the key keep every partial on a whole Hz, apart from the
+    other note's.)"""
+    ratios = np.array([1.0, 1.5, 2.5, 3.5, 4.5])
+    settings = dict(midi=True, voices=4, bend_range=24, frequencies=(200, 300, 500, 700, 900))
+    for mpe, channel_1_hz in ((False, 440.0), (True, 1760.0)):
+        q = quintet.Quintet(sample_rate=RATE_HZ, mpe=mpe, **settings)
+        q.note_on(57, channel=0)  # A3, bent to A5
+        q.note_on(69, channel=1)  # A4
+        q.pitch_bend(1.0, channel=0)
+        expected = np.concatenate([880.0 * ratios, channel_1_hz * ratios])
+        assert_partials(q.render(2 * RATE_HZ), expected)
+    # Switched off while the notes sound, channel 1's note glides back to its key.
+    q.mpe = False
+    assert_partials(q.render(2 * RATE_HZ), np.concatenate([880.0 * ratios, 440.0 * ratios]))
+
+
 def test_the_frequencies_set_each_voices_timbre():
     q = quintet.Quintet(sample_rate=RATE_HZ, midi=True, voices=1, frequencies=(100, 300, 500, 700, 900))
     q.note_on(57)  # A3, 220 Hz: partials at 1, 3, 5, 7 and 9 times it

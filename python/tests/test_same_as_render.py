@@ -141,6 +141,40 @@ def test_notes_are_sample_identical_to_quintet_render_of_a_midi_file(render_cli,
     assert q.sounding_notes == [] and np.all(played[-rate // 2 :] == 0)
 
 
+def test_two_channels_and_a_bend_are_sample_identical_to_quintet_render_with_mpe_off_and_on(
+    render_cli, tmp_path
+):
+    """Issue 24: notes on channels 0 and 1 and a bend on channel 0, from a MIDI file by `quintet
+    render` and by note calls with `channel=`, sample for sample, MPE off (the bend reaches
+    channel 0's note alone) and on (it reaches both): the two differ."""
+    rate = 48_000
+    velocity = float(np.float32(100) / np.float32(127))  # as the file's 100 reaches the engine
+    events = [
+        (0.10, [0x90, 48, 100], lambda q: q.note_on(48, velocity, channel=0)),
+        (0.10, [0x91, 69, 100], lambda q: q.note_on(69, velocity, channel=1)),
+        (0.50, [0xE0, 0x7F, 0x7F], lambda q: q.pitch_bend(1.0, channel=0)),
+        (1.00, [0x80, 48, 0], lambda q: q.note_off(48, channel=0)),
+        (1.00, [0x81, 69, 0], lambda q: q.note_off(69, channel=1)),
+    ]
+    midi = tmp_path / "channels.mid"
+    write_midi_file(midi, [(at, message) for at, message, _ in events])
+    renders = []
+    for mpe in (False, True):
+        expected, _ = render_cli(
+            tmp_path, "--midi", midi, "--seconds", 1.2, "--voices", 4, "--mpe", "on" if mpe else "off"
+        )
+        q = quintet.Quintet(sample_rate=rate, midi=True, voices=4, mpe=mpe)
+        played = []
+        for at, _, call in events:
+            played.append(q.render(round(at * rate) - q.samples_rendered))
+            call(q)
+        played.append(q.render(len(expected) - q.samples_rendered))
+        played = np.concatenate(played)
+        np.testing.assert_array_equal(played, expected)
+        renders.append(played)
+    assert not np.array_equal(renders[0], renders[1]), "MPE must change what channel 0's wheel bends"
+
+
 @pytest.mark.parametrize(
     "arguments, refused",
     [

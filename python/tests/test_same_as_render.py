@@ -98,6 +98,17 @@ SOUNDS = {
 }
 
 
+def play(q, events, rate, length):
+    """`length` samples of `q`, making each of `events` (seconds, MIDI bytes, the module's call
+    for it) at its sample."""
+    played = []
+    for at, _, call in events:
+        played.append(q.render(round(at * rate) - q.samples_rendered))
+        call(q)
+    played.append(q.render(length - q.samples_rendered))
+    return np.concatenate(played)
+
+
 @pytest.mark.parametrize("sound", SOUNDS, ids=list(SOUNDS))
 def test_notes_are_sample_identical_to_quintet_render_of_a_midi_file(render_cli, tmp_path, sound):
     """A chord with the sustain pedal, more notes than voices (a steal) and the pitch wheel,
@@ -129,12 +140,7 @@ def test_notes_are_sample_identical_to_quintet_render_of_a_midi_file(render_cli,
     )
 
     q = quintet.Quintet(sample_rate=rate, midi=True, voices=3, release_ms=150, **settings)
-    played = []
-    for at, _, call in events:
-        played.append(q.render(round(at * samples_per_second) - q.samples_rendered))
-        call(q)
-    played.append(q.render(len(expected) - q.samples_rendered))
-    played = np.concatenate(played)
+    played = play(q, events, samples_per_second, len(expected))
     assert np.abs(played).max() > 0.1, "the notes must sound"
     np.testing.assert_array_equal(played, expected)
     # Every note has ended: the last release is over long before the end.
@@ -164,12 +170,7 @@ def test_two_channels_and_a_bend_are_sample_identical_to_quintet_render_with_mpe
             tmp_path, "--midi", midi, "--seconds", 1.2, "--voices", 4, "--mpe", "on" if mpe else "off"
         )
         q = quintet.Quintet(sample_rate=rate, midi=True, voices=4, mpe=mpe)
-        played = []
-        for at, _, call in events:
-            played.append(q.render(round(at * rate) - q.samples_rendered))
-            call(q)
-        played.append(q.render(len(expected) - q.samples_rendered))
-        played = np.concatenate(played)
+        played = play(q, events, rate, len(expected))
         np.testing.assert_array_equal(played, expected)
         renders.append(played)
     assert not np.array_equal(renders[0], renders[1]), "MPE must change what channel 0's wheel bends"

@@ -320,27 +320,31 @@ fn a_volume_expression_and_a_modulated_level_change_only_their_note() {
     }
 }
 
+/// Moves `channel`'s wheel to `position` and renders past the bend's glide.
+fn turn_wheel(engine: &mut Engine, channel: Channel, position: f32) {
+    engine.handle(NoteInput::PitchBend { channel, position });
+    render(engine, ms(GLIDE_MS) + 100);
+}
+
+/// Asserts the note with `id` plays partial 1 on `key`.
+fn assert_on_key(engine: &Engine, id: i32, key: u8) {
+    let hz = partial_1_of(engine, id);
+    assert!((hz - note_to_hz(key)).abs() < 1e-6, "note {id}: {hz} Hz");
+}
+
 #[test]
 fn an_mpe_member_channel_bends_only_its_note() {
     let mut engine = notes(8);
     engine.set_mpe(true);
     on(&mut engine, with_id(60, 1, 1), 1.0);
     on(&mut engine, with_id(64, 2, 2), 1.0);
-    engine.handle(NoteInput::PitchBend {
-        channel: 2,
-        position: 1.0,
-    });
-    render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 1) - note_to_hz(60)).abs() < 1e-6);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(66)).abs() < 1e-6);
+    turn_wheel(&mut engine, 2, 1.0);
+    assert_on_key(&engine, 1, 60);
+    assert_on_key(&engine, 2, 66);
     // The master channel bends every note.
-    engine.handle(NoteInput::PitchBend {
-        channel: 0,
-        position: 0.0,
-    });
-    render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 1) - note_to_hz(58)).abs() < 1e-6);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+    turn_wheel(&mut engine, 0, 0.0);
+    assert_on_key(&engine, 1, 58);
+    assert_on_key(&engine, 2, 64);
 }
 
 /// Issue 24: with MPE off (the default) channel 1 is an ordinary channel: an ordinary
@@ -351,20 +355,12 @@ fn without_mpe_each_channels_wheel_bends_only_its_own_notes() {
     let mut engine = notes(8);
     on(&mut engine, with_id(60, 1, 0), 1.0);
     on(&mut engine, with_id(64, 2, 1), 1.0);
-    engine.handle(NoteInput::PitchBend {
-        channel: 0,
-        position: 1.0,
-    });
-    render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 1) - note_to_hz(62)).abs() < 1e-6);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
-    engine.handle(NoteInput::PitchBend {
-        channel: 1,
-        position: 0.0,
-    });
-    render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 1) - note_to_hz(62)).abs() < 1e-6);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(62)).abs() < 1e-6);
+    turn_wheel(&mut engine, 0, 1.0);
+    assert_on_key(&engine, 1, 62);
+    assert_on_key(&engine, 2, 64);
+    turn_wheel(&mut engine, 1, 0.0);
+    assert_on_key(&engine, 1, 62);
+    assert_on_key(&engine, 2, 62);
     // Resetting channel 1's controllers centres its wheel alone.
     engine.handle(NoteInput::ControlChange {
         channel: 0,
@@ -372,8 +368,8 @@ fn without_mpe_each_channels_wheel_bends_only_its_own_notes() {
         value: 0.0,
     });
     render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 1) - note_to_hz(60)).abs() < 1e-6);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(62)).abs() < 1e-6);
+    assert_on_key(&engine, 1, 60);
+    assert_on_key(&engine, 2, 62);
 }
 
 /// Switching MPE on while channel 1's wheel is up bends the other channels' notes by it too,
@@ -382,12 +378,8 @@ fn without_mpe_each_channels_wheel_bends_only_its_own_notes() {
 fn switching_mpe_moves_the_sounding_notes_to_the_new_rule() {
     let mut engine = notes(8);
     on(&mut engine, with_id(64, 2, 1), 1.0);
-    engine.handle(NoteInput::PitchBend {
-        channel: 0,
-        position: 1.0,
-    });
-    render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+    turn_wheel(&mut engine, 0, 1.0);
+    assert_on_key(&engine, 2, 64);
     engine.set_mpe(true);
     render(&mut engine, 1);
     let gliding = partial_1_of(&engine, 2);
@@ -396,10 +388,10 @@ fn switching_mpe_moves_the_sounding_notes_to_the_new_rule() {
         "{gliding}"
     );
     render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(66)).abs() < 1e-6);
+    assert_on_key(&engine, 2, 66);
     engine.set_mpe(false);
     render(&mut engine, ms(GLIDE_MS) + 100);
-    assert!((partial_1_of(&engine, 2) - note_to_hz(64)).abs() < 1e-6);
+    assert_on_key(&engine, 2, 64);
 }
 
 #[test]

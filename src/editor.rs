@@ -543,13 +543,12 @@ impl EditorApp {
             );
             let mpe = self.params.switch(Id::MPE);
             toggle_ui(ui, setter, mpe, "MPE", &tooltip(Id::MPE));
-            let width = slider_width - ui.min_rect().width() - ui.spacing().item_spacing.x;
-            let glide = self.params.float(Id::MIDI_GLIDE);
-            labelled_slider_ui(ui, setter, glide, "Glide", &tooltip(Id::MIDI_GLIDE), width);
         });
         // What MIDI mode plays with, one labelled slider a row (side by side, the value boxes
-        // left the sliders too short to set a value with).
+        // left the sliders too short to set a value with; beside the two switches the glide's
+        // ran past the column).
         for (param, label) in [
+            (Id::MIDI_GLIDE, "Glide"),
             (Id::VOICES, "Voices"),
             (Id::BEND_RANGE, "Bend"),
             (Id::ATTACK, "Attack"),

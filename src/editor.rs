@@ -85,8 +85,9 @@ const IDLE_FRAME_S: f64 = 1.0 / 30.0;
 const LOG_SETTLE_S: f64 = 0.25;
 /// Width of the controls column, in egui points.
 const CONTROLS_WIDTH_PT: f32 = 290.0;
-/// Height of the on-screen keyboard, in egui points (less in a short window).
-const KEYBOARD_HEIGHT_PT: f32 = 44.0;
+/// Height of the on-screen keyboard, in egui points (less in a short window): room below the
+/// black keys for the white keys' letters over the C's names.
+const KEYBOARD_HEIGHT_PT: f32 = 56.0;
 
 /// Size of the hint under the controls, in points.
 const HINT_SIZE_PT: f32 = 11.0;

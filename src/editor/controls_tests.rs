@@ -139,6 +139,16 @@ impl Editor {
     /// The engine plays `key` in MIDI mode with the editor's frequency settings, and the tap
     /// reports it.
     fn hold(&mut self, key: u8) {
+        let mut engine = self.engine_holding(key);
+        let mut block = vec![0.0; 4800];
+        engine.render(&mut block);
+        self.writer
+            .write_describing(&block, true, |playing| engine.describe(playing));
+        self.frame(vec![]);
+    }
+
+    /// An engine in MIDI mode with the editor's frequency settings, playing `key`.
+    fn engine_holding(&self, key: u8) -> Engine {
         let settings = Settings {
             midi: true,
             frequencies_hz: self
@@ -153,11 +163,7 @@ impl Editor {
             note: NoteRef::without_id(0, key),
             velocity: 1.0,
         });
-        let mut block = vec![0.0; 4800];
-        engine.render(&mut block);
-        self.writer
-            .write_describing(&block, true, |playing| engine.describe(playing));
-        self.frame(vec![]);
+        engine
     }
 
     /// The value box of the slider named `name` (its bar's AccessKit label), as drawn now.
@@ -386,20 +392,7 @@ fn the_per_partial_section_scrolls_into_view() {
 fn the_pitch_wheel_bends_a_held_note() {
     let mut editor = Editor::new();
     editor.midi_mode();
-    let settings = Settings {
-        midi: true,
-        frequencies_hz: editor
-            .app
-            .params
-            .frequencies()
-            .map(|param| f64::from(param.value())),
-        ..Settings::default()
-    };
-    let mut engine = Engine::new(f64::from(SAMPLE_RATE_HZ), settings);
-    engine.handle(NoteInput::NoteOn {
-        note: NoteRef::without_id(0, 60),
-        velocity: 1.0,
-    });
+    let mut engine = editor.engine_holding(60);
     // The lowest partial's frequency after the events sent so far, in Hz.
     let mut partial_1_hz = |editor: &mut Editor| {
         while let Some(event) = editor.played.next() {

@@ -148,11 +148,9 @@ impl NoteKeyboard {
         let pointer = response
             .interact_pointer_pos()
             .filter(|_| enabled && response.is_pointer_button_down_on())
-            .and_then(|pos| {
-                let (key, key_rect) = self.shown.key_at(pos)?;
-                Some((key, layout::velocity_at(key_rect, pos.y)))
-            });
+            .and_then(|pos| self.struck_at(pos));
         let pointer_key = pointer.map(|(key, _)| key);
+        let held_before = self.clicked;
         if pointer_key != self.clicked {
             if let Some(old) = self.clicked {
                 self.play(old, 0.0);
@@ -161,6 +159,15 @@ impl NoteKeyboard {
                 self.play(new, velocity);
             }
             self.clicked = pointer_key;
+        }
+        // A tap shorter than a frame (press and release in one): its key was never down when a
+        // frame ended, so it is struck and let go now.
+        if enabled && held_before.is_none() && response.clicked() {
+            let tapped = (response.interact_pointer_pos()).and_then(|pos| self.struck_at(pos));
+            if let Some((key, velocity)) = tapped {
+                self.play(key, velocity);
+                self.play(key, 0.0);
+            }
         }
         // Keys pressed before the focus went (X11's autorepeat of a key held) are history.
         let focus_lost_at = ui.input(|input| {
@@ -178,6 +185,12 @@ impl NoteKeyboard {
         }
         self.paint(ui, rect, enabled);
     }
+    /// The key under `pos` and the velocity it is struck at there.
+    fn struck_at(&self, pos: egui::Pos2) -> Option<(u8, f32)> {
+        let (key, key_rect) = self.shown.key_at(pos)?;
+        Some((key, layout::velocity_at(key_rect, pos.y)))
+    }
+
     /// The letter keys in this frame's events from `first` on: press and release notes, Z and X
     /// change the octave. A press with any modifier held is a shortcut, not a note; a release
     /// always lets its note go.
@@ -716,5 +729,26 @@ mod tests {
         keys.frame(vec![]);
         assert_eq!(keys.events(), [], "the mod wheel stays");
         assert_eq!(keys.keyboard.mod_wheel.value(), value);
+    }
+
+    /// A tap shorter than a frame (a trackpad's, xdotool's click: the press and the release
+    /// arrive together) played nothing: the key was never down at the end of a frame. It plays
+    /// its note and releases it.
+    #[test]
+    fn a_click_within_one_frame_plays_its_note() {
+        let mut keys = Harness::new();
+        let rect = keys.rect_of(50);
+        let at = pos2(rect.center().x, rect.bottom() - 1.0);
+        keys.frame(vec![
+            Event::PointerMoved(at),
+            mouse_button(at, true),
+            mouse_button(at, false),
+        ]);
+        keys.frame(vec![]);
+        let played = keys.notes_sent();
+        let [(50, velocity), (50, 0.0)] = played[..] else {
+            panic!("{played:?}")
+        };
+        assert!(velocity > 0.95, "{velocity}");
     }
 }

@@ -7,7 +7,8 @@
 # (applied by Enter, a click elsewhere and Tab), checks that a refused text changes nothing and
 # turns its box red, turns the wheel one notch over a slider, and mutes a partial, whose row must
 # fade. It plays notes from the computer keyboard, releases them when the window loses the
-# focus, and checks that the notes' names never cover the zoom controls at the minimum size.
+# focus, clicks a key at its back and front (soft and loud), bends a held note with the pitch
+# wheel, and checks that the notes' names never cover the zoom controls at the minimum size.
 #
 #   tests/gui/run-gui-test.sh [--update-docs]
 #

@@ -6,7 +6,8 @@
 //!   bend range, attack, decay, sustain, release), each partial's envelope and touch
 //!   ([`partial_envelopes`]); a hint on the mouse gestures at the bottom;
 //! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
-//!   marker per partial where it plays), and under them the on-screen [`keyboard`];
+//!   marker per partial where it plays), and under them the on-screen [`keyboard`] with its
+//!   pitch and mod wheels;
 //! - on the right, the level [`meter`].
 //!
 //! This file lays them out, wires them to the parameters and to the audio→GUI

@@ -6,7 +6,8 @@
 //!   (voices, bend range, attack, decay, sustain, release), each partial's envelope and touch
 //!   ([`partial_envelopes`]); a hint on the mouse gestures at the bottom;
 //! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
-//!   marker per partial where it plays), and under them the on-screen [`keyboard`];
+//!   marker per partial where it plays), and under them the on-screen [`keyboard`] with its
+//!   pitch and mod wheels;
 //! - on the right, the level [`meter`].
 //!
 //! This file lays them out, wires them to the parameters and to the audio→GUI
@@ -85,8 +86,9 @@ const IDLE_FRAME_S: f64 = 1.0 / 30.0;
 const LOG_SETTLE_S: f64 = 0.25;
 /// Width of the controls column, in egui points.
 const CONTROLS_WIDTH_PT: f32 = 290.0;
-/// Height of the on-screen keyboard, in egui points (less in a short window).
-const KEYBOARD_HEIGHT_PT: f32 = 44.0;
+/// Height of the on-screen keyboard, in egui points (less in a short window): room below the
+/// black keys for the white keys' letters over the C's names.
+const KEYBOARD_HEIGHT_PT: f32 = 56.0;
 
 /// Size of the hint under the controls, in points.
 const HINT_SIZE_PT: f32 = 11.0;

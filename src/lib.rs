@@ -219,24 +219,14 @@ impl Quintet {
         self.engine.handle(input);
     }
 
-    /// Plays the notes the editor's keyboard sent since the last block, at its first sample.
+    /// Plays what the editor's keyboard sent since the last block (notes, its pitch wheel and
+    /// mod wheel), at its first sample, as a MIDI keyboard on channel 1 would.
     fn play_keyboard_notes(&mut self, block_len: usize, context: &mut impl ProcessContext<Self>) {
         let Some(keyboard) = &self.keyboard else {
             return;
         };
-        while let Some(note) = keyboard.next() {
-            let key = note.key.min(127);
-            let input = if note.velocity > 0.0 {
-                NoteInput::NoteOn {
-                    note: NoteRef::without_id(0, key),
-                    velocity: note.velocity,
-                }
-            } else {
-                NoteInput::NoteOff {
-                    target: NoteMatch::key(0, key),
-                }
-            };
-            self.engine.handle(input);
+        while let Some(event) = keyboard.next() {
+            self.engine.handle(event.note_input());
             report_ended(&mut self.engine, 0, block_len, context);
         }
     }

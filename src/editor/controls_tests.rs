@@ -6,7 +6,7 @@ use super::param_slider::BoxText;
 use super::test_host::{Call, TestHost};
 use super::*;
 use crate::engine::{Engine, NoteInput, NoteRef, Settings};
-use crate::keyboard_notes::keyboard_notes;
+use crate::keyboard_notes::{KeyboardReceiver, keyboard_notes};
 use crate::tap::{TapWriter, tap};
 use egui::accesskit::{Action, Role};
 use egui::{Context, Event, Key, Modifiers, Order, PointerButton, Pos2, RawInput, Rect, pos2};
@@ -28,6 +28,8 @@ struct Editor {
     time_s: f64,
     /// The window's size, in points.
     window_pt: [f32; 2],
+    /// The audio thread's end of the on-screen keyboard.
+    played: KeyboardReceiver,
 }
 
 /// An interactive widget of the editor as AccessKit sees it.
@@ -41,7 +43,7 @@ struct Control {
 impl Editor {
     fn new() -> Self {
         let (writer, reader) = tap(SAMPLE_RATE_HZ);
-        let (notes, _played) = keyboard_notes();
+        let (notes, played) = keyboard_notes();
         let params = Arc::new(QuintetParams::default());
         let host = Arc::new(TestHost::default());
         let context = GuiContext::new(host.clone());
@@ -64,6 +66,7 @@ impl Editor {
             writer,
             time_s: 0.0,
             window_pt: WINDOW_PT,
+            played,
         };
         // egui lays text out on the first pass.
         editor.frame(vec![]);
@@ -136,6 +139,16 @@ impl Editor {
     /// The engine plays `key` in MIDI mode with the editor's frequency settings, and the tap
     /// reports it.
     fn hold(&mut self, key: u8) {
+        let mut engine = self.engine_holding(key);
+        let mut block = vec![0.0; 4800];
+        engine.render(&mut block);
+        self.writer
+            .write_describing(&block, true, |playing| engine.describe(playing));
+        self.frame(vec![]);
+    }
+
+    /// An engine in MIDI mode with the editor's frequency settings, playing `key`.
+    fn engine_holding(&self, key: u8) -> Engine {
         let settings = Settings {
             midi: true,
             frequencies_hz: self
@@ -150,11 +163,7 @@ impl Editor {
             note: NoteRef::without_id(0, key),
             velocity: 1.0,
         });
-        let mut block = vec![0.0; 4800];
-        engine.render(&mut block);
-        self.writer
-            .write_describing(&block, true, |playing| engine.describe(playing));
-        self.frame(vec![]);
+        engine
     }
 
     /// The value box of the slider named `name` (its bar's AccessKit label), as drawn now.
@@ -372,5 +381,62 @@ fn the_per_partial_section_scrolls_into_view() {
     assert!(
         after.bottom() <= bottom,
         "Key tilt still out of view: {after:?}"
+    );
+}
+
+/// Issue 24: the pitch wheel left of the keys bends a held note as a MIDI controller's wheel
+/// does (by the bend range, 2 semitones by default), and letting it go brings the note back.
+/// The editor's events go to an engine the way the plugin's audio thread hands them over
+/// (`KeyboardEvent::note_input`, once a block); its output is measured by FFT.
+#[test]
+fn the_pitch_wheel_bends_a_held_note() {
+    let mut editor = Editor::new();
+    editor.midi_mode();
+    let mut engine = editor.engine_holding(60);
+    // The lowest partial's frequency after the events sent so far, in Hz.
+    let mut partial_1_hz = |editor: &mut Editor| {
+        while let Some(event) = editor.played.next() {
+            engine.handle(event.note_input());
+        }
+        let mut block = vec![0.0; 16_384];
+        // Past the bend's glide, then measured.
+        engine.render(&mut block);
+        engine.render(&mut block);
+        let peaks = quintet_core::spectrum::find_peaks(&block, f64::from(SAMPLE_RATE_HZ), 0.01);
+        peaks
+            .iter()
+            .map(|peak| peak.frequency_hz)
+            .min_by(f64::total_cmp)
+            .expect("a note sounds")
+    };
+    let note_hz = |key| quintet_core::engine::pitch::note_to_hz(key);
+    let at_rest = partial_1_hz(&mut editor);
+    assert!((at_rest - note_hz(60)).abs() < 0.05, "{at_rest} Hz");
+
+    let wheel = editor
+        .frame(vec![])
+        .into_iter()
+        .find(|c| c.label.as_deref() == Some("Pitch wheel"))
+        .expect("the pitch wheel")
+        .rect;
+    let press = |pressed, at| Event::PointerButton {
+        pos: at,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    // All the way up (half the strip's height from its centre), and held there.
+    let (from, to) = (wheel.center(), wheel.center_top() - vec2(0.0, 10.0));
+    editor.frame(vec![Event::PointerMoved(from), press(true, from)]);
+    for step in 1..=4 {
+        editor.frame(vec![Event::PointerMoved(from.lerp(to, step as f32 / 4.0))]);
+    }
+    let bent = partial_1_hz(&mut editor);
+    assert!((bent - note_hz(62)).abs() < 0.05, "{bent} Hz, not D4's");
+    editor.frame(vec![press(false, to)]);
+    let back = partial_1_hz(&mut editor);
+    assert!(
+        (back - note_hz(60)).abs() < 0.05,
+        "{back} Hz after letting go"
     );
 }

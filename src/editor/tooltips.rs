@@ -9,10 +9,31 @@ use quintet_core::params::ratio_text::{ratio_of, ratio_to_text};
 use quintet_core::params::registry::FREQUENCY_RANGE;
 use quintet_core::params::{Kind, Offered, Param};
 
-/// The on-screen keyboard.
-pub const KEYBOARD: &str = "Plays notes in MIDI mode: click or drag across the keys, or type \
-                            A W S E D F T G Y H U J K (C to C) with Z and X for the octave. \
-                            Dimmed as a drone";
+/// The on-screen keyboard, with the velocities a click plays at.
+pub fn keyboard() -> String {
+    use super::keyboard::{TYPED_VELOCITY, layout};
+    let percent = |velocity: f32| (velocity * 100.0).round();
+    format!(
+        "Plays notes in MIDI mode: click or drag across the keys, struck near the front (bottom) \
+         for a loud note and near the back for a soft one (velocity {:.0} % at the top edge to \
+         {:.0} % at the bottom), or type the letters on the keys (A W S E D F T G Y H U J K, C to \
+         C; {:.0} %) with Z and X for the octave. A wider window shows more octaves. Dimmed as a \
+         drone",
+        percent(layout::VELOCITY_BACK),
+        percent(layout::VELOCITY_FRONT),
+        percent(TYPED_VELOCITY),
+    )
+}
+
+/// The pitch wheel left of the keys.
+pub const PITCH_WHEEL: &str = "Pitch wheel: drag up or down to bend every note by up to the Bend \
+                               range; it springs back to the centre when let go. Sent as a \
+                               controller's wheel on MIDI channel 1";
+
+/// The mod wheel left of the keys.
+pub const MOD_WHEEL: &str = "Mod wheel: drag up or down, it stays where it is left (double-click: \
+                             down). Sends MIDI CC1 on channel 1, as a controller's wheel; Quintet \
+                             has no vibrato yet, so today it changes nothing you hear";
 
 /// The window's resize corner.
 pub const RESIZE_CORNER: &str = "Drag to resize the window (its size is saved with the project)";

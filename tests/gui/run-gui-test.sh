@@ -7,7 +7,8 @@
 # (applied by Enter, a click elsewhere and Tab), checks that a refused text changes nothing and
 # turns its box red, turns the wheel one notch over a slider, and mutes a partial, whose row must
 # fade. It plays notes from the computer keyboard, releases them when the window loses the
-# focus, and checks that the notes' names never cover the zoom controls at the minimum size.
+# focus, clicks a key at its back and front (soft and loud), bends a held note with the pitch
+# wheel, and checks that the notes' names never cover the zoom controls at the minimum size.
 #
 #   tests/gui/run-gui-test.sh [--update-docs]
 #
@@ -124,6 +125,16 @@ shoot() {
     convert "$OUT/$name.png" "ppm:$OUT/$name.ppm"
 }
 
+# Waits up to 5 s for the log line "Editor: $1" to appear $2 times; prints how many there are.
+await_count() {
+    local count=0
+    for _ in $(seq 50); do
+        count="$(grep -c -F -- "Editor: $1" "$OUT/standalone.log" || true)"
+        ((count >= $2)) && break
+        sleep 0.1
+    done
+    printf '%s' "$count"
+}
 # Waits up to 5 s for the log line "Editor: $1"; prints it (empty if it never came).
 await_log() {
     local found=""
@@ -324,16 +335,6 @@ echo "gui-test: a key held in MIDI mode put the markers on the played partials"
 
 # A key held while the window loses the keyboard focus never sends its release here: the editor
 # lets go of the note when the focus goes (issue 21, item 15).
-# Waits up to 5 s for the log line "Editor: $1" to appear $2 times; prints how many there are.
-await_count() {
-    local count=0
-    for _ in $(seq 50); do
-        count="$(grep -c -F -- "Editor: $1" "$OUT/standalone.log" || true)"
-        ((count >= $2)) && break
-        sleep 0.1
-    done
-    printf '%s' "$count"
-}
 xdotool keydown --window "$window" a
 [[ "$(await_count 'note C3 on' 2)" == 2 ]] || fail "holding A again played no note"
 # The root window (the only one at depth 0) takes the focus.
@@ -342,6 +343,53 @@ xdotool windowfocus --sync "$(xdotool search --maxdepth 0 --name '' | head -n1)"
 xdotool keyup a
 xdotool windowfocus --sync "$window" 2>/dev/null || true
 echo "gui-test: a key held while the window lost the focus was released"
+
+# The on-screen keys and wheels (issue 24). At the default size the keyboard lies along the
+# window's bottom (56 points), its pitch wheel at the left, the keys' lowest C after the wheels.
+keys_top=$((Y + HEIGHT - 63))
+keys_bottom=$((Y + HEIGHT - 9))
+lowest_c_x=$((X + 345))
+pitch_wheel_x=$((X + 306))
+# A key struck at its front (bottom) plays louder than at its back (top).
+struck_before="$(grep -c -F -- ' on (velocity ' "$OUT/standalone.log" || true)"
+xdotool mousemove "$lowest_c_x" $((keys_top + 3)) click 1
+xdotool mousemove "$lowest_c_x" $((keys_bottom - 3)) click 1
+xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50))
+for _ in $(seq 50); do
+    (($(grep -c -F -- ' on (velocity ' "$OUT/standalone.log") >= struck_before + 2)) && break
+    sleep 0.1
+done
+velocities="$(grep -o ' on (velocity [0-9.]*' "$OUT/standalone.log" | tail -n +$((struck_before + 1)) |
+    grep -o '[0-9.]*$' | tr '\n' ' ')"
+python3 -c '
+import sys
+back, front = map(float, sys.argv[1:])
+assert back < 0.35 and front > 0.9, (back, front)
+' $velocities || fail "velocities at a key's back and front: $velocities"
+echo "gui-test: a key struck at its back and front played at velocities $velocities"
+# The pitch wheel dragged up while A holds C3 bends it up (partial 1's marker moves right), and
+# springs back when let go.
+xdotool windowfocus --sync "$window" 2>/dev/null || true
+xdotool keydown --window "$window" a
+xdotool mousemove "$pitch_wheel_x" $((keys_top + 27)) mousedown 1
+for step in 1 2 3 4 5 6; do
+    xdotool mousemove "$pitch_wheel_x" $((keys_top + 27 - 5 * step))
+    sleep 0.05
+done
+sleep 1.5
+shoot bend
+xdotool mouseup 1
+xdotool keyup --window "$window" a
+xdotool mousemove $((X + WIDTH + 50)) $((Y + HEIGHT + 50))
+let_go="$(await_log 'pitch wheel let go at +')"
+[[ -n "$let_go" ]] || fail "the pitch wheel took no drag up (see $OUT/bend.png)"
+bend_json="$(python3 "$HERE/screenshot.py" check "$OUT/bend.ppm" || true)"
+python3 -c '
+import json, sys
+note, bent = (json.loads(a)["facts"]["marker_x"] for a in sys.argv[1:3])
+assert None not in bent and bent[0] > note[0], (note, bent)
+' "$note_json" "$bend_json" || fail "the pitch wheel did not bend the note (see $OUT/bend.png)"
+echo "gui-test: the pitch wheel bent the held note (${let_go#*Editor: })"
 
 # Ctrl + wheel zooms 10 % per notch, but never past the screen: on this 1280 x 800 screen 110 %
 # (902 x 770) fits and 120 % (984 x 840) would not. Ctrl 0 returns to 100 %.

@@ -75,6 +75,17 @@ fn loudest(engine: &Engine) -> f32 {
     VOICE_LEVEL * engine.settings.gain * sources as f32 * (1.0 + 1e-6)
 }
 
+/// The next `samples` samples as [`render`] checks them, rendered `block` samples at a time
+/// (the last block shorter), as a host with that buffer size asks for them.
+fn render_in_blocks(engine: &mut Engine, samples: usize, block: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(samples);
+    while out.len() < samples {
+        let len = block.min(samples - out.len());
+        out.extend(render(engine, len));
+    }
+    out
+}
+
 /// The next `samples` samples, whatever they are.
 fn render_unchecked(engine: &mut Engine, samples: usize) -> Vec<f32> {
     let mut out = vec![f32::NAN; samples];
@@ -501,12 +512,7 @@ fn block_sizes_do_not_change_the_output() {
         let mut out = Vec::new();
         for n in 0..12u8 {
             on(&mut engine, note(48 + n * 3), 0.9);
-            let mut rest = 3000;
-            while rest > 0 {
-                let len = block.min(rest);
-                out.extend(render(&mut engine, len));
-                rest -= len;
-            }
+            out.extend(render_in_blocks(&mut engine, 3000, block));
             off(&mut engine, 48 + n * 3);
         }
         out

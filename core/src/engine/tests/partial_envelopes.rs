@@ -166,12 +166,7 @@ fn partial_envelopes_do_not_depend_on_block_sizes() {
         let mut out = Vec::new();
         for n in 0..8u8 {
             on(&mut engine, note(48 + n * 3), 0.5 + f32::from(n) * 0.05);
-            let mut rest = 5000;
-            while rest > 0 {
-                let len = block.min(rest);
-                out.extend(render(&mut engine, len));
-                rest -= len;
-            }
+            out.extend(render_in_blocks(&mut engine, 5000, block));
             off(&mut engine, 48 + n * 3);
         }
         out

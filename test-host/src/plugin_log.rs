@@ -5,6 +5,14 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+/// `name` in the folder of this process's executable (target/<profile>/deps; the temporary
+/// folder if that cannot be known): where the tests keep the files and folders of their own.
+pub(crate) fn beside_executable(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let directory = exe.parent().map_or_else(std::env::temp_dir, PathBuf::from);
+    directory.join(name)
+}
+
 /// The file the plugin logs to in this process: beside the executable (target/<profile>/deps),
 /// named after it and this process, so every test binary's plugin log is a file of its own.
 pub fn plugin_log_path() -> &'static PathBuf {
@@ -15,8 +23,7 @@ pub fn plugin_log_path() -> &'static PathBuf {
             || "quintet-tests".into(),
             |stem| stem.to_string_lossy().into_owned(),
         );
-        let directory = exe.parent().map_or_else(std::env::temp_dir, PathBuf::from);
-        directory.join(format!("plugin-log-{name}-{}.txt", std::process::id()))
+        beside_executable(&format!("plugin-log-{name}-{}.txt", std::process::id()))
     })
 }
 

@@ -21,9 +21,7 @@ use std::sync::OnceLock;
 pub fn user_preset_dir() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap_or_default();
-        let directory = exe.parent().map_or_else(std::env::temp_dir, PathBuf::from);
-        directory.join(format!("user-presets-{}", std::process::id()))
+        crate::plugin_log::beside_executable(&format!("user-presets-{}", std::process::id()))
     })
 }
 

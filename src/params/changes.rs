@@ -15,12 +15,18 @@ use quintet_core::params::{PARAM_COUNT, Param};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-const _: () = assert!(PARAM_COUNT <= u64::BITS as usize);
+/// Bits in one word of [`ChangedParams`].
+const WORD_BITS: usize = u64::BITS as usize;
+
+/// Words of bits: one per 64 parameters (there is no stable 128-bit atomic).
+const WORDS: usize = ParamSet::BITS as usize / WORD_BITS;
+
+const _: () = assert!(PARAM_COUNT <= WORDS * WORD_BITS);
 
 /// The parameters whose value changed since the last [`Self::take`], as bits
-/// ([`Param::index`]).
+/// ([`Param::index`]), 64 to a word.
 #[derive(Debug, Default)]
-pub struct ChangedParams(AtomicU64);
+pub struct ChangedParams([AtomicU64; WORDS]);
 
 impl ChangedParams {
     /// The parameters changed since the last call, forgetting them. Take them *before* reading
@@ -28,19 +34,21 @@ impl ChangedParams {
     /// at worst.
     #[inline]
     pub fn take(&self) -> ParamSet {
-        // A plain load first: the usual block (no change) costs no read-modify-write.
-        if self.0.load(Ordering::Relaxed) == 0 {
-            return 0;
+        let mut changed: ParamSet = 0;
+        for (n, word) in self.0.iter().enumerate() {
+            // A plain load first: the usual block (no change) costs no read-modify-write.
+            // Acquire pairs with `mark`'s Release: the values stored before are seen.
+            if word.load(Ordering::Relaxed) != 0 {
+                changed |= ParamSet::from(word.swap(0, Ordering::Acquire)) << (n * WORD_BITS);
+            }
         }
-        // Acquire pairs with `mark`'s Release: the values stored before are seen. The bits all
-        // name parameters (`mark`), and every parameter has a bit in a ParamSet
-        // (`loads::ParamSet`'s assertion), so nothing is cut off.
-        self.0.swap(0, Ordering::Acquire) as ParamSet
+        changed
     }
 
     /// Records that `param`'s value changed; the value was stored before.
     fn mark(&self, param: Param) {
-        self.0.fetch_or(1 << param.index(), Ordering::Release);
+        let index = param.index();
+        self.0[index / WORD_BITS].fetch_or(1 << (index % WORD_BITS), Ordering::Release);
     }
 }
 

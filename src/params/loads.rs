@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 const MARKED: u64 = 1 << 32;
 
 /// Parameters as a bit set, bit `Param::index` (every parameter fits).
-pub type ParamSet = u64;
+pub type ParamSet = u128;
 const _: () = assert!(PARAM_COUNT <= ParamSet::BITS as usize);
 
 /// The loads' marks, shared by the loaders (any thread) and the audio thread.

@@ -622,6 +622,22 @@ impl Quintet {
         })
     }
 
+    /// Plays live, as the first Quintet notebook did: in Jupyter, this Quintet's player widget
+    /// (``quintet.live``, with ``options``) streaming to the page, started, and returned (a
+    /// cell's last expression shows it). The player there is, if this Quintet has one: an
+    /// engine streams to one player.
+    #[pyo3(signature = (**options))]
+    fn play<'py>(
+        slf: &Bound<'py, Self>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        // The player is Python (python/quintet/_player.py): a widget, its thread and its page.
+        slf.py()
+            .import("quintet._player")?
+            .getattr("play")?
+            .call((slf,), options)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         let settings = self.settings(py);
         format!(

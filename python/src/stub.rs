@@ -1,4 +1,4 @@
-//! The module's type stub (python/quintet.pyi, shipped as the package's `__init__.pyi`), made
+//! The extension module's type stub (python/quintet/quintet.pyi, shipped beside it), made
 //! from the parameter registry: the settings' keyword arguments and properties with their types
 //! and defaults come from it, the rest is written here. tests/test_stub.py fails when the
 //! committed file differs from what this gives.
@@ -31,15 +31,17 @@ pub fn stub_text() -> String {
     format!(
         r#""""Type stub of the `quintet` extension module (python/src/lib.rs, where the documentation is:
 help(quintet)). Generated from the parameter registry by python/src/stub.rs: write it with
-`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/quintet.pyi`.
+`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/quintet/quintet.pyi`.
 tests/test_stub.py checks it is what the registry gives and names what the module has, with the
 same parameters."""
 
 from collections.abc import Sequence
-from typing import SupportsFloat
+from typing import Any, SupportsFloat
 
 import numpy as np
 import numpy.typing as npt
+
+from ._player import Player
 
 __version__: str
 PARTIAL_COUNT: int
@@ -155,6 +157,8 @@ class Quintet:
 
     @property
     def sounding_notes(self) -> list[tuple[int, int]]: ...
+
+    def play(self, **options: Any) -> Player: ...
 
 def render(
     seconds: float,

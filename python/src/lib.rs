@@ -631,7 +631,7 @@ impl Quintet {
         slf: &Bound<'py, Self>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        // The player is Python (python/quintet/_player.py): a widget, its thread and its page.
+        // The player is Python (python/pysrc/quintet/_player.py): a widget, its thread and its page.
         slf.py()
             .import("quintet._player")?
             .getattr("play")?

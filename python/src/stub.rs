@@ -1,4 +1,4 @@
-//! The extension module's type stub (python/quintet/quintet.pyi, shipped beside it), made
+//! The extension module's type stub (python/pysrc/quintet/quintet.pyi, shipped beside it), made
 //! from the parameter registry: the settings' keyword arguments and properties with their types
 //! and defaults come from it, the rest is written here. tests/test_stub.py fails when the
 //! committed file differs from what this gives.
@@ -31,7 +31,7 @@ pub fn stub_text() -> String {
     format!(
         r#""""Type stub of the `quintet` extension module (python/src/lib.rs, where the documentation is:
 help(quintet)). Generated from the parameter registry by python/src/stub.rs: write it with
-`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/quintet/quintet.pyi`.
+`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/pysrc/quintet/quintet.pyi`.
 tests/test_stub.py checks it is what the registry gives and names what the module has, with the
 same parameters."""
 

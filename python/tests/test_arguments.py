@@ -13,7 +13,7 @@ import quintet
 
 NAN, INF = math.nan, math.inf
 GOOD_FIVE = (200.0, 250.0, 300.0, 350.0, 400.0)
-STUB = Path(__file__).resolve().parents[1] / "quintet.pyi"
+STUB = Path(__file__).resolve().parents[1] / "pysrc" / "quintet" / "quintet.pyi"
 
 # (what is called, the exception, words its message must hold)
 BAD_CALLS = [

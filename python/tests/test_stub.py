@@ -1,6 +1,6 @@
-"""The type stub (python/quintet.pyi, installed as the package's __init__.pyi) names exactly
-what the module has, with the same parameters and defaults, so editors and type checkers see
-the real API."""
+"""The type stubs name exactly what the package has, with the same parameters and defaults, so
+editors and type checkers see the real API: python/pysrc/quintet/quintet.pyi (generated) the
+extension module's names, __init__.pyi beside it the package's (those and the live player)."""
 
 import ast
 import inspect
@@ -9,7 +9,9 @@ from pathlib import Path
 import quintet
 import quintet.quintet
 
-STUB = Path(__file__).resolve().parents[1] / "quintet.pyi"
+PACKAGE_SOURCE = Path(__file__).resolve().parents[1] / "pysrc" / "quintet"
+STUB = PACKAGE_SOURCE / "quintet.pyi"
+PACKAGE_STUB = PACKAGE_SOURCE / "__init__.pyi"
 # Names the stub defines for its own annotations.
 STUB_ONLY = {"Five", "FiveNumbers"}
 
@@ -37,6 +39,8 @@ def parameters(function):
     defaults = [None] * (len(positional) - len(args.defaults)) + args.defaults
     listed = [(a.arg, "positional", d) for a, d in zip(positional, defaults)]
     listed += [(a.arg, "keyword", d) for a, d in zip(args.kwonlyargs, args.kw_defaults)]
+    if args.kwarg is not None:
+        listed.append((args.kwarg.arg, "keywords", None))
     return [
         (name, kind, None if default is None else ast.literal_eval(default))
         for name, kind, default in listed
@@ -45,7 +49,7 @@ def parameters(function):
 
 
 def runtime_parameters(function):
-    kinds = {inspect.Parameter.KEYWORD_ONLY: "keyword"}
+    kinds = {inspect.Parameter.KEYWORD_ONLY: "keyword", inspect.Parameter.VAR_KEYWORD: "keywords"}
     return [
         (p.name, kinds.get(p.kind, "positional"), None if p.default is inspect.Parameter.empty else p.default)
         for p in inspect.signature(function).parameters.values()
@@ -55,7 +59,7 @@ def runtime_parameters(function):
 
 def test_the_stub_names_what_the_module_has():
     names = defined(stub_tree().body)
-    assert set(names) - STUB_ONLY == set(quintet.__all__)
+    assert set(names) - STUB_ONLY == set(quintet.quintet.__all__)
     members = defined(names["Quintet"].body)
     public = {name for name in dir(quintet.Quintet) if not name.startswith("_")}
     assert set(members) - {"__init__"} == public
@@ -72,17 +76,26 @@ def test_the_stub_has_the_modules_parameters_and_defaults():
             assert parameters(node) == runtime_parameters(member), name
 
 
+def test_the_package_stub_adds_the_player():
+    """The package is the extension module's names and `live` (the player, in Python)."""
+    names = defined(ast.parse(PACKAGE_STUB.read_text()).body)
+    assert set(quintet.__all__) == set(quintet.quintet.__all__) | {"live"}
+    assert parameters(names["live"]) == runtime_parameters(quintet.live)
+
+
 def test_the_stub_is_what_the_registry_gives():
-    """python/quintet.pyi is generated (python/src/stub.rs): a parameter added to the registry
+    """python/pysrc/quintet/quintet.pyi is generated (python/src/stub.rs): a parameter added to the registry
     changes it, and the committed file must follow."""
     generated = quintet.quintet._stub_text()
     assert STUB.read_text() == generated, (
-        "python/quintet.pyi differs from what the registry gives: write it with "
-        "`python -c \"import quintet.quintet as q; print(q._stub_text(), end='')\" > python/quintet.pyi`"
+        "python/pysrc/quintet/quintet.pyi differs from what the registry gives: write it with "
+        "`python -c \"import quintet.quintet as q; print(q._stub_text(), end='')\" > "
+        "python/pysrc/quintet/quintet.pyi`"
     )
 
 
 def test_the_package_ships_the_stub():
     package = Path(quintet.__file__).parent
-    assert (package / "__init__.pyi").read_text() == STUB.read_text()
+    assert (package / "quintet.pyi").read_text() == STUB.read_text()
+    assert (package / "__init__.pyi").read_text() == PACKAGE_STUB.read_text()
     assert (package / "py.typed").exists()

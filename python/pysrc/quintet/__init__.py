@@ -1,7 +1,7 @@
 """Quintet's engine for Python: five phase-continuous sine partials, exact and drift-free, the
 samples the Quintet plugin plays (``Quintet``, ``render``: the extension module
 ``quintet.quintet``, python/src), and the live player that streams them to a notebook's page
-(``live``, ``Quintet.play``: python/quintet/_player.py)."""
+(``live``, ``Quintet.play``: python/pysrc/quintet/_player.py)."""
 
 from .quintet import *  # noqa: F403 (the extension module's __all__)
 from .quintet import __all__ as _extension_all

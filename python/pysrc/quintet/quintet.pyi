@@ -1,14 +1,16 @@
 """Type stub of the `quintet` extension module (python/src/lib.rs, where the documentation is:
 help(quintet)). Generated from the parameter registry by python/src/stub.rs: write it with
-`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/quintet.pyi`.
+`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/pysrc/quintet/quintet.pyi`.
 tests/test_stub.py checks it is what the registry gives and names what the module has, with the
 same parameters."""
 
 from collections.abc import Sequence
-from typing import SupportsFloat
+from typing import Any, SupportsFloat
 
 import numpy as np
 import numpy.typing as npt
+
+from ._player import Player
 
 __version__: str
 PARTIAL_COUNT: int
@@ -206,6 +208,8 @@ class Quintet:
 
     @property
     def sounding_notes(self) -> list[tuple[int, int]]: ...
+
+    def play(self, **options: Any) -> Player: ...
 
 def render(
     seconds: float,

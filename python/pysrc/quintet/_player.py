@@ -4,7 +4,7 @@
 runs an AudioWorklet with a ring buffer. A thread here renders ``q`` block by block and sends
 each block to the page as a binary comm message (float32, no base64, through the kernel's own
 connection, so a remote kernel works as a local one); the page reports what it has played, and
-the thread keeps ``ahead_ms`` (150 ms) of audio ahead of the page's playback, so a slider move
+the thread keeps ``ahead_ms`` (140 ms) of audio ahead of the page's playback, so a slider move
 reaches the ear within that (plus the engine's 20 ms glide).
 
 Threads: the render thread calls ``q.render`` and the sliders' callbacks (the kernel's main
@@ -38,12 +38,15 @@ import traitlets
 
 import quintet as _quintet
 
-#: Samples per block sent to the page (21 ms at 48 kHz): one comm message each.
-BLOCK_FRAMES = 1024
-#: How far ahead of the page's playback the thread keeps, in ms, unless told.
-AHEAD_MS = 150.0
-#: A page silent this long, in seconds of idle kernel, is gone: the thread ends.
-SILENCE_S = 1.5
+#: Samples per block sent to the page (43 ms at 48 kHz): one comm message each, which costs the
+#: kernel about half a millisecond of CPU.
+BLOCK_FRAMES = 2048
+#: How far ahead of the page's playback the thread keeps, in ms, unless told: what a move of a
+#: slider waits for (plus up to a block), and what covers the page's and the network's hiccups.
+AHEAD_MS = 140.0
+#: A page silent this long, in seconds of idle kernel, is gone: the thread ends (the page
+#: reports every 0.2 s while it plays, every 0.5 s while it does not).
+SILENCE_S = 2.0
 #: A page's clock may drift from the kernel's (another machine): the offset between them, the
 #: least seen, is let rise by this many seconds per second so that it follows.
 CLOCK_CREEP = 1e-3

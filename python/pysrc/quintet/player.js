@@ -1,4 +1,4 @@
-// The live player's page side (python/quintet/_player.py is the kernel side).
+// The live player's page side (python/pysrc/quintet/_player.py is the kernel side).
 //
 // The kernel sends float32 blocks as binary comm messages; they go to an AudioWorklet whose
 // ring buffer plays them. The worklet counts the frames it played and the render quanta it
@@ -7,8 +7,10 @@
 // keeps its blocks ahead of the frames played. The first view of a player plays; other views
 // of it show its state and controls.
 
-/** How often the page reports to the kernel, in ms. */
-const REPORT_MS = 50;
+/** How often the page reports to the kernel while it plays, and while it does not, in ms (each
+ * report costs the kernel a message to handle: about 1 ms of CPU). */
+const REPORT_MS = 200;
+const IDLE_REPORT_MS = 500;
 /** How often the analyser is read, in ms (the resolution of peak times). */
 const PEAK_MS = 10;
 /** The worklet waits for this much audio before it starts, in seconds. */
@@ -152,7 +154,13 @@ class Audio {
       this.peaks.push([performance.now(), hz]);
       if (this.peaks.length > PEAK_HISTORY) this.peaks.shift();
     }, PEAK_MS);
-    this.reportTimer = setInterval(() => this.report('report'), REPORT_MS);
+    const reportLater = () => {
+      this.reportTimer = setTimeout(() => {
+        this.report('report');
+        reportLater();
+      }, this.stats.started ? REPORT_MS : IDLE_REPORT_MS);
+    };
+    reportLater();
     this.stats.t = performance.now() / 1000;
     this.report('hello');
   }
@@ -189,7 +197,7 @@ class Audio {
     this.model.off('msg:custom', this.onMessage);
     this.model.off('change:volume', this.onVolume);
     clearInterval(this.peakTimer);
-    clearInterval(this.reportTimer);
+    clearTimeout(this.reportTimer);
     this.model.send({ type: 'bye' });
     if (this.context) this.context.close();
     const index = globalThis.quintetPlayers.indexOf(this);

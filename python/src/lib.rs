@@ -622,18 +622,19 @@ impl Quintet {
         })
     }
 
-    /// Plays live, as the first Quintet notebook did: in Jupyter, this Quintet's player widget
-    /// (``quintet.live``, with ``options``) streaming to the page, started, and returned (a
-    /// cell's last expression shows it). The player there is, if this Quintet has one: an
-    /// engine streams to one player.
+    /// Plays live, as the first Quintet notebook did, and returns the player (started). In
+    /// Jupyter it is ``quintet.live``'s widget streaming to the page (a cell's last expression
+    /// shows it); elsewhere it plays through the sound card (``sounddevice``, the ``sound``
+    /// extra). ``options`` go to the new player; if this Quintet has one already (an engine
+    /// streams to one player), that one.
     #[pyo3(signature = (**options))]
     fn play<'py>(
         slf: &Bound<'py, Self>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        // The player is Python (python/pysrc/quintet/_player.py): a widget, its thread and its page.
+        // The players are Python (python/pysrc/quintet/_play.py): the page's or the sound card's.
         slf.py()
-            .import("quintet._player")?
+            .import("quintet._play")?
             .getattr("play")?
             .call((slf,), options)
     }

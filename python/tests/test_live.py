@@ -157,3 +157,24 @@ def test_the_pages_keyboard_plays_notes(player):
     page.say("note", on=False, key=64)
     q.render(48_000)
     assert q.sounding_notes == []
+
+
+def test_outside_jupyter_play_goes_to_the_sound_card():
+    """Here (no Jupyter kernel) q.play() plays through the sound card: with sounddevice and a
+    device it streams; without them it says what to install, and the engine stays free."""
+    q = quintet.Quintet()
+    try:
+        import sounddevice
+
+        sounddevice.query_devices(kind="output")
+    except ImportError:
+        with pytest.raises(ImportError, match=r"python\[sound\]"):
+            q.play()
+        quintet.live(q).close()
+        return
+    except Exception as no_device:  # PortAudio is there, no output device is
+        pytest.skip(f"no sound card here: {no_device}")
+    with q.play() as player:
+        assert player.streaming and q.play() is player
+        time.sleep(0.2)
+    assert q.samples_rendered > 0

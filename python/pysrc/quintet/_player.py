@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from pathlib import Path
 
 import anywidget
@@ -37,6 +36,8 @@ import numpy as np
 import traitlets
 
 import quintet as _quintet
+
+from . import _play
 
 #: Samples per block sent to the page (43 ms at 48 kHz): one comm message each, which costs the
 #: kernel about half a millisecond of CPU.
@@ -50,11 +51,6 @@ SILENCE_S = 2.0
 #: A page's clock may drift from the kernel's (another machine): the offset between them, the
 #: least seen, is let rise by this many seconds per second so that it follows.
 CLOCK_CREEP = 1e-3
-
-#: The open player of each Quintet, by the Quintet's id (the player holds the Quintet, so the
-#: id stays its own while the entry lives).
-_players: weakref.WeakValueDictionary[int, Player] = weakref.WeakValueDictionary()
-_players_lock = threading.Lock()
 
 
 class _KernelActivity:
@@ -171,9 +167,7 @@ class Player(anywidget.AnyWidget):
         self._closed = True
         self.playing = False
         self._stop_thread()
-        with _players_lock:
-            if _players.get(id(self.quintet)) is self:
-                del _players[id(self.quintet)]
+        _play.release(self.quintet, self)
         for slider in self.sliders:
             slider.close()
         self._box.close()
@@ -336,21 +330,4 @@ def _follow(q, family, k):
 
 def live(quintet, **options):
     """``quintet.live``: a new player for ``quintet``; RuntimeError if it has an open one."""
-    with _players_lock:
-        if id(quintet) in _players:
-            raise RuntimeError(
-                "this Quintet already streams to a player (one engine, one stream): use that "
-                "one (q.play() returns it) or close it first (player.close())"
-            )
-        player = Player(quintet, **options)
-        _players[id(quintet)] = player
-    return player
-
-
-def play(quintet, **options):
-    """``Quintet.play``: the Quintet's player (made with ``options`` if it has none), started."""
-    with _players_lock:
-        player = _players.get(id(quintet))
-    if player is None:
-        player = live(quintet, **options)
-    return player.start()
+    return _play.claim(quintet, lambda: Player(quintet, **options))

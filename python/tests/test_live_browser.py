@@ -8,6 +8,8 @@ a second player for one engine refused, and the render thread ending when the pa
 prints the slider-to-browser latency (median of several moves) and the kernel's CPU while
 streaming, and asserts them against the issue's figures (250 ms, 5 % of one core).
 
+QUINTET_LIVE_SCREENSHOT=file.png saves the page (both players) before it closes.
+
 Needs chromium (scripts/install-deps) and the pinned packages of python/requirements-test.txt:
 it fails, not skips, without them.
 """
@@ -248,6 +250,22 @@ def test_the_notebook_plays_live_in_the_browser(jupyter, browser):
     # And starts again.
     nb.run("player.start(); piano.start()")
     page.wait_for_function("globalThis.quintetPlayers.every((a) => a.stats.started)", timeout=5_000)
+
+    # The chord's keyboard: holding A4 down in the page sounds 440 Hz (partial 1 alone, on the
+    # note), and letting go releases it.
+    nb.run("keys.set_levels([1, 0, 0, 0, 0], ramp=False)")
+    key = page.locator('.quintet-key[data-key="69"]')
+    key.hover()
+    page.mouse.down()
+    page.wait_for_function(
+        f"Math.abs(globalThis.quintetPlayers[1].stats.peak_hz - 440) < {PEAK_TOLERANCE_HZ}", timeout=5_000
+    )
+    assert nb.kernel("keys.sounding_notes") == [[0, 69]]
+    page.mouse.up()
+    nb.wait(0.3)
+    assert nb.kernel("keys.sounding_notes") == []
+    if os.environ.get("QUINTET_LIVE_SCREENSHOT"):
+        page.screenshot(path=os.environ["QUINTET_LIVE_SCREENSHOT"], full_page=True)
 
     # Closing the page ends the render threads: a kernel thread notes when.
     marker = REPO_ROOT / "target" / "live-test" / "stopped.json"

@@ -217,9 +217,14 @@ function make(tag, className, text) {
 function keyboard(model) {
   const board = make('div', 'quintet-keys');
   const black = new Set([1, 3, 6, 8, 10]);
+  let whites = 0;
   for (let key = 60; key < 84; key++) {
-    const button = make('div', black.has(key % 12) ? 'quintet-key quintet-black' : 'quintet-key');
+    const isBlack = black.has(key % 12);
+    const button = make('div', isBlack ? 'quintet-key quintet-black' : 'quintet-key');
     button.dataset.key = key;
+    // White keys side by side; a black key over the line between two whites (player.css).
+    if (isBlack) button.style.left = `calc(${whites} * var(--quintet-white) - var(--quintet-black) / 2)`;
+    else whites++;
     let down = false;
     const on = (event) => {
       event.preventDefault();

@@ -114,6 +114,28 @@ def test_the_stream_is_the_engines_samples_kept_ahead_of_the_page(player):
     np.testing.assert_array_equal(streamed, twin.render(len(streamed)))
 
 
+def test_underruns_make_the_kernel_keep_more_ahead(player):
+    rate = 48_000.0
+    p = player(quintet.Quintet(sample_rate=rate), ahead_ms=100, block=256)
+    page = Page(p)
+    p.start()
+    page.say("hello")
+    page.say("report", epoch=p.epoch, played=0, underruns=0)
+
+    def lead_after(underruns):
+        for _ in range(12):
+            page.say("report", epoch=p.epoch, played=0, underruns=underruns)
+            time.sleep(0.005)
+        return (page.sent_frames() - 0) / rate
+
+    # (A block, and what the kernel supposes played in the 5 ms between reports, past 100 ms.)
+    assert lead_after(0) < 0.1 + 3 * 256 / rate
+    # Two underruns reported one after the other: 20 ms more each.
+    lead_after(1)
+    assert lead_after(2) >= 0.14
+    assert p.stats["ahead_ms"] == pytest.approx(140, abs=5)
+
+
 def test_a_page_that_goes_silent_ends_the_thread(player, monkeypatch):
     monkeypatch.setattr(_player, "SILENCE_S", 0.2)
     p = player()

@@ -5,17 +5,19 @@ runs an AudioWorklet with a ring buffer. A thread here renders ``q`` block by bl
 each block to the page as a binary comm message (float32, no base64, through the kernel's own
 connection, so a remote kernel works as a local one); the page reports what it has played, and
 the thread keeps ``ahead_ms`` (140 ms) of audio ahead of the page's playback, so a slider move
-reaches the ear within that (plus the engine's 20 ms glide).
+reaches the ear within that (plus up to a block, and the engine's 20 ms glide). A page that ran
+dry gets 20 ms more for each underrun, up to 100 ms more, given back at 10 ms a second while it
+plays on (a jitter buffer: a stall that happened once will happen again soon).
 
 Threads: the render thread calls ``q.render`` and the sliders' callbacks (the kernel's main
 thread) call ``q``'s setters; the engine's own lock makes each call whole and the Rust side
 releases the GIL while it waits and renders, so neither holds up the other for longer than one
-block's render (tens of microseconds). The player's own bookkeeping sits behind ``_lock``,
+block's render (a third of a millisecond). The player's own bookkeeping sits behind ``_lock``,
 held only around a few assignments.
 
-One engine streams to one player: ``quintet.live(q)`` for a Quintet that already has an open
-player raises ``RuntimeError`` (two streams would each take every other block of the same
-engine), and ``q.play()`` returns (and starts) the player there is. A player shown twice in a
+One engine streams to one player (``_play``): ``quintet.live(q)`` for a Quintet that already has
+an open player raises ``RuntimeError`` (two streams would each take every other block of the
+same engine), and ``q.play()`` returns (and starts) the player there is. A player shown twice in a
 page plays in its first view; the other views show its state and controls.
 
 Without a page (the notebook run headless, a closed tab) nothing streams: the thread starts
@@ -45,6 +47,12 @@ BLOCK_FRAMES = 2048
 #: How far ahead of the page's playback the thread keeps, in ms, unless told: what a move of a
 #: slider waits for (plus up to a block), and what covers the page's and the network's hiccups.
 AHEAD_MS = 140.0
+#: After an underrun the thread keeps this much more ahead (a page or a network that stalls
+#: once will again), up to MAX_EXTRA_S, and lets it go at EXTRA_DECAY (seconds per second)
+#: while the page plays on without one.
+EXTRA_PER_UNDERRUN_S = 0.02
+MAX_EXTRA_S = 0.1
+EXTRA_DECAY = 0.01
 #: A page silent this long, in seconds of idle kernel, is gone: the thread ends (the page
 #: reports every 0.2 s while it plays, every 0.5 s while it does not).
 SILENCE_S = 2.0
@@ -93,7 +101,16 @@ _kernel = _KernelActivity()
 class Player(anywidget.AnyWidget):
     """A Quintet streaming live to the notebook's page: ``start()``, ``stop()``, ``volume``
     (the page's gain, 0 to 1), ``sliders`` (ipywidgets bound to the engine's parameters),
-    ``stats`` (what the page last reported), ``close()``. Made by ``quintet.live(q)``."""
+    ``streaming`` (the render thread runs), ``close()``. Made by ``quintet.live(q)``.
+
+    ``stats`` is what the page last reported: ``state``, ``played`` and ``received`` (frames
+    since this stream's start), ``buffered`` / ``buffered_ms`` (in its ring), ``underruns``
+    (render quanta it found short), ``overflows``, ``peak`` and ``rms`` (the level since its
+    last report), ``peak_hz`` (its AnalyserNode's strongest frequency), ``sample_rate``, ``t``
+    (its clock, s), and ``ahead_ms`` (what the kernel keeps ahead now).
+
+    Options: ``volume``; ``keyboard`` (default: the Quintet's ``midi``); ``sliders=False``
+    for none; ``ahead_ms`` (140) and ``block`` (2048 frames), the latency and its cost."""
 
     _esm = Path(__file__).with_name("player.js")
     _css = Path(__file__).with_name("player.css")
@@ -114,6 +131,9 @@ class Player(anywidget.AnyWidget):
         super().__init__(sample_rate=quintet.sample_rate, volume=volume, keyboard=keyboard)
         self.quintet = quintet
         self.ahead_s = float(ahead_ms) / 1000.0
+        # What underruns added to ahead_s, and the page's count of them (under _lock).
+        self._extra_s = 0.0
+        self._underruns = 0
         self.block = int(block)
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -227,6 +247,11 @@ class Player(anywidget.AnyWidget):
                 self.stats = {k: v for k, v in content.items() if k != "type"}
                 if content.get("epoch") == self.epoch:
                     self._report = (int(content["played"]), page_time)
+                    underruns = int(content.get("underruns", 0))
+                    if underruns > self._underruns:
+                        self._extra_s = min(self._extra_s + EXTRA_PER_UNDERRUN_S, MAX_EXTRA_S)
+                    self._underruns = underruns
+                self.stats["ahead_ms"] = 1000 * (self.ahead_s + self._extra_s)
         if self.playing and not self.streaming:
             self._start_thread()
 
@@ -247,6 +272,7 @@ class Player(anywidget.AnyWidget):
             self.epoch += 1
             self._sent = 0
             self._report = None
+            self._underruns = 0
             self._started_at = time.monotonic()
             self._running = True
         self._wake.clear()
@@ -273,26 +299,30 @@ class Player(anywidget.AnyWidget):
 
     def _run(self):
         epoch = self.epoch
+        last = time.monotonic()
         while True:
             now = time.monotonic()
             with self._lock:
                 if not self._running:
                     return
+                self._extra_s = max(0.0, self._extra_s - EXTRA_DECAY * (now - last))
+                wanted = self.ahead_s + self._extra_s
                 ahead = self._ahead(now)
                 heard = self._heard_at
+            last = now
             if heard is None or min(now - heard, _kernel.idle_for(now)) > SILENCE_S:
                 # The page is gone: nobody to play to.
                 with self._lock:
                     self._running = False
                 return
-            if ahead < self.ahead_s:
+            if ahead < wanted:
                 samples = self.quintet.render(self.block)
                 # A new array each block: the kernel's I/O thread sends it after send() returns.
                 self.send({"type": "audio", "epoch": epoch}, buffers=[samples])
                 with self._lock:
                     self._sent += self.block
             else:
-                self._wake.wait(min(ahead - self.ahead_s + 0.002, self.block / self.sample_rate))
+                self._wake.wait(min(ahead - wanted + 0.002, self.block / self.sample_rate))
 
 
 def _family(param):

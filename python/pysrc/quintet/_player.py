@@ -62,8 +62,9 @@ CLOCK_CREEP = 1e-3
 
 
 class _KernelActivity:
-    """Whether the kernel runs a cell now (IPython's events): while it does, it reads no comm
-    messages, so a page's silence says nothing about the page."""
+    """Whether the kernel runs a cell now (IPython's events): while it does, it may read no comm
+    messages (unless the front end sends them to a subshell, as JupyterLab 4 does), so a page's
+    silence then says nothing about the page."""
 
     def __init__(self):
         self.running_cell = False
@@ -202,7 +203,6 @@ class Player(anywidget.AnyWidget):
     def _make_sliders(self):
         """A slider per frequency and level, and the gain, from quintet.PARAMETERS."""
         q = self.quintet
-        by_id = {p.id: p for p in _quintet.PARAMETERS}
         sliders = []
         for family, values, log in (("frequencies", q.frequencies, True),
                                     ("levels", q.levels, False)):
@@ -211,7 +211,7 @@ class Player(anywidget.AnyWidget):
                 slider = _slider(param, value, log)
                 slider.observe(_follow(q, family, k), names="value")
                 sliders.append(slider)
-        gain = next((p for p in by_id.values() if p.key == "gain"), None)
+        gain = next((p for p in _quintet.PARAMETERS if p.key == "gain"), None)
         if gain is not None:
             slider = _slider(gain, q.gain, False)
             slider.observe(lambda change: setattr(q, "gain", change["new"]), names="value")

@@ -122,7 +122,11 @@ class Audio {
     this.onVolume = () => this.setVolume();
     model.on('msg:custom', this.onMessage);
     model.on('change:volume', this.onVolume);
-    this.ready = this.open();
+    this.ready = this.open().catch((error) => {
+      // No audio here (an AudioContext at this rate, or AudioWorklet, refused): say why.
+      this.error = String(error);
+      for (const listener of this.listeners) listener();
+    });
     globalThis.quintetPlayers.push(this);
   }
 
@@ -167,6 +171,7 @@ class Audio {
 
   /** Where the page is: 'playing', 'waiting' (for audio, or for a click), 'stopped'. */
   state() {
+    if (this.error) return `no audio: ${this.error}`;
     if (!this.model.get('playing')) return 'stopped';
     if (this.context && this.context.state !== 'running') return 'click to allow audio';
     return this.stats.started ? 'playing' : 'waiting for audio';

@@ -100,6 +100,8 @@ def jupyter(tmp_path_factory):
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "IPYTHONDIR": str(home / "ipython"),
     }
     log = open(home / "jupyter.log", "w")
     server = subprocess.Popen(
@@ -234,6 +236,9 @@ def test_the_notebook_plays_live_in_the_browser(jupyter, browser):
         heard = nb.audio(0, f"a.peaks.find(([t, f]) => t > {moved} && Math.abs(f - {hz}) < {PEAK_TOLERANCE_HZ})[0]")
         latencies.append((heard - moved) / 1000)
     assert nb.kernel("drone.frequencies[0]") == pytest.approx(550.0, rel=2e-3)
+    # The page reports the peak to the kernel too (every 200 ms).
+    page.wait_for_timeout(500)
+    assert nb.kernel("player.stats['peak_hz']") == pytest.approx(550.0, abs=PEAK_TOLERANCE_HZ)
     median = statistics.median(latencies)
     print("slider to browser output: " + ", ".join(f"{1000 * s:.0f}" for s in latencies)
           + f" ms; median {1000 * median:.0f} ms (at most {1000 * MEDIAN_LATENCY_S:.0f} ms)")

@@ -137,6 +137,9 @@ class Player(anywidget.AnyWidget):
         self._underruns = 0
         self.block = int(block)
         self._lock = threading.Lock()
+        # Starting and stopping the render thread, one at a time: the page's messages may be
+        # handled on a thread of their own (a subshell) while a cell calls stop().
+        self._control = threading.Lock()
         self._wake = threading.Event()
         self._thread = None
         self._running = False
@@ -266,26 +269,29 @@ class Player(anywidget.AnyWidget):
     # The render thread.
 
     def _start_thread(self):
-        if self._closed or self.streaming:
-            return
-        with self._lock:
-            self.epoch += 1
-            self._sent = 0
-            self._report = None
-            self._underruns = 0
-            self._started_at = time.monotonic()
-            self._running = True
-        self._wake.clear()
-        self._thread = threading.Thread(target=self._run, name="quintet-player", daemon=True)
-        self._thread.start()
+        with self._control:
+            if self._closed or self.streaming:
+                return
+            with self._lock:
+                self.epoch += 1
+                self._sent = 0
+                self._report = None
+                self._underruns = 0
+                self._started_at = time.monotonic()
+                self._running = True
+            self._wake.clear()
+            self._thread = threading.Thread(target=self._run, name="quintet-player", daemon=True)
+            self._thread.start()
 
     def _stop_thread(self):
-        with self._lock:
-            self._running = False
-        self._wake.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
+        with self._control:
+            with self._lock:
+                self._running = False
+            self._wake.set()
+            thread = self._thread
+            # The render thread takes neither lock: joining it here cannot deadlock.
+            if thread is not None and thread is not threading.current_thread():
+                thread.join()
 
     def _ahead(self, now):
         """Seconds of audio sent and not yet played by the page, as of ``now`` (under _lock)."""

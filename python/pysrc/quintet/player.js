@@ -17,8 +17,8 @@ const PEAK_MS = 10;
 const PREFILL_S = 0.05;
 /** The ring holds this much, in seconds. */
 const RING_S = 1.0;
-/** The analyser's window, in frames (43 ms at 48 kHz, 23 Hz bins). */
-const FFT_SIZE = 2048;
+/** The analyser's window, in frames (21 ms at 48 kHz, 47 Hz bins, a pure tone's peak interpolated to a few Hz). */
+const FFT_SIZE = 1024;
 /** Peaks kept for tests and debugging: 5 s at PEAK_MS. */
 const PEAK_HISTORY = 500;
 

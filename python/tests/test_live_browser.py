@@ -77,6 +77,24 @@ RUN_LIVE_CELLS = """async () => {
 }"""
 
 
+#: Audio runs before other work: browsers ask for real-time priority for their audio thread
+#: (which a container without rtkit does not give). The test's processes (this one, the
+#: Jupyter server and its kernel, chromium) run at this nice value when allowed (root), so that
+#: builds beside them on a small machine do not starve the stream.
+AUDIO_NICE = -10
+
+
+@pytest.fixture(scope="module", autouse=True)
+def audio_priority():
+    try:
+        os.nice(AUDIO_NICE)
+    except PermissionError:
+        yield
+        return
+    yield
+    os.nice(-AUDIO_NICE)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -170,7 +188,12 @@ class Page:
         self.page.wait_for_timeout(seconds * 1000)
 
 
-def test_the_notebook_plays_live_in_the_browser(jupyter, browser):
+def test_the_notebook_plays_live_in_the_browser(jupyter, browser, capsys):
+    def say(line):
+        # The figures go to the test log even when pytest captures output.
+        with capsys.disabled():
+            print(f"\n[live] {line}", end="")
+
     page = browser.new_page()
     page.set_default_timeout(60_000)
     page.goto(f"{jupyter}/lab/tree/notebook.ipynb?token={TOKEN}&reset")
@@ -187,7 +210,7 @@ def test_the_notebook_plays_live_in_the_browser(jupyter, browser):
     page.wait_for_function("globalThis.quintetPlayers && globalThis.quintetPlayers.length >= 2")
     started = time.monotonic()
     page.wait_for_function("globalThis.quintetPlayers[0].stats.started", timeout=10_000)
-    print(f"the drone started playing {time.monotonic() - started:.2f} s after its player showed")
+    say(f"the drone started playing {time.monotonic() - started:.2f} s after its player showed")
 
     # Ten seconds of drone: no underrun after the first 300 ms of playing (counted in the page
     # then, and as the page reported it to the kernel at the end); the kernel's CPU meanwhile,
@@ -201,10 +224,10 @@ def test_the_notebook_plays_live_in_the_browser(jupyter, browser):
     cpu = nb.kernel("(_t.process_time() - _cpu0) / (_t.monotonic() - _wall0)")
     late = nb.kernel("player.stats")
     played_s = (late["played"] - early["played"]) / late["sample_rate"]
-    print(f"over {PLAY_S:.0f} s: played {played_s:.2f} s, underruns {early['underruns']} in the "
+    say(f"over {PLAY_S:.0f} s: played {played_s:.2f} s, underruns {early['underruns']} in the "
           f"first {SETTLING_S} s and {late['underruns'] - early['underruns']} after, "
           f"{late['buffered_ms']:.0f} ms buffered at the end")
-    print(f"kernel CPU while streaming the drone: {100 * cpu:.1f} % of one core "
+    say(f"kernel CPU while streaming the drone: {100 * cpu:.1f} % of one core "
           f"(at most {100 * KERNEL_CPU_SHARE:.0f} %)")
     assert played_s > PLAY_S * 0.9
     assert late["underruns"] == early["underruns"]
@@ -240,7 +263,7 @@ def test_the_notebook_plays_live_in_the_browser(jupyter, browser):
     page.wait_for_timeout(500)
     assert nb.kernel("player.stats['peak_hz']") == pytest.approx(550.0, abs=PEAK_TOLERANCE_HZ)
     median = statistics.median(latencies)
-    print("slider to browser output: " + ", ".join(f"{1000 * s:.0f}" for s in latencies)
+    say("slider to browser output: " + ", ".join(f"{1000 * s:.0f}" for s in latencies)
           + f" ms; median {1000 * median:.0f} ms (at most {1000 * MEDIAN_LATENCY_S:.0f} ms)")
     assert max(latencies) <= MOVE_WITHIN_S
     assert median <= MEDIAN_LATENCY_S
@@ -289,5 +312,5 @@ def test_the_notebook_plays_live_in_the_browser(jupyter, browser):
         time.sleep(0.1)
     assert marker.exists(), "the kernel never noted the render threads' end"
     stopped = json.loads(marker.read_text())
-    print(f"the render threads ended {stopped['after']:.2f} s after the page closed")
+    say(f"the render threads ended {stopped['after']:.2f} s after the page closed")
     assert stopped["ended"]

@@ -41,9 +41,9 @@ import quintet as _quintet
 
 from . import _play
 
-#: Samples per block sent to the page (43 ms at 48 kHz): one comm message each, which costs the
-#: kernel about half a millisecond of CPU.
-BLOCK_FRAMES = 2048
+#: Samples per block sent to the page (21 ms at 48 kHz): one comm message each, which costs the
+#: kernel about half a millisecond of CPU; a slider move waits for up to a block more.
+BLOCK_FRAMES = 1024
 #: How far ahead of the page's playback the thread keeps, in ms, unless told: what a move of a
 #: slider waits for (plus up to a block), and what covers the page's and the network's hiccups.
 AHEAD_MS = 140.0
@@ -111,7 +111,7 @@ class Player(anywidget.AnyWidget):
     (its clock, s), and ``ahead_ms`` (what the kernel keeps ahead now).
 
     Options: ``volume``; ``keyboard`` (default: the Quintet's ``midi``); ``sliders=False``
-    for none; ``ahead_ms`` (140) and ``block`` (2048 frames), the latency and its cost."""
+    for none; ``ahead_ms`` (140) and ``block`` (1024 frames), the latency and its cost."""
 
     _esm = Path(__file__).with_name("player.js")
     _css = Path(__file__).with_name("player.css")
@@ -150,6 +150,7 @@ class Player(anywidget.AnyWidget):
         # report (frames played and the page's time of it), the page's clock offset.
         self._sent = 0
         self._started_at = 0.0
+        self._page_running = True
         self._report = None
         self._offset = None
         self._offset_at = 0.0
@@ -244,12 +245,13 @@ class Player(anywidget.AnyWidget):
             self._heard_at = now
             page_time = float(content.get("t", 0.0))
             offset = now - page_time
+            self._page_running = bool(content.get("running", True))
             if self._offset is None or offset < self._offset + CLOCK_CREEP * (now - self._offset_at):
                 self._offset, self._offset_at = offset, now
             if content.get("type") == "report":
                 self.stats = {k: v for k, v in content.items() if k != "type"}
                 if content.get("epoch") == self.epoch:
-                    self._report = (int(content["played"]), page_time)
+                    self._report = (int(content["played"]), page_time, self._page_running)
                     underruns = int(content.get("underruns", 0))
                     if underruns > self._underruns:
                         self._extra_s = min(self._extra_s + EXTRA_PER_UNDERRUN_S, MAX_EXTRA_S)
@@ -294,13 +296,19 @@ class Player(anywidget.AnyWidget):
                 thread.join()
 
     def _ahead(self, now):
-        """Seconds of audio sent and not yet played by the page, as of ``now`` (under _lock)."""
+        """Seconds of audio sent and not yet played by the page, as of ``now`` (under _lock):
+        what it reported played and what it played on since. Until its first report it is
+        supposed to play from the thread's start (a busy kernel may read that report late: the
+        page must not run dry meanwhile). A page whose audio does not run (a browser waiting
+        for a click before it plays) plays on nothing: the thread sends its lead and waits."""
         rate = self.sample_rate
         if self._report is None:
-            played = (now - self._started_at) * rate
+            played = (now - self._started_at) * rate if self._page_running else 0.0
         else:
-            frames, page_time = self._report
-            played = frames + (now - (page_time + self._offset)) * rate
+            frames, page_time, running = self._report
+            played = frames
+            if running:
+                played += (now - (page_time + self._offset)) * rate
         return (self._sent - min(max(played, 0.0), self._sent)) / rate
 
     def _run(self):

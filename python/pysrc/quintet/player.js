@@ -11,6 +11,8 @@
  * report costs the kernel a message to handle: about 1 ms of CPU). */
 const REPORT_MS = 200;
 const IDLE_REPORT_MS = 500;
+/** How often the state line and the meter are drawn, in ms. */
+const SHOW_MS = 50;
 /** How often the analyser is read, in ms (the resolution of peak times). */
 const PEAK_MS = 10;
 /** The worklet waits for this much audio before it starts, in seconds. */
@@ -125,7 +127,7 @@ class Audio {
     this.ready = this.open().catch((error) => {
       // No audio here (an AudioContext at this rate, or AudioWorklet, refused): say why.
       this.error = String(error);
-      for (const listener of this.listeners) listener();
+      this.show();
     });
     globalThis.quintetPlayers.push(this);
   }
@@ -149,7 +151,10 @@ class Audio {
     this.node.connect(this.analyser);
     this.setVolume();
     this.node.port.onmessage = (event) => {
+      const starting = event.data.started && !this.stats.started;
       Object.assign(this.stats, event.data, { t: performance.now() / 1000 });
+      // The kernel hears at once that the worklet plays (its reports come seldom before).
+      if (starting) this.report('report');
     };
     const bins = new Float32Array(this.analyser.frequencyBinCount);
     this.peakTimer = setInterval(() => {
@@ -165,6 +170,8 @@ class Audio {
       }, this.stats.started ? REPORT_MS : IDLE_REPORT_MS);
     };
     reportLater();
+    // The state line and the meter, between reports.
+    this.showTimer = setInterval(() => this.show(), SHOW_MS);
     this.stats.t = performance.now() / 1000;
     this.report('hello');
   }
@@ -179,8 +186,14 @@ class Audio {
 
   report(type) {
     this.stats.state = this.state();
+    // Whether the audio runs: a browser may hold it until a click (the kernel waits then).
+    this.stats.running = this.context.state === 'running';
     this.model.send({ type, ...this.stats, sample_rate: this.context.sampleRate,
                       buffered_ms: (1000 * this.stats.buffered) / this.context.sampleRate });
+    this.show();
+  }
+
+  show() {
     for (const listener of this.listeners) listener();
   }
 
@@ -203,6 +216,7 @@ class Audio {
     this.model.off('change:volume', this.onVolume);
     clearInterval(this.peakTimer);
     clearTimeout(this.reportTimer);
+    clearInterval(this.showTimer);
     this.model.send({ type: 'bye' });
     if (this.context) this.context.close();
     const index = globalThis.quintetPlayers.indexOf(this);

@@ -230,7 +230,10 @@ def test_the_notebook_plays_live_in_the_browser(jupyter, browser, capsys):
     say(f"kernel CPU while streaming the drone: {100 * cpu:.1f} % of one core "
           f"(at most {100 * KERNEL_CPU_SHARE:.0f} %)")
     assert played_s > PLAY_S * 0.9
-    assert late["underruns"] == early["underruns"]
+    assert late["underruns"] == early["underruns"], (
+        "underruns at (s of playing): "
+        + ", ".join(f"{frames / late['sample_rate']:.2f}" for frames in late["underruns_at"])
+    )
     assert cpu <= KERNEL_CPU_SHARE
 
     # The notebook's own check ran in the page too: a second player for the drone is refused,

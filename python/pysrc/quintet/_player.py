@@ -106,7 +106,8 @@ class Player(anywidget.AnyWidget):
 
     ``stats`` is what the page last reported: ``state``, ``played`` and ``received`` (frames
     since this stream's start), ``buffered`` / ``buffered_ms`` (in its ring), ``underruns``
-    (render quanta it found short), ``overflows``, ``peak`` and ``rms`` (the level since its
+    (render quanta it found short) and ``underruns_at`` (where the first 16 were, in frames
+    played), ``overflows``, ``peak`` and ``rms`` (the level since its
     last report), ``peak_hz`` (its AnalyserNode's strongest frequency), ``sample_rate``, ``t``
     (its clock, s), and ``ahead_ms`` (what the kernel keeps ahead now).
 

@@ -41,6 +41,7 @@ class QuintetRing extends AudioWorkletProcessor {
     this.read = 0; this.write = 0; this.fill = 0;
     this.running = false; this.started = false;
     this.played = 0; this.received = 0; this.underruns = 0; this.overflows = 0;
+    this.underrunsAt = [];
     this.sinceReport = 0; this.peak = 0; this.squares = 0; this.counted = 0;
   }
   receive(m) {
@@ -70,7 +71,12 @@ class QuintetRing extends AudioWorkletProcessor {
         this.squares += x * x;
       }
       this.counted += take;
-      if (take < n) { out.fill(0, take); this.underruns++; }
+      if (take < n) {
+        out.fill(0, take);
+        this.underruns++;
+        // Where the last few were, in frames played: for a test that fails, or a curious user.
+        if (this.underrunsAt.length < 16) this.underrunsAt.push(this.played + take);
+      }
       this.fill -= take;
       this.played += take;
     }
@@ -82,7 +88,8 @@ class QuintetRing extends AudioWorkletProcessor {
   report() {
     this.port.postMessage({
       epoch: this.epoch, played: this.played, received: this.received, buffered: this.fill,
-      underruns: this.underruns, overflows: this.overflows, started: this.started,
+      underruns: this.underruns, underruns_at: this.underrunsAt, overflows: this.overflows,
+      started: this.started,
       peak: this.peak, rms: this.counted ? Math.sqrt(this.squares / this.counted) : 0,
     });
     this.sinceReport = 0; this.peak = 0; this.squares = 0; this.counted = 0;

@@ -165,6 +165,8 @@ fn value_name(spec: &ParamSpec, flag: &str) -> String {
             FloatText::Percent { .. } => "PERCENT",
             FloatText::Times => "FACTOR",
             FloatText::DecibelsPerOctave => "DB_PER_OCTAVE",
+            FloatText::Number { unit: " ct", .. } => "CENTS",
+            FloatText::Number { .. } => "DB",
         }),
         Kind::Int { unit: " st", .. } => String::from("SEMITONES"),
         Kind::Int { .. } | Kind::Switch => flag.to_uppercase().replace('-', "_"),
@@ -186,7 +188,10 @@ fn what_it_takes(spec: &ParamSpec) -> String {
             FloatText::Percent { .. } => "a percentage (e.g. 50, 100)",
             FloatText::Times => "a factor (e.g. 0.5, x2)",
             FloatText::DecibelsPerOctave => "a number of dB per octave (e.g. -6, 3)",
+            FloatText::Number { unit: " ct", .. } => "a number of cents (e.g. 20, 40 ct)",
+            FloatText::Number { .. } => "a number of dB (e.g. -6, 3)",
         }),
+        Kind::Int { names, .. } if !names.is_empty() => format!("one of {}", spec.range_text()),
         Kind::Int { .. } => format!("a whole number ({})", spec.range_text()),
         Kind::Switch => String::from("on or off"),
     }
@@ -229,7 +234,10 @@ fn bound_text(spec: &ParamSpec, bound: f64) -> String {
             ..
         } if bound > 0.0 => format!("{} dB", gain_to_bound_text(bound as f32)),
         Kind::Float {
-            text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
+            text:
+                FloatText::Milliseconds { .. }
+                | FloatText::DecibelsPerOctave
+                | FloatText::Number { .. },
             ..
         }
         | Kind::Int { .. } => format!("{bound}{}", spec.unit()),

@@ -7,7 +7,8 @@ use super::spec::OutOfRange;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::envelope::EnvelopeShape;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
-use crate::engine::Settings;
+use crate::dsp::lfo::{Rate, Shape};
+use crate::engine::{MovementSettings, Settings};
 
 /// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),
 /// each one its parameter can hold.
@@ -69,6 +70,20 @@ impl Values {
                 velocity: self.five(Param::PARTIAL_VELOCITIES),
                 key_tilt_db_per_octave: self.get(Param::KEY_TILT) as f32,
             },
+            movement: MovementSettings {
+                shape: Shape::from_index(self.get(Param::LFO_SHAPE) as usize),
+                rate: Rate {
+                    hz: self.get(Param::LFO_RATE),
+                    sync: self.get(Param::LFO_SYNC) as usize,
+                },
+                delay_ms: self.get(Param::LFO_DELAY),
+                fade_ms: self.get(Param::LFO_FADE),
+                retrigger: self.switch(Param::LFO_RETRIGGER),
+                vibrato_cents: self.get(Param::VIBRATO),
+                tremolo: self.get(Param::TREMOLO),
+                brightness_db: self.get(Param::LFO_BRIGHTNESS),
+                wheel_vibrato_cents: self.get(Param::WHEEL_VIBRATO),
+            },
         }
     }
 
@@ -108,6 +123,18 @@ impl Values {
             Param::KEY_TILT,
             f64::from(settings.touch.key_tilt_db_per_octave),
         );
+        let movement = &settings.movement;
+        let shape = Shape::ALL.iter().position(|&s| s == movement.shape);
+        put(Param::LFO_SHAPE, shape.unwrap_or(0) as f64);
+        put(Param::LFO_RATE, movement.rate.hz);
+        put(Param::LFO_SYNC, movement.rate.sync as f64);
+        put(Param::LFO_DELAY, movement.delay_ms);
+        put(Param::LFO_FADE, movement.fade_ms);
+        put(Param::LFO_RETRIGGER, f64::from(u8::from(movement.retrigger)));
+        put(Param::VIBRATO, movement.vibrato_cents);
+        put(Param::TREMOLO, movement.tremolo);
+        put(Param::LFO_BRIGHTNESS, movement.brightness_db);
+        put(Param::WHEEL_VIBRATO, movement.wheel_vibrato_cents);
         values
     }
 }

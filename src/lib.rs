@@ -522,6 +522,9 @@ impl Plugin for Quintet {
             return ProcessStatus::KeepAlive;
         }
         self.follow_parameters();
+        if let Some(tempo_bpm) = context.transport().tempo {
+            self.engine.set_tempo(tempo_bpm);
+        }
         let voices = self.engine.settings().voices;
         if voices != self.reported_voices {
             // CLAP hosts size their per-voice modulation to this (voice-info).

@@ -376,8 +376,9 @@ impl Engine {
     /// The host's tempo, in beats (quarter notes) per minute: a synced LFO follows it from the
     /// next knot. Until a host tells one, 120.
     pub fn set_tempo(&mut self, tempo_bpm: f64) {
-        let rate_changed = self.movement.set_tempo(tempo_bpm, self.clock).is_some();
-        self.follow_movement(rate_changed);
+        if self.movement.set_tempo(tempo_bpm, self.clock).is_some() {
+            self.follow_movement(true);
+        }
     }
 
     /// Makes the voices follow the movement's new settings (and rate, if it changed).

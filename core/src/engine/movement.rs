@@ -156,9 +156,10 @@ impl Movement {
 
     /// The host's tempo, in beats per minute (a synced LFO follows it from the next knot).
     pub fn set_tempo(&mut self, tempo_bpm: f64, clock: u64) -> Option<u64> {
-        if tempo_bpm.is_finite() && tempo_bpm > 0.0 {
-            self.tempo_bpm = tempo_bpm;
+        if !(tempo_bpm.is_finite() && tempo_bpm > 0.0) || tempo_bpm == self.tempo_bpm {
+            return None;
         }
+        self.tempo_bpm = tempo_bpm;
         self.rate_changed(clock)
     }
 

@@ -349,16 +349,16 @@ pub const PARAMS: [ParamSpec; 56] = [
         "Milliseconds over which the LFO's depths grow to full after the delay",
     ),
     ParamSpec {
-        id: "lforetrig",
-        name: "LFO retrigger",
+        id: "lfofree",
+        name: "LFO free-running",
         kind: Kind::Switch,
-        default: 1.0,
-        before_it_existed: Some(1.0),
+        default: 0.0,
+        before_it_existed: Some(0.0),
         modulated: None,
         offered: Offered::Alone {
-            key: "lfo_retrigger",
-            flag: Some("lfo-retrigger"),
-            doc: "On: each note starts the LFO at the beginning of its cycle. Off: every note \
+            key: "lfo_free",
+            flag: Some("lfo-free"),
+            doc: "Off: each note starts the LFO at the beginning of its cycle. On: every note \
                   joins one free-running LFO (the drone's)",
         },
     },
@@ -766,7 +766,7 @@ impl Param {
     pub const LFO_SYNC: Param = Param::by_id("lfosync");
     pub const LFO_DELAY: Param = Param::by_id("lfodelay");
     pub const LFO_FADE: Param = Param::by_id("lfofade");
-    pub const LFO_RETRIGGER: Param = Param::by_id("lforetrig");
+    pub const LFO_FREE: Param = Param::by_id("lfofree");
     pub const VIBRATO: Param = Param::by_id("vibrato");
     pub const TREMOLO: Param = Param::by_id("tremolo");
     pub const LFO_BRIGHTNESS: Param = Param::by_id("lfobright");

@@ -78,7 +78,7 @@ impl Values {
                 },
                 delay_ms: self.get(Param::LFO_DELAY),
                 fade_ms: self.get(Param::LFO_FADE),
-                retrigger: self.switch(Param::LFO_RETRIGGER),
+                retrigger: !self.switch(Param::LFO_FREE),
                 vibrato_cents: self.get(Param::VIBRATO),
                 tremolo: self.get(Param::TREMOLO),
                 brightness_db: self.get(Param::LFO_BRIGHTNESS),
@@ -130,7 +130,7 @@ impl Values {
         put(Param::LFO_SYNC, movement.rate.sync as f64);
         put(Param::LFO_DELAY, movement.delay_ms);
         put(Param::LFO_FADE, movement.fade_ms);
-        put(Param::LFO_RETRIGGER, f64::from(u8::from(movement.retrigger)));
+        put(Param::LFO_FREE, f64::from(u8::from(!movement.retrigger)));
         put(Param::VIBRATO, movement.vibrato_cents);
         put(Param::TREMOLO, movement.tremolo);
         put(Param::LFO_BRIGHTNESS, movement.brightness_db);

@@ -233,20 +233,45 @@ const LOCKED: &[Locked] = &[
     lfo_time("lfofade", 91_969_073, "LFO fade-in"),
     cents("vibrato", 451_310_969, "Vibrato", 0.0, "0.0 ct"),
     fraction("tremolo", 1_084_084_428, "Tremolo", 0.0),
+    tilt("lfobright", 236_787_055, "LFO brightness", 0.0, "0.0 dB"),
+    cents("wheelvib", 2_035_256_020, "Wheel vibrato", 40.0, "40.0 ct"),
     Locked {
-        id: "lfobright",
-        clap_id: 236_787_055,
-        name: "LFO brightness",
+        id: "prslevel",
+        clap_id: 1_265_168_243,
+        name: "Pressure level",
         min: -24.0,
-        max: 24.0,
+        max: 12.0,
         default: 0.0,
         min_text: "-24.0 dB",
         default_text: "0.0 dB",
+        max_text: "12.0 dB",
+        curve: [-15.0, -6.0, 3.0],
+    },
+    tilt("prsbright", 290_838_763, "Pressure brightness", 0.0, "0.0 dB"),
+    tilt("timbre", 1_273_812_605, "Timbre brightness", 12.0, "12.0 dB"),
+];
+
+/// A brightness tilt: −24 to +24 dB for partial 5.
+const fn tilt(
+    id: &'static str,
+    clap_id: u32,
+    name: &'static str,
+    default: f32,
+    default_text: &'static str,
+) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: -24.0,
+        max: 24.0,
+        default,
+        min_text: "-24.0 dB",
+        default_text,
         max_text: "24.0 dB",
         curve: [-12.0, 0.0, 12.0],
-    },
-    cents("wheelvib", 2_035_256_020, "Wheel vibrato", 40.0, "40.0 ct"),
-];
+    }
+}
 
 /// An LFO delay or fade-in: 0 to 5 s, finer at the short end.
 const fn lfo_time(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
@@ -450,6 +475,9 @@ const ORDER: &[&str] = &[
     "tremolo",
     "lfobright",
     "wheelvib",
+    "prslevel",
+    "prsbright",
+    "timbre",
 ];
 
 /// The CLAP id and name locked for `id`.

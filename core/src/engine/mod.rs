@@ -28,7 +28,7 @@ pub mod voice;
 pub mod wheels;
 
 pub use ended::VoiceEnd;
-pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
+pub use input::{Channel, Expression, NoteInput, NoteMatch, NoteRef};
 pub use movement::MovementSettings;
 pub use playing::{MAX_SOUNDING, Playing, SoundingVoice};
 pub use voice::{Modulated, Modulation, Motion};
@@ -41,7 +41,7 @@ use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use ended::EndedVoices;
 use held_notes::HeldNotes;
-use movement::{Movement, VoiceLfo};
+use movement::{Movement, NoteExpressions, VoiceLfo};
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
@@ -60,6 +60,9 @@ pub use crate::limits::MAX_BEND_RANGE_SEMITONES;
 
 /// The mod wheel: it brings in vibrato (see [`MovementSettings::wheel_vibrato_cents`]).
 pub const MOD_WHEEL_CC: u8 = 1;
+/// MPE's timbre (in General MIDI, brightness): it tilts the partials (see
+/// [`MovementSettings::timbre_brightness_db`]).
+pub const TIMBRE_CC: u8 = 74;
 /// The sustain (damper) pedal: at 64 and above, released keys keep sounding until it lifts.
 pub const SUSTAIN_PEDAL_CC: u8 = 64;
 /// Channel mode message: silence every note now (a fast fade, without a click).
@@ -394,7 +397,7 @@ impl Engine {
     /// Tells each sounding voice whether movement acts on it now.
     fn refresh_moved(&mut self) {
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
-            let controls = self.movement.controls(voice.note.channel);
+            let controls = self.movement.controls(voice.note.channel, &voice.expressions);
             voice.set_moved(self.movement.moves(&controls));
         }
     }
@@ -483,6 +486,22 @@ impl Engine {
                         }
                     }
                 }
+            }
+            NoteInput::ChannelPressure { channel, pressure } => {
+                self.movement.set_pressure(channel, pressure);
+                self.refresh_moved();
+            }
+            NoteInput::Expression {
+                target,
+                kind,
+                value,
+            } => {
+                for voice in &mut self.voices {
+                    if voice.is_sounding() && target.matches(&voice.note) {
+                        voice.expressions.set(kind, value);
+                    }
+                }
+                self.refresh_moved();
             }
             NoteInput::Volume { target, gain } => {
                 let global_gain = self.settings.gain;
@@ -746,6 +765,12 @@ impl Engine {
                     self.retune_wheel(channel);
                 }
                 self.movement.set_wheel(channel, 0.0);
+                self.movement.set_pressure(channel, 0.0);
+                self.movement.set_timbre(channel, 64.0 / 127.0);
+                self.refresh_moved();
+            }
+            TIMBRE_CC => {
+                self.movement.set_timbre(channel, value);
                 self.refresh_moved();
             }
             MOD_WHEEL_CC => {
@@ -783,7 +808,11 @@ impl Engine {
             gain: self.settings.gain,
             touch: self.settings.touch,
             lfo: self.movement.start_voice(self.clock, self.notes_started + 1),
-            moved: self.movement.moves(&self.movement.controls(note.channel)),
+            moved: self.movement.moves(
+                &self
+                    .movement
+                    .controls(note.channel, &NoteExpressions::AT_REST),
+            ),
         }
     }
 

@@ -12,7 +12,7 @@
 //! moved at all: its bank never leaves the unmoved path, and it plays to the bit as before
 //! movement existed, in the steady lanes when held.
 
-use super::input::Channel;
+use super::input::{Channel, Expression};
 use super::wheels::MPE_MASTER_CHANNEL;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::knot::Knot;
@@ -40,6 +40,13 @@ pub struct MovementSettings {
     pub brightness_db: f64,
     /// Vibrato the full mod wheel adds, in cents either way.
     pub wheel_vibrato_cents: f64,
+    /// Level change at full pressure, in dB.
+    pub pressure_level_db: f64,
+    /// Brightness tilt at full pressure, in dB for partial 5.
+    pub pressure_brightness_db: f64,
+    /// Brightness tilt at the top of MPE's timbre (CC74; the opposite at its bottom, none at 64),
+    /// in dB for partial 5.
+    pub timbre_brightness_db: f64,
 }
 
 impl Default for MovementSettings {
@@ -55,6 +62,9 @@ impl Default for MovementSettings {
             tremolo: 0.0,
             brightness_db: 0.0,
             wheel_vibrato_cents: 0.0,
+            pressure_level_db: 0.0,
+            pressure_brightness_db: 0.0,
+            timbre_brightness_db: 0.0,
         }
     }
 }
@@ -69,16 +79,85 @@ impl MovementSettings {
         self.tremolo = finite(self.tremolo).clamp(0.0, 1.0);
         self.brightness_db = finite(self.brightness_db);
         self.wheel_vibrato_cents = finite(self.wheel_vibrato_cents);
+        self.pressure_level_db = finite(self.pressure_level_db);
+        self.pressure_brightness_db = finite(self.pressure_brightness_db);
+        self.timbre_brightness_db = finite(self.timbre_brightness_db);
         self.rate.hz = finite(self.rate.hz).max(0.0);
         self
     }
 }
 
-/// What moves one note besides the settings: its controllers.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// What moves one note besides the settings: its channel's controllers and its own
+/// expressions.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Controls {
-    /// The mod wheel, 0 ..= 1.
+    /// The mod wheel (and the note's vibrato expression), 0 ..= 2.
     pub wheel: f64,
+    /// Pressure, 0 ..= 1: the channel's or the note's own, the stronger.
+    pub pressure: f64,
+    /// Timbre, −1 ..= 1 (0 at rest): MPE's CC74 and the note's brightness expression.
+    pub timbre: f64,
+    /// The note's expression expression: a level factor, 0 ..= 1.
+    pub expression: f64,
+}
+
+impl Default for Controls {
+    /// Nothing moved.
+    fn default() -> Self {
+        Self {
+            wheel: 0.0,
+            pressure: 0.0,
+            timbre: 0.0,
+            expression: 1.0,
+        }
+    }
+}
+
+/// What one note's expressions say (see [`Expression`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NoteExpressions {
+    pressure: f64,
+    vibrato: f64,
+    /// −1 ..= 1.
+    brightness: f64,
+    expression: f64,
+}
+
+impl NoteExpressions {
+    /// None received.
+    pub const AT_REST: NoteExpressions = NoteExpressions {
+        pressure: 0.0,
+        vibrato: 0.0,
+        brightness: 0.0,
+        expression: 1.0,
+    };
+
+    /// Takes `value` for `kind` (clamped to its range; NaN ignored).
+    pub fn set(&mut self, kind: Expression, value: f32) {
+        if !value.is_finite() {
+            return;
+        }
+        let value = f64::from(value.clamp(0.0, 1.0));
+        match kind {
+            Expression::Pressure => self.pressure = value,
+            Expression::Vibrato => self.vibrato = value,
+            Expression::Brightness => self.brightness = value * 2.0 - 1.0,
+            Expression::Expression => self.expression = value,
+        }
+    }
+}
+
+/// A 7-bit controller's value (0 ..= 1, as `value / 127`) as −1 ..= 1 with exactly 0 at 64,
+/// scaled separately on each side as MIDI 2.0's "min-center-max" rule has it.
+fn centred(value: f64) -> f64 {
+    let steps = (value.clamp(0.0, 1.0) * 127.0 - 64.0).clamp(-64.0, 63.0);
+    if steps.abs() < 1e-3 {
+        0.0
+    } else if steps > 0.0 {
+        steps / 63.0
+    } else {
+        steps / 64.0
+    }
 }
 
 /// The movement of every voice and the drone: settings, tempo, the free-running LFO and the
@@ -94,6 +173,10 @@ pub struct Movement {
     free: LfoClock,
     /// Each channel's mod wheel, 0 ..= 1.
     wheels: [f64; CHANNELS],
+    /// Each channel's pressure, 0 ..= 1.
+    pressures: [f64; CHANNELS],
+    /// Each channel's timbre (CC74), −1 ..= 1.
+    timbres: [f64; CHANNELS],
     mpe: bool,
 }
 
@@ -130,6 +213,8 @@ impl Movement {
             per_sample: 0,
             free: LfoClock::IDLE,
             wheels: [0.0; CHANNELS],
+            pressures: [0.0; CHANNELS],
+            timbres: [0.0; CHANNELS],
             mpe,
         };
         movement.per_sample = movement.rate_per_sample();
@@ -184,11 +269,17 @@ impl Movement {
 
     /// Moves `channel`'s mod wheel to `position` (0 ..= 1; others clamped, NaN ignored).
     pub fn set_wheel(&mut self, channel: Channel, position: f32) {
-        if let Some(wheel) = self.wheels.get_mut(usize::from(channel))
-            && position.is_finite()
-        {
-            *wheel = f64::from(position.clamp(0.0, 1.0));
-        }
+        set_channel(&mut self.wheels, channel, position, f64::from);
+    }
+
+    /// `channel`'s pressure (0 ..= 1; others clamped, NaN ignored).
+    pub fn set_pressure(&mut self, channel: Channel, pressure: f32) {
+        set_channel(&mut self.pressures, channel, pressure, f64::from);
+    }
+
+    /// `channel`'s timbre, MPE's CC74 (0 ..= 1 as `value / 127`, at rest at 64).
+    pub fn set_timbre(&mut self, channel: Channel, value: f32) {
+        set_channel(&mut self.timbres, channel, value, |v| centred(f64::from(v)));
     }
 
     /// The LFO of a note starting at sample `start` of the engine's clock, seeded `seed`.
@@ -201,21 +292,27 @@ impl Movement {
         }
     }
 
-    /// The controllers that move a note played on `channel`: its channel's, and with MPE on the
-    /// master channel's too (the larger wheel).
-    pub fn controls(&self, channel: Channel) -> Controls {
-        let own = self
-            .wheels
-            .get(usize::from(channel))
-            .copied()
-            .unwrap_or(0.0);
-        let master = if self.mpe {
-            self.wheels[usize::from(MPE_MASTER_CHANNEL)]
-        } else {
-            0.0
+    /// The controllers that move a note played on `channel` with `expressions`: its channel's,
+    /// with MPE on the master channel's too (the stronger wheel and pressure, the timbres
+    /// added), and the note's own expressions on top.
+    pub fn controls(&self, channel: Channel, expressions: &NoteExpressions) -> Controls {
+        let of = |values: &[f64; CHANNELS]| {
+            let own = values.get(usize::from(channel)).copied().unwrap_or(0.0);
+            let master = (self.mpe && channel != MPE_MASTER_CHANNEL)
+                .then(|| values[usize::from(MPE_MASTER_CHANNEL)]);
+            (own, master)
         };
+        let (wheel, master_wheel) = of(&self.wheels);
+        let (pressure, master_pressure) = of(&self.pressures);
+        let (timbre, master_timbre) = of(&self.timbres);
         Controls {
-            wheel: own.max(master),
+            wheel: wheel.max(master_wheel.unwrap_or(0.0)) + expressions.vibrato,
+            pressure: pressure
+                .max(master_pressure.unwrap_or(0.0))
+                .max(expressions.pressure),
+            timbre: (timbre + master_timbre.unwrap_or(0.0) + expressions.brightness)
+                .clamp(-1.0, 1.0),
+            expression: expressions.expression,
         }
     }
 
@@ -226,6 +323,10 @@ impl Movement {
             || s.tremolo != 0.0
             || s.brightness_db != 0.0
             || controls.wheel * s.wheel_vibrato_cents != 0.0
+            || controls.pressure * s.pressure_level_db != 0.0
+            || controls.pressure * s.pressure_brightness_db != 0.0
+            || controls.timbre * s.timbre_brightness_db != 0.0
+            || controls.expression != 1.0
     }
 
     /// Whether the drone moves (its LFO's routes; no controller reaches it).
@@ -291,7 +392,11 @@ impl Movement {
         let swing = lfo * fade;
         let cents = (s.vibrato_cents + controls.wheel * s.wheel_vibrato_cents) * swing;
         let tremolo = 1.0 - s.tremolo * fade * (1.0 - lfo) * 0.5;
-        let tilt_db = s.brightness_db * swing;
+        let pressure_db = s.pressure_level_db * controls.pressure;
+        let level = tremolo * controls.expression * db_to_gain(pressure_db);
+        let tilt_db = s.brightness_db * swing
+            + s.pressure_brightness_db * controls.pressure
+            + s.timbre_brightness_db * controls.timbre;
         Knot {
             pitch_ratio: if cents == 0.0 {
                 1.0
@@ -300,13 +405,37 @@ impl Movement {
             },
             levels: std::array::from_fn(|k| {
                 let share = k as f64 / (PARTIAL_COUNT - 1) as f64;
-                let brightness = if tilt_db == 0.0 || k == 0 {
+                let brightness = if k == 0 {
                     1.0
                 } else {
-                    10f64.powf(tilt_db * share / 20.0)
+                    db_to_gain(tilt_db * share)
                 };
-                (tremolo * brightness) as f32
+                (level * brightness) as f32
             }),
         }
+    }
+}
+
+/// `db` decibels as a gain (exactly 1 at 0 dB).
+fn db_to_gain(db: f64) -> f64 {
+    if db == 0.0 {
+        1.0
+    } else {
+        10f64.powf(db / 20.0)
+    }
+}
+
+/// Sets `channel`'s entry of `values` to `value` clamped to 0 ..= 1 and passed through `map`
+/// (a channel past 16, or a NaN, is ignored).
+fn set_channel(
+    values: &mut [f64; CHANNELS],
+    channel: Channel,
+    value: f32,
+    map: impl Fn(f32) -> f64,
+) {
+    if let Some(stored) = values.get_mut(usize::from(channel))
+        && value.is_finite()
+    {
+        *stored = map(value.clamp(0.0, 1.0));
     }
 }

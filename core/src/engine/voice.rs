@@ -7,7 +7,7 @@
 //! envelope before the sum (see [`crate::dsp::partial_envelopes`]).
 
 use super::input::NoteRef;
-use super::movement::{Movement, VoiceLfo};
+use super::movement::{Movement, NoteExpressions, VoiceLfo};
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
 use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
@@ -100,6 +100,8 @@ pub struct Voice {
     modulation: [Option<Modulation>; MODULATED_COUNT],
     /// Its LFO (see [`super::movement`]).
     lfo: VoiceLfo,
+    /// Its own expressions (pressure, vibrato, brightness, expression).
+    pub expressions: NoteExpressions,
     /// Whether movement acts on it (an LFO depth, the mod wheel...): it then renders knot by
     /// knot on its bank, never in the steady lanes.
     moved: bool,
@@ -122,6 +124,7 @@ impl Voice {
             volume: 1.0,
             modulation: [None; MODULATED_COUNT],
             lfo: VoiceLfo::IDLE,
+            expressions: NoteExpressions::AT_REST,
             moved: false,
             revision: 0,
         }
@@ -149,6 +152,7 @@ impl Voice {
         self.volume = 1.0;
         self.modulation = [None; MODULATED_COUNT];
         self.lfo = sound.lfo;
+        self.expressions = NoteExpressions::AT_REST;
         self.moved = sound.moved;
         self.bank.stop_moving();
         self.bank.reset_phases();
@@ -467,7 +471,7 @@ impl Voice {
         if !self.moved && !self.bank.is_moving() {
             return self.add_unmoved(out, scratch);
         }
-        let controls = movement.controls(self.note.channel);
+        let controls = movement.controls(self.note.channel, &self.expressions);
         let mut position = 0;
         while position < out.len() {
             let now = clock + position as u64;

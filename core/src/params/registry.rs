@@ -81,7 +81,7 @@ static PARTIAL_VELOCITIES: Family = Family {
 
 /// Every parameter, in the order hosts and the editor list them. The order is part of the
 /// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
-pub const PARAMS: [ParamSpec; 56] = [
+pub const PARAMS: [ParamSpec; 59] = [
     frequency(0),
     frequency(1),
     frequency(2),
@@ -405,7 +405,53 @@ pub const PARAMS: [ParamSpec; 56] = [
         "wheel-vibrato",
         "Vibrato the full mod wheel (CC1) adds to the LFO's, in cents either way",
     ),
+    ParamSpec {
+        id: "prslevel",
+        name: "Pressure level",
+        kind: Kind::Float {
+            range: FloatRange::linear(-MAX_TILT_DB, MAX_PRESSURE_GAIN_DB),
+            step: Some(0.1),
+            text: FloatText::Number {
+                unit: " dB",
+                decimals: 1,
+            },
+            smoothing_ms: None,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "pressure_level_db",
+            flag: Some("pressure-level"),
+            doc: "How far full pressure (channel or polyphonic aftertouch, CLAP's pressure) \
+                  moves a note's level, in dB",
+        },
+    },
+    tilt(
+        "prsbright",
+        "Pressure brightness",
+        "pressure_brightness_db",
+        "pressure-brightness",
+        "How far full pressure tilts a note's partials, in dB for partial 5",
+    ),
+    ParamSpec {
+        default: DEFAULT_TIMBRE_DB,
+        ..tilt(
+            "timbre",
+            "Timbre brightness",
+            "timbre_brightness_db",
+            "timbre-brightness",
+            "How far MPE's timbre (CC74) at its top tilts the notes of its channel, in dB for \
+             partial 5 (the opposite at its bottom, none at 64)",
+        )
+    },
 ];
+
+/// The loudest full pressure makes a note, in dB.
+const MAX_PRESSURE_GAIN_DB: f32 = 12.0;
+/// A new instance's timbre route: CC74 (MPE's timbre, General MIDI's brightness) moves the
+/// upper partials by up to 12 dB. Before it existed CC74 did nothing: 0 for old states.
+const DEFAULT_TIMBRE_DB: f32 = 12.0;
 
 /// Skew of the LFO rate slider: 1 Hz, the geometric middle of 0.05 – 20 Hz, in the middle.
 const LFO_RATE_SKEW: f32 = 0.228;
@@ -771,6 +817,9 @@ impl Param {
     pub const TREMOLO: Param = Param::by_id("tremolo");
     pub const LFO_BRIGHTNESS: Param = Param::by_id("lfobright");
     pub const WHEEL_VIBRATO: Param = Param::by_id("wheelvib");
+    pub const PRESSURE_LEVEL: Param = Param::by_id("prslevel");
+    pub const PRESSURE_BRIGHTNESS: Param = Param::by_id("prsbright");
+    pub const TIMBRE_BRIGHTNESS: Param = Param::by_id("timbre");
 
     /// Every parameter, in [`PARAMS`] order.
     pub const ALL: [Param; PARAM_COUNT] = {

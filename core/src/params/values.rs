@@ -83,6 +83,9 @@ impl Values {
                 tremolo: self.get(Param::TREMOLO),
                 brightness_db: self.get(Param::LFO_BRIGHTNESS),
                 wheel_vibrato_cents: self.get(Param::WHEEL_VIBRATO),
+                pressure_level_db: self.get(Param::PRESSURE_LEVEL),
+                pressure_brightness_db: self.get(Param::PRESSURE_BRIGHTNESS),
+                timbre_brightness_db: self.get(Param::TIMBRE_BRIGHTNESS),
             },
         }
     }
@@ -135,6 +138,9 @@ impl Values {
         put(Param::TREMOLO, movement.tremolo);
         put(Param::LFO_BRIGHTNESS, movement.brightness_db);
         put(Param::WHEEL_VIBRATO, movement.wheel_vibrato_cents);
+        put(Param::PRESSURE_LEVEL, movement.pressure_level_db);
+        put(Param::PRESSURE_BRIGHTNESS, movement.pressure_brightness_db);
+        put(Param::TIMBRE_BRIGHTNESS, movement.timbre_brightness_db);
         values
     }
 }

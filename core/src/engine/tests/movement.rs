@@ -459,3 +459,151 @@ fn a_vibrato_held_ten_minutes_stays_within_120_db_of_the_reference() {
         }
     }
 }
+
+/// Two one-sine notes, on MIDI channels 1 and 2 (0 and 1 here), at keys whose sines an FFT
+/// tells apart, with `movement`.
+fn two_channels(movement: MovementSettings) -> Engine {
+    let mut engine = one_sine_moving(movement);
+    on(&mut engine, with_id(69, 1, 0), 1.0);
+    on(&mut engine, with_id(81, 2, 1), 1.0);
+    render(&mut engine, 4_800);
+    engine
+}
+
+/// Partial 1's amplitude of keys 69 and 81 in the next FFT window.
+fn amplitudes_of_69_and_81(engine: &mut Engine) -> [f64; 2] {
+    render_unchecked(engine, 4_800);
+    let out = render_unchecked(engine, 32_768);
+    let peaks = find_peaks(&out, RATE_HZ, 1e-4);
+    [440.0, 880.0].map(|hz| {
+        peaks
+            .iter()
+            .find(|p| (p.frequency_hz - hz).abs() < 2.0)
+            .map_or(0.0, |p| p.amplitude)
+    })
+}
+
+fn db(gain: f64) -> f64 {
+    20.0 * gain.log10()
+}
+
+/// Channel pressure moves its channel's notes, polyphonic aftertouch its note, by the pressure
+/// route's dB; with the route at 0 nothing moves.
+#[test]
+fn pressure_moves_the_level_of_its_channel_or_its_note() {
+    let movement = MovementSettings {
+        pressure_level_db: 6.0,
+        ..MovementSettings::default()
+    };
+    let mut engine = two_channels(movement);
+    let rest = amplitudes_of_69_and_81(&mut engine);
+    engine.handle(NoteInput::ChannelPressure {
+        channel: 1,
+        pressure: 1.0,
+    });
+    let pressed = amplitudes_of_69_and_81(&mut engine);
+    assert!((db(pressed[0] / rest[0])).abs() < 0.05, "{pressed:?}");
+    assert!((db(pressed[1] / rest[1]) - 6.0).abs() < 0.05, "{pressed:?}");
+    engine.handle(NoteInput::Expression {
+        target: NoteMatch::key(0, 69),
+        kind: Expression::Pressure,
+        value: 0.5,
+    });
+    let poly = amplitudes_of_69_and_81(&mut engine);
+    assert!((db(poly[0] / rest[0]) - 3.0).abs() < 0.05, "{poly:?}");
+    assert!((db(poly[1] / rest[1]) - 6.0).abs() < 0.05, "{poly:?}");
+    // Without a route, pressure changes no bit.
+    let mut still = two_channels(MovementSettings::default());
+    let mut pressed = two_channels(MovementSettings::default());
+    pressed.handle(NoteInput::ChannelPressure {
+        channel: 1,
+        pressure: 1.0,
+    });
+    assert!(render(&mut still, 9_600) == render(&mut pressed, 9_600));
+}
+
+/// MPE's timbre (CC74) on a channel tilts that channel's notes only: partial 5 by the route's
+/// dB at CC 127, partial 3 by half; CLAP's brightness expression does the same to its note.
+#[test]
+fn cc74_tilts_the_notes_of_its_channel() {
+    for mpe in [false, true] {
+        let mut engine = Engine::new(
+            RATE_HZ,
+            Settings {
+                midi: true,
+                mpe,
+                ..Settings::default()
+            },
+        );
+        assert_eq!(engine.settings.movement.timbre_brightness_db, 12.0);
+        on(&mut engine, with_id(60, 1, 1), 1.0);
+        on(&mut engine, with_id(84, 2, 2), 1.0);
+        render(&mut engine, 4_800);
+        let (low, high) = (partials_of(60), partials_of(84));
+        let window = |engine: &mut Engine| {
+            render_unchecked(engine, 4_800);
+            let out = render_unchecked(engine, 32_768);
+            (
+                partial_amplitudes(&out, &low),
+                partial_amplitudes(&out, &high),
+            )
+        };
+        let rest = window(&mut engine);
+        engine.handle(NoteInput::ControlChange {
+            channel: 1,
+            controller: TIMBRE_CC,
+            value: 1.0,
+        });
+        let moved = window(&mut engine);
+        engine.handle(NoteInput::Expression {
+            target: NoteMatch {
+                id: Some(2),
+                ..NoteMatch::ALL
+            },
+            kind: Expression::Brightness,
+            value: 0.0,
+        });
+        let expressed = window(&mut engine);
+        for (k, share) in [(0, 0.0), (2, 0.5), (4, 1.0)] {
+            let change = db(moved.0[k] / rest.0[k]);
+            assert!((change - 12.0 * share).abs() < 0.1, "mpe {mpe} partial {k}: {change}");
+            let other = db(moved.1[k] / rest.1[k]);
+            assert!(other.abs() < 0.05, "mpe {mpe}: channel 3's partial {k} moved {other}");
+            let darker = db(expressed.1[k] / rest.1[k]);
+            assert!((darker + 12.0 * share).abs() < 0.1, "mpe {mpe} expressed {k}: {darker}");
+            let first = db(expressed.0[k] / moved.0[k]);
+            assert!(first.abs() < 0.05, "mpe {mpe}: the expression reached note 1 ({first})");
+        }
+    }
+}
+
+/// CLAP's note expressions each touch their note alone: vibrato (as the mod wheel would) and
+/// expression (a level factor); brightness: see [`cc74_tilts_the_notes_of_its_channel`].
+#[test]
+fn note_expressions_touch_only_their_note() {
+    let mut engine = two_channels(Settings::default().movement);
+    let rest = amplitudes_of_69_and_81(&mut engine);
+    let express = |engine: &mut Engine, kind, value| {
+        engine.handle(NoteInput::Expression {
+            target: NoteMatch {
+                id: Some(2),
+                ..NoteMatch::ALL
+            },
+            kind,
+            value,
+        })
+    };
+    express(&mut engine, Expression::Expression, 0.5);
+    let half = amplitudes_of_69_and_81(&mut engine);
+    assert!((half[1] / rest[1] - 0.5).abs() < 1e-3, "{half:?}");
+    assert!((half[0] / rest[0] - 1.0).abs() < 1e-4, "{half:?}");
+    express(&mut engine, Expression::Expression, 1.0);
+    express(&mut engine, Expression::Vibrato, 1.0);
+    render(&mut engine, 4_800);
+    let out = render(&mut engine, 96_000);
+    // Key 81's vibrato spreads its line into sidebands; key 69's stays one line.
+    let peaks = find_peaks(&out, RATE_HZ, 1e-3);
+    let near = |hz: f64| peaks.iter().filter(|p| (p.frequency_hz - hz).abs() < 60.0).count();
+    assert!(near(880.0) > 1, "key 81 has sidebands: {peaks:?}");
+    assert_eq!(near(440.0), 1, "key 69 stays a line");
+}

@@ -829,7 +829,10 @@ mod tests {
     #[test]
     fn channel_pressure_and_polyphonic_aftertouch_reach_the_engine() {
         let track = vec![
-            event(0, midi(4, MidiMessage::ChannelAftertouch { vel: u7::new(127) })),
+            event(
+                0,
+                midi(4, MidiMessage::ChannelAftertouch { vel: u7::new(127) }),
+            ),
             event(
                 0,
                 midi(

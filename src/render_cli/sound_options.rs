@@ -234,10 +234,7 @@ fn bound_text(spec: &ParamSpec, bound: f64) -> String {
             ..
         } if bound > 0.0 => format!("{} dB", gain_to_bound_text(bound as f32)),
         Kind::Float {
-            text:
-                FloatText::Milliseconds { .. }
-                | FloatText::DecibelsPerOctave
-                | FloatText::Number { .. },
+            text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
             ..
         }
         | Kind::Int { .. } => format!("{bound}{}", spec.unit()),

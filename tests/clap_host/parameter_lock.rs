@@ -247,8 +247,20 @@ const LOCKED: &[Locked] = &[
         max_text: "12.0 dB",
         curve: [-15.0, -6.0, 3.0],
     },
-    tilt("prsbright", 290_838_763, "Pressure brightness", 0.0, "0.0 dB"),
-    tilt("timbre", 1_273_812_605, "Timbre brightness", 12.0, "12.0 dB"),
+    tilt(
+        "prsbright",
+        290_838_763,
+        "Pressure brightness",
+        0.0,
+        "0.0 dB",
+    ),
+    tilt(
+        "timbre",
+        1_273_812_605,
+        "Timbre brightness",
+        12.0,
+        "12.0 dB",
+    ),
 ];
 
 /// A brightness tilt: −24 to +24 dB for partial 5.

@@ -359,7 +359,10 @@ fn note_expressions_move_only_their_own_note() {
         NoteMessage::on_with(0, high, 1.0, 22, 0),
     ];
     let amplitude = f64::from(PARTIAL_AMPLITUDE);
-    let before = peaks_of(&render(&mut host, ANALYSIS_FRAMES + 4800, &start), amplitude);
+    let before = peaks_of(
+        &render(&mut host, ANALYSIS_FRAMES + 4800, &start),
+        amplitude,
+    );
     let key = |key: u8| i16::from(key);
     let expressions = [
         NoteExpression::vibrato(0, 11, 0, key(low), 1.0),
@@ -367,16 +370,26 @@ fn note_expressions_move_only_their_own_note() {
         NoteExpression::expression(0, 22, 0, key(high), 0.5),
         NoteExpression::pressure(0, 22, 0, key(high), 1.0),
     ];
-    let after = peaks_of(&render(&mut host, ANALYSIS_FRAMES + 4800, &expressions), 0.005);
+    let after = peaks_of(
+        &render(&mut host, ANALYSIS_FRAMES + 4800, &expressions),
+        0.005,
+    );
     let db = |hz: f64| 20.0 * (amplitude_at(&after, hz) / amplitude_at(&before, hz)).log10();
     // Note 22: × 0.5 (−6.02 dB) × pressure's +6 dB, partial 5 +12 dB more, partial 3 +6 dB.
     let high_partials = partials_of(high);
     let level_db = 20.0 * 0.5f64.log10() + 6.0;
     for (k, tilt) in [(0, 0.0), (2, 6.0), (4, 12.0)] {
         let change = db(high_partials[k]);
-        assert!((change - level_db - tilt).abs() < 0.1, "note 22 partial {k}: {change:.2} dB");
+        assert!(
+            (change - level_db - tilt).abs() < 0.1,
+            "note 22 partial {k}: {change:.2} dB"
+        );
     }
     // Note 11's vibrato (the mod wheel's 40 cents at full) spreads partial 5's line.
     let low_top = partials_of(low)[4];
-    assert!(db(low_top) < -2.0, "note 11 vibrates: {:.2} dB", db(low_top));
+    assert!(
+        db(low_top) < -2.0,
+        "note 11 vibrates: {:.2} dB",
+        db(low_top)
+    );
 }

@@ -1191,7 +1191,11 @@ fn render_song_and_compare(
     let mut last = 0;
     for (frame, message) in song {
         // Program change and channel pressure carry one data byte.
-        let len = if matches!(message[0] & 0xF0, 0xC0 | 0xD0) { 2 } else { 3 };
+        let len = if matches!(message[0] & 0xF0, 0xC0 | 0xD0) {
+            2
+        } else {
+            3
+        };
         track.push(((frame - last) as u32 / 50, &message[..len]));
         last = *frame;
     }

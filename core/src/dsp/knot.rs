@@ -142,12 +142,18 @@ mod tests {
 
     #[test]
     fn slopes_reach_their_end_within_a_unit_per_sample() {
-        for (from, to, samples) in [(1000u64, 5000u64, 32u32), (5000, 1000, 32), (7, 1 << 40, 29)]
-        {
+        for (from, to, samples) in [
+            (1000u64, 5000u64, 32u32),
+            (5000, 1000, 32),
+            (7, 1 << 40, 29),
+        ] {
             let slope = slope_between(from, to, samples);
             let end = from.wrapping_add(slope.wrapping_mul(u64::from(samples)));
             let error = end.wrapping_sub(to) as i64;
-            assert!(error.unsigned_abs() <= u64::from(samples), "{from} {to} {samples}");
+            assert!(
+                error.unsigned_abs() <= u64::from(samples),
+                "{from} {to} {samples}"
+            );
         }
     }
 }

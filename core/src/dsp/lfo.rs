@@ -201,7 +201,11 @@ impl LfoClock {
     pub fn starting_at(start: u64, per_sample: u64) -> Self {
         let knot = start / KNOT_SAMPLES as u64 + 1;
         let samples = knot * KNOT_SAMPLES as u64 - start;
-        Self::new(knot, u128::from(per_sample) * u128::from(samples), per_sample)
+        Self::new(
+            knot,
+            u128::from(per_sample) * u128::from(samples),
+            per_sample,
+        )
     }
 
     /// The turns at knot `knot` (at or after the anchor).

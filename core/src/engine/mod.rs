@@ -397,7 +397,9 @@ impl Engine {
     /// Tells each sounding voice whether movement acts on it now.
     fn refresh_moved(&mut self) {
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
-            let controls = self.movement.controls(voice.note.channel, &voice.expressions);
+            let controls = self
+                .movement
+                .controls(voice.note.channel, &voice.expressions);
             voice.set_moved(self.movement.moves(&controls));
         }
     }
@@ -807,7 +809,9 @@ impl Engine {
             levels: self.settings.levels,
             gain: self.settings.gain,
             touch: self.settings.touch,
-            lfo: self.movement.start_voice(self.clock, self.notes_started + 1),
+            lfo: self
+                .movement
+                .start_voice(self.clock, self.notes_started + 1),
             moved: self.movement.moves(
                 &self
                     .movement

@@ -71,10 +71,7 @@ pub enum FloatText {
     DecibelsPerOctave,
     /// A plain number with this many decimals and `unit` after it (" ct", " dB"), typed with
     /// or without the unit.
-    Number {
-        unit: &'static str,
-        decimals: usize,
-    },
+    Number { unit: &'static str, decimals: usize },
 }
 
 /// How the `render` command and the Python module offer a parameter.
@@ -273,10 +270,7 @@ impl ParamSpec {
                 format!("{} to {} dB", db(min), db(max))
             }
             Kind::Float {
-                text:
-                    FloatText::Milliseconds { .. }
-                    | FloatText::DecibelsPerOctave
-                    | FloatText::Number { .. },
+                text: FloatText::Milliseconds { .. } | FloatText::DecibelsPerOctave,
                 ..
             }
             | Kind::Int { .. } => format!("{min} to {max}{}", self.unit()),

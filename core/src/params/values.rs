@@ -6,8 +6,8 @@ use super::registry::{PARAM_COUNT, Param};
 use super::spec::OutOfRange;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::envelope::EnvelopeShape;
-use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::lfo::{Rate, Shape};
+use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::engine::{MovementSettings, Settings};
 
 /// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),

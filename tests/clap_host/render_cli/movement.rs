@@ -36,23 +36,29 @@ fn line(samples: &[f32], hz: f64) -> f64 {
 #[test]
 fn cc1_pressure_aftertouch_and_cc74_render_as_the_plugin_plays_them() {
     let options = ["--pressure-level", "6", "--pressure-brightness", "-6"];
-    let changes = [
-        ("Pressure level", "6"),
-        ("Pressure brightness", "-6"),
-    ];
+    let changes = [("Pressure level", "6"), ("Pressure brightness", "-6")];
     let wav = render_song_and_compare("movement", &SONG, FRAMES, &options, &changes);
     let window = |from: usize| &wav[from..from + 16_384];
     // Channel 2's note (A4: partials at 440 … 880 Hz) before and after its pressure, its CC74.
     let a4 = |from| line(window(from), 440.0);
     let a4_top = |from| line(window(from), 880.0);
     let db = |a: f64, b: f64| 20.0 * (a / b).log10();
-    assert!((db(a4(56_000), a4(6_000)) - 6.0).abs() < 0.2, "pressure's level");
+    assert!(
+        (db(a4(56_000), a4(6_000)) - 6.0).abs() < 0.2,
+        "pressure's level"
+    );
     assert!((db(a4_top(56_000), a4(56_000)) - db(a4_top(6_000), a4(6_000)) + 6.0).abs() < 0.2);
-    assert!((db(a4_top(80_000), a4_top(56_000)) - 12.0).abs() < 0.2, "CC74's tilt");
+    assert!(
+        (db(a4_top(80_000), a4_top(56_000)) - 12.0).abs() < 0.2,
+        "CC74's tilt"
+    );
     // Channel 1's note (C3) spreads into a vibrato once the wheel is up: partial 5's line
     // (261.6 Hz, swinging ±6 Hz at 5.5 Hz: its carrier keeps J0(1.1) = 0.72 of its height)
     // falls.
     let c3_top = |from| line(window(from), 261.63);
     let kept = c3_top(30_000) / c3_top(6_000);
-    assert!(kept < 0.8, "the mod wheel's vibrato kept {kept} of the line");
+    assert!(
+        kept < 0.8,
+        "the mod wheel's vibrato kept {kept} of the line"
+    );
 }

@@ -100,7 +100,11 @@ fn no_depth_or_a_wheel_at_0_plays_bit_identical_and_steady() {
     for wheel_at in [None, Some(0.0)] {
         let (out, in_lanes) = play(defaults, wheel_at);
         assert!(out == still, "wheel {wheel_at:?}");
-        assert_eq!(in_lanes, chord.len() as u32, "wheel {wheel_at:?}: in the lanes");
+        assert_eq!(
+            in_lanes,
+            chord.len() as u32,
+            "wheel {wheel_at:?}: in the lanes"
+        );
     }
     let (moved, in_lanes) = play(defaults, Some(1.0));
     assert!(moved != still);
@@ -154,7 +158,10 @@ fn vibrato_rate_and_depth_are_what_the_settings_say() {
         on(&mut engine, note(69), 1.0);
         let out = render(&mut engine, 4 * 48_000);
         let (depth, rate) = vibrato_of(&instantaneous_hz(&out[4800..]), 440.0);
-        assert!((depth - cents).abs() < cents * 0.03, "{depth} of {cents} cents");
+        assert!(
+            (depth - cents).abs() < cents * 0.03,
+            "{depth} of {cents} cents"
+        );
         assert!((rate - hz).abs() < 0.05, "{rate} of {hz} Hz");
     }
 }
@@ -235,7 +242,10 @@ fn brightness_tilts_the_upper_partials_by_their_share() {
         let moved = partial_amplitudes(&out[..32_768], &partials);
         for (k, share) in [(0, 0.0), (2, 0.5), (4, 1.0)] {
             let change = db(moved[k], reference[k]);
-            assert!((change - sign * 12.0 * share).abs() < 0.1, "partial {k}: {change} dB");
+            assert!(
+                (change - sign * 12.0 * share).abs() < 0.1,
+                "partial {k}: {change} dB"
+            );
         }
         render(&mut flat, 48_000);
         render_unchecked(&mut tilted, 48_000);
@@ -264,7 +274,10 @@ fn the_delay_and_fade_in_time_the_vibrato() {
     let early = depth_in(0.3, 0.6);
     let late = depth_in(1.6, 2.9);
     assert!((late - 50.0).abs() < 1.5, "after the fade {late}");
-    assert!(early > 1.0 && early < 0.35 * 50.0, "early in the fade {early}");
+    assert!(
+        early > 1.0 && early < 0.35 * 50.0,
+        "early in the fade {early}"
+    );
 }
 
 /// With retrigger each note's vibrato starts with the note; free-running, notes started at
@@ -285,7 +298,11 @@ fn retriggered_vibrato_starts_with_the_note_and_free_running_does_not() {
             instantaneous_hz(&out)
         });
         let at = |curve: &[(f64, f64)], t: f64| {
-            curve.iter().find(|&&(time, _)| time >= t).expect("in range").1
+            curve
+                .iter()
+                .find(|&&(time, _)| time >= t)
+                .expect("in range")
+                .1
         };
         let t = 0.35;
         let (a, b) = (at(&curves[0], t), at(&curves[1], t));
@@ -566,13 +583,25 @@ fn cc74_tilts_the_notes_of_its_channel() {
         let expressed = window(&mut engine);
         for (k, share) in [(0, 0.0), (2, 0.5), (4, 1.0)] {
             let change = db(moved.0[k] / rest.0[k]);
-            assert!((change - 12.0 * share).abs() < 0.1, "mpe {mpe} partial {k}: {change}");
+            assert!(
+                (change - 12.0 * share).abs() < 0.1,
+                "mpe {mpe} partial {k}: {change}"
+            );
             let other = db(moved.1[k] / rest.1[k]);
-            assert!(other.abs() < 0.05, "mpe {mpe}: channel 3's partial {k} moved {other}");
+            assert!(
+                other.abs() < 0.05,
+                "mpe {mpe}: channel 3's partial {k} moved {other}"
+            );
             let darker = db(expressed.1[k] / rest.1[k]);
-            assert!((darker + 12.0 * share).abs() < 0.1, "mpe {mpe} expressed {k}: {darker}");
+            assert!(
+                (darker + 12.0 * share).abs() < 0.1,
+                "mpe {mpe} expressed {k}: {darker}"
+            );
             let first = db(expressed.0[k] / moved.0[k]);
-            assert!(first.abs() < 0.05, "mpe {mpe}: the expression reached note 1 ({first})");
+            assert!(
+                first.abs() < 0.05,
+                "mpe {mpe}: the expression reached note 1 ({first})"
+            );
         }
     }
 }
@@ -603,7 +632,12 @@ fn note_expressions_touch_only_their_note() {
     let out = render(&mut engine, 96_000);
     // Key 81's vibrato spreads its line into sidebands; key 69's stays one line.
     let peaks = find_peaks(&out, RATE_HZ, 1e-3);
-    let near = |hz: f64| peaks.iter().filter(|p| (p.frequency_hz - hz).abs() < 60.0).count();
+    let near = |hz: f64| {
+        peaks
+            .iter()
+            .filter(|p| (p.frequency_hz - hz).abs() < 60.0)
+            .count()
+    };
     assert!(near(880.0) > 1, "key 81 has sidebands: {peaks:?}");
     assert_eq!(near(440.0), 1, "key 69 stays a line");
 }

@@ -578,8 +578,9 @@ impl Quintet {
     }
 
     /// MIDI control change ``controller`` (0 to 127) to ``value`` (0 to 1) on ``channel``: the
-    /// sustain pedal (64), all sound off (120), reset all controllers (121) and all notes off
-    /// (123) act; other controllers are ignored.
+    /// mod wheel (1, bringing in ``wheel_vibrato_cents`` of vibrato), MPE's timbre (74, tilting
+    /// the partials by ``timbre_brightness_db``), the sustain pedal (64), all sound off (120),
+    /// reset all controllers (121) and all notes off (123) act; other controllers are ignored.
     #[pyo3(signature = (controller, value, channel = 0))]
     fn control_change(
         &self,

@@ -100,7 +100,11 @@ fn assert_new_parameters_at_defaults(host: &mut QuintetHost, what: &str) {
                 "{what}: the lower zone, as before"
             );
         } else if param.name == "Wheel vibrato" || param.name == "Timbre brightness" {
-            let zero = if param.name == "Wheel vibrato" { "0.0 ct" } else { "0.0 dB" };
+            let zero = if param.name == "Wheel vibrato" {
+                "0.0 ct"
+            } else {
+                "0.0 dB"
+            };
             assert_eq!(shown(host, &param.name), zero, "{what}: {}", param.name);
         } else {
             assert_eq!(value, param.default, "{what}: {} after loading", param.name);

@@ -15,6 +15,18 @@ fn one_sine_moving(movement: MovementSettings) -> Engine {
     )
 }
 
+/// Notes with the default partials, moved by `movement`.
+fn notes_moving(movement: MovementSettings) -> Engine {
+    Engine::new(
+        RATE_HZ,
+        Settings {
+            midi: true,
+            movement,
+            ..Settings::default()
+        },
+    )
+}
+
 /// A sine vibrato of `cents` at `hz`, nothing else.
 fn vibrato(cents: f64, hz: f64) -> MovementSettings {
     MovementSettings {
@@ -76,14 +88,7 @@ fn vibrato_of(curve: &[(f64, f64)], centre_hz: f64) -> (f64, f64) {
 fn no_depth_or_a_wheel_at_0_plays_bit_identical_and_steady() {
     let chord = [48, 55, 60, 64, 67];
     let play = |movement: MovementSettings, wheel_at: Option<f32>| {
-        let mut engine = Engine::new(
-            RATE_HZ,
-            Settings {
-                midi: true,
-                movement,
-                ..Settings::default()
-            },
-        );
+        let mut engine = notes_moving(movement);
         if let Some(position) = wheel_at {
             wheel(&mut engine, 0, position);
         }
@@ -345,14 +350,7 @@ fn moving_voices_render_the_same_bits_in_any_blocks_without_a_click() {
         ..MovementSettings::default()
     };
     let play = |block: usize| {
-        let mut engine = Engine::new(
-            RATE_HZ,
-            Settings {
-                midi: true,
-                movement,
-                ..Settings::default()
-            },
-        );
+        let mut engine = notes_moving(movement);
         let mut out = Vec::new();
         for (n, key) in [60u8, 64, 67, 72].into_iter().enumerate() {
             on(&mut engine, note(key), 1.0);

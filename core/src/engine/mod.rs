@@ -735,6 +735,8 @@ impl Engine {
             let old = voice.note;
             self.ended.push(old, 0);
             self.voices[0].forget_modulation(&levels, gain);
+            // And its expressions (the new note's come addressed to it).
+            self.voices[0].expressions = NoteExpressions::AT_REST;
         }
         let voice = &mut self.voices[0];
         voice.note = current.note;
@@ -747,6 +749,7 @@ impl Engine {
             Motion::Jump
         };
         self.retune(0, [motion; PARTIAL_COUNT], glide_ms);
+        self.refresh_moved();
     }
 
     fn control_change(&mut self, channel: Channel, controller: u8, value: f32) {

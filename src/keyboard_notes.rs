@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 /// Events that can wait for the audio thread: far more than hands play between two blocks.
 const CAPACITY: usize = 256;
-/// MIDI's modulation wheel controller. The engine takes it and does nothing with it yet: Quintet
-/// has no vibrato to bring in.
-pub const MOD_WHEEL_CC: u8 = 1;
+/// MIDI's modulation wheel controller: it brings in the engine's vibrato (the "Wheel vibrato"
+/// parameter).
+pub use quintet_core::engine::MOD_WHEEL_CC;
 
 /// One thing the editor's keyboard did.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -28,7 +28,9 @@ pub mod user_text;
 pub use quintet_core::{dsp, engine, limits, midi_file, spectrum};
 
 use dsp::PARTIAL_COUNT;
-use engine::{Engine, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd};
+use engine::{
+    Engine, Expression, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd,
+};
 use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::Param as _;
 use nice_plug::prelude::*;
@@ -120,6 +122,22 @@ fn note_match(voice_id: VoiceID, channel: Channel, key: Key) -> NoteMatch {
     }
 }
 
+/// A per-note expression (polyphonic aftertouch, a CLAP note expression) of the note the event
+/// addresses.
+fn expression(
+    voice_id: VoiceID,
+    channel: Channel,
+    key: Key,
+    kind: Expression,
+    value: f32,
+) -> NoteInput {
+    NoteInput::Expression {
+        target: note_match(voice_id, channel, key),
+        kind,
+        value,
+    }
+}
+
 impl Quintet {
     /// Puts the engine exactly on the parameters' current values, with no glide, and forgets
     /// any notes.
@@ -196,6 +214,37 @@ impl Quintet {
                 target: note_match(voice_id, channel, key),
                 gain,
             },
+            NoteEvent::MidiChannelPressure {
+                channel, pressure, ..
+            } => NoteInput::ChannelPressure { channel, pressure },
+            NoteEvent::PolyPressure {
+                voice_id,
+                channel,
+                key,
+                pressure,
+                ..
+            } => expression(voice_id, channel, key, Expression::Pressure, pressure),
+            NoteEvent::PolyVibrato {
+                voice_id,
+                channel,
+                key,
+                vibrato,
+                ..
+            } => expression(voice_id, channel, key, Expression::Vibrato, vibrato),
+            NoteEvent::PolyBrightness {
+                voice_id,
+                channel,
+                key,
+                brightness,
+                ..
+            } => expression(voice_id, channel, key, Expression::Brightness, brightness),
+            NoteEvent::PolyExpression {
+                voice_id,
+                channel,
+                key,
+                expression: value,
+                ..
+            } => expression(voice_id, channel, key, Expression::Expression, value),
             NoteEvent::PolyModulation {
                 voice_id,
                 poly_modulation_id,
@@ -522,6 +571,9 @@ impl Plugin for Quintet {
             return ProcessStatus::KeepAlive;
         }
         self.follow_parameters();
+        if let Some(tempo_bpm) = context.transport().tempo {
+            self.engine.set_tempo(tempo_bpm);
+        }
         let voices = self.engine.settings().voices;
         if voices != self.reported_voices {
             // CLAP hosts size their per-voice modulation to this (voice-info).

@@ -18,7 +18,7 @@ use std::fmt;
 use midly::{Format, Fps, MetaMessage, MidiMessage, Timing, TrackEventKind, TrackIter};
 
 use crate::engine::pitch::wheel_position;
-use crate::engine::{Channel, NoteInput, NoteMatch, NoteRef};
+use crate::engine::{Channel, Expression, NoteInput, NoteMatch, NoteRef};
 use held_at_end::HeldAtEnd;
 
 /// Most engine events (plus tempo changes) a song may hold: far more than any real performance,
@@ -479,7 +479,8 @@ fn tempo(meta: MetaMessage<'_>, track: usize, tick: u64) -> Result<Option<u32>, 
 }
 
 /// The engine event a channel message on `channel` makes, if the engine has one for it: notes,
-/// controllers and pitch bend. Program changes and aftertouch are dropped.
+/// controllers, pitch bend, channel pressure and polyphonic aftertouch. Program changes are
+/// dropped.
 fn engine_input(channel: Channel, message: MidiMessage) -> Option<NoteInput> {
     match message {
         MidiMessage::NoteOn { key, vel } if vel.as_int() == 0 => Some(note_off(channel, key)),
@@ -497,9 +498,16 @@ fn engine_input(channel: Channel, message: MidiMessage) -> Option<NoteInput> {
             channel,
             position: wheel_position(bend.0.as_int()),
         }),
-        MidiMessage::Aftertouch { .. }
-        | MidiMessage::ProgramChange { .. }
-        | MidiMessage::ChannelAftertouch { .. } => None,
+        MidiMessage::ChannelAftertouch { vel } => Some(NoteInput::ChannelPressure {
+            channel,
+            pressure: unit_7bit(vel.as_int()),
+        }),
+        MidiMessage::Aftertouch { key, vel } => Some(NoteInput::Expression {
+            target: NoteMatch::key(channel, key.as_int()),
+            kind: Expression::Pressure,
+            value: unit_7bit(vel.as_int()),
+        }),
+        MidiMessage::ProgramChange { .. } => None,
     }
 }
 
@@ -814,6 +822,40 @@ mod tests {
             position(1.0),
             position(0.25),
             release,
+        ];
+        assert_eq!(inputs, expected);
+    }
+
+    #[test]
+    fn channel_pressure_and_polyphonic_aftertouch_reach_the_engine() {
+        let track = vec![
+            event(
+                0,
+                midi(4, MidiMessage::ChannelAftertouch { vel: u7::new(127) }),
+            ),
+            event(
+                0,
+                midi(
+                    5,
+                    MidiMessage::Aftertouch {
+                        key: u7::new(60),
+                        vel: u7::new(0),
+                    },
+                ),
+            ),
+        ];
+        let song = read_song(&type0(96, track), RATE, LIMIT).unwrap();
+        let inputs: Vec<NoteInput> = song.events.iter().map(|e| e.input).collect();
+        let expected = [
+            NoteInput::ChannelPressure {
+                channel: 4,
+                pressure: 1.0,
+            },
+            NoteInput::Expression {
+                target: NoteMatch::key(5, 60),
+                kind: Expression::Pressure,
+                value: 0.0,
+            },
         ];
         assert_eq!(inputs, expected);
     }

@@ -27,7 +27,7 @@ use pyo3::types::{PyByteArray, PyBytes, PyString};
 use quintet_core::dsp::bank::GAIN_RAMP_MS;
 use quintet_core::dsp::{GLIDE_MS, LEVEL_RAMP_MS, PARTIAL_AMPLITUDE, PARTIAL_COUNT};
 use quintet_core::engine::{
-    ALL_NOTES_OFF_CC, Engine, Motion, NoteInput, NoteMatch, NoteRef, Settings,
+    ALL_NOTES_OFF_CC, Engine, Expression, Motion, NoteInput, NoteMatch, NoteRef, Settings,
 };
 use quintet_core::limits::{
     DEFAULT_FREQUENCIES_HZ, DEFAULT_RENDER_SAMPLE_RATE_HZ, MAX_FREQUENCY_HZ, MAX_RENDER_SECONDS,
@@ -133,6 +133,10 @@ fn velocity_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
 }
 
 /// A pitch wheel position from -1 to 1, as the engine's 0 to 1.
+fn tempo_from(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    checked("bpm", value.extract()?, (1.0, 999.0), " BPM")
+}
+
 fn bend_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
     let bend = checked("bend", value.extract()?, (-1.0, 1.0), "")?;
     Ok(((bend + 1.0) / 2.0) as f32)
@@ -578,8 +582,9 @@ impl Quintet {
     }
 
     /// MIDI control change ``controller`` (0 to 127) to ``value`` (0 to 1) on ``channel``: the
-    /// sustain pedal (64), all sound off (120), reset all controllers (121) and all notes off
-    /// (123) act; other controllers are ignored.
+    /// mod wheel (1, bringing in ``wheel_vibrato_cents`` of vibrato), MPE's timbre (74, tilting
+    /// the partials by ``timbre_brightness_db``), the sustain pedal (64), all sound off (120),
+    /// reset all controllers (121) and all notes off (123) act; other controllers are ignored.
     #[pyo3(signature = (controller, value, channel = 0))]
     fn control_change(
         &self,
@@ -596,6 +601,39 @@ impl Quintet {
                 value,
             },
         );
+    }
+
+    /// Pressure ``value`` (0 to 1) on ``channel``: channel pressure, or with ``key`` the
+    /// polyphonic aftertouch of that key's note. It moves the notes' level by
+    /// ``pressure_level_db`` and their brightness by ``pressure_brightness_db`` at full
+    /// pressure, as a MIDI file's pressure does in ``quintet render --midi``.
+    #[pyo3(signature = (value, key = None, channel = 0))]
+    fn pressure(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = controller_value_from)] value: f32,
+        key: Option<&Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = channel_from)] channel: u8,
+    ) -> PyResult<()> {
+        let input = match key.map(key_from).transpose()? {
+            Some(key) => NoteInput::Expression {
+                target: NoteMatch::key(channel, key),
+                kind: Expression::Pressure,
+                value,
+            },
+            None => NoteInput::ChannelPressure {
+                channel,
+                pressure: value,
+            },
+        };
+        self.handle(py, input);
+        Ok(())
+    }
+
+    /// The tempo a synced LFO (``lfo_sync``) follows, in beats per minute (1 to 999; 120 until
+    /// set, as a plugin whose host gives none); from the next knot on.
+    fn set_tempo(&self, py: Python<'_>, #[pyo3(from_py_with = tempo_from)] bpm: f64) {
+        self.with_state(py, |state| state.engine.set_tempo(bpm));
     }
 
     /// Releases every note, sustained ones too (a host's panic button).

@@ -106,6 +106,9 @@ NUMBER_ARGUMENTS = {
     ("Quintet.control_change", "controller"): lambda q, value: q.control_change(value, 1.0),
     ("Quintet.control_change", "value"): lambda q, value: q.control_change(64, value),
     ("Quintet.control_change", "channel"): lambda q, value: q.control_change(64, 1.0, value),
+    ("Quintet.pressure", "value"): lambda q, value: q.pressure(value),
+    ("Quintet.pressure", "channel"): lambda q, value: q.pressure(0.5, channel=value),
+    ("Quintet.set_tempo", "bpm"): lambda q, value: q.set_tempo(value),
 }
 # The names the messages give them, where they differ from the parameter's.
 MESSAGE_NAMES = {

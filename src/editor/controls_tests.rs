@@ -357,8 +357,21 @@ fn the_per_partial_section_scrolls_into_view() {
         before.is_none_or(|rect| rect.bottom() > bottom),
         "Key tilt already in view: {before:?}"
     );
-    // The column's scroll bar, always shown at its right edge: dragged to the bottom. (A
-    // wheel over the column moves the slider under the pointer, as in most plugins.)
+    scroll_controls_to_the_bottom(&mut editor);
+    let mut after = None;
+    for _ in 0..30 {
+        after = key_tilt(&editor.frame(vec![]));
+    }
+    let after = after.expect("Key tilt is drawn");
+    assert!(
+        after.bottom() <= bottom,
+        "Key tilt still out of view: {after:?}"
+    );
+}
+
+/// Drags the controls column's scroll bar, always shown at its right edge, to the bottom. (A
+/// wheel over the column moves the slider under the pointer, as in most plugins.)
+fn scroll_controls_to_the_bottom(editor: &mut Editor) {
     let press = |pressed, at| Event::PointerButton {
         pos: at,
         button: PointerButton::Primary,
@@ -373,15 +386,46 @@ fn the_per_partial_section_scrolls_into_view() {
         )]);
     }
     editor.frame(vec![press(false, top + vec2(0.0, 700.0))]);
-    let mut after = None;
     for _ in 0..30 {
-        after = key_tilt(&editor.frame(vec![]));
+        editor.frame(vec![]);
     }
-    let after = after.expect("Key tilt is drawn");
+}
+
+/// Issue 24: the "Movement" section is closed at first (the default view shows what it did);
+/// opened, it holds the LFO's and the routes' controls, each with its tooltip.
+#[test]
+fn the_movement_section_opens_below_the_partials() {
+    let mut editor = Editor::new();
+    editor.window_pt = [820.0, 700.0];
+    let labelled = |controls: &[Control], label: &str| {
+        controls
+            .iter()
+            .find(|control| control.label.as_deref() == Some(label))
+            .map(|control| control.rect)
+    };
     assert!(
-        after.bottom() <= bottom,
-        "Key tilt still out of view: {after:?}"
+        labelled(&editor.frame(vec![]), "Vibrato").is_none(),
+        "closed at first"
     );
+    scroll_controls_to_the_bottom(&mut editor);
+    let header = labelled(&editor.frame(vec![]), "Movement").expect("the Movement header");
+    editor.click(header.center());
+    // Tall enough to show the whole column.
+    editor.window_pt = [820.0, 1400.0];
+    editor.frame(vec![]);
+    let controls = editor.frame(vec![]);
+    // Each control is named by its parameter.
+    let names = [
+        "LFO shape",
+        "LFO sync",
+        "LFO rate",
+        "Vibrato",
+        "Wheel vibrato",
+    ];
+    for label in names.into_iter().chain(["Tremolo", "Timbre brightness"]) {
+        let rect = labelled(&controls, label).unwrap_or_else(|| panic!("no {label} slider"));
+        assert!(editor.tooltip_at(rect.center()), "{label} has no tooltip");
+    }
 }
 
 /// Issue 24: the pitch wheel left of the keys bends a held note as a MIDI controller's wheel

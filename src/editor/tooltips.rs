@@ -32,8 +32,9 @@ pub const PITCH_WHEEL: &str = "Pitch wheel: drag up or down to bend every note b
 
 /// The mod wheel left of the keys.
 pub const MOD_WHEEL: &str = "Mod wheel: drag up or down, it stays where it is left (double-click: \
-                             down). Sends MIDI CC1 on channel 1, as a controller's wheel; Quintet \
-                             has no vibrato yet, so today it changes nothing you hear";
+                             down). Sends MIDI CC1 on channel 1, as a controller's wheel: it \
+                             brings in vibrato, up to the Wheel vibrato depth (40 cents for a new \
+                             instance) at the LFO's rate";
 
 /// The window's resize corner.
 pub const RESIZE_CORNER: &str = "Drag to resize the window (its size is saved with the project)";

@@ -182,8 +182,9 @@ mod tests {
 
     /// Each parameter the first release lacked is migrated to what its declaration says an
     /// older state means: its default, except where the old sound needs another value: voices
-    /// (one voice, MIDI mode's count before voices existed) and MPE (on: the lower zone was
-    /// always on before it could be switched off).
+    /// (one voice, MIDI mode's count before voices existed), MPE (on: the lower zone was
+    /// always on before it could be switched off), the mod wheel's vibrato and CC74's brightness
+    /// (none: old projects ignored CC1 and CC74).
     #[test]
     fn every_parameter_added_after_the_first_release_is_migrated() {
         let mut migrated = BTreeMap::from([(String::from("freq1"), ParamValue::F32(200.0))]);
@@ -206,7 +207,7 @@ mod tests {
                 away_from_default.push(spec.id);
             }
         }
-        assert_eq!(away_from_default, ["voices", "mpe"]);
+        assert_eq!(away_from_default, ["voices", "mpe", "wheelvib", "timbre"]);
         let added = PARAMS
             .iter()
             .filter(|spec| spec.before_it_existed.is_some());

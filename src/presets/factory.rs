@@ -328,6 +328,54 @@ fn instruments() -> Vec<Preset> {
             ]
             .concat(),
         ),
+        // A singer's lead line: harmonics 1 to 5, one voice gliding from note to note, and a
+        // vibrato that waits a quarter second, then grows in over half a second, as a singer's
+        // does; the mod wheel adds more.
+        preset(
+            "Singing Lead",
+            [220.0, 440.0, 660.0, 880.0, 1100.0],
+            [0.0, -5.0, -9.0, -13.0, -17.0],
+            &[
+                vec![gain(6.0)],
+                keys(30.0, 500.0, 0.8, 180.0),
+                vec![("voices", Count(1)), ("mglide", Number(60.0))],
+                vibrato(18.0, 5.5, 250.0, 500.0, 60.0),
+            ]
+            .concat(),
+        ),
+        // A drawbar organ through a rotating speaker: the horn's tremolo and its small Doppler
+        // vibrato, one free-running rotor for every key; the mod wheel speeds nothing up but
+        // adds a wide chorus-like vibrato.
+        preset(
+            "Rotary Organ",
+            [110.0, 220.0, 330.0, 440.0, 660.0],
+            [0.0, 0.0, -2.0, -6.0, -10.0],
+            &[
+                vec![gain(4.5)],
+                keys(ATTACK_MS as f32, 1000.0, 1.0, 60.0),
+                vibrato(6.0, 6.7, 0.0, 0.0, 30.0),
+                vec![("tremolo", Number(0.3)), ("lfofree", Switch(true))],
+            ]
+            .concat(),
+        ),
+    ]
+}
+
+/// The LFO's vibrato: `cents` either way at `rate_hz`, after `delay_ms`, growing in over
+/// `fade_ms`; and the full mod wheel's, `wheel_cents`.
+fn vibrato(
+    cents: f32,
+    rate_hz: f32,
+    delay_ms: f32,
+    fade_ms: f32,
+    wheel_cents: f32,
+) -> Vec<(&'static str, PresetValue)> {
+    vec![
+        ("vibrato", Number(cents)),
+        ("lforate", Number(rate_hz)),
+        ("lfodelay", Number(delay_ms)),
+        ("lfofade", Number(fade_ms)),
+        ("wheelvib", Number(wheel_cents)),
     ]
 }
 

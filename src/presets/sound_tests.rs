@@ -187,3 +187,42 @@ fn every_musical_preset_peaks_near_inits_level() {
         );
     }
 }
+
+/// The presets with vibrato sing with it: C4's partial 1 holds its pitch during the LFO's delay,
+/// then swings by the preset's depth (measured from the frequency the engine plays, sample
+/// block by sample block, over a second).
+#[test]
+fn the_vibrato_presets_swing_by_their_depth_after_their_delay() {
+    for (name, cents, delay_s) in [("Singing Lead", 18.0, 0.25), ("Rotary Organ", 6.0, 0.0)] {
+        let preset = factory::find(name).expect("a factory preset");
+        let mut engine = Engine::new(RATE_HZ, preset.settings());
+        let note = NoteRef::without_id(0, KEY);
+        engine.handle(NoteInput::NoteOn {
+            note,
+            velocity: VELOCITY,
+        });
+        let key_hz = quintet_core::engine::pitch::note_to_hz(KEY);
+        let mut block = [0.0f32; 48];
+        let mut swing = Vec::new();
+        for n in 0..2000 {
+            engine.render(&mut block);
+            let (_, hz) = engine.sounding().next().expect("the note sounds");
+            swing.push((n as f64 * 0.001, 1200.0 * (hz[0] / key_hz).log2()));
+        }
+        let widest = |from: f64, to: f64| {
+            let within = swing.iter().filter(|(t, _)| (from..to).contains(t));
+            within.fold(0.0f64, |widest, (_, c)| widest.max(c.abs()))
+        };
+        if delay_s > 0.0 {
+            assert!(
+                widest(0.0, delay_s - 0.01) < 1e-6,
+                "{name} moved before its delay"
+            );
+        }
+        let swung = widest(1.0, 2.0);
+        assert!(
+            (swung - cents).abs() < 0.05 * cents,
+            "{name}: {swung:.2} of {cents} cents"
+        );
+    }
+}

@@ -53,7 +53,10 @@ impl Rendered {
 }
 
 /// The most note ends one `process` call may report; a plugin sending more fails the render.
-pub const MAX_NOTE_ENDS_PER_BLOCK: usize = 1024;
+/// Above what one block's events can end: tests/rt_alloc.rs sends a burst of 4000 random note
+/// events in one block, and a voice ends at most once per note-on (1024 was enough for the random
+/// stream of 46 parameters, not for every stream).
+pub const MAX_NOTE_ENDS_PER_BLOCK: usize = 8192;
 
 /// The host's output event list for one `process` call: keeps the `note_end` events, accepts and
 /// drops everything else (parameter gestures and values from the plugin's GUI).

@@ -70,7 +70,7 @@ impl MidiMessage {
     /// plugin's own, so a wrong number in the plugin fails the tests).
     /// The sustain (damper) pedal: down at 64 and above.
     pub const SUSTAIN_PEDAL: u8 = 64;
-    /// The modulation wheel, which MIDI mode ignores.
+    /// The modulation wheel: it brings in vibrato.
     pub const MODULATION_WHEEL: u8 = 1;
     /// Channel mode messages.
     pub const ALL_SOUND_OFF: u8 = 120;

@@ -216,7 +216,112 @@ const LOCKED: &[Locked] = &[
         max_text: "12.0 dB/oct",
         curve: [-6.0, 0.0, 6.0],
     },
+    // i24-lfo: movement.
+    Locked {
+        id: "lforate",
+        clap_id: 92_327_061,
+        name: "LFO rate",
+        min: 0.05,
+        max: 20.0,
+        default: 5.5,
+        min_text: "0.05 Hz",
+        default_text: "5.50 Hz",
+        max_text: "20.00 Hz",
+        curve: [0.099_999_994, 1.0, 5.7],
+    },
+    lfo_time("lfodelay", 701_837_422, "LFO delay"),
+    lfo_time("lfofade", 91_969_073, "LFO fade-in"),
+    cents("vibrato", 451_310_969, "Vibrato", 0.0, "0.0 ct"),
+    fraction("tremolo", 1_084_084_428, "Tremolo", 0.0),
+    tilt("lfobright", 236_787_055, "LFO brightness", 0.0, "0.0 dB"),
+    cents("wheelvib", 2_035_256_020, "Wheel vibrato", 40.0, "40.0 ct"),
+    Locked {
+        id: "prslevel",
+        clap_id: 1_265_168_243,
+        name: "Pressure level",
+        min: -24.0,
+        max: 12.0,
+        default: 0.0,
+        min_text: "-24.0 dB",
+        default_text: "0.0 dB",
+        max_text: "12.0 dB",
+        curve: [-15.0, -6.0, 3.0],
+    },
+    tilt(
+        "prsbright",
+        290_838_763,
+        "Pressure brightness",
+        0.0,
+        "0.0 dB",
+    ),
+    tilt(
+        "timbre",
+        1_273_812_605,
+        "Timbre brightness",
+        12.0,
+        "12.0 dB",
+    ),
 ];
+
+/// A brightness tilt: −24 to +24 dB for partial 5.
+const fn tilt(
+    id: &'static str,
+    clap_id: u32,
+    name: &'static str,
+    default: f32,
+    default_text: &'static str,
+) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: -24.0,
+        max: 24.0,
+        default,
+        min_text: "-24.0 dB",
+        default_text,
+        max_text: "24.0 dB",
+        curve: [-12.0, 0.0, 12.0],
+    }
+}
+
+/// An LFO delay or fade-in: 0 to 5 s, finer at the short end.
+const fn lfo_time(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: 0.0,
+        max: 5000.0,
+        default: 0.0,
+        min_text: "0 ms",
+        default_text: "0 ms",
+        max_text: "5000 ms",
+        curve: [20.0, 313.0, 1582.0],
+    }
+}
+
+/// A vibrato depth: 0 to 100 cents.
+const fn cents(
+    id: &'static str,
+    clap_id: u32,
+    name: &'static str,
+    default: f32,
+    default_text: &'static str,
+) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: 0.0,
+        max: 100.0,
+        default,
+        min_text: "0.0 ct",
+        default_text,
+        max_text: "100.0 ct",
+        curve: [25.0, 50.0, 75.0],
+    }
+}
 
 /// One locked whole-number parameter (a count the host steps through).
 struct LockedCount {
@@ -251,6 +356,26 @@ const COUNTS: &[LockedCount] = &[
         default: 2,
         default_text: "2 st",
         curve: [24, 48, 72],
+    },
+    LockedCount {
+        id: "lfoshape",
+        clap_id: 715_769_484,
+        name: "LFO shape",
+        min: 0,
+        max: 3,
+        default: 0,
+        default_text: "Sine",
+        curve: [1, 2, 2],
+    },
+    LockedCount {
+        id: "lfosync",
+        clap_id: 92_379_728,
+        name: "LFO sync",
+        min: 0,
+        max: 18,
+        default: 0,
+        default_text: "Off",
+        curve: [5, 9, 14],
     },
 ];
 
@@ -296,6 +421,11 @@ const SWITCHES: &[LockedSwitch] = &[
         id: "mpe",
         clap_id: 108_322,
         name: "MPE",
+    },
+    LockedSwitch {
+        id: "lfofree",
+        clap_id: 91_985_441,
+        name: "LFO free-running",
     },
 ];
 
@@ -347,6 +477,19 @@ const ORDER: &[&str] = &[
     "pvel5",
     "keytilt",
     "mpe",
+    "lfoshape",
+    "lforate",
+    "lfosync",
+    "lfodelay",
+    "lfofade",
+    "lfofree",
+    "vibrato",
+    "tremolo",
+    "lfobright",
+    "wheelvib",
+    "prslevel",
+    "prsbright",
+    "timbre",
 ];
 
 /// The CLAP id and name locked for `id`.

@@ -338,3 +338,58 @@ fn the_host_learns_the_voice_capacity() {
     assert!(info.overlapping_notes);
     assert_eq!(info.voice_count, 6);
 }
+
+/// CLAP's vibrato, brightness, pressure and expression note expressions each move their own
+/// note: note 11 gets a full vibrato expression (its lines spread), note 22 full brightness
+/// (partial 5 up by the timbre route's 12 dB), half expression (half its level) and full
+/// pressure (+6 dB with Pressure level at 6 dB); the other note's lines stay where they were.
+#[test]
+fn note_expressions_move_only_their_own_note() {
+    let mut host = poly_host(4);
+    let pressure_level = host.param_id("Pressure level");
+    let six_db = host.text_to_value(pressure_level, "6").expect("6 dB");
+    let (low, high) = (48, 74);
+    let start = [
+        HostEvent::Value(ParamChange {
+            frame: 0,
+            param: pressure_level,
+            normalized: six_db,
+        }),
+        NoteMessage::on_with(0, low, 1.0, 11, 0),
+        NoteMessage::on_with(0, high, 1.0, 22, 0),
+    ];
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
+    let before = peaks_of(
+        &render(&mut host, ANALYSIS_FRAMES + 4800, &start),
+        amplitude,
+    );
+    let key = |key: u8| i16::from(key);
+    let expressions = [
+        NoteExpression::vibrato(0, 11, 0, key(low), 1.0),
+        NoteExpression::brightness(0, 22, 0, key(high), 1.0),
+        NoteExpression::expression(0, 22, 0, key(high), 0.5),
+        NoteExpression::pressure(0, 22, 0, key(high), 1.0),
+    ];
+    let after = peaks_of(
+        &render(&mut host, ANALYSIS_FRAMES + 4800, &expressions),
+        0.005,
+    );
+    let db = |hz: f64| 20.0 * (amplitude_at(&after, hz) / amplitude_at(&before, hz)).log10();
+    // Note 22: × 0.5 (−6.02 dB) × pressure's +6 dB, partial 5 +12 dB more, partial 3 +6 dB.
+    let high_partials = partials_of(high);
+    let level_db = 20.0 * 0.5f64.log10() + 6.0;
+    for (k, tilt) in [(0, 0.0), (2, 6.0), (4, 12.0)] {
+        let change = db(high_partials[k]);
+        assert!(
+            (change - level_db - tilt).abs() < 0.1,
+            "note 22 partial {k}: {change:.2} dB"
+        );
+    }
+    // Note 11's vibrato (the mod wheel's 40 cents at full) spreads partial 5's line.
+    let low_top = partials_of(low)[4];
+    assert!(
+        db(low_top) < -2.0,
+        "note 11 vibrates: {:.2} dB",
+        db(low_top)
+    );
+}

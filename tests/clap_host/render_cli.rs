@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 mod files_read;
+mod movement;
 mod mpe;
 
 const SAMPLE_RATE_HZ: u32 = 48_000;
@@ -1173,4 +1174,46 @@ fn partial_envelopes_and_touch_render_as_the_plugin_plays_them() {
         wav[82_000..].iter().all(|&x| x == 0.0),
         "it ends in exact zeros"
     );
+}
+
+/// `render --midi` of `song` ((sample, message) at 120 BPM and 480 ticks a quarter: 50 samples
+/// a tick) for `frames` samples with `options`, and the plugin (MIDI mode on, four voices)
+/// playing the same events with `changes` in blocks of 1000: asserted bit-identical, the render
+/// returned.
+fn render_song_and_compare(
+    name: &str,
+    song: &[(usize, [u8; 3])],
+    frames: usize,
+    options: &[&str],
+    changes: &[(&str, &str)],
+) -> Vec<f32> {
+    let mut track: Vec<(u32, &[u8])> = Vec::new();
+    let mut last = 0;
+    for (frame, message) in song {
+        // Program change and channel pressure carry one data byte.
+        let len = if matches!(message[0] & 0xF0, 0xC0 | 0xD0) {
+            2
+        } else {
+            3
+        };
+        track.push(((frame - last) as u32 / 50, &message[..len]));
+        last = *frame;
+    }
+    let path = midi_path(name, &midi_file(0, 480, &[&track]));
+    let seconds = format!("{}", frames as f64 / f64::from(SAMPLE_RATE_HZ));
+    let mut args = vec!["--midi", path.to_str().unwrap(), "--voices", "4"];
+    args.extend(["--seconds", &seconds]);
+    args.extend(options);
+    let wav = render_wav(name, &args);
+    std::fs::remove_file(&path).unwrap();
+
+    let mut all = vec![("MIDI mode", "On"), ("Voices", "4")];
+    all.extend(changes);
+    let events: Vec<HostEvent> = song
+        .iter()
+        .map(|&(frame, data)| HostEvent::Midi(MidiMessage { frame, data }))
+        .collect();
+    let plugin = host_with(&all).render_events(std::iter::repeat_n(1000, frames / 1000), &events);
+    assert_identical(&wav, plugin.left(), &format!("{name} against the plugin"));
+    wav
 }

@@ -86,7 +86,8 @@ fn shown(host: &mut QuintetHost, name: &str) -> String {
 }
 
 /// Asserts every parameter other than the first release's is at its default, except the voice
-/// count, which is one, and MPE, which is on.
+/// count, which is one, MPE, which is on, and the mod wheel's vibrato and CC74's brightness,
+/// which are 0 (the wheel and CC74 did nothing then).
 fn assert_new_parameters_at_defaults(host: &mut QuintetHost, what: &str) {
     let values = host.param_values();
     for (param, value) in host.params().iter().zip(values).skip(ORIGINAL_IDS.len()) {
@@ -98,6 +99,13 @@ fn assert_new_parameters_at_defaults(host: &mut QuintetHost, what: &str) {
                 "On",
                 "{what}: the lower zone, as before"
             );
+        } else if param.name == "Wheel vibrato" || param.name == "Timbre brightness" {
+            let zero = if param.name == "Wheel vibrato" {
+                "0.0 ct"
+            } else {
+                "0.0 dB"
+            };
+            assert_eq!(shown(host, &param.name), zero, "{what}: {}", param.name);
         } else {
             assert_eq!(value, param.default, "{what}: {} after loading", param.name);
         }

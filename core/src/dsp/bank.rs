@@ -9,6 +9,7 @@
 //! Rendering never allocates, locks or blocks: all state is inline.
 
 use super::glide::{GlideLength, PitchGlide, Segment, Timing};
+use super::knot::{Knot, Moving, Played, slope_between};
 use super::nyquist::nyquist_fade;
 use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units};
 use super::ramp::LinearRamp;
@@ -215,16 +216,7 @@ impl Partial {
                 self.target_hz,
             ),
         };
-        // Both increments are below 2^63, so their difference fits an i64. A whole segment is a
-        // power of two long, so the division is a shift (it rounds down instead of toward zero:
-        // at most one unit of 2^-64 turn per sample, and the segment ends on the exact
-        // increment anyway); a 64-bit division costs as much as the rest of this function.
-        let change = end_increment.wrapping_sub(self.ramp.increment) as i64;
-        self.ramp.slope = if samples.is_power_of_two() {
-            (change >> samples.trailing_zeros()) as u64
-        } else {
-            (change / i64::from(samples)) as u64
-        };
+        self.ramp.slope = slope_between(self.ramp.increment, end_increment, samples);
         self.segment_end_increment = end_increment;
         self.segment_samples_left = samples;
         let end_level =
@@ -289,6 +281,84 @@ impl Partial {
             out = rest;
         }
     }
+
+    /// Adds this partial's next `out.len()` samples to `out` as `moving` plays it, `done`
+    /// samples after the movement's ramp position (`out` ends at the knot or before): its own
+    /// frequency and level moved by the movement's values, in straight pieces (see
+    /// [`Played`]). Its own ramp and level keep time as if it rendered unmoved.
+    fn add_moved(
+        &mut self,
+        mut out: &mut [f32],
+        timing: Timing,
+        kernel: Kernel,
+        moving: &Moving,
+        played: &mut Played,
+    ) {
+        let mut done = 0;
+        while !out.is_empty() {
+            if played.left == 0 {
+                self.plan_piece(moving, done, played);
+            }
+            let mut len = out.len().min(played.left as usize);
+            if self.segment_samples_left > 0 {
+                len = len.min(self.segment_samples_left as usize);
+            }
+            let (segment, rest) = out.split_at_mut(len);
+            if played.level.start == 0.0 && played.level.step == 0.0 {
+                played.ramp.skip(len as u64);
+            } else {
+                kernel.add_partial(&mut played.ramp, &mut played.level, segment);
+            }
+            played.left -= len as u32;
+            if played.left == 0 {
+                played.ramp.increment = played.end_increment;
+                played.ramp.slope = 0;
+                played.level = Level::steady(played.end_level);
+            }
+            self.ramp.skip(len as u64);
+            self.level.position += len as u32;
+            self.count_rendered(len, timing);
+            done += len;
+            out = rest;
+        }
+    }
+
+    /// Starts the next straight piece of `played`, `done` samples after `moving`'s position:
+    /// to the knot or the end of this partial's own segment, whichever comes first.
+    fn plan_piece(&self, moving: &Moving, done: usize, played: &mut Played) {
+        let mut len = moving.samples_left() as usize - done;
+        if self.segment_samples_left > 0 {
+            len = len.min(self.segment_samples_left as usize);
+        }
+        let own_end_increment = if self.segment_samples_left as usize == len {
+            self.segment_end_increment
+        } else {
+            self.ramp
+                .increment
+                .wrapping_add(self.ramp.slope.wrapping_mul(len as u64))
+        };
+        let own_end_level =
+            self.level.start + (self.level.position + len as u32) as f32 * self.level.step;
+        let knot = moving.ahead(done + len);
+        played.end_increment = if knot.pitch_ratio == 1.0 {
+            own_end_increment
+        } else {
+            increment_of_units(own_end_increment as f64 * knot.pitch_ratio)
+        };
+        played.end_level = own_end_level * knot.levels[played.index];
+        played.ramp.slope = slope_between(played.ramp.increment, played.end_increment, len as u32);
+        let now = played.level.start;
+        played.level = if played.end_level == now {
+            Level::steady(now)
+        } else {
+            Level {
+                start: now,
+                step: (played.end_level - now) / len as f32,
+                position: 0,
+            }
+        };
+        played.left = len as u32;
+    }
 }
 
 /// The level of a partial holding `frequency_hz`.
@@ -313,6 +383,9 @@ pub struct PartialBank {
     /// The length of the last glide started (at first [`GLIDE_MS`]): the next is most likely
     /// as long.
     glide_length: GlideLength,
+    /// The movement under way (vibrato, tremolo, brightness...), if any: see
+    /// [`move_to`](Self::move_to).
+    moving: Option<Moving>,
 }
 
 impl PartialBank {
@@ -338,6 +411,7 @@ impl PartialBank {
             gain: LinearRamp::holding(1.0),
             kernel: Kernel::best(),
             glide_length: GlideLength::new(GLIDE_MS, timing),
+            moving: None,
         }
     }
 
@@ -421,10 +495,11 @@ impl PartialBank {
 
     /// The frequency partial `index` plays at the next sample, in Hz.
     pub fn current_frequency_hz(&self, index: usize) -> f64 {
-        frequency_for(
-            self.partials[index].ramp.increment,
-            self.timing.sample_rate_hz,
-        )
+        let increment = match &self.moving {
+            Some(moving) => moving.played[index].ramp.increment,
+            None => self.partials[index].ramp.increment,
+        };
+        frequency_for(increment, self.timing.sample_rate_hz)
     }
 
     /// Whether any partial's frequency or level is still moving.
@@ -457,6 +532,21 @@ impl PartialBank {
         for partial in &mut self.partials {
             partial.ramp.phase = 0;
         }
+        if let Some(moving) = &mut self.moving {
+            for played in &mut moving.played {
+                played.ramp.phase = 0;
+            }
+        }
+    }
+
+    /// Ends any movement at once, the partials at their own frequencies and levels (a note
+    /// starting from silence: nothing of the last note's movement carries over).
+    pub fn stop_moving(&mut self) {
+        if let Some(moving) = self.moving.take() {
+            for (partial, played) in self.partials.iter_mut().zip(&moving.played) {
+                partial.ramp.phase = played.ramp.phase;
+            }
+        }
     }
 
     /// The output gain and each partial as the steady lanes play it (`None` for a silent one),
@@ -464,7 +554,7 @@ impl PartialBank {
     /// a quarter of the sample rate. Their samples are then sines of constant amplitude, and
     /// [`skip_steady`](Self::skip_steady) keeps time for whoever renders them.
     pub fn steady_partials(&mut self) -> Option<(f32, [Option<SteadyPartial>; PARTIAL_COUNT])> {
-        if self.gain.is_ramping() || self.is_gliding() {
+        if self.gain.is_ramping() || self.is_gliding() || self.moving.is_some() {
             return None;
         }
         let mut steady = [None; PARTIAL_COUNT];
@@ -514,15 +604,80 @@ impl PartialBank {
     /// Samples before the bank can be steady (0 if it is): its gain ramp's and each partial's
     /// current segment's remaining length, so at least that long.
     pub fn samples_before_steady(&self) -> u32 {
+        let moving = self.moving.map_or(0, |m| m.samples_left().max(1));
         self.partials
             .iter()
             .map(|p| p.segment_samples_left)
-            .fold(self.gain.remaining(), u32::max)
+            .fold(self.gain.remaining().max(moving), u32::max)
+    }
+
+    /// Moves the partials from where the movement is now to `knot` over the next `samples`
+    /// samples (the next knot: see [`super::knot`]), linearly in increment and amplitude. The
+    /// caller renders at most `samples` samples before its next call. A neutral knot reached
+    /// from a neutral one ends the movement: the bank plays its partials unmoved again, to the
+    /// bit as if it had never moved (and can be steady).
+    pub fn move_to(&mut self, knot: Knot, samples: u32) {
+        let samples = samples.max(1);
+        match &mut self.moving {
+            None if knot.is_neutral() => {}
+            None => {
+                self.moving = Some(Moving {
+                    from: Knot::NEUTRAL,
+                    to: knot,
+                    length: samples,
+                    position: 0,
+                    played: std::array::from_fn(|k| {
+                        let partial = &self.partials[k];
+                        Played::at(partial.ramp, partial.level_now(), k)
+                    }),
+                });
+            }
+            Some(moving) => {
+                let now = moving.ahead(0);
+                if now.is_neutral() && knot.is_neutral() {
+                    for (partial, played) in self.partials.iter_mut().zip(&moving.played) {
+                        partial.ramp.phase = played.ramp.phase;
+                    }
+                    self.moving = None;
+                } else {
+                    moving.from = now;
+                    moving.to = knot;
+                    moving.length = samples;
+                    moving.position = 0;
+                }
+            }
+        }
+    }
+
+    /// Whether a movement is under way (see [`move_to`](Self::move_to)).
+    pub fn is_moving(&self) -> bool {
+        self.moving.is_some()
+    }
+
+    /// Adds partial `k`'s next `out.len()` samples to `out`, moved if a movement is under way.
+    fn add_partial(&mut self, k: usize, out: &mut [f32]) {
+        let (timing, kernel) = (self.timing, self.kernel);
+        match &mut self.moving {
+            None => self.partials[k].add_to(out, timing, kernel),
+            Some(moving) => {
+                let mut played = moving.played[k];
+                self.partials[k].add_moved(out, timing, kernel, moving, &mut played);
+                moving.played[k] = played;
+            }
+        }
+    }
+
+    /// Books `samples` rendered samples against the movement's ramp.
+    fn count_moved(&mut self, samples: usize) {
+        if let Some(moving) = &mut self.moving {
+            debug_assert!(samples as u32 <= moving.samples_left(), "past the knot");
+            moving.position += samples as u32;
+        }
     }
 
     /// Overwrites `out` with the bank's next `out.len()` samples.
     pub fn render(&mut self, out: &mut [f32]) {
-        if out.len() < SHORT_RUN_SAMPLES {
+        if self.moving.is_none() && out.len() < SHORT_RUN_SAMPLES {
             if self.partials.iter().all(Partial::is_steady) {
                 self.render_steady_short_run(out);
                 return;
@@ -538,9 +693,10 @@ impl PartialBank {
         }
         for chunk in out.chunks_mut(CHUNK_SAMPLES) {
             chunk.fill(0.0);
-            for partial in &mut self.partials {
-                partial.add_to(chunk, self.timing, self.kernel);
+            for k in 0..PARTIAL_COUNT {
+                self.add_partial(k, chunk);
             }
+            self.count_moved(chunk.len());
             self.gain.apply(chunk);
         }
     }
@@ -560,14 +716,15 @@ impl PartialBank {
         for (pass, chunk) in out.chunks_mut(CHUNK_SAMPLES).enumerate() {
             let partial_samples = &mut scratch[..chunk.len()];
             chunk.fill(0.0);
-            for (k, partial) in self.partials.iter_mut().enumerate() {
+            for k in 0..PARTIAL_COUNT {
                 partial_samples.fill(0.0);
-                partial.add_to(partial_samples, self.timing, self.kernel);
+                self.add_partial(k, partial_samples);
                 shape(k, pass * CHUNK_SAMPLES, partial_samples);
                 for (sum, &sample) in chunk.iter_mut().zip(partial_samples.iter()) {
                     *sum += sample;
                 }
             }
+            self.count_moved(chunk.len());
             self.gain.apply(chunk);
         }
     }

@@ -4,6 +4,8 @@
 pub mod bank;
 pub mod envelope;
 pub mod glide;
+pub mod knot;
+pub mod lfo;
 pub mod nyquist;
 pub mod partial_envelopes;
 pub mod phase;

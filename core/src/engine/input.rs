@@ -94,4 +94,31 @@ pub enum NoteInput {
     Tuning { target: NoteMatch, semitones: f32 },
     /// CLAP volume expression: the addressed notes play at `gain` (linear, 1 = unchanged).
     Volume { target: NoteMatch, gain: f32 },
+    /// MIDI channel pressure (aftertouch), 0 ..= 1, on `channel`: it moves the level and the
+    /// brightness of the notes played there by the pressure routes (with MPE on, channel 0's
+    /// moves every note).
+    ChannelPressure { channel: Channel, pressure: f32 },
+    /// A per-note expression of the addressed notes (polyphonic aftertouch, CLAP's note
+    /// expressions): see [`Expression`].
+    Expression {
+        target: NoteMatch,
+        kind: Expression,
+        value: f32,
+    },
+}
+
+/// A value one note carries besides its key and velocity (see [`super::movement`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expression {
+    /// Pressure, 0 ..= 1: polyphonic aftertouch, CLAP's pressure expression. As channel
+    /// pressure, for its note alone.
+    Pressure,
+    /// CLAP's vibrato expression, 0 ..= 1: vibrato added to the note as a mod wheel at that
+    /// position would.
+    Vibrato,
+    /// CLAP's brightness expression, 0 ..= 1 (0.5 at rest): as MPE's timbre (CC74), for its
+    /// note alone.
+    Brightness,
+    /// CLAP's expression expression, 0 ..= 1: a level factor for its note (1 at rest).
+    Expression,
 }

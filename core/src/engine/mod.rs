@@ -20,6 +20,7 @@ mod allocation;
 mod ended;
 pub mod held_notes;
 pub mod input;
+pub mod movement;
 pub mod pitch;
 mod playing;
 mod steady_voices;
@@ -27,17 +28,20 @@ pub mod voice;
 pub mod wheels;
 
 pub use ended::VoiceEnd;
-pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
+pub use input::{Channel, Expression, NoteInput, NoteMatch, NoteRef};
+pub use movement::MovementSettings;
 pub use playing::{MAX_SOUNDING, Playing, SoundingVoice};
 pub use voice::{Modulated, Modulation, Motion};
 
 use crate::dsp::bank::sanitize_frequency;
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
+use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use ended::EndedVoices;
 use held_notes::HeldNotes;
+use movement::{Movement, NoteExpressions, VoiceLfo};
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
@@ -54,6 +58,11 @@ pub use crate::limits::MAX_BEND_RANGE_SEMITONES;
 
 // The MIDI control changes the engine answers to.
 
+/// The mod wheel: it brings in vibrato (see [`MovementSettings::wheel_vibrato_cents`]).
+pub const MOD_WHEEL_CC: u8 = 1;
+/// MPE's timbre (in General MIDI, brightness): it tilts the partials (see
+/// [`MovementSettings::timbre_brightness_db`]).
+pub const TIMBRE_CC: u8 = 74;
 /// The sustain (damper) pedal: at 64 and above, released keys keep sounding until it lifts.
 pub const SUSTAIN_PEDAL_CC: u8 = 64;
 /// Channel mode message: silence every note now (a fast fade, without a click).
@@ -89,6 +98,8 @@ pub struct Settings {
     pub partial_shapes: PartialShapes,
     /// How the partials' levels follow velocity and key, from the next note on.
     pub touch: Touch,
+    /// The LFO and its routes, and the mod wheel's vibrato.
+    pub movement: MovementSettings,
 }
 
 impl Default for Settings {
@@ -122,6 +133,12 @@ pub struct Engine {
     /// Renders the voices: each that moves on its own, the held notes that nothing moves
     /// together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
+    /// The LFO's settings and clocks, the tempo and the channels' mod wheels.
+    movement: Movement,
+    /// The drone's knots (it runs on the free LFO; see [`movement`]).
+    drone_lfo: VoiceLfo,
+    /// Samples rendered so far: the clock knots fall on.
+    clock: u64,
 }
 
 impl Engine {
@@ -145,6 +162,9 @@ impl Engine {
             ended: EndedVoices::default(),
             voices_may_sound: true,
             steady: SteadyVoices::new(),
+            movement: Movement::new(settings.movement, sample_rate_hz, settings.mpe),
+            drone_lfo: VoiceLfo::IDLE,
+            clock: 0,
         };
         engine.snap(settings);
         engine
@@ -172,6 +192,8 @@ impl Engine {
         self.held = HeldNotes::default();
         self.pedal_down = false;
         self.wheels = Wheels::new(settings.mpe);
+        self.movement = Movement::new(settings.movement, self.sample_rate_hz(), settings.mpe);
+        self.drone_lfo = VoiceLfo::IDLE;
         self.ended.clear();
         self.drone_gate = LinearRamp::holding(if settings.midi { 0.0 } else { 1.0 });
         for (partial, hz) in settings.frequencies_hz.into_iter().enumerate() {
@@ -337,7 +359,48 @@ impl Engine {
         if mpe != self.settings.mpe {
             self.settings.mpe = mpe;
             self.wheels.set_mpe(mpe);
+            self.movement.set_mpe(mpe);
             self.retune_all(|_| true);
+            self.refresh_moved();
+        }
+    }
+
+    /// The LFO and its routes: from the next knot (a new rate runs on from the LFO's phase
+    /// there, without a jump).
+    pub fn set_movement(&mut self, settings: MovementSettings) {
+        if settings == self.settings.movement {
+            return;
+        }
+        self.settings.movement = settings;
+        let rate_changed = self.movement.set(settings, self.clock).is_some();
+        self.follow_movement(rate_changed);
+    }
+
+    /// The host's tempo, in beats (quarter notes) per minute: a synced LFO follows it from the
+    /// next knot. Until a host tells one, 120.
+    pub fn set_tempo(&mut self, tempo_bpm: f64) {
+        if self.movement.set_tempo(tempo_bpm, self.clock).is_some() {
+            self.follow_movement(true);
+        }
+    }
+
+    /// Makes the voices follow the movement's new settings (and rate, if it changed).
+    fn follow_movement(&mut self, rate_changed: bool) {
+        if rate_changed {
+            for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
+                self.movement.follow_rate(voice.lfo_mut(), self.clock);
+            }
+        }
+        self.refresh_moved();
+    }
+
+    /// Tells each sounding voice whether movement acts on it now.
+    fn refresh_moved(&mut self) {
+        for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
+            let controls = self
+                .movement
+                .controls(voice.note.channel, &voice.expressions);
+            voice.set_moved(self.movement.moves(&controls));
         }
     }
 
@@ -354,6 +417,7 @@ impl Engine {
         self.set_midi_glide_ms(settings.midi_glide_ms);
         self.set_bend_range(settings.bend_range_semitones);
         self.set_mpe(settings.mpe);
+        self.set_movement(settings.movement);
     }
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
@@ -424,6 +488,22 @@ impl Engine {
                         }
                     }
                 }
+            }
+            NoteInput::ChannelPressure { channel, pressure } => {
+                self.movement.set_pressure(channel, pressure);
+                self.refresh_moved();
+            }
+            NoteInput::Expression {
+                target,
+                kind,
+                value,
+            } => {
+                for voice in &mut self.voices {
+                    if voice.is_sounding() && target.matches(&voice.note) {
+                        voice.expressions.set(kind, value);
+                    }
+                }
+                self.refresh_moved();
             }
             NoteInput::Volume { target, gain } => {
                 let global_gain = self.settings.gain;
@@ -508,10 +588,13 @@ impl Engine {
         // look at the 32 slots again (at 1-sample blocks that walk cost as much as a partial).
         self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
         if self.voices_may_sound {
-            self.steady.add_to(&mut self.voices, out, &mut self.ended);
+            let movement = &self.movement;
+            self.steady
+                .add_to(&mut self.voices, out, &mut self.ended, movement);
         } else {
             self.steady.advance(out.len());
         }
+        self.clock += out.len() as u64;
     }
 
     /// Hands every voice that ended since the last call to `report`, once.
@@ -560,10 +643,30 @@ impl Engine {
 
     fn render_drone(&mut self, out: &mut [f32]) {
         if self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0 {
-            self.drone.render(out);
+            if self.movement.moves_drone() || self.drone.is_moving() {
+                self.render_moving_drone(out);
+            } else {
+                self.drone.render(out);
+            }
             self.drone_gate.apply(out);
         } else {
             out.fill(0.0);
+        }
+    }
+
+    /// Renders the drone knot by knot, its bank heading at each knot for the free LFO's
+    /// values at the next.
+    fn render_moving_drone(&mut self, out: &mut [f32]) {
+        let mut position = 0;
+        while position < out.len() {
+            let now = self.clock + position as u64;
+            if let Some((knot, samples)) = Movement::knot_due(&mut self.drone_lfo, now) {
+                self.drone.move_to(self.movement.drone_knot(knot), samples);
+            }
+            let to_knot = KNOT_SAMPLES - (now % KNOT_SAMPLES as u64) as usize;
+            let end = (position + to_knot).min(out.len());
+            self.drone.render(&mut out[position..end]);
+            position = end;
         }
     }
 
@@ -632,6 +735,8 @@ impl Engine {
             let old = voice.note;
             self.ended.push(old, 0);
             self.voices[0].forget_modulation(&levels, gain);
+            // And its expressions (the new note's come addressed to it).
+            self.voices[0].expressions = NoteExpressions::AT_REST;
         }
         let voice = &mut self.voices[0];
         voice.note = current.note;
@@ -644,6 +749,7 @@ impl Engine {
             Motion::Jump
         };
         self.retune(0, [motion; PARTIAL_COUNT], glide_ms);
+        self.refresh_moved();
     }
 
     fn control_change(&mut self, channel: Channel, controller: u8, value: f32) {
@@ -663,6 +769,18 @@ impl Engine {
                 if self.wheels.set(channel, 0.0) {
                     self.retune_wheel(channel);
                 }
+                self.movement.set_wheel(channel, 0.0);
+                self.movement.set_pressure(channel, 0.0);
+                self.movement.set_timbre(channel, 64.0 / 127.0);
+                self.refresh_moved();
+            }
+            TIMBRE_CC => {
+                self.movement.set_timbre(channel, value);
+                self.refresh_moved();
+            }
+            MOD_WHEEL_CC => {
+                self.movement.set_wheel(channel, value);
+                self.refresh_moved();
             }
             _ => {}
         }
@@ -694,6 +812,14 @@ impl Engine {
             levels: self.settings.levels,
             gain: self.settings.gain,
             touch: self.settings.touch,
+            lfo: self
+                .movement
+                .start_voice(self.clock, self.notes_started + 1),
+            moved: self.movement.moves(
+                &self
+                    .movement
+                    .controls(note.channel, &NoteExpressions::AT_REST),
+            ),
         }
     }
 

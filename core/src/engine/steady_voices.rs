@@ -22,6 +22,7 @@
 
 use super::VOICE_SLOTS;
 use super::ended::EndedVoices;
+use super::movement::Movement;
 use super::voice::{RampedSound, VOICE_PASS_SAMPLES, Voice, VoiceScratch};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::sine::Kernel;
@@ -173,19 +174,26 @@ impl SteadyVoices {
         voices: &mut [Voice; VOICE_SLOTS],
         out: &mut [f32],
         ended: &mut EndedVoices,
+        movement: &Movement,
     ) {
         for (pass, out) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
             self.pass_offset = pass * SCRATCH_SAMPLES;
             let regroup = self.leave_if_moved(voices);
             self.leave_ramped_if_moved(voices);
             self.ramped_runs = RampedRuns::NONE;
-            let joins = self.render_moving_voices(voices, out, ended);
+            let joins = self.render_moving_voices(voices, out, ended, movement);
             if regroup || self.has_members() {
-                self.render_steady_voices(voices, out, ended, regroup, &joins);
+                self.render_steady_voices(voices, out, ended, regroup, &joins, movement);
             }
             self.render_ramped_lanes(out);
             self.advance(out.len());
         }
+    }
+
+    /// How many voices the steady lanes hold.
+    #[cfg(test)]
+    pub fn member_count(&self) -> u32 {
+        self.mask.count_ones()
     }
 
     /// A render call of `samples` ended without a voice sounding.
@@ -224,6 +232,7 @@ impl SteadyVoices {
         voices: &mut [Voice; VOICE_SLOTS],
         out: &mut [f32],
         ended: &mut EndedVoices,
+        movement: &Movement,
     ) -> [Option<usize>; VOICE_SLOTS] {
         let mut joins = [None; VOICE_SLOTS];
         for (slot, join) in joins.iter_mut().enumerate() {
@@ -235,7 +244,7 @@ impl SteadyVoices {
                     Some(0)
                 };
                 if let Some(from) = from {
-                    *join = self.render_moving_voice(voice, slot, out, from, ended);
+                    *join = self.render_moving_voice(voice, slot, out, from, ended, movement);
                 }
             }
         }
@@ -251,6 +260,7 @@ impl SteadyVoices {
         out: &mut [f32],
         from: usize,
         ended: &mut EndedVoices,
+        movement: &Movement,
     ) -> Option<usize> {
         let mut position = from;
         while position < out.len() {
@@ -289,7 +299,8 @@ impl SteadyVoices {
                 let first = position + (wait as usize).max(1);
                 self.run_start_from(first).min(out.len())
             });
-            if self.render_voice(voice, &mut out[position..end], position, ended) {
+            let range = position..end;
+            if self.render_voice(voice, &mut out[range], position, ended, movement) {
                 return None;
             }
             position = end;
@@ -334,9 +345,11 @@ impl SteadyVoices {
         out: &mut [f32],
         offset: usize,
         ended: &mut EndedVoices,
+        movement: &Movement,
     ) -> bool {
         for (n, chunk) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
-            if let Some(silent_from) = voice.add_to(chunk, &mut self.scratch) {
+            let clock = self.clock + (offset + n * SCRATCH_SAMPLES) as u64;
+            if let Some(silent_from) = voice.add_to(chunk, &mut self.scratch, clock, movement) {
                 let sample = self.pass_offset + offset + n * SCRATCH_SAMPLES + silent_from;
                 ended.push(voice.note, sample);
                 return true;
@@ -355,6 +368,7 @@ impl SteadyVoices {
         ended: &mut EndedVoices,
         regroup: bool,
         joins: &[Option<usize>; VOICE_SLOTS],
+        movement: &Movement,
     ) {
         let mut in_lanes = [0; VOICE_SLOTS];
         let any_joins = joins.iter().any(Option::is_some);
@@ -381,7 +395,8 @@ impl SteadyVoices {
                         in_lanes[slot] += end - start;
                     } else {
                         // Steady: it cannot end.
-                        self.render_voice(&mut voices[slot], &mut out[start..end], start, ended);
+                        let voice = &mut voices[slot];
+                        self.render_voice(voice, &mut out[start..end], start, ended, movement);
                     }
                 }
             }

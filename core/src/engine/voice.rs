@@ -7,7 +7,9 @@
 //! envelope before the sum (see [`crate::dsp::partial_envelopes`]).
 
 use super::input::NoteRef;
+use super::movement::{Movement, NoteExpressions, VoiceLfo};
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
+use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::steady::SteadyPartial;
 use crate::dsp::steady::ramped::AmplitudeRamp;
@@ -96,6 +98,13 @@ pub struct Voice {
     /// The volume expression (linear, 1 = unchanged).
     volume: f32,
     modulation: [Option<Modulation>; MODULATED_COUNT],
+    /// Its LFO (see [`super::movement`]).
+    lfo: VoiceLfo,
+    /// Its own expressions (pressure, vibrato, brightness, expression).
+    pub expressions: NoteExpressions,
+    /// Whether movement acts on it (an LFO depth, the mod wheel...): it then renders knot by
+    /// knot on its bank, never in the steady lanes.
+    moved: bool,
     /// Counts the calls that may have changed what the voice plays (every method but the
     /// rendering ones calls [`touch`](Self::touch) first), so the engine sees in one comparison
     /// that a steady voice is still what it was.
@@ -114,6 +123,9 @@ impl Voice {
             tuning_semitones: 0.0,
             volume: 1.0,
             modulation: [None; MODULATED_COUNT],
+            lfo: VoiceLfo::IDLE,
+            expressions: NoteExpressions::AT_REST,
+            moved: false,
             revision: 0,
         }
     }
@@ -139,6 +151,10 @@ impl Voice {
         self.tuning_semitones = 0.0;
         self.volume = 1.0;
         self.modulation = [None; MODULATED_COUNT];
+        self.lfo = sound.lfo;
+        self.expressions = NoteExpressions::AT_REST;
+        self.moved = sound.moved;
+        self.bank.stop_moving();
         self.bank.reset_phases();
         for (partial, hz) in sound.frequencies_hz.into_iter().enumerate() {
             self.bank.jump_to(partial, hz);
@@ -161,6 +177,25 @@ impl Voice {
         for (envelope, peak) in self.envelopes.iter_mut().zip(peaks) {
             envelope.start(peak);
         }
+    }
+
+    /// Whether movement acts on the voice (see [`super::movement`]).
+    pub fn set_moved(&mut self, moved: bool) {
+        if moved != self.moved {
+            self.touch();
+            self.moved = moved;
+        }
+    }
+
+    /// Whether movement acts on the voice.
+    pub fn is_moved(&self) -> bool {
+        self.moved
+    }
+
+    /// Its LFO, to follow a new rate.
+    pub fn lfo_mut(&mut self) -> &mut VoiceLfo {
+        self.touch();
+        &mut self.lfo
     }
 
     /// The key went up: the release begins.
@@ -310,6 +345,9 @@ impl Voice {
     /// their amplitudes, while nothing about the voice moves (a held note in its sustain, no
     /// glide or ramp): until the next event its samples are those sines and nothing else.
     pub fn steady(&mut self) -> Option<[Option<SteadyPartial>; PARTIAL_COUNT]> {
+        if self.moved {
+            return None;
+        }
         let mut envelopes = [0.0; PARTIAL_COUNT];
         for (gain, envelope) in envelopes.iter_mut().zip(&self.envelopes) {
             *gain = envelope.sustained_gain()?;
@@ -334,6 +372,9 @@ impl Voice {
     /// Samples before the voice can be [`steady`](Self::steady) (0 if it may be now), at least;
     /// `None` if it never will before its next event.
     pub fn samples_before_steady(&self) -> Option<u32> {
+        if self.moved {
+            return None;
+        }
         let mut samples = self.bank.samples_before_steady();
         for envelope in &self.envelopes {
             samples = samples.max(envelope.samples_before_sustained()?);
@@ -347,7 +388,7 @@ impl Voice {
     /// before partials had their own): each partial's sine at its level and gain, and the five
     /// envelopes. Until the next event its samples are those sines times those envelopes.
     pub fn ramped(&mut self) -> Option<RampedSound> {
-        if self.envelopes_alike() {
+        if self.envelopes_alike() || self.moved {
             return None;
         }
         let (gain, mut partials) = self.bank.steady_partials()?;
@@ -369,7 +410,7 @@ impl Voice {
     /// `shortest` samples from its segment's end (0 if now), at least; `None` if not before the
     /// next event (alike envelopes, a partial too high for the lanes, no envelope moving).
     pub fn samples_before_ramped(&self, shortest: u32) -> Option<u32> {
-        if self.envelopes_alike() {
+        if self.envelopes_alike() || self.moved {
             return None;
         }
         let bank = self.bank.samples_before_steady();
@@ -415,10 +456,41 @@ impl Voice {
         rest.iter().all(|envelope| envelope == first)
     }
 
-    /// Adds the voice's next `out.len()` samples to `out`, using the two `scratch` buffers (at
-    /// least as long). Returns the sample at which the voice fell silent and became free (its
-    /// last partial's envelope ended), if it did.
-    pub fn add_to(&mut self, out: &mut [f32], scratch: &mut VoiceScratch) -> Option<usize> {
+    /// Adds the voice's next `out.len()` samples to `out`, the first of them sample `clock` of
+    /// the engine's clock, using the two `scratch` buffers (at least as long). While movement
+    /// acts on it (or its bank still moves) it renders knot by knot, telling its bank at each
+    /// where to head (see [`super::movement`]). Returns the sample at which the voice fell
+    /// silent and became free (its last partial's envelope ended), if it did.
+    pub fn add_to(
+        &mut self,
+        out: &mut [f32],
+        scratch: &mut VoiceScratch,
+        clock: u64,
+        movement: &Movement,
+    ) -> Option<usize> {
+        if !self.moved && !self.bank.is_moving() {
+            return self.add_unmoved(out, scratch);
+        }
+        let controls = movement.controls(self.note.channel, &self.expressions);
+        let mut position = 0;
+        while position < out.len() {
+            let now = clock + position as u64;
+            if let Some((knot, samples)) = Movement::knot_due(&mut self.lfo, now) {
+                let values = movement.voice_knot(&self.lfo, knot, &controls);
+                self.bank.move_to(values, samples);
+            }
+            let to_knot = KNOT_SAMPLES - (now % KNOT_SAMPLES as u64) as usize;
+            let end = (position + to_knot).min(out.len());
+            if let Some(silent) = self.add_unmoved(&mut out[position..end], scratch) {
+                return Some(position + silent);
+            }
+            position = end;
+        }
+        None
+    }
+
+    /// [`add_to`](Self::add_to) for a run the bank plays without a new knot.
+    fn add_unmoved(&mut self, out: &mut [f32], scratch: &mut VoiceScratch) -> Option<usize> {
         let sum = &mut scratch.sum[..out.len()];
         let silent_from = if self.envelopes_alike() {
             // One envelope for the whole note, as before partials had their own.
@@ -519,4 +591,7 @@ pub struct VoiceSound {
     pub gain: f32,
     /// How the partials' peaks follow velocity and key.
     pub touch: Touch,
+    /// Its LFO, and whether movement acts on it.
+    pub lfo: VoiceLfo,
+    pub moved: bool,
 }

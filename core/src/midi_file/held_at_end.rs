@@ -76,7 +76,9 @@ impl HeldAtEnd {
             NoteInput::Choke { .. }
             | NoteInput::PitchBend { .. }
             | NoteInput::Tuning { .. }
-            | NoteInput::Volume { .. } => {}
+            | NoteInput::Volume { .. }
+            | NoteInput::ChannelPressure { .. }
+            | NoteInput::Expression { .. } => {}
         }
     }
 }

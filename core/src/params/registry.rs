@@ -5,6 +5,7 @@ use super::range::FloatRange;
 use super::spec::{Family, FloatText, Kind, Offered, ParamSpec};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::bank::{GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS};
+use crate::dsp::lfo::{DIVISIONS, MAX_RATE_HZ, MIN_RATE_HZ, SYNC_NAMES, Shape};
 use crate::engine::Modulated;
 use crate::limits::{
     ATTACK_MS, DECAY_MS, DEFAULT_BEND_RANGE_SEMITONES, DEFAULT_FREQUENCIES_HZ, DEFAULT_VOICES,
@@ -80,7 +81,7 @@ static PARTIAL_VELOCITIES: Family = Family {
 
 /// Every parameter, in the order hosts and the editor list them. The order is part of the
 /// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
-pub const PARAMS: [ParamSpec; 46] = [
+pub const PARAMS: [ParamSpec; 59] = [
     frequency(0),
     frequency(1),
     frequency(2),
@@ -148,6 +149,7 @@ pub const PARAMS: [ParamSpec; 46] = [
             min: 1,
             max: MAX_VOICES as i32,
             unit: "",
+            names: &[],
         },
         default: DEFAULT_VOICES as f32,
         // Before voices existed MIDI mode played one: not today's default.
@@ -201,6 +203,7 @@ pub const PARAMS: [ParamSpec; 46] = [
             min: 0,
             max: MAX_BEND_RANGE_SEMITONES as i32,
             unit: " st",
+            names: &[],
         },
         default: DEFAULT_BEND_RANGE_SEMITONES as f32,
         before_it_existed: Some(DEFAULT_BEND_RANGE_SEMITONES as f32),
@@ -270,7 +273,291 @@ pub const PARAMS: [ParamSpec; 46] = [
                   channel's wheel bends only the notes played on that channel",
         },
     },
+    // ---- i24-lfo: movement (the LFO, its routes, the mod wheel). Every depth was 0 before
+    // these existed, so old projects and presets sound exactly as they did.
+    ParamSpec {
+        id: "lfoshape",
+        name: "LFO shape",
+        kind: Kind::Int {
+            min: 0,
+            max: Shape::ALL.len() as i32 - 1,
+            unit: "",
+            names: &["Sine", "Triangle", "Square", "S&H"],
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "lfo_shape",
+            flag: Some("lfo-shape"),
+            doc: "The LFO's wave: Sine, Triangle, Square or S&H (a new random value each cycle, \
+                  the same every render of a note)",
+        },
+    },
+    ParamSpec {
+        id: "lforate",
+        name: "LFO rate",
+        kind: Kind::Float {
+            range: FloatRange::skewed(MIN_RATE_HZ, MAX_RATE_HZ, LFO_RATE_SKEW),
+            step: Some(0.01),
+            text: FloatText::Number {
+                unit: " Hz",
+                decimals: 2,
+            },
+            smoothing_ms: None,
+        },
+        default: DEFAULT_LFO_RATE_HZ,
+        before_it_existed: Some(DEFAULT_LFO_RATE_HZ),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "lfo_rate_hz",
+            flag: Some("lfo-rate"),
+            doc: "The LFO's cycles per second while it is not synced to the tempo",
+        },
+    },
+    ParamSpec {
+        id: "lfosync",
+        name: "LFO sync",
+        kind: Kind::Int {
+            min: 0,
+            max: DIVISIONS.len() as i32,
+            unit: "",
+            names: &SYNC_NAMES,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "lfo_sync",
+            flag: Some("lfo-sync"),
+            doc: "Off: the LFO runs at its rate. A note division (1/4, 1/8D dotted, 1/8T \
+                  triplet...): one cycle per division at the host's tempo (120 BPM without one)",
+        },
+    },
+    lfo_time(
+        "lfodelay",
+        "LFO delay",
+        "lfo_delay_ms",
+        "lfo-delay",
+        "Milliseconds after note-on before the LFO acts",
+    ),
+    lfo_time(
+        "lfofade",
+        "LFO fade-in",
+        "lfo_fade_ms",
+        "lfo-fade",
+        "Milliseconds over which the LFO's depths grow to full after the delay",
+    ),
+    ParamSpec {
+        id: "lfofree",
+        name: "LFO free-running",
+        kind: Kind::Switch,
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "lfo_free",
+            flag: Some("lfo-free"),
+            doc: "Off: each note starts the LFO at the beginning of its cycle. On: every note \
+                  joins one free-running LFO (the drone's)",
+        },
+    },
+    cents(
+        "vibrato",
+        "Vibrato",
+        0.0,
+        "vibrato_cents",
+        "vibrato",
+        "How far the LFO moves the pitch, in cents either way",
+    ),
+    ParamSpec {
+        id: "tremolo",
+        name: "Tremolo",
+        kind: Kind::Float {
+            range: FloatRange::linear(0.0, 1.0),
+            step: None,
+            text: FloatText::Percent { decimals: 1 },
+            smoothing_ms: None,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "tremolo",
+            flag: Some("tremolo"),
+            doc: "How far the LFO dips the level (typed in %): at 100 % to silence at its low \
+                  point",
+        },
+    },
+    tilt(
+        "lfobright",
+        "LFO brightness",
+        "lfo_brightness_db",
+        "lfo-brightness",
+        "How far the LFO tilts the partials, in dB for partial 5 (partials 2-4 a quarter, \
+         half, three quarters of it): above 0 brighter at the LFO's top",
+    ),
+    cents(
+        "wheelvib",
+        "Wheel vibrato",
+        DEFAULT_WHEEL_VIBRATO_CENTS,
+        "wheel_vibrato_cents",
+        "wheel-vibrato",
+        "Vibrato the full mod wheel (CC1) adds to the LFO's, in cents either way",
+    ),
+    ParamSpec {
+        id: "prslevel",
+        name: "Pressure level",
+        kind: Kind::Float {
+            range: FloatRange::linear(-MAX_TILT_DB, MAX_PRESSURE_GAIN_DB),
+            step: Some(0.1),
+            text: FloatText::Number {
+                unit: " dB",
+                decimals: 1,
+            },
+            smoothing_ms: None,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "pressure_level_db",
+            flag: Some("pressure-level"),
+            doc: "How far full pressure (channel or polyphonic aftertouch, CLAP's pressure) \
+                  moves a note's level, in dB",
+        },
+    },
+    tilt(
+        "prsbright",
+        "Pressure brightness",
+        "pressure_brightness_db",
+        "pressure-brightness",
+        "How far full pressure tilts a note's partials, in dB for partial 5",
+    ),
+    ParamSpec {
+        default: DEFAULT_TIMBRE_DB,
+        ..tilt(
+            "timbre",
+            "Timbre brightness",
+            "timbre_brightness_db",
+            "timbre-brightness",
+            "How far MPE's timbre (CC74) at its top tilts the notes of its channel, in dB for \
+             partial 5 (the opposite at its bottom, none at 64)",
+        )
+    },
 ];
+
+/// The loudest full pressure makes a note, in dB.
+const MAX_PRESSURE_GAIN_DB: f32 = 12.0;
+/// A new instance's timbre route: CC74 (MPE's timbre, General MIDI's brightness) moves the
+/// upper partials by up to 12 dB. Before it existed CC74 did nothing: 0 for old states.
+const DEFAULT_TIMBRE_DB: f32 = 12.0;
+
+/// Skew of the LFO rate slider: 1 Hz, the geometric middle of 0.05 – 20 Hz, in the middle.
+const LFO_RATE_SKEW: f32 = 0.228;
+/// A new instance's LFO rate, in Hz: a singer's vibrato.
+const DEFAULT_LFO_RATE_HZ: f32 = 5.5;
+/// The longest LFO delay or fade-in, in milliseconds.
+const MAX_LFO_TIME_MS: f32 = 5_000.0;
+/// The deepest vibrato either route reaches, in cents either way.
+const MAX_VIBRATO_CENTS: f32 = 100.0;
+/// The steepest brightness tilt a route reaches, in dB either way for partial 5.
+const MAX_TILT_DB: f32 = 24.0;
+/// A new instance's mod-wheel vibrato, in cents: a full wheel gives a clearly audible vibrato
+/// (a fifth of a semitone either way), as on most synths. Before it existed the wheel did
+/// nothing: 0 for old states.
+const DEFAULT_WHEEL_VIBRATO_CENTS: f32 = 40.0;
+
+/// An LFO time (delay, fade-in) in milliseconds, 0 by default and in old states.
+const fn lfo_time(
+    id: &'static str,
+    name: &'static str,
+    key: &'static str,
+    flag: &'static str,
+    doc: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        id,
+        name,
+        kind: Kind::Float {
+            range: FloatRange::skewed(0.0, MAX_LFO_TIME_MS, ENVELOPE_SKEW),
+            step: Some(1.0),
+            text: FloatText::Milliseconds { decimals: 0 },
+            smoothing_ms: None,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key,
+            flag: Some(flag),
+            doc,
+        },
+    }
+}
+
+/// A vibrato depth in cents; none in old states.
+const fn cents(
+    id: &'static str,
+    name: &'static str,
+    default: f32,
+    key: &'static str,
+    flag: &'static str,
+    doc: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        id,
+        name,
+        kind: Kind::Float {
+            range: FloatRange::linear(0.0, MAX_VIBRATO_CENTS),
+            step: Some(0.1),
+            text: FloatText::Number {
+                unit: " ct",
+                decimals: 1,
+            },
+            smoothing_ms: None,
+        },
+        default,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key,
+            flag: Some(flag),
+            doc,
+        },
+    }
+}
+
+/// A brightness tilt in dB for partial 5, either way; none by default and in old states.
+const fn tilt(
+    id: &'static str,
+    name: &'static str,
+    key: &'static str,
+    flag: &'static str,
+    doc: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        id,
+        name,
+        kind: Kind::Float {
+            range: FloatRange::linear(-MAX_TILT_DB, MAX_TILT_DB),
+            step: Some(0.1),
+            text: FloatText::Number {
+                unit: " dB",
+                decimals: 1,
+            },
+            smoothing_ms: None,
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key,
+            flag: Some(flag),
+            doc,
+        },
+    }
+}
 
 const ATTACK_DOC: &str = "Envelope attack in milliseconds";
 const DECAY_DOC: &str = "Envelope decay in milliseconds";
@@ -520,6 +807,19 @@ impl Param {
     pub const PARTIAL_VELOCITIES: [Param; PARTIAL_COUNT] = Param::family("pvel");
     pub const KEY_TILT: Param = Param::by_id("keytilt");
     pub const MPE: Param = Param::by_id("mpe");
+    pub const LFO_SHAPE: Param = Param::by_id("lfoshape");
+    pub const LFO_RATE: Param = Param::by_id("lforate");
+    pub const LFO_SYNC: Param = Param::by_id("lfosync");
+    pub const LFO_DELAY: Param = Param::by_id("lfodelay");
+    pub const LFO_FADE: Param = Param::by_id("lfofade");
+    pub const LFO_FREE: Param = Param::by_id("lfofree");
+    pub const VIBRATO: Param = Param::by_id("vibrato");
+    pub const TREMOLO: Param = Param::by_id("tremolo");
+    pub const LFO_BRIGHTNESS: Param = Param::by_id("lfobright");
+    pub const WHEEL_VIBRATO: Param = Param::by_id("wheelvib");
+    pub const PRESSURE_LEVEL: Param = Param::by_id("prslevel");
+    pub const PRESSURE_BRIGHTNESS: Param = Param::by_id("prsbright");
+    pub const TIMBRE_BRIGHTNESS: Param = Param::by_id("timbre");
 
     /// Every parameter, in [`PARAMS`] order.
     pub const ALL: [Param; PARAM_COUNT] = {

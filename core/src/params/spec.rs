@@ -39,11 +39,14 @@ pub enum Kind {
         /// (the engine smooths those itself where it must, as the envelope does).
         smoothing_ms: Option<f32>,
     },
-    /// A whole number from `min` to `max`; `unit` follows it in text (" st").
+    /// A whole number from `min` to `max`; `unit` follows it in text (" st"). With `names`
+    /// (one per value, from `min`) it is a choice, shown and typed by name (a number is taken
+    /// too).
     Int {
         min: i32,
         max: i32,
         unit: &'static str,
+        names: &'static [&'static str],
     },
     /// On (1) or off (0).
     Switch,
@@ -66,6 +69,9 @@ pub enum FloatText {
     Times,
     /// Decibels per octave with one decimal (a key tilt).
     DecibelsPerOctave,
+    /// A plain number with this many decimals and `unit` after it (" ct", " dB"), typed with
+    /// or without the unit.
+    Number { unit: &'static str, decimals: usize },
 }
 
 /// How the `render` command and the Python module offer a parameter.
@@ -200,6 +206,7 @@ impl ParamSpec {
                 FloatText::Frequency => " Hz",
                 FloatText::Milliseconds { .. } => " ms",
                 FloatText::DecibelsPerOctave => " dB/oct",
+                FloatText::Number { unit, .. } => unit,
                 FloatText::Decibels | FloatText::Percent { .. } | FloatText::Times => "",
             },
             Kind::Int { unit, .. } => unit,
@@ -211,7 +218,13 @@ impl ParamSpec {
     pub fn value_to_text(&self, value: f32) -> String {
         match self.kind {
             Kind::Float { text, .. } => text::float_to_text(text, value),
-            Kind::Int { .. } => format!("{}", value.round() as i64),
+            Kind::Int { min, names, .. } => {
+                let whole = value.round() as i64;
+                usize::try_from(whole - i64::from(min))
+                    .ok()
+                    .and_then(|index| names.get(index))
+                    .map_or_else(|| format!("{whole}"), |name| String::from(*name))
+            }
             Kind::Switch => String::from(if value >= 0.5 { "On" } else { "Off" }),
         }
     }
@@ -221,7 +234,15 @@ impl ParamSpec {
     pub fn text_to_value(&self, text: &str) -> Option<f32> {
         match self.kind {
             Kind::Float { text: how, .. } => text::text_to_float(how, text),
-            Kind::Int { unit, .. } => {
+            Kind::Int {
+                unit, min, names, ..
+            } => {
+                let named = names
+                    .iter()
+                    .position(|name| name.eq_ignore_ascii_case(text.trim()));
+                if let Some(index) = named {
+                    return Some((index as i32 + min) as f32);
+                }
                 let number = text.trim().trim_end_matches(unit.trim()).trim_end();
                 number.parse::<i32>().ok().map(|count| count as f32)
             }
@@ -239,6 +260,7 @@ impl ParamSpec {
         let (min, max) = self.bounds();
         let text = |value: f64| format!("{}{}", self.value_to_text(value as f32), self.unit());
         match self.kind {
+            Kind::Int { names, .. } if !names.is_empty() => names.join(", "),
             // As typed: silence, and whole dB (full scale is "0 dB", not "0.0 dB").
             Kind::Float {
                 text: FloatText::Decibels,

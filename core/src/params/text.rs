@@ -14,6 +14,7 @@ pub(super) fn unit(text: FloatText) -> &'static str {
         FloatText::Percent { .. } => " %",
         FloatText::Times => "",
         FloatText::DecibelsPerOctave => " dB/oct",
+        FloatText::Number { unit, .. } => unit,
     }
 }
 
@@ -26,6 +27,7 @@ pub(super) fn float_to_text(text: FloatText, value: f32) -> String {
         FloatText::Percent { decimals } => format!("{:.decimals$}", value * 100.0),
         FloatText::Times => format!("×{value:.2}"),
         FloatText::DecibelsPerOctave => rounded(value, 1),
+        FloatText::Number { decimals, .. } => rounded(value, decimals),
     }
 }
 
@@ -57,6 +59,17 @@ pub(super) fn text_to_float(how: FloatText, text: &str) -> Option<f32> {
                 .find_map(|unit| lower.strip_suffix(unit).map(str::len))
                 .unwrap_or(text.len());
             number(text[..number_end].trim_end()).filter(|db| db.is_finite())
+        }
+        FloatText::Number { unit, .. } => {
+            let text = text.trim();
+            let unit = unit.trim();
+            let number_end = text
+                .len()
+                .checked_sub(unit.len())
+                .filter(|&end| text.is_char_boundary(end))
+                .filter(|&end| text[end..].eq_ignore_ascii_case(unit))
+                .unwrap_or(text.len());
+            number(text[..number_end].trim_end()).filter(|value| value.is_finite())
         }
     }
 }

@@ -6,8 +6,9 @@ use super::registry::{PARAM_COUNT, Param};
 use super::spec::OutOfRange;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::envelope::EnvelopeShape;
+use crate::dsp::lfo::{Rate, Shape};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
-use crate::engine::Settings;
+use crate::engine::{MovementSettings, Settings};
 
 /// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),
 /// each one its parameter can hold.
@@ -69,6 +70,23 @@ impl Values {
                 velocity: self.five(Param::PARTIAL_VELOCITIES),
                 key_tilt_db_per_octave: self.get(Param::KEY_TILT) as f32,
             },
+            movement: MovementSettings {
+                shape: Shape::from_index(self.get(Param::LFO_SHAPE) as usize),
+                rate: Rate {
+                    hz: self.get(Param::LFO_RATE),
+                    sync: self.get(Param::LFO_SYNC) as usize,
+                },
+                delay_ms: self.get(Param::LFO_DELAY),
+                fade_ms: self.get(Param::LFO_FADE),
+                retrigger: !self.switch(Param::LFO_FREE),
+                vibrato_cents: self.get(Param::VIBRATO),
+                tremolo: self.get(Param::TREMOLO),
+                brightness_db: self.get(Param::LFO_BRIGHTNESS),
+                wheel_vibrato_cents: self.get(Param::WHEEL_VIBRATO),
+                pressure_level_db: self.get(Param::PRESSURE_LEVEL),
+                pressure_brightness_db: self.get(Param::PRESSURE_BRIGHTNESS),
+                timbre_brightness_db: self.get(Param::TIMBRE_BRIGHTNESS),
+            },
         }
     }
 
@@ -108,6 +126,21 @@ impl Values {
             Param::KEY_TILT,
             f64::from(settings.touch.key_tilt_db_per_octave),
         );
+        let movement = &settings.movement;
+        let shape = Shape::ALL.iter().position(|&s| s == movement.shape);
+        put(Param::LFO_SHAPE, shape.unwrap_or(0) as f64);
+        put(Param::LFO_RATE, movement.rate.hz);
+        put(Param::LFO_SYNC, movement.rate.sync as f64);
+        put(Param::LFO_DELAY, movement.delay_ms);
+        put(Param::LFO_FADE, movement.fade_ms);
+        put(Param::LFO_FREE, f64::from(u8::from(!movement.retrigger)));
+        put(Param::VIBRATO, movement.vibrato_cents);
+        put(Param::TREMOLO, movement.tremolo);
+        put(Param::LFO_BRIGHTNESS, movement.brightness_db);
+        put(Param::WHEEL_VIBRATO, movement.wheel_vibrato_cents);
+        put(Param::PRESSURE_LEVEL, movement.pressure_level_db);
+        put(Param::PRESSURE_BRIGHTNESS, movement.pressure_brightness_db);
+        put(Param::TIMBRE_BRIGHTNESS, movement.timbre_brightness_db);
         values
     }
 }

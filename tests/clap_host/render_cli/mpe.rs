@@ -3,11 +3,10 @@
 //! wheel bends every note, as before. Either way `render --midi` plays exactly what the plugin
 //! plays for the same events.
 
-use super::{SAMPLE_RATE_HZ, assert_identical, host_with, midi_file, midi_path, render_wav};
+use super::{SAMPLE_RATE_HZ, render_song_and_compare};
 use quintet::dsp::DEFAULT_FREQUENCIES_HZ;
 use quintet::engine::pitch::note_to_hz;
 use quintet::spectrum::find_peaks;
-use quintet_test_host::{HostEvent, MidiMessage};
 
 /// Channel 1's key: its partials (131 to 294 Hz, bent or not) stay clear of channel 2's.
 const CHANNEL_1_KEY: u8 = 48;
@@ -34,28 +33,7 @@ const SONG: [(usize, [u8; 3]); 5] = [
 /// `render --midi` of [`SONG`] with `options`, and the plugin playing the same events with
 /// `changes`: asserted bit-identical, the render returned.
 fn render_and_compare(name: &str, options: &[&str], changes: &[(&str, &str)]) -> Vec<f32> {
-    let mut track: Vec<(u32, &[u8])> = Vec::new();
-    let mut last = 0;
-    for (frame, message) in &SONG {
-        track.push(((frame - last) as u32 / 50, message));
-        last = *frame;
-    }
-    let path = midi_path(name, &midi_file(0, 480, &[&track]));
-    let mut args = vec!["--midi", path.to_str().unwrap(), "--voices", "4"];
-    args.extend(["--seconds", "1.5"]);
-    args.extend(options);
-    let wav = render_wav(name, &args);
-    std::fs::remove_file(&path).unwrap();
-
-    let mut all = vec![("MIDI mode", "On"), ("Voices", "4")];
-    all.extend(changes);
-    let events: Vec<HostEvent> = SONG
-        .iter()
-        .map(|&(frame, data)| HostEvent::Midi(MidiMessage { frame, data }))
-        .collect();
-    let plugin = host_with(&all).render_events(std::iter::repeat_n(1000, FRAMES / 1000), &events);
-    assert_identical(&wav, plugin.left(), &format!("{name} against the plugin"));
-    wav
+    render_song_and_compare(name, &SONG, FRAMES, options, changes)
 }
 
 /// The five partials of `key` moved by `semitones`, in Hz.

@@ -88,9 +88,11 @@ fn in_blocks(block: usize) -> impl FnMut(&mut Engine, usize, &mut Vec<usize>) ->
 fn on_their_banks(engine: &mut Engine, samples: usize, ended: &mut Vec<usize>) -> Vec<f32> {
     let mut out = vec![0.0; samples];
     let mut scratch = VoiceScratch::default();
+    let (clock, movement) = (engine.clock, engine.movement);
     for (n, chunk) in out.chunks_mut(VOICE_PASS_SAMPLES).enumerate() {
+        let at = clock + (n * VOICE_PASS_SAMPLES) as u64;
         for voice in engine.voices.iter_mut().filter(|v| v.is_sounding()) {
-            if let Some(end) = voice.add_to(chunk, &mut scratch) {
+            if let Some(end) = voice.add_to(chunk, &mut scratch, at, &movement) {
                 ended.push(n * VOICE_PASS_SAMPLES + end);
             }
         }

@@ -307,6 +307,7 @@ fn add_portable(lanes: &mut SteadyLanes, out: &mut [f32]) {
     }
 }
 
+pub mod chirp;
 pub mod ramped;
 #[cfg(target_arch = "x86_64")]
 mod x86;

@@ -107,8 +107,11 @@ pub struct ChirpLanes {
     /// The top 32 bits of the phases sin and cos are taken at, while seeding.
     sine_tops: [u32; MAX_LANES],
     cosine_tops: [u32; MAX_LANES],
-    /// amplitude · 2 sin(θ₋₁/2), the scale of d, while seeding.
-    d_scale: [f32; MAX_LANES],
+    /// θ₋₁ and the slope in radians, sin(θ₋₁/2) and 2 sin(θ₋₁/2), while seeding.
+    radians: [f64; MAX_LANES],
+    slope_radians: [f32; MAX_LANES],
+    sin_half: [f32; MAX_LANES],
+    twice_sin_half: [f32; MAX_LANES],
 }
 
 impl Default for ChirpLanes {
@@ -133,7 +136,10 @@ impl Default for ChirpLanes {
             ramps: [false; MAX_GROUPS],
             sine_tops: [0; MAX_LANES],
             cosine_tops: [0; MAX_LANES],
-            d_scale: [0.0; MAX_LANES],
+            radians: [0.0; MAX_LANES],
+            slope_radians: [0.0; MAX_LANES],
+            sin_half: [0.0; MAX_LANES],
+            twice_sin_half: [0.0; MAX_LANES],
         }
     }
 }
@@ -175,6 +181,7 @@ impl ChirpLanes {
 
     /// Lane `lane`'s next run: its slope and amplitude ramp from the next seed on (its phase and
     /// increment carry on from the run before).
+    #[inline]
     pub fn set_run(&mut self, lane: usize, slope: u64, amplitude: f32, amplitude_step: f32) {
         debug_assert!(lane < self.pushed);
         self.slope[lane] = slope;
@@ -183,6 +190,7 @@ impl ChirpLanes {
     }
 
     /// Lane `lane`'s phase ramp at the next seed.
+    #[inline]
     pub fn ramp(&self, lane: usize) -> PhaseRamp {
         PhaseRamp {
             phase: self.phase[lane],
@@ -274,78 +282,98 @@ struct ChirpGroup<'a> {
 /// 2π / 2^64: radians per phase unit.
 const RADIANS_PER_UNIT: f64 = std::f64::consts::TAU / UNITS_PER_TURN;
 
-/// sin x and cos x for |x| ≤ π/4, within 1e-13 (Taylor polynomials: no library call, and the
-/// same operations wherever they are inlined, so every kernel seeds the same bits).
+/// sin x for |x| ≤ π/4, within 1e-11 (a Taylor polynomial: no library call, and the same
+/// operations wherever it is inlined, so every kernel seeds the same bits).
 #[inline(always)]
-fn sin_cos(x: f64) -> (f64, f64) {
+fn sin_f64(x: f64) -> f64 {
     let x2 = x * x;
-    let mut sin = 1.0 / 6_227_020_800.0;
-    let mut cos = 1.0 / 87_178_291_200.0;
+    let mut sin = 1.0 / 39_916_800.0;
     // Horner in x², each coefficient 1/n!, the signs alternating through the subtraction.
-    for (s, c) in [
-        (1.0 / 39_916_800.0, 1.0 / 479_001_600.0),
-        (1.0 / 362_880.0, 1.0 / 3_628_800.0),
-        (1.0 / 5040.0, 1.0 / 40_320.0),
-        (1.0 / 120.0, 1.0 / 720.0),
-        (1.0 / 6.0, 1.0 / 24.0),
-        (1.0, 0.5),
-    ] {
+    for s in [1.0 / 362_880.0, 1.0 / 5040.0, 1.0 / 120.0, 1.0 / 6.0, 1.0] {
         sin = s - x2 * sin;
-        cos = c - x2 * cos;
     }
-    (x * sin, 1.0 - x2 * cos)
+    x * sin
 }
 
-/// The recurrence's coefficients for one lane's run, in `f64`.
+/// The recurrence's coefficients for one lane's run.
 struct Coefficients {
-    /// k₀ and its first and second forward differences.
-    k: f64,
-    k_step: f64,
-    k_step_step: f64,
+    /// k₀ = `k` + `kappa`, and the first and second forward differences of kₙ.
+    k: f32,
+    kappa: f32,
+    k_step: f32,
+    k_step_step: f32,
     /// β at the run's middle.
-    beta: f64,
+    beta: f32,
     /// 2 sin(θ₋₁/2), the scale of d at the seed.
-    twice_sin_half: f64,
+    twice_sin_half: f32,
+}
+
+/// k's main term, −4 sin²(u/2), as `f32` and what that rounding lost, and sin(u/2).
+#[derive(Clone, Copy)]
+struct Main {
+    k: f32,
+    kappa: f32,
+    s: f32,
+}
+
+impl Main {
+    /// For an increment of `u` radians (at most a quarter turn).
+    #[inline(always)]
+    fn for_increment(u: f64) -> Self {
+        let s = sin_f64(0.5 * u);
+        let main = -4.0 * s * s;
+        let k = main as f32;
+        Self {
+            k,
+            kappa: (main - f64::from(k)) as f32,
+            s: s as f32,
+        }
+    }
 }
 
 /// The middle of a run, where β is taken.
-const RUN_MIDDLE: f64 = (RUN_SAMPLES as f64 - 1.0) / 2.0;
+const RUN_MIDDLE: f32 = (RUN_SAMPLES as f32 - 1.0) / 2.0;
 
 impl Coefficients {
-    /// For a run whose increment before its first sample is `before` and whose slope is
-    /// `slope` (both at most a quarter turn; see the module documentation for the formulas).
-    /// With u = θ₋₁ and Δ the slope in radians, kₙ = k(u + nΔ) where
+    /// For a run whose increment before its first sample is u (its [`Main`] terms) and whose
+    /// slope is `delta` radians. With u = θ₋₁ and Δ the slope, kₙ = k(u +
+    /// nΔ) and βₙ = β(u + nΔ) where
     ///
     ///   k(u) = −4 sin²(u/2)·cos Δ − (1 − cos Δ) − sin Δ · sin(3u/2) / cos(u/2),
-    ///   β(u) = cos Δ + sin Δ · cot u,
+    ///   β(u) = cos Δ + sin Δ · cot u;
     ///
-    /// and k is expanded to second order in nΔ, β to first about the run's middle.
+    /// k is expanded to second order in nΔ, β to first about the run's middle. Only k's main
+    /// term, −4 sin²(u/2), needs `f64` (it is k to within a relative 2e-4 at the slope limit, and
+    /// must be exact to far below `f32`'s rounding: what rounding it to `f32` loses goes to κ);
+    /// every other term is a small correction, computed in `f32`, eight lanes to a vector (the
+    /// two are worked out in passes of their own, so that each vectorises at its own width).
     #[inline(always)]
-    fn for_run(before: u64, slope: u64) -> Self {
-        let u = before as f64 * RADIANS_PER_UNIT;
-        let delta = slope as i64 as f64 * RADIANS_PER_UNIT;
-        let (s, c) = sin_cos(0.5 * u);
+    fn for_run(main: Main, delta: f32) -> Self {
+        let Main { k, kappa, s } = main;
         let s2 = s * s;
+        let c = (1.0 - s2).sqrt();
         let sin_u = 2.0 * s * c;
         let cos_u = 1.0 - 2.0 * s2;
         // 1 / (sin(u/2) cos(u/2)); a silent lane (u = 0) has no slope and needs none.
         let inv = if s == 0.0 { 0.0 } else { 1.0 / (s * c) };
-        let half_delta2 = 0.5 * delta * delta;
-        let cos_delta = 1.0 - half_delta2;
+        let delta2 = delta * delta;
+        let cos_delta = 1.0 - 0.5 * delta2;
         // sin(3u/2) / cos(u/2), and its derivative in u.
         let three_s = 3.0 - 4.0 * s2;
         let f = three_s * s2 * inv;
         let f_prime = 0.5 * (3.0 * (1.0 - 4.0 * s2) + three_s * s2 * s2 * inv * inv);
-        let k = -4.0 * s2 * cos_delta - half_delta2 - delta * f;
+        // k − main: −4 sin²(u/2)·(cos Δ − 1) − (1 − cos Δ) − Δ·F.
+        let correction = delta2 * (2.0 * s2 - 0.5) - delta * f;
         let k1 = delta * (-2.0 * sin_u * cos_delta - delta * f_prime);
-        let k2 = -delta * delta * cos_u * cos_delta;
+        let k2 = -delta2 * cos_u * cos_delta;
         // cot(u + mΔ) ≈ cot u − mΔ / sin²u.
         let cot_u = 0.5 * cos_u * inv;
         let inv_sin2 = 0.25 * inv * inv;
         let beta = cos_delta + delta * (cot_u - RUN_MIDDLE * delta * inv_sin2);
         Self {
-            // kₙ = k + n·k1 + n²·k2: forward differences k1 + k2, then 2·k2.
             k,
+            kappa: kappa + correction,
+            // kₙ = k₀ + n·k1 + n²·k2: forward differences k1 + k2, then 2·k2.
             k_step: k1 + k2,
             k_step_step: 2.0 * k2,
             beta,
@@ -354,56 +382,100 @@ impl Coefficients {
     }
 }
 
-/// [`ChirpLanes::seed`], written as loops over whole arrays so that it vectorises for the
-/// instruction set it is inlined into.
+/// `x` as `f64`, exactly, for `x` < 2^52: the bits of 2^52 + x, less 2^52 (a few vector
+/// operations where AVX2 has no 64-bit integer conversion).
+#[inline(always)]
+fn small_u64_to_f64(x: u64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    f64::from_bits(x | TWO_52.to_bits()) - TWO_52
+}
+
+/// `x` as `f64`, exactly, for |x| < 2^51 (as [`small_u64_to_f64`], offset by 2^51).
+#[inline(always)]
+fn small_i64_to_f64(x: i64) -> f64 {
+    const OFFSET: i64 = 1 << 51;
+    small_u64_to_f64(x.wrapping_add(OFFSET) as u64) - OFFSET as f64
+}
+
+/// Bits of an increment dropped before its conversion to radians: at most a quarter turn, it
+/// then fits the 52 bits [`small_u64_to_f64`] converts exactly (the rounding, 2^-54 turn, is
+/// below 1e-12 of any increment above 0.01 Hz).
+const INCREMENT_SHIFT: u32 = 10;
+
+/// Radians per unit of an increment shifted right by [`INCREMENT_SHIFT`].
+const SHIFTED_RADIANS_PER_UNIT: f64 = RADIANS_PER_UNIT * (1u64 << INCREMENT_SHIFT) as f64;
+
+/// [`ChirpLanes::seed`], written as passes of loops over whole arrays without branches, so that
+/// each vectorises for the instruction set it is inlined into.
 #[inline(always)]
 fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
     const QUARTER_TURN: u64 = 1 << 62;
     let len = lanes.len;
+    // The phases the seeds are taken at, and each run's increment before its first sample.
     for lane in 0..len {
-        let (increment, slope) = (lanes.increment[lane], lanes.slope[lane]);
-        let before = increment.wrapping_sub(slope);
-        let c = Coefficients::for_run(before, slope);
-        let k = c.k as f32;
-        lanes.k[lane] = k;
-        // κ₀ carries what rounding k to f32 lost.
-        lanes.kappa[lane] = (c.k - f64::from(k)) as f32;
-        lanes.kappa_step[lane] = c.k_step as f32;
-        lanes.kappa_step_step[lane] = c.k_step_step as f32;
-        lanes.beta[lane] = c.beta as f32;
-        let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
-        // A ramping amplitude multiplies the unit sine; a steady one is in the seed.
-        let (seeded, gain) = if step == 0.0 {
-            (amplitude, 1.0)
-        } else {
-            (1.0, amplitude)
-        };
-        lanes.gain[lane] = gain;
-        lanes.gain_step[lane] = step;
-        lanes.d_scale[lane] = (f64::from(seeded) * c.twice_sin_half) as f32;
         let phase = lanes.phase[lane];
+        let before = lanes.increment[lane].wrapping_sub(lanes.slope[lane]);
         lanes.sine_tops[lane] = (phase >> 32) as u32;
         // cos(φ − θ₋₁/2) is sin(φ − θ₋₁/2 + a quarter turn).
         let half_back = phase.wrapping_sub(before / 2).wrapping_add(QUARTER_TURN);
         lanes.cosine_tops[lane] = (half_back >> 32) as u32;
-        lanes.s[lane] = seeded * sine(lanes.sine_tops[lane]);
-        lanes.amplitude[lane] = amplitude + run as f32 * step;
-    }
-    for (d, (&scale, &top)) in lanes.d[..len]
-        .iter_mut()
-        .zip(lanes.d_scale[..len].iter().zip(&lanes.cosine_tops[..len]))
-    {
-        *d = scale * sine(top);
+        lanes.radians[lane] =
+            small_u64_to_f64(before >> INCREMENT_SHIFT) * SHIFTED_RADIANS_PER_UNIT;
+        lanes.slope_radians[lane] =
+            (small_i64_to_f64(lanes.slope[lane] as i64) * RADIANS_PER_UNIT) as f32;
     }
     for lane in 0..len {
-        let mut ramp = PhaseRamp {
-            phase: lanes.phase[lane],
-            increment: lanes.increment[lane],
-            slope: lanes.slope[lane],
+        let main = Main::for_increment(lanes.radians[lane]);
+        lanes.k[lane] = main.k;
+        lanes.kappa[lane] = main.kappa;
+        lanes.sin_half[lane] = main.s;
+    }
+    for lane in 0..len {
+        let main = Main {
+            k: lanes.k[lane],
+            kappa: lanes.kappa[lane],
+            s: lanes.sin_half[lane],
         };
-        ramp.skip(run as u64);
-        lanes.phase[lane] = ramp.phase;
-        lanes.increment[lane] = ramp.increment;
+        let c = Coefficients::for_run(main, lanes.slope_radians[lane]);
+        lanes.k[lane] = c.k;
+        lanes.kappa[lane] = c.kappa;
+        lanes.kappa_step[lane] = c.k_step;
+        lanes.kappa_step_step[lane] = c.k_step_step;
+        lanes.beta[lane] = c.beta;
+        lanes.twice_sin_half[lane] = c.twice_sin_half;
+    }
+    for lane in 0..len {
+        let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
+        // A ramping amplitude multiplies the unit sine; a steady one is in the seed.
+        let steady = step == 0.0;
+        let seeded = if steady { amplitude } else { 1.0 };
+        lanes.gain[lane] = if steady { 1.0 } else { amplitude };
+        lanes.gain_step[lane] = step;
+        lanes.s[lane] = seeded * sine(lanes.sine_tops[lane]);
+        let d_scale = seeded * lanes.twice_sin_half[lane];
+        lanes.d[lane] = d_scale * sine(lanes.cosine_tops[lane]);
+        lanes.amplitude[lane] = amplitude + run as f32 * step;
+    }
+    // On to the next seed: n·increment + slope·n(n−1)/2, by shifts for a whole run (AVX2 has
+    // no 64-bit multiply).
+    if run == RUN_SAMPLES {
+        const _: () = assert!(RUN_SAMPLES == 32);
+        for lane in 0..len {
+            let (increment, slope) = (lanes.increment[lane], lanes.slope[lane]);
+            // 32·31/2 = 496 = 512 − 16.
+            let triangle = (slope << 9).wrapping_sub(slope << 4);
+            lanes.phase[lane] = lanes.phase[lane]
+                .wrapping_add(increment << 5)
+                .wrapping_add(triangle);
+            lanes.increment[lane] = increment.wrapping_add(slope << 5);
+        }
+    } else {
+        for lane in 0..len {
+            let mut ramp = lanes.ramp(lane);
+            ramp.skip(run as u64);
+            lanes.phase[lane] = ramp.phase;
+            lanes.increment[lane] = ramp.increment;
+        }
     }
     for (group, ramps) in lanes.ramps[..len / GROUP_LANES].iter_mut().enumerate() {
         let steps = &lanes.gain_step[group * GROUP_LANES..(group + 1) * GROUP_LANES];

@@ -81,6 +81,8 @@ struct VibratoChord {
     partials: Vec<Partial>,
     /// Per voice, its ratio at each knot of a cycle.
     cycles: Vec<Vec<f64>>,
+    /// Per partial, its increment at the next knot (phase units per sample).
+    targets: Vec<f64>,
     /// Samples rendered.
     position: usize,
     kernel: Kernel,
@@ -106,6 +108,7 @@ impl VibratoChord {
         }
         Self {
             lanes,
+            targets: vec![0.0; partials.len()],
             partials,
             cycles,
             position: 0,
@@ -113,19 +116,18 @@ impl VibratoChord {
         }
     }
 
-    /// The knot's work: each voice's ratio at the next knot, every partial's slope to its
-    /// target there (its unmoved increment times the ratio), and the seed.
+    /// The knot's work: each voice's ratio at the next knot, every partial's target there (its
+    /// unmoved increment times the ratio), the lanes aimed at them and seeded.
     fn knot(&mut self) {
         let next = self.position / RUN_SAMPLES + 1;
         let ratios: [f64; VOICES] = std::array::from_fn(|voice| {
             let cycle = &self.cycles[voice];
             cycle[next % cycle.len()]
         });
-        for (lane, partial) in self.partials.iter().enumerate() {
-            let target = (partial.units * ratios[partial.voice]) as i64;
-            let slope = slope_to(target, self.lanes.ramp(lane).increment);
-            self.lanes.set_run(lane, slope, AMPLITUDE, 0.0);
+        for (target, partial) in self.targets.iter_mut().zip(&self.partials) {
+            *target = partial.units * ratios[partial.voice];
         }
+        self.lanes.aim(&self.targets);
         self.lanes.seed(self.kernel, RUN_SAMPLES);
     }
 

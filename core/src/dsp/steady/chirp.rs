@@ -189,6 +189,23 @@ impl ChirpLanes {
         self.amplitude_step[lane] = amplitude_step;
     }
 
+    /// Every lane's next run toward `targets` (one per pushed lane): its slope takes its
+    /// increment to the target (in phase units per sample, rounded to a whole unit) at the run's
+    /// end, rounded down to a whole slope, so that the run ends exactly where the next begins;
+    /// amplitudes carry on. The knot's work for many partials at once, in a loop that
+    /// vectorises (AVX2 converts no 64-bit integer, so the target goes through the bits of
+    /// 2^52). Each target at most a quarter turn.
+    pub fn aim(&mut self, targets: &[f64]) {
+        assert_eq!(targets.len(), self.pushed);
+        const _: () = assert!(RUN_SAMPLES == 1 << 5);
+        for ((slope, &increment), &target) in
+            self.slope.iter_mut().zip(&self.increment).zip(targets)
+        {
+            let target = round_to_u64(target);
+            *slope = (target.wrapping_sub(increment) as i64 >> 5) as u64;
+        }
+    }
+
     /// Lane `lane`'s phase ramp at the next seed.
     #[inline]
     pub fn ramp(&self, lane: usize) -> PhaseRamp {
@@ -388,6 +405,16 @@ impl Coefficients {
 fn small_u64_to_f64(x: u64) -> f64 {
     const TWO_52: f64 = 4_503_599_627_370_496.0;
     f64::from_bits(x | TWO_52.to_bits()) - TWO_52
+}
+
+/// `x` (0 ≤ x ≤ 2^62) rounded to the nearest multiple of 2^11, as `u64`: the reverse of
+/// [`small_u64_to_f64`] on `x` shifted (a rounding of at most 2^-54 turn).
+#[inline(always)]
+fn round_to_u64(x: f64) -> u64 {
+    const SHIFT: u32 = 11;
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let shifted = x * (1.0 / (1u64 << SHIFT) as f64) + TWO_52;
+    (shifted.to_bits() & ((1 << 52) - 1)) << SHIFT
 }
 
 /// `x` as `f64`, exactly, for |x| < 2^51 (as [`small_u64_to_f64`], offset by 2^51).

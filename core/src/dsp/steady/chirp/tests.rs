@@ -226,3 +226,42 @@ fn accepts_the_quarter_turn_and_the_slope_limit_and_nothing_past_them() {
     // An increment ramping below zero wraps: refused.
     assert!(!accepts(&ramp(10, -1), RUN_SAMPLES));
 }
+
+#[test]
+fn aiming_at_a_target_slopes_each_increment_there_within_a_run_of_rounding() {
+    let mut lanes = ChirpLanes::default();
+    let increments = [
+        increment_for(440.0, RATE_HZ),
+        increment_for(9000.0, RATE_HZ),
+        0,
+    ];
+    for increment in increments {
+        lanes.push(&ChirpPartial {
+            ramp: PhaseRamp {
+                phase: 0,
+                increment,
+                slope: 0,
+            },
+            amplitude: 0.1,
+            amplitude_step: 0.0,
+        });
+    }
+    // Up, up to a quarter turn, and a silent lane staying put.
+    let targets = [
+        increments[0] as f64 * 1.003,
+        increments[1] as f64 * 0.998,
+        0.0,
+    ];
+    lanes.aim(&targets);
+    for (lane, &target) in targets.iter().enumerate() {
+        let mut ramp = lanes.ramp(lane);
+        ramp.skip(RUN_SAMPLES as u64);
+        let missed = ramp.increment as f64 - target;
+        // Rounded down to a whole slope: at most 32 units short, and the target's own rounding.
+        assert!(
+            (-(RUN_SAMPLES as f64) - 1024.0..=1024.0).contains(&missed),
+            "lane {lane}: {missed}"
+        );
+    }
+    assert_eq!(lanes.ramp(2).slope, 0);
+}

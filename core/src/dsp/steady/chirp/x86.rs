@@ -1,12 +1,13 @@
-//! The chirp lanes' vector kernels: the portable kernel's arithmetic on eight lanes at once,
-//! for four (SSE2, in two halves) or eight (AVX2) samples per step, with the held notes' lane
-//! tree at the end (see `steady/x86.rs`). One generic kernel, written against [`Wide`]; groups
-//! run up to four at a time, since one group alone waits on its recurrence every sample.
+//! The chirp lanes' vector kernels: the portable kernel's arithmetic on eight lanes at once
+//! (SSE2 in two halves, AVX2 whole), with the held notes' lane tree at the end, summing four
+//! (SSE2) or eight (AVX2) samples at a time (see `steady/x86.rs`). One generic kernel, written
+//! against [`Wide`]; groups run a few at a time through a whole call, since one group alone
+//! waits on its recurrence every sample.
 
-use super::{ChirpGroup, ChirpLanes, add_one_sample, seed_lanes};
+use super::{ChirpGroup, ChirpLanes, seed_lanes};
 use crate::dsp::sine::Avx2Token;
-use crate::dsp::steady::GROUP_LANES;
 use crate::dsp::steady::x86::{avx2_lane_sums, sse2_add, sse2_lane_sums};
+use crate::dsp::steady::{GROUP_LANES, RUN_SAMPLES, lane_sum};
 use std::arch::x86_64::*;
 
 /// Most samples per step (AVX2's).
@@ -198,52 +199,68 @@ impl<V: Copy> InRegisters<V> {
     }
 }
 
-/// The kernel: whole steps of `W::STEP` samples, then the portable kernel for the rest.
+/// The kernel: a few groups at a time over the whole of `out` (at most a run), their state in
+/// registers, each sample's lanes added into an accumulator of its own (group after group, the
+/// first assigning); then each sample's accumulator summed in the lane tree, `W::STEP` samples
+/// at a time and the last few one by one.
 #[inline(always)]
 fn add_lanes<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
-    let groups = lanes.groups();
-    let mut steps = out.chunks_exact_mut(W::STEP);
-    for block in &mut steps {
-        let mut acc = [w.zero(); MAX_STEP];
-        let mut first = 0;
-        while first < groups {
-            let count = (groups - first).min(GROUPS_AT_ONCE);
-            // A group whose gains hold has them all at exactly 1 and steps of 0: multiplying
-            // and stepping them changes no bit, so a few groups share one path.
-            let ramps = lanes.ramps[first..first + count].contains(&true);
-            match (count, ramps) {
-                (4, false) => add_groups::<W, 4, false>(w, lanes, first, &mut acc),
-                (4, true) => add_groups::<W, 4, true>(w, lanes, first, &mut acc),
-                (3, false) => add_groups::<W, 3, false>(w, lanes, first, &mut acc),
-                (3, true) => add_groups::<W, 3, true>(w, lanes, first, &mut acc),
-                (2, false) => add_groups::<W, 2, false>(w, lanes, first, &mut acc),
-                (2, true) => add_groups::<W, 2, true>(w, lanes, first, &mut acc),
-                (_, false) => add_groups::<W, 1, false>(w, lanes, first, &mut acc),
-                (_, true) => add_groups::<W, 1, true>(w, lanes, first, &mut acc),
-            }
-            first += count;
-        }
-        w.add_lane_sums(&acc, block);
-    }
-    for sample in steps.into_remainder() {
-        add_one_sample(lanes, sample);
+    for out in out.chunks_mut(RUN_SAMPLES) {
+        add_lanes_to(w, lanes, out);
     }
 }
 
-/// One step of `N` groups from `first`, added into the accumulators group after group (group 0
-/// assigns).
+/// [`add_lanes`] for at most [`RUN_SAMPLES`].
+#[inline(always)]
+fn add_lanes_to<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
+    let len = out.len();
+    let groups = lanes.groups();
+    let mut acc = [w.zero(); RUN_SAMPLES];
+    let acc = &mut acc[..len];
+    let mut first = 0;
+    while first < groups {
+        let count = (groups - first).min(GROUPS_AT_ONCE);
+        // A group whose gains hold has them all at exactly 1 and steps of 0: multiplying and
+        // stepping them changes no bit, so a few groups share one path.
+        let ramps = lanes.ramps[first..first + count].contains(&true);
+        match (count, ramps) {
+            (3, false) => add_groups::<W, 3, false>(w, lanes, first, acc),
+            (3, true) => add_groups::<W, 3, true>(w, lanes, first, acc),
+            (2, false) => add_groups::<W, 2, false>(w, lanes, first, acc),
+            (2, true) => add_groups::<W, 2, true>(w, lanes, first, acc),
+            (_, false) => add_groups::<W, 1, false>(w, lanes, first, acc),
+            (_, true) => add_groups::<W, 1, true>(w, lanes, first, acc),
+        }
+        first += count;
+    }
+    let mut samples = out.chunks_exact_mut(W::STEP);
+    let mut sums = acc.chunks_exact(W::STEP);
+    for (block, sums) in (&mut samples).zip(&mut sums) {
+        let mut step = [w.zero(); MAX_STEP];
+        step[..W::STEP].copy_from_slice(sums);
+        w.add_lane_sums(&step, block);
+    }
+    for (sample, &sum) in samples.into_remainder().iter_mut().zip(sums.remainder()) {
+        let mut lanes = [0.0; GROUP_LANES];
+        w.store(&mut lanes, sum);
+        *sample += lane_sum(&lanes);
+    }
+}
+
+/// `acc.len()` samples of `N` groups from `first`, added into the samples' accumulators group
+/// after group (group 0 assigns).
 #[inline(always)]
 fn add_groups<W: Wide, const N: usize, const RAMPS: bool>(
     w: W,
     lanes: &mut ChirpLanes,
     first: usize,
-    acc: &mut [W::V; MAX_STEP],
+    acc: &mut [W::V],
 ) {
     let mut groups = [InRegisters::load(w, &lanes.group(first)); N];
     for (n, group) in groups.iter_mut().enumerate().skip(1) {
         *group = InRegisters::load(w, &lanes.group(first + n));
     }
-    for sum in acc.iter_mut().take(W::STEP) {
+    for sum in acc.iter_mut() {
         for (n, group) in groups.iter().enumerate() {
             let value = group.value::<W, RAMPS>(w);
             *sum = if first + n == 0 {

@@ -518,16 +518,16 @@ fn lane_value(s: f32, gain: f32, ramps: bool) -> f32 {
 }
 
 /// One sample: each lane's value added up over the groups (the first assigns) and summed in
-/// the lane tree; then every lane steps on. The portable kernel, and every kernel's samples
-/// after its last whole step.
+/// the lane tree; then every lane steps on. The portable kernel (the vector kernels perform
+/// the same operations per lane, in the same order).
 #[inline(always)]
 fn add_one_sample(lanes: &mut ChirpLanes, sample: &mut f32) {
     let mut acc = [0.0f32; GROUP_LANES];
     for group in 0..lanes.groups() {
         let g = lanes.group(group);
-        for lane in 0..GROUP_LANES {
+        for (lane, sum) in acc.iter_mut().enumerate() {
             let value = lane_value(g.s[lane], g.gain[lane], g.ramps);
-            acc[lane] = if group == 0 { value } else { acc[lane] + value };
+            *sum = if group == 0 { value } else { *sum + value };
             let k = g.k[lane] + g.kappa[lane];
             g.d[lane] = g.beta[lane] * g.d[lane] + k * g.s[lane];
             g.s[lane] += g.d[lane];

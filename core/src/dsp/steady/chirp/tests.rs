@@ -86,35 +86,26 @@ fn render(
     let mut exact_ramps: Vec<PhaseRamp> = (0..motions.len()).map(|lane| lanes.ramp(lane)).collect();
     let mut out = vec![start; samples];
     let mut exact = vec![0.0f64; samples];
-    let mut position = 0;
-    for chunk in out.chunks_mut(block) {
-        let mut rest = chunk;
-        while !rest.is_empty() {
-            if position % RUN_SAMPLES == 0 {
-                let knot = (position / RUN_SAMPLES) as u64;
-                let run = RUN_SAMPLES.min(samples - position);
-                for (lane, (motion, _)) in motions.iter().enumerate() {
-                    let (slope, amplitude, step) = motion.run(knot, lanes.ramp(lane).increment);
-                    lanes.set_run(lane, slope, amplitude, step);
-                    assert!(accepts(&lanes.ramp(lane), RUN_SAMPLES), "{motion:?}");
-                    let ramp = &mut exact_ramps[lane];
-                    ramp.slope = slope;
-                    for n in 0..run {
-                        let turns = ramp.phase as f64 / UNITS_PER_TURN;
-                        let gain = f64::from(amplitude) + n as f64 * f64::from(step);
-                        exact[position + n] += gain * (TAU * turns).sin();
-                        ramp.advance();
-                    }
-                }
-                lanes.seed(kernel, RUN_SAMPLES);
+    let run_start = |lanes: &mut ChirpLanes, position: usize| {
+        let knot = (position / RUN_SAMPLES) as u64;
+        let run = RUN_SAMPLES.min(samples - position);
+        for (lane, (motion, _)) in motions.iter().enumerate() {
+            let (slope, amplitude, step) = motion.run(knot, lanes.ramp(lane).increment);
+            lanes.set_run(lane, slope, amplitude, step);
+            assert!(accepts(&lanes.ramp(lane), RUN_SAMPLES), "{motion:?}");
+            let ramp = &mut exact_ramps[lane];
+            ramp.slope = slope;
+            for n in 0..run {
+                let turns = ramp.phase as f64 / UNITS_PER_TURN;
+                let gain = f64::from(amplitude) + n as f64 * f64::from(step);
+                exact[position + n] += gain * (TAU * turns).sin();
+                ramp.advance();
             }
-            let len = rest.len().min(RUN_SAMPLES - position % RUN_SAMPLES);
-            let (run, tail) = rest.split_at_mut(len);
-            lanes.add_to(kernel, run);
-            position += len;
-            rest = tail;
         }
-    }
+        lanes.seed(kernel, RUN_SAMPLES);
+    };
+    let add = |lanes: &mut ChirpLanes, run: &mut [f32]| lanes.add_to(kernel, run);
+    super::super::render_in_runs(&mut lanes, &mut out, block, run_start, add);
     (out, exact)
 }
 

@@ -107,11 +107,9 @@ pub struct ChirpLanes {
     /// The top 32 bits of the phases sin and cos are taken at, while seeding.
     sine_tops: [u32; MAX_LANES],
     cosine_tops: [u32; MAX_LANES],
-    /// θ₋₁ and the slope in radians, sin(θ₋₁/2) and 2 sin(θ₋₁/2), while seeding.
-    radians: [f64; MAX_LANES],
+    /// The slope in radians and sin(θ₋₁/2), while seeding.
     slope_radians: [f32; MAX_LANES],
     sin_half: [f32; MAX_LANES],
-    twice_sin_half: [f32; MAX_LANES],
 }
 
 impl Default for ChirpLanes {
@@ -136,10 +134,8 @@ impl Default for ChirpLanes {
             ramps: [false; MAX_GROUPS],
             sine_tops: [0; MAX_LANES],
             cosine_tops: [0; MAX_LANES],
-            radians: [0.0; MAX_LANES],
             slope_radians: [0.0; MAX_LANES],
             sin_half: [0.0; MAX_LANES],
-            twice_sin_half: [0.0; MAX_LANES],
         }
     }
 }
@@ -438,7 +434,8 @@ const SHIFTED_RADIANS_PER_UNIT: f64 = RADIANS_PER_UNIT * (1u64 << INCREMENT_SHIF
 fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
     const QUARTER_TURN: u64 = 1 << 62;
     let len = lanes.len;
-    // The phases the seeds are taken at, and each run's increment before its first sample.
+    // The phases the seeds are taken at, each run's increment before its first sample, and
+    // k's main term (`u64` and `f64`: four lanes to an AVX2 vector).
     for lane in 0..len {
         let phase = lanes.phase[lane];
         let before = lanes.increment[lane].wrapping_sub(lanes.slope[lane]);
@@ -446,17 +443,15 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
         // cos(φ − θ₋₁/2) is sin(φ − θ₋₁/2 + a quarter turn).
         let half_back = phase.wrapping_sub(before / 2).wrapping_add(QUARTER_TURN);
         lanes.cosine_tops[lane] = (half_back >> 32) as u32;
-        lanes.radians[lane] =
-            small_u64_to_f64(before >> INCREMENT_SHIFT) * SHIFTED_RADIANS_PER_UNIT;
-        lanes.slope_radians[lane] =
-            (small_i64_to_f64(lanes.slope[lane] as i64) * RADIANS_PER_UNIT) as f32;
-    }
-    for lane in 0..len {
-        let main = Main::for_increment(lanes.radians[lane]);
+        let radians = small_u64_to_f64(before >> INCREMENT_SHIFT) * SHIFTED_RADIANS_PER_UNIT;
+        let main = Main::for_increment(radians);
         lanes.k[lane] = main.k;
         lanes.kappa[lane] = main.kappa;
         lanes.sin_half[lane] = main.s;
+        lanes.slope_radians[lane] =
+            (small_i64_to_f64(lanes.slope[lane] as i64) * RADIANS_PER_UNIT) as f32;
     }
+    // The rest of the coefficients and the seeds (`f32`: eight lanes to a vector).
     for lane in 0..len {
         let main = Main {
             k: lanes.k[lane],
@@ -469,9 +464,6 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
         lanes.kappa_step[lane] = c.k_step;
         lanes.kappa_step_step[lane] = c.k_step_step;
         lanes.beta[lane] = c.beta;
-        lanes.twice_sin_half[lane] = c.twice_sin_half;
-    }
-    for lane in 0..len {
         let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
         // A ramping amplitude multiplies the unit sine; a steady one is in the seed.
         let steady = step == 0.0;
@@ -479,7 +471,7 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
         lanes.gain[lane] = if steady { 1.0 } else { amplitude };
         lanes.gain_step[lane] = step;
         lanes.s[lane] = seeded * sine(lanes.sine_tops[lane]);
-        let d_scale = seeded * lanes.twice_sin_half[lane];
+        let d_scale = seeded * c.twice_sin_half;
         lanes.d[lane] = d_scale * sine(lanes.cosine_tops[lane]);
         lanes.amplitude[lane] = amplitude + run as f32 * step;
     }

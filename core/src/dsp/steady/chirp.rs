@@ -23,7 +23,7 @@
 //! steady lanes are) and its coefficients are worked out in `f64` from its exact increment and
 //! slope, so nothing accumulates past one run and no phase drifts. The lanes stay within 120 dB
 //! of the exact sines (the tests measure it) for increments up to a quarter turn per sample and
-//! slopes up to [`MAX_RELATIVE_SLOPE_SHIFT`] (a vibrato of ±100 cents at 11 Hz, or ±200 at 5.5);
+//! slopes up to [`MAX_RELATIVE_SLOPE_SHIFT`] (at 48 kHz a vibrato of ±100 cents at 16 Hz, or ±200 at 8);
 //! [`accepts`] says whether a partial's run is within that.
 //!
 //! The lanes' sum per sample is the steady lanes' tree, and every kernel performs the same IEEE
@@ -44,7 +44,7 @@ pub const MAX_LANES: usize = 320;
 const MAX_GROUPS: usize = MAX_LANES / GROUP_LANES;
 
 /// The steepest slope the lanes render within 120 dB: |slope| ≤ increment / 2^13, a relative
-/// change of the increment of 1.2e-4 per sample (at 48 kHz a vibrato of ±100 cents at 11 Hz).
+/// change of the increment of 1.2e-4 per sample (at 48 kHz a vibrato of ±100 cents at 16 Hz).
 pub const MAX_RELATIVE_SLOPE_SHIFT: u32 = 13;
 
 /// Whether the lanes render `ramp` for `samples` (a run) within their accuracy: every increment

@@ -13,6 +13,8 @@
 //!   `quintet` times Quintet alone (for a profiler), `steady`, `every64`, `every16` and `every1`
 //!   only those columns.
 //! - `kernels` ([`kernels`]): each sine kernel alone.
+//! - `vibrato` ([`vibrato`]): 16 held notes under vibrato, and with four unison copies each,
+//!   through the chirp lanes, against one naive voice.
 //!
 //! Each subject prints its targets with whether this run meets them. Timings are medians of
 //! interleaved runs; the machine is shared, so read the ratios, not the absolute numbers.
@@ -25,9 +27,10 @@ mod kernels;
 mod naive;
 mod plugin;
 mod timing;
+mod vibrato;
 
 /// The subjects, in the order a full run prints them.
-const SUBJECTS: [&str; 5] = ["bank", "plugin", "engine", "dense", "kernels"];
+const SUBJECTS: [&str; 6] = ["bank", "plugin", "engine", "dense", "kernels", "vibrato"];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,5 +62,8 @@ fn main() {
     }
     if run("kernels") {
         kernels::run();
+    }
+    if run("vibrato") {
+        vibrato::run(wanted);
     }
 }

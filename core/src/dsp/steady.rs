@@ -307,7 +307,35 @@ fn add_portable(lanes: &mut SteadyLanes, out: &mut [f32]) {
     }
 }
 
+pub mod chirp;
 pub mod ramped;
+
+/// Renders `out` through `lanes` in blocks of `block`, split where the runs of a clock starting
+/// at `out`'s first sample begin: `run_start(lanes, position)` at each run's first sample, then
+/// `add(lanes, piece)` for every piece. The tests' host, slicing as engines do.
+#[cfg(test)]
+fn render_in_runs<L>(
+    lanes: &mut L,
+    out: &mut [f32],
+    block: usize,
+    mut run_start: impl FnMut(&mut L, usize),
+    mut add: impl FnMut(&mut L, &mut [f32]),
+) {
+    let mut position = 0;
+    for chunk in out.chunks_mut(block) {
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            if position % RUN_SAMPLES == 0 {
+                run_start(lanes, position);
+            }
+            let len = rest.len().min(RUN_SAMPLES - position % RUN_SAMPLES);
+            let (run, tail) = rest.split_at_mut(len);
+            add(lanes, run);
+            position += len;
+            rest = tail;
+        }
+    }
+}
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
@@ -351,20 +379,13 @@ mod tests {
             lanes.push(partial);
         }
         let mut out = vec![start; samples];
-        let mut position = 0;
-        for chunk in out.chunks_mut(block) {
-            let mut rest = chunk;
-            while !rest.is_empty() {
-                if position % RUN_SAMPLES == 0 {
-                    lanes.seed(kernel, RUN_SAMPLES);
-                }
-                let len = rest.len().min(RUN_SAMPLES - position % RUN_SAMPLES);
-                let (run, tail) = rest.split_at_mut(len);
-                lanes.add_to(kernel, run);
-                position += len;
-                rest = tail;
-            }
-        }
+        render_in_runs(
+            &mut lanes,
+            &mut out,
+            block,
+            |lanes, _| lanes.seed(kernel, RUN_SAMPLES),
+            |lanes, run| lanes.add_to(kernel, run),
+        );
         out
     }
 

@@ -247,20 +247,13 @@ mod tests {
             lanes.push(partial, *ramp);
         }
         let mut out = vec![0.125; samples];
-        let mut position = 0;
-        for chunk in out.chunks_mut(block) {
-            let mut rest = chunk;
-            while !rest.is_empty() {
-                if position % RUN_SAMPLES == 0 {
-                    lanes.seed(kernel, RUN_SAMPLES);
-                }
-                let len = rest.len().min(RUN_SAMPLES - position % RUN_SAMPLES);
-                let (run, tail) = rest.split_at_mut(len);
-                lanes.add_to(kernel, run);
-                position += len;
-                rest = tail;
-            }
-        }
+        crate::dsp::steady::render_in_runs(
+            &mut lanes,
+            &mut out,
+            block,
+            |lanes, _| lanes.seed(kernel, RUN_SAMPLES),
+            |lanes, run| lanes.add_to(kernel, run),
+        );
         out
     }
 

@@ -1,0 +1,314 @@
+//! The chirp lanes' vector kernels: the portable kernel's arithmetic on eight lanes at once
+//! (SSE2 in two halves, AVX2 whole), with the held notes' lane tree at the end, summing four
+//! (SSE2) or eight (AVX2) samples at a time (see `steady/x86.rs`). One generic kernel, written
+//! against [`Wide`]; groups run a few at a time through a whole call, since one group alone
+//! waits on its recurrence every sample.
+
+use super::{ChirpGroup, ChirpLanes, seed_lanes};
+use crate::dsp::sine::Avx2Token;
+use crate::dsp::steady::x86::{avx2_lane_sums, sse2_add, sse2_lane_sums};
+use crate::dsp::steady::{GROUP_LANES, RUN_SAMPLES, lane_sum};
+use std::arch::x86_64::*;
+
+/// Most samples per step (AVX2's).
+const MAX_STEP: usize = 8;
+
+/// Most groups a kernel keeps in flight at once: with four, their state spilled from the
+/// registers and the vibrato benchmark ran about 8 % slower.
+const GROUPS_AT_ONCE: usize = 3;
+
+/// Eight `f32` lanes and the few operations the kernel needs, on one instruction set. A value
+/// of the implementing type proves the CPU runs it, which is why the methods are safe.
+trait Wide: Copy {
+    /// Eight lanes.
+    type V: Copy;
+    /// Samples per step.
+    const STEP: usize;
+    fn zero(self) -> Self::V;
+    fn load(self, lanes: &[f32; GROUP_LANES]) -> Self::V;
+    fn store(self, lanes: &mut [f32; GROUP_LANES], value: Self::V);
+    fn add(self, a: Self::V, b: Self::V) -> Self::V;
+    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
+    /// Adds to `out` (`STEP` samples) the lane tree of each of the first `STEP` accumulators.
+    fn add_lane_sums(self, acc: &[Self::V; MAX_STEP], out: &mut [f32]);
+}
+
+/// SSE2: every x86-64 CPU runs it.
+#[derive(Clone, Copy)]
+struct Sse2;
+
+impl Wide for Sse2 {
+    type V = [__m128; 2];
+    const STEP: usize = 4;
+
+    #[inline(always)]
+    fn zero(self) -> Self::V {
+        // SAFETY: SSE is baseline on x86-64.
+        unsafe { [_mm_setzero_ps(); 2] }
+    }
+    #[inline(always)]
+    fn load(self, lanes: &[f32; GROUP_LANES]) -> Self::V {
+        // SAFETY: SSE is baseline on x86-64; eight f32s of an array, read four at a time.
+        unsafe {
+            [
+                _mm_loadu_ps(lanes.as_ptr()),
+                _mm_loadu_ps(lanes[4..].as_ptr()),
+            ]
+        }
+    }
+    #[inline(always)]
+    fn store(self, lanes: &mut [f32; GROUP_LANES], value: Self::V) {
+        // SAFETY: SSE is baseline on x86-64; eight f32s of an array, written four at a time.
+        unsafe {
+            _mm_storeu_ps(lanes.as_mut_ptr(), value[0]);
+            _mm_storeu_ps(lanes[4..].as_mut_ptr(), value[1]);
+        }
+    }
+    #[inline(always)]
+    fn add(self, a: Self::V, b: Self::V) -> Self::V {
+        // SAFETY: SSE is baseline on x86-64.
+        unsafe { [_mm_add_ps(a[0], b[0]), _mm_add_ps(a[1], b[1])] }
+    }
+    #[inline(always)]
+    fn mul(self, a: Self::V, b: Self::V) -> Self::V {
+        // SAFETY: SSE is baseline on x86-64.
+        unsafe { [_mm_mul_ps(a[0], b[0]), _mm_mul_ps(a[1], b[1])] }
+    }
+    #[inline(always)]
+    fn add_lane_sums(self, acc: &[Self::V; MAX_STEP], out: &mut [f32]) {
+        let low = [0, 1, 2, 3].map(|j| acc[j][0]);
+        let high = [0, 1, 2, 3].map(|j| acc[j][1]);
+        let sums = sse2_add(sse2_lane_sums(low), sse2_lane_sums(high));
+        let out: &mut [f32; 4] = out.try_into().unwrap();
+        // SAFETY: SSE is baseline on x86-64; four readable and writable f32s (the array).
+        unsafe {
+            _mm_storeu_ps(
+                out.as_mut_ptr(),
+                _mm_add_ps(_mm_loadu_ps(out.as_ptr()), sums),
+            )
+        }
+    }
+}
+
+/// AVX2: made only from an [`Avx2Token`].
+#[derive(Clone, Copy)]
+struct Avx2(#[allow(dead_code)] Avx2Token);
+
+impl Wide for Avx2 {
+    type V = __m256;
+    const STEP: usize = 8;
+
+    #[inline(always)]
+    fn zero(self) -> __m256 {
+        // SAFETY: `self` holds an `Avx2Token`, so the CPU has AVX.
+        unsafe { _mm256_setzero_ps() }
+    }
+    #[inline(always)]
+    fn load(self, lanes: &[f32; GROUP_LANES]) -> __m256 {
+        // SAFETY: as `zero`; eight readable f32s (the array).
+        unsafe { _mm256_loadu_ps(lanes.as_ptr()) }
+    }
+    #[inline(always)]
+    fn store(self, lanes: &mut [f32; GROUP_LANES], value: __m256) {
+        // SAFETY: as `zero`; eight writable f32s (the array).
+        unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), value) }
+    }
+    #[inline(always)]
+    fn add(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: as `zero`.
+        unsafe { _mm256_add_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: __m256, b: __m256) -> __m256 {
+        // SAFETY: as `zero`.
+        unsafe { _mm256_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    fn add_lane_sums(self, acc: &[__m256; MAX_STEP], out: &mut [f32]) {
+        // SAFETY: as `zero` (the token proves AVX2, which `avx2_lane_sums` is compiled for).
+        let sums = unsafe { avx2_lane_sums(acc) };
+        let out: &mut [f32; 8] = out.try_into().unwrap();
+        // SAFETY: as `zero`; eight readable and writable f32s (the array).
+        unsafe {
+            let total = _mm256_add_ps(_mm256_loadu_ps(out.as_ptr()), sums);
+            _mm256_storeu_ps(out.as_mut_ptr(), total);
+        }
+    }
+}
+
+/// A group's lanes in registers: what moves over the run, then what holds.
+#[derive(Clone, Copy)]
+struct InRegisters<V> {
+    s: V,
+    d: V,
+    kappa: V,
+    kappa_step: V,
+    gain: V,
+    k: V,
+    kappa_step_step: V,
+    beta: V,
+    gain_step: V,
+}
+
+impl<V: Copy> InRegisters<V> {
+    #[inline(always)]
+    fn load<W: Wide<V = V>>(w: W, group: &ChirpGroup<'_>) -> Self {
+        Self {
+            s: w.load(group.s),
+            d: w.load(group.d),
+            kappa: w.load(group.kappa),
+            kappa_step: w.load(group.kappa_step),
+            gain: w.load(group.gain),
+            k: w.load(group.k),
+            kappa_step_step: w.load(group.kappa_step_step),
+            beta: w.load(group.beta),
+            gain_step: w.load(group.gain_step),
+        }
+    }
+
+    #[inline(always)]
+    fn store<W: Wide<V = V>>(&self, w: W, group: ChirpGroup<'_>) {
+        w.store(group.s, self.s);
+        w.store(group.d, self.d);
+        w.store(group.kappa, self.kappa);
+        w.store(group.kappa_step, self.kappa_step);
+        w.store(group.gain, self.gain);
+    }
+
+    /// The lanes' contribution to this sample (`super::lane_value`).
+    #[inline(always)]
+    fn value<W: Wide<V = V>, const RAMPS: bool>(&self, w: W) -> V {
+        if RAMPS {
+            w.mul(self.s, self.gain)
+        } else {
+            self.s
+        }
+    }
+
+    /// One sample on, as `super::add_one_sample` steps a lane.
+    #[inline(always)]
+    fn advance<W: Wide<V = V>, const RAMPS: bool>(&mut self, w: W) {
+        let k = w.add(self.k, self.kappa);
+        self.d = w.add(w.mul(self.beta, self.d), w.mul(k, self.s));
+        self.s = w.add(self.s, self.d);
+        self.kappa = w.add(self.kappa, self.kappa_step);
+        self.kappa_step = w.add(self.kappa_step, self.kappa_step_step);
+        if RAMPS {
+            self.gain = w.add(self.gain, self.gain_step);
+        }
+    }
+}
+
+/// The kernel: a few groups at a time over the whole of `out` (at most a run), their state in
+/// registers, each sample's lanes added into an accumulator of its own (group after group, the
+/// first assigning); then each sample's accumulator summed in the lane tree, `W::STEP` samples
+/// at a time and the last few one by one.
+#[inline(always)]
+fn add_lanes<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
+    for out in out.chunks_mut(RUN_SAMPLES) {
+        add_lanes_to(w, lanes, out);
+    }
+}
+
+/// [`add_lanes`] for at most [`RUN_SAMPLES`].
+#[inline(always)]
+fn add_lanes_to<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
+    let len = out.len();
+    let groups = lanes.groups();
+    let mut acc = [w.zero(); RUN_SAMPLES];
+    let acc = &mut acc[..len];
+    let mut first = 0;
+    while first < groups {
+        let count = (groups - first).min(GROUPS_AT_ONCE);
+        // A group whose gains hold has them all at exactly 1 and steps of 0: multiplying and
+        // stepping them changes no bit, so a few groups share one path.
+        let ramps = lanes.ramps[first..first + count].contains(&true);
+        match (count, ramps) {
+            (3, false) => add_groups::<W, 3, false>(w, lanes, first, acc),
+            (3, true) => add_groups::<W, 3, true>(w, lanes, first, acc),
+            (2, false) => add_groups::<W, 2, false>(w, lanes, first, acc),
+            (2, true) => add_groups::<W, 2, true>(w, lanes, first, acc),
+            (_, false) => add_groups::<W, 1, false>(w, lanes, first, acc),
+            (_, true) => add_groups::<W, 1, true>(w, lanes, first, acc),
+        }
+        first += count;
+    }
+    let mut samples = out.chunks_exact_mut(W::STEP);
+    let mut sums = acc.chunks_exact(W::STEP);
+    for (block, sums) in (&mut samples).zip(&mut sums) {
+        let mut step = [w.zero(); MAX_STEP];
+        step[..W::STEP].copy_from_slice(sums);
+        w.add_lane_sums(&step, block);
+    }
+    for (sample, &sum) in samples.into_remainder().iter_mut().zip(sums.remainder()) {
+        let mut lanes = [0.0; GROUP_LANES];
+        w.store(&mut lanes, sum);
+        *sample += lane_sum(&lanes);
+    }
+}
+
+/// `acc.len()` samples of `N` groups from `first`, added into the samples' accumulators group
+/// after group (group 0 assigns).
+#[inline(always)]
+fn add_groups<W: Wide, const N: usize, const RAMPS: bool>(
+    w: W,
+    lanes: &mut ChirpLanes,
+    first: usize,
+    acc: &mut [W::V],
+) {
+    let mut groups = [InRegisters::load(w, &lanes.group(first)); N];
+    for (n, group) in groups.iter_mut().enumerate().skip(1) {
+        *group = InRegisters::load(w, &lanes.group(first + n));
+    }
+    for sum in acc.iter_mut() {
+        for (n, group) in groups.iter().enumerate() {
+            let value = group.value::<W, RAMPS>(w);
+            *sum = if first + n == 0 {
+                value
+            } else {
+                w.add(*sum, value)
+            };
+        }
+        for group in groups.iter_mut() {
+            group.advance::<W, RAMPS>(w);
+        }
+    }
+    for (n, group) in groups.iter().enumerate() {
+        group.store(w, lanes.group(first + n));
+    }
+}
+
+/// SSE2 kernel (the x86-64 baseline).
+pub(super) fn add_sse2(lanes: &mut ChirpLanes, out: &mut [f32]) {
+    add_lanes(Sse2, lanes, out);
+}
+
+/// AVX2 kernel; `token` proves the CPU has AVX2.
+pub(super) fn add_avx2(token: Avx2Token, lanes: &mut ChirpLanes, out: &mut [f32]) {
+    // SAFETY: `add_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once run-time
+    // detection has found it.
+    unsafe { add_avx2_enabled(Avx2(token), lanes, out) }
+}
+
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[target_feature(enable = "avx2")]
+unsafe fn add_avx2_enabled(w: Avx2, lanes: &mut ChirpLanes, out: &mut [f32]) {
+    add_lanes(w, lanes, out);
+}
+
+/// The seeding compiled for AVX2; `token` proves the CPU has it.
+pub(super) fn seed_avx2(_token: Avx2Token, lanes: &mut ChirpLanes, run: usize) {
+    // SAFETY: `seed_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once run-time
+    // detection has found it.
+    unsafe { seed_avx2_enabled(lanes, run) }
+}
+
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[target_feature(enable = "avx2")]
+unsafe fn seed_avx2_enabled(lanes: &mut ChirpLanes, run: usize) {
+    seed_lanes(lanes, run);
+}

@@ -36,9 +36,10 @@ use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use crate::tuning::KeyTable;
 use ended::EndedVoices;
 use held_notes::HeldNotes;
-use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
+use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
 use wheels::Wheels;
@@ -122,6 +123,9 @@ pub struct Engine {
     /// Renders the voices: each that moves on its own, the held notes that nothing moves
     /// together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
+    /// Every key's frequency under the tuning in force (12-TET until a scale is loaded):
+    /// allocated once, overwritten in place by [`set_key_table`](Self::set_key_table).
+    keys: Box<KeyTable>,
 }
 
 impl Engine {
@@ -145,6 +149,7 @@ impl Engine {
             ended: EndedVoices::default(),
             voices_may_sound: true,
             steady: SteadyVoices::new(),
+            keys: Box::default(),
         };
         engine.snap(settings);
         engine
@@ -341,6 +346,22 @@ impl Engine {
         }
     }
 
+    /// Plays by `table` from now on (a Scala scale and keyboard map, or 12-TET): it is copied
+    /// into the table the engine owns (no allocation). Sounding notes glide to their new
+    /// frequencies over [`GLIDE_MS`], phases running on, as a bend moves them; a note whose
+    /// key the new table leaves silent fades out.
+    pub fn set_key_table(&mut self, table: &KeyTable) {
+        if *table != *self.keys {
+            *self.keys = *table;
+            self.retune_all(|_| true);
+        }
+    }
+
+    /// The key table notes play by.
+    pub fn key_table(&self) -> &KeyTable {
+        &self.keys
+    }
+
     /// Takes what the notes play with from `settings` — voices, envelope, glide time, bend
     /// range, MPE —
     /// each as its own setter does (a value that did not change changes nothing). The
@@ -364,6 +385,11 @@ impl Engine {
         }
         match input {
             NoteInput::NoteOn { note, velocity } => {
+                if self.key_hz(note, 0.0).is_none() {
+                    // A key the tuning leaves silent plays nothing; for the host it ends here.
+                    self.ended.push(note, 0);
+                    return;
+                }
                 let velocity = playable_velocity(velocity);
                 if self.is_monophonic() {
                     self.held.note_on(note, velocity);
@@ -690,34 +716,44 @@ impl Engine {
     /// expression yet).
     fn sound_of(&self, note: NoteRef) -> VoiceSound {
         VoiceSound {
-            frequencies_hz: self.partials_for(note, 0.0),
+            frequencies_hz: self.partials_for(note, 0.0).unwrap_or([0.0; PARTIAL_COUNT]),
             levels: self.settings.levels,
             gain: self.settings.gain,
             touch: self.settings.touch,
         }
     }
 
+    /// The frequency `note`'s key plays moved by `semitones` (bend and tuning expression), in
+    /// Hz; `None` for a key the tuning leaves silent. Every note's pitch comes from here: the
+    /// one place a tuning from outside (MTS-ESP) takes over from the key table.
+    fn key_hz(&self, note: NoteRef, semitones: f64) -> Option<f64> {
+        self.keys.hz(note.key, semitones)
+    }
+
     /// The five partials of `note`: partial 1 on its pitch (bent and tuned), the others at the
-    /// frequency settings' ratios to partial 1.
-    fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> [f64; PARTIAL_COUNT] {
+    /// frequency settings' ratios to partial 1; `None` for a key the tuning leaves silent.
+    fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> Option<[f64; PARTIAL_COUNT]> {
         let range = self.settings.bend_range_semitones;
         let semitones = self.wheels.bend_of(note.channel) * range + tuning_semitones;
-        let pitch_hz = key_to_hz(note.key, semitones);
+        let pitch_hz = self.key_hz(note, semitones)?;
         let frequencies = self.settings.frequencies_hz;
-        std::array::from_fn(|k| {
+        Some(std::array::from_fn(|k| {
             if k == 0 || frequencies[0] <= 0.0 {
                 pitch_hz
             } else {
                 pitch_hz * (frequencies[k] / frequencies[0])
             }
-        })
+        }))
     }
 
-    /// Moves voice `slot`'s partials to where its note belongs now.
+    /// Moves voice `slot`'s partials to where its note belongs now; fades it out if its key
+    /// went silent (a new tuning).
     fn retune(&mut self, slot: usize, motions: [Motion; PARTIAL_COUNT], glide_ms: f64) {
         let voice = &self.voices[slot];
-        let frequencies = self.partials_for(voice.note, voice.tuning_semitones);
-        self.voices[slot].move_partials(frequencies, motions, glide_ms);
+        match self.partials_for(voice.note, voice.tuning_semitones) {
+            Some(frequencies) => self.voices[slot].move_partials(frequencies, motions, glide_ms),
+            None => self.voices[slot].fade_out(),
+        }
     }
 
     /// Glides the notes `wheel`'s channel bends to their new pitch.

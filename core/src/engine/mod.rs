@@ -36,6 +36,7 @@ use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use crate::params::registry::MAX_PARTIAL_DEGREES;
 use crate::tuning::KeyTable;
 use ended::EndedVoices;
 use held_notes::HeldNotes;
@@ -90,6 +91,19 @@ pub struct Settings {
     pub partial_shapes: PartialShapes,
     /// How the partials' levels follow velocity and key, from the next note on.
     pub touch: Touch,
+    /// Whether the partials sit on the scale's degrees, and on which.
+    pub scale_partials: ScalePartials,
+}
+
+/// Partials on the scale (see [`Settings::scale_partials`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScalePartials {
+    /// On: each partial plays the scale degree `degrees[k]` steps from its note's key (under
+    /// the tuning in force). Off: partials 2–5 keep their frequency settings' ratios to
+    /// partial 1.
+    pub on: bool,
+    /// Scale degrees from the note, partial 1 first.
+    pub degrees: [i32; PARTIAL_COUNT],
 }
 
 impl Default for Settings {
@@ -362,6 +376,14 @@ impl Engine {
         &self.keys
     }
 
+    /// Partials on the scale's degrees or at their ratios: the sounding notes glide there.
+    pub fn set_scale_partials(&mut self, scale_partials: ScalePartials) {
+        if scale_partials != self.settings.scale_partials {
+            self.settings.scale_partials = scale_partials;
+            self.retune_all(|_| true);
+        }
+    }
+
     /// Takes what the notes play with from `settings` — voices, envelope, glide time, bend
     /// range, MPE —
     /// each as its own setter does (a value that did not change changes nothing). The
@@ -375,6 +397,7 @@ impl Engine {
         self.set_midi_glide_ms(settings.midi_glide_ms);
         self.set_bend_range(settings.bend_range_semitones);
         self.set_mpe(settings.mpe);
+        self.set_scale_partials(settings.scale_partials);
     }
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
@@ -723,19 +746,37 @@ impl Engine {
         }
     }
 
-    /// The frequency `note`'s key plays moved by `semitones` (bend and tuning expression), in
-    /// Hz; `None` for a key the tuning leaves silent. Every note's pitch comes from here: the
-    /// one place a tuning from outside (MTS-ESP) takes over from the key table.
+    // The tuning: every note's pitch comes from the next two functions, the one place a
+    // tuning from outside (MTS-ESP) takes over from the key table.
+
+    /// The frequency `note`'s key plays moved by `semitones` (bend and tuning expression, in
+    /// 12-TET semitones on top of the tuning), in Hz; `None` for a key the tuning leaves silent.
     fn key_hz(&self, note: NoteRef, semitones: f64) -> Option<f64> {
         self.keys.hz(note.key, semitones)
     }
 
+    /// The frequency `degrees` scale degrees from `note`'s key, moved by `semitones` as
+    /// [`key_hz`](Self::key_hz) moves the key; `None` for a key the tuning leaves silent.
+    fn degree_hz(&self, note: NoteRef, degrees: i32, semitones: f64) -> Option<f64> {
+        self.keys
+            .degrees_above(note.key, i64::from(degrees), semitones)
+    }
+
     /// The five partials of `note`: partial 1 on its pitch (bent and tuned), the others at the
-    /// frequency settings' ratios to partial 1; `None` for a key the tuning leaves silent.
+    /// frequency settings' ratios to partial 1, or each on its scale degree with Partials on
+    /// scale; `None` for a key the tuning leaves silent.
     fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> Option<[f64; PARTIAL_COUNT]> {
         let range = self.settings.bend_range_semitones;
         let semitones = self.wheels.bend_of(note.channel) * range + tuning_semitones;
         let pitch_hz = self.key_hz(note, semitones)?;
+        let on_scale = self.settings.scale_partials;
+        if on_scale.on {
+            let mut partials = [pitch_hz; PARTIAL_COUNT];
+            for (hz, degrees) in partials.iter_mut().zip(on_scale.degrees) {
+                *hz = self.degree_hz(note, degrees, semitones)?;
+            }
+            return Some(partials);
+        }
         let frequencies = self.settings.frequencies_hz;
         Some(std::array::from_fn(|k| {
             if k == 0 || frequencies[0] <= 0.0 {
@@ -778,6 +819,10 @@ impl Engine {
 fn sanitized(mut settings: Settings) -> Settings {
     settings.frequencies_hz = settings.frequencies_hz.map(sanitize_frequency);
     settings.voices = settings.voices.clamp(1, MAX_VOICES);
+    settings.scale_partials.degrees = settings
+        .scale_partials
+        .degrees
+        .map(|d| d.clamp(-MAX_PARTIAL_DEGREES, MAX_PARTIAL_DEGREES));
     if !settings.midi_glide_ms.is_finite() {
         settings.midi_glide_ms = 0.0;
     }

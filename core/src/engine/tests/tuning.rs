@@ -190,3 +190,72 @@ fn a_note_whose_key_a_new_tuning_silences_fades_out() {
     assert_eq!(keys, [60]);
     assert!(largest_step(&out) <= voices_step_bound(2, 61));
 }
+
+fn on_scale(degrees: [i32; PARTIAL_COUNT]) -> ScalePartials {
+    ScalePartials { on: true, degrees }
+}
+
+/// The frequencies an FFT of one second of `engine` finds, lowest first (each sine at its
+/// level: every peak above a tenth of a partial's).
+fn heard(engine: &mut Engine) -> Vec<f64> {
+    render(engine, ms(ATTACK_MS + DECAY_MS) + 10);
+    let out = render(engine, RATE_HZ as usize);
+    let mut peaks: Vec<f64> = find_peaks(&out, RATE_HZ, PARTIAL_AMPLITUDE * VOICE_LEVEL * 0.1)
+        .into_iter()
+        .map(|peak| peak.frequency_hz)
+        .collect();
+    peaks.sort_by(f64::total_cmp);
+    peaks
+}
+
+fn assert_heard(heard: &[f64], expected: &[f64]) {
+    assert_eq!(heard.len(), expected.len(), "{heard:?}, not {expected:?}");
+    for (hz, want) in heard.iter().zip(expected) {
+        assert!((hz - want).abs() < 0.05, "{heard:?}, not {expected:?}");
+    }
+}
+
+#[test]
+fn partials_on_the_scale_play_an_in_tune_cluster_from_one_key() {
+    let just = just();
+    let mut engine = tuned(8, just.table());
+    engine.set_scale_partials(on_scale([0, 2, 4, 7, 9]));
+    on(&mut engine, note(62), 1.0);
+    // D is 1/1 at 288 Hz: E 9/8, F# 5/4, A 3/2, B 5/3.
+    assert_heard(&heard(&mut engine), &[288.0, 324.0, 360.0, 432.0, 480.0]);
+
+    // On the white keys' seven degrees, C's cluster is C E G C' E' (degrees 0, 2, 4, 7, 9).
+    let white_keys = tuning(&cases()[4]);
+    let mut engine = tuned(8, white_keys.table());
+    engine.set_scale_partials(on_scale([0, 2, 4, 7, 9]));
+    on(&mut engine, note(60), 1.0);
+    let c = note_to_hz(60);
+    assert_heard(
+        &heard(&mut engine),
+        &[c, c * 1.25, c * 1.5, c * 2.0, c * 2.5],
+    );
+}
+
+#[test]
+fn by_default_partials_keep_their_ratios_under_a_scale() {
+    let just = just();
+    let mut engine = tuned(8, just.table());
+    on(&mut engine, note(62), 1.0);
+    let ratios = DEFAULT_FREQUENCIES_HZ.map(|hz| 288.0 * hz / DEFAULT_FREQUENCIES_HZ[0]);
+    assert_heard(&heard(&mut engine), &ratios);
+}
+
+#[test]
+fn switching_partials_onto_the_scale_glides_a_held_note_there() {
+    let mut engine = notes(8);
+    on(&mut engine, with_id(60, 1, 0), 1.0);
+    render(&mut engine, 100);
+    // 12-TET by default: degrees are semitones.
+    engine.set_scale_partials(on_scale([0, 4, 7, 12, -12]));
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    let (_, hz) = engine.sounding().next().expect("a note");
+    let expected = [60, 64, 67, 72, 48].map(note_to_hz);
+    for (hz, expected) in hz.iter().zip(expected) {
+        assert!(cents_off(*hz, expected).abs() < 1e-6, "{hz} {expected}");
+    }
+}

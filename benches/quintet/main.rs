@@ -13,6 +13,7 @@
 //!   `quintet` times Quintet alone (for a profiler), `steady`, `every64`, `every16` and `every1`
 //!   only those columns.
 //! - `kernels` ([`kernels`]): each sine kernel alone.
+//! - `tuning` ([`tuning`]): 16 held notes under a Scala scale against 12-TET.
 //!
 //! Each subject prints its targets with whether this run meets them. Timings are medians of
 //! interleaved runs; the machine is shared, so read the ratios, not the absolute numbers.
@@ -25,9 +26,10 @@ mod kernels;
 mod naive;
 mod plugin;
 mod timing;
+mod tuning;
 
 /// The subjects, in the order a full run prints them.
-const SUBJECTS: [&str; 5] = ["bank", "plugin", "engine", "dense", "kernels"];
+const SUBJECTS: [&str; 6] = ["bank", "plugin", "engine", "dense", "kernels", "tuning"];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -59,5 +61,8 @@ fn main() {
     }
     if run("kernels") {
         kernels::run();
+    }
+    if run("tuning") {
+        tuning::run(wanted);
     }
 }

@@ -96,7 +96,6 @@ impl KeyboardMap {
         let period_degree = whole(&period_line, "formal octave", 0, MAX_MAPPED_DEGREE)
             .map_err(|r| error(&period_line, r))?;
         let mut pattern = Vec::with_capacity(size);
-        let mut lines = lines;
         while let Some(line) = lines.next_line(false)? {
             if pattern.len() == size {
                 return Err(error(

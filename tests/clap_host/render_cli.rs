@@ -1034,6 +1034,8 @@ fn every_parameter_the_registry_offers_is_an_option_with_its_range_and_default()
         "--channels",
         "--quiet",
         "--help",
+        "--scale",
+        "--kbm",
     ];
     for (listed, _) in &help {
         let flag = listed.trim_start_matches("--");

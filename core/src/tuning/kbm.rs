@@ -187,6 +187,7 @@ fn frequency(line: &Line) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tuning::lines::assert_refusals;
 
     const WHITE_KEYS: &[u8] = b"! white keys on a 7-note scale\n12\n0\n127\n60\n69\n432.0\n7\n\
         0\nx\n1\nx\n2\n3\nx\n4\nx\n5\nx\n6\n";
@@ -237,12 +238,6 @@ mod tests {
                 "more keys than the 1",
             ),
         ];
-        for (text, line, reason) in cases {
-            let error = KeyboardMap::parse(text).expect_err("refused");
-            let shown = String::from_utf8_lossy(text);
-            assert_eq!(error.line, line, "{shown:?}: {error}");
-            assert!(error.reason.contains(reason), "{shown:?}: {error}");
-            assert_eq!(error.file, TuningFile::KeyboardMap);
-        }
+        assert_refusals(&cases, TuningFile::KeyboardMap, KeyboardMap::parse);
     }
 }

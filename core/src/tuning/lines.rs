@@ -133,6 +133,23 @@ fn decode(raw: &[u8]) -> Result<Cow<'_, str>, String> {
     })
 }
 
+/// Asserts `parse` refuses each case's text, naming `file`, the case's line and a reason that
+/// contains the case's words.
+#[cfg(test)]
+pub(crate) fn assert_refusals<T: fmt::Debug>(
+    cases: &[(&[u8], usize, &str)],
+    file: TuningFile,
+    parse: impl Fn(&[u8]) -> Result<T, TuningError>,
+) {
+    for &(text, line, reason) in cases {
+        let shown = String::from_utf8_lossy(text);
+        let error = parse(text).expect_err(&shown);
+        assert_eq!(error.line, line, "{shown:?}: {error}");
+        assert!(error.reason.contains(reason), "{shown:?}: {error}");
+        assert_eq!(error.file, file, "{shown:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,6 +167,7 @@ fn pitch(line: &Line) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tuning::lines::assert_refusals;
 
     #[test]
     fn a_just_scale_reads_cents_ratios_and_whole_numbers() {
@@ -213,13 +214,7 @@ mod tests {
             (b"desc\n0\n", 2, "at least one note"),
             (b"desc\n2\n100.0\n1/2\n", 4, "period"),
         ];
-        for (text, line, reason) in cases {
-            let error = refused(text);
-            let shown = String::from_utf8_lossy(text);
-            assert_eq!(error.line, line, "{shown:?}: {error}");
-            assert!(error.reason.contains(reason), "{shown:?}: {error}");
-            assert_eq!(error.file, TuningFile::Scale);
-        }
+        assert_refusals(&cases, TuningFile::Scale, Scale::parse);
     }
 
     #[test]

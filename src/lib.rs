@@ -21,6 +21,7 @@ pub mod params;
 pub mod presets;
 pub mod standalone;
 pub mod tap;
+pub mod tuning;
 pub mod user_text;
 
 // The sound lives in its own framework-free crate (core/); these keep its paths under
@@ -79,6 +80,9 @@ pub struct Quintet {
     /// Which of the changes `follow_parameters` sees came from a load (the rest are
     /// automation or editor gestures).
     load_watch: LoadWatch,
+    /// The audio thread's end of the tuning (`QuintetParams::tuning`): new key tables arrive
+    /// here without a lock or an allocation.
+    tuning: Option<tuning::TuningReceiver>,
 }
 
 impl Default for Quintet {
@@ -87,7 +91,9 @@ impl Default for Quintet {
         standalone::restore_pending(&params);
         clap_entry::made_params::made(&params);
         let engine = Engine::new(STAND_IN_SAMPLE_RATE_HZ, params.engine_settings());
+        let tuning = params.tuning.take_receiver();
         Self {
+            tuning,
             params,
             engine,
             editor_state: editor::default_state(),
@@ -542,6 +548,9 @@ impl Plugin for Quintet {
             sample_rate_hz = STAND_IN_SAMPLE_RATE_HZ;
         }
         self.engine = Engine::new(sample_rate_hz, self.params.engine_settings());
+        if let Some(tuning) = &mut self.tuning {
+            self.engine.set_key_table(tuning.table());
+        }
         self.snap_to_parameters();
         // Told here, on the main thread, and from `process` only when it changes: telling the
         // host from the audio thread sets up nice-plug's thread handle there (an allocation).
@@ -573,6 +582,9 @@ impl Plugin for Quintet {
         self.follow_parameters();
         if let Some(tempo_bpm) = context.transport().tempo {
             self.engine.set_tempo(tempo_bpm);
+        }
+        if let Some(table) = self.tuning.as_mut().and_then(|tuning| tuning.new_table()) {
+            self.engine.set_key_table(table);
         }
         let voices = self.engine.settings().voices;
         if voices != self.reported_voices {

@@ -26,19 +26,19 @@ pub fn run(wanted: impl Fn(usize) -> bool) {
 const ENGINE_BLOCK_SIZES: [usize; 3] = [64, 512, 4096];
 /// Samples an engine renders before it is timed: 100 ms, far past the 5 ms attack, so every
 /// note is in its sustain (where a held note stays: the engine never ends it).
-const SETTLE_SAMPLES: usize = 4800;
+pub const SETTLE_SAMPLES: usize = 4800;
 /// Samples rendered for the exactness checks (1 s), in blocks of [`EXACT_BLOCK`].
 const EXACT_SAMPLES: usize = 48_000;
 /// Block size of the exactness checks' engines (the bare banks render in one call).
 const EXACT_BLOCK: usize = 64;
 
 /// The chord: [`MAX_VOICES`] keys three semitones apart, C2 (36) up to A5 (81).
-fn chord_keys() -> impl Iterator<Item = u8> {
+pub fn chord_keys() -> impl Iterator<Item = u8> {
     (0..MAX_VOICES as u8).map(|k| 36 + 3 * k)
 }
 
 /// Settings for notes on `voices` voices at output gain `gain`.
-fn notes(voices: usize, gain: f32) -> Settings {
+pub fn notes(voices: usize, gain: f32) -> Settings {
     Settings {
         midi: true,
         voices,
@@ -98,7 +98,7 @@ fn engine_with(settings: Settings, keys: impl IntoIterator<Item = u8>) -> Engine
 
 /// `samples` samples of `engine` in blocks of `block`, as a host drives it (render, then drain
 /// the ended-voice reports: none may come, every note is held).
-fn engine_output(engine: &mut Engine, samples: usize, block: usize) -> Vec<f32> {
+pub fn engine_output(engine: &mut Engine, samples: usize, block: usize) -> Vec<f32> {
     let mut out = vec![0.0; samples];
     for chunk in out.chunks_mut(block) {
         engine.render(chunk);

@@ -15,6 +15,7 @@
 //! - `kernels` ([`kernels`]): each sine kernel alone.
 //! - `vibrato` ([`vibrato`]): 16 held notes under vibrato, and with four unison copies each,
 //!   through the chirp lanes, against one naive voice.
+//! - `tuning` ([`tuning`]): 16 held notes under a Scala scale against 12-TET.
 //!
 //! Each subject prints its targets with whether this run meets them. Timings are medians of
 //! interleaved runs; the machine is shared, so read the ratios, not the absolute numbers.
@@ -27,10 +28,13 @@ mod kernels;
 mod naive;
 mod plugin;
 mod timing;
+mod tuning;
 mod vibrato;
 
 /// The subjects, in the order a full run prints them.
-const SUBJECTS: [&str; 6] = ["bank", "plugin", "engine", "dense", "kernels", "vibrato"];
+const SUBJECTS: [&str; 7] = [
+    "bank", "plugin", "engine", "dense", "kernels", "vibrato", "tuning",
+];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -65,5 +69,8 @@ fn main() {
     }
     if run("vibrato") {
         vibrato::run(wanted);
+    }
+    if run("tuning") {
+        tuning::run(wanted);
     }
 }

@@ -53,9 +53,11 @@ impl Rendered {
 }
 
 /// The most note ends one `process` call may report; a plugin sending more fails the render.
-/// Above what one block's events can end: tests/rt_alloc.rs sends a burst of 4000 random note
-/// events in one block, and a voice ends at most once per note-on (1024 was enough for the random
-/// stream of 46 parameters, not for every stream).
+/// A note ends once, so a block reports at most one end per note-on in it plus one per voice
+/// sounding when it began: room for the allocation test's burst of 4,000 note events with
+/// every note-on stealing (which a random parameter trajectory that leaves MIDI mode on at the
+/// burst produces; 1,024 overflowed once the registry grew past 46 parameters and changed the
+/// trajectory).
 pub const MAX_NOTE_ENDS_PER_BLOCK: usize = 8192;
 
 /// The host's output event list for one `process` call: keeps the `note_end` events, accepts and

@@ -240,3 +240,48 @@ fn a_factory_folder_that_cannot_be_written_falls_back_to_the_plugin() {
     assert_loads_and_plays(listed_drone, &drone);
     remove_folders();
 }
+
+/// Issue 25: a user preset with a tuning, loaded by a host through preset-load, plays in it
+/// (its file holds the scale's text).
+#[test]
+fn a_preset_with_a_tuning_loads_it() {
+    let _turn = folders();
+    remove_folders();
+    let scale =
+        "5-limit just\n12\n16/15\n9/8\n6/5\n5/4\n4/3\n45/32\n3/2\n8/5\n5/3\n9/5\n15/8\n2/1\n";
+    let map = "12\n0\n127\n62\n69\n432.0\n12\n0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n";
+    let tuning =
+        quintet::tuning::Tuning::from_files("just", scale.as_bytes(), Some(map.as_bytes()))
+            .unwrap();
+    let mut tuned = Preset::new("Host Test Just", &[("midi", PresetValue::Switch(true))]);
+    tuned.tuning = Some(std::sync::Arc::new(tuning));
+    store::save_in(user_preset_dir(), &tuned, Existing::Replace).expect("saved");
+    let listed = list_without_errors();
+    let find = |name: &str| listed.iter().find(|p| p.name == name).expect(name).clone();
+
+    let mut host = QuintetHost::new();
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let plays = |host: &mut QuintetHost, key: u8| {
+        let settle = 4800;
+        let audio = host.render_events(
+            quintet_test_host::blocks_of(settle + 32_768, 512),
+            &[quintet_test_host::MidiMessage::note_on(0, key, 127)],
+        );
+        host.render_events(
+            quintet_test_host::blocks_of(9600, 512),
+            &[quintet_test_host::MidiMessage::note_off(0, key)],
+        );
+        quintet::spectrum::find_peaks(&audio.left()[settle..], SAMPLE_RATE_HZ, 0.02)
+    };
+    assert!(
+        host.load_preset(&find("Host Test Just")),
+        "the tuned preset loads"
+    );
+    host.render(1024, &[]);
+    let peaks = plays(&mut host, 62);
+    assert!(
+        peaks.iter().any(|p| (p.frequency_hz - 288.0).abs() < 0.5),
+        "D plays 288 Hz: {peaks:?}"
+    );
+    remove_folders();
+}

@@ -13,6 +13,7 @@ use std::process::{Command, Output};
 mod files_read;
 mod movement;
 mod mpe;
+mod tuning;
 
 const SAMPLE_RATE_HZ: u32 = 48_000;
 
@@ -1034,6 +1035,8 @@ fn every_parameter_the_registry_offers_is_an_option_with_its_range_and_default()
         "--channels",
         "--quiet",
         "--help",
+        "--scale",
+        "--kbm",
     ];
     for (listed, _) in &help {
         let flag = listed.trim_start_matches("--");

@@ -20,6 +20,7 @@ mod allocation;
 mod ended;
 pub mod held_notes;
 pub mod input;
+pub mod outside_tuning;
 pub mod pitch;
 mod playing;
 mod steady_voices;
@@ -28,6 +29,7 @@ pub mod wheels;
 
 pub use ended::VoiceEnd;
 pub use input::{Channel, NoteInput, NoteMatch, NoteRef};
+pub use outside_tuning::KeyTuning;
 pub use playing::{MAX_SOUNDING, Playing, SoundingVoice};
 pub use voice::{Modulated, Modulation, Motion};
 
@@ -38,6 +40,7 @@ use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use ended::EndedVoices;
 use held_notes::HeldNotes;
+use outside_tuning::OutsideTuning;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
@@ -122,6 +125,8 @@ pub struct Engine {
     /// Renders the voices: each that moves on its own, the held notes that nothing moves
     /// together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
+    /// Keys an outside tuning (MTS-ESP) tunes; the rest play the engine's own.
+    outside: OutsideTuning,
 }
 
 impl Engine {
@@ -145,6 +150,7 @@ impl Engine {
             ended: EndedVoices::default(),
             voices_may_sound: true,
             steady: SteadyVoices::new(),
+            outside: OutsideTuning::default(),
         };
         engine.snap(settings);
         engine
@@ -364,6 +370,13 @@ impl Engine {
         }
         match input {
             NoteInput::NoteOn { note, velocity } => {
+                if self.outside.get(note.channel, note.key) == KeyTuning::Unplayed {
+                    // Never started, so it ends here: the host frees what it gave the note.
+                    if note.id.is_some() {
+                        self.ended.push(note, 0);
+                    }
+                    return;
+                }
                 let velocity = playable_velocity(velocity);
                 if self.is_monophonic() {
                     self.held.note_on(note, velocity);
@@ -488,6 +501,50 @@ impl Engine {
                     .iter()
                     .any(|&t| voice.modulation(t).is_some())
         })
+    }
+
+    /// Tunes `key` on `channel` from outside (an MTS-ESP master): notes that start on it play
+    /// `tuning`, and notes sounding on it glide there as a bend does. The glue calls this just
+    /// before each note-on while an outside tuning is connected.
+    pub fn tune_key(&mut self, channel: Channel, key: u8, tuning: KeyTuning) {
+        if self.outside.set(channel, key, tuning) {
+            self.retune_all(|note| note.channel == channel && note.key == key);
+        }
+    }
+
+    /// Asks `frequency_hz` for the outside tuning of the key of every sounding note (in Hz;
+    /// `None` for Quintet's own, as is a frequency [`KeyTuning::outside`] refuses) and glides
+    /// the notes whose key it retunes. Only the sounding notes' keys are asked, and nothing at
+    /// all while no voice sounds: cheap enough for every block.
+    pub fn follow_outside_tuning(
+        &mut self,
+        mut frequency_hz: impl FnMut(Channel, u8) -> Option<f64>,
+    ) {
+        if !self.voices_may_sound {
+            return;
+        }
+        for slot in 0..VOICE_SLOTS {
+            let voice = &self.voices[slot];
+            if voice.is_sounding() {
+                let NoteRef { channel, key, .. } = voice.note;
+                let tuning = frequency_hz(channel, key).map_or(KeyTuning::Own, KeyTuning::outside);
+                self.tune_key(channel, key, tuning);
+            }
+        }
+    }
+
+    /// Every key back to Quintet's own tuning (the outside tuning went away): the notes
+    /// sounding glide back as a bend does.
+    pub fn forget_outside_tuning(&mut self) {
+        if self.outside.is_set() {
+            self.outside.clear();
+            self.retune_all(|_| true);
+        }
+    }
+
+    /// Whether any key is tuned from outside.
+    pub fn follows_outside_tuning(&self) -> bool {
+        self.outside.is_set()
     }
 
     /// Overwrites `out` with the next `out.len()` samples.
@@ -702,7 +759,10 @@ impl Engine {
     fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> [f64; PARTIAL_COUNT] {
         let range = self.settings.bend_range_semitones;
         let semitones = self.wheels.bend_of(note.channel) * range + tuning_semitones;
-        let pitch_hz = key_to_hz(note.key, semitones);
+        let pitch_hz = match self.outside.get(note.channel, note.key).outside_hz() {
+            Some(hz) => hz * (semitones / 12.0).exp2(),
+            None => key_to_hz(note.key, semitones),
+        };
         let frequencies = self.settings.frequencies_hz;
         std::array::from_fn(|k| {
             if k == 0 || frequencies[0] <= 0.0 {

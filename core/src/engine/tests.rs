@@ -873,5 +873,6 @@ fn bursts_while_stolen_voices_fade_steal_without_a_click() {
     assert!(step <= bound, "largest step {step} > {bound}");
 }
 
+mod outside_tuning;
 mod partial_envelopes;
 mod ramped_lanes;

@@ -1,6 +1,7 @@
 //! Quintet's editor, in four parts:
 //! - across the top, the [`header`]: the title, the [`preset_bar`] (previous, the preset menu,
-//!   next, "Save as…"), in MIDI mode the notes that play, and the zoom at the right;
+//!   next, "Save as…"), while an MTS-ESP master tunes the notes its scale ([`mts_status`]), in
+//!   MIDI mode the notes that play, and the zoom at the right;
 //! - on the left, the controls: per partial, in its colour, its frequency, its level and its
 //!   mute (M); then the gain, MIDI mode with MPE and its glide, and what MIDI mode plays with
 //!   (voices, bend range, attack, decay, sustain, release), each partial's envelope and touch
@@ -19,6 +20,7 @@ pub mod header;
 pub mod keyboard;
 pub mod marker_labels;
 pub mod meter;
+pub mod mts_status;
 pub mod param_slider;
 pub mod partial_envelopes;
 pub mod partial_ratio;
@@ -113,6 +115,7 @@ pub fn create(
     repaint: RepaintNotifier,
     tap: TapReader,
     notes: KeyboardSender,
+    mts: Arc<crate::mts::Mts>,
 ) -> Option<QuintetEditor> {
     // The window's smallest size, in logical pixels, is fixed when it opens, but the editor's
     // minimum is in points: the hint allows the smallest zoom's window (320 × 350 pixels at
@@ -125,7 +128,10 @@ pub fn create(
             .with_tile("Quintet")
             .with_resize_hint(ResizeHint::resizable().with_min_logical_size(min_size))
             .with_repaint_poll_interval(REPAINT_POLL_INTERVAL),
-        EditorApp::new(params, tap, notes),
+        EditorApp {
+            master: mts_status::MasterLabel::new(mts),
+            ..EditorApp::new(params, tap, notes)
+        },
     );
     editor.map(settled::Settled)
 }
@@ -165,6 +171,8 @@ pub struct EditorApp {
     presets: PresetBar,
     /// The on-screen keys and the computer keyboard, for playing MIDI mode.
     keyboard: NoteKeyboard,
+    /// The MTS-ESP master's scale, while one is connected.
+    master: mts_status::MasterLabel,
 }
 
 impl NiceEguiApp for EditorApp {
@@ -266,6 +274,7 @@ impl EditorApp {
             screen_px: None,
             presets: PresetBar::default(),
             keyboard: NoteKeyboard::new(notes),
+            master: mts_status::MasterLabel::default(),
         }
     }
     /// The window's panels: the header, the controls, the meter and the views.
@@ -443,6 +452,7 @@ impl EditorApp {
                 ui.heading(RichText::new("Quintet").strong());
                 ui.add_space(8.0);
                 self.presets.ui(ui, &self.params, gui_context);
+                self.master.ui(ui);
                 // In MIDI mode, the notes that sound: the sign that notes arrive.
                 if let Some(notes) = notes {
                     let text = if notes.is_empty() {

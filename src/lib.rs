@@ -484,6 +484,7 @@ impl Plugin for Quintet {
             self.editor_repaint.clone(),
             reader,
             notes,
+            self.mts.clone(),
         )
     }
 

@@ -13,6 +13,8 @@
 //!   `quintet` times Quintet alone (for a profiler), `steady`, `every64`, `every16` and `every1`
 //!   only those columns.
 //! - `kernels` ([`kernels`]): each sine kernel alone.
+//! - `mts` ([`mts`]): the plugin holding 16 notes with an MTS-ESP master connected (a stand-in)
+//!   against none, at 64-sample blocks.
 //!
 //! Each subject prints its targets with whether this run meets them. Timings are medians of
 //! interleaved runs; the machine is shared, so read the ratios, not the absolute numbers.
@@ -22,14 +24,16 @@ mod dense;
 mod engine;
 mod hosted;
 mod kernels;
+mod mts;
 mod naive;
 mod plugin;
 mod timing;
 
 /// The subjects, in the order a full run prints them.
-const SUBJECTS: [&str; 5] = ["bank", "plugin", "engine", "dense", "kernels"];
+const SUBJECTS: [&str; 6] = ["bank", "plugin", "engine", "dense", "kernels", "mts"];
 
 fn main() {
+    mts::point_library_at_link();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let has = |word: &str| args.iter().any(|arg| arg == word);
     let blocks: Vec<usize> = args.iter().filter_map(|arg| arg.parse().ok()).collect();
@@ -38,7 +42,7 @@ fn main() {
     let run = |subject: &str| all || has(subject);
 
     // The timer's own cost, subtracted from every timed `process` call.
-    let timer_ns = (run("plugin") || run("dense")).then(hosted::timer_overhead_ns);
+    let timer_ns = (run("plugin") || run("dense") || run("mts")).then(hosted::timer_overhead_ns);
     if run("bank") {
         bank::run(wanted);
     }
@@ -59,5 +63,8 @@ fn main() {
     }
     if run("kernels") {
         kernels::run();
+    }
+    if let (true, Some(timer_ns)) = (run("mts"), timer_ns) {
+        mts::run(timer_ns);
     }
 }

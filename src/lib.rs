@@ -22,6 +22,7 @@ pub mod params;
 pub mod presets;
 pub mod standalone;
 pub mod tap;
+pub mod tuning;
 pub mod user_text;
 
 // The sound lives in its own framework-free crate (core/); these keep its paths under
@@ -78,6 +79,9 @@ pub struct Quintet {
     /// Which of the changes `follow_parameters` sees came from a load (the rest are
     /// automation or editor gestures).
     load_watch: LoadWatch,
+    /// The audio thread's end of the tuning (`QuintetParams::tuning`): new key tables arrive
+    /// here without a lock or an allocation.
+    tuning: Option<tuning::TuningReceiver>,
     /// MTS-ESP (see [`mts`]): connected at the first activation; shared with the editor, which
     /// shows the master's scale.
     mts: Arc<mts::Mts>,
@@ -89,7 +93,9 @@ impl Default for Quintet {
         standalone::restore_pending(&params);
         clap_entry::made_params::made(&params);
         let engine = Engine::new(STAND_IN_SAMPLE_RATE_HZ, params.engine_settings());
+        let tuning = params.tuning.take_receiver();
         Self {
+            tuning,
             params,
             engine,
             editor_state: editor::default_state(),
@@ -504,6 +510,9 @@ impl Plugin for Quintet {
             sample_rate_hz = STAND_IN_SAMPLE_RATE_HZ;
         }
         self.engine = Engine::new(sample_rate_hz, self.params.engine_settings());
+        if let Some(tuning) = &mut self.tuning {
+            self.engine.set_key_table(tuning.table());
+        }
         self.snap_to_parameters();
         // Loading and registering with libMTS stays off the audio thread: here, once.
         self.mts.connect();
@@ -535,6 +544,9 @@ impl Plugin for Quintet {
             return ProcessStatus::KeepAlive;
         }
         self.follow_parameters();
+        if let Some(table) = self.tuning.as_mut().and_then(|tuning| tuning.new_table()) {
+            self.engine.set_key_table(table);
+        }
         let voices = self.engine.settings().voices;
         if voices != self.reported_voices {
             // CLAP hosts size their per-voice modulation to this (voice-info).

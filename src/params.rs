@@ -26,6 +26,7 @@ pub use restore::{
 
 use crate::dsp::PARTIAL_COUNT;
 use crate::engine::{Modulated, Settings};
+use crate::tuning::{Tuning, TuningShare, saved};
 use editor_size::SavedEditorSize;
 use loads::Loads;
 use nice_plug::params::persist::{self, PersistentField};
@@ -36,6 +37,9 @@ use std::sync::Arc;
 
 /// The key the editor's size is saved under in the plugin state.
 const EDITOR_FIELD: &str = "editor";
+/// The key the tuning is saved under in the plugin state (absent: 12-TET; see
+/// [`crate::tuning::saved`]).
+pub const TUNING_FIELD: &str = "tuning";
 
 /// Every parameter of an instance, shared by the host's threads, the editor and the audio
 /// thread.
@@ -52,6 +56,9 @@ pub struct QuintetParams {
     pub changes: Arc<ChangedParams>,
     /// Which values came from a load (a state, a preset) rather than automation or a gesture.
     pub loads: Loads,
+    /// The tuning (not a parameter): saved with the state under [`TUNING_FIELD`], set by the
+    /// editor, a preset or a state load, its key table sent to the audio thread.
+    pub tuning: Arc<TuningShare>,
 }
 
 impl Default for QuintetParams {
@@ -68,6 +75,7 @@ impl Default for QuintetParams {
             editor: SavedEditorSize::default(),
             changes,
             loads: Loads::default(),
+            tuning: Arc::default(),
         }
     }
 }
@@ -177,6 +185,27 @@ impl QuintetParams {
     }
 }
 
+impl QuintetParams {
+    /// Plays the tuning a state stored (`None`: the state has none, so 12-TET, as every state
+    /// saved before tunings existed played). One that cannot be played is reported and
+    /// 12-TET plays.
+    fn restore_tuning(&self, json: Option<&String>) {
+        let tuning = json.map(|json| {
+            serde_json::from_str(json)
+                .map_err(|error| error.to_string())
+                .and_then(|value| saved::from_json(&value))
+        });
+        match tuning {
+            None => self.tuning.set(Tuning::default()),
+            Some(Ok(tuning)) => self.tuning.set(tuning),
+            Some(Err(error)) => {
+                nice_plug::nice_warn!("The saved tuning is not played (12-TET is): {error}");
+                self.tuning.set(Tuning::default());
+            }
+        }
+    }
+}
+
 #[cold]
 fn kind_mismatch(param: Param, kind: &str) -> ! {
     panic!("the registry does not declare {} {kind}", param.spec().id)
@@ -197,12 +226,16 @@ unsafe impl Params for QuintetParams {
             .collect()
     }
 
-    /// The editor's size, and the level law the gain was saved under (see [`LEVEL_LAW_FIELD`]).
+    /// The editor's size, the level law the gain was saved under (see [`LEVEL_LAW_FIELD`]) and
+    /// the tuning (see [`TUNING_FIELD`]).
     fn serialize_fields(&self) -> BTreeMap<String, String> {
         let mut fields = BTreeMap::from([(
             String::from(LEVEL_LAW_FIELD),
             restore::current_level_law_field(),
         )]);
+        if let Some(tuning) = saved::to_json(&self.tuning.get()) {
+            fields.insert(String::from(TUNING_FIELD), tuning.to_string());
+        }
         match self.editor.map(persist::serialize_field) {
             Ok(json) => {
                 fields.insert(String::from(EDITOR_FIELD), json);
@@ -216,6 +249,7 @@ unsafe impl Params for QuintetParams {
     /// after it stored the state's parameter values: the one place the plugin learns of it.
     fn deserialize_fields(&self, serialized: &BTreeMap<String, String>) {
         self.loaded_a_state();
+        self.restore_tuning(serialized.get(TUNING_FIELD));
         let Some(json) = serialized.get(EDITOR_FIELD) else {
             return;
         };

@@ -19,8 +19,10 @@ pub use apply::apply;
 
 use crate::engine::Settings;
 use crate::params::{Param, PluginParam, QuintetParams};
+use crate::tuning::Tuning;
 use quintet_core::params::{Kind, PARAM_COUNT, Values};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One parameter's value in a preset.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,6 +40,8 @@ pub struct Preset {
     pub name: String,
     /// Plain values by parameter id; ids not named are at their defaults.
     pub values: BTreeMap<String, PresetValue>,
+    /// The tuning it plays in, with its files' text; `None`: 12-TET.
+    pub tuning: Option<Arc<Tuning>>,
 }
 
 impl Preset {
@@ -50,6 +54,7 @@ impl Preset {
                 .iter()
                 .map(|(id, value)| ((*id).to_owned(), *value))
                 .collect(),
+            tuning: None,
         }
     }
 
@@ -66,9 +71,11 @@ impl Preset {
                 (param.spec().id.to_owned(), value)
             })
             .collect();
+        let tuning = params.tuning.get();
         Self {
             name: name.to_owned(),
             values,
+            tuning: (!tuning.is_default()).then_some(tuning),
         }
     }
 
@@ -90,7 +97,12 @@ impl Preset {
 
     /// Whether `params` hold exactly this preset's values (the editor's "unchanged" marker).
     pub fn matches(&self, params: &QuintetParams) -> bool {
-        hold(params, &self.normalized_values())
+        hold(params, &self.normalized_values()) && *params.tuning.get() == self.tuning_or_default()
+    }
+
+    /// The tuning it plays in (12-TET if it names none).
+    pub fn tuning_or_default(&self) -> Tuning {
+        self.tuning.as_deref().cloned().unwrap_or_default()
     }
 
     /// What the plugin plays after loading this preset: its normalized values as the

@@ -19,7 +19,7 @@ use clipping::Quantizer;
 use quintet::dsp::PARTIAL_COUNT;
 use quintet::dsp::envelope::SHORTEST_SEGMENT_MS;
 use quintet::dsp::nyquist::FADE_START_FRACTION;
-use quintet::engine::pitch::{note_name, note_to_hz};
+use quintet::engine::pitch::note_name;
 use quintet::engine::{Engine, NoteInput};
 use quintet::file_read::{self, Limit};
 use quintet::limits::{
@@ -28,6 +28,7 @@ use quintet::limits::{
 use quintet::midi_file::{HEADER_BYTES, Song, check_header, read_song};
 use quintet::output_file::{self, OutputError, OutputFile, Refusal};
 use quintet::presets::{Preset, factory, store};
+use quintet::tuning::{self, Tuning};
 use quintet::user_text::{escape, escape_path};
 use quintet_core::params::Param;
 use quintet_core::params::frequency_text::frequency_to_text;
@@ -88,6 +89,17 @@ struct RenderArgs {
     /// The file `--preset` was read from (none for a factory preset).
     #[arg(skip)]
     preset_file: Option<PathBuf>,
+    /// A Scala scale (.scl) the notes of --midi play in [default: 12-TET, or the preset's].
+    /// Degree 0 sits on middle C at its 12-TET pitch unless --kbm says otherwise.
+    #[arg(long, value_name = "FILE.scl")]
+    scale: Option<PathBuf>,
+    /// A Scala keyboard map (.kbm) for --scale: which key plays which degree, the reference
+    /// key and its frequency; keys it marks x stay silent.
+    #[arg(long, value_name = "FILE.kbm", requires = "scale")]
+    kbm: Option<PathBuf>,
+    /// The tuning the notes play in: --scale's, else the preset's, else 12-TET.
+    #[arg(skip)]
+    tuning: Tuning,
     /// Every parameter's value: the sound options given (derived from the parameter registry),
     /// over the preset's or the defaults.
     #[command(flatten)]
@@ -138,7 +150,7 @@ pub fn run(program: &str, args: impl IntoIterator<Item = std::ffi::OsString>) ->
         // Prints the message (or the help) and exits: 2 for bad arguments, 0 for --help.
         Err(error) => error.exit(),
     };
-    if let Err(message) = read_preset(&mut args) {
+    if let Err(message) = read_preset(&mut args).and_then(|()| read_tuning(&mut args)) {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
@@ -209,7 +221,8 @@ fn nyquist_warnings(args: &RenderArgs, song: Option<&Song>) -> Vec<String> {
                 (Some(_), None, _) => return None,
                 (Some(_), Some(key), _) => {
                     // Partial 1 plays the note, the others keep their ratios to it.
-                    let hz = note_to_hz(key) * frequency_hz(partial) / frequency_hz(0);
+                    let note_hz = args.tuning.table().hz(key, 0.0).unwrap_or(0.0);
+                    let hz = note_hz * frequency_hz(partial) / frequency_hz(0);
                     (
                         hz,
                         format!("plays {} on the highest note, {}", text(hz), note_name(key)),
@@ -254,6 +267,7 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
     };
     let (preset, file) = find_preset(name)?;
     args.sound.lay_over(preset.values());
+    args.tuning = preset.tuning_or_default();
     if args.sound.values.settings().midi && args.midi.is_none() {
         return Err(format!(
             "the preset \"{}\" plays notes (MIDI mode): add --midi FILE.mid to hear it",
@@ -261,6 +275,16 @@ fn read_preset(args: &mut RenderArgs) -> Result<(), String> {
         ));
     }
     args.preset_file = file;
+    Ok(())
+}
+
+/// Reads `--scale` (and `--kbm`) into the arguments' tuning, over the preset's; a file that
+/// cannot be read or is refused stops the render before anything is written.
+fn read_tuning(args: &mut RenderArgs) -> Result<(), String> {
+    if let Some(scale) = &args.scale {
+        args.tuning = tuning::files::load(scale, args.kbm.as_deref())
+            .map_err(|error| format!("the tuning is refused: {error}"))?;
+    }
     Ok(())
 }
 
@@ -405,6 +429,7 @@ fn engine_for(args: &RenderArgs, song: Option<&Song>) -> Engine {
         settings.frequencies_hz[sweep.partial] = sweep.from_hz;
     }
     let mut engine = Engine::new(f64::from(args.sample_rate), settings);
+    engine.set_key_table(args.tuning.table());
     if let Some(sweep) = args.sweep {
         let seconds = seconds_of(args, song);
         engine.glide_drone_partial(sweep.partial, sweep.to_hz, seconds * 1000.0);

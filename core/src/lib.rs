@@ -1,7 +1,7 @@
 //! Quintet's sound, with no plugin framework, GUI or threads in it: the bank of five
 //! phase-continuous partials ([`dsp`]), the instrument around it — drone or voices, envelopes,
 //! per-note expression ([`engine`]) — every maximum and default ([`limits`]), every parameter declared
-//! once ([`params`]), Standard MIDI Files as engine events ([`midi_file`]), and
+//! once ([`params`]), Scala tunings and the key table notes play by ([`tuning`]), Standard MIDI Files as engine events ([`midi_file`]), and
 //! the calibrated spectrum analysis the editor and the tests share ([`spectrum`]).
 //!
 //! The plugin, the `render` command, the Python module, the benchmarks and the tests all drive
@@ -15,3 +15,4 @@ pub mod midi_file;
 pub mod params;
 #[cfg(feature = "spectrum")]
 pub mod spectrum;
+pub mod tuning;

@@ -34,6 +34,7 @@ use quintet_core::limits::{
     MAX_VOICES, MIN_FREQUENCY_HZ, SAMPLE_RATE_RANGE_HZ,
 };
 use quintet_core::params::{Param, Values};
+use quintet_core::tuning::Tuning;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLockReadGuard};
 
@@ -218,6 +219,8 @@ fn motions(smooth: bool) -> [Motion; PARTIAL_COUNT] {
 struct State {
     engine: Engine,
     samples_rendered: u64,
+    /// The tuning the notes play in (its table is the engine's).
+    tuning: Tuning,
 }
 
 impl State {
@@ -305,6 +308,7 @@ impl Quintet {
             state: Mutex::new(State {
                 engine: Engine::new(sample_rate_hz, values.settings()),
                 samples_rendered: 0,
+                tuning: Tuning::default(),
             }),
             sample_rate_hz,
         }
@@ -608,6 +612,45 @@ impl Quintet {
                 value: 1.0,
             },
         );
+    }
+
+    /// Plays MIDI notes in a Scala tuning: ``scale`` is the text of a ``.scl`` file, ``kbm``
+    /// that of a ``.kbm`` keyboard map (without one, degree 0 sits on middle C at its 12-TET
+    /// pitch), ``name`` what ``tuning`` shows; ``scale=None`` goes back to 12-TET. Every note
+    /// plays its scale frequency exactly (computed in f64); keys the map marks ``x`` stay
+    /// silent; notes sounding glide to their new pitch without a click. Read the files
+    /// yourself (``open(path).read()``). A malformed file raises ValueError naming the file,
+    /// the line and the reason, and changes nothing.
+    #[pyo3(signature = (scale, kbm = None, name = ""))]
+    fn set_tuning(
+        &self,
+        py: Python<'_>,
+        scale: Option<&str>,
+        kbm: Option<&str>,
+        name: &str,
+    ) -> PyResult<()> {
+        let tuning = match scale {
+            None => Tuning::default(),
+            Some(scale) => Tuning::from_files(name, scale.as_bytes(), kbm.map(str::as_bytes))
+                .map_err(|error| PyValueError::new_err(error.to_string()))?,
+        };
+        self.with_state(py, |state| {
+            state.engine.set_key_table(tuning.table());
+            state.tuning = tuning;
+        });
+        Ok(())
+    }
+
+    /// The tuning the notes play in, as ``(name, description)``: ``("12-TET", ...)`` by
+    /// default.
+    #[getter]
+    fn tuning(&self, py: Python<'_>) -> (String, String) {
+        self.with_state(py, |state| {
+            (
+                state.tuning.name().to_owned(),
+                state.tuning.description().to_owned(),
+            )
+        })
     }
 
     /// The notes sounding now (held, sustained or releasing), as ``(channel, key)`` pairs.

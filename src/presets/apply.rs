@@ -12,6 +12,9 @@ use nice_plug::context::gui::GuiContext;
 /// The framework queues each value for the audio thread, which stores it at its next block and
 /// tells the host: nothing here waits for the audio thread, and it allocates nothing.
 pub fn apply(preset: &Preset, params: &QuintetParams, context: &GuiContext) {
+    // The tuning first: notes the new values start play in it. A preset without one plays
+    // 12-TET, whatever was loaded before.
+    params.tuning.set(preset.tuning_or_default());
     let values = preset.normalized_values();
     params.expect_load(&values);
     for (param, normalized) in Param::ALL.into_iter().zip(values) {

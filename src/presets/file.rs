@@ -5,9 +5,16 @@
 //!   "format": "quintet-preset",
 //!   "version": 2,
 //!   "name": "Glass Bell",
-//!   "params": { "freq1": 220.0, "midi": true, "voices": 8 }
+//!   "params": { "freq1": 220.0, "midi": true, "voices": 8 },
+//!   "tuning": { "name": "bp", "scale": "! bp.scl\n...", "map": null }
 //! }
 //! ```
+//!
+//! `tuning` (format 3, issue 25) is optional: the scale's and keyboard map's text
+//! ([`crate::tuning::saved`]); a preset without one plays 12-TET. A preset with a tuning is
+//! written as format 3, so a Quintet from before tunings refuses it ("made by a newer Quintet")
+//! rather than playing it out of tune; one without is written as format 2, which every Quintet
+//! since issue 23 reads. Formats 1 and 2 have no tuning: they read as before, in 12-TET.
 //!
 //! Reading refuses, with a message saying why, anything that is not such a file: damaged JSON,
 //! another program's file, a newer format, a key given twice, a parameter it does not know or of
@@ -21,17 +28,22 @@
 use super::unique_keys;
 use super::{Preset, PresetValue};
 use crate::params::Param;
+use crate::tuning::saved;
 use crate::user_text::escape;
 use quintet_core::params::{Kind, LevelLaw};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::sync::Arc;
 
 /// What the `format` field of every Quintet preset says.
 const FORMAT: &str = "quintet-preset";
 
-/// The preset format this Quintet writes and the newest it reads: 2 since the fixed voice level
-/// (issue 23), 1 before.
-pub const VERSION: u64 = 2;
+/// The newest preset format this Quintet reads, and writes for a preset with a tuning: 3 since
+/// tunings (issue 25), 2 since the fixed voice level (issue 23), 1 before.
+pub const VERSION: u64 = 3;
+
+/// The format written for a preset in 12-TET: the oldest that holds everything it has.
+const VERSION_WITHOUT_TUNING: u64 = 2;
 
 /// Largest preset file read, in bytes (see [`crate::limits::MAX_PRESET_FILE_BYTES`]).
 pub use crate::limits::MAX_PRESET_FILE_BYTES as MAX_FILE_BYTES;
@@ -51,6 +63,8 @@ pub enum PresetError {
         id: String,
         expected: &'static str,
     },
+    /// Its tuning cannot be played: why (the file, line and reason).
+    Tuning(String),
 }
 
 impl fmt::Display for PresetError {
@@ -80,6 +94,7 @@ impl fmt::Display for PresetError {
             PresetError::WrongKind { id, expected } => {
                 write!(f, "\"{}\" should be {expected}", escape(id))
             }
+            PresetError::Tuning(why) => write!(f, "its tuning is refused: {}", escape(why)),
         }
     }
 }
@@ -141,6 +156,12 @@ pub fn read(bytes: &[u8]) -> Result<Preset, PresetError> {
         };
         preset.values.insert(id.clone(), value);
     }
+    preset.tuning = match root.get("tuning") {
+        None | Some(Value::Null) => None,
+        Some(tuning) => Some(Arc::new(
+            saved::from_json(tuning).map_err(PresetError::Tuning)?,
+        )),
+    };
     carry_gain(&mut preset, level_law_of(version));
     Ok(preset)
 }
@@ -190,9 +211,18 @@ pub fn write(preset: &Preset) -> String {
         .collect();
     let mut root = Map::new();
     root.insert(String::from("format"), Value::from(FORMAT));
-    root.insert(String::from("version"), Value::from(VERSION));
+    let tuning = preset.tuning.as_deref().and_then(saved::to_json);
+    let version = if tuning.is_some() {
+        VERSION
+    } else {
+        VERSION_WITHOUT_TUNING
+    };
+    root.insert(String::from("version"), Value::from(version));
     root.insert(String::from("name"), Value::from(preset.name.as_str()));
     root.insert(String::from("params"), Value::Object(params));
+    if let Some(tuning) = tuning {
+        root.insert(String::from("tuning"), tuning);
+    }
     let mut text =
         serde_json::to_string_pretty(&Value::Object(root)).expect("a JSON value always serializes");
     text.push('\n');

@@ -8,6 +8,7 @@ use super::*;
 use crate::dsp::PARTIAL_AMPLITUDE;
 use crate::engine::Engine;
 use crate::spectrum::find_peaks;
+use crate::tuning::Tuning;
 
 const RATE_HZ: f64 = 48_000.0;
 
@@ -127,8 +128,14 @@ fn damaged_foreign_and_newer_files_are_refused_with_a_reason() {
         (b"[1, 2, 3]".to_vec(), |e| *e == PresetError::Foreign),
         (br#"{"params": {"cutoff": 0.5}}"#.to_vec(), |e| *e == PresetError::Foreign),
         (
-            br#"{"format": "quintet-preset", "version": 3, "name": "x", "params": {}}"#.to_vec(),
-            |e| *e == PresetError::Newer(3),
+            br#"{"format": "quintet-preset", "version": 4, "name": "x", "params": {}}"#.to_vec(),
+            |e| *e == PresetError::Newer(4),
+        ),
+        (
+            br#"{"format": "quintet-preset", "version": 3, "name": "x", "params": {},
+                 "tuning": {"name": "t", "scale": "desc\n2\n0/1\n2/1\n", "map": null}}"#
+                .to_vec(),
+            |e| matches!(e, PresetError::Tuning(why) if why.contains("line 3")),
         ),
         (
             br#"{"format": "quintet-preset", "version": 1, "name": "x", "params": {"cutoff": 1}}"#
@@ -388,4 +395,29 @@ fn a_symlink_planted_at_the_old_temporary_name_is_not_followed() {
     assert_eq!(names, [format!(".{stem}.part"), format!("{stem}.json")]);
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::remove_file(&victim).unwrap();
+}
+
+/// Issue 25: a preset keeps its tuning's text, written as format 3; one in 12-TET is written
+/// as format 2 (older Quintets read it), and formats 1 and 2 read as 12-TET.
+#[test]
+fn a_preset_keeps_its_tuning_and_only_a_tuned_one_needs_format_3() {
+    let params = QuintetParams::default();
+    let plain = Preset::capture("Plain", &params);
+    assert_eq!(plain.tuning, None);
+    let text = file::write(&plain);
+    assert!(text.contains("\"version\": 2"), "{text}");
+    assert!(!text.contains("tuning"), "{text}");
+
+    let tuning = Tuning::from_files("bp", b"BP\n2\n9/7\n3/1\n", None).unwrap();
+    params.tuning.set(tuning.clone());
+    let tuned = Preset::capture("Tuned", &params);
+    assert_eq!(tuned.tuning.as_deref(), Some(&tuning));
+    assert!(tuned.matches(&params));
+    let text = file::write(&tuned);
+    assert!(text.contains("\"version\": 3"), "{text}");
+    let read = file::read(text.as_bytes()).unwrap();
+    assert_eq!(read, tuned);
+    assert_eq!(read.tuning_or_default(), tuning);
+    // The same values in 12-TET are not this preset.
+    assert!(!plain.matches(&params));
 }

@@ -27,4 +27,5 @@ mod state;
 mod state_migration;
 mod stress_concurrency;
 mod text;
+mod tuning;
 mod virtual_display;

@@ -252,6 +252,57 @@ const COUNTS: &[LockedCount] = &[
         default_text: "2 st",
         curve: [24, 48, 72],
     },
+    // i25-scala (issue 25): where each partial sits with Partials on scale.
+    LockedCount {
+        id: "pdeg1",
+        clap_id: 106_513_755,
+        name: "Partial 1 degree",
+        min: -64,
+        max: 64,
+        default: 0,
+        default_text: "0",
+        curve: [-32, 0, 32],
+    },
+    LockedCount {
+        id: "pdeg2",
+        clap_id: 106_513_756,
+        name: "Partial 2 degree",
+        min: -64,
+        max: 64,
+        default: 2,
+        default_text: "2",
+        curve: [-32, 0, 32],
+    },
+    LockedCount {
+        id: "pdeg3",
+        clap_id: 106_513_757,
+        name: "Partial 3 degree",
+        min: -64,
+        max: 64,
+        default: 4,
+        default_text: "4",
+        curve: [-32, 0, 32],
+    },
+    LockedCount {
+        id: "pdeg4",
+        clap_id: 106_513_758,
+        name: "Partial 4 degree",
+        min: -64,
+        max: 64,
+        default: 7,
+        default_text: "7",
+        curve: [-32, 0, 32],
+    },
+    LockedCount {
+        id: "pdeg5",
+        clap_id: 106_513_759,
+        name: "Partial 5 degree",
+        min: -64,
+        max: 64,
+        default: 9,
+        default_text: "9",
+        curve: [-32, 0, 32],
+    },
 ];
 
 /// One locked switch: off by default, "Off" / "On", on above the middle of its range.
@@ -296,6 +347,12 @@ const SWITCHES: &[LockedSwitch] = &[
         id: "mpe",
         clap_id: 108_322,
         name: "MPE",
+    },
+    // i25-scala (issue 25).
+    LockedSwitch {
+        id: "onscale",
+        clap_id: 839_634_635,
+        name: "Partials on scale",
     },
 ];
 
@@ -347,6 +404,13 @@ const ORDER: &[&str] = &[
     "pvel5",
     "keytilt",
     "mpe",
+    // i25-scala (issue 25).
+    "onscale",
+    "pdeg1",
+    "pdeg2",
+    "pdeg3",
+    "pdeg4",
+    "pdeg5",
 ];
 
 /// The CLAP id and name locked for `id`.

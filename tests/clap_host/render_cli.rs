@@ -12,6 +12,7 @@ use std::process::{Command, Output};
 
 mod files_read;
 mod mpe;
+mod tuning;
 
 const SAMPLE_RATE_HZ: u32 = 48_000;
 

@@ -38,10 +38,12 @@ use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use crate::params::registry::MAX_PARTIAL_DEGREES;
+use crate::tuning::KeyTable;
 use ended::EndedVoices;
 use held_notes::HeldNotes;
 use outside_tuning::OutsideTuning;
-use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
+use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
 use wheels::Wheels;
@@ -92,6 +94,19 @@ pub struct Settings {
     pub partial_shapes: PartialShapes,
     /// How the partials' levels follow velocity and key, from the next note on.
     pub touch: Touch,
+    /// Whether the partials sit on the scale's degrees, and on which.
+    pub scale_partials: ScalePartials,
+}
+
+/// Partials on the scale (see [`Settings::scale_partials`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScalePartials {
+    /// On: each partial plays the scale degree `degrees[k]` steps from its note's key (under
+    /// the tuning in force). Off: partials 2–5 keep their frequency settings' ratios to
+    /// partial 1.
+    pub on: bool,
+    /// Scale degrees from the note, partial 1 first.
+    pub degrees: [i32; PARTIAL_COUNT],
 }
 
 impl Default for Settings {
@@ -125,7 +140,10 @@ pub struct Engine {
     /// Renders the voices: each that moves on its own, the held notes that nothing moves
     /// together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
-    /// Keys an outside tuning (MTS-ESP) tunes; the rest play the engine's own.
+    /// Every key's frequency under the tuning in force (12-TET until a scale is loaded):
+    /// allocated once, overwritten in place by [`set_key_table`](Self::set_key_table).
+    keys: Box<KeyTable>,
+    /// Keys an outside tuning (MTS-ESP) tunes, over the key table; the rest play by it.
     outside: OutsideTuning,
 }
 
@@ -150,6 +168,7 @@ impl Engine {
             ended: EndedVoices::default(),
             voices_may_sound: true,
             steady: SteadyVoices::new(),
+            keys: Box::default(),
             outside: OutsideTuning::default(),
         };
         engine.snap(settings);
@@ -347,6 +366,30 @@ impl Engine {
         }
     }
 
+    /// Plays by `table` from now on (a Scala scale and keyboard map, or 12-TET): it is copied
+    /// into the table the engine owns (no allocation). Sounding notes glide to their new
+    /// frequencies over [`GLIDE_MS`], phases running on, as a bend moves them; a note whose
+    /// key the new table leaves silent fades out.
+    pub fn set_key_table(&mut self, table: &KeyTable) {
+        if *table != *self.keys {
+            *self.keys = *table;
+            self.retune_all(|_| true);
+        }
+    }
+
+    /// The key table notes play by.
+    pub fn key_table(&self) -> &KeyTable {
+        &self.keys
+    }
+
+    /// Partials on the scale's degrees or at their ratios: the sounding notes glide there.
+    pub fn set_scale_partials(&mut self, scale_partials: ScalePartials) {
+        if scale_partials != self.settings.scale_partials {
+            self.settings.scale_partials = scale_partials;
+            self.retune_all(|_| true);
+        }
+    }
+
     /// Takes what the notes play with from `settings` — voices, envelope, glide time, bend
     /// range, MPE —
     /// each as its own setter does (a value that did not change changes nothing). The
@@ -360,6 +403,7 @@ impl Engine {
         self.set_midi_glide_ms(settings.midi_glide_ms);
         self.set_bend_range(settings.bend_range_semitones);
         self.set_mpe(settings.mpe);
+        self.set_scale_partials(settings.scale_partials);
     }
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
@@ -370,11 +414,9 @@ impl Engine {
         }
         match input {
             NoteInput::NoteOn { note, velocity } => {
-                if self.outside.get(note.channel, note.key) == KeyTuning::Unplayed {
-                    // Never started, so it ends here: the host frees what it gave the note.
-                    if note.id.is_some() {
-                        self.ended.push(note, 0);
-                    }
+                if self.key_hz(note, 0.0).is_none() {
+                    // A key the tuning leaves silent plays nothing; for the host it ends here.
+                    self.ended.push(note, 0);
                     return;
                 }
                 let velocity = playable_velocity(velocity);
@@ -747,37 +789,71 @@ impl Engine {
     /// expression yet).
     fn sound_of(&self, note: NoteRef) -> VoiceSound {
         VoiceSound {
-            frequencies_hz: self.partials_for(note, 0.0),
+            frequencies_hz: self.partials_for(note, 0.0).unwrap_or([0.0; PARTIAL_COUNT]),
             levels: self.settings.levels,
             gain: self.settings.gain,
             touch: self.settings.touch,
         }
     }
 
+    // The tuning: every note's pitch comes from the next two functions, the one place a
+    // tuning from outside (MTS-ESP) takes over from the key table.
+
+    /// The frequency `note`'s key plays moved by `semitones` (bend and tuning expression, in
+    /// 12-TET semitones on top of the tuning), in Hz; `None` for a key the tuning leaves silent.
+    /// A key tuned from outside plays the outside frequency (exactly, with `semitones` 0), or
+    /// nothing if the outside tuning leaves it out.
+    fn key_hz(&self, note: NoteRef, semitones: f64) -> Option<f64> {
+        match self.outside.get(note.channel, note.key) {
+            KeyTuning::Own => self.keys.hz(note.key, semitones),
+            KeyTuning::Outside(hz) => Some(hz * (semitones / 12.0).exp2()),
+            KeyTuning::Unplayed => None,
+        }
+    }
+
+    /// The frequency `degrees` scale degrees from `note`'s key, moved by `semitones` as
+    /// [`key_hz`](Self::key_hz) moves the key; `None` for a key the tuning leaves silent.
+    fn degree_hz(&self, note: NoteRef, degrees: i32, semitones: f64) -> Option<f64> {
+        self.keys
+            .degrees_above(note.key, i64::from(degrees), semitones)
+    }
+
     /// The five partials of `note`: partial 1 on its pitch (bent and tuned), the others at the
-    /// frequency settings' ratios to partial 1.
-    fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> [f64; PARTIAL_COUNT] {
+    /// frequency settings' ratios to partial 1, or each on its scale degree with Partials on
+    /// scale; `None` for a key the tuning leaves silent.
+    fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> Option<[f64; PARTIAL_COUNT]> {
         let range = self.settings.bend_range_semitones;
         let semitones = self.wheels.bend_of(note.channel) * range + tuning_semitones;
-        let pitch_hz = match self.outside.get(note.channel, note.key).outside_hz() {
-            Some(hz) => hz * (semitones / 12.0).exp2(),
-            None => key_to_hz(note.key, semitones),
-        };
+        let pitch_hz = self.key_hz(note, semitones)?;
+        let on_scale = self.settings.scale_partials;
+        // Scale degrees are the key table's: a key tuned from outside (MTS-ESP gives keys,
+        // not degrees) keeps the partials' ratios.
+        let from_outside = self.outside.get(note.channel, note.key) != KeyTuning::Own;
+        if on_scale.on && !from_outside {
+            let mut partials = [pitch_hz; PARTIAL_COUNT];
+            for (hz, degrees) in partials.iter_mut().zip(on_scale.degrees) {
+                *hz = self.degree_hz(note, degrees, semitones)?;
+            }
+            return Some(partials);
+        }
         let frequencies = self.settings.frequencies_hz;
-        std::array::from_fn(|k| {
+        Some(std::array::from_fn(|k| {
             if k == 0 || frequencies[0] <= 0.0 {
                 pitch_hz
             } else {
                 pitch_hz * (frequencies[k] / frequencies[0])
             }
-        })
+        }))
     }
 
-    /// Moves voice `slot`'s partials to where its note belongs now.
+    /// Moves voice `slot`'s partials to where its note belongs now; fades it out if its key
+    /// went silent (a new tuning).
     fn retune(&mut self, slot: usize, motions: [Motion; PARTIAL_COUNT], glide_ms: f64) {
         let voice = &self.voices[slot];
-        let frequencies = self.partials_for(voice.note, voice.tuning_semitones);
-        self.voices[slot].move_partials(frequencies, motions, glide_ms);
+        match self.partials_for(voice.note, voice.tuning_semitones) {
+            Some(frequencies) => self.voices[slot].move_partials(frequencies, motions, glide_ms),
+            None => self.voices[slot].fade_out(),
+        }
     }
 
     /// Glides the notes `wheel`'s channel bends to their new pitch.
@@ -802,6 +878,10 @@ impl Engine {
 fn sanitized(mut settings: Settings) -> Settings {
     settings.frequencies_hz = settings.frequencies_hz.map(sanitize_frequency);
     settings.voices = settings.voices.clamp(1, MAX_VOICES);
+    settings.scale_partials.degrees = settings
+        .scale_partials
+        .degrees
+        .map(|d| d.clamp(-MAX_PARTIAL_DEGREES, MAX_PARTIAL_DEGREES));
     if !settings.midi_glide_ms.is_finite() {
         settings.midi_glide_ms = 0.0;
     }

@@ -1,7 +1,8 @@
 //! Keys tuned from outside the engine: the frequency an MTS-ESP master (through the plugin's
 //! client) gives each key on each MIDI channel, or that a key is not to be played.
 //!
-//! The engine plays its own tuning for every key until told otherwise here. The glue tells it
+//! The engine plays its own tuning (its key table: 12-TET or a Scala scale) for every key until
+//! told otherwise here. The glue tells it
 //! each key's tuning just before that key's note starts, and re-asks for the keys of the
 //! sounding notes every block, so a retuning glides the notes it reaches as a bend does.
 //!
@@ -25,7 +26,7 @@ pub const OUTSIDE_HZ: RangeInclusive<f64> = 1.0..=100_000.0;
 /// How a key is tuned.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum KeyTuning {
-    /// Quintet's own tuning.
+    /// Quintet's own tuning (the engine's key table).
     #[default]
     Own,
     /// A frequency from outside, in Hz (within [`OUTSIDE_HZ`]).
@@ -43,14 +44,6 @@ impl KeyTuning {
             Self::Outside(hz)
         } else {
             Self::Own
-        }
-    }
-
-    /// The frequency from outside, if any.
-    pub fn outside_hz(self) -> Option<f64> {
-        match self {
-            Self::Outside(hz) => Some(hz),
-            Self::Own | Self::Unplayed => None,
         }
     }
 }

@@ -80,7 +80,7 @@ static PARTIAL_VELOCITIES: Family = Family {
 
 /// Every parameter, in the order hosts and the editor list them. The order is part of the
 /// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
-pub const PARAMS: [ParamSpec; 46] = [
+pub const PARAMS: [ParamSpec; 52] = [
     frequency(0),
     frequency(1),
     frequency(2),
@@ -270,7 +270,68 @@ pub const PARAMS: [ParamSpec; 46] = [
                   channel's wheel bends only the notes played on that channel",
         },
     },
+    // i25-scala (issue 25): partials on the scale's degrees.
+    ParamSpec {
+        id: "onscale",
+        name: "Partials on scale",
+        kind: Kind::Switch,
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "partials_on_scale",
+            flag: Some("partials-on-scale"),
+            doc: "Off: partials 2-5 keep their ratios to partial 1. On: each partial sits on the \
+                  scale degree its Partial degrees setting names, counted from the note, so one \
+                  key plays an in-tune cluster of the scale",
+        },
+    },
+    partial_degree(0),
+    partial_degree(1),
+    partial_degree(2),
+    partial_degree(3),
+    partial_degree(4),
 ];
+
+/// Most scale degrees a partial may sit from its note, either way.
+pub const MAX_PARTIAL_DEGREES: i32 = 64;
+
+/// Where each partial sits by default with Partials on scale: the note, then 2, 4, 7 and 9
+/// degrees up (on a seven-note scale a triad, its octave and tenth).
+pub const DEFAULT_PARTIAL_DEGREES: [i32; PARTIAL_COUNT] = [0, 2, 4, 7, 9];
+
+static PARTIAL_DEGREES: Family = Family {
+    key: "partial_degrees",
+    flag: Some("partial-degrees"),
+    doc: "With Partials on scale: the scale degrees each partial sits above the note (whole \
+          steps of the scale, below 0 under it)",
+};
+
+/// Partial `k`'s scale degree from its note, with Partials on scale.
+const fn partial_degree(k: usize) -> ParamSpec {
+    ParamSpec {
+        id: ["pdeg1", "pdeg2", "pdeg3", "pdeg4", "pdeg5"][k],
+        name: [
+            "Partial 1 degree",
+            "Partial 2 degree",
+            "Partial 3 degree",
+            "Partial 4 degree",
+            "Partial 5 degree",
+        ][k],
+        kind: Kind::Int {
+            min: -MAX_PARTIAL_DEGREES,
+            max: MAX_PARTIAL_DEGREES,
+            unit: "",
+        },
+        default: DEFAULT_PARTIAL_DEGREES[k] as f32,
+        before_it_existed: Some(DEFAULT_PARTIAL_DEGREES[k] as f32),
+        modulated: None,
+        offered: Offered::Partial {
+            family: &PARTIAL_DEGREES,
+            partial: k,
+        },
+    }
+}
 
 const ATTACK_DOC: &str = "Envelope attack in milliseconds";
 const DECAY_DOC: &str = "Envelope decay in milliseconds";
@@ -520,6 +581,9 @@ impl Param {
     pub const PARTIAL_VELOCITIES: [Param; PARTIAL_COUNT] = Param::family("pvel");
     pub const KEY_TILT: Param = Param::by_id("keytilt");
     pub const MPE: Param = Param::by_id("mpe");
+    pub const PARTIALS_ON_SCALE: Param = Param::by_id("onscale");
+    /// The scale degree each partial sits on with Partials on scale, partial 1 first.
+    pub const PARTIAL_DEGREES: [Param; PARTIAL_COUNT] = Param::family("pdeg");
 
     /// Every parameter, in [`PARAMS`] order.
     pub const ALL: [Param; PARAM_COUNT] = {

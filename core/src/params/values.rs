@@ -7,7 +7,7 @@ use super::spec::OutOfRange;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::envelope::EnvelopeShape;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
-use crate::engine::Settings;
+use crate::engine::{ScalePartials, Settings};
 
 /// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),
 /// each one its parameter can hold.
@@ -69,6 +69,10 @@ impl Values {
                 velocity: self.five(Param::PARTIAL_VELOCITIES),
                 key_tilt_db_per_octave: self.get(Param::KEY_TILT) as f32,
             },
+            scale_partials: ScalePartials {
+                on: self.switch(Param::PARTIALS_ON_SCALE),
+                degrees: Param::PARTIAL_DEGREES.map(|param| self.get(param) as i32),
+            },
         }
     }
 
@@ -93,6 +97,10 @@ impl Values {
                 Param::PARTIAL_VELOCITIES[k],
                 f64::from(settings.touch.velocity[k]),
             );
+            put(
+                Param::PARTIAL_DEGREES[k],
+                f64::from(settings.scale_partials.degrees[k]),
+            );
         }
         put(Param::GAIN, f64::from(settings.gain));
         put(Param::MIDI, f64::from(u8::from(settings.midi)));
@@ -104,6 +112,10 @@ impl Values {
         put(Param::RELEASE, settings.envelope.release_ms);
         put(Param::BEND_RANGE, settings.bend_range_semitones);
         put(Param::MPE, f64::from(u8::from(settings.mpe)));
+        put(
+            Param::PARTIALS_ON_SCALE,
+            f64::from(u8::from(settings.scale_partials.on)),
+        );
         put(
             Param::KEY_TILT,
             f64::from(settings.touch.key_tilt_db_per_octave),
@@ -175,6 +187,8 @@ mod tests {
         values.set(Param::PARTIAL_VELOCITIES[3], 0.75).unwrap();
         values.set(Param::KEY_TILT, -6.5).unwrap();
         values.set(Param::MPE, 1.0).unwrap();
+        values.set(Param::PARTIALS_ON_SCALE, 1.0).unwrap();
+        values.set(Param::PARTIAL_DEGREES[2], -5.0).unwrap();
         assert_eq!(Values::from_settings(&values.settings()), values);
     }
 }

@@ -121,3 +121,23 @@ fn following_asks_only_the_sounding_notes_keys_and_nothing_when_none_sound() {
     asked.sort_unstable();
     assert_eq!(asked, [(0, 67), (3, 64)]);
 }
+
+#[test]
+fn an_outside_tuning_overrides_a_scale_and_gives_the_notes_back_to_it() {
+    use crate::tuning::Tuning;
+    use crate::tuning::fixtures::cases;
+    let case = cases()
+        .into_iter()
+        .find(|case| case.name == "31-EDO")
+        .expect("the 31-EDO case");
+    let tuning = Tuning::from_files(case.name, case.scale.as_bytes(), None).expect("31-EDO");
+    let mut engine = notes(8);
+    engine.set_key_table(tuning.table());
+    let scale_hz = (case.expected_hz)(69).expect("key 69 is mapped");
+    start(&mut engine, 0, 69, KeyTuning::outside(441.3));
+    render(&mut engine, 64);
+    assert_hz(partial_1_on(&engine, 0, 69), 441.3, "over the scale");
+    engine.forget_outside_tuning();
+    render(&mut engine, ms(GLIDE_MS) + 100);
+    assert_hz(partial_1_on(&engine, 0, 69), scale_hz, "back on the scale");
+}

@@ -128,15 +128,12 @@ pub extern "C" fn MTS_GetScaleName() -> *const c_char {
 pub extern "C" fn stand_in_reset() {
     MASTER.store(false, Ordering::SeqCst);
     TABLE.twelve_tet();
-    for channel in 0..CHANNELS {
-        CHANNEL_TABLES[channel].twelve_tet();
-        CHANNEL_USES_OWN[channel].store(false, Ordering::Relaxed);
-        for key in 0..KEYS {
-            CHANNEL_FILTERED[channel][key].store(false, Ordering::Relaxed);
-        }
+    for table in &CHANNEL_TABLES {
+        table.twelve_tet();
     }
-    for filtered in &FILTERED {
-        filtered.store(false, Ordering::Relaxed);
+    let flags = CHANNEL_USES_OWN.iter().chain(&FILTERED);
+    for flag in flags.chain(CHANNEL_FILTERED.iter().flatten()) {
+        flag.store(false, Ordering::Relaxed);
     }
     set_name(b"12-TET");
 }
@@ -157,9 +154,8 @@ pub extern "C" fn stand_in_set_frequency(channel: c_int, key: c_int, hz: f64) {
         None => TABLE.set(key, hz),
         Some(channel) => {
             if !CHANNEL_USES_OWN[channel].swap(true, Ordering::SeqCst) {
-                for k in 0..KEYS {
-                    let bits = TABLE.0[k].load(Ordering::Relaxed);
-                    CHANNEL_TABLES[channel].0[k].store(bits, Ordering::Relaxed);
+                for (to, from) in CHANNEL_TABLES[channel].0.iter().zip(&TABLE.0) {
+                    to.store(from.load(Ordering::Relaxed), Ordering::Relaxed);
                 }
             }
             CHANNEL_TABLES[channel].set(key, hz);

@@ -5,7 +5,8 @@
 //! - on the left, the controls: per partial, in its colour, its frequency, its level and its
 //!   mute (M); then the gain, MIDI mode with MPE and its glide, and what MIDI mode plays with
 //!   (voices, bend range, attack, decay, sustain, release), each partial's envelope and touch
-//!   ([`partial_envelopes`]); a hint on the mouse gestures at the bottom;
+//!   ([`partial_envelopes`]), the [`tuning_control`] (the scale, what sounds under it, partials
+//!   on its degrees); a hint on the mouse gestures at the bottom;
 //! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
 //!   marker per partial where it plays), and under them the on-screen [`keyboard`] with its
 //!   pitch and mod wheels;
@@ -32,6 +33,7 @@ pub mod spectrum_view;
 #[cfg(test)]
 mod test_host;
 pub mod tooltips;
+pub mod tuning_control;
 pub mod what_plays;
 pub mod window_geometry;
 
@@ -60,6 +62,7 @@ use quintet_core::params::PARAM_COUNT;
 use spectrum_view::SpectrumView;
 use std::sync::Arc;
 use std::time::Duration;
+use tuning_control::TuningControl;
 use what_plays::WhatPlays;
 
 /// The editor type the plugin hands to the host: egui's, opened so that a host may close it at
@@ -171,6 +174,8 @@ pub struct EditorApp {
     presets: PresetBar,
     /// The on-screen keys and the computer keyboard, for playing MIDI mode.
     keyboard: NoteKeyboard,
+    /// The Tuning section's typed paths and last refusal.
+    tuning: TuningControl,
     /// The MTS-ESP master's scale, while one is connected.
     master: mts_status::MasterLabel,
 }
@@ -274,6 +279,7 @@ impl EditorApp {
             screen_px: None,
             presets: PresetBar::default(),
             keyboard: NoteKeyboard::new(notes),
+            tuning: TuningControl::default(),
             master: mts_status::MasterLabel::default(),
         }
     }
@@ -469,7 +475,7 @@ impl EditorApp {
         }
     }
 
-    fn controls_ui(&self, ui: &mut egui::Ui, setter: &ParamSetter) {
+    fn controls_ui(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
         // Scrolls when the window is too short for every control. The bar always shows: the
         // "Each partial" section below the note's settings is out of sight at the default size,
         // and a bar that appears only on hover hides that it is there.
@@ -478,7 +484,7 @@ impl EditorApp {
             .show(ui, |ui| self.controls_list_ui(ui, setter));
     }
 
-    fn controls_list_ui(&self, ui: &mut egui::Ui, setter: &ParamSetter) {
+    fn controls_list_ui(&mut self, ui: &mut egui::Ui, setter: &ParamSetter) {
         ui.add_space(6.0);
         ui.label(RichText::new("Partials").strong());
         // Room for the value box ParamSlider draws after the slider.
@@ -580,6 +586,9 @@ impl EditorApp {
             }
         }
         partial_envelopes::ui(ui, &self.params, setter, slider_width);
+        let playing = &self.tap.latest().playing;
+        self.tuning
+            .ui(ui, &self.params, setter, playing, slider_width);
         ui.add_space(8.0);
         // As readable as the sliders' labels (11 pt, the text colour: 5.1:1 on the panel).
         ui.label(
@@ -621,7 +630,14 @@ impl EditorApp {
             self.spectrum.show(ui, &plays.markers(&PARTIAL_COLORS));
         });
         let midi = self.params.switch(Id::MIDI).value();
+        self.keyboard.mark_keys(self.params.tuning.get().table());
         self.keyboard.ui(ui, keys_height, midi);
+    }
+
+    /// Which keys the on-screen keyboard marks as mapped (`None` in 12-TET).
+    #[cfg(test)]
+    fn keyboard_marks(&self) -> Option<[bool; 128]> {
+        self.keyboard.marks()
     }
 
     /// What the engine last reported it plays (the sliders' frequencies until it reports).

@@ -440,3 +440,51 @@ fn the_pitch_wheel_bends_a_held_note() {
         "{back} Hz after letting go"
     );
 }
+
+/// Issue 25: the Tuning section (unfolded) loads the scale whose path is typed, shows a
+/// refused file's line and reason, and keeps the tuning playing; the keyboard marks the keys.
+#[test]
+fn the_tuning_section_loads_a_typed_scale_and_shows_a_refusal() {
+    let dir = std::env::temp_dir().join(format!("quintet-editor-tuning-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("fifths.scl");
+    std::fs::write(&good, b"Fifths\n2\n3/2\n2/1\n").unwrap();
+    let bad = dir.join("broken.scl");
+    std::fs::write(&bad, b"Broken\n2\n-3/2\n2/1\n").unwrap();
+    let mut editor = Editor::new();
+    editor.window_pt = [1000.0, 1600.0];
+    let find = |editor: &mut Editor, role: Role, label: &str| {
+        let controls = editor.frame(vec![]);
+        controls
+            .iter()
+            .find(|c| c.role == role && c.label.as_deref() == Some(label))
+            .unwrap_or_else(|| panic!("no {label}: {controls:#?}"))
+            .rect
+            .center()
+    };
+    let header = find(&mut editor, Role::DisclosureTriangle, "Tuning");
+    editor.click(header);
+    let load = |editor: &mut Editor, path: &std::path::Path| {
+        let field = find(editor, Role::TextInput, "A .scl file's path");
+        editor.click(field);
+        editor.frame(vec![Event::Text(path.display().to_string())]);
+        let button = find(editor, Role::Button, "Load");
+        editor.click(button);
+        editor.app.tuning.scale_path.clear();
+    };
+    load(&mut editor, &good);
+    assert_eq!(editor.app.params.tuning.get().name(), "fifths");
+    assert_eq!(editor.app.tuning.error, None);
+    assert!(
+        editor.app.keyboard_marks().is_some(),
+        "the keyboard marks a scale's keys"
+    );
+    load(&mut editor, &bad);
+    let error = editor.app.tuning.error.clone().expect("a refusal shown");
+    assert!(
+        error.contains("broken.scl, line 3: the ratio -3/2 is negative"),
+        "{error}"
+    );
+    assert_eq!(editor.app.params.tuning.get().name(), "fifths");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

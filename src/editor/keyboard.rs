@@ -15,9 +15,11 @@ pub mod wheels;
 
 use crate::engine::pitch::note_name;
 use crate::keyboard_notes::{KeyboardEvent, KeyboardSender};
+use crate::tuning::KeyTable;
 use egui::{Align2, Color32, FontId, Key, Rect, Sense, Stroke, Ui, pos2, vec2};
 use layout::{HIGHEST_OCTAVE_C, KeyLayout, is_black};
 use nice_plug::nice_log;
+use quintet_core::tuning::KEY_COUNT;
 use wheels::{Wheel, WheelKind};
 
 /// Velocity of a typed note (a computer key knows no velocity).
@@ -45,6 +47,12 @@ const LETTER_SIZE_PT: f32 = 10.0;
 const NOTE_NAME_SIZE_PT: f32 = 9.0;
 /// Space between the two wheels, in points.
 const WHEEL_GAP_PT: f32 = 3.0;
+/// Under a scale, how much of its colour a key the map leaves silent keeps.
+const SILENT_KEY_OPACITY: f32 = 0.3;
+/// The dot on each key a scale maps: radius in points, and colour (teal: seen on white and
+/// black keys alike).
+const MAPPED_DOT_PT: f32 = 2.5;
+const MAPPED_DOT: Color32 = Color32::from_rgb(0, 170, 160);
 
 /// What the keyboard holds down and where it plays.
 pub struct NoteKeyboard {
@@ -62,6 +70,9 @@ pub struct NoteKeyboard {
     keys_taken: bool,
     pitch_wheel: Wheel,
     mod_wheel: Wheel,
+    /// Under a scale, which keys it maps (the others stay silent); `None` in 12-TET, where
+    /// every key plays and none is marked.
+    mapped: Option<[bool; KEY_COUNT]>,
 }
 
 impl NoteKeyboard {
@@ -76,7 +87,21 @@ impl NoteKeyboard {
             keys_taken: false,
             pitch_wheel: Wheel::new(WheelKind::Pitch),
             mod_wheel: Wheel::new(WheelKind::Modulation),
+            mapped: None,
         }
+    }
+
+    /// The keys marked as mapped (`None` in 12-TET).
+    #[cfg(test)]
+    pub fn marks(&self) -> Option<[bool; KEY_COUNT]> {
+        self.mapped
+    }
+
+    /// Marks the keys `table` maps (a dot) and fades those it leaves silent; in 12-TET marks
+    /// nothing.
+    pub fn mark_keys(&mut self, table: &KeyTable) {
+        self.mapped = (!table.is_equal_temperament())
+            .then(|| std::array::from_fn(|key| table.degree(key as u8).is_some()));
     }
 
     /// Notes who has the keyboard as the frame begins. Call it before any widget runs: a text
@@ -283,7 +308,17 @@ impl NoteKeyboard {
                     (false, true) => Color32::from_gray(30),
                     (false, false) => Color32::from_gray(215),
                 };
+                let mapped = self.mapped.map(|mapped| mapped[usize::from(key)]);
+                let fill = if mapped == Some(false) {
+                    fill.gamma_multiply(SILENT_KEY_OPACITY)
+                } else {
+                    fill
+                };
                 painter.rect_filled(key_rect.shrink(0.5), 2.0, dim(fill));
+                if mapped == Some(true) {
+                    let at = pos2(key_rect.center().x, key_rect.top() + MAPPED_DOT_PT * 2.0);
+                    painter.circle_filled(at, MAPPED_DOT_PT, dim(MAPPED_DOT));
+                }
                 painter.rect_stroke(
                     key_rect.shrink(0.5),
                     2.0,

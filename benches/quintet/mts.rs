@@ -5,7 +5,7 @@
 use crate::hosted::Timed;
 use crate::timing::{RUNS, SAMPLES_PER_RUN, median, verdict};
 use quintet_test_host::mts::{STAND_IN, StandIn, built_library, library_link, link_library};
-use quintet_test_host::{HostEvent, NoteMessage, ParamChange, QuintetHost, blocks_of};
+use quintet_test_host::{HostEvent, NoteMessage, QuintetHost, blocks_of};
 
 /// The block size the target is for.
 const BLOCK: usize = 64;
@@ -27,20 +27,7 @@ pub fn point_library_at_link() {
 fn holding_chord(library: &std::path::Path) -> Timed {
     link_library(library);
     let mut host = QuintetHost::new();
-    let (midi, voices) = (host.param_id("MIDI mode"), host.param_id("Voices"));
-    let sixteen = host.text_to_value(voices, "16").expect("a voice count");
-    host.flush_params(&[
-        ParamChange {
-            frame: 0,
-            param: midi,
-            normalized: 1.0,
-        },
-        ParamChange {
-            frame: 0,
-            param: voices,
-            normalized: sixteen,
-        },
-    ]);
+    host.flush_midi_mode(16);
     let mut timed = Timed::new(host, BLOCK);
     let chord: Vec<HostEvent> = (0..16)
         .map(|n| NoteMessage::on(0, 48 + 2 * n, 1.0))

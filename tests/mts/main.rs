@@ -16,7 +16,7 @@ use quintet_test_host::plugin_log::logged_during;
 use quintet_test_host::signal::{
     PARTIAL_AMPLITUDE, assert_clean, cents, max_natural_step, max_step, precise_frequency_hz,
 };
-use quintet_test_host::{HostEvent, NoteMessage, ParamChange, QuintetHost, Rendered, blocks_of};
+use quintet_test_host::{HostEvent, NoteMessage, QuintetHost, Rendered, blocks_of};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
@@ -55,20 +55,7 @@ fn take_turn(library: &str) -> (MutexGuard<'static, ()>, StandIn) {
 /// A plugin in MIDI mode with eight voices, activated (so connected to the library linked).
 fn midi_host() -> QuintetHost {
     let mut host = QuintetHost::new();
-    let (midi, voices) = (host.param_id("MIDI mode"), host.param_id("Voices"));
-    let eight = host.text_to_value(voices, "8").expect("a voice count");
-    host.flush_params(&[
-        ParamChange {
-            frame: 0,
-            param: midi,
-            normalized: 1.0,
-        },
-        ParamChange {
-            frame: 0,
-            param: voices,
-            normalized: eight,
-        },
-    ]);
+    host.flush_midi_mode(8);
     host.activate(SAMPLE_RATE_HZ, BLOCK);
     host
 }

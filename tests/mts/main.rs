@@ -66,6 +66,12 @@ fn render(host: &mut QuintetHost, frames: usize, events: &[HostEvent]) -> Render
     audio
 }
 
+/// Key 69 (A4) struck on channel 1 and held until it can be measured.
+fn play_a4(host: &mut QuintetHost) -> Rendered {
+    let frames = SETTLE_FRAMES + ANALYSIS_FRAMES;
+    render(host, frames, &[NoteMessage::on_with(0, 69, 1.0, 1, 0)])
+}
+
 /// Partial 1's frequency (Hz) in the last [`ANALYSIS_FRAMES`] of `audio`, near `near_hz`.
 fn partial_1_near(audio: &Rendered, near_hz: f64) -> f64 {
     let tail = &audio.left()[audio.len() - ANALYSIS_FRAMES..];
@@ -105,8 +111,7 @@ fn a_note_plays_the_masters_frequency_for_its_key_on_its_channel() {
     master.set_frequency(Some(2), 69, 437.1);
     let mut host = midi_host();
     let frames = SETTLE_FRAMES + ANALYSIS_FRAMES;
-    let on_0 = render(&mut host, frames, &[NoteMessage::on_with(0, 69, 1.0, 1, 0)]);
-    assert_plays(&on_0, 441.3, "key 69 on channel 1");
+    assert_plays(&play_a4(&mut host), 441.3, "key 69 on channel 1");
     render(
         &mut host,
         SETTLE_FRAMES,
@@ -209,8 +214,7 @@ fn frequencies_no_tuning_means_leave_the_own_tuning() {
         let what = format!("a master giving {broken} Hz");
         master.set_frequency(None, 69, broken);
         let mut host = midi_host();
-        let audio = render(&mut host, frames, &[NoteMessage::on_with(0, 69, 1.0, 1, 0)]);
-        assert_plays(&audio, own_hz(69), &what);
+        assert_plays(&play_a4(&mut host), own_hz(69), &what);
         // A held note retuned to it glides back to the own tuning.
         master.set_frequency(None, 69, 445.0);
         assert_plays(&render(&mut host, frames, &[]), 445.0, &what);
@@ -230,8 +234,7 @@ fn a_library_missing_symbols_is_refused_whole() {
         "the broken library went unreported: {log}"
     );
     // The partial library's master would tune key 69 to 1 kHz.
-    let frames = SETTLE_FRAMES + ANALYSIS_FRAMES;
-    let audio = render(&mut host, frames, &[NoteMessage::on_with(0, 69, 1.0, 1, 0)]);
+    let audio = play_a4(&mut host);
     assert_plays(&audio, own_hz(69), "with a library missing symbols");
 }
 
@@ -240,8 +243,7 @@ fn no_library_at_all_plays_the_own_tuning() {
     let (_turn, _master) = take_turn(STAND_IN);
     link_library(&library_link().with_file_name("nothing-here.so"));
     let mut host = midi_host();
-    let frames = SETTLE_FRAMES + ANALYSIS_FRAMES;
-    let audio = render(&mut host, frames, &[NoteMessage::on_with(0, 69, 1.0, 1, 0)]);
+    let audio = play_a4(&mut host);
     assert_plays(&audio, own_hz(69), "without a library");
 }
 

@@ -95,10 +95,12 @@ impl StandIn {
         set(channel.map_or(-1, c_int::from), c_int::from(key), hz);
     }
 
-    /// The master filters `key` (or plays it again) on every channel.
-    pub fn filter(&self, key: u8, filtered: bool) {
+    /// The master filters `key` (or plays it again) on `channel` (0-based; a filter the
+    /// master applies only while that channel has a table of its own), or on every channel
+    /// with `None`.
+    pub fn filter(&self, channel: Option<u8>, key: u8, filtered: bool) {
         let filter: extern "C" fn(c_int, c_int, bool) = self.control(c"stand_in_filter");
-        filter(-1, c_int::from(key), filtered);
+        filter(channel.map_or(-1, c_int::from), c_int::from(key), filtered);
     }
 
     /// Names the master's scale.

@@ -180,29 +180,37 @@ fn held_notes_follow_a_master_that_comes_and_goes() {
 fn keys_the_master_filters_stay_silent() {
     let (_turn, master) = take_turn(STAND_IN);
     master.set_master(true);
-    master.filter(60, true);
+    master.filter(None, 60, true);
+    // Channel 3 tuned on a table of its own, with its own filter: key 64 is left out there only.
+    master.set_frequency(Some(2), 64, 330.0);
+    master.filter(Some(2), 64, true);
     let mut host = midi_host();
     // The drone fades out first: then only a note can sound.
     render(&mut host, SETTLE_FRAMES, &[]);
-    let filtered = render(
-        &mut host,
-        SETTLE_FRAMES,
-        &[NoteMessage::on_with(0, 60, 1.0, 7, 0)],
-    );
-    assert!(
-        filtered.left().iter().all(|&x| x == 0.0),
-        "a filtered key sounded"
-    );
-    assert!(
-        filtered.note_end(7).is_some(),
-        "the host hears the filtered note end"
-    );
-    let played = render(
-        &mut host,
-        SETTLE_FRAMES,
-        &[NoteMessage::on_with(0, 62, 1.0, 8, 0)],
-    );
-    assert!(played.left().iter().any(|&x| x != 0.0), "key 62 is silent");
+    let strike = |host: &mut QuintetHost, key: u8, id: i32, channel: u8| {
+        let notes = [
+            NoteMessage::on_with(0, key, 1.0, id, channel),
+            NoteMessage::off_with(SETTLE_FRAMES / 2, key, id, channel),
+        ];
+        render(host, SETTLE_FRAMES, &notes)
+    };
+    for (key, id, channel) in [(60, 7, 0), (64, 8, 2)] {
+        let filtered = strike(&mut host, key, id, channel);
+        let what = format!("key {key} on channel {}", channel + 1);
+        assert!(
+            filtered.left().iter().all(|&x| x == 0.0),
+            "{what}, filtered, sounded"
+        );
+        assert!(
+            filtered.note_end(id).is_some(),
+            "the host does not hear {what}, filtered, end"
+        );
+    }
+    for (key, id, channel) in [(62, 9, 0), (64, 10, 0)] {
+        let played = strike(&mut host, key, id, channel);
+        let silent = played.left().iter().all(|&x| x == 0.0);
+        assert!(!silent, "key {key} on channel {} is silent", channel + 1);
+    }
 }
 
 #[test]

@@ -9,6 +9,8 @@
 //!   [`params::loads`]);
 //! - turns nice-plug's note, controller, expression and polyphonic-modulation events into the
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
+//! - lets an MTS-ESP master tune the notes ([`mts`]): each note-on's key, and once a block the
+//!   keys of the notes sounding;
 //! - copies the engine's output to every channel;
 //! - feeds the editor's [`tap`] with that output while the editor window is open.
 

@@ -20,7 +20,7 @@ pub mod client;
 use crate::engine::{Channel, Engine, KeyTuning};
 pub use client::{LoadError, MtsClient};
 use nice_plug::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Names the `libMTS` to load instead of the installed one (the tests' stand-in); set but
@@ -71,23 +71,31 @@ impl Mts {
     /// thread only. A library missing where it is expected (MTS-ESP not installed) is not an
     /// error; a broken one is logged.
     pub fn connect(&self) {
-        self.client.get_or_init(|| {
-            let path = library_path()?;
-            let explicit = std::env::var_os(LIBRARY_ENV).is_some();
-            if !explicit && !path.exists() {
-                return None;
+        let explicit = std::env::var_os(LIBRARY_ENV).is_some();
+        match library_path() {
+            Some(path) if explicit || path.exists() => {
+                self.connect_to(&path);
             }
-            match MtsClient::load(&path) {
-                Ok(client) => Some(client),
-                Err(error) => {
-                    nice_warn!(
-                        "MTS-ESP: {} {error}; Quintet plays its own tuning",
-                        path.display()
-                    );
-                    None
-                }
+            _ => {
+                self.client.get_or_init(|| None);
+            }
+        }
+    }
+
+    /// Loads and registers with the `libMTS` at `path` unless connected already; what came of
+    /// it. Main thread only; a library that cannot be used is logged.
+    pub fn connect_to(&self, path: &Path) -> Option<&MtsClient> {
+        let client = self.client.get_or_init(|| match MtsClient::load(path) {
+            Ok(client) => Some(client),
+            Err(error) => {
+                nice_warn!(
+                    "MTS-ESP: {} {error}; Quintet plays its own tuning",
+                    path.display()
+                );
+                None
             }
         });
+        client.as_ref()
     }
 
     /// The client, once connected to a usable library.

@@ -7,7 +7,7 @@
 //! It names a link of this process's own, which each test points at the library it wants while
 //! it holds [`LOCK`]; the stand-in's state is process-wide too, so the tests take turns.
 
-use quintet::mts::LIBRARY_ENV;
+use quintet::mts::{LIBRARY_ENV, MasterStatus, Mts};
 use quintet_core::limits::DEFAULT_FREQUENCIES_HZ;
 use quintet_test_host::mts::{
     PARTIAL_STAND_IN, STAND_IN, StandIn, built_library, library_link, link_library,
@@ -268,4 +268,22 @@ fn each_plugin_registers_once_and_deregisters_when_it_goes() {
     assert_eq!(master.clients(), before + 1);
     drop(host);
     assert_eq!(master.clients(), before);
+}
+
+#[test]
+fn the_editors_status_names_the_masters_scale_while_one_is_connected() {
+    let (_turn, master) = take_turn(STAND_IN);
+    let mts = Mts::default();
+    assert!(mts.connect_to(&built_library(STAND_IN)).is_some());
+    assert_eq!(mts.status(), MasterStatus::default());
+    master.set_master(true);
+    master.set_scale_name(c"Bohlen-Pierce (3:1 in 13)");
+    let status = mts.status();
+    assert!(status.connected);
+    assert_eq!(
+        status.scale_name.as_deref(),
+        Some("Bohlen-Pierce (3:1 in 13)")
+    );
+    master.set_master(false);
+    assert_eq!(mts.status(), MasterStatus::default());
 }

@@ -1,6 +1,7 @@
 //! Quintet's editor, in four parts:
 //! - across the top, the [`header`]: the title, the [`preset_bar`] (previous, the preset menu,
-//!   next, "Save as…"), in MIDI mode the notes that play, and the zoom at the right;
+//!   next, "Save as…"), while an MTS-ESP master tunes the notes its scale ([`mts_status`]), in
+//!   MIDI mode the notes that play, and the zoom at the right;
 //! - on the left, the controls: per partial, in its colour, its frequency, its level and its
 //!   mute (M); then the gain, MIDI mode with MPE and its glide, and what MIDI mode plays with
 //!   (voices, bend range, attack, decay, sustain, release), each partial's envelope and touch
@@ -23,6 +24,7 @@ pub mod keyboard;
 pub mod marker_labels;
 pub mod meter;
 pub mod movement;
+pub mod mts_status;
 pub mod param_slider;
 pub mod partial_envelopes;
 pub mod partial_ratio;
@@ -119,6 +121,7 @@ pub fn create(
     repaint: RepaintNotifier,
     tap: TapReader,
     notes: KeyboardSender,
+    mts: Arc<crate::mts::Mts>,
 ) -> Option<QuintetEditor> {
     // The window's smallest size, in logical pixels, is fixed when it opens, but the editor's
     // minimum is in points: the hint allows the smallest zoom's window (320 × 350 pixels at
@@ -131,7 +134,10 @@ pub fn create(
             .with_tile("Quintet")
             .with_resize_hint(ResizeHint::resizable().with_min_logical_size(min_size))
             .with_repaint_poll_interval(REPAINT_POLL_INTERVAL),
-        EditorApp::new(params, tap, notes),
+        EditorApp {
+            master: mts_status::MasterLabel::new(mts),
+            ..EditorApp::new(params, tap, notes)
+        },
     );
     editor.map(settled::Settled)
 }
@@ -173,6 +179,8 @@ pub struct EditorApp {
     keyboard: NoteKeyboard,
     /// The Tuning section's typed paths and last refusal.
     tuning: TuningControl,
+    /// The MTS-ESP master's scale, while one is connected.
+    master: mts_status::MasterLabel,
 }
 
 impl NiceEguiApp for EditorApp {
@@ -275,6 +283,7 @@ impl EditorApp {
             presets: PresetBar::default(),
             keyboard: NoteKeyboard::new(notes),
             tuning: TuningControl::default(),
+            master: mts_status::MasterLabel::default(),
         }
     }
     /// The window's panels: the header, the controls, the meter and the views.
@@ -452,6 +461,7 @@ impl EditorApp {
                 ui.heading(RichText::new("Quintet").strong());
                 ui.add_space(8.0);
                 self.presets.ui(ui, &self.params, gui_context);
+                self.master.ui(ui);
                 // In MIDI mode, the notes that sound: the sign that notes arrive.
                 if let Some(notes) = notes {
                     let text = if notes.is_empty() {

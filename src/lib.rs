@@ -9,6 +9,8 @@
 //!   [`params::loads`]);
 //! - turns nice-plug's note, controller, expression and polyphonic-modulation events into the
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
+//! - lets an MTS-ESP master tune the notes ([`mts`]): each note-on's key, and once a block the
+//!   keys of the notes sounding;
 //! - copies the engine's output to every channel;
 //! - feeds the editor's [`tap`] with that output while the editor window is open.
 
@@ -16,6 +18,7 @@ pub mod clap_entry;
 pub mod editor;
 pub mod file_read;
 pub mod keyboard_notes;
+pub mod mts;
 pub mod output_file;
 pub mod params;
 pub mod presets;
@@ -83,6 +86,9 @@ pub struct Quintet {
     /// The audio thread's end of the tuning (`QuintetParams::tuning`): new key tables arrive
     /// here without a lock or an allocation.
     tuning: Option<tuning::TuningReceiver>,
+    /// MTS-ESP (see [`mts`]): connected at the first activation; shared with the editor, which
+    /// shows the master's scale.
+    mts: Arc<mts::Mts>,
 }
 
 impl Default for Quintet {
@@ -105,6 +111,7 @@ impl Default for Quintet {
             follow_all: true,
             load_watch: LoadWatch::default(),
             silenced: false,
+            mts: Arc::default(),
         }
     }
 }
@@ -271,17 +278,22 @@ impl Quintet {
             // the sample the framework splits the block.
             _ => return,
         };
+        self.play(input);
+    }
+
+    /// Hands `input` to the engine, a note-on tuned by the MTS-ESP master first (if any).
+    fn play(&mut self, input: NoteInput) {
+        if let NoteInput::NoteOn { note, .. } = input {
+            self.mts.tune_note(&mut self.engine, note.channel, note.key);
+        }
         self.engine.handle(input);
     }
 
     /// Plays what the editor's keyboard sent since the last block (notes, its pitch wheel and
     /// mod wheel), at its first sample, as a MIDI keyboard on channel 1 would.
     fn play_keyboard_notes(&mut self, block_len: usize, context: &mut impl ProcessContext<Self>) {
-        let Some(keyboard) = &self.keyboard else {
-            return;
-        };
-        while let Some(event) = keyboard.next() {
-            self.engine.handle(event.note_input());
+        while let Some(event) = self.keyboard.as_ref().and_then(|keyboard| keyboard.next()) {
+            self.play(event.note_input());
             report_ended(&mut self.engine, 0, block_len, context);
         }
     }
@@ -529,6 +541,7 @@ impl Plugin for Quintet {
             self.editor_repaint.clone(),
             reader,
             notes,
+            self.mts.clone(),
         )
     }
 
@@ -552,6 +565,8 @@ impl Plugin for Quintet {
             self.engine.set_key_table(tuning.table());
         }
         self.snap_to_parameters();
+        // Loading and registering with libMTS stays off the audio thread: here, once.
+        self.mts.connect();
         // Told here, on the main thread, and from `process` only when it changes: telling the
         // host from the audio thread sets up nice-plug's thread handle there (an allocation).
         self.reported_voices = self.engine.settings().voices;
@@ -592,6 +607,7 @@ impl Plugin for Quintet {
             context.set_current_voice_capacity(voices as u32);
             self.reported_voices = voices;
         }
+        self.mts.follow(&mut self.engine);
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
             self.play_keyboard_notes(first.len(), context);
             self.render_with_notes(first, context);

@@ -103,6 +103,11 @@ impl Timed {
         Self { host, frequencies }
     }
 
+    /// The host, to play notes before timing.
+    pub fn host(&mut self) -> &mut QuintetHost {
+        &mut self.host
+    }
+
     /// Nanoseconds inside `process` per frame for `frames` frames in `block`-frame blocks, with
     /// five events every `spacing` frames. The timer's cost per call is subtracted.
     pub fn ns_per_frame(

@@ -16,6 +16,8 @@
 //! - `vibrato` ([`vibrato`]): 16 held notes under vibrato, and with four unison copies each,
 //!   through the chirp lanes, against one naive voice.
 //! - `tuning` ([`tuning`]): 16 held notes under a Scala scale against 12-TET.
+//! - `mts` ([`mts`]): the plugin holding 16 notes with an MTS-ESP master connected (a stand-in)
+//!   against none, at 64-sample blocks.
 //!
 //! Each subject prints its targets with whether this run meets them. Timings are medians of
 //! interleaved runs; the machine is shared, so read the ratios, not the absolute numbers.
@@ -25,6 +27,7 @@ mod dense;
 mod engine;
 mod hosted;
 mod kernels;
+mod mts;
 mod naive;
 mod plugin;
 mod timing;
@@ -32,11 +35,12 @@ mod tuning;
 mod vibrato;
 
 /// The subjects, in the order a full run prints them.
-const SUBJECTS: [&str; 7] = [
-    "bank", "plugin", "engine", "dense", "kernels", "vibrato", "tuning",
+const SUBJECTS: [&str; 8] = [
+    "bank", "plugin", "engine", "dense", "kernels", "vibrato", "tuning", "mts",
 ];
 
 fn main() {
+    mts::point_library_at_link();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let has = |word: &str| args.iter().any(|arg| arg == word);
     let blocks: Vec<usize> = args.iter().filter_map(|arg| arg.parse().ok()).collect();
@@ -45,7 +49,7 @@ fn main() {
     let run = |subject: &str| all || has(subject);
 
     // The timer's own cost, subtracted from every timed `process` call.
-    let timer_ns = (run("plugin") || run("dense")).then(hosted::timer_overhead_ns);
+    let timer_ns = (run("plugin") || run("dense") || run("mts")).then(hosted::timer_overhead_ns);
     if run("bank") {
         bank::run(wanted);
     }
@@ -72,5 +76,8 @@ fn main() {
     }
     if run("tuning") {
         tuning::run(wanted);
+    }
+    if let (true, Some(timer_ns)) = (run("mts"), timer_ns) {
+        mts::run(timer_ns);
     }
 }

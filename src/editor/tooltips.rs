@@ -108,6 +108,11 @@ fn frequency(partial: usize, midi_reference_hz: Option<f32>, range: &str) -> Str
     }
 }
 
+/// The MTS-ESP label in the header.
+pub const MTS_MASTER: &str = "An MTS-ESP master is connected and tunes the notes: each key plays \
+                              the master's frequency for it on its MIDI channel, and the notes \
+                              sounding follow when it retunes. Shown with the master's scale";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -496,6 +496,27 @@ impl QuintetHost {
         self.flush_params(&changes);
     }
 
+    /// Switches MIDI mode on with `voices` voices while the plugin is inactive (through
+    /// [`Self::flush_params`]), so the drone is faded out from the first block after activation.
+    pub fn flush_midi_mode(&mut self, voices: usize) {
+        let (midi, voice_count) = (self.param_id("MIDI mode"), self.param_id("Voices"));
+        let voices = self
+            .text_to_value(voice_count, &voices.to_string())
+            .expect("a voice count the plugin parses");
+        self.flush_params(&[
+            ParamChange {
+                frame: 0,
+                param: midi,
+                normalized: 1.0,
+            },
+            ParamChange {
+                frame: 0,
+                param: voice_count,
+                normalized: voices,
+            },
+        ]);
+    }
+
     /// Sends parameter changes through the params extension's `flush` while the plugin is
     /// inactive, as a host does when its GUI moves a parameter of a plugin that is not processing.
     pub fn flush_params(&mut self, changes: &[ParamChange]) {

@@ -14,6 +14,7 @@
 //!   polyphonic modulation, and the note ends the plugin reports.
 //! - [`callbacks`]: the host side of CLAP, answering the plugin's requests.
 //! - [`editor`]: the plugin's editor created by a host without `clap.gui`.
+//! - [`mts`]: the stand-in MTS-ESP library the tests play a tuning master with.
 //! - [`plugin_log`]: what the plugin logs (through `NICE_LOG`), captured per call.
 //! - [`presets`]: a host's preset browser: presets listed by the plugin's preset-discovery
 //!   factory, loaded through its preset-load extension.
@@ -30,6 +31,7 @@ pub mod cookies;
 pub mod editor;
 pub mod events;
 pub mod instance;
+pub mod mts;
 pub mod notes;
 pub mod plugin_log;
 pub mod presets;

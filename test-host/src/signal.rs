@@ -146,3 +146,41 @@ pub fn assert_partials(
         );
     }
 }
+
+/// The frequency, in Hz, of the sine in `samples` nearest `near_hz`, to far better than 0.01
+/// cent (a thousandth of a cent for a steady sine of a few tenths of a second): the FFT's peak
+/// nearest `near_hz`, refined by how far the sine's phase turns from the first half of
+/// `samples` to the second beyond what that peak's frequency accounts for. Each half is
+/// Hann-windowed and analysed at the peak's frequency; the peak must be within
+/// fs / (2 · half) of the truth (a bin of the whole FFT is half that).
+pub fn precise_frequency_hz(samples: &[f32], sample_rate_hz: f64, near_hz: f64) -> f64 {
+    let peaks = quintet_core::spectrum::find_peaks(samples, sample_rate_hz, 1e-4);
+    let coarse_hz = peaks
+        .iter()
+        .map(|peak| peak.frequency_hz)
+        .min_by(|a, b| (a - near_hz).abs().total_cmp(&(b - near_hz).abs()))
+        .unwrap_or_else(|| panic!("no peak near {near_hz} Hz"));
+    let half = samples.len() / 2;
+    let phase_at = |start: usize| {
+        // The complex amplitude at `coarse_hz` of the Hann-windowed half from `start`, its
+        // phase counted from sample 0, so the two halves' phases differ by the turn the
+        // frequency error makes over `half` samples.
+        let (mut re, mut im) = (0.0, 0.0);
+        for n in 0..half {
+            let window = 0.5 - 0.5 * (TAU * n as f64 / half as f64).cos();
+            let turns = (coarse_hz * (start + n) as f64 / sample_rate_hz).fract();
+            let x = window * f64::from(samples[start + n]);
+            re += x * (TAU * turns).cos();
+            im -= x * (TAU * turns).sin();
+        }
+        im.atan2(re)
+    };
+    let turn = phase_at(half) - phase_at(0);
+    let turn = (turn + PI).rem_euclid(TAU) - PI;
+    coarse_hz + turn * sample_rate_hz / (TAU * half as f64)
+}
+
+/// How far `hz` is from `reference_hz`, in cents.
+pub fn cents(hz: f64, reference_hz: f64) -> f64 {
+    1200.0 * (hz / reference_hz).log2()
+}

@@ -21,6 +21,7 @@ mod ended;
 pub mod held_notes;
 pub mod input;
 pub mod movement;
+pub mod outside_tuning;
 pub mod pitch;
 mod playing;
 mod steady_voices;
@@ -30,6 +31,7 @@ pub mod wheels;
 pub use ended::VoiceEnd;
 pub use input::{Channel, Expression, NoteInput, NoteMatch, NoteRef};
 pub use movement::MovementSettings;
+pub use outside_tuning::KeyTuning;
 pub use playing::{MAX_SOUNDING, Playing, SoundingVoice};
 pub use voice::{Modulated, Modulation, Motion};
 
@@ -44,6 +46,7 @@ use crate::tuning::KeyTable;
 use ended::EndedVoices;
 use held_notes::HeldNotes;
 use movement::{Movement, NoteExpressions, VoiceLfo};
+use outside_tuning::OutsideTuning;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, playable_velocity};
 use steady_voices::SteadyVoices;
 use voice::{Voice, VoiceSound, VoiceState};
@@ -157,6 +160,8 @@ pub struct Engine {
     /// Every key's frequency under the tuning in force (12-TET until a scale is loaded):
     /// allocated once, overwritten in place by [`set_key_table`](Self::set_key_table).
     keys: Box<KeyTable>,
+    /// Keys an outside tuning (MTS-ESP) tunes, over the key table; the rest play by it.
+    outside: OutsideTuning,
 }
 
 impl Engine {
@@ -184,6 +189,7 @@ impl Engine {
             drone_lfo: VoiceLfo::IDLE,
             clock: 0,
             keys: Box::default(),
+            outside: OutsideTuning::default(),
         };
         engine.snap(settings);
         engine
@@ -619,6 +625,50 @@ impl Engine {
         })
     }
 
+    /// Tunes `key` on `channel` from outside (an MTS-ESP master): notes that start on it play
+    /// `tuning`, and notes sounding on it glide there as a bend does. The glue calls this just
+    /// before each note-on while an outside tuning is connected.
+    pub fn tune_key(&mut self, channel: Channel, key: u8, tuning: KeyTuning) {
+        if self.outside.set(channel, key, tuning) {
+            self.retune_all(|note| note.channel == channel && note.key == key);
+        }
+    }
+
+    /// Asks `frequency_hz` for the outside tuning of the key of every sounding note (in Hz;
+    /// `None` for Quintet's own, as is a frequency [`KeyTuning::outside`] refuses) and glides
+    /// the notes whose key it retunes. Only the sounding notes' keys are asked, and nothing at
+    /// all while no voice sounds: cheap enough for every block.
+    pub fn follow_outside_tuning(
+        &mut self,
+        mut frequency_hz: impl FnMut(Channel, u8) -> Option<f64>,
+    ) {
+        if !self.voices_may_sound {
+            return;
+        }
+        for slot in 0..VOICE_SLOTS {
+            let voice = &self.voices[slot];
+            if voice.is_sounding() {
+                let NoteRef { channel, key, .. } = voice.note;
+                let tuning = frequency_hz(channel, key).map_or(KeyTuning::Own, KeyTuning::outside);
+                self.tune_key(channel, key, tuning);
+            }
+        }
+    }
+
+    /// Every key back to Quintet's own tuning (the outside tuning went away): the notes
+    /// sounding glide back as a bend does.
+    pub fn forget_outside_tuning(&mut self) {
+        if self.outside.is_set() {
+            self.outside.clear();
+            self.retune_all(|_| true);
+        }
+    }
+
+    /// Whether any key is tuned from outside.
+    pub fn follows_outside_tuning(&self) -> bool {
+        self.outside.is_set()
+    }
+
     /// Overwrites `out` with the next `out.len()` samples.
     ///
     /// Nothing is clamped: every note (and the drone) peaks at no more than
@@ -877,8 +927,14 @@ impl Engine {
 
     /// The frequency `note`'s key plays moved by `semitones` (bend and tuning expression, in
     /// 12-TET semitones on top of the tuning), in Hz; `None` for a key the tuning leaves silent.
+    /// A key tuned from outside plays the outside frequency (exactly, with `semitones` 0), or
+    /// nothing if the outside tuning leaves it out.
     fn key_hz(&self, note: NoteRef, semitones: f64) -> Option<f64> {
-        self.keys.hz(note.key, semitones)
+        match self.outside.get(note.channel, note.key) {
+            KeyTuning::Own => self.keys.hz(note.key, semitones),
+            KeyTuning::Outside(hz) => Some(hz * (semitones / 12.0).exp2()),
+            KeyTuning::Unplayed => None,
+        }
     }
 
     /// The frequency `degrees` scale degrees from `note`'s key, moved by `semitones` as
@@ -896,7 +952,10 @@ impl Engine {
         let semitones = self.wheels.bend_of(note.channel) * range + tuning_semitones;
         let pitch_hz = self.key_hz(note, semitones)?;
         let on_scale = self.settings.scale_partials;
-        if on_scale.on {
+        // Scale degrees are the key table's: a key tuned from outside (MTS-ESP gives keys,
+        // not degrees) keeps the partials' ratios.
+        let from_outside = self.outside.get(note.channel, note.key) != KeyTuning::Own;
+        if on_scale.on && !from_outside {
             let mut partials = [pitch_hz; PARTIAL_COUNT];
             for (hz, degrees) in partials.iter_mut().zip(on_scale.degrees) {
                 *hz = self.degree_hz(note, degrees, semitones)?;

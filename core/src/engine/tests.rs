@@ -874,6 +874,7 @@ fn bursts_while_stolen_voices_fade_steal_without_a_click() {
 }
 
 mod movement;
+mod outside_tuning;
 mod partial_envelopes;
 mod ramped_lanes;
 mod tuning;

@@ -5,6 +5,7 @@ pub mod bank;
 pub mod envelope;
 pub mod glide;
 pub mod nyquist;
+pub mod pan;
 pub mod partial_envelopes;
 pub mod phase;
 pub mod ramp;

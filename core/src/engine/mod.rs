@@ -17,6 +17,7 @@
 //! Real-time safe: a fixed pool of voice slots, no allocation, no locks.
 
 mod allocation;
+mod channels;
 mod ended;
 pub mod held_notes;
 pub mod input;
@@ -36,6 +37,7 @@ use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
+use channels::Channels;
 use ended::EndedVoices;
 use held_notes::HeldNotes;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
@@ -89,6 +91,9 @@ pub struct Settings {
     pub partial_shapes: PartialShapes,
     /// How the partials' levels follow velocity and key, from the next note on.
     pub touch: Touch,
+    /// Where each partial sits in the stereo field: −1 hard left, 0 centre, +1 hard right
+    /// (see [`crate::dsp::pan`]).
+    pub pans: [f32; PARTIAL_COUNT],
 }
 
 impl Default for Settings {
@@ -122,6 +127,23 @@ pub struct Engine {
     /// Renders the voices: each that moves on its own, the held notes that nothing moves
     /// together (see `steady_voices.rs`).
     steady: Box<SteadyVoices>,
+    /// Samples the engine still renders in stereo after every pan came back to the centre
+    /// (until the pans' ramps have ended).
+    stereo_samples_left: u32,
+    /// Where `render` renders the two channels it sums while something is panned (`None`
+    /// only while it does).
+    stereo_scratch: Option<Box<StereoScratch>>,
+    /// Where the drone renders each partial before placing it in the stereo field.
+    drone_scratch: Box<[f32; STEREO_SCRATCH_SAMPLES]>,
+}
+
+/// Samples of each channel [`Engine::render`] sums per pass while something is panned.
+const STEREO_SCRATCH_SAMPLES: usize = 1024;
+
+/// Two channels' worth of samples for [`Engine::render`].
+struct StereoScratch {
+    left: [f32; STEREO_SCRATCH_SAMPLES],
+    right: [f32; STEREO_SCRATCH_SAMPLES],
 }
 
 impl Engine {
@@ -145,6 +167,12 @@ impl Engine {
             ended: EndedVoices::default(),
             voices_may_sound: true,
             steady: SteadyVoices::new(),
+            stereo_samples_left: 0,
+            stereo_scratch: Some(Box::new(StereoScratch {
+                left: [0.0; STEREO_SCRATCH_SAMPLES],
+                right: [0.0; STEREO_SCRATCH_SAMPLES],
+            })),
+            drone_scratch: Box::new([0.0; STEREO_SCRATCH_SAMPLES]),
         };
         engine.snap(settings);
         engine
@@ -181,6 +209,10 @@ impl Engine {
             self.drone.jump_level_to(partial, level);
         }
         self.drone.jump_gain_to(settings.gain);
+        for (partial, pan) in settings.pans.into_iter().enumerate() {
+            self.drone.pan_to(partial, pan, true);
+        }
+        self.stereo_samples_left = 0;
     }
 
     /// Restarts the drone's phases at zero (a host's reset).
@@ -257,6 +289,33 @@ impl Engine {
         }
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
             voice.set_gain(gain, motion);
+        }
+    }
+
+    /// Places the partials in the stereo field (−1 hard left … +1 hard right; see
+    /// [`crate::dsp::pan`]): the drone's and every note's, moving as `motion` says.
+    pub fn set_pans(&mut self, pans: [f32; PARTIAL_COUNT], motion: Motion) {
+        let pans = pans.map(|pan| {
+            if pan.is_finite() {
+                pan.clamp(-1.0, 1.0)
+            } else {
+                0.0
+            }
+        });
+        if pans == self.settings.pans {
+            return;
+        }
+        // Back to the centre: stereo until the ramps there are over.
+        self.stereo_samples_left = match motion {
+            Motion::Smooth if is_centred(&pans) => self.drone.pan_ramp_samples(),
+            _ => 0,
+        };
+        self.settings.pans = pans;
+        for (partial, pan) in pans.into_iter().enumerate() {
+            self.drone.pan_to(partial, pan, motion == Motion::Jump);
+        }
+        for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
+            voice.set_pans(&pans, motion);
         }
     }
 
@@ -354,6 +413,7 @@ impl Engine {
         self.set_midi_glide_ms(settings.midi_glide_ms);
         self.set_bend_range(settings.bend_range_semitones);
         self.set_mpe(settings.mpe);
+        self.set_pans(settings.pans, Motion::Smooth);
     }
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
@@ -502,8 +562,78 @@ impl Engine {
     /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
     /// held notes in their sustain render together in the steady lanes (see
     /// [`crate::dsp::steady`]), within 120 dB of exact sines and drift-free like the rest.
+    ///
+    /// This is the mono sum (L + R)/2 of [`render_stereo`](Self::render_stereo): with every
+    /// partial centred, exactly what each of its channels carries.
     pub fn render(&mut self, out: &mut [f32]) {
-        self.render_drone(out);
+        let mut start = 0;
+        while start < out.len() {
+            let stereo = self.stereo_samples(out.len() - start);
+            if stereo == 0 {
+                self.render_channels(Channels::mono(&mut out[start..]));
+                return;
+            }
+            let end = start + stereo;
+            // Taken out while the engine renders into it (put back below: no allocation).
+            let mut scratch = self
+                .stereo_scratch
+                .take()
+                .expect("put back after every use");
+            for out in out[start..end].chunks_mut(STEREO_SCRATCH_SAMPLES) {
+                let left = &mut scratch.left[..out.len()];
+                let right = &mut scratch.right[..out.len()];
+                self.render_channels(Channels::stereo(left, right));
+                for ((out, &left), &right) in out.iter_mut().zip(left.iter()).zip(right.iter()) {
+                    *out = (left + right) * 0.5;
+                }
+            }
+            self.stereo_scratch = Some(scratch);
+            start = end;
+        }
+    }
+
+    /// Overwrites `left` and `right` (as long as each other) with the next samples of each
+    /// channel. With every partial centred both carry what [`render`](Self::render) does,
+    /// rendered once (the steady lanes and the drone no slower than in mono).
+    pub fn render_stereo(&mut self, left: &mut [f32], right: &mut [f32]) {
+        assert_eq!(
+            left.len(),
+            right.len(),
+            "two channels as long as each other"
+        );
+        let mut start = 0;
+        while start < left.len() {
+            let stereo = self.stereo_samples(left.len() - start);
+            if stereo == 0 {
+                let (left, right) = (&mut left[start..], &mut right[start..]);
+                self.render_channels(Channels::mono(left));
+                right.copy_from_slice(left);
+                return;
+            }
+            let end = start + stereo;
+            self.render_channels(Channels::stereo(
+                &mut left[start..end],
+                &mut right[start..end],
+            ));
+            start = end;
+        }
+    }
+
+    /// How many of the next `samples` samples render in stereo (all of them, or those before
+    /// the pans' ramps back to the centre end; 0 if every partial is centred), counting them
+    /// as rendered.
+    fn stereo_samples(&mut self, samples: usize) -> usize {
+        if !is_centred(&self.settings.pans) {
+            return samples;
+        }
+        let stereo = samples.min(self.stereo_samples_left as usize);
+        self.stereo_samples_left -= stereo as u32;
+        stereo
+    }
+
+    /// Renders the drone and the voices into `out`, overwriting it.
+    fn render_channels(&mut self, mut out: Channels) {
+        self.render_drone(&mut out);
         // Only a note starts a voice: until one comes, a block with every voice free does not
         // look at the 32 slots again (at 1-sample blocks that walk cost as much as a partial).
         self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
@@ -558,12 +688,32 @@ impl Engine {
         self.drone.current_frequency_hz(partial)
     }
 
-    fn render_drone(&mut self, out: &mut [f32]) {
-        if self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0 {
-            self.drone.render(out);
-            self.drone_gate.apply(out);
-        } else {
-            out.fill(0.0);
+    fn render_drone(&mut self, out: &mut Channels) {
+        let heard = self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0;
+        match (&mut out.right, heard) {
+            (None, true) => {
+                self.drone.render(out.left);
+                self.drone_gate.apply(out.left);
+            }
+            (Some(right), true) => {
+                let scratch = &mut self.drone_scratch[..];
+                for (left, right) in out
+                    .left
+                    .chunks_mut(STEREO_SCRATCH_SAMPLES)
+                    .zip(right.chunks_mut(STEREO_SCRATCH_SAMPLES))
+                {
+                    self.drone.render_panned(left, right, scratch, |_, _, _| {});
+                    let mut gate = self.drone_gate;
+                    gate.apply(left);
+                    self.drone_gate.apply(right);
+                }
+            }
+            (right, false) => {
+                out.left.fill(0.0);
+                if let Some(right) = right {
+                    right.fill(0.0);
+                }
+            }
         }
     }
 
@@ -694,6 +844,7 @@ impl Engine {
             levels: self.settings.levels,
             gain: self.settings.gain,
             touch: self.settings.touch,
+            pans: self.settings.pans,
         }
     }
 
@@ -736,6 +887,11 @@ impl Engine {
             }
         }
     }
+}
+
+/// Whether every pan is the centre.
+fn is_centred(pans: &[f32; PARTIAL_COUNT]) -> bool {
+    pans.iter().all(|&pan| pan == 0.0)
 }
 
 /// `settings` with every value made playable.

@@ -6,6 +6,7 @@
 //! that envelope. Once they differ each partial is rendered on its own and multiplied by its
 //! envelope before the sum (see [`crate::dsp::partial_envelopes`]).
 
+use super::channels::Channels;
 use super::input::NoteRef;
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
@@ -145,6 +146,7 @@ impl Voice {
         }
         self.set_levels(&sound.levels, [Motion::Jump; PARTIAL_COUNT]);
         self.set_gain(sound.gain, Motion::Jump);
+        self.set_pans(&sound.pans, Motion::Jump);
         self.start_envelopes(velocity, &sound.touch);
     }
 
@@ -265,6 +267,15 @@ impl Voice {
         }
     }
 
+    /// Places the partials in the stereo field (−1 = hard left … +1 = hard right), moving as
+    /// `motion` says.
+    pub fn set_pans(&mut self, pans: &[f32; PARTIAL_COUNT], motion: Motion) {
+        self.touch();
+        for (partial, &pan) in pans.iter().enumerate() {
+            self.bank.pan_to(partial, pan, motion == Motion::Jump);
+        }
+    }
+
     /// Takes a volume expression (linear gain, 1 = unchanged; clamped to 0 ..= 4, non-finite
     /// ignored) and ramps to it, on top of `gain`.
     pub fn set_volume(&mut self, volume: f32, gain: f32) {
@@ -309,7 +320,7 @@ impl Voice {
     /// The voice's audible partials as the steady lanes play them, gain and envelope folded into
     /// their amplitudes, while nothing about the voice moves (a held note in its sustain, no
     /// glide or ramp): until the next event its samples are those sines and nothing else.
-    pub fn steady(&mut self) -> Option<[Option<SteadyPartial>; PARTIAL_COUNT]> {
+    pub fn steady(&mut self) -> Option<SteadySound> {
         let mut envelopes = [0.0; PARTIAL_COUNT];
         for (gain, envelope) in envelopes.iter_mut().zip(&self.envelopes) {
             *gain = envelope.sustained_gain()?;
@@ -323,7 +334,10 @@ impl Voice {
                 }
             }
         }
-        Some(partials)
+        Some(SteadySound {
+            partials,
+            pans: std::array::from_fn(|k| self.bank.pan_gains(k)),
+        })
     }
 
     /// Keeps time for `samples` samples the steady lanes rendered (see [`steady`](Self::steady)).
@@ -361,6 +375,7 @@ impl Voice {
         }
         Some(RampedSound {
             partials,
+            pans: std::array::from_fn(|k| self.bank.pan_gains(k)),
             envelopes: self.envelopes,
         })
     }
@@ -418,7 +433,19 @@ impl Voice {
     /// Adds the voice's next `out.len()` samples to `out`, using the two `scratch` buffers (at
     /// least as long). Returns the sample at which the voice fell silent and became free (its
     /// last partial's envelope ended), if it did.
-    pub fn add_to(&mut self, out: &mut [f32], scratch: &mut VoiceScratch) -> Option<usize> {
+    pub fn add_to(&mut self, out: Channels, scratch: &mut VoiceScratch) -> Option<usize> {
+        let silent_from = match out.right {
+            None => self.add_mono_to(out.left, scratch),
+            Some(right) => self.add_stereo_to(out.left, right, scratch),
+        };
+        if silent_from.is_some() {
+            self.state = VoiceState::Free;
+        }
+        silent_from
+    }
+
+    /// [`add_to`](Self::add_to) one channel, every partial centred.
+    fn add_mono_to(&mut self, out: &mut [f32], scratch: &mut VoiceScratch) -> Option<usize> {
         let sum = &mut scratch.sum[..out.len()];
         let silent_from = if self.envelopes_alike() {
             // One envelope for the whole note, as before partials had their own.
@@ -435,17 +462,78 @@ impl Voice {
                     let ended = envelopes[k].apply(samples);
                     silent[k] = silent[k].or(ended.map(|sample| offset + sample));
                 });
-            silent
-                .into_iter()
-                .try_fold(0, |last, ended| ended.map(|sample| last.max(sample)))
+            last_silence(silent)
         };
-        for (out, sample) in out.iter_mut().zip(sum.iter()) {
-            *out += *sample;
-        }
-        if silent_from.is_some() {
-            self.state = VoiceState::Free;
-        }
+        add(out, sum);
         silent_from
+    }
+
+    /// [`add_to`](Self::add_to) two channels, each partial placed by its pan; each partial
+    /// under its own envelope (alike ones or not).
+    fn add_stereo_to(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        scratch: &mut VoiceScratch,
+    ) -> Option<usize> {
+        let len = left.len();
+        let (sum, sum_right) = (&mut scratch.sum[..len], &mut scratch.right[..len]);
+        let mut silent = [None; PARTIAL_COUNT];
+        let envelopes = &mut self.envelopes;
+        self.bank.render_panned(
+            sum,
+            sum_right,
+            &mut scratch.partial,
+            |k, offset, samples| {
+                let ended = envelopes[k].apply(samples);
+                silent[k] = silent[k].or(ended.map(|sample| offset + sample));
+            },
+        );
+        add(left, sum);
+        add(right, sum_right);
+        last_silence(silent)
+    }
+}
+
+/// `out += samples`.
+fn add(out: &mut [f32], samples: &[f32]) {
+    for (out, sample) in out.iter_mut().zip(samples) {
+        *out += *sample;
+    }
+}
+
+/// The sample at which the last of the partials fell silent, if all did.
+fn last_silence(silent: [Option<usize>; PARTIAL_COUNT]) -> Option<usize> {
+    silent
+        .into_iter()
+        .try_fold(0, |last, ended| ended.map(|sample| last.max(sample)))
+}
+
+/// A voice as the steady lanes play it (see [`Voice::steady`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SteadySound {
+    /// Each audible partial's sine, gain and envelope folded into its amplitude.
+    pub partials: [Option<SteadyPartial>; PARTIAL_COUNT],
+    /// Each partial's left and right gains (see [`crate::dsp::pan`]).
+    pub pans: [[f32; 2]; PARTIAL_COUNT],
+}
+
+impl SteadySound {
+    /// The sound `samples` samples on (its phases moved on; nothing else moves).
+    pub fn after(&self, samples: u64) -> Self {
+        let mut later = *self;
+        for partial in later.partials.iter_mut().flatten() {
+            partial.phase = partial.phase_after(samples);
+        }
+        later
+    }
+
+    /// Each audible partial with its two gains.
+    pub fn lanes(&self) -> impl Iterator<Item = (SteadyPartial, [f32; 2])> + '_ {
+        self.partials
+            .iter()
+            .zip(&self.pans)
+            .filter_map(|(partial, &pans)| partial.map(|partial| (partial, pans)))
     }
 }
 
@@ -454,6 +542,8 @@ impl Voice {
 pub struct RampedSound {
     /// Each audible partial's sine at its level and the voice's gain.
     pub partials: [Option<SteadyPartial>; PARTIAL_COUNT],
+    /// Each partial's left and right gains (see [`crate::dsp::pan`]).
+    pub pans: [[f32; 2]; PARTIAL_COUNT],
     /// Each partial's envelope.
     pub envelopes: [Envelope; PARTIAL_COUNT],
 }
@@ -477,16 +567,19 @@ impl RampedSound {
         left.filter(|&samples| samples > 0).min()
     }
 
-    /// Each audible partial with its envelope's segment, as the lanes take them (a partial
-    /// whose envelope holds silence is left out).
-    pub fn lanes(&self) -> impl Iterator<Item = (SteadyPartial, AmplitudeRamp)> + '_ {
+    /// Each audible partial with its envelope's segment and its two gains, as the lanes take
+    /// them (a partial whose envelope holds silence is left out).
+    pub fn lanes(&self) -> impl Iterator<Item = (SteadyPartial, AmplitudeRamp, [f32; 2])> + '_ {
         self.partials
             .iter()
             .zip(&self.envelopes)
-            .filter_map(|(partial, envelope)| {
+            .zip(&self.pans)
+            .filter_map(|((partial, envelope), &pans)| {
                 let (ramp, left) = envelope.segment();
                 let silent = left == 0 && ramp.start == 0.0;
-                partial.filter(|_| !silent).map(|partial| (partial, ramp))
+                partial
+                    .filter(|_| !silent)
+                    .map(|partial| (partial, ramp, pans))
             })
     }
 }
@@ -494,11 +587,13 @@ impl RampedSound {
 /// Samples a voice renders per [`Voice::add_to`] call, at most.
 pub const VOICE_PASS_SAMPLES: usize = 1024;
 
-/// Where a voice renders before its samples are added to the output: the sum of its partials,
-/// and one partial's samples while its envelopes differ (4 KiB each: they stay in L1 cache).
+/// Where a voice renders before its samples are added to the output: the sum of its partials
+/// (the left channel's in stereo), the right channel's, and one partial's samples while its
+/// envelopes differ or it renders in stereo (4 KiB each: they stay in L1 cache).
 #[derive(Clone, Debug)]
 pub struct VoiceScratch {
     sum: [f32; VOICE_PASS_SAMPLES],
+    right: [f32; VOICE_PASS_SAMPLES],
     partial: [f32; VOICE_PASS_SAMPLES],
 }
 
@@ -506,6 +601,7 @@ impl Default for VoiceScratch {
     fn default() -> Self {
         Self {
             sum: [0.0; VOICE_PASS_SAMPLES],
+            right: [0.0; VOICE_PASS_SAMPLES],
             partial: [0.0; VOICE_PASS_SAMPLES],
         }
     }
@@ -519,4 +615,6 @@ pub struct VoiceSound {
     pub gain: f32,
     /// How the partials' peaks follow velocity and key.
     pub touch: Touch,
+    /// Where each partial sits in the stereo field (−1 … +1).
+    pub pans: [f32; PARTIAL_COUNT],
 }

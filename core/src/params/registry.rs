@@ -5,6 +5,7 @@ use super::range::FloatRange;
 use super::spec::{Family, FloatText, Kind, Offered, ParamSpec};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::bank::{GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS};
+use crate::dsp::pan::PAN_RAMP_MS;
 use crate::engine::Modulated;
 use crate::limits::{
     ATTACK_MS, DECAY_MS, DEFAULT_BEND_RANGE_SEMITONES, DEFAULT_FREQUENCIES_HZ, DEFAULT_VOICES,
@@ -80,7 +81,7 @@ static PARTIAL_VELOCITIES: Family = Family {
 
 /// Every parameter, in the order hosts and the editor list them. The order is part of the
 /// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
-pub const PARAMS: [ParamSpec; 46] = [
+pub const PARAMS: [ParamSpec; 51] = [
     frequency(0),
     frequency(1),
     frequency(2),
@@ -270,7 +271,47 @@ pub const PARAMS: [ParamSpec; 46] = [
                   channel's wheel bends only the notes played on that channel",
         },
     },
+    // ---- i24-width: where the sound sits in the stereo field ----
+    pan(0),
+    pan(1),
+    pan(2),
+    pan(3),
+    pan(4),
 ];
+
+static PANS: Family = Family {
+    key: "pans",
+    flag: Some("pans"),
+    doc: "Where each partial sits in the stereo field, in % (-100 = hard left, 0 = centre, \
+          100 = hard right; equal power, unity at the centre)",
+};
+
+/// Partial `k`'s place in the stereo field, centred by default and in old states.
+const fn pan(k: usize) -> ParamSpec {
+    ParamSpec {
+        id: ["pan1", "pan2", "pan3", "pan4", "pan5"][k],
+        name: [
+            "Partial 1 pan",
+            "Partial 2 pan",
+            "Partial 3 pan",
+            "Partial 4 pan",
+            "Partial 5 pan",
+        ][k],
+        kind: Kind::Float {
+            range: FloatRange::linear(-1.0, 1.0),
+            step: Some(0.01),
+            text: FloatText::Percent { decimals: 0 },
+            smoothing_ms: Some(PAN_RAMP_MS as f32),
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Partial {
+            family: &PANS,
+            partial: k,
+        },
+    }
+}
 
 const ATTACK_DOC: &str = "Envelope attack in milliseconds";
 const DECAY_DOC: &str = "Envelope decay in milliseconds";
@@ -520,6 +561,8 @@ impl Param {
     pub const PARTIAL_VELOCITIES: [Param; PARTIAL_COUNT] = Param::family("pvel");
     pub const KEY_TILT: Param = Param::by_id("keytilt");
     pub const MPE: Param = Param::by_id("mpe");
+    /// The partials' pans, partial 1 first.
+    pub const PANS: [Param; PARTIAL_COUNT] = Param::family("pan");
 
     /// Every parameter, in [`PARAMS`] order.
     pub const ALL: [Param; PARAM_COUNT] = {

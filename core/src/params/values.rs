@@ -69,6 +69,7 @@ impl Values {
                 velocity: self.five(Param::PARTIAL_VELOCITIES),
                 key_tilt_db_per_octave: self.get(Param::KEY_TILT) as f32,
             },
+            pans: self.five(Param::PANS),
         }
     }
 
@@ -93,6 +94,7 @@ impl Values {
                 Param::PARTIAL_VELOCITIES[k],
                 f64::from(settings.touch.velocity[k]),
             );
+            put(Param::PANS[k], f64::from(settings.pans[k]));
         }
         put(Param::GAIN, f64::from(settings.gain));
         put(Param::MIDI, f64::from(u8::from(settings.midi)));

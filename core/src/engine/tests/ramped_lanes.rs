@@ -90,7 +90,7 @@ fn on_their_banks(engine: &mut Engine, samples: usize, ended: &mut Vec<usize>) -
     let mut scratch = VoiceScratch::default();
     for (n, chunk) in out.chunks_mut(VOICE_PASS_SAMPLES).enumerate() {
         for voice in engine.voices.iter_mut().filter(|v| v.is_sounding()) {
-            if let Some(end) = voice.add_to(chunk, &mut scratch) {
+            if let Some(end) = voice.add_to(Channels::mono(chunk), &mut scratch) {
                 ended.push(n * VOICE_PASS_SAMPLES + end);
             }
         }

@@ -490,6 +490,14 @@ impl PartialBank {
         }
     }
 
+    /// Starts each partial at its phase in `phases` (2^-64 turn), keeping frequencies and
+    /// gain (a unison copy's start, see `quintet_core::engine::unison`).
+    pub fn start_phases_at(&mut self, phases: [u64; PARTIAL_COUNT]) {
+        for (partial, phase) in self.partials.iter_mut().zip(phases) {
+            partial.ramp.phase = phase;
+        }
+    }
+
     /// The output gain and each partial as the steady lanes play it (`None` for a silent one),
     /// when nothing moves: no glide or level segment, no gain ramp, every sounding partial at most
     /// a quarter of the sample rate. Their samples are then sines of constant amplitude, and

@@ -13,6 +13,10 @@
 //!   which fades out in [`FADE_OUT_MS`](crate::dsp::envelope::FADE_OUT_MS) in a slot of its own.
 //!   The newest note always sounds, however many arrive at once: with every slot taken it
 //!   replaces the stolen voice nearest silence (see `allocation.rs`).
+//! - **Stereo**: each partial has a pan, each note may play in unison (copies detuned and
+//!   spread, see [`unison`]); [`Engine::render_stereo`] renders both channels,
+//!   [`Engine::render`] their mean. With everything centred the engine renders one channel
+//!   and copies it, as fast as mono.
 //!
 //! Real-time safe: a fixed pool of voice slots, no allocation, no locks.
 
@@ -24,6 +28,7 @@ pub mod input;
 pub mod pitch;
 mod playing;
 mod steady_voices;
+pub mod unison;
 pub mod voice;
 pub mod wheels;
 
@@ -42,6 +47,7 @@ use ended::EndedVoices;
 use held_notes::HeldNotes;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, key_to_hz, playable_velocity};
 use steady_voices::SteadyVoices;
+use unison::Unison;
 use voice::{Voice, VoiceSound, VoiceState};
 use wheels::Wheels;
 
@@ -94,6 +100,8 @@ pub struct Settings {
     /// Where each partial sits in the stereo field: −1 hard left, 0 centre, +1 hard right
     /// (see [`crate::dsp::pan`]).
     pub pans: [f32; PARTIAL_COUNT],
+    /// Copies of each note, detuned and spread (see [`unison`]).
+    pub unison: Unison,
 }
 
 impl Default for Settings {
@@ -130,6 +138,10 @@ pub struct Engine {
     /// Samples the engine still renders in stereo after every pan came back to the centre
     /// (until the pans' ramps have ended).
     stereo_samples_left: u32,
+    /// Whether a note may have started with copies off the centre since the last snap: the
+    /// engine then renders in stereo while the width is above 0 (such a note keeps its copies
+    /// when the count goes down).
+    wide_copies: bool,
     /// Where `render` renders the two channels it sums while something is panned (`None`
     /// only while it does).
     stereo_scratch: Option<Box<StereoScratch>>,
@@ -168,6 +180,7 @@ impl Engine {
             voices_may_sound: true,
             steady: SteadyVoices::new(),
             stereo_samples_left: 0,
+            wide_copies: false,
             stereo_scratch: Some(Box::new(StereoScratch {
                 left: [0.0; STEREO_SCRATCH_SAMPLES],
                 right: [0.0; STEREO_SCRATCH_SAMPLES],
@@ -213,6 +226,7 @@ impl Engine {
             self.drone.pan_to(partial, pan, true);
         }
         self.stereo_samples_left = 0;
+        self.wide_copies = settings.unison.is_wide();
     }
 
     /// Restarts the drone's phases at zero (a host's reset).
@@ -305,18 +319,53 @@ impl Engine {
         if pans == self.settings.pans {
             return;
         }
-        // Back to the centre: stereo until the ramps there are over.
-        self.stereo_samples_left = match motion {
-            Motion::Smooth if is_centred(&pans) => self.drone.pan_ramp_samples(),
-            _ => 0,
-        };
         self.settings.pans = pans;
+        self.hold_stereo_for_ramps(motion);
         for (partial, pan) in pans.into_iter().enumerate() {
             self.drone.pan_to(partial, pan, motion == Motion::Jump);
         }
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
             voice.set_pans(&pans, motion);
         }
+    }
+
+    /// New unison settings: the count from the next note on, the detune and width for the
+    /// notes sounding too (their copies glide and pan there).
+    pub fn set_unison(&mut self, unison: Unison) {
+        let unison = unison.sanitized();
+        if unison == self.settings.unison {
+            return;
+        }
+        let spread_moved = unison.detune_cents != self.settings.unison.detune_cents
+            || unison.width != self.settings.unison.width;
+        self.settings.unison = unison;
+        self.wide_copies |= unison.is_wide();
+        if spread_moved {
+            let pans = self.settings.pans;
+            for slot in 0..VOICE_SLOTS {
+                if self.voices[slot].is_sounding() {
+                    self.voices[slot].spread(unison);
+                    self.voices[slot].set_pans(&pans, Motion::Smooth);
+                    self.retune(slot, [Motion::Smooth; PARTIAL_COUNT], GLIDE_MS);
+                }
+            }
+            self.hold_stereo_for_ramps(Motion::Smooth);
+        }
+    }
+
+    /// After pans moved as `motion` says: if nothing needs two channels any more, they still
+    /// render until the ramps back to the centre are over.
+    fn hold_stereo_for_ramps(&mut self, motion: Motion) {
+        self.stereo_samples_left = match motion {
+            Motion::Smooth if !self.needs_stereo() => self.drone.pan_ramp_samples(),
+            _ => 0,
+        };
+    }
+
+    /// Whether the settings place something off the centre: a partial's pan, or copies spread
+    /// by the width (while a note with such copies may sound).
+    fn needs_stereo(&self) -> bool {
+        !is_centred(&self.settings.pans) || self.wide_copies && self.settings.unison.width != 0.0
     }
 
     /// Switches between drone (off) and notes (on). The drone fades out over
@@ -414,6 +463,7 @@ impl Engine {
         self.set_bend_range(settings.bend_range_semitones);
         self.set_mpe(settings.mpe);
         self.set_pans(settings.pans, Motion::Smooth);
+        self.set_unison(settings.unison);
     }
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
@@ -553,7 +603,9 @@ impl Engine {
     /// Overwrites `out` with the next `out.len()` samples.
     ///
     /// Nothing is clamped: every note (and the drone) peaks at no more than
-    /// [`VOICE_LEVEL`](crate::limits::VOICE_LEVEL) × gain × its velocity and volume expression,
+    /// [`VOICE_LEVEL`](crate::limits::VOICE_LEVEL) × gain × its velocity and volume expression
+    /// (a note in unison: its RMS is a single copy's, its peak up to √copies times that where
+    /// its copies align, see [`unison`]; a partial panned to one side: up to √2 on that side),
     /// so a chord of several notes, or the gain above 0 dB, may pass full scale, as in most
     /// polysynths. A float output carries such overs to the host, whose gain staging handles
     /// them; a fixed-point file counts them (`quintet render`). A stolen voice fading out while
@@ -623,7 +675,7 @@ impl Engine {
     /// the pans' ramps back to the centre end; 0 if every partial is centred), counting them
     /// as rendered.
     fn stereo_samples(&mut self, samples: usize) -> usize {
-        if !is_centred(&self.settings.pans) {
+        if self.needs_stereo() {
             return samples;
         }
         let stereo = samples.min(self.stereo_samples_left as usize);
@@ -845,6 +897,7 @@ impl Engine {
             gain: self.settings.gain,
             touch: self.settings.touch,
             pans: self.settings.pans,
+            unison: self.settings.unison,
         }
     }
 
@@ -898,6 +951,7 @@ fn is_centred(pans: &[f32; PARTIAL_COUNT]) -> bool {
 fn sanitized(mut settings: Settings) -> Settings {
     settings.frequencies_hz = settings.frequencies_hz.map(sanitize_frequency);
     settings.voices = settings.voices.clamp(1, MAX_VOICES);
+    settings.unison = settings.unison.sanitized();
     if !settings.midi_glide_ms.is_finite() {
         settings.midi_glide_ms = 0.0;
     }

@@ -876,3 +876,4 @@ fn bursts_while_stolen_voices_fade_steal_without_a_click() {
 mod partial_envelopes;
 mod ramped_lanes;
 mod stereo;
+mod unison;

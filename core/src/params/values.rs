@@ -8,6 +8,7 @@ use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::envelope::EnvelopeShape;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::engine::Settings;
+use crate::engine::unison::Unison;
 
 /// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),
 /// each one its parameter can hold.
@@ -70,6 +71,11 @@ impl Values {
                 key_tilt_db_per_octave: self.get(Param::KEY_TILT) as f32,
             },
             pans: self.five(Param::PANS),
+            unison: Unison {
+                copies: self.get(Param::UNISON) as usize,
+                detune_cents: self.get(Param::UNISON_DETUNE),
+                width: self.get(Param::UNISON_WIDTH) as f32,
+            },
         }
     }
 
@@ -106,6 +112,9 @@ impl Values {
         put(Param::RELEASE, settings.envelope.release_ms);
         put(Param::BEND_RANGE, settings.bend_range_semitones);
         put(Param::MPE, f64::from(u8::from(settings.mpe)));
+        put(Param::UNISON, settings.unison.copies as f64);
+        put(Param::UNISON_DETUNE, settings.unison.detune_cents);
+        put(Param::UNISON_WIDTH, f64::from(settings.unison.width));
         put(
             Param::KEY_TILT,
             f64::from(settings.touch.key_tilt_db_per_octave),

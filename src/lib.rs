@@ -9,8 +9,9 @@
 //!   [`params::loads`]);
 //! - turns nice-plug's note, controller, expression and polyphonic-modulation events into the
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
-//! - copies the engine's output to every channel;
-//! - feeds the editor's [`tap`] with that output while the editor window is open.
+//! - renders the engine's two channels into the first two outputs (a mono layout gets their
+//!   mean, (L + R)/2), copying the last rendered one to any further channel;
+//! - feeds the editor's [`tap`] with the first channel while the editor window is open.
 
 pub mod clap_entry;
 pub mod editor;
@@ -231,9 +232,15 @@ impl Quintet {
         }
     }
 
-    /// Renders `out` (the first channel), applying note events at their samples and telling
-    /// the host about every voice that ended.
-    fn render_with_notes(&mut self, out: &mut [f32], context: &mut impl ProcessContext<Self>) {
+    /// Renders `out` (the first channel; with `right`, the left one and `right` the right;
+    /// alone, the mono sum), applying note events at their samples and telling the host about
+    /// every voice that ended.
+    fn render_with_notes(
+        &mut self,
+        out: &mut [f32],
+        mut right: Option<&mut [f32]>,
+        context: &mut impl ProcessContext<Self>,
+    ) {
         let mut next = context.next_event();
         let mut start = 0;
         while start < out.len() {
@@ -245,7 +252,12 @@ impl Quintet {
                 next = context.next_event();
             }
             let end = next.map_or(out.len(), |e| (e.timing() as usize).min(out.len()));
-            self.engine.render(&mut out[start..end]);
+            match &mut right {
+                Some(right) => self
+                    .engine
+                    .render_stereo(&mut out[start..end], &mut right[start..end]),
+                None => self.engine.render(&mut out[start..end]),
+            }
             report_ended(&mut self.engine, start, out.len(), context);
             start = end;
         }
@@ -530,9 +542,14 @@ impl Plugin for Quintet {
         }
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
             self.play_keyboard_notes(first.len(), context);
-            self.render_with_notes(first, context);
+            let (mut second, others) = match others.split_first_mut() {
+                Some((second, others)) => (Some(second), others),
+                None => (None, others),
+            };
+            self.render_with_notes(first, second.as_mut().map(|s| &mut ***s), context);
+            let last: &[f32] = second.map_or(first, |s| s);
             for channel in others {
-                copy_samples(first, channel);
+                copy_samples(last, channel);
             }
             // A copy for the editor, only while its window is open.
             let engine = &self.engine;

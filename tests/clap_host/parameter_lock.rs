@@ -216,7 +216,41 @@ const LOCKED: &[Locked] = &[
         max_text: "12.0 dB/oct",
         curve: [-6.0, 0.0, 6.0],
     },
+    // i24-width
+    pan("pan1", 3_433_268, "Partial 1 pan"),
+    pan("pan2", 3_433_269, "Partial 2 pan"),
+    pan("pan3", 3_433_270, "Partial 3 pan"),
+    pan("pan4", 3_433_271, "Partial 4 pan"),
+    pan("pan5", 3_433_272, "Partial 5 pan"),
+    Locked {
+        id: "uwidth",
+        clap_id: 1_315_253_873,
+        name: "Unison width",
+        min: 0.0,
+        max: 1.0,
+        default: 0.5,
+        min_text: "0 %",
+        default_text: "50 %",
+        max_text: "100 %",
+        curve: [0.25, 0.5, 0.75],
+    },
 ];
+
+/// A partial's pan: −100 % (hard left) to +100 % (hard right), centred by default.
+const fn pan(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: -1.0,
+        max: 1.0,
+        default: 0.0,
+        min_text: "-100 %",
+        default_text: "0 %",
+        max_text: "100 %",
+        curve: [-0.5, 0.0, 0.5],
+    }
+}
 
 /// One locked whole-number parameter (a count the host steps through).
 struct LockedCount {
@@ -251,6 +285,26 @@ const COUNTS: &[LockedCount] = &[
         default: 2,
         default_text: "2 st",
         curve: [24, 48, 72],
+    },
+    LockedCount {
+        id: "unison",
+        clap_id: 1_306_956_450,
+        name: "Unison",
+        min: 1,
+        max: 4,
+        default: 1,
+        default_text: "1",
+        curve: [2, 3, 3],
+    },
+    LockedCount {
+        id: "udetune",
+        clap_id: 1_570_994_350,
+        name: "Unison detune",
+        min: 0,
+        max: 100,
+        default: 10,
+        default_text: "10 ct",
+        curve: [25, 50, 75],
     },
 ];
 
@@ -347,6 +401,14 @@ const ORDER: &[&str] = &[
     "pvel5",
     "keytilt",
     "mpe",
+    "pan1",
+    "pan2",
+    "pan3",
+    "pan4",
+    "pan5",
+    "unison",
+    "udetune",
+    "uwidth",
 ];
 
 /// The CLAP id and name locked for `id`.

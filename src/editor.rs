@@ -4,7 +4,8 @@
 //! - on the left, the controls: per partial, in its colour, its frequency, its level and its
 //!   mute (M); then the gain, MIDI mode with MPE and its glide, and what MIDI mode plays with
 //!   (voices, bend range, attack, decay, sustain, release), each partial's envelope and touch
-//!   ([`partial_envelopes`]); a hint on the mouse gestures at the bottom;
+//!   ([`partial_envelopes`]), each partial's pan and unison ([`width`]); a hint on the mouse
+//!   gestures at the bottom;
 //! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
 //!   marker per partial where it plays), and under them the on-screen [`keyboard`] with its
 //!   pitch and mod wheels;
@@ -31,6 +32,7 @@ pub mod spectrum_view;
 mod test_host;
 pub mod tooltips;
 pub mod what_plays;
+pub mod width;
 pub mod window_geometry;
 
 #[cfg(test)]
@@ -570,6 +572,7 @@ impl EditorApp {
             }
         }
         partial_envelopes::ui(ui, &self.params, setter, slider_width);
+        width::ui(ui, &self.params, setter, slider_width);
         ui.add_space(8.0);
         // As readable as the sliders' labels (11 pt, the text colour: 5.1:1 on the panel).
         ui.label(

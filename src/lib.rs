@@ -187,6 +187,16 @@ impl Quintet {
                 target: note_match(voice_id, channel, key),
                 semitones: tuning,
             },
+            NoteEvent::PolyPan {
+                voice_id,
+                channel,
+                key,
+                pan,
+                ..
+            } => NoteInput::Pan {
+                target: note_match(voice_id, channel, key),
+                pan,
+            },
             NoteEvent::PolyVolume {
                 voice_id,
                 channel,

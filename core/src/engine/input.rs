@@ -94,4 +94,7 @@ pub enum NoteInput {
     Tuning { target: NoteMatch, semitones: f32 },
     /// CLAP volume expression: the addressed notes play at `gain` (linear, 1 = unchanged).
     Volume { target: NoteMatch, gain: f32 },
+    /// CLAP pan expression: the addressed notes move by `pan` (−1 = hard left … +1 = hard
+    /// right, 0 = where the partials' pans put them) on top of each partial's pan.
+    Pan { target: NoteMatch, pan: f32 },
 }

@@ -138,6 +138,9 @@ pub struct Engine {
     /// Samples the engine still renders in stereo after every pan came back to the centre
     /// (until the pans' ramps have ended).
     stereo_samples_left: u32,
+    /// Whether a pan expression moved a note since the last snap: the engine then renders in
+    /// stereo (such a note may sound off the centre however the settings move).
+    panned_notes: bool,
     /// Whether a note may have started with copies off the centre since the last snap: the
     /// engine then renders in stereo while the width is above 0 (such a note keeps its copies
     /// when the count goes down).
@@ -181,6 +184,7 @@ impl Engine {
             steady: SteadyVoices::new(),
             stereo_samples_left: 0,
             wide_copies: false,
+            panned_notes: false,
             stereo_scratch: Some(Box::new(StereoScratch {
                 left: [0.0; STEREO_SCRATCH_SAMPLES],
                 right: [0.0; STEREO_SCRATCH_SAMPLES],
@@ -227,6 +231,7 @@ impl Engine {
         }
         self.stereo_samples_left = 0;
         self.wide_copies = settings.unison.is_wide();
+        self.panned_notes = false;
     }
 
     /// Restarts the drone's phases at zero (a host's reset).
@@ -365,7 +370,9 @@ impl Engine {
     /// Whether the settings place something off the centre: a partial's pan, or copies spread
     /// by the width (while a note with such copies may sound).
     fn needs_stereo(&self) -> bool {
-        !is_centred(&self.settings.pans) || self.wide_copies && self.settings.unison.width != 0.0
+        !is_centred(&self.settings.pans)
+            || self.wide_copies && self.settings.unison.width != 0.0
+            || self.panned_notes
     }
 
     /// Switches between drone (off) and notes (on). The drone fades out over
@@ -531,6 +538,17 @@ impl Engine {
                         if voice.is_sounding() && target.matches(&voice.note) {
                             voice.tuning_semitones = semitones;
                             self.retune(slot, [Motion::Smooth; PARTIAL_COUNT], GLIDE_MS);
+                        }
+                    }
+                }
+            }
+            NoteInput::Pan { target, pan } => {
+                if pan.is_finite() {
+                    self.panned_notes |= pan != 0.0;
+                    let pans = self.settings.pans;
+                    for voice in &mut self.voices {
+                        if voice.is_sounding() && target.matches(&voice.note) {
+                            voice.set_pan_expression(pan, &pans);
                         }
                     }
                 }
@@ -838,6 +856,7 @@ impl Engine {
         let voice = &mut self.voices[0];
         voice.note = current.note;
         voice.tuning_semitones = 0.0;
+        voice.set_pan_expression(0.0, &self.settings.pans);
         voice.retrigger(current.velocity, &self.settings.touch);
         let glide_ms = self.settings.midi_glide_ms;
         let motion = if glide_ms > 0.0 {

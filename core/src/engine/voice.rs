@@ -104,6 +104,8 @@ pub struct Voice {
     pub tuning_semitones: f64,
     /// The volume expression (linear, 1 = unchanged).
     volume: f32,
+    /// The pan expression, added to each partial's pan (−1 … +1, 0 = unchanged).
+    pan_expression: f32,
     modulation: [Option<Modulation>; MODULATED_COUNT],
     /// Counts the calls that may have changed what the voice plays (every method but the
     /// rendering ones calls [`touch`](Self::touch) first), so the engine sees in one comparison
@@ -123,6 +125,7 @@ impl Voice {
             age: 0,
             tuning_semitones: 0.0,
             volume: 1.0,
+            pan_expression: 0.0,
             modulation: [None; MODULATED_COUNT],
             revision: 0,
         }
@@ -157,6 +160,7 @@ impl Voice {
         self.age = age;
         self.tuning_semitones = 0.0;
         self.volume = 1.0;
+        self.pan_expression = 0.0;
         self.modulation = [None; MODULATED_COUNT];
         self.unison = sound.unison.sanitized();
         let unison = self.unison;
@@ -318,15 +322,22 @@ impl Voice {
     /// spread on top, moving as `motion` says.
     pub fn set_pans(&mut self, pans: &[f32; PARTIAL_COUNT], motion: Motion) {
         self.touch();
-        let unison = self.unison;
+        let (unison, expression) = (self.unison, self.pan_expression);
         for (copy, bank) in self.banks_mut().iter_mut().enumerate() {
             for (partial, &pan) in pans.iter().enumerate() {
-                bank.pan_to(
-                    partial,
-                    copy_pan(pan, &unison, copy),
-                    motion == Motion::Jump,
-                );
+                let pan = copy_pan(pan + expression, &unison, copy);
+                bank.pan_to(partial, pan, motion == Motion::Jump);
             }
+        }
+    }
+
+    /// Takes a pan expression (−1 … +1 added to every partial's pan; clamped, non-finite
+    /// ignored) and ramps there from `pans`, the partials' own.
+    pub fn set_pan_expression(&mut self, pan: f32, pans: &[f32; PARTIAL_COUNT]) {
+        self.touch();
+        if pan.is_finite() {
+            self.pan_expression = pan.clamp(-1.0, 1.0);
+            self.set_pans(pans, Motion::Smooth);
         }
     }
 

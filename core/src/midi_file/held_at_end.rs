@@ -76,7 +76,8 @@ impl HeldAtEnd {
             NoteInput::Choke { .. }
             | NoteInput::PitchBend { .. }
             | NoteInput::Tuning { .. }
-            | NoteInput::Volume { .. } => {}
+            | NoteInput::Volume { .. }
+            | NoteInput::Pan { .. } => {}
         }
     }
 }

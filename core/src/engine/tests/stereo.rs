@@ -224,3 +224,55 @@ fn a_pan_move_does_not_click_and_centres_again_exactly() {
     let mono = render_unchecked(&mut twin, 4000);
     assert!(left == mono && right == mono);
 }
+
+#[test]
+fn a_pan_expression_moves_only_its_note_on_top_of_the_partials_pans() {
+    use crate::dsp::pan::pan_gains;
+    let pans = [0.0, 0.5, 0.0, 0.0, -0.2];
+    let settings = Settings {
+        midi: true,
+        pans,
+        ..Settings::default()
+    };
+    let (moved, still) = (60, 63);
+    let play = |expression: Option<f32>| {
+        let mut engine = Engine::new(RATE_HZ, settings);
+        on(&mut engine, with_id(moved, 1, 0), 1.0);
+        on(&mut engine, with_id(still, 2, 0), 1.0);
+        render_both(&mut engine, 2400, 2400);
+        if let Some(pan) = expression {
+            engine.handle(NoteInput::Pan {
+                target: NoteMatch {
+                    id: Some(1),
+                    channel: None,
+                    key: None,
+                },
+                pan,
+            });
+        }
+        render_both(&mut engine, 2400, 100);
+        render_both(&mut engine, 96_000, 512)
+    };
+    let (left, right) = play(Some(-0.5));
+    let (plain_left, plain_right) = play(None);
+    for k in 0..PARTIAL_COUNT {
+        for (key, expected) in [(moved, pans[k] - 0.5), (still, pans[k])] {
+            let hz = partials_of(key)[k];
+            // Against the same note unmoved, whose gains are the partial's own pan's.
+            let [l0, r0] = pan_gains(pans[k]);
+            let [l, r] = pan_gains(expected);
+            let got_left = amplitude_at(&left, hz) / amplitude_at(&plain_left, hz);
+            let got_right = amplitude_at(&right, hz) / amplitude_at(&plain_right, hz);
+            let want_left = f64::from(l / l0);
+            let want_right = f64::from(r / r0);
+            assert!(
+                (got_left - want_left).abs() < 1e-3,
+                "key {key} partial {k}: left ×{got_left}, not ×{want_left}"
+            );
+            assert!(
+                (got_right - want_right).abs() < 1e-3,
+                "key {key} partial {k}: right ×{got_right}, not ×{want_right}"
+            );
+        }
+    }
+}

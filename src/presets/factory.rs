@@ -68,6 +68,21 @@ fn touch(velocity: [f32; 5], key_tilt_db: f32) -> Vec<(&'static str, PresetValue
     values
 }
 
+/// Where each partial sits in the stereo field (−1 hard left … +1 hard right).
+fn pans(pans: [f32; 5]) -> [(&'static str, PresetValue); 5] {
+    five(["pan1", "pan2", "pan3", "pan4", "pan5"], pans)
+}
+
+/// Unison: `copies` of each note, the outermost detuned by `detune_cents` either way and
+/// panned by `width` (0 ..= 1) either way.
+fn unison(copies: i32, detune_cents: i32, width: f32) -> Vec<(&'static str, PresetValue)> {
+    vec![
+        ("unison", Count(copies)),
+        ("udetune", Count(detune_cents)),
+        ("uwidth", Number(width)),
+    ]
+}
+
 /// The output gain in dB: each preset brings one note (velocity 127 at C4), or its drone, to
 /// about −8 dBFS at its peak, near Init's −6.6, leaving a few dB for chords (tests/presets check
 /// none passes full scale alone).
@@ -176,6 +191,15 @@ fn drones() -> Vec<Preset> {
             [0.0, OFF, OFF, OFF, OFF],
             &[],
         ),
+        // The notebook's five partials fanned out across the field, low ones left, high ones
+        // right: the drone as a stereo chord (in mono each side partial is 3 dB down, nothing
+        // cancels).
+        preset(
+            "Wide Drone",
+            [200.0, 250.0, 300.0, 350.0, 400.0],
+            [0.0; 5],
+            &[vec![gain(1.0)], pans([-1.0, -0.5, 0.0, 0.5, 1.0]).to_vec()].concat(),
+        ),
         // A tanpura's open strings: Sa and Pa (C3, G3) with their octaves and the fifth above,
         // in just ratios (1, 3/2, 2, 3, 4), softer upwards.
         preset(
@@ -234,6 +258,21 @@ fn instruments() -> Vec<Preset> {
                 ("sustain", Number(0.7)),
                 ("release", Number(RELEASE_MS as f32 * 60.0)),
             ],
+        ),
+        // The Soft Pad's partials as a chorus: four copies of each note 12 cents apart at the
+        // ends, spread wide, the upper partials leaning to either side.
+        preset(
+            "Unison Pad",
+            [220.0, 440.5, 659.0, 881.0, 1320.0],
+            [0.0, -4.0, -9.0, -12.0, -18.0],
+            &[
+                vec![gain(5.0)],
+                keys(600.0, 1500.0, 0.7, RELEASE_MS as f32 * 60.0),
+                vec![("voices", Count(12))],
+                unison(4, 12, 0.8),
+                pans([0.0, -0.3, 0.3, -0.5, 0.5]).to_vec(),
+            ]
+            .concat(),
         ),
         // A plucked string: harmonics 1 to 5, the higher the sooner gone, so the note darkens
         // as it fades; plucked harder, brighter.

@@ -255,11 +255,11 @@ fn a_pan_expression_moves_only_its_note_on_top_of_the_partials_pans() {
     };
     let (left, right) = play(Some(-0.5));
     let (plain_left, plain_right) = play(None);
-    for k in 0..PARTIAL_COUNT {
-        for (key, expected) in [(moved, pans[k] - 0.5), (still, pans[k])] {
+    for (k, &pan) in pans.iter().enumerate() {
+        for (key, expected) in [(moved, pan - 0.5), (still, pan)] {
             let hz = partials_of(key)[k];
             // Against the same note unmoved, whose gains are the partial's own pan's.
-            let [l0, r0] = pan_gains(pans[k]);
+            let [l0, r0] = pan_gains(pan);
             let [l, r] = pan_gains(expected);
             let got_left = amplitude_at(&left, hz) / amplitude_at(&plain_left, hz);
             let got_right = amplitude_at(&right, hz) / amplitude_at(&plain_right, hz);

@@ -53,7 +53,9 @@ impl Rendered {
 }
 
 /// The most note ends one `process` call may report; a plugin sending more fails the render.
-pub const MAX_NOTE_ENDS_PER_BLOCK: usize = 1024;
+/// A note can end another (a steal, one-voice legato), so a block may bring about one end per
+/// note event: room for tests/rt_alloc.rs's burst of 4,000 notes in one block, twice over.
+pub const MAX_NOTE_ENDS_PER_BLOCK: usize = 8192;
 
 /// The host's output event list for one `process` call: keeps the `note_end` events, accepts and
 /// drops everything else (parameter gestures and values from the plugin's GUI).

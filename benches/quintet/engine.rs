@@ -121,17 +121,23 @@ fn engine_output(engine: &mut Engine, samples: usize, block: usize) -> Vec<f32> 
     out
 }
 
-/// [`engine_with`] rendered past the attack, as a renderer: each call renders a block and drains
-/// the ended-voice reports, counting them in `ended` (a held note never ends: it stays 0).
+/// [`engine_with`] rendered past the attack, every note sounding.
+fn settled(settings: Settings, keys: impl IntoIterator<Item = u8>) -> Engine {
+    let keys: Vec<u8> = keys.into_iter().collect();
+    let mut engine = engine_with(settings, keys.iter().copied());
+    engine_output(&mut engine, SETTLE_SAMPLES, SETTLE_SAMPLES);
+    assert_eq!(engine.sounding().count(), keys.len(), "every note sounds");
+    engine
+}
+
+/// [`settled`], as a renderer: each call renders a block and drains the ended-voice reports,
+/// counting them in `ended` (a held note never ends: it stays 0).
 fn settled_engine(
     settings: Settings,
     keys: impl IntoIterator<Item = u8>,
     ended: &Cell<usize>,
 ) -> Renderer<'_> {
-    let keys: Vec<u8> = keys.into_iter().collect();
-    let mut engine = engine_with(settings, keys.iter().copied());
-    engine_output(&mut engine, SETTLE_SAMPLES, SETTLE_SAMPLES);
-    assert_eq!(engine.sounding().count(), keys.len(), "every note sounds");
+    let mut engine = settled(settings, keys);
     Box::new(move |out| {
         engine.render(out);
         engine.take_ended(|_| ended.set(ended.get() + 1));
@@ -145,10 +151,7 @@ fn settled_stereo_engine(
     keys: impl IntoIterator<Item = u8>,
     ended: &Cell<usize>,
 ) -> Renderer<'_> {
-    let keys: Vec<u8> = keys.into_iter().collect();
-    let mut engine = engine_with(settings, keys.iter().copied());
-    engine_output(&mut engine, SETTLE_SAMPLES, SETTLE_SAMPLES);
-    assert_eq!(engine.sounding().count(), keys.len(), "every note sounds");
+    let mut engine = settled(settings, keys);
     let mut right = Vec::new();
     Box::new(move |out| {
         right.resize(out.len(), 0.0);

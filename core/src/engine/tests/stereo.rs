@@ -6,15 +6,6 @@ use super::*;
 use crate::dsp::sine::Kernel;
 use std::f64::consts::SQRT_2;
 
-/// The next `samples` samples of both channels, `block` at a time.
-fn render_both(engine: &mut Engine, samples: usize, block: usize) -> (Vec<f32>, Vec<f32>) {
-    let (mut left, mut right) = (vec![f32::NAN; samples], vec![f32::NAN; samples]);
-    for (l, r) in left.chunks_mut(block).zip(right.chunks_mut(block)) {
-        engine.render_stereo(l, r);
-    }
-    (left, right)
-}
-
 /// How the tests play: the drone, one note (its own bank), four held notes (the steady
 /// lanes), four struck notes whose partials decay each on its own (the ramped lanes).
 #[derive(Clone, Copy, Debug)]

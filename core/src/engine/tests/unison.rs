@@ -5,6 +5,7 @@ use super::*;
 use crate::dsp::sine::Kernel;
 use crate::engine::unison::{MAX_UNISON, Unison};
 
+/// Notes in MIDI mode, each `copies` copies detuned and spread as given.
 fn unison(copies: usize, detune_cents: f64, width: f32) -> Settings {
     Settings {
         midi: true,
@@ -15,14 +16,6 @@ fn unison(copies: usize, detune_cents: f64, width: f32) -> Settings {
         },
         ..Settings::default()
     }
-}
-
-fn render_both(engine: &mut Engine, samples: usize, block: usize) -> (Vec<f32>, Vec<f32>) {
-    let (mut left, mut right) = (vec![f32::NAN; samples], vec![f32::NAN; samples]);
-    for (l, r) in left.chunks_mut(block).zip(right.chunks_mut(block)) {
-        engine.render_stereo(l, r);
-    }
-    (left, right)
 }
 
 fn rms(samples: &[f32]) -> f64 {

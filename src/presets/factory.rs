@@ -127,11 +127,43 @@ const OFF: f32 = f32::NEG_INFINITY;
 
 /// Every factory preset, "Init" first: the drones and measurement tones of the notebook, then
 /// instruments played from the keys, each with the envelope per partial and touch that make it
-/// one.
+/// one, then the wide ones.
 pub fn presets() -> Vec<Preset> {
     let mut all = drones();
     all.extend(instruments());
+    all.extend(wide());
     all
+}
+
+/// The presets that place their sound in the stereo field (partials' pans, unison): last, so
+/// the menu keeps the places the others had.
+fn wide() -> Vec<Preset> {
+    vec![
+        // The notebook's five partials fanned out across the field, low ones left, high ones
+        // right: the drone as a stereo chord (in mono each side partial is 3 dB down, nothing
+        // cancels).
+        preset(
+            "Wide Drone",
+            [200.0, 250.0, 300.0, 350.0, 400.0],
+            [0.0; 5],
+            &[vec![gain(1.0)], pans([-1.0, -0.5, 0.0, 0.5, 1.0]).to_vec()].concat(),
+        ),
+        // The Soft Pad's partials as a chorus: four copies of each note, the outermost 12 cents
+        // either way, spread wide, the upper partials leaning to either side.
+        preset(
+            "Unison Pad",
+            [220.0, 440.5, 659.0, 881.0, 1320.0],
+            [0.0, -4.0, -9.0, -12.0, -18.0],
+            &[
+                vec![gain(5.0)],
+                keys(600.0, 1500.0, 0.7, RELEASE_MS as f32 * 60.0),
+                vec![("voices", Count(12))],
+                unison(4, 12, 0.8),
+                pans([0.0, -0.3, 0.3, -0.5, 0.5]).to_vec(),
+            ]
+            .concat(),
+        ),
+    ]
 }
 
 /// The presets that sound as soon as they are loaded: drones and measurement tones.
@@ -191,15 +223,6 @@ fn drones() -> Vec<Preset> {
             [0.0, OFF, OFF, OFF, OFF],
             &[],
         ),
-        // The notebook's five partials fanned out across the field, low ones left, high ones
-        // right: the drone as a stereo chord (in mono each side partial is 3 dB down, nothing
-        // cancels).
-        preset(
-            "Wide Drone",
-            [200.0, 250.0, 300.0, 350.0, 400.0],
-            [0.0; 5],
-            &[vec![gain(1.0)], pans([-1.0, -0.5, 0.0, 0.5, 1.0]).to_vec()].concat(),
-        ),
         // A tanpura's open strings: Sa and Pa (C3, G3) with their octaves and the fifth above,
         // in just ratios (1, 3/2, 2, 3, 4), softer upwards.
         preset(
@@ -258,21 +281,6 @@ fn instruments() -> Vec<Preset> {
                 ("sustain", Number(0.7)),
                 ("release", Number(RELEASE_MS as f32 * 60.0)),
             ],
-        ),
-        // The Soft Pad's partials as a chorus: four copies of each note 12 cents apart at the
-        // ends, spread wide, the upper partials leaning to either side.
-        preset(
-            "Unison Pad",
-            [220.0, 440.5, 659.0, 881.0, 1320.0],
-            [0.0, -4.0, -9.0, -12.0, -18.0],
-            &[
-                vec![gain(5.0)],
-                keys(600.0, 1500.0, 0.7, RELEASE_MS as f32 * 60.0),
-                vec![("voices", Count(12))],
-                unison(4, 12, 0.8),
-                pans([0.0, -0.3, 0.3, -0.5, 0.5]).to_vec(),
-            ]
-            .concat(),
         ),
         // A plucked string: harmonics 1 to 5, the higher the sooner gone, so the note darkens
         // as it fades; plucked harder, brighter.

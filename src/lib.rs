@@ -11,7 +11,8 @@
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
 //! - renders the engine's two channels into the first two outputs (a mono layout gets their
 //!   mean, (L + R)/2), copying the last rendered one to any further channel;
-//! - feeds the editor's [`tap`] with the first channel while the editor window is open.
+//! - feeds the editor's [`tap`] with what plays (two channels: their mean) while the editor
+//!   window is open.
 
 pub mod clap_entry;
 pub mod editor;
@@ -557,16 +558,20 @@ impl Plugin for Quintet {
                 None => (None, others),
             };
             self.render_with_notes(first, second.as_mut().map(|s| &mut ***s), context);
-            let last: &[f32] = second.map_or(first, |s| s);
+            let last: &[f32] = second.as_deref().map_or(first, |s| s);
             for channel in others {
                 copy_samples(last, channel);
             }
-            // A copy for the editor, only while its window is open.
+            // A copy for the editor (the mono sum of two channels), only while its window is
+            // open.
             let engine = &self.engine;
+            let open = self.editor_state.is_open();
+            let describe = |playing: &mut _| engine.describe(playing);
             if let Some(tap) = &mut self.tap
-                && tap.write_describing(first, self.editor_state.is_open(), |playing| {
-                    engine.describe(playing)
-                })
+                && match second {
+                    Some(right) => tap.write_stereo_describing(first, right, open, describe),
+                    None => tap.write_describing(first, open, describe),
+                }
             {
                 self.editor_repaint.request_repaint();
             }

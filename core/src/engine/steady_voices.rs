@@ -19,6 +19,12 @@
 //! segment ends, a sample the notes fix, so every join and leave falls on a run start and the
 //! ramped lanes too compute the same samples whatever the blocks. They render after every
 //! voice on its own bank, from each member's sound when it joined, run by run.
+//!
+//! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and
+//! one in the right's, its amplitude times that channel's gain (see [`crate::dsp::pan`]): the
+//! same kernels, so the same bits on every kernel. The engine switches between one and two
+//! channels only at an event (a pan or the width moved), where every voice leaves the lanes
+//! and joins them again at a run start, as after any event.
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;

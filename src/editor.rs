@@ -5,10 +5,9 @@
 //! - on the left, the controls: per partial, in its colour, its frequency, its level and its
 //!   mute (M); then the gain, MIDI mode with MPE and its glide, and what MIDI mode plays with
 //!   (voices, bend range, attack, decay, sustain, release), each partial's envelope and touch
-//!   ([`partial_envelopes`]), the LFO and its routes ([`movement`], closed at first); a hint on
-//!   the mouse gestures at the bottom;
-//!   ([`partial_envelopes`]), the [`tuning_control`] (the scale, what sounds under it, partials
-//!   on its degrees); a hint on the mouse gestures at the bottom;
+//!   ([`partial_envelopes`]), the LFO and its routes ([`movement`], closed at first), each
+//!   partial's pan and unison ([`width`]), the [`tuning_control`] (the scale, what sounds under
+//!   it, partials on its degrees); a hint on the mouse gestures at the bottom;
 //! - in the middle, the waveform ([`scope`]) over the spectrum ([`spectrum_view`], a numbered
 //!   marker per partial where it plays), and under them the on-screen [`keyboard`] with its
 //!   pitch and mod wheels;
@@ -38,6 +37,7 @@ mod test_host;
 pub mod tooltips;
 pub mod tuning_control;
 pub mod what_plays;
+pub mod width;
 pub mod window_geometry;
 
 #[cfg(test)]
@@ -590,6 +590,7 @@ impl EditorApp {
         }
         partial_envelopes::ui(ui, &self.params, setter, slider_width);
         movement::ui(ui, &self.params, setter, slider_width);
+        width::ui(ui, &self.params, setter, slider_width);
         let playing = &self.tap.latest().playing;
         self.tuning
             .ui(ui, &self.params, setter, playing, slider_width);

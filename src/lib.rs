@@ -11,8 +11,10 @@
 //!   engine's plain [`NoteInput`]s at their samples, and tells the host which voices ended;
 //! - lets an MTS-ESP master tune the notes ([`mts`]): each note-on's key, and once a block the
 //!   keys of the notes sounding;
-//! - copies the engine's output to every channel;
-//! - feeds the editor's [`tap`] with that output while the editor window is open.
+//! - renders the engine's two channels into the first two outputs (a mono layout gets their
+//!   mean, (L + R)/2), copying the last rendered one to any further channel;
+//! - feeds the editor's [`tap`] with what plays (two channels: their mean) while the editor
+//!   window is open.
 
 pub mod clap_entry;
 pub mod editor;
@@ -217,6 +219,16 @@ impl Quintet {
                 target: note_match(voice_id, channel, key),
                 semitones: tuning,
             },
+            NoteEvent::PolyPan {
+                voice_id,
+                channel,
+                key,
+                pan,
+                ..
+            } => NoteInput::Pan {
+                target: note_match(voice_id, channel, key),
+                pan,
+            },
             NoteEvent::PolyVolume {
                 voice_id,
                 channel,
@@ -298,9 +310,15 @@ impl Quintet {
         }
     }
 
-    /// Renders `out` (the first channel), applying note events at their samples and telling
-    /// the host about every voice that ended.
-    fn render_with_notes(&mut self, out: &mut [f32], context: &mut impl ProcessContext<Self>) {
+    /// Renders `out` (the first channel; with `right`, the left one and `right` the right;
+    /// alone, the mono sum), applying note events at their samples and telling the host about
+    /// every voice that ended.
+    fn render_with_notes(
+        &mut self,
+        out: &mut [f32],
+        mut right: Option<&mut [f32]>,
+        context: &mut impl ProcessContext<Self>,
+    ) {
         let mut next = context.next_event();
         let mut start = 0;
         while start < out.len() {
@@ -312,7 +330,12 @@ impl Quintet {
                 next = context.next_event();
             }
             let end = next.map_or(out.len(), |e| (e.timing() as usize).min(out.len()));
-            self.engine.render(&mut out[start..end]);
+            match &mut right {
+                Some(right) => self
+                    .engine
+                    .render_stereo(&mut out[start..end], &mut right[start..end]),
+                None => self.engine.render(&mut out[start..end]),
+            }
             report_ended(&mut self.engine, start, out.len(), context);
             start = end;
         }
@@ -610,16 +633,25 @@ impl Plugin for Quintet {
         self.mts.follow(&mut self.engine);
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
             self.play_keyboard_notes(first.len(), context);
-            self.render_with_notes(first, context);
+            let (mut second, others) = match others.split_first_mut() {
+                Some((second, others)) => (Some(second), others),
+                None => (None, others),
+            };
+            self.render_with_notes(first, second.as_mut().map(|s| &mut ***s), context);
+            let last: &[f32] = second.as_deref().map_or(first, |s| s);
             for channel in others {
-                copy_samples(first, channel);
+                copy_samples(last, channel);
             }
-            // A copy for the editor, only while its window is open.
+            // A copy for the editor (the mono sum of two channels), only while its window is
+            // open.
             let engine = &self.engine;
+            let open = self.editor_state.is_open();
+            let describe = |playing: &mut _| engine.describe(playing);
             if let Some(tap) = &mut self.tap
-                && tap.write_describing(first, self.editor_state.is_open(), |playing| {
-                    engine.describe(playing)
-                })
+                && match second {
+                    Some(right) => tap.write_stereo_describing(first, right, open, describe),
+                    None => tap.write_describing(first, open, describe),
+                }
             {
                 self.editor_repaint.request_repaint();
             }

@@ -117,7 +117,8 @@ struct RenderArgs {
     /// Sample format: 32 (float, the plugin's exact samples), 24 or 16 (integer PCM, rounded).
     #[arg(long, default_value_t = 32, value_parser = parse_bits, allow_hyphen_values = true)]
     bits: u16,
-    /// Number of channels, each the same signal (as the plugin's stereo output).
+    /// Number of channels: 1, the mono sum (L + R)/2 (as the plugin's mono layout), or 2, the
+    /// stereo signal (as its stereo layout: each partial at its pan, unison copies spread).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2),
           allow_hyphen_values = true)]
     channels: u16,
@@ -478,6 +479,7 @@ fn write_wav(
         .iter()
         .peekable();
     let mut chunk = vec![0.0f32; CHUNK_SAMPLES];
+    let mut right = vec![0.0f32; if args.channels == 2 { CHUNK_SAMPLES } else { 0 }];
     let mut pcm = Quantizer::new(args.bits);
     let started = Instant::now();
     let mut done = 0u64;
@@ -498,11 +500,16 @@ fn write_wav(
             .min(CHUNK_SAMPLES as u64)
             .min((until - done).max(1)) as usize;
         let samples = &mut chunk[..len];
-        engine.render(samples);
+        if right.is_empty() {
+            engine.render(samples);
+        } else {
+            engine.render_stereo(samples, &mut right[..len]);
+        }
         engine.take_ended(|_| {});
-        for &sample in samples.iter() {
-            for _ in 0..args.channels {
-                write_sample(&mut writer, sample, args.bits, &mut pcm).map_err(cannot_write)?;
+        for (n, &sample) in samples.iter().enumerate() {
+            write_sample(&mut writer, sample, args.bits, &mut pcm).map_err(cannot_write)?;
+            if let Some(&right) = right.get(n) {
+                write_sample(&mut writer, right, args.bits, &mut pcm).map_err(cannot_write)?;
             }
         }
         done += len as u64;

@@ -76,6 +76,10 @@ pub struct TapReader {
     peak: Arc<AtomicF32>,
 }
 
+/// Samples of the two channels' mean [`TapWriter::write_stereo_describing`] makes at a time
+/// (on the stack: 1 KiB).
+const MEAN_CHUNK_SAMPLES: usize = 256;
+
 /// Creates a connected writer (for the audio thread) and reader (for the editor) for audio at
 /// `sample_rate_hz`. Allocates: call it off the audio thread.
 pub fn tap(sample_rate_hz: f32) -> (TapWriter, TapReader) {
@@ -140,8 +144,41 @@ impl TapWriter {
         self.write_listening(samples, describe)
     }
 
+    /// [`write_describing`](Self::write_describing) for two channels (as long as each other):
+    /// the editor sees their mean (L + R)/2, what the mono layout plays, so a partial panned to
+    /// either side shows in the scope and the spectrum.
+    pub fn write_stereo_describing(
+        &mut self,
+        left: &[f32],
+        right: &[f32],
+        listening: bool,
+        describe: impl FnOnce(&mut Playing),
+    ) -> bool {
+        if !listening {
+            return self.write_describing(left, false, describe);
+        }
+        let mut mean = [0.0f32; MEAN_CHUNK_SAMPLES];
+        let chunks = left
+            .chunks(MEAN_CHUNK_SAMPLES)
+            .zip(right.chunks(MEAN_CHUNK_SAMPLES));
+        for (left, right) in chunks {
+            let mean = &mut mean[..left.len()];
+            for ((mean, &l), &r) in mean.iter_mut().zip(left).zip(right) {
+                *mean = (l + r) * 0.5;
+            }
+            self.record(mean);
+        }
+        self.publish_if_due(left.len(), describe)
+    }
+
     /// [`write_describing`](Self::write_describing) while the editor listens.
     fn write_listening(&mut self, samples: &[f32], describe: impl FnOnce(&mut Playing)) -> bool {
+        self.record(samples);
+        self.publish_if_due(samples.len(), describe)
+    }
+
+    /// Meters `samples` and keeps the newest of them in the ring.
+    fn record(&mut self, samples: &[f32]) {
         let block_peak = samples.iter().fold(0.0_f32, |peak, s| peak.max(s.abs()));
         self.peak.fetch_max(block_peak, Ordering::Relaxed);
 
@@ -153,8 +190,12 @@ impl TapWriter {
         self.ring[..wrapped.len()].copy_from_slice(wrapped);
         self.next = (self.next + newest.len()) % capacity;
         self.valid_len = (self.valid_len + newest.len()).min(capacity);
+    }
 
-        self.since_publish += samples.len();
+    /// Counts `samples` more written, and publishes a snapshot (with what plays, from
+    /// `describe`) when one is due; whether it did.
+    fn publish_if_due(&mut self, samples: usize, describe: impl FnOnce(&mut Playing)) -> bool {
+        self.since_publish += samples;
         if self.since_publish < self.publish_interval {
             return false;
         }
@@ -215,6 +256,22 @@ mod tests {
         for pair in samples.windows(2) {
             assert_eq!(pair[1] - pair[0], 1.0, "seam in a snapshot: {pair:?}");
         }
+    }
+
+    /// Issue 24: with two channels the editor sees their mean, so a partial panned hard to
+    /// one side shows (at half its level, as in mono), and nothing is copied while it is closed.
+    #[test]
+    fn two_channels_are_seen_as_their_mean() {
+        let (mut writer, mut reader) = tap(48_000.0);
+        assert!(!writer.write_stereo_describing(&[0.5; 3000], &[0.0; 3000], false, |_| {}));
+        assert!(reader.take_new().is_none());
+        let left: Vec<f32> = (0..2000).map(|n| n as f32).collect();
+        let right = vec![1.0f32; 2000];
+        assert!(writer.write_stereo_describing(&left, &right, true, |_| {}));
+        let snapshot = reader.take_new().unwrap();
+        assert_eq!(snapshot.valid_len, 2000);
+        let expected: Vec<f32> = left.iter().map(|l| (l + 1.0) * 0.5).collect();
+        assert_eq!(snapshot.valid(), &expected[..]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use quintet::dsp::partial_envelopes::PartialShapes;
 use quintet::dsp::sine::Kernel;
 use quintet::dsp::{DEFAULT_FREQUENCIES_HZ, PartialBank};
 use quintet::engine::pitch::key_to_hz;
+use quintet::engine::unison::{MAX_UNISON, Unison};
 use quintet::engine::{Engine, MAX_VOICES, NoteInput, NoteRef, Settings};
 use std::cell::Cell;
 
@@ -84,6 +85,19 @@ fn shaped_decay() -> Settings {
     }
 }
 
+/// [`notes`] at 16 voices, each note [`MAX_UNISON`] copies 10 cents apart at either end and
+/// spread half-way to each side: a stereo signal, every copy of every held note in the lanes.
+fn unison_chord() -> Settings {
+    Settings {
+        unison: Unison {
+            copies: MAX_UNISON,
+            detune_cents: 10.0,
+            width: 0.5,
+        },
+        ..notes(MAX_VOICES, 1.0)
+    }
+}
+
 /// An engine playing by `settings` with `keys` pressed at full velocity, nothing rendered yet.
 fn engine_with(settings: Settings, keys: impl IntoIterator<Item = u8>) -> Engine {
     let mut engine = Engine::new(SAMPLE_RATE_HZ, settings);
@@ -107,19 +121,41 @@ pub fn engine_output(engine: &mut Engine, samples: usize, block: usize) -> Vec<f
     out
 }
 
-/// [`engine_with`] rendered past the attack, as a renderer: each call renders a block and drains
-/// the ended-voice reports, counting them in `ended` (a held note never ends: it stays 0).
+/// [`engine_with`] rendered past the attack, every note sounding.
+fn settled(settings: Settings, keys: impl IntoIterator<Item = u8>) -> Engine {
+    let keys: Vec<u8> = keys.into_iter().collect();
+    let mut engine = engine_with(settings, keys.iter().copied());
+    engine_output(&mut engine, SETTLE_SAMPLES, SETTLE_SAMPLES);
+    assert_eq!(engine.sounding().count(), keys.len(), "every note sounds");
+    engine
+}
+
+/// [`settled`], as a renderer: each call renders a block and drains the ended-voice reports,
+/// counting them in `ended` (a held note never ends: it stays 0).
 fn settled_engine(
     settings: Settings,
     keys: impl IntoIterator<Item = u8>,
     ended: &Cell<usize>,
 ) -> Renderer<'_> {
-    let keys: Vec<u8> = keys.into_iter().collect();
-    let mut engine = engine_with(settings, keys.iter().copied());
-    engine_output(&mut engine, SETTLE_SAMPLES, SETTLE_SAMPLES);
-    assert_eq!(engine.sounding().count(), keys.len(), "every note sounds");
+    let mut engine = settled(settings, keys);
     Box::new(move |out| {
         engine.render(out);
+        engine.take_ended(|_| ended.set(ended.get() + 1));
+    })
+}
+
+/// [`settled_engine`] rendering both channels (the plugin's stereo layout), the right one into
+/// a buffer of its own: the time per frame of a stereo output.
+fn settled_stereo_engine(
+    settings: Settings,
+    keys: impl IntoIterator<Item = u8>,
+    ended: &Cell<usize>,
+) -> Renderer<'_> {
+    let mut engine = settled(settings, keys);
+    let mut right = Vec::new();
+    Box::new(move |out| {
+        right.resize(out.len(), 0.0);
+        engine.render_stereo(out, &mut right);
         engine.take_ended(|_| ended.set(ended.get() + 1));
     })
 }
@@ -250,6 +286,8 @@ struct EngineRow {
     shaped_chord: f64,
     /// 16 notes with every partial's envelope in its decay ([`shaped_decay`]).
     decaying_chord: f64,
+    /// 16 notes held in unison ([`unison_chord`]), both channels rendered.
+    unison_chord: f64,
 }
 
 impl EngineRow {
@@ -318,6 +356,7 @@ fn print_engine(wanted: impl Fn(usize) -> bool) -> (Vec<EngineRow>, Exactness) {
             core_renderer(Kernel::best(), false),
             settled_engine(shaped_sustain(), chord_keys(), &ended),
             settled_engine(shaped_decay(), chord_keys(), &ended),
+            settled_stereo_engine(unison_chord(), chord_keys(), &ended),
         ];
         let ns = time_per_sample(block, &mut renderers);
         assert_eq!(ended.get(), 0, "a held note ended during the timing");
@@ -334,6 +373,7 @@ fn print_engine(wanted: impl Fn(usize) -> bool) -> (Vec<EngineRow>, Exactness) {
             bank: ns[8],
             shaped_chord: ns[9],
             decaying_chord: ns[10],
+            unison_chord: ns[11],
         };
         println!(
             "{block:>6} {:>8.3} {:>9.3} {:>9.3} {:>8.3} {:>8.3} {:>8.3} {:>7.3} {:>7.3} {:>7.3}",
@@ -398,6 +438,9 @@ const SHAPED_CHORD_TARGET: f64 = 0.6;
 /// Most 16 notes with every partial's envelope moving (in decay) may cost, relative to one
 /// naive voice (issue 23).
 const DECAYING_CHORD_TARGET: f64 = 1.0;
+/// Most 16 held notes × [`MAX_UNISON`] copies, in stereo, may cost relative to one naive voice
+/// (issue 24).
+const UNISON_CHORD_TARGET: f64 = 3.0;
 /// Most an engine may cost for being one of several voices, or a drone around its bank,
 /// relative to one voice alone or the bare bank: idle voices and the wrapper cost nothing
 /// measurable.
@@ -436,6 +479,13 @@ fn print_engine_targets((rows, exactness): &(Vec<EngineRow>, Exactness)) {
             "    {MAX_VOICES} notes, every partial's envelope in its decay: {decaying:.2}× one \
              naive voice (≤ {DECAYING_CHORD_TARGET}×: {})",
             verdict(decaying <= DECAYING_CHORD_TARGET)
+        );
+        let unison = row.unison_chord / row.naive;
+        println!(
+            "    {MAX_VOICES} held notes × {MAX_UNISON} unison, stereo: {unison:.2}× one naive \
+             voice ({:.3} ns; ≤ {UNISON_CHORD_TARGET}×: {})",
+            row.unison_chord,
+            verdict(unison <= UNISON_CHORD_TARGET)
         );
         println!(
             "    one note at {MAX_VOICES} voices: {one_of_16:.3}× one note at 1 voice \

@@ -32,6 +32,10 @@ pub const MAX_GAIN_DB: f32 = 12.0;
 
 /// Most notes that play at once.
 pub const MAX_VOICES: usize = 16;
+/// Most copies of each note in unison (see `quintet_core::engine::unison`).
+pub const MAX_UNISON: usize = 4;
+/// The furthest unison's outermost copies are detuned either way, in cents.
+pub const MAX_UNISON_DETUNE_CENTS: i32 = 100;
 /// Voices a new instance plays with: enough for two-handed chords under the sustain pedal, the
 /// number most polyphonic synths start with. (A plugin state saved before voices existed keeps
 /// one.)

@@ -117,6 +117,11 @@ fn samples_from(value: &Bound<'_, PyAny>) -> PyResult<usize> {
     Ok(checked_int("n", value.extract()?, 0, i64::MAX)? as usize)
 }
 
+/// Output channels: 1 (the mono sum) or 2 (left and right).
+fn channels_from(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    Ok(checked_int("channels", value.extract()?, 1, 2)? as usize)
+}
+
 fn gain_from(value: &Bound<'_, PyAny>) -> PyResult<f32> {
     Ok(parameters::value_from(Param::GAIN, "gain", value)? as f32)
 }
@@ -235,7 +240,29 @@ impl State {
         self.engine.take_ended(|_| {});
         self.samples_rendered += out.len() as u64;
     }
+
+    /// `out` (interleaved left, right: `2 × frames` samples) with the next frames of both
+    /// channels.
+    fn render_stereo(&mut self, out: &mut [f32]) {
+        let frames = out.len() / 2;
+        let mut right = vec![0.0f32; frames.min(STEREO_CHUNK_FRAMES)];
+        let mut left = right.clone();
+        for chunk in out.chunks_mut(2 * STEREO_CHUNK_FRAMES) {
+            let frames = chunk.len() / 2;
+            let (left, right) = (&mut left[..frames], &mut right[..frames]);
+            self.engine.render_stereo(left, right);
+            self.engine.take_ended(|_| {});
+            for (frame, (&l, &r)) in chunk.chunks_exact_mut(2).zip(left.iter().zip(right.iter())) {
+                frame[0] = l;
+                frame[1] = r;
+            }
+            self.samples_rendered += frames as u64;
+        }
+    }
 }
+
+/// Frames [`State::render_stereo`] renders per pass before interleaving them.
+const STEREO_CHUNK_FRAMES: usize = 4096;
 
 /// An engine in use: its lock, and the mark that holds a fork off meanwhile. The fields drop in
 /// this order, the engine's lock first.
@@ -379,19 +406,35 @@ impl Quintet {
         Ok(Self::with_values(sample_rate, &values))
     }
 
-    /// The next ``n`` samples as a new float32 array, continuing where the last render ended.
+    /// The next ``n`` samples as a new float32 array, continuing where the last render ended:
+    /// with ``channels=1`` (the default) of shape ``(n,)``, the mono sum (L + R)/2 (the
+    /// plugin's mono layout); with ``channels=2`` of shape ``(n, 2)``, left and right (its
+    /// stereo layout: each partial at its pan, unison copies spread).
+    #[pyo3(signature = (n, channels = 1))]
     fn render<'py>(
         &self,
         py: Python<'py>,
         #[pyo3(from_py_with = samples_from)] n: usize,
-    ) -> PyResult<Bound<'py, PyArray1<f32>>> {
+        #[pyo3(from_py_with = channels_from)] channels: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let samples = py.detach(|| {
-            let mut out = zeros(n)?;
-            self.lock().render(&mut out);
+            let mut out = zeros(n.checked_mul(channels).ok_or_else(|| {
+                PyValueError::new_err(format!("{n} frames of {channels} channels do not fit"))
+            })?)?;
+            if channels == 2 {
+                self.lock().render_stereo(&mut out);
+            } else {
+                self.lock().render(&mut out);
+            }
             Ok::<_, PyErr>(out)
         })?;
         // The array takes the vector's memory as it is: no copy.
-        Ok(PyArray1::from_vec(py, samples))
+        let array = PyArray1::from_vec(py, samples);
+        if channels == 2 {
+            Ok(array.reshape([n, 2])?.into_any())
+        } else {
+            Ok(array.into_any())
+        }
     }
 
     /// Overwrites ``out`` (a writeable, 1-D, C-contiguous float32 numpy array) with the next
@@ -753,7 +796,7 @@ fn render<'py>(
     let quintet = Quintet::with_values(sample_rate, &values);
     // As `quintet render` counts them.
     let samples = (seconds * quintet.sample_rate_hz).round() as usize;
-    quintet.render(py, samples)
+    Ok(quintet.render(py, samples, 1)?.cast_into()?)
 }
 
 /// Quintet's engine for Python: five phase-continuous sine partials, exact and drift-free, the

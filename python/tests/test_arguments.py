@@ -88,6 +88,7 @@ SETTINGS = [p.key for p in quintet.PARAMETERS if p.key and "[" not in p.key and 
 NUMBER_SETTINGS = [p.key for p in quintet.PARAMETERS if p.key in SETTINGS and p.kind != "bool"]
 NUMBER_ARGUMENTS = {
     ("Quintet.render", "n"): lambda q, value: q.render(value),
+    ("Quintet.render", "channels"): lambda q, value: q.render(10, channels=value),
     ("Quintet.gain", "value"): lambda q, value: setattr(q, "gain", value),
     ("Quintet.set_gain", "value"): lambda q, value: q.set_gain(value),
     **{

@@ -532,3 +532,51 @@ fn the_tuning_section_loads_a_typed_scale_and_shows_a_refusal() {
     assert_eq!(editor.app.params.tuning.get().name(), "fifths");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 24: the Width section is folded (the default view is as it was) and opens on a click
+/// to the five pans and unison's sliders, each explained on hover.
+#[test]
+fn the_width_section_opens_to_the_pans_and_unison() {
+    let mut editor = Editor::new();
+    // Tall enough to show the opened section without scrolling.
+    editor.window_pt = [1000.0, 1400.0];
+    let names = [
+        "Partial 1 pan",
+        "Partial 2 pan",
+        "Partial 3 pan",
+        "Partial 4 pan",
+        "Partial 5 pan",
+        "Unison",
+        "Unison detune",
+        "Unison width",
+    ];
+    let find = |controls: &[Control], name: &str| {
+        controls
+            .iter()
+            .find(|c| c.label.as_deref() == Some(name))
+            .map(|c| c.rect)
+    };
+    let controls = editor.frame(vec![]);
+    assert!(
+        names.iter().all(|name| find(&controls, name).is_none()),
+        "folded"
+    );
+    let header = controls
+        .iter()
+        .find(|c| c.label.as_deref() == Some("Width"))
+        .expect("the Width section's title")
+        .rect;
+    assert!(
+        editor.tooltip_at(header.center()),
+        "the title explains itself"
+    );
+    editor.click(header.center());
+    let mut controls = editor.frame(vec![]);
+    for _ in 0..10 {
+        controls = editor.frame(vec![]);
+    }
+    for name in names {
+        let rect = find(&controls, name).unwrap_or_else(|| panic!("{name} shows"));
+        assert!(editor.tooltip_at(rect.center()), "{name} explains itself");
+    }
+}

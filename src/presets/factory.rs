@@ -68,6 +68,21 @@ fn touch(velocity: [f32; 5], key_tilt_db: f32) -> Vec<(&'static str, PresetValue
     values
 }
 
+/// Where each partial sits in the stereo field (−1 hard left … +1 hard right).
+fn pans(pans: [f32; 5]) -> [(&'static str, PresetValue); 5] {
+    five(["pan1", "pan2", "pan3", "pan4", "pan5"], pans)
+}
+
+/// Unison: `copies` of each note, the outermost detuned by `detune_cents` either way and
+/// panned by `width` (0 ..= 1) either way.
+fn unison(copies: i32, detune_cents: i32, width: f32) -> Vec<(&'static str, PresetValue)> {
+    vec![
+        ("unison", Count(copies)),
+        ("udetune", Count(detune_cents)),
+        ("uwidth", Number(width)),
+    ]
+}
+
 /// The output gain in dB: each preset brings one note (velocity 127 at C4), or its drone, to
 /// about −8 dBFS at its peak, near Init's −6.6, leaving a few dB for chords (tests/presets check
 /// none passes full scale alone).
@@ -112,11 +127,43 @@ const OFF: f32 = f32::NEG_INFINITY;
 
 /// Every factory preset, "Init" first: the drones and measurement tones of the notebook, then
 /// instruments played from the keys, each with the envelope per partial and touch that make it
-/// one.
+/// one, then the wide ones.
 pub fn presets() -> Vec<Preset> {
     let mut all = drones();
     all.extend(instruments());
+    all.extend(wide());
     all
+}
+
+/// The presets that place their sound in the stereo field (partials' pans, unison): last, so
+/// the menu keeps the places the others had.
+fn wide() -> Vec<Preset> {
+    vec![
+        // The notebook's five partials fanned out across the field, low ones left, high ones
+        // right: the drone as a stereo chord (in mono each side partial is 3 dB down, nothing
+        // cancels).
+        preset(
+            "Wide Drone",
+            [200.0, 250.0, 300.0, 350.0, 400.0],
+            [0.0; 5],
+            &[vec![gain(1.0)], pans([-1.0, -0.5, 0.0, 0.5, 1.0]).to_vec()].concat(),
+        ),
+        // The Soft Pad's partials as a chorus: four copies of each note, the outermost 12 cents
+        // either way, spread wide, the upper partials leaning to either side.
+        preset(
+            "Unison Pad",
+            [220.0, 440.5, 659.0, 881.0, 1320.0],
+            [0.0, -4.0, -9.0, -12.0, -18.0],
+            &[
+                vec![gain(5.0)],
+                keys(600.0, 1500.0, 0.7, RELEASE_MS as f32 * 60.0),
+                vec![("voices", Count(12))],
+                unison(4, 12, 0.8),
+                pans([0.0, -0.3, 0.3, -0.5, 0.5]).to_vec(),
+            ]
+            .concat(),
+        ),
+    ]
 }
 
 /// The presets that sound as soon as they are loaded: drones and measurement tones.

@@ -53,11 +53,8 @@ impl Rendered {
 }
 
 /// The most note ends one `process` call may report; a plugin sending more fails the render.
-/// A note ends once, so a block reports at most one end per note-on in it plus one per voice
-/// sounding when it began: room for the allocation test's burst of 4,000 note events with
-/// every note-on stealing (which a random parameter trajectory that leaves MIDI mode on at the
-/// burst produces; 1,024 overflowed once the registry grew past 46 parameters and changed the
-/// trajectory).
+/// A note can end another (a steal, one-voice legato), so a block may bring about one end per
+/// note event: room for tests/rt_alloc.rs's burst of 4,000 notes in one block, twice over.
 pub const MAX_NOTE_ENDS_PER_BLOCK: usize = 8192;
 
 /// The host's output event list for one `process` call: keeps the `note_end` events, accepts and

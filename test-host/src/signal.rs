@@ -75,25 +75,38 @@ pub fn rms(samples: &[f32]) -> f64 {
 }
 
 /// Asserts what every buffer a host receives must satisfy: every sample finite, never
-/// subnormal, within [`loudest_sample`], and every channel bit-identical to the first. `what`
-/// names the case in the failure message.
+/// subnormal, within [`loudest_sample`], and every channel bit-identical to the first (a patch
+/// with everything centred: see [`assert_clean_stereo`] for a wide one). `what` names the case
+/// in the failure message.
 pub fn assert_clean(audio: &Rendered, what: &str) {
+    assert_clean_stereo(audio, what);
     let left = audio.left();
-    let loudest = loudest_sample();
-    for (n, &x) in left.iter().enumerate() {
-        assert!(x.is_finite(), "{what}: sample {n} is {x}");
-        assert!(!x.is_subnormal(), "{what}: sample {n} is subnormal ({x:e})");
-        assert!(
-            f64::from(x.abs()) <= loudest,
-            "{what}: sample {n} is {x}, beyond the loudest Quintet plays ({loudest})"
-        );
-    }
     for (c, channel) in audio.channels.iter().enumerate().skip(1) {
-        assert_eq!(channel.len(), left.len(), "{what}: channel {c} length");
         if let Some(n) = (0..left.len()).find(|&n| channel[n].to_bits() != left[n].to_bits()) {
             panic!(
                 "{what}: channel {c} differs from channel 0 at sample {n}: {} vs {}",
                 channel[n], left[n]
+            );
+        }
+    }
+}
+
+/// [`assert_clean`] for a patch that places its sound in the stereo field (pans, unison, a pan
+/// expression): each channel clean, the channels free to differ.
+pub fn assert_clean_stereo(audio: &Rendered, what: &str) {
+    let loudest = loudest_sample();
+    for (c, channel) in audio.channels.iter().enumerate() {
+        assert_eq!(channel.len(), audio.len(), "{what}: channel {c} length");
+        for (n, &x) in channel.iter().enumerate() {
+            assert!(x.is_finite(), "{what}: channel {c} sample {n} is {x}");
+            assert!(
+                !x.is_subnormal(),
+                "{what}: channel {c} sample {n} is subnormal ({x:e})"
+            );
+            assert!(
+                f64::from(x.abs()) <= loudest,
+                "{what}: channel {c} sample {n} is {x}, beyond the loudest Quintet plays \
+                 ({loudest})"
             );
         }
     }

@@ -261,7 +261,41 @@ const LOCKED: &[Locked] = &[
         12.0,
         "12.0 dB",
     ),
+    // i24-width
+    pan("pan1", 3_433_268, "Partial 1 pan"),
+    pan("pan2", 3_433_269, "Partial 2 pan"),
+    pan("pan3", 3_433_270, "Partial 3 pan"),
+    pan("pan4", 3_433_271, "Partial 4 pan"),
+    pan("pan5", 3_433_272, "Partial 5 pan"),
+    Locked {
+        id: "uwidth",
+        clap_id: 1_315_253_873,
+        name: "Unison width",
+        min: 0.0,
+        max: 1.0,
+        default: 0.5,
+        min_text: "0 %",
+        default_text: "50 %",
+        max_text: "100 %",
+        curve: [0.25, 0.5, 0.75],
+    },
 ];
+
+/// A partial's pan: −100 % (hard left) to +100 % (hard right), centred by default.
+const fn pan(id: &'static str, clap_id: u32, name: &'static str) -> Locked {
+    Locked {
+        id,
+        clap_id,
+        name,
+        min: -1.0,
+        max: 1.0,
+        default: 0.0,
+        min_text: "-100 %",
+        default_text: "0 %",
+        max_text: "100 %",
+        curve: [-0.5, 0.0, 0.5],
+    }
+}
 
 /// A brightness tilt: −24 to +24 dB for partial 5.
 const fn tilt(
@@ -428,6 +462,26 @@ const COUNTS: &[LockedCount] = &[
         default_text: "9",
         curve: [-32, 0, 32],
     },
+    LockedCount {
+        id: "unison",
+        clap_id: 1_306_956_450,
+        name: "Unison",
+        min: 1,
+        max: 4,
+        default: 1,
+        default_text: "1",
+        curve: [2, 3, 3],
+    },
+    LockedCount {
+        id: "udetune",
+        clap_id: 1_570_994_350,
+        name: "Unison detune",
+        min: 0,
+        max: 100,
+        default: 10,
+        default_text: "10 ct",
+        curve: [25, 50, 75],
+    },
 ];
 
 /// One locked switch: off by default, "Off" / "On", on above the middle of its range.
@@ -554,6 +608,14 @@ const ORDER: &[&str] = &[
     "pdeg3",
     "pdeg4",
     "pdeg5",
+    "pan1",
+    "pan2",
+    "pan3",
+    "pan4",
+    "pan5",
+    "unison",
+    "udetune",
+    "uwidth",
 ];
 
 /// The CLAP id and name locked for `id`.

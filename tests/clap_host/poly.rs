@@ -5,7 +5,9 @@ use quintet::dsp::envelope::{FADE_OUT_MS, RELEASE_MS, SHORTEST_SEGMENT_MS};
 use quintet::dsp::{PARTIAL_AMPLITUDE, VOICE_LEVEL};
 use quintet::engine::pitch::note_to_hz;
 use quintet::spectrum::{Peak, find_peaks};
-use quintet_test_host::signal::{DEFAULT_FREQUENCIES_HZ, assert_clean, max_step};
+use quintet_test_host::signal::{
+    DEFAULT_FREQUENCIES_HZ, assert_clean, assert_clean_stereo, max_step,
+};
 use quintet_test_host::{
     HostEvent, MidiMessage, NO_NOTE_ID, NoteExpression, NoteMessage, ParamChange, PolyMod,
     QuintetHost, Rendered, blocks_of, frames_in,
@@ -392,4 +394,45 @@ fn note_expressions_move_only_their_own_note() {
         "note 11 vibrates: {:.2} dB",
         db(low_top)
     );
+}
+
+/// Issue 24: CLAP's pan expression moves only its note, on top of the partials' pans (here
+/// all centred): note 11 hard left is √2 louder on the left and gone from the right; note 22
+/// stays centred on both.
+#[test]
+fn a_pan_expression_moves_only_its_own_voice() {
+    let mut host = poly_host(4);
+    let (low, high) = (48, 74);
+    let events = [
+        NoteMessage::on_with(0, low, 1.0, 11, 0),
+        NoteMessage::on_with(0, high, 1.0, 22, 0),
+        // CLAP's 0 is hard left.
+        NoteExpression::pan(100, 11, 0, i16::from(low), 0.0),
+    ];
+    let audio = host.render_events(blocks_of(ANALYSIS_FRAMES + 4800, BLOCK), &events);
+    assert_clean_stereo(&audio, "a note panned by its expression");
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
+    let tail = |channel: usize| &audio.channels[channel][audio.len() - ANALYSIS_FRAMES..];
+    let left = find_peaks(tail(0), SAMPLE_RATE_HZ, (amplitude / 4.0) as f32);
+    let right = find_peaks(tail(1), SAMPLE_RATE_HZ, (amplitude / 4.0) as f32);
+    let near = |found: f64, expected: f64| (found / expected - 1.0).abs() < 0.1;
+    for hz in partials_of(low) {
+        let found = amplitude_at(&left, hz);
+        assert!(
+            near(found, std::f64::consts::SQRT_2 * amplitude),
+            "{hz:.1} Hz left: {found}"
+        );
+        assert_eq!(
+            amplitude_at(&right, hz),
+            0.0,
+            "{hz:.1} Hz is not on the right"
+        );
+    }
+    for hz in partials_of(high) {
+        assert!(near(amplitude_at(&left, hz), amplitude), "{hz:.1} Hz left");
+        assert!(
+            near(amplitude_at(&right, hz), amplitude),
+            "{hz:.1} Hz right"
+        );
+    }
 }

@@ -882,7 +882,15 @@ fn every_factory_preset_renders_what_the_plugin_plays() {
     let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
     for preset in factory::presets() {
         let keys = preset.waits_for_keys();
-        let mut args = vec!["--preset", preset.name.as_str(), "--seconds", "1"];
+        // Both channels: a preset may place its partials in the stereo field.
+        let mut args = vec![
+            "--preset",
+            preset.name.as_str(),
+            "--seconds",
+            "1",
+            "--channels",
+            "2",
+        ];
         if keys {
             args.extend(["--midi", song.to_str().unwrap()]);
         }
@@ -899,7 +907,10 @@ fn every_factory_preset_renders_what_the_plugin_plays() {
         };
         let plugin =
             host_with_preset(&preset).render_events(std::iter::repeat_n(1000, 48), &events);
-        assert_identical(&wav, plugin.left(), &preset.name);
+        let left: Vec<f32> = wav.iter().step_by(2).copied().collect();
+        let right: Vec<f32> = wav.iter().skip(1).step_by(2).copied().collect();
+        assert_identical(&left, &plugin.channels[0], &preset.name);
+        assert_identical(&right, &plugin.channels[1], &preset.name);
         assert!(
             wav.iter().any(|&x| x.abs() > 0.01),
             "{}: it plays",
@@ -1219,4 +1230,92 @@ fn render_song_and_compare(
     let plugin = host_with(&all).render_events(std::iter::repeat_n(1000, frames / 1000), &events);
     assert_identical(&wav, plugin.left(), &format!("{name} against the plugin"));
     wav
+}
+
+/// Issue 24: `--channels 2` writes the stereo signal the plugin's stereo layout plays (each
+/// partial at its pan, unison copies spread), and `--channels 1` the mono sum its mono layout
+/// plays, bit for bit.
+#[test]
+fn a_wide_midi_render_is_what_the_plugins_stereo_and_mono_layouts_play() {
+    let notes: &[(u32, &[u8])] = &[
+        (0, &[0x90, 48, 100]),
+        (0, &[0x90, 55, 90]),
+        (0, &[0x90, 64, 80]),
+        (480, &[0x80, 55, 64]),
+        (240, &[0x80, 48, 64]),
+        (0, &[0x80, 64, 64]),
+    ];
+    let path = midi_path("wide", &midi_file(0, 480, &[notes]));
+    let width_options = [
+        "--pans",
+        "-100,-30,0,50,100",
+        "--unison",
+        "3",
+        "--unison-detune",
+        "15",
+        "--unison-width",
+        "80",
+    ];
+    let render = |channels: &str| {
+        let mut args = vec!["--midi", path.to_str().unwrap(), "--channels", channels];
+        args.extend_from_slice(&width_options);
+        render_wav(&format!("wide-{channels}"), &args)
+    };
+    let (stereo_wav, mono_wav) = (render("2"), render("1"));
+    std::fs::remove_file(&path).unwrap();
+    let left: Vec<f32> = stereo_wav.iter().step_by(2).copied().collect();
+    let right: Vec<f32> = stereo_wav.iter().skip(1).step_by(2).copied().collect();
+    assert_eq!(left.len(), mono_wav.len());
+
+    let midi = |frame: usize, data: [u8; 3]| HostEvent::Midi(MidiMessage { frame, data });
+    let events = [
+        midi(0, [0x90, 48, 100]),
+        midi(0, [0x90, 55, 90]),
+        midi(0, [0x90, 64, 80]),
+        midi(24_000, [0x80, 55, 64]),
+        midi(36_000, [0x80, 48, 64]),
+        midi(36_000, [0x80, 64, 64]),
+    ];
+    let settings = [
+        ("MIDI mode", "On"),
+        ("Partial 1 pan", "-100"),
+        ("Partial 2 pan", "-30"),
+        ("Partial 4 pan", "50"),
+        ("Partial 5 pan", "100"),
+        ("Unison", "3"),
+        ("Unison detune", "15"),
+        ("Unison width", "80"),
+    ];
+    let frames = left.len() / 1000 * 1000;
+    let blocks = std::iter::repeat_n(1000, frames / 1000);
+    let stereo = host_with(&settings).render_events(blocks.clone(), &events);
+    assert_identical(
+        &left[..frames],
+        &stereo.channels[0],
+        "left against the plugin",
+    );
+    assert_identical(
+        &right[..frames],
+        &stereo.channels[1],
+        "right against the plugin",
+    );
+    assert!(left[..24_000] != right[..24_000], "the channels differ");
+
+    let mut mono = QuintetHost::new();
+    let mono_config = mono.port_configs()[1].id;
+    assert!(mono.select_port_config(mono_config));
+    type_into(&mut mono, &settings);
+    mono.activate(f64::from(SAMPLE_RATE_HZ), 1024);
+    let mono = mono.render_events(blocks, &events);
+    assert_identical(
+        &mono_wav[..frames],
+        mono.left(),
+        "mono against the plugin's mono layout",
+    );
+    let mean: Vec<f32> = left
+        .iter()
+        .zip(&right)
+        .map(|(l, r)| (l + r) * 0.5)
+        .collect();
+    assert_identical(&mono_wav, &mean, "mono is the channels' mean");
 }

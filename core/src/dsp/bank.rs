@@ -11,6 +11,7 @@
 use super::glide::{GlideLength, PitchGlide, Segment, Timing};
 use super::knot::{Knot, Moving, Played, slope_between};
 use super::nyquist::nyquist_fade;
+use super::pan::{PAN_RAMP_MS, PanRamp};
 use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
@@ -386,6 +387,11 @@ pub struct PartialBank {
     /// The movement under way (vibrato, tremolo, brightness...), if any: see
     /// [`move_to`](Self::move_to).
     moving: Option<Moving>,
+    /// Where each partial sits in the stereo field (see [`super::pan`]); only
+    /// [`render_panned`](Self::render_panned) reads them.
+    pans: [PanRamp; PARTIAL_COUNT],
+    /// [`PAN_RAMP_MS`] in samples at this sample rate.
+    pan_ramp_samples: u32,
 }
 
 impl PartialBank {
@@ -412,6 +418,8 @@ impl PartialBank {
             kernel: Kernel::best(),
             glide_length: GlideLength::new(GLIDE_MS, timing),
             moving: None,
+            pans: [PanRamp::default(); PARTIAL_COUNT],
+            pan_ramp_samples: (PAN_RAMP_MS * 1e-3 * sample_rate_hz).round() as u32,
         }
     }
 
@@ -522,6 +530,29 @@ impl PartialBank {
         }
     }
 
+    /// Moves partial `index` to `pan` (−1 = hard left … +1 = hard right) over [`PAN_RAMP_MS`],
+    /// or at once if `jump`.
+    pub fn pan_to(&mut self, index: usize, pan: f32, jump: bool) {
+        let samples = if jump { 0 } else { self.pan_ramp_samples };
+        self.pans[index].ramp_to(pan, samples);
+    }
+
+    /// [`PAN_RAMP_MS`] in samples: how long a pan move takes.
+    pub fn pan_ramp_samples(&self) -> u32 {
+        self.pan_ramp_samples
+    }
+
+    /// The pan partial `index` is at or heading to.
+    pub fn target_pan(&self, index: usize) -> f32 {
+        self.pans[index].target()
+    }
+
+    /// Partial `index`'s left and right gains while its pan holds (see
+    /// [`steady_partials`](Self::steady_partials)).
+    pub fn pan_gains(&self, index: usize) -> [f32; 2] {
+        self.pans[index].target_gains()
+    }
+
     /// The output gain the bank is at or heading to.
     pub fn target_gain(&self) -> f32 {
         self.gain.target()
@@ -549,12 +580,24 @@ impl PartialBank {
         }
     }
 
+    /// Starts each partial at its phase in `phases` (2^-64 turn), keeping frequencies and
+    /// gain (a unison copy's start, see `quintet_core::engine::unison`).
+    pub fn start_phases_at(&mut self, phases: [u64; PARTIAL_COUNT]) {
+        for (partial, phase) in self.partials.iter_mut().zip(phases) {
+            partial.ramp.phase = phase;
+        }
+    }
+
     /// The output gain and each partial as the steady lanes play it (`None` for a silent one),
     /// when nothing moves: no glide or level segment, no gain ramp, every sounding partial at most
     /// a quarter of the sample rate. Their samples are then sines of constant amplitude, and
     /// [`skip_steady`](Self::skip_steady) keeps time for whoever renders them.
     pub fn steady_partials(&mut self) -> Option<(f32, [Option<SteadyPartial>; PARTIAL_COUNT])> {
-        if self.gain.is_ramping() || self.is_gliding() || self.moving.is_some() {
+        if self.gain.is_ramping()
+            || self.is_gliding()
+            || self.moving.is_some()
+            || self.pans_moving()
+        {
             return None;
         }
         let mut steady = [None; PARTIAL_COUNT];
@@ -601,13 +644,15 @@ impl PartialBank {
             .all(|p| p.level.start == 0.0 || p.ramp.increment <= MAX_STEADY_INCREMENT)
     }
 
-    /// Samples before the bank can be steady (0 if it is): its gain ramp's and each partial's
-    /// current segment's remaining length, so at least that long.
+    /// Samples before the bank can be steady (0 if it is): its gain ramp's, its pans' and each
+    /// partial's current segment's remaining length, so at least that long.
     pub fn samples_before_steady(&self) -> u32 {
         let moving = self.moving.map_or(0, |m| m.samples_left().max(1));
+        let pans = self.pans.iter().map(PanRamp::remaining);
         self.partials
             .iter()
             .map(|p| p.segment_samples_left)
+            .chain(pans)
             .fold(self.gain.remaining().max(moving), u32::max)
     }
 
@@ -675,6 +720,11 @@ impl PartialBank {
         }
     }
 
+    /// Whether a pan is still moving.
+    fn pans_moving(&self) -> bool {
+        self.pans.iter().any(|pan| pan.remaining() > 0)
+    }
+
     /// Overwrites `out` with the bank's next `out.len()` samples.
     pub fn render(&mut self, out: &mut [f32]) {
         if self.moving.is_none() && out.len() < SHORT_RUN_SAMPLES {
@@ -726,6 +776,37 @@ impl PartialBank {
             }
             self.count_moved(chunk.len());
             self.gain.apply(chunk);
+        }
+    }
+
+    /// Overwrites `left` and `right` (as long as each other) with the bank's next samples, each
+    /// partial's passed through `shape` as in [`render_shaped`](Self::render_shaped), then
+    /// placed by its pan (see [`super::pan`]), using `scratch` as there.
+    pub fn render_panned(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        scratch: &mut [f32],
+        mut shape: impl FnMut(usize, usize, &mut [f32]),
+    ) {
+        let passes = left
+            .chunks_mut(CHUNK_SAMPLES)
+            .zip(right.chunks_mut(CHUNK_SAMPLES));
+        for (pass, (left, right)) in passes.enumerate() {
+            let partial_samples = &mut scratch[..left.len()];
+            left.fill(0.0);
+            right.fill(0.0);
+            for k in 0..PARTIAL_COUNT {
+                partial_samples.fill(0.0);
+                self.add_partial(k, partial_samples);
+                shape(k, pass * CHUNK_SAMPLES, partial_samples);
+                self.pans[k].add_to(partial_samples, left, right);
+            }
+            self.count_moved(left.len());
+            // The same gain ramp on both channels.
+            let mut gain = self.gain;
+            gain.apply(left);
+            self.gain.apply(right);
         }
     }
 

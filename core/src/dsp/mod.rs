@@ -7,6 +7,7 @@ pub mod glide;
 pub mod knot;
 pub mod lfo;
 pub mod nyquist;
+pub mod pan;
 pub mod partial_envelopes;
 pub mod phase;
 pub mod ramp;

@@ -20,6 +20,7 @@
 
 use super::phase::UNITS_PER_TURN;
 use super::sine::{Kernel, sine};
+use crate::limits::{MAX_UNISON, MAX_VOICES};
 
 /// Samples between two seeds of every lane from the exact phases. The recurrence's rounding
 /// grows with the run: at 32 samples the error stays 20 dB and more below the 120 dB the engine
@@ -29,8 +30,9 @@ pub const RUN_SAMPLES: usize = 32;
 /// Lanes in a vector group: one AVX2 register of `f32`s.
 pub const GROUP_LANES: usize = 8;
 
-/// Most lanes a [`SteadyLanes`] holds.
-pub const MAX_LANES: usize = 160;
+/// Most lanes a [`SteadyLanes`] holds: every partial of every copy (unison) of every voice
+/// slot (a playing note and a stolen one fading out per voice).
+pub const MAX_LANES: usize = 2 * MAX_VOICES * MAX_UNISON * super::PARTIAL_COUNT;
 
 /// The largest increment the recurrence plays: a quarter turn per sample (a quarter of the
 /// sample rate). Above, Reinsch's form loses accuracy as the sine nears Nyquist; such partials

@@ -94,6 +94,9 @@ pub enum NoteInput {
     Tuning { target: NoteMatch, semitones: f32 },
     /// CLAP volume expression: the addressed notes play at `gain` (linear, 1 = unchanged).
     Volume { target: NoteMatch, gain: f32 },
+    /// CLAP pan expression: the addressed notes move by `pan` (−1 = hard left … +1 = hard
+    /// right, 0 = where the partials' pans put them) on top of each partial's pan.
+    Pan { target: NoteMatch, pan: f32 },
     /// MIDI channel pressure (aftertouch), 0 ..= 1, on `channel`: it moves the level and the
     /// brightness of the notes played there by the pressure routes (with MPE on, channel 0's
     /// moves every note).

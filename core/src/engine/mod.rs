@@ -13,10 +13,15 @@
 //!   which fades out in [`FADE_OUT_MS`](crate::dsp::envelope::FADE_OUT_MS) in a slot of its own.
 //!   The newest note always sounds, however many arrive at once: with every slot taken it
 //!   replaces the stolen voice nearest silence (see `allocation.rs`).
+//! - **Stereo**: each partial has a pan, each note may play in unison (copies detuned and
+//!   spread, see [`unison`]); [`Engine::render_stereo`] renders both channels,
+//!   [`Engine::render`] their mean. With everything centred the engine renders one channel
+//!   and copies it, as fast as mono.
 //!
 //! Real-time safe: a fixed pool of voice slots, no allocation, no locks.
 
 mod allocation;
+mod channels;
 mod ended;
 pub mod held_notes;
 pub mod input;
@@ -25,6 +30,7 @@ pub mod outside_tuning;
 pub mod pitch;
 mod playing;
 mod steady_voices;
+pub mod unison;
 pub mod voice;
 pub mod wheels;
 
@@ -43,12 +49,14 @@ use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use crate::params::registry::MAX_PARTIAL_DEGREES;
 use crate::tuning::KeyTable;
+use channels::Channels;
 use ended::EndedVoices;
 use held_notes::HeldNotes;
 use movement::{Movement, NoteExpressions, VoiceLfo};
 use outside_tuning::OutsideTuning;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, playable_velocity};
 use steady_voices::SteadyVoices;
+use unison::Unison;
 use voice::{Voice, VoiceSound, VoiceState};
 use wheels::Wheels;
 
@@ -103,6 +111,11 @@ pub struct Settings {
     pub partial_shapes: PartialShapes,
     /// How the partials' levels follow velocity and key, from the next note on.
     pub touch: Touch,
+    /// Where each partial sits in the stereo field: −1 hard left, 0 centre, +1 hard right
+    /// (see [`crate::dsp::pan`]).
+    pub pans: [f32; PARTIAL_COUNT],
+    /// Copies of each note, detuned and spread (see [`unison`]).
+    pub unison: Unison,
     /// The LFO and its routes, and the mod wheel's vibrato.
     pub movement: MovementSettings,
     /// Whether the partials sit on the scale's degrees, and on which.
@@ -162,6 +175,30 @@ pub struct Engine {
     keys: Box<KeyTable>,
     /// Keys an outside tuning (MTS-ESP) tunes, over the key table; the rest play by it.
     outside: OutsideTuning,
+    /// Samples the engine still renders in stereo after every pan came back to the centre
+    /// (until the pans' ramps have ended).
+    stereo_samples_left: u32,
+    /// Whether a pan expression moved a note since the last snap: the engine then renders in
+    /// stereo (such a note may sound off the centre however the settings move).
+    panned_notes: bool,
+    /// Whether a note may have started with copies off the centre since the last snap: the
+    /// engine then renders in stereo while the width is above 0 (such a note keeps its copies
+    /// when the count goes down).
+    wide_copies: bool,
+    /// Where `render` renders the two channels it sums while something is panned (`None`
+    /// only while it does).
+    stereo_scratch: Option<Box<StereoScratch>>,
+    /// Where the drone renders each partial before placing it in the stereo field.
+    drone_scratch: Box<[f32; STEREO_SCRATCH_SAMPLES]>,
+}
+
+/// Samples of each channel [`Engine::render`] sums per pass while something is panned.
+const STEREO_SCRATCH_SAMPLES: usize = 1024;
+
+/// Two channels' worth of samples for [`Engine::render`].
+struct StereoScratch {
+    left: [f32; STEREO_SCRATCH_SAMPLES],
+    right: [f32; STEREO_SCRATCH_SAMPLES],
 }
 
 impl Engine {
@@ -190,6 +227,14 @@ impl Engine {
             clock: 0,
             keys: Box::default(),
             outside: OutsideTuning::default(),
+            stereo_samples_left: 0,
+            wide_copies: false,
+            panned_notes: false,
+            stereo_scratch: Some(Box::new(StereoScratch {
+                left: [0.0; STEREO_SCRATCH_SAMPLES],
+                right: [0.0; STEREO_SCRATCH_SAMPLES],
+            })),
+            drone_scratch: Box::new([0.0; STEREO_SCRATCH_SAMPLES]),
         };
         engine.snap(settings);
         engine
@@ -228,6 +273,12 @@ impl Engine {
             self.drone.jump_level_to(partial, level);
         }
         self.drone.jump_gain_to(settings.gain);
+        for (partial, pan) in settings.pans.into_iter().enumerate() {
+            self.drone.pan_to(partial, pan, true);
+        }
+        self.stereo_samples_left = 0;
+        self.wide_copies = settings.unison.is_wide();
+        self.panned_notes = false;
     }
 
     /// Restarts the drone's phases at zero (a host's reset).
@@ -305,6 +356,70 @@ impl Engine {
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
             voice.set_gain(gain, motion);
         }
+    }
+
+    /// Places the partials in the stereo field (−1 hard left … +1 hard right; see
+    /// [`crate::dsp::pan`]): the drone's and every note's, moving as `motion` says.
+    pub fn set_pans(&mut self, pans: [f32; PARTIAL_COUNT], motion: Motion) {
+        let pans = pans.map(|pan| {
+            if pan.is_finite() {
+                pan.clamp(-1.0, 1.0)
+            } else {
+                0.0
+            }
+        });
+        if pans == self.settings.pans {
+            return;
+        }
+        self.settings.pans = pans;
+        self.hold_stereo_for_ramps(motion);
+        for (partial, pan) in pans.into_iter().enumerate() {
+            self.drone.pan_to(partial, pan, motion == Motion::Jump);
+        }
+        for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
+            voice.set_pans(&pans, motion);
+        }
+    }
+
+    /// New unison settings: the count from the next note on, the detune and width for the
+    /// notes sounding too (their copies glide and pan there).
+    pub fn set_unison(&mut self, unison: Unison) {
+        let unison = unison.sanitized();
+        if unison == self.settings.unison {
+            return;
+        }
+        let spread_moved = unison.detune_cents != self.settings.unison.detune_cents
+            || unison.width != self.settings.unison.width;
+        self.settings.unison = unison;
+        self.wide_copies |= unison.is_wide();
+        if spread_moved {
+            let pans = self.settings.pans;
+            for slot in 0..VOICE_SLOTS {
+                if self.voices[slot].is_sounding() {
+                    self.voices[slot].spread(unison);
+                    self.voices[slot].set_pans(&pans, Motion::Smooth);
+                    self.retune(slot, [Motion::Smooth; PARTIAL_COUNT], GLIDE_MS);
+                }
+            }
+            self.hold_stereo_for_ramps(Motion::Smooth);
+        }
+    }
+
+    /// After pans moved as `motion` says: if nothing needs two channels any more, they still
+    /// render until the ramps back to the centre are over.
+    fn hold_stereo_for_ramps(&mut self, motion: Motion) {
+        self.stereo_samples_left = match motion {
+            Motion::Smooth if !self.needs_stereo() => self.drone.pan_ramp_samples(),
+            _ => 0,
+        };
+    }
+
+    /// Whether the settings place something off the centre: a partial's pan, or copies spread
+    /// by the width (while a note with such copies may sound).
+    fn needs_stereo(&self) -> bool {
+        !is_centred(&self.settings.pans)
+            || self.wide_copies && self.settings.unison.width != 0.0
+            || self.panned_notes
     }
 
     /// Switches between drone (off) and notes (on). The drone fades out over
@@ -468,6 +583,8 @@ impl Engine {
         self.set_mpe(settings.mpe);
         self.set_movement(settings.movement);
         self.set_scale_partials(settings.scale_partials);
+        self.set_pans(settings.pans, Motion::Smooth);
+        self.set_unison(settings.unison);
     }
 
     /// Applies one event now (before the next sample rendered). Notes are ignored as a drone.
@@ -559,6 +676,17 @@ impl Engine {
                     }
                 }
                 self.refresh_moved();
+            }
+            NoteInput::Pan { target, pan } => {
+                if pan.is_finite() {
+                    self.panned_notes |= pan != 0.0;
+                    let pans = self.settings.pans;
+                    for voice in &mut self.voices {
+                        if voice.is_sounding() && target.matches(&voice.note) {
+                            voice.set_pan_expression(pan, &pans);
+                        }
+                    }
+                }
             }
             NoteInput::Volume { target, gain } => {
                 let global_gain = self.settings.gain;
@@ -672,7 +800,9 @@ impl Engine {
     /// Overwrites `out` with the next `out.len()` samples.
     ///
     /// Nothing is clamped: every note (and the drone) peaks at no more than
-    /// [`VOICE_LEVEL`](crate::limits::VOICE_LEVEL) × gain × its velocity and volume expression,
+    /// [`VOICE_LEVEL`](crate::limits::VOICE_LEVEL) × gain × its velocity and volume expression
+    /// (a note in unison: its RMS is a single copy's, its peak up to √copies times that where
+    /// its copies align, see [`unison`]; a partial panned to one side: up to √2 on that side),
     /// so a chord of several notes, or the gain above 0 dB, may pass full scale, as in most
     /// polysynths. A float output carries such overs to the host, whose gain staging handles
     /// them; a fixed-point file counts them (`quintet render`). A stolen voice fading out while
@@ -681,8 +811,79 @@ impl Engine {
     /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
     /// held notes in their sustain render together in the steady lanes (see
     /// [`crate::dsp::steady`]), within 120 dB of exact sines and drift-free like the rest.
+    ///
+    /// This is the mono sum (L + R)/2 of [`render_stereo`](Self::render_stereo): with every
+    /// partial centred, exactly what each of its channels carries.
     pub fn render(&mut self, out: &mut [f32]) {
-        self.render_drone(out);
+        let mut start = 0;
+        while start < out.len() {
+            let stereo = self.stereo_samples(out.len() - start);
+            if stereo == 0 {
+                self.render_channels(Channels::mono(&mut out[start..]));
+                return;
+            }
+            let end = start + stereo;
+            // Taken out while the engine renders into it (put back below: no allocation).
+            let mut scratch = self
+                .stereo_scratch
+                .take()
+                .expect("put back after every use");
+            for out in out[start..end].chunks_mut(STEREO_SCRATCH_SAMPLES) {
+                let left = &mut scratch.left[..out.len()];
+                let right = &mut scratch.right[..out.len()];
+                self.render_channels(Channels::stereo(left, right));
+                for ((out, &left), &right) in out.iter_mut().zip(left.iter()).zip(right.iter()) {
+                    *out = (left + right) * 0.5;
+                }
+            }
+            self.stereo_scratch = Some(scratch);
+            start = end;
+        }
+    }
+
+    /// Overwrites `left` and `right` (as long as each other) with the next samples of each
+    /// channel. With every partial centred both carry what [`render`](Self::render) does,
+    /// rendered once (the steady lanes and the drone no slower than in mono).
+    pub fn render_stereo(&mut self, left: &mut [f32], right: &mut [f32]) {
+        assert_eq!(
+            left.len(),
+            right.len(),
+            "two channels as long as each other"
+        );
+        let mut start = 0;
+        while start < left.len() {
+            let stereo = self.stereo_samples(left.len() - start);
+            if stereo == 0 {
+                let (left, right) = (&mut left[start..], &mut right[start..]);
+                self.render_channels(Channels::mono(left));
+                right.copy_from_slice(left);
+                return;
+            }
+            let end = start + stereo;
+            self.render_channels(Channels::stereo(
+                &mut left[start..end],
+                &mut right[start..end],
+            ));
+            start = end;
+        }
+    }
+
+    /// How many of the next `samples` samples render in stereo (all of them, or those before
+    /// the pans' ramps back to the centre end; 0 if every partial is centred), counting them
+    /// as rendered.
+    fn stereo_samples(&mut self, samples: usize) -> usize {
+        if self.needs_stereo() {
+            return samples;
+        }
+        let stereo = samples.min(self.stereo_samples_left as usize);
+        self.stereo_samples_left -= stereo as u32;
+        stereo
+    }
+
+    /// Renders the drone and the voices into `out`, overwriting it.
+    fn render_channels(&mut self, mut out: Channels) {
+        let len = out.len();
+        self.render_drone(&mut out);
         // Only a note starts a voice: until one comes, a block with every voice free does not
         // look at the 32 slots again (at 1-sample blocks that walk cost as much as a partial).
         self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
@@ -691,9 +892,9 @@ impl Engine {
             self.steady
                 .add_to(&mut self.voices, out, &mut self.ended, movement);
         } else {
-            self.steady.advance(out.len());
+            self.steady.advance(len);
         }
-        self.clock += out.len() as u64;
+        self.clock += len as u64;
     }
 
     /// Hands every voice that ended since the last call to `report`, once.
@@ -740,32 +941,54 @@ impl Engine {
         self.drone.current_frequency_hz(partial)
     }
 
-    fn render_drone(&mut self, out: &mut [f32]) {
-        if self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0 {
-            if self.movement.moves_drone() || self.drone.is_moving() {
-                self.render_moving_drone(out);
-            } else {
-                self.drone.render(out);
+    fn render_drone(&mut self, out: &mut Channels) {
+        let heard = self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0;
+        if !heard {
+            out.left.fill(0.0);
+            if let Some(right) = &mut out.right {
+                right.fill(0.0);
             }
-            self.drone_gate.apply(out);
-        } else {
-            out.fill(0.0);
+            return;
         }
-    }
-
-    /// Renders the drone knot by knot, its bank heading at each knot for the free LFO's
-    /// values at the next.
-    fn render_moving_drone(&mut self, out: &mut [f32]) {
+        if !(self.movement.moves_drone() || self.drone.is_moving()) {
+            return self.render_drone_piece(out);
+        }
+        // Moving: knot by knot, telling the bank at each where to head (see `movement`).
+        let len = out.len();
         let mut position = 0;
-        while position < out.len() {
+        while position < len {
             let now = self.clock + position as u64;
             if let Some((knot, samples)) = Movement::knot_due(&mut self.drone_lfo, now) {
                 self.drone.move_to(self.movement.drone_knot(knot), samples);
             }
             let to_knot = KNOT_SAMPLES - (now % KNOT_SAMPLES as u64) as usize;
-            let end = (position + to_knot).min(out.len());
-            self.drone.render(&mut out[position..end]);
+            let end = (position + to_knot).min(len);
+            self.render_drone_piece(&mut out.slice(position..end));
             position = end;
+        }
+    }
+
+    /// Overwrites `out` with the drone's next samples under its gate, placed by the partials'
+    /// pans when `out` has two channels.
+    fn render_drone_piece(&mut self, out: &mut Channels) {
+        match &mut out.right {
+            None => {
+                self.drone.render(out.left);
+                self.drone_gate.apply(out.left);
+            }
+            Some(right) => {
+                let scratch = &mut self.drone_scratch[..];
+                for (left, right) in out
+                    .left
+                    .chunks_mut(STEREO_SCRATCH_SAMPLES)
+                    .zip(right.chunks_mut(STEREO_SCRATCH_SAMPLES))
+                {
+                    self.drone.render_panned(left, right, scratch, |_, _, _| {});
+                    let mut gate = self.drone_gate;
+                    gate.apply(left);
+                    self.drone_gate.apply(right);
+                }
+            }
         }
     }
 
@@ -840,6 +1063,7 @@ impl Engine {
         let voice = &mut self.voices[0];
         voice.note = current.note;
         voice.tuning_semitones = 0.0;
+        voice.set_pan_expression(0.0, &self.settings.pans);
         voice.retrigger(current.velocity, &self.settings.touch);
         let glide_ms = self.settings.midi_glide_ms;
         let motion = if glide_ms > 0.0 {
@@ -919,6 +1143,8 @@ impl Engine {
                     .movement
                     .controls(note.channel, &NoteExpressions::AT_REST),
             ),
+            pans: self.settings.pans,
+            unison: self.settings.unison,
         }
     }
 
@@ -1000,6 +1226,11 @@ impl Engine {
     }
 }
 
+/// Whether every pan is the centre.
+fn is_centred(pans: &[f32; PARTIAL_COUNT]) -> bool {
+    pans.iter().all(|&pan| pan == 0.0)
+}
+
 /// `settings` with every value made playable.
 fn sanitized(mut settings: Settings) -> Settings {
     settings.frequencies_hz = settings.frequencies_hz.map(sanitize_frequency);
@@ -1008,6 +1239,7 @@ fn sanitized(mut settings: Settings) -> Settings {
         .scale_partials
         .degrees
         .map(|d| d.clamp(-MAX_PARTIAL_DEGREES, MAX_PARTIAL_DEGREES));
+    settings.unison = settings.unison.sanitized();
     if !settings.midi_glide_ms.is_finite() {
         settings.midi_glide_ms = 0.0;
     }

@@ -19,11 +19,18 @@
 //! segment ends, a sample the notes fix, so every join and leave falls on a run start and the
 //! ramped lanes too compute the same samples whatever the blocks. They render after every
 //! voice on its own bank, from each member's sound when it joined, run by run.
+//!
+//! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and
+//! one in the right's, its amplitude times that channel's gain (see [`crate::dsp::pan`]): the
+//! same kernels, so the same bits on every kernel. The engine switches between one and two
+//! channels only at an event (a pan or the width moved), where every voice leaves the lanes
+//! and joins them again at a run start, as after any event.
 
 use super::VOICE_SLOTS;
+use super::channels::Channels;
 use super::ended::EndedVoices;
 use super::movement::Movement;
-use super::voice::{RampedSound, VOICE_PASS_SAMPLES, Voice, VoiceScratch};
+use super::voice::{RampedSound, SteadySound, VOICE_PASS_SAMPLES, Voice, VoiceScratch};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::ramped::RampedLanes;
@@ -46,9 +53,6 @@ const SHORTEST_RAMPED_SAMPLES: u32 = RUN_SAMPLES as u32;
 /// a voice or two cost less on their own banks, which render eight samples of a partial at once.
 const MIN_PARTIALS: usize = 3 * PARTIAL_COUNT;
 
-/// A voice's steady partials (see [`Voice::steady`](super::voice::Voice::steady)).
-pub type SteadySound = [Option<SteadyPartial>; PARTIAL_COUNT];
-
 /// A voice the lanes render.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Member {
@@ -63,13 +67,7 @@ pub struct Member {
 impl Member {
     /// Its steady sound at sample `clock` (its phases moved on; nothing else moves).
     pub fn sound_at(&self, clock: u64) -> SteadySound {
-        let samples = clock.wrapping_sub(self.at);
-        self.sound.map(|partial| {
-            partial.map(|p| SteadyPartial {
-                phase: p.phase_after(samples),
-                ..p
-            })
-        })
+        self.sound.after(clock.wrapping_sub(self.at))
     }
 }
 
@@ -112,7 +110,12 @@ impl RampedRuns {
 /// The steady lanes and their members, and what renders the voices outside them.
 #[derive(Clone, Debug)]
 pub struct SteadyVoices {
+    /// The lanes, the left channel's in stereo, and the right channel's (the same partials,
+    /// each at its right gain instead of its left).
     lanes: SteadyLanes,
+    lanes_right: SteadyLanes,
+    /// Whether the last call rendered two channels (the lanes of both are filled).
+    stereo: bool,
     /// Per voice slot, while the lanes render it (set through [`join`](Self::join) and
     /// [`leave`](Self::leave), which keep `mask`).
     members: [Option<Member>; VOICE_SLOTS],
@@ -130,6 +133,7 @@ pub struct SteadyVoices {
     /// them moves (see [`crate::dsp::steady::ramped`]): the lanes, their members' sounds,
     /// which of them each run of the pass renders, and the members the lanes hold now.
     ramped: RampedLanes,
+    ramped_right: RampedLanes,
     ramped_members: [Option<RampedMember>; VOICE_SLOTS],
     /// Bit `slot` set while the voice in `slot` is in the ramped lanes.
     ramped_mask: u32,
@@ -149,6 +153,8 @@ impl SteadyVoices {
     pub fn new() -> Box<Self> {
         Box::new(Self {
             lanes: SteadyLanes::default(),
+            lanes_right: SteadyLanes::default(),
+            stereo: false,
             members: [None; VOICE_SLOTS],
             mask: 0,
             clock: 0,
@@ -156,6 +162,7 @@ impl SteadyVoices {
             kernel: Kernel::best(),
             scratch: VoiceScratch::default(),
             ramped: RampedLanes::default(),
+            ramped_right: RampedLanes::default(),
             ramped_members: [None; VOICE_SLOTS],
             ramped_mask: 0,
             ramped_until: [0; VOICE_SLOTS],
@@ -172,20 +179,26 @@ impl SteadyVoices {
     pub fn add_to(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
-        out: &mut [f32],
+        mut out: Channels,
         ended: &mut EndedVoices,
         movement: &Movement,
     ) {
-        for (pass, out) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
-            self.pass_offset = pass * SCRATCH_SAMPLES;
-            let regroup = self.leave_if_moved(voices);
+        let len = out.len();
+        for start in (0..len).step_by(SCRATCH_SAMPLES) {
+            let mut out = out.slice(start..(start + SCRATCH_SAMPLES).min(len));
+            self.pass_offset = start;
+            let mut regroup = self.leave_if_moved(voices);
             self.leave_ramped_if_moved(voices);
-            self.ramped_runs = RampedRuns::NONE;
-            let joins = self.render_moving_voices(voices, out, ended, movement);
-            if regroup || self.has_members() {
-                self.render_steady_voices(voices, out, ended, regroup, &joins, movement);
+            if out.is_stereo() != self.stereo {
+                regroup |= self.leave_all();
+                self.stereo = out.is_stereo();
             }
-            self.render_ramped_lanes(out);
+            self.ramped_runs = RampedRuns::NONE;
+            let joins = self.render_moving_voices(voices, &mut out, ended, movement);
+            if regroup || self.has_members() {
+                self.render_steady_voices(voices, &mut out, ended, regroup, &joins, movement);
+            }
+            self.render_ramped_lanes(&mut out);
             self.advance(out.len());
         }
     }
@@ -194,6 +207,21 @@ impl SteadyVoices {
     #[cfg(test)]
     pub fn member_count(&self) -> u32 {
         self.mask.count_ones()
+    }
+
+    /// Takes every voice out of both lanes (they render on their own banks until they join
+    /// again, the lanes then filled for the channels rendered); whether any left the steady
+    /// lanes.
+    fn leave_all(&mut self) -> bool {
+        let any = self.has_members();
+        for slot in self.member_slots() {
+            self.leave(slot);
+        }
+        for slot in slots_of(self.ramped_mask) {
+            self.ramped_members[slot] = None;
+            self.leave_ramped(slot);
+        }
+        any
     }
 
     /// A render call of `samples` ended without a voice sounding.
@@ -230,7 +258,7 @@ impl SteadyVoices {
     fn render_moving_voices(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
-        out: &mut [f32],
+        out: &mut Channels,
         ended: &mut EndedVoices,
         movement: &Movement,
     ) -> [Option<usize>; VOICE_SLOTS] {
@@ -257,7 +285,7 @@ impl SteadyVoices {
         &mut self,
         voice: &mut Voice,
         slot: usize,
-        out: &mut [f32],
+        out: &mut Channels,
         from: usize,
         ended: &mut EndedVoices,
         movement: &Movement,
@@ -299,8 +327,7 @@ impl SteadyVoices {
                 let first = position + (wait as usize).max(1);
                 self.run_start_from(first).min(out.len())
             });
-            let range = position..end;
-            if self.render_voice(voice, &mut out[range], position, ended, movement) {
+            if self.render_voice(voice, out.slice(position..end), position, ended, movement) {
                 return None;
             }
             position = end;
@@ -342,15 +369,17 @@ impl SteadyVoices {
     fn render_voice(
         &mut self,
         voice: &mut Voice,
-        out: &mut [f32],
+        mut out: Channels,
         offset: usize,
         ended: &mut EndedVoices,
         movement: &Movement,
     ) -> bool {
-        for (n, chunk) in out.chunks_mut(SCRATCH_SAMPLES).enumerate() {
-            let clock = self.clock + (offset + n * SCRATCH_SAMPLES) as u64;
+        let len = out.len();
+        for start in (0..len).step_by(SCRATCH_SAMPLES) {
+            let chunk = out.slice(start..(start + SCRATCH_SAMPLES).min(len));
+            let clock = self.clock + (offset + start) as u64;
             if let Some(silent_from) = voice.add_to(chunk, &mut self.scratch, clock, movement) {
-                let sample = self.pass_offset + offset + n * SCRATCH_SAMPLES + silent_from;
+                let sample = self.pass_offset + offset + start + silent_from;
                 ended.push(voice.note, sample);
                 return true;
             }
@@ -364,7 +393,7 @@ impl SteadyVoices {
     fn render_steady_voices(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
-        out: &mut [f32],
+        out: &mut Channels,
         ended: &mut EndedVoices,
         regroup: bool,
         joins: &[Option<usize>; VOICE_SLOTS],
@@ -386,7 +415,7 @@ impl SteadyVoices {
                 end = later.copied().fold(end, usize::min);
             }
             if self.in_lanes {
-                self.render_lanes(&mut out[start..end], start, regroup);
+                self.render_lanes(out.slice(start..end), start, regroup);
             }
             regroup = false;
             for slot in self.member_slots() {
@@ -396,7 +425,7 @@ impl SteadyVoices {
                     } else {
                         // Steady: it cannot end.
                         let voice = &mut voices[slot];
-                        self.render_voice(voice, &mut out[start..end], start, ended, movement);
+                        self.render_voice(voice, out.slice(start..end), start, ended, movement);
                     }
                 }
             }
@@ -411,7 +440,7 @@ impl SteadyVoices {
 
     /// Adds the lanes to `out`, which starts at `offset` in the render call, seeding them at
     /// every run start (but at the first sample if they were just `seeded` there).
-    fn render_lanes(&mut self, out: &mut [f32], offset: usize, seeded: bool) {
+    fn render_lanes(&mut self, mut out: Channels, offset: usize, seeded: bool) {
         let mut position = 0;
         while position < out.len() {
             let to_run_start = self.to_run_start(offset + position);
@@ -423,14 +452,18 @@ impl SteadyVoices {
                 samples => position + samples,
             }
             .min(out.len());
-            self.lanes.add_to(self.kernel, &mut out[position..end]);
+            let run = out.slice(position..end);
+            self.lanes.add_to(self.kernel, run.left);
+            if let Some(right) = run.right {
+                self.lanes_right.add_to(self.kernel, right);
+            }
             position = end;
         }
     }
 
     /// Adds the ramped lanes to `out` run by run, rebuilt wherever the voices they render
     /// change (a voice joins or leaves), else seeded at every run start.
-    fn render_ramped_lanes(&mut self, out: &mut [f32]) {
+    fn render_ramped_lanes(&mut self, out: &mut Channels) {
         let runs = self.run_of(out.len() - 1) + 1;
         let RampedRuns { members, joins } = self.ramped_runs;
         if self.ramped_in_lanes == 0 && members[..runs].iter().all(|&m| m == 0) {
@@ -443,8 +476,15 @@ impl SteadyVoices {
                 self.rebuild_ramped(members[run], start);
             } else if members[run] != 0 && self.to_run_start(start) == 0 {
                 self.ramped.seed(self.kernel, RUN_SAMPLES);
+                if self.stereo {
+                    self.ramped_right.seed(self.kernel, RUN_SAMPLES);
+                }
             }
-            self.ramped.add_to(self.kernel, &mut out[start..end]);
+            let run = out.slice(start..end);
+            self.ramped.add_to(self.kernel, run.left);
+            if let Some(right) = run.right {
+                self.ramped_right.add_to(self.kernel, right);
+            }
         }
     }
 
@@ -452,12 +492,15 @@ impl SteadyVoices {
     /// `position` in the pass, and seeds them there.
     fn rebuild_ramped(&mut self, members: u32, position: usize) {
         self.ramped.clear();
+        self.ramped_right.clear();
         self.ramped_in_lanes = members;
         let clock = self.clock + position as u64;
         for slot in slots_of(members) {
             if let Some(member) = &self.ramped_members[slot] {
-                for (partial, ramp) in member.sound_at(clock).lanes() {
-                    self.ramped.push(&partial, ramp);
+                for (partial, ramp, pans) in member.sound_at(clock).lanes() {
+                    push_panned(&partial, pans, self.stereo, |channel, partial| {
+                        [&mut self.ramped, &mut self.ramped_right][channel].push(partial, ramp)
+                    });
                 }
             }
         }
@@ -467,6 +510,9 @@ impl SteadyVoices {
                 samples => samples,
             };
             self.ramped.seed(self.kernel, run);
+            if self.stereo {
+                self.ramped_right.seed(self.kernel, run);
+            }
         }
     }
 
@@ -506,6 +552,17 @@ impl SteadyVoices {
         }
         self.ramped_mask |= 1 << slot;
         self.ramped_runs.joins[self.run_of(position)] = true;
+    }
+
+    /// Voices the steady lanes render now (not counting members too few to pay, which render
+    /// on their banks).
+    #[cfg(test)]
+    pub fn lane_voices(&self) -> u32 {
+        if self.in_lanes {
+            self.mask.count_ones()
+        } else {
+            0
+        }
     }
 
     /// Voices in the ramped lanes now.
@@ -578,13 +635,16 @@ impl SteadyVoices {
     /// render on their own until the next regroup.
     fn regroup(&mut self, position: usize, joins: &[Option<usize>; VOICE_SLOTS]) {
         self.lanes.clear();
+        self.lanes_right.clear();
         for slot in self.member_slots() {
             if let Some(member) = &self.members[slot]
                 && joins[slot].is_none_or(|join| join <= position)
             {
                 let sound = member.sound_at(self.clock + position as u64);
-                for partial in sound.iter().flatten() {
-                    self.lanes.push(partial);
+                for (partial, pans) in sound.lanes() {
+                    push_panned(&partial, pans, self.stereo, |channel, partial| {
+                        [&mut self.lanes, &mut self.lanes_right][channel].push(partial)
+                    });
                 }
             }
         }
@@ -601,12 +661,33 @@ impl SteadyVoices {
             samples => samples,
         };
         self.lanes.seed(self.kernel, run);
+        if self.stereo {
+            self.lanes_right.seed(self.kernel, run);
+        }
     }
 
     /// Whether the member in `slot` renders from `position` in the current call, given where
     /// members join (`None` for members from before the call).
     fn renders(&self, slot: usize, position: usize, joins: &[Option<usize>; VOICE_SLOTS]) -> bool {
         self.is_member(slot) && joins[slot].is_none_or(|join| join <= position)
+    }
+}
+
+/// Hands `push` the lanes `partial` takes: channel 0 (the left, or the only one) at its left
+/// gain, and in `stereo` channel 1 at its right gain. A gain of 1 (a centred partial) leaves
+/// the amplitude's bits as they are.
+fn push_panned(
+    partial: &SteadyPartial,
+    pans: [f32; 2],
+    stereo: bool,
+    mut push: impl FnMut(usize, &SteadyPartial),
+) {
+    for (channel, gain) in pans.into_iter().enumerate().take(1 + usize::from(stereo)) {
+        let panned = SteadyPartial {
+            amplitude: partial.amplitude * gain,
+            ..*partial
+        };
+        push(channel, &panned);
     }
 }
 

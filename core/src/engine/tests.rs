@@ -86,6 +86,15 @@ fn render_in_blocks(engine: &mut Engine, samples: usize, block: usize) -> Vec<f3
     out
 }
 
+/// The next `samples` samples of both channels, `block` at a time.
+fn render_both(engine: &mut Engine, samples: usize, block: usize) -> (Vec<f32>, Vec<f32>) {
+    let (mut left, mut right) = (vec![f32::NAN; samples], vec![f32::NAN; samples]);
+    for (l, r) in left.chunks_mut(block).zip(right.chunks_mut(block)) {
+        engine.render_stereo(l, r);
+    }
+    (left, right)
+}
+
 /// The next `samples` samples, whatever they are.
 fn render_unchecked(engine: &mut Engine, samples: usize) -> Vec<f32> {
     let mut out = vec![f32::NAN; samples];
@@ -877,4 +886,6 @@ mod movement;
 mod outside_tuning;
 mod partial_envelopes;
 mod ramped_lanes;
+mod stereo;
 mod tuning;
+mod unison;

@@ -5,9 +5,14 @@
 //! they move alike, and the voice renders as a note with one envelope did: the bank's sum times
 //! that envelope. Once they differ each partial is rendered on its own and multiplied by its
 //! envelope before the sum (see [`crate::dsp::partial_envelopes`]).
+//!
+//! A note in unison plays several copies, each its own bank (see [`super::unison`]), all under
+//! the note's envelopes.
 
+use super::channels::Channels;
 use super::input::NoteRef;
 use super::movement::{Movement, NoteExpressions, VoiceLfo};
+use super::unison::{MAX_UNISON, Unison, copy_pan};
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
 use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
@@ -86,7 +91,11 @@ pub enum VoiceState {
 /// One voice slot (see the module documentation).
 #[derive(Clone, Debug)]
 pub struct Voice {
-    bank: PartialBank,
+    /// Each copy's bank (unison): the first `unison.copies` play.
+    banks: [PartialBank; MAX_UNISON],
+    /// How many copies play and how they spread, from the note's start (the count) or the
+    /// last change (detune and width).
+    unison: Unison,
     /// Each partial's envelope; the voice is free once all five are idle.
     envelopes: [Envelope; PARTIAL_COUNT],
     pub note: NoteRef,
@@ -97,6 +106,8 @@ pub struct Voice {
     pub tuning_semitones: f64,
     /// The volume expression (linear, 1 = unchanged).
     volume: f32,
+    /// The pan expression, added to each partial's pan (−1 … +1, 0 = unchanged).
+    pan_expression: f32,
     modulation: [Option<Modulation>; MODULATED_COUNT],
     /// Its LFO (see [`super::movement`]).
     lfo: VoiceLfo,
@@ -115,13 +126,15 @@ impl Voice {
     /// A free voice at `sample_rate_hz`.
     pub fn new(sample_rate_hz: f64, shape: EnvelopeShape) -> Self {
         Self {
-            bank: PartialBank::new(sample_rate_hz, [0.0; PARTIAL_COUNT]),
+            banks: std::array::from_fn(|_| PartialBank::new(sample_rate_hz, [0.0; PARTIAL_COUNT])),
+            unison: Unison::default(),
             envelopes: [Envelope::new(sample_rate_hz, shape); PARTIAL_COUNT],
             note: NoteRef::without_id(0, 0),
             state: VoiceState::Free,
             age: 0,
             tuning_semitones: 0.0,
             volume: 1.0,
+            pan_expression: 0.0,
             modulation: [None; MODULATED_COUNT],
             lfo: VoiceLfo::IDLE,
             expressions: NoteExpressions::AT_REST,
@@ -140,9 +153,18 @@ impl Voice {
         self.revision
     }
 
-    /// Starts `note` from silence: every phase at zero, partials at `frequencies_hz`, the levels
-    /// and gain set at once, each partial's attack towards its peak for `velocity` (see
-    /// [`Touch::peaks`]).
+    /// The copies that play.
+    fn banks(&self) -> &[PartialBank] {
+        &self.banks[..self.unison.copies]
+    }
+
+    fn banks_mut(&mut self) -> &mut [PartialBank] {
+        &mut self.banks[..self.unison.copies]
+    }
+
+    /// Starts `note` from silence: every phase at its copy's start (the first copy's at zero),
+    /// partials at `frequencies_hz` (each copy detuned), the levels and gain set at once, each
+    /// partial's attack towards its peak for `velocity` (see [`Touch::peaks`]).
     pub fn start(&mut self, note: NoteRef, velocity: f32, age: u64, sound: &VoiceSound) {
         self.touch();
         self.note = note;
@@ -150,17 +172,23 @@ impl Voice {
         self.age = age;
         self.tuning_semitones = 0.0;
         self.volume = 1.0;
+        self.pan_expression = 0.0;
         self.modulation = [None; MODULATED_COUNT];
         self.lfo = sound.lfo;
         self.expressions = NoteExpressions::AT_REST;
         self.moved = sound.moved;
-        self.bank.stop_moving();
-        self.bank.reset_phases();
-        for (partial, hz) in sound.frequencies_hz.into_iter().enumerate() {
-            self.bank.jump_to(partial, hz);
+        self.unison = sound.unison.sanitized();
+        let unison = self.unison;
+        for (copy, bank) in self.banks_mut().iter_mut().enumerate() {
+            bank.stop_moving();
+            bank.start_phases_at(Unison::start_phases(copy));
+            for (partial, hz) in sound.frequencies_hz.into_iter().enumerate() {
+                bank.jump_to(partial, hz * unison.ratio(copy));
+            }
         }
         self.set_levels(&sound.levels, [Motion::Jump; PARTIAL_COUNT]);
         self.set_gain(sound.gain, Motion::Jump);
+        self.set_pans(&sound.pans, Motion::Jump);
         self.start_envelopes(velocity, &sound.touch);
     }
 
@@ -220,8 +248,8 @@ impl Voice {
     pub fn silence(&mut self) {
         self.touch();
         self.state = VoiceState::Free;
-        self.envelopes =
-            [Envelope::new(self.bank.sample_rate_hz(), EnvelopeShape::default()); PARTIAL_COUNT];
+        self.envelopes = [Envelope::new(self.banks[0].sample_rate_hz(), EnvelopeShape::default());
+            PARTIAL_COUNT];
     }
 
     /// Whether the voice counts against the voice limit: it plays a note, held or released.
@@ -262,41 +290,89 @@ impl Voice {
         glide_ms: f64,
     ) {
         self.touch();
-        for (partial, hz) in frequencies_hz.into_iter().enumerate() {
-            if hz != self.bank.target_frequency_hz(partial) {
-                match motions[partial] {
-                    Motion::Smooth if glide_ms > 0.0 => {
-                        self.bank.glide_to_over(partial, hz, glide_ms)
+        let unison = self.unison;
+        for (copy, bank) in self.banks_mut().iter_mut().enumerate() {
+            for (partial, hz) in frequencies_hz.into_iter().enumerate() {
+                let hz = hz * unison.ratio(copy);
+                if hz != bank.target_frequency_hz(partial) {
+                    match motions[partial] {
+                        Motion::Smooth if glide_ms > 0.0 => {
+                            bank.glide_to_over(partial, hz, glide_ms)
+                        }
+                        _ => bank.jump_to(partial, hz),
                     }
-                    _ => self.bank.jump_to(partial, hz),
                 }
             }
         }
+    }
+
+    /// Takes a new detune and width for its copies (the count stays the note's). The caller
+    /// moves the partials and pans to them ([`move_partials`](Self::move_partials),
+    /// [`set_pans`](Self::set_pans)).
+    pub fn spread(&mut self, unison: Unison) {
+        self.touch();
+        let unison = unison.sanitized();
+        self.unison.detune_cents = unison.detune_cents;
+        self.unison.width = unison.width;
+    }
+
+    /// Whether some copy stands off the centre.
+    pub fn is_wide(&self) -> bool {
+        self.unison.is_wide()
     }
 
     /// Sets the partials' levels: `levels` where this voice is not modulated.
     pub fn set_levels(&mut self, levels: &[f32; PARTIAL_COUNT], motions: [Motion; PARTIAL_COUNT]) {
         self.touch();
-        for (partial, &level) in levels.iter().enumerate() {
-            let level = self.modulated_or(Modulated::Level(partial), level);
-            if level != self.bank.target_level(partial) {
-                match motions[partial] {
-                    Motion::Smooth => self.bank.ramp_level_to(partial, level),
-                    Motion::Jump => self.bank.jump_level_to(partial, level),
+        let levels: [f32; PARTIAL_COUNT] =
+            std::array::from_fn(|k| self.modulated_or(Modulated::Level(k), levels[k]));
+        for bank in self.banks_mut() {
+            for (partial, &level) in levels.iter().enumerate() {
+                if level != bank.target_level(partial) {
+                    match motions[partial] {
+                        Motion::Smooth => bank.ramp_level_to(partial, level),
+                        Motion::Jump => bank.jump_level_to(partial, level),
+                    }
                 }
             }
         }
     }
 
-    /// Sets the output gain: `gain` unless this voice is modulated, times its volume expression.
+    /// Sets the output gain: `gain` unless this voice is modulated, times its volume expression
+    /// and each copy's share (see [`super::unison`]).
     pub fn set_gain(&mut self, gain: f32, motion: Motion) {
         self.touch();
-        let gain = self.modulated_or(Modulated::Gain, gain) * self.volume;
-        if gain != self.bank.target_gain() {
-            match motion {
-                Motion::Smooth => self.bank.ramp_gain_to(gain),
-                Motion::Jump => self.bank.jump_gain_to(gain),
+        let gain = self.modulated_or(Modulated::Gain, gain) * self.volume * self.unison.gain();
+        for bank in self.banks_mut() {
+            if gain != bank.target_gain() {
+                match motion {
+                    Motion::Smooth => bank.ramp_gain_to(gain),
+                    Motion::Jump => bank.jump_gain_to(gain),
+                }
             }
+        }
+    }
+
+    /// Places the partials in the stereo field (−1 = hard left … +1 = hard right), each copy's
+    /// spread on top, moving as `motion` says.
+    pub fn set_pans(&mut self, pans: &[f32; PARTIAL_COUNT], motion: Motion) {
+        self.touch();
+        let (unison, expression) = (self.unison, self.pan_expression);
+        for (copy, bank) in self.banks_mut().iter_mut().enumerate() {
+            for (partial, &pan) in pans.iter().enumerate() {
+                let pan = copy_pan(pan + expression, &unison, copy);
+                bank.pan_to(partial, pan, motion == Motion::Jump);
+            }
+        }
+    }
+
+    /// Takes a pan expression (−1 … +1 added to every partial's pan; clamped, non-finite
+    /// ignored) and ramps there from `pans`, the partials' own.
+    pub fn set_pan_expression(&mut self, pan: f32, pans: &[f32; PARTIAL_COUNT]) {
+        self.touch();
+        if pan.is_finite() {
+            self.pan_expression = pan.clamp(-1.0, 1.0);
+            self.set_pans(pans, Motion::Smooth);
         }
     }
 
@@ -336,15 +412,16 @@ impl Voice {
         self.modulation(target).map_or(value, |m| m.value)
     }
 
-    /// The frequency partial `partial` plays at the next sample, in Hz.
+    /// The frequency partial `partial` plays at the next sample, in Hz (the note's: its
+    /// copies' detune left out).
     pub fn current_frequency_hz(&self, partial: usize) -> f64 {
-        self.bank.current_frequency_hz(partial)
+        self.banks[0].current_frequency_hz(partial) / self.unison.ratio(0)
     }
 
     /// The voice's audible partials as the steady lanes play them, gain and envelope folded into
     /// their amplitudes, while nothing about the voice moves (a held note in its sustain, no
     /// glide or ramp): until the next event its samples are those sines and nothing else.
-    pub fn steady(&mut self) -> Option<[Option<SteadyPartial>; PARTIAL_COUNT]> {
+    pub fn steady(&mut self) -> Option<SteadySound> {
         if self.moved {
             return None;
         }
@@ -352,21 +429,28 @@ impl Voice {
         for (gain, envelope) in envelopes.iter_mut().zip(&self.envelopes) {
             *gain = envelope.sustained_gain()?;
         }
-        let (gain, mut partials) = self.bank.steady_partials()?;
-        for (slot, envelope) in partials.iter_mut().zip(envelopes) {
-            if let Some(partial) = slot {
-                partial.amplitude = partial.amplitude * gain * envelope;
-                if partial.amplitude == 0.0 {
-                    *slot = None;
-                }
+        let mut sound = SteadySound::SILENT;
+        for (copy, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
+            let (gain, partials) = bank.steady_partials()?;
+            for (k, (slot, envelope)) in partials.into_iter().zip(envelopes).enumerate() {
+                let lane = copy * PARTIAL_COUNT + k;
+                sound.partials[lane] = slot
+                    .map(|partial| SteadyPartial {
+                        amplitude: partial.amplitude * gain * envelope,
+                        ..partial
+                    })
+                    .filter(|partial| partial.amplitude != 0.0);
+                sound.pans[lane] = bank.pan_gains(k);
             }
         }
-        Some(partials)
+        Some(sound)
     }
 
     /// Keeps time for `samples` samples the steady lanes rendered (see [`steady`](Self::steady)).
     pub fn skip_steady(&mut self, samples: usize) {
-        self.bank.skip_steady(samples);
+        for bank in self.banks_mut() {
+            bank.skip_steady(samples);
+        }
     }
 
     /// Samples before the voice can be [`steady`](Self::steady) (0 if it may be now), at least;
@@ -375,7 +459,11 @@ impl Voice {
         if self.moved {
             return None;
         }
-        let mut samples = self.bank.samples_before_steady();
+        let mut samples = self
+            .banks()
+            .iter()
+            .map(PartialBank::samples_before_steady)
+            .max()?;
         for envelope in &self.envelopes {
             samples = samples.max(envelope.samples_before_sustained()?);
         }
@@ -391,19 +479,25 @@ impl Voice {
         if self.envelopes_alike() || self.moved {
             return None;
         }
-        let (gain, mut partials) = self.bank.steady_partials()?;
-        for slot in &mut partials {
-            if let Some(partial) = slot {
-                partial.amplitude *= gain;
-                if partial.amplitude == 0.0 {
-                    *slot = None;
-                }
+        let mut sound = RampedSound {
+            partials: [None; VOICE_LANES],
+            pans: [[0.0; 2]; VOICE_LANES],
+            envelopes: self.envelopes,
+        };
+        for (copy, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
+            let (gain, partials) = bank.steady_partials()?;
+            for (k, slot) in partials.into_iter().enumerate() {
+                let lane = copy * PARTIAL_COUNT + k;
+                sound.partials[lane] = slot
+                    .map(|partial| SteadyPartial {
+                        amplitude: partial.amplitude * gain,
+                        ..partial
+                    })
+                    .filter(|partial| partial.amplitude != 0.0);
+                sound.pans[lane] = bank.pan_gains(k);
             }
         }
-        Some(RampedSound {
-            partials,
-            envelopes: self.envelopes,
-        })
+        Some(sound)
     }
 
     /// Samples before [`ramped`](Self::ramped) holds with every moving envelope at least
@@ -413,11 +507,12 @@ impl Voice {
         if self.envelopes_alike() || self.moved {
             return None;
         }
-        let bank = self.bank.samples_before_steady();
+        let banks = self.banks().iter().map(PartialBank::samples_before_steady);
+        let bank = banks.max().unwrap_or(0);
         if bank > 0 {
             return Some(bank);
         }
-        if !self.bank.fits_steady_lanes() {
+        if !self.banks().iter().all(PartialBank::fits_steady_lanes) {
             return None;
         }
         // Until every segment shorter than `shortest` has ended.
@@ -438,7 +533,7 @@ impl Voice {
     /// [`ramped`](Self::ramped)); whether the voice fell silent at their end (its last
     /// envelope ended there) and is free.
     pub fn skip_ramped(&mut self, samples: usize) -> bool {
-        self.bank.skip_steady(samples);
+        self.skip_steady(samples);
         for envelope in &mut self.envelopes {
             envelope.skip(samples);
         }
@@ -456,32 +551,35 @@ impl Voice {
         rest.iter().all(|envelope| envelope == first)
     }
 
-    /// Adds the voice's next `out.len()` samples to `out`, the first of them sample `clock` of
-    /// the engine's clock, using the two `scratch` buffers (at least as long). While movement
-    /// acts on it (or its bank still moves) it renders knot by knot, telling its bank at each
-    /// where to head (see [`super::movement`]). Returns the sample at which the voice fell
-    /// silent and became free (its last partial's envelope ended), if it did.
+    /// Adds the voice's next samples to `out`, the first of them sample `clock` of the engine's
+    /// clock, using the `scratch` buffers (at least as long). While movement acts on it (or a
+    /// bank still moves) it renders knot by knot, telling each copy's bank at each knot where to
+    /// head (see [`super::movement`]). Returns the sample at which the voice fell silent and
+    /// became free (its last partial's envelope ended), if it did.
     pub fn add_to(
         &mut self,
-        out: &mut [f32],
+        mut out: Channels,
         scratch: &mut VoiceScratch,
         clock: u64,
         movement: &Movement,
     ) -> Option<usize> {
-        if !self.moved && !self.bank.is_moving() {
+        if !self.moved && !self.banks().iter().any(PartialBank::is_moving) {
             return self.add_unmoved(out, scratch);
         }
         let controls = movement.controls(self.note.channel, &self.expressions);
+        let len = out.len();
         let mut position = 0;
-        while position < out.len() {
+        while position < len {
             let now = clock + position as u64;
             if let Some((knot, samples)) = Movement::knot_due(&mut self.lfo, now) {
                 let values = movement.voice_knot(&self.lfo, knot, &controls);
-                self.bank.move_to(values, samples);
+                for bank in self.banks_mut() {
+                    bank.move_to(values, samples);
+                }
             }
             let to_knot = KNOT_SAMPLES - (now % KNOT_SAMPLES as u64) as usize;
-            let end = (position + to_knot).min(out.len());
-            if let Some(silent) = self.add_unmoved(&mut out[position..end], scratch) {
+            let end = (position + to_knot).min(len);
+            if let Some(silent) = self.add_unmoved(out.slice(position..end), scratch) {
                 return Some(position + silent);
             }
             position = end;
@@ -489,44 +587,170 @@ impl Voice {
         None
     }
 
-    /// [`add_to`](Self::add_to) for a run the bank plays without a new knot.
-    fn add_unmoved(&mut self, out: &mut [f32], scratch: &mut VoiceScratch) -> Option<usize> {
-        let sum = &mut scratch.sum[..out.len()];
+    /// [`add_to`](Self::add_to) for a run the banks play without a new knot.
+    fn add_unmoved(&mut self, out: Channels, scratch: &mut VoiceScratch) -> Option<usize> {
+        let silent_from = match out.right {
+            None => self.add_mono_to(out.left, scratch),
+            Some(right) => self.add_stereo_to(out.left, right, scratch),
+        };
+        if silent_from.is_some() {
+            self.state = VoiceState::Free;
+        }
+        silent_from
+    }
+
+    /// [`add_to`](Self::add_to) one channel, every partial centred.
+    fn add_mono_to(&mut self, out: &mut [f32], scratch: &mut VoiceScratch) -> Option<usize> {
+        let len = out.len();
+        let VoiceScratch {
+            sum, partial, copy, ..
+        } = scratch;
         let silent_from = if self.envelopes_alike() {
             // One envelope for the whole note, as before partials had their own.
-            self.bank.render(sum);
+            let sum = &mut sum[..len];
+            for (n, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
+                if n == 0 {
+                    bank.render(sum);
+                } else {
+                    let copy = &mut copy[..len];
+                    bank.render(copy);
+                    add(sum, copy);
+                }
+            }
             let silent_from = self.envelopes[0].apply(sum);
             let first = self.envelopes[0];
             self.envelopes[1..].fill(first);
             silent_from
         } else {
-            let mut silent = [None; PARTIAL_COUNT];
-            let envelopes = &mut self.envelopes;
-            self.bank
-                .render_shaped(sum, &mut scratch.partial, |k, offset, samples| {
-                    let ended = envelopes[k].apply(samples);
-                    silent[k] = silent[k].or(ended.map(|sample| offset + sample));
-                });
-            silent
-                .into_iter()
-                .try_fold(0, |last, ended| ended.map(|sample| last.max(sample)))
+            self.render_copies(len, |bank, first, shape| {
+                if first {
+                    bank.render_shaped(&mut sum[..len], partial, shape);
+                } else {
+                    bank.render_shaped(&mut copy[..len], partial, shape);
+                    add(&mut sum[..len], &copy[..len]);
+                }
+            })
         };
-        for (out, sample) in out.iter_mut().zip(sum.iter()) {
-            *out += *sample;
-        }
-        if silent_from.is_some() {
-            self.state = VoiceState::Free;
-        }
+        add(out, &sum[..len]);
         silent_from
+    }
+
+    /// [`add_to`](Self::add_to) two channels, each partial placed by its pan; each partial
+    /// under its own envelope (alike ones or not).
+    fn add_stereo_to(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        scratch: &mut VoiceScratch,
+    ) -> Option<usize> {
+        let len = left.len();
+        let VoiceScratch {
+            sum,
+            right: sum_right,
+            partial,
+            copy,
+            copy_right,
+        } = scratch;
+        let silent_from = self.render_copies(len, |bank, first, shape| {
+            if first {
+                bank.render_panned(&mut sum[..len], &mut sum_right[..len], partial, shape);
+            } else {
+                let (l, r) = (&mut copy[..len], &mut copy_right[..len]);
+                bank.render_panned(l, r, partial, shape);
+                add(&mut sum[..len], l);
+                add(&mut sum_right[..len], r);
+            }
+        });
+        add(left, &sum[..len]);
+        add(right, &sum_right[..len]);
+        silent_from
+    }
+
+    /// Renders each copy through `render(bank, first, shape)`, which passes each of the
+    /// bank's partials through `shape` (its envelope: every copy's partial `k` under the same
+    /// envelope, which moves on once); returns where the last partial fell silent, if all did.
+    fn render_copies(
+        &mut self,
+        len: usize,
+        mut render: impl FnMut(&mut PartialBank, bool, &mut dyn FnMut(usize, usize, &mut [f32])),
+    ) -> Option<usize> {
+        let start = self.envelopes;
+        let mut silent = [None; PARTIAL_COUNT];
+        for (n, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
+            let mut envelopes = start;
+            silent = [None; PARTIAL_COUNT];
+            render(bank, n == 0, &mut |k, offset, samples| {
+                let ended = envelopes[k].apply(samples);
+                silent[k] = silent[k].or(ended.map(|sample| offset + sample));
+            });
+            self.envelopes = envelopes;
+        }
+        debug_assert!(len <= VOICE_PASS_SAMPLES);
+        last_silence(silent)
+    }
+}
+
+/// `out += samples`.
+fn add(out: &mut [f32], samples: &[f32]) {
+    for (out, sample) in out.iter_mut().zip(samples) {
+        *out += *sample;
+    }
+}
+
+/// The sample at which the last of the partials fell silent, if all did.
+fn last_silence(silent: [Option<usize>; PARTIAL_COUNT]) -> Option<usize> {
+    silent
+        .into_iter()
+        .try_fold(0, |last, ended| ended.map(|sample| last.max(sample)))
+}
+
+/// Lanes a voice takes at most: each copy's five partials.
+pub const VOICE_LANES: usize = PARTIAL_COUNT * MAX_UNISON;
+
+/// A voice as the steady lanes play it (see [`Voice::steady`]): lane `copy · 5 + k` is copy
+/// `copy`'s partial `k`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SteadySound {
+    /// Each audible partial's sine, gain and envelope folded into its amplitude.
+    pub partials: [Option<SteadyPartial>; VOICE_LANES],
+    /// Each partial's left and right gains (see [`crate::dsp::pan`]).
+    pub pans: [[f32; 2]; VOICE_LANES],
+}
+
+impl SteadySound {
+    /// No partial.
+    const SILENT: Self = Self {
+        partials: [None; VOICE_LANES],
+        pans: [[0.0; 2]; VOICE_LANES],
+    };
+
+    /// The sound `samples` samples on (its phases moved on; nothing else moves).
+    pub fn after(&self, samples: u64) -> Self {
+        let mut later = *self;
+        for partial in later.partials.iter_mut().flatten() {
+            partial.phase = partial.phase_after(samples);
+        }
+        later
+    }
+
+    /// Each audible partial with its two gains.
+    pub fn lanes(&self) -> impl Iterator<Item = (SteadyPartial, [f32; 2])> + '_ {
+        self.partials
+            .iter()
+            .zip(&self.pans)
+            .filter_map(|(partial, &pans)| partial.map(|partial| (partial, pans)))
     }
 }
 
 /// A voice as the ramped steady lanes play it (see [`Voice::ramped`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RampedSound {
-    /// Each audible partial's sine at its level and the voice's gain.
-    pub partials: [Option<SteadyPartial>; PARTIAL_COUNT],
-    /// Each partial's envelope.
+    /// Each audible partial's sine at its level and the voice's gain (lanes as in
+    /// [`SteadySound`]).
+    pub partials: [Option<SteadyPartial>; VOICE_LANES],
+    /// Each partial's left and right gains (see [`crate::dsp::pan`]).
+    pub pans: [[f32; 2]; VOICE_LANES],
+    /// Each partial's envelope (every copy's partial `k` under the `k`-th).
     pub envelopes: [Envelope; PARTIAL_COUNT],
 }
 
@@ -534,10 +758,10 @@ impl RampedSound {
     /// The sound `samples` samples on (phases and envelopes moved on; nothing else moves).
     pub fn after(&self, samples: u64) -> Self {
         let mut later = *self;
-        for (partial, envelope) in later.partials.iter_mut().zip(&mut later.envelopes) {
-            if let Some(partial) = partial {
-                partial.phase = partial.phase_after(samples);
-            }
+        for partial in later.partials.iter_mut().flatten() {
+            partial.phase = partial.phase_after(samples);
+        }
+        for envelope in &mut later.envelopes {
             envelope.skip(samples as usize);
         }
         later
@@ -549,16 +773,19 @@ impl RampedSound {
         left.filter(|&samples| samples > 0).min()
     }
 
-    /// Each audible partial with its envelope's segment, as the lanes take them (a partial
-    /// whose envelope holds silence is left out).
-    pub fn lanes(&self) -> impl Iterator<Item = (SteadyPartial, AmplitudeRamp)> + '_ {
+    /// Each audible partial with its envelope's segment and its two gains, as the lanes take
+    /// them (a partial whose envelope holds silence is left out).
+    pub fn lanes(&self) -> impl Iterator<Item = (SteadyPartial, AmplitudeRamp, [f32; 2])> + '_ {
         self.partials
             .iter()
-            .zip(&self.envelopes)
-            .filter_map(|(partial, envelope)| {
+            .zip(self.envelopes.iter().cycle())
+            .zip(&self.pans)
+            .filter_map(|((partial, envelope), &pans)| {
                 let (ramp, left) = envelope.segment();
                 let silent = left == 0 && ramp.start == 0.0;
-                partial.filter(|_| !silent).map(|partial| (partial, ramp))
+                partial
+                    .filter(|_| !silent)
+                    .map(|partial| (partial, ramp, pans))
             })
     }
 }
@@ -566,19 +793,27 @@ impl RampedSound {
 /// Samples a voice renders per [`Voice::add_to`] call, at most.
 pub const VOICE_PASS_SAMPLES: usize = 1024;
 
-/// Where a voice renders before its samples are added to the output: the sum of its partials,
-/// and one partial's samples while its envelopes differ (4 KiB each: they stay in L1 cache).
+/// Where a voice renders before its samples are added to the output: the sum of its partials
+/// (the left channel's in stereo), the right channel's, and one partial's samples while its
+/// envelopes differ or it renders in stereo (4 KiB each: they stay in L1 cache).
 #[derive(Clone, Debug)]
 pub struct VoiceScratch {
     sum: [f32; VOICE_PASS_SAMPLES],
+    right: [f32; VOICE_PASS_SAMPLES],
     partial: [f32; VOICE_PASS_SAMPLES],
+    /// A copy's channels after the first (unison), before they are added to the sums.
+    copy: [f32; VOICE_PASS_SAMPLES],
+    copy_right: [f32; VOICE_PASS_SAMPLES],
 }
 
 impl Default for VoiceScratch {
     fn default() -> Self {
         Self {
             sum: [0.0; VOICE_PASS_SAMPLES],
+            right: [0.0; VOICE_PASS_SAMPLES],
             partial: [0.0; VOICE_PASS_SAMPLES],
+            copy: [0.0; VOICE_PASS_SAMPLES],
+            copy_right: [0.0; VOICE_PASS_SAMPLES],
         }
     }
 }
@@ -594,4 +829,8 @@ pub struct VoiceSound {
     /// Its LFO, and whether movement acts on it.
     pub lfo: VoiceLfo,
     pub moved: bool,
+    /// Where each partial sits in the stereo field (−1 … +1).
+    pub pans: [f32; PARTIAL_COUNT],
+    /// The note's copies.
+    pub unison: Unison,
 }

@@ -78,7 +78,8 @@ impl HeldAtEnd {
             | NoteInput::Tuning { .. }
             | NoteInput::Volume { .. }
             | NoteInput::ChannelPressure { .. }
-            | NoteInput::Expression { .. } => {}
+            | NoteInput::Expression { .. }
+            | NoteInput::Pan { .. } => {}
         }
     }
 }

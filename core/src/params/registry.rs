@@ -6,11 +6,12 @@ use super::spec::{Family, FloatText, Kind, Offered, ParamSpec};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::bank::{GAIN_RAMP_MS, GLIDE_MS, LEVEL_RAMP_MS};
 use crate::dsp::lfo::{DIVISIONS, MAX_RATE_HZ, MIN_RATE_HZ, SYNC_NAMES, Shape};
+use crate::dsp::pan::PAN_RAMP_MS;
 use crate::engine::Modulated;
 use crate::limits::{
     ATTACK_MS, DECAY_MS, DEFAULT_BEND_RANGE_SEMITONES, DEFAULT_FREQUENCIES_HZ, DEFAULT_VOICES,
-    MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MAX_VOICES,
-    MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
+    MAX_BEND_RANGE_SEMITONES, MAX_ENVELOPE_MS, MAX_FREQUENCY_HZ, MAX_MIDI_GLIDE_MS, MAX_UNISON,
+    MAX_UNISON_DETUNE_CENTS, MAX_VOICES, MIN_FREQUENCY_HZ, RELEASE_MS, SUSTAIN_LEVEL,
 };
 use crate::limits::{MAX_KEY_TILT_DB_PER_OCTAVE, MAX_TIME_SCALE, MIN_TIME_SCALE};
 
@@ -81,7 +82,7 @@ static PARTIAL_VELOCITIES: Family = Family {
 
 /// Every parameter, in the order hosts and the editor list them. The order is part of the
 /// parameter lock (tests/clap_host/parameter_lock.rs): add new parameters at the end.
-pub const PARAMS: [ParamSpec; 65] = [
+pub const PARAMS: [ParamSpec; 73] = [
     frequency(0),
     frequency(1),
     frequency(2),
@@ -466,7 +467,105 @@ pub const PARAMS: [ParamSpec; 65] = [
     partial_degree(2),
     partial_degree(3),
     partial_degree(4),
+    // ---- i24-width: where the sound sits in the stereo field ----
+    pan(0),
+    pan(1),
+    pan(2),
+    pan(3),
+    pan(4),
+    ParamSpec {
+        id: "unison",
+        name: "Unison",
+        kind: Kind::Int {
+            min: 1,
+            max: MAX_UNISON as i32,
+            unit: "",
+            names: &[],
+        },
+        default: 1.0,
+        before_it_existed: Some(1.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "unison",
+            flag: Some("unison"),
+            doc: "Copies of each note, detuned and spread across the stereo field (1 = one); \
+                  from the next note on. Each copy plays at 1/sqrt(copies): as loud (RMS) at \
+                  any count",
+        },
+    },
+    ParamSpec {
+        id: "udetune",
+        name: "Unison detune",
+        kind: Kind::Int {
+            min: 0,
+            max: MAX_UNISON_DETUNE_CENTS,
+            unit: " ct",
+            names: &[],
+        },
+        default: 10.0,
+        before_it_existed: Some(10.0),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "unison_detune_cents",
+            flag: Some("unison-detune"),
+            doc: "How far the outermost unison copies are detuned either way, in cents (the \
+                  others evenly between)",
+        },
+    },
+    ParamSpec {
+        id: "uwidth",
+        name: "Unison width",
+        kind: Kind::Float {
+            range: FloatRange::linear(0.0, 1.0),
+            step: Some(0.01),
+            text: FloatText::Percent { decimals: 0 },
+            smoothing_ms: Some(PAN_RAMP_MS as f32),
+        },
+        default: 0.5,
+        before_it_existed: Some(0.5),
+        modulated: None,
+        offered: Offered::Alone {
+            key: "unison_width",
+            flag: Some("unison-width"),
+            doc: "How far the outermost unison copies are panned either way, in % (100 = hard \
+                  left and right), on top of each partial's pan",
+        },
+    },
 ];
+
+static PANS: Family = Family {
+    key: "pans",
+    flag: Some("pans"),
+    doc: "Where each partial sits in the stereo field, in % (-100 = hard left, 0 = centre, \
+          100 = hard right; equal power, unity at the centre)",
+};
+
+/// Partial `k`'s place in the stereo field, centred by default and in old states.
+const fn pan(k: usize) -> ParamSpec {
+    ParamSpec {
+        id: ["pan1", "pan2", "pan3", "pan4", "pan5"][k],
+        name: [
+            "Partial 1 pan",
+            "Partial 2 pan",
+            "Partial 3 pan",
+            "Partial 4 pan",
+            "Partial 5 pan",
+        ][k],
+        kind: Kind::Float {
+            range: FloatRange::linear(-1.0, 1.0),
+            step: Some(0.01),
+            text: FloatText::Percent { decimals: 0 },
+            smoothing_ms: Some(PAN_RAMP_MS as f32),
+        },
+        default: 0.0,
+        before_it_existed: Some(0.0),
+        modulated: None,
+        offered: Offered::Partial {
+            family: &PANS,
+            partial: k,
+        },
+    }
+}
 
 /// Most scale degrees a partial may sit from its note, either way.
 pub const MAX_PARTIAL_DEGREES: i32 = 64;
@@ -886,6 +985,11 @@ impl Param {
     pub const PARTIALS_ON_SCALE: Param = Param::by_id("onscale");
     /// The scale degree each partial sits on with Partials on scale, partial 1 first.
     pub const PARTIAL_DEGREES: [Param; PARTIAL_COUNT] = Param::family("pdeg");
+    /// The partials' pans, partial 1 first.
+    pub const PANS: [Param; PARTIAL_COUNT] = Param::family("pan");
+    pub const UNISON: Param = Param::by_id("unison");
+    pub const UNISON_DETUNE: Param = Param::by_id("udetune");
+    pub const UNISON_WIDTH: Param = Param::by_id("uwidth");
 
     /// Every parameter, in [`PARAMS`] order.
     pub const ALL: [Param; PARAM_COUNT] = {

@@ -24,7 +24,8 @@ pub(super) fn float_to_text(text: FloatText, value: f32) -> String {
         FloatText::Frequency => frequency_text::frequency_to_text(value),
         FloatText::Decibels => gain_text::gain_to_text(value),
         FloatText::Milliseconds { decimals } => rounded(value, decimals),
-        FloatText::Percent { decimals } => format!("{:.decimals$}", value * 100.0),
+        // A pan a hair left of the centre reads "0", not "-0" (which would not read back).
+        FloatText::Percent { decimals } => rounded(value * 100.0, decimals),
         FloatText::Times => format!("×{value:.2}"),
         FloatText::DecibelsPerOctave => rounded(value, 1),
         FloatText::Number { decimals, .. } => rounded(value, decimals),
@@ -106,6 +107,10 @@ mod tests {
         assert_eq!(text_to_float(percent, "50 %"), Some(0.5));
         assert_eq!(text_to_float(percent, "50%"), Some(0.5));
         assert_eq!(text_to_float(percent, "NaN"), None);
+        // Issue 24: signed percentages (a pan) never read "-0".
+        let whole = FloatText::Percent { decimals: 0 };
+        assert_eq!(float_to_text(whole, -0.004), "0");
+        assert_eq!(float_to_text(whole, -0.5), "-50");
     }
 
     #[test]

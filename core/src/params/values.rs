@@ -8,6 +8,7 @@ use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::envelope::EnvelopeShape;
 use crate::dsp::lfo::{Rate, Shape};
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
+use crate::engine::unison::Unison;
 use crate::engine::{MovementSettings, ScalePartials, Settings};
 
 /// A plain value for every parameter (Hz, ms, linear gain, fraction, count; a switch 0 or 1),
@@ -91,6 +92,12 @@ impl Values {
                 on: self.switch(Param::PARTIALS_ON_SCALE),
                 degrees: Param::PARTIAL_DEGREES.map(|param| self.get(param) as i32),
             },
+            pans: self.five(Param::PANS),
+            unison: Unison {
+                copies: self.get(Param::UNISON) as usize,
+                detune_cents: self.get(Param::UNISON_DETUNE),
+                width: self.get(Param::UNISON_WIDTH) as f32,
+            },
         }
     }
 
@@ -119,6 +126,7 @@ impl Values {
                 Param::PARTIAL_DEGREES[k],
                 f64::from(settings.scale_partials.degrees[k]),
             );
+            put(Param::PANS[k], f64::from(settings.pans[k]));
         }
         put(Param::GAIN, f64::from(settings.gain));
         put(Param::MIDI, f64::from(u8::from(settings.midi)));
@@ -130,6 +138,9 @@ impl Values {
         put(Param::RELEASE, settings.envelope.release_ms);
         put(Param::BEND_RANGE, settings.bend_range_semitones);
         put(Param::MPE, f64::from(u8::from(settings.mpe)));
+        put(Param::UNISON, settings.unison.copies as f64);
+        put(Param::UNISON_DETUNE, settings.unison.detune_cents);
+        put(Param::UNISON_WIDTH, f64::from(settings.unison.width));
         put(
             Param::PARTIALS_ON_SCALE,
             f64::from(u8::from(settings.scale_partials.on)),

@@ -92,7 +92,7 @@ fn on_their_banks(engine: &mut Engine, samples: usize, ended: &mut Vec<usize>) -
     for (n, chunk) in out.chunks_mut(VOICE_PASS_SAMPLES).enumerate() {
         let at = clock + (n * VOICE_PASS_SAMPLES) as u64;
         for voice in engine.voices.iter_mut().filter(|v| v.is_sounding()) {
-            if let Some(end) = voice.add_to(chunk, &mut scratch, at, &movement) {
+            if let Some(end) = voice.add_to(Channels::mono(chunk), &mut scratch, at, &movement) {
                 ended.push(n * VOICE_PASS_SAMPLES + end);
             }
         }

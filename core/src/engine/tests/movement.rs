@@ -639,3 +639,64 @@ fn note_expressions_touch_only_their_note() {
     assert!(near(880.0) > 1, "key 81 has sidebands: {peaks:?}");
     assert_eq!(near(440.0), 1, "key 69 stays a line");
 }
+
+/// A one-sine note under `movement`, placed by `pans` with `unison`, rendered in stereo for
+/// four seconds: (left, right).
+fn stereo_moving(
+    movement: MovementSettings,
+    pans: [f32; PARTIAL_COUNT],
+    unison: crate::engine::unison::Unison,
+) -> (Vec<f32>, Vec<f32>) {
+    let mut engine = Engine::new(
+        RATE_HZ,
+        Settings {
+            movement,
+            pans,
+            unison,
+            ..one_sine_notes(4).settings
+        },
+    );
+    on(&mut engine, note(69), 1.0);
+    let (mut left, mut right) = (vec![0.0; 4 * 48_000], vec![0.0; 4 * 48_000]);
+    // Odd blocks: the knots fall on the engine's clock, not on the calls.
+    let mut start = 0;
+    for block in [61, 997, 7, 1].into_iter().cycle() {
+        if start == left.len() {
+            break;
+        }
+        let end = (start + block).min(left.len());
+        engine.render_stereo(&mut left[start..end], &mut right[start..end]);
+        start = end;
+    }
+    (left, right)
+}
+
+/// Movement and width together: a vibrating partial panned hard left vibrates on the left by
+/// the depth set and stays off the right (the moving path carries the pans), and every unison
+/// copy follows the knots (two copies in tune, their sum still swings by the full depth; a
+/// copy left unmoved would halve it).
+#[test]
+fn a_panned_vibrato_and_every_unison_copy_follow_the_knots() {
+    use crate::engine::unison::Unison;
+    let hard_left = [-1.0, 0.0, 0.0, 0.0, 0.0];
+    let (left, right) = stereo_moving(vibrato(30.0, 5.5), hard_left, Unison::default());
+    assert!(
+        right.iter().all(|&s| s.abs() < 1e-6),
+        "nothing on the right: {}",
+        right.iter().fold(0.0f32, |m, s| m.max(s.abs()))
+    );
+    let (depth, rate) = vibrato_of(&instantaneous_hz(&left[4800..]), 440.0);
+    assert!((depth - 30.0).abs() < 0.9, "left swings {depth} cents");
+    assert!((rate - 5.5).abs() < 0.05, "at {rate} Hz");
+
+    let two_in_tune = Unison {
+        copies: 2,
+        detune_cents: 0.0,
+        width: 0.0,
+    };
+    let centred = [0.0; PARTIAL_COUNT];
+    let (left, right) = stereo_moving(vibrato(30.0, 5.5), centred, two_in_tune);
+    assert_eq!(left, right, "centred copies: both channels alike");
+    let (depth, _) = vibrato_of(&instantaneous_hz(&left[4800..]), 440.0);
+    assert!((depth - 30.0).abs() < 0.9, "two copies swing {depth} cents");
+}

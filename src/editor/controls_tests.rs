@@ -222,6 +222,8 @@ const VALUE_BOX_PT: f32 = param_slider::VALUE_BOX_WIDTH_PT;
 #[test]
 fn every_control_has_a_tooltip() {
     let mut editor = Editor::new();
+    // Tall enough for every section's header (a control below the window cannot be hovered).
+    editor.window_pt = [1000.0, 1400.0];
     for stage in ["drone", "MIDI mode, C4 held", "saving a preset"] {
         match stage {
             "MIDI mode, C4 held" => {

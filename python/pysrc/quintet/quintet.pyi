@@ -1,14 +1,16 @@
 """Type stub of the `quintet` extension module (python/src/lib.rs, where the documentation is:
 help(quintet)). Generated from the parameter registry by python/src/stub.rs: write it with
-`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/quintet.pyi`.
+`python -c "import quintet.quintet as q; print(q._stub_text(), end='')" > python/pysrc/quintet/quintet.pyi`.
 tests/test_stub.py checks it is what the registry gives and names what the module has, with the
 same parameters."""
 
 from collections.abc import Sequence
-from typing import SupportsFloat
+from typing import Any, SupportsFloat
 
 import numpy as np
 import numpy.typing as npt
+
+from ._player import Player
 
 __version__: str
 PARTIAL_COUNT: int
@@ -84,6 +86,20 @@ class Quintet:
         bend_range: int = 2,
         key_tilt_db: float = 0.0,
         mpe: bool = False,
+        lfo_shape: int = 0,
+        lfo_rate_hz: float = 5.5,
+        lfo_sync: int = 0,
+        lfo_delay_ms: float = 0.0,
+        lfo_fade_ms: float = 0.0,
+        lfo_free: bool = False,
+        vibrato_cents: float = 0.0,
+        tremolo: float = 0.0,
+        lfo_brightness_db: float = 0.0,
+        wheel_vibrato_cents: float = 40.0,
+        pressure_level_db: float = 0.0,
+        pressure_brightness_db: float = 0.0,
+        timbre_brightness_db: float = 12.0,
+        partials_on_scale: bool = False,
         unison: int = 1,
         unison_detune_cents: int = 10,
         unison_width: float = 0.5,
@@ -91,6 +107,7 @@ class Quintet:
         partial_decay: FiveNumbers = (1.0, 1.0, 1.0, 1.0, 1.0),
         partial_sustain: FiveNumbers = (1.0, 1.0, 1.0, 1.0, 1.0),
         partial_velocity: FiveNumbers = (0.0, 0.0, 0.0, 0.0, 0.0),
+        partial_degrees: FiveNumbers = (0, 2, 4, 7, 9),
         pans: FiveNumbers = (0.0, 0.0, 0.0, 0.0, 0.0),
     ) -> None: ...
 
@@ -179,6 +196,76 @@ class Quintet:
     def mpe(self, value: bool) -> None: ...
 
     @property
+    def lfo_shape(self) -> int: ...
+    @lfo_shape.setter
+    def lfo_shape(self, value: int) -> None: ...
+
+    @property
+    def lfo_rate_hz(self) -> float: ...
+    @lfo_rate_hz.setter
+    def lfo_rate_hz(self, value: float) -> None: ...
+
+    @property
+    def lfo_sync(self) -> int: ...
+    @lfo_sync.setter
+    def lfo_sync(self, value: int) -> None: ...
+
+    @property
+    def lfo_delay_ms(self) -> float: ...
+    @lfo_delay_ms.setter
+    def lfo_delay_ms(self, value: float) -> None: ...
+
+    @property
+    def lfo_fade_ms(self) -> float: ...
+    @lfo_fade_ms.setter
+    def lfo_fade_ms(self, value: float) -> None: ...
+
+    @property
+    def lfo_free(self) -> bool: ...
+    @lfo_free.setter
+    def lfo_free(self, value: bool) -> None: ...
+
+    @property
+    def vibrato_cents(self) -> float: ...
+    @vibrato_cents.setter
+    def vibrato_cents(self, value: float) -> None: ...
+
+    @property
+    def tremolo(self) -> float: ...
+    @tremolo.setter
+    def tremolo(self, value: float) -> None: ...
+
+    @property
+    def lfo_brightness_db(self) -> float: ...
+    @lfo_brightness_db.setter
+    def lfo_brightness_db(self, value: float) -> None: ...
+
+    @property
+    def wheel_vibrato_cents(self) -> float: ...
+    @wheel_vibrato_cents.setter
+    def wheel_vibrato_cents(self, value: float) -> None: ...
+
+    @property
+    def pressure_level_db(self) -> float: ...
+    @pressure_level_db.setter
+    def pressure_level_db(self, value: float) -> None: ...
+
+    @property
+    def pressure_brightness_db(self) -> float: ...
+    @pressure_brightness_db.setter
+    def pressure_brightness_db(self, value: float) -> None: ...
+
+    @property
+    def timbre_brightness_db(self) -> float: ...
+    @timbre_brightness_db.setter
+    def timbre_brightness_db(self, value: float) -> None: ...
+
+    @property
+    def partials_on_scale(self) -> bool: ...
+    @partials_on_scale.setter
+    def partials_on_scale(self, value: bool) -> None: ...
+
+    @property
     def unison(self) -> int: ...
     @unison.setter
     def unison(self, value: int) -> None: ...
@@ -214,6 +301,11 @@ class Quintet:
     def partial_velocity(self, values: FiveNumbers) -> None: ...
 
     @property
+    def partial_degrees(self) -> Five: ...
+    @partial_degrees.setter
+    def partial_degrees(self, values: FiveNumbers) -> None: ...
+
+    @property
     def pans(self) -> Five: ...
     @pans.setter
     def pans(self, values: FiveNumbers) -> None: ...
@@ -226,10 +318,21 @@ class Quintet:
 
     def control_change(self, controller: int, value: float, channel: int = 0) -> None: ...
 
+    def pressure(self, value: float, key: int | None = None, channel: int = 0) -> None: ...
+
+    def set_tempo(self, bpm: float) -> None: ...
+
     def all_notes_off(self) -> None: ...
+
+    def set_tuning(self, scale: str | None, kbm: str | None = None, name: str = "") -> None: ...
+
+    @property
+    def tuning(self) -> tuple[str, str]: ...
 
     @property
     def sounding_notes(self) -> list[tuple[int, int]]: ...
+
+    def play(self, **options: Any) -> Player: ...
 
 def render(
     seconds: float,

@@ -155,7 +155,8 @@ impl FromArgMatches for SoundOptions {
 }
 
 /// What stands for one value in the usage: its unit ("HZ", "DB", "MS", "PERCENT",
-/// "SEMITONES"), or the option's name for a count without one.
+/// "SEMITONES", "CENTS"), ON|OFF for a switch, or the last word of the option's name for a count without one
+/// ("VOICES", "DEGREES": a family's five of them stay short enough for the help's column).
 fn value_name(spec: &ParamSpec, flag: &str) -> String {
     match spec.kind {
         Kind::Float { text, .. } => String::from(match text {
@@ -166,10 +167,14 @@ fn value_name(spec: &ParamSpec, flag: &str) -> String {
             FloatText::Times => "FACTOR",
             FloatText::DecibelsPerOctave => "DB_PER_OCTAVE",
             FloatText::Number { unit: " ct", .. } => "CENTS",
-            FloatText::Number { .. } => "DB",
+            FloatText::Number { unit: " Hz", .. } => "HZ",
+            FloatText::Number { unit: " dB", .. } => "DB",
+            FloatText::Number { .. } => "NUMBER",
         }),
+        Kind::Switch => String::from("ON|OFF"),
         Kind::Int { unit: " st", .. } => String::from("SEMITONES"),
-        Kind::Int { .. } | Kind::Switch => flag.to_uppercase().replace('-', "_"),
+        Kind::Int { unit: " ct", .. } => String::from("CENTS"),
+        Kind::Int { .. } => flag.rsplit('-').next().unwrap_or(flag).to_uppercase(),
     }
 }
 
@@ -189,7 +194,9 @@ fn what_it_takes(spec: &ParamSpec) -> String {
             FloatText::Times => "a factor (e.g. 0.5, x2)",
             FloatText::DecibelsPerOctave => "a number of dB per octave (e.g. -6, 3)",
             FloatText::Number { unit: " ct", .. } => "a number of cents (e.g. 20, 40 ct)",
-            FloatText::Number { .. } => "a number of dB (e.g. -6, 3)",
+            FloatText::Number { unit: " Hz", .. } => "a rate in Hz (e.g. 5.5, 0.25)",
+            FloatText::Number { unit: " dB", .. } => "a number of dB (e.g. -6, 3)",
+            FloatText::Number { .. } => "a number",
         }),
         Kind::Int { names, .. } if !names.is_empty() => format!("one of {}", spec.range_text()),
         Kind::Int { .. } => format!("a whole number ({})", spec.range_text()),
@@ -262,6 +269,46 @@ fn parse_five(params: [Param; PARTIAL_COUNT], text: &str) -> Result<[f64; PARTIA
 mod tests {
     use super::*;
     use quintet_core::params::gain_text::db_to_gain;
+
+    /// Every option's usage (`--flag <VALUE>`) stays short enough for `render --help` to keep
+    /// its help beside the options on a 100-column terminal or under them readably: a count's
+    /// value name is the last word of its flag (`--partial-degrees` once showed
+    /// `<PARTIAL_DEGREES,…>` five times, 105 columns, and every description shrank to one word a
+    /// line), a rate in Hz reads HZ and a switch ON|OFF.
+    #[test]
+    fn every_options_usage_is_short_and_names_its_unit() {
+        let command = SoundOptions::augment_args(Command::new("render"));
+        let mut seen = 0;
+        for arg in command.get_arguments() {
+            let Some(flag) = arg.get_long() else { continue };
+            let names: Vec<String> = arg
+                .get_value_names()
+                .unwrap_or_default()
+                .iter()
+                .map(|name| name.to_string())
+                .collect();
+            let usage = format!("--{flag} <{}>", names.join(" "));
+            assert!(usage.len() <= 60, "{usage}: {} columns", usage.len());
+            seen += 1;
+        }
+        assert!(seen >= 30, "every sound option: {seen}");
+        let value_name = |param: Param| {
+            let command = SoundOptions::augment_args(Command::new("render"));
+            let flag = match param.spec().offered {
+                Offered::Alone { flag, .. } => flag.expect("an option"),
+                _ => unreachable!("alone"),
+            };
+            let arg = command
+                .get_arguments()
+                .find(|arg| arg.get_long() == Some(flag))
+                .expect("the option")
+                .clone();
+            arg.get_value_names().unwrap()[0].to_string()
+        };
+        assert_eq!(value_name(Param::LFO_RATE), "HZ");
+        assert_eq!(value_name(Param::MPE), "ON|OFF");
+        assert_eq!(value_name(Param::UNISON_DETUNE), "CENTS");
+    }
 
     #[test]
     fn levels_read_in_db_with_minus_infinity() {

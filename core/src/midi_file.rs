@@ -763,6 +763,12 @@ mod tests {
         let bytes = file(Format::Parallel, timing, vec![conductor, notes]);
         let song = read_song(&bytes, RATE, LIMIT).unwrap();
         assert_eq!(samples(&song), [24_000, 48_000, 72_000, 168_000]);
+        // The tempo map itself, for a synced LFO: 60 BPM from the change's sample.
+        let change = TimedTempo {
+            sample: 48_000,
+            tempo_bpm: 60.0,
+        };
+        assert_eq!(song.tempos, [change]);
     }
 
     #[test]
@@ -894,12 +900,18 @@ mod tests {
 
     #[test]
     fn smpte_timing_ignores_tempo() {
-        // 25 fps × 40 ticks per frame = 1000 ticks per second; tempo events change nothing.
+        // 25 fps × 40 ticks per frame = 1000 ticks per second; tempo events place nothing.
         let timing = Timing::Timecode(Fps::Fps25, 40);
         let track = vec![tempo_event(0, 1_000_000), on(1000, 60, 100), off(500, 60)];
         let bytes = file(Format::SingleTrack, timing, vec![track]);
         let song = read_song(&bytes, RATE, LIMIT).unwrap();
         assert_eq!(samples(&song), [48_000, 72_000]);
+        // But they still say the music's tempo (for a synced LFO).
+        let tempo = TimedTempo {
+            sample: 0,
+            tempo_bpm: 60.0,
+        };
+        assert_eq!(song.tempos, [tempo]);
     }
 
     #[test]

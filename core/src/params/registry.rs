@@ -332,7 +332,8 @@ pub const PARAMS: [ParamSpec; 73] = [
             key: "lfo_sync",
             flag: Some("lfo-sync"),
             doc: "Off: the LFO runs at its rate. A note division (1/4, 1/8D dotted, 1/8T \
-                  triplet...): one cycle per division at the host's tempo (120 BPM without one)",
+                  triplet...): one cycle per division at the host's tempo (a render's MIDI file's; \
+                  120 BPM without one)",
         },
     },
     lfo_time(

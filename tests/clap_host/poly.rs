@@ -623,23 +623,32 @@ fn copies_of(key: u8, k: usize, cents: f64) -> [f64; 2] {
     [-cents, cents].map(|c| hz * (c / 1200.0).exp2())
 }
 
+/// Notes `modulated` ([`MODULATED`]) and `other` ([`OTHER`]) in unison (two copies detuned
+/// `detune` cents either way, width 0), `name` modulated by `offset` on the first.
+fn unison_pair(detune: &str, name: &str, offset: f64, (modulated, other): (u8, u8)) -> Rendered {
+    let settings = [
+        ("Unison", "2"),
+        ("Unison detune", detune),
+        ("Unison width", "0"),
+    ];
+    let mut host = host_with(&settings);
+    let events = [
+        NoteMessage::on_with(0, modulated, 1.0, MODULATED, 0),
+        NoteMessage::on_with(0, other, 1.0, OTHER, 0),
+        modulate(&mut host, 100, name, offset, MODULATED, modulated),
+    ];
+    let audio = host.render_events(blocks_of(ANALYSIS_FRAMES + 4800, BLOCK), &events);
+    assert_clean_stereo(&audio, name);
+    audio
+}
+
 /// Issue 24, item 1: the unison detune modulated on one voice (two copies, 0 → 50 ct) splits
 /// its partials into two lines ±50 ct away, each at 1/√2; the other voice's copies stay one
 /// line.
 #[test]
 fn a_modulated_unison_detune_splits_only_its_voice() {
-    let mut host = host_with(&[
-        ("Unison", "2"),
-        ("Unison detune", "0"),
-        ("Unison width", "0"),
-    ]);
     let (low, high) = (48, 74);
-    let events = [
-        NoteMessage::on_with(0, high, 1.0, MODULATED, 0),
-        NoteMessage::on_with(0, low, 1.0, OTHER, 0),
-        modulate(&mut host, 100, "Unison detune", 0.5, MODULATED, high),
-    ];
-    let audio = render(&mut host, ANALYSIS_FRAMES + 4800, &events);
+    let audio = unison_pair("0", "Unison detune", 0.5, (high, low));
     let amplitude = f64::from(PARTIAL_AMPLITUDE);
     let peaks = peaks_of(&audio, amplitude);
     let near = |found: f64, expected: f64| (found / expected - 1.0).abs() < 0.1;
@@ -667,19 +676,8 @@ fn a_modulated_unison_detune_splits_only_its_voice() {
 /// copies stay centred on both channels (and the engine renders two channels for the one).
 #[test]
 fn a_modulated_unison_width_spreads_only_its_voice() {
-    let mut host = host_with(&[
-        ("Unison", "2"),
-        ("Unison detune", "50"),
-        ("Unison width", "0"),
-    ]);
     let (low, high) = (48, 74);
-    let events = [
-        NoteMessage::on_with(0, high, 1.0, MODULATED, 0),
-        NoteMessage::on_with(0, low, 1.0, OTHER, 0),
-        modulate(&mut host, 100, "Unison width", 1.0, MODULATED, high),
-    ];
-    let audio = host.render_events(blocks_of(ANALYSIS_FRAMES + 4800, BLOCK), &events);
-    assert_clean_stereo(&audio, "a voice spread by modulation");
+    let audio = unison_pair("50", "Unison width", 1.0, (high, low));
     let amplitude = f64::from(PARTIAL_AMPLITUDE);
     let [left, right] = channel_peaks(&audio, amplitude / 8.0);
     let near = |found: f64, expected: f64| (found / expected - 1.0).abs() < 0.1;

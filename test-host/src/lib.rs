@@ -42,6 +42,8 @@ pub mod state;
 pub mod units;
 
 pub use audio::{MAX_NOTE_ENDS_PER_BLOCK, ProcessHook, Rendered, blocks_of};
+/// CLAP's parameter flags, as [`QuintetHost::params`] reports them.
+pub use clack_extensions::params::ParamInfoFlags;
 /// CLAP's parameter id, as [`QuintetHost::params`] reports it.
 pub use clack_host::prelude::ClapId;
 pub use cookies::SentCookies;

@@ -5,14 +5,16 @@
 use quintet::dsp::envelope::{FADE_OUT_MS, RELEASE_MS, SHORTEST_SEGMENT_MS};
 use quintet::dsp::pan::pan_gains;
 use quintet::dsp::{PARTIAL_AMPLITUDE, VOICE_LEVEL};
+use quintet::engine::Modulated;
 use quintet::engine::pitch::note_to_hz;
+use quintet::params::Param;
 use quintet::spectrum::{Peak, find_peaks};
 use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_clean_stereo, max_step,
 };
 use quintet_test_host::{
-    HostEvent, MidiMessage, NO_NOTE_ID, NoteExpression, NoteMessage, ParamChange, PolyMod,
-    QuintetHost, Rendered, blocks_of, frames_in,
+    HostEvent, MidiMessage, NO_NOTE_ID, NoteExpression, NoteMessage, ParamChange, ParamInfoFlags,
+    PolyMod, QuintetHost, Rendered, blocks_of, frames_in,
 };
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
@@ -446,6 +448,33 @@ fn a_pan_expression_moves_only_its_own_voice() {
 /// The modulated note's id and the other's.
 const MODULATED: i32 = 11;
 const OTHER: i32 = 22;
+
+/// Issue 24, item 1: a CLAP host sees as modulatable per note exactly the parameters the
+/// registry declares `modulated` (the levels and gain, the LFO's three depths, the pans, the
+/// unison's detune and width), and nothing else.
+#[test]
+fn the_host_sees_every_per_voice_parameter_as_modulatable_per_note() {
+    let mut host = QuintetHost::new();
+    let per_note: Vec<String> = (host.params().into_iter())
+        .filter(|p| p.flags.contains(ParamInfoFlags::IS_MODULATABLE_PER_NOTE_ID))
+        .map(|p| p.name)
+        .collect();
+    let declared: Vec<String> = (Param::ALL.iter().map(|param| param.spec()))
+        .filter(|spec| spec.modulated.is_some())
+        .map(|spec| spec.name.to_owned())
+        .collect();
+    assert_eq!(per_note, declared);
+    assert_eq!(per_note.len(), Modulated::ALL.len());
+    for name in [
+        "Vibrato",
+        "Tremolo",
+        "LFO brightness",
+        "Partial 3 pan",
+        "Unison detune",
+    ] {
+        assert!(per_note.iter().any(|n| n == name), "{name}: {per_note:?}");
+    }
+}
 
 /// A host as [`poly_host`] makes with each of `settings` (a parameter's name, a typed value)
 /// set at frame 0.

@@ -38,10 +38,9 @@ use engine::{
     Engine, Expression, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd,
 };
 use nice_plug::midi::{Channel, Key, VoiceID};
-use nice_plug::prelude::Param as _;
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::inputs::{EVERY_PARAM, Group, Groups, Moved, ParameterInputs};
+use params::inputs::{EVERY_PARAM, Group, Groups, Moved, ParameterInputs, group_of};
 use params::loads::{LoadWatch, ParamSet};
 use params::{Param, QuintetParams, modulated_by_id};
 use quintet_core::params::audible_levels;
@@ -383,7 +382,7 @@ impl Quintet {
         // After activation or a reset the engine already stands on every value.
         let loaded = if self.follow_all { EVERY_PARAM } else { loaded };
         if moved.groups.contains(Group::Notes) {
-            self.follow_note_parameters();
+            self.follow_note_parameters(moved.params);
         }
         if moved.groups.contains(Group::Midi) {
             self.engine
@@ -401,11 +400,24 @@ impl Quintet {
         self.follow_all = false;
     }
 
-    /// Voices, envelope, glide and bend range: taken as they are (the engine smooths what
-    /// needs it).
-    fn follow_note_parameters(&mut self) {
+    /// Voices, envelope, glide, bend range, movement, pans, unison: taken as they are (the
+    /// engine smooths what needs it), and each voice's modulation of those in `moved` worked
+    /// out again (polyphonic modulation is an offset from the parameter's own value).
+    fn follow_note_parameters(&mut self, moved: ParamSet) {
         self.engine
             .set_note_settings(&self.params.engine_settings());
+        if !self.engine.has_modulated_voices() {
+            return;
+        }
+        for target in Modulated::ALL {
+            let param = self.params.modulated_param(target);
+            if group_of(param) == Group::Notes && moved & (1 << param.index()) != 0 {
+                let params = &self.params;
+                self.engine.remodulate(target, Motion::Smooth, |offset| {
+                    modulated_value(params, target, offset)
+                });
+            }
+        }
     }
 
     /// Glides (automation, a gesture) or jumps (a load) each partial, its phase running on.
@@ -693,8 +705,10 @@ impl ClapPlugin for Quintet {
         Some("Five phase-continuous sine partials with automatable frequencies");
     const CLAP_MANUAL_URL: Option<&'static str> = None;
     const CLAP_SUPPORT_URL: Option<&'static str> = None;
-    /// Per-voice modulation of the partial levels and the gain; a key struck again while its
-    /// note still releases plays on a voice of its own.
+    /// Per-voice modulation of the partial levels and the gain, the LFO's vibrato, tremolo and
+    /// brightness depths, the partials' pans and the unison's detune and width (each
+    /// parameter declared `modulated` in the registry); a key struck again while its note
+    /// still releases plays on a voice of its own.
     const CLAP_POLY_MODULATION_CONFIG: Option<PolyModulationConfig> = Some(PolyModulationConfig {
         max_voice_capacity: engine::MAX_VOICES as u32,
         supports_overlapping_voices: true,

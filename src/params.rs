@@ -137,8 +137,14 @@ impl QuintetParams {
 
     /// The parameter the host modulates per voice as `target` (see [`poly_modulation_id`]).
     #[inline]
-    pub fn modulated(&self, target: Modulated) -> &FloatParam {
-        self.float(self.modulated[target.index()])
+    pub fn modulated(&self, target: Modulated) -> &PluginParam {
+        self.get(self.modulated_param(target))
+    }
+
+    /// Which parameter the host modulates per voice as `target`.
+    #[inline]
+    pub fn modulated_param(&self, target: Modulated) -> Param {
+        self.modulated[target.index()]
     }
 
     /// `param`'s plain value (a switch: 0 or 1), inside its range. Restored states are clamped

@@ -478,6 +478,10 @@ fn write_wav(
         .map_or(&[][..], |song| &song.events[..])
         .iter()
         .peekable();
+    let mut tempos = song
+        .map_or(&[][..], |song| &song.tempos[..])
+        .iter()
+        .peekable();
     let mut chunk = vec![0.0f32; CHUNK_SAMPLES];
     let mut right = vec![0.0f32; if args.channels == 2 { CHUNK_SAMPLES } else { 0 }];
     let mut pcm = Quantizer::new(args.bits);
@@ -491,11 +495,20 @@ fn write_wav(
                 escape_path(&args.out)
             ));
         }
-        // Up to the next event (or the chunk's end), so every event lands on its sample.
+        // Up to the next event or tempo change (or the chunk's end), so every one lands on its
+        // sample; a tempo first, as a host's transport tells it at the start of a block.
+        while let Some(tempo) = tempos.next_if(|tempo| tempo.sample <= done) {
+            engine.set_tempo(tempo.tempo_bpm);
+        }
         while let Some(event) = events.next_if(|event| event.sample <= done) {
             engine.handle(event.input);
         }
-        let until = events.peek().map_or(total, |event| event.sample.min(total));
+        let next_tempo = tempos.peek().map_or(total, |tempo| tempo.sample);
+        let until = events
+            .peek()
+            .map_or(total, |event| event.sample)
+            .min(next_tempo)
+            .min(total);
         let len = (total - done)
             .min(CHUNK_SAMPLES as u64)
             .min((until - done).max(1)) as usize;

@@ -680,7 +680,11 @@ fn process_never_allocates_or_frees_after_activation() {
         .filter(|p| modulated_names.contains(&p.name.as_str()))
         .map(|p| p.id)
         .collect();
-    assert_eq!(modulated.len(), 6, "the five levels and the gain");
+    assert_eq!(
+        modulated.len(),
+        quintet::engine::Modulated::ALL.len(),
+        "the levels, the gain, the LFO's depths, the pans, the unison's detune and width"
+    );
     let mut rng = Rng::new(0xa110_c001);
     for rounds in [10, 60] {
         let (mut blocks, mut events) = (Vec::new(), Vec::new());

@@ -44,12 +44,28 @@ pub struct TimedInput {
     pub input: NoteInput,
 }
 
+/// A tempo change at its sample: from there on a quarter note lasts 60 / `tempo_bpm` seconds
+/// (what a synced LFO follows, as it follows a host's tempo).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimedTempo {
+    /// Samples from the start of the song, at the rate the song was read for.
+    pub sample: u64,
+    /// Beats (quarter notes) per minute.
+    pub tempo_bpm: f64,
+}
+
 /// A MIDI file's performance, ready to play at one sample rate.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Song {
     /// The events in playing order: by sample, and in file order at equal samples (within a
     /// track the order of the track, across tracks the lower track first).
     pub events: Vec<TimedInput>,
+    /// The file's tempo changes in order, each at its sample (none: 120 BPM throughout, the
+    /// specification's default). A player hands each to the engine before the events at its
+    /// sample, as a host's transport tells the plugin its tempo at the start of a block. A
+    /// file with SMPTE timing has its tempo events here too: they do not place its events, but
+    /// they still say the music's tempo.
+    pub tempos: Vec<TimedTempo>,
     /// Sample of the End of Track (of the track that ends last; 0 for an empty song). Every note
     /// still held there, by its key or the sustain pedal, is released there by the last events
     /// ("all notes off" on its channel), so a render that adds the release time ends in silence.
@@ -228,6 +244,7 @@ fn read_song_within(
     let mut score = read_tracks(tracks, limits.max_events)?;
     score.sort();
     score.release_held_notes_at_end();
+    let tempos = place_tempos(&score.tempos, base, sample_rate_hz);
     let clock = Clock::new(base, &score.tempos);
     let (events, end_seconds) = place(score.inputs, score.end_tick, clock, sample_rate_hz);
     if end_seconds > limits.max_seconds {
@@ -237,7 +254,11 @@ fn read_song_within(
         });
     }
     let end_sample = sample_at(end_seconds, sample_rate_hz);
-    Ok(Song { events, end_sample })
+    Ok(Song {
+        events,
+        tempos,
+        end_sample,
+    })
 }
 
 /// Refuses a sample rate (Hz) that is not finite and positive, and a length limit (s) that is
@@ -599,6 +620,17 @@ fn place(
     (events, clock.seconds_at(end_tick))
 }
 
+/// The sorted `tempos` at their samples (`sample_rate_hz` per second), in beats per minute.
+fn place_tempos(tempos: &[TempoChange], base: TimeBase, sample_rate_hz: f64) -> Vec<TimedTempo> {
+    let mut clock = Clock::new(base, tempos);
+    (tempos.iter())
+        .map(|change| TimedTempo {
+            sample: sample_at(clock.seconds_at(change.tick), sample_rate_hz),
+            tempo_bpm: 60e6 / f64::from(change.micros_per_beat),
+        })
+        .collect()
+}
+
 /// The sample nearest `seconds` at `sample_rate_hz` (a float-to-int cast saturates, so an
 /// absurd time cannot wrap; the length check refuses it anyway).
 fn sample_at(seconds: f64, sample_rate_hz: f64) -> u64 {
@@ -731,6 +763,12 @@ mod tests {
         let bytes = file(Format::Parallel, timing, vec![conductor, notes]);
         let song = read_song(&bytes, RATE, LIMIT).unwrap();
         assert_eq!(samples(&song), [24_000, 48_000, 72_000, 168_000]);
+        // The tempo map itself, for a synced LFO: 60 BPM from the change's sample.
+        let change = TimedTempo {
+            sample: 48_000,
+            tempo_bpm: 60.0,
+        };
+        assert_eq!(song.tempos, [change]);
     }
 
     #[test]
@@ -862,12 +900,18 @@ mod tests {
 
     #[test]
     fn smpte_timing_ignores_tempo() {
-        // 25 fps × 40 ticks per frame = 1000 ticks per second; tempo events change nothing.
+        // 25 fps × 40 ticks per frame = 1000 ticks per second; tempo events place nothing.
         let timing = Timing::Timecode(Fps::Fps25, 40);
         let track = vec![tempo_event(0, 1_000_000), on(1000, 60, 100), off(500, 60)];
         let bytes = file(Format::SingleTrack, timing, vec![track]);
         let song = read_song(&bytes, RATE, LIMIT).unwrap();
         assert_eq!(samples(&song), [48_000, 72_000]);
+        // But they still say the music's tempo (for a synced LFO).
+        let tempo = TimedTempo {
+            sample: 0,
+            tempo_bpm: 60.0,
+        };
+        assert_eq!(song.tempos, [tempo]);
     }
 
     #[test]

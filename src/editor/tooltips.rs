@@ -77,11 +77,19 @@ pub fn for_param(param: Param, midi_reference_hz: Option<f32>) -> String {
         Offered::Partial { family, partial } => format!("{}: partial {}", family.doc, partial + 1),
         Offered::No => spec.name.to_owned(),
     };
-    match spec.kind {
+    let what = match spec.kind {
         Kind::Switch => what,
         Kind::Float { .. } | Kind::Int { .. } => format!("{what}. Range: {range}"),
+    };
+    if spec.modulated.is_some() {
+        format!("{what}. {PER_NOTE}")
+    } else {
+        what
     }
 }
+
+/// What the tooltip of every parameter a CLAP host may modulate per voice adds.
+const PER_NOTE: &str = "CLAP hosts can modulate it per note";
 
 /// Partial `partial`'s frequency (0-based) as a drone or in MIDI mode (partial 1 at
 /// `midi_reference_hz`); `range` is the parameter's range in words.
@@ -143,8 +151,13 @@ mod tests {
         }
         assert_eq!(
             for_param(Param::LEVELS[1], None),
-            "Partial 2's level: linear, shown and typed in dB. Range: -inf to 0 dB"
+            "Partial 2's level: linear, shown and typed in dB. Range: -inf to 0 dB. CLAP hosts \
+             can modulate it per note"
         );
+        for param in Param::ALL {
+            let per_note = for_param(param, None).ends_with(PER_NOTE);
+            assert_eq!(per_note, param.spec().modulated.is_some(), "{param:?}");
+        }
         assert_eq!(
             for_param(Param::VOICES, Some(200.0)),
             "Notes at once in MIDI mode (1 = legato, last-note priority). Range: 1 to 16"

@@ -58,7 +58,7 @@ impl PluginParam {
                 PluginParam::Float(built.watched_by(param, changes))
             }
             Kind::Int { min, max, .. } => {
-                let built = IntParam::new(
+                let mut built = IntParam::new(
                     spec.name,
                     spec.default as i32,
                     IntRange::Linear { min, max },
@@ -68,6 +68,9 @@ impl PluginParam {
                 .with_string_to_value(Arc::new(move |typed| {
                     spec.text_to_value(typed).map(|count| count as i32)
                 }));
+                if let Some(target) = spec.modulated {
+                    built = built.with_poly_modulation_id(poly_modulation_id(target));
+                }
                 PluginParam::Int(built.watched_by(param, changes))
             }
             Kind::Switch => {
@@ -128,6 +131,21 @@ impl PluginParam {
         with_param!(self, param => param.modulated_normalized_value())
     }
 
+    /// The plain value (a switch: 0 or 1) at slider position `normalized` (clamped to 0 ..= 1),
+    /// on the parameter's steps.
+    pub fn preview_plain(&self, normalized: f32) -> f32 {
+        match self {
+            PluginParam::Float(param) => param.preview_plain(normalized),
+            PluginParam::Int(param) => param.preview_plain(normalized) as f32,
+            PluginParam::Switch(param) => f32::from(u8::from(param.preview_plain(normalized))),
+        }
+    }
+
+    /// The id nice-plug gives the host for modulating it per voice, if it may.
+    pub fn poly_modulation_id(&self) -> Option<u32> {
+        with_param!(self, param => param.poly_modulation_id())
+    }
+
     /// "name = value", the value as the host shows it, with its unit.
     pub fn describe(&self) -> String {
         with_param!(self, param => {
@@ -159,7 +177,7 @@ fn typed_float(spec: &ParamSpec, how: FloatText, text: &str) -> Option<f32> {
 }
 
 /// The id under which the host modulates `target` per voice (CLAP polyphonic modulation):
-/// 0 ..= 4 for the partial levels, 5 for the gain.
+/// its [`Modulated::index`].
 pub fn poly_modulation_id(target: Modulated) -> u32 {
     target.index() as u32
 }

@@ -8,13 +8,14 @@ use crate::events::{HostEvent, ParamChange};
 use crate::instance::{Activation, QuintetHost};
 use crate::notes::{NoteEnd, NoteKind};
 use crate::units::ParamScales;
-use clack_host::events::UnknownEvent;
 use clack_host::events::event_types::{
     MidiEvent, NoteChokeEvent, NoteEndEvent, NoteExpressionEvent, NoteOffEvent, NoteOnEvent,
-    ParamModEvent,
+    ParamModEvent, TransportEvent, TransportFlags,
 };
 use clack_host::events::io::{OutputEventBuffer, TryPushError};
+use clack_host::events::{EventFlags, UnknownEvent};
 use clack_host::prelude::*;
+use clack_host::utils::FixedPoint;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 
@@ -234,6 +235,7 @@ fn process_on_audio_thread(
     let mut buffer = EventBuffer::with_capacity(events.len());
     let mut note_ends = NoteEndList::new();
     let mut pending = events.iter().peekable();
+    let transport = active.transport_tempo_bpm.map(playing_at);
     let mut start = 0;
     for len in blocks {
         assert!((1..=max_block).contains(&len), "block of {len} frames");
@@ -306,7 +308,7 @@ fn process_on_audio_thread(
             &input_events,
             &mut output_events,
             Some(active.steady_time),
-            None,
+            transport.as_ref(),
         );
         if let Some(hook) = hook {
             hook(false);
@@ -339,6 +341,28 @@ fn process_on_audio_thread(
         start += len;
     }
     rendered
+}
+
+/// A playing transport at `tempo_bpm` beats per minute, in 4/4 at the song's start (Quintet
+/// reads the tempo alone).
+fn playing_at(tempo_bpm: f64) -> TransportEvent {
+    let zero = FixedPoint::from_int(0);
+    TransportEvent {
+        header: EventHeader::new_core(0, EventFlags::empty()),
+        flags: TransportFlags::HAS_TEMPO | TransportFlags::IS_PLAYING,
+        song_pos_beats: zero,
+        song_pos_seconds: zero,
+        tempo: tempo_bpm,
+        tempo_inc: 0.0,
+        loop_start_beats: zero,
+        loop_end_beats: zero,
+        loop_start_seconds: zero,
+        loop_end_seconds: zero,
+        bar_start: zero,
+        bar_number: 0,
+        time_signature_numerator: 4,
+        time_signature_denominator: 4,
+    }
 }
 
 #[cfg(test)]

@@ -182,6 +182,9 @@ pub(crate) struct Activation {
     pub(crate) output_channels: usize,
     /// Frames processed since activation: CLAP's `steady_time`.
     pub(crate) steady_time: u64,
+    /// The tempo the transport tells the plugin with every block, in beats per minute (`None`:
+    /// no transport, as a host that is not playing a song).
+    pub(crate) transport_tempo_bpm: Option<f64>,
 }
 
 impl QuintetHost {
@@ -449,8 +452,19 @@ impl QuintetHost {
             max_block,
             output_channels,
             steady_time: 0,
+            transport_tempo_bpm: None,
         });
         Ok(())
+    }
+
+    /// From the next render on, every block comes with a playing transport at `tempo_bpm`
+    /// beats per minute (`None`: without a transport, as before). Panics if not active.
+    pub fn set_transport_tempo(&mut self, tempo_bpm: Option<f64>) {
+        let active = self
+            .active
+            .as_mut()
+            .expect("activate before setting the tempo");
+        active.transport_tempo_bpm = tempo_bpm;
     }
 
     /// Stops processing (on an audio thread) and deactivates (on the main thread).

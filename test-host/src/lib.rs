@@ -4,7 +4,8 @@
 //! One job per module:
 //! - [`instance`]: [`QuintetHost`], one plugin instance on the calling (main) thread: parameters,
 //!   audio ports, activation and state. Start there.
-//! - [`audio`]: rendering on a separate audio thread, with events at sample offsets.
+//! - [`audio`]: rendering on a separate audio thread, with events at sample offsets (and, once
+//!   [`QuintetHost::set_transport_tempo`] is called, a playing transport at that tempo).
 //! - [`events`]: what a host sends into `process`: parameter values, modulation, MIDI.
 //! - [`cookies`]: the CLAP cookies the plugin issues for its parameters, which this host passes
 //!   back in events as a DAW does.
@@ -41,6 +42,8 @@ pub mod state;
 pub mod units;
 
 pub use audio::{MAX_NOTE_ENDS_PER_BLOCK, ProcessHook, Rendered, blocks_of};
+/// CLAP's parameter flags, as [`QuintetHost::params`] reports them.
+pub use clack_extensions::params::ParamInfoFlags;
 /// CLAP's parameter id, as [`QuintetHost::params`] reports it.
 pub use clack_host::prelude::ClapId;
 pub use cookies::SentCookies;

@@ -1,16 +1,20 @@
 //! Chords through a CLAP host: voices, stealing, the envelope's end, the sustain pedal, note
-//! expressions, polyphonic modulation with the note ends the host needs back, and MPE.
+//! expressions, polyphonic modulation (levels, gain, the LFO's depths, pans, unison) with the
+//! note ends the host needs back, and MPE.
 
 use quintet::dsp::envelope::{FADE_OUT_MS, RELEASE_MS, SHORTEST_SEGMENT_MS};
+use quintet::dsp::pan::pan_gains;
 use quintet::dsp::{PARTIAL_AMPLITUDE, VOICE_LEVEL};
+use quintet::engine::Modulated;
 use quintet::engine::pitch::note_to_hz;
+use quintet::params::Param;
 use quintet::spectrum::{Peak, find_peaks};
 use quintet_test_host::signal::{
     DEFAULT_FREQUENCIES_HZ, assert_clean, assert_clean_stereo, max_step,
 };
 use quintet_test_host::{
-    HostEvent, MidiMessage, NO_NOTE_ID, NoteExpression, NoteMessage, ParamChange, PolyMod,
-    QuintetHost, Rendered, blocks_of, frames_in,
+    HostEvent, MidiMessage, NO_NOTE_ID, NoteExpression, NoteMessage, ParamChange, ParamInfoFlags,
+    PolyMod, QuintetHost, Rendered, blocks_of, frames_in,
 };
 
 const SAMPLE_RATE_HZ: f64 = 48_000.0;
@@ -434,5 +438,341 @@ fn a_pan_expression_moves_only_its_own_voice() {
             near(amplitude_at(&right, hz), amplitude),
             "{hz:.1} Hz right"
         );
+    }
+}
+
+// ---- Issue 24: polyphonic modulation of the per-voice parameters (the LFO's depths, the
+// pans, the unison's detune and width). Note 11 is modulated, note 22 is not; each test
+// measures both.
+
+/// The modulated note's id and the other's.
+const MODULATED: i32 = 11;
+const OTHER: i32 = 22;
+
+/// Issue 24, item 1: a CLAP host sees as modulatable per note exactly the parameters the
+/// registry declares `modulated` (the levels and gain, the LFO's three depths, the pans, the
+/// unison's detune and width), and nothing else.
+#[test]
+fn the_host_sees_every_per_voice_parameter_as_modulatable_per_note() {
+    let mut host = QuintetHost::new();
+    let per_note: Vec<String> = (host.params().into_iter())
+        .filter(|p| p.flags.contains(ParamInfoFlags::IS_MODULATABLE_PER_NOTE_ID))
+        .map(|p| p.name)
+        .collect();
+    let declared: Vec<String> = (Param::ALL.iter().map(|param| param.spec()))
+        .filter(|spec| spec.modulated.is_some())
+        .map(|spec| spec.name.to_owned())
+        .collect();
+    assert_eq!(per_note, declared);
+    assert_eq!(per_note.len(), Modulated::ALL.len());
+    for name in [
+        "Vibrato",
+        "Tremolo",
+        "LFO brightness",
+        "Partial 3 pan",
+        "Unison detune",
+    ] {
+        assert!(per_note.iter().any(|n| n == name), "{name}: {per_note:?}");
+    }
+}
+
+/// A host as [`poly_host`] makes with each of `settings` (a parameter's name, a typed value)
+/// set at frame 0.
+fn host_with(settings: &[(&str, &str)]) -> QuintetHost {
+    let mut host = poly_host(4);
+    let values: Vec<HostEvent> = (settings.iter())
+        .map(|&(name, text)| {
+            let param = host.param_id(name);
+            let normalized = (host.text_to_value(param, text)).unwrap_or_else(|| panic!("{text}"));
+            HostEvent::Value(ParamChange {
+                frame: 0,
+                param,
+                normalized,
+            })
+        })
+        .collect();
+    render(&mut host, BLOCK, &values);
+    host
+}
+
+/// `name` modulated by `offset` (normalized) on note `note_id` playing `key`, at `frame`.
+fn modulate(
+    host: &mut QuintetHost,
+    frame: usize,
+    name: &str,
+    offset: f64,
+    note_id: i32,
+    key: u8,
+) -> HostEvent {
+    let param = host.param_id(name);
+    let change = ParamChange {
+        frame,
+        param,
+        normalized: offset,
+    };
+    PolyMod::voice(change, note_id, 0, i16::from(key))
+}
+
+/// Each channel's peaks in the render's last [`ANALYSIS_FRAMES`], down to `floor`.
+fn channel_peaks(audio: &Rendered, floor: f64) -> [Vec<Peak>; 2] {
+    let tail = |channel: usize| &audio.channels[channel][audio.len() - ANALYSIS_FRAMES..];
+    [0, 1].map(|channel| find_peaks(tail(channel), SAMPLE_RATE_HZ, floor as f32))
+}
+
+/// How much each partial of notes `low` (modulated: [`MODULATED`]) and `high` ([`OTHER`])
+/// changed, in dB on the left channel, once `name` is modulated by `offset` on the first:
+/// measured before and after on the same two held notes.
+fn depth_changes(settings: &[(&str, &str)], name: &str, offset: f64) -> ([f64; 5], [f64; 5]) {
+    let mut host = host_with(settings);
+    let (low, high) = (48, 74);
+    let start = [
+        NoteMessage::on_with(0, low, 1.0, MODULATED, 0),
+        NoteMessage::on_with(0, high, 1.0, OTHER, 0),
+    ];
+    let before = render(&mut host, ANALYSIS_FRAMES + 4800, &start);
+    let modulation = [modulate(&mut host, 0, name, offset, MODULATED, low)];
+    let after = render(&mut host, ANALYSIS_FRAMES + 4800, &modulation);
+    let (before, after) = (peaks_of(&before, 0.005), peaks_of(&after, 0.005));
+    let db = |hz: f64| 20.0 * (amplitude_at(&after, hz) / amplitude_at(&before, hz)).log10();
+    (partials_of(low).map(db), partials_of(high).map(db))
+}
+
+/// Whether every change is within 0.1 dB.
+fn unchanged(changes: &[f64; 5]) -> bool {
+    changes.iter().all(|db| db.abs() < 0.1)
+}
+
+/// Issue 24, item 1: the vibrato depth modulated on one voice (0 → 50 ct) spreads its lines
+/// (partial 5 of C3 swings ±7.6 Hz at 5.5 Hz: its carrier falls by ~5 dB); the other voice
+/// keeps its lines. Before the fix the host could not modulate the vibrato per voice.
+#[test]
+fn a_modulated_vibrato_depth_moves_only_its_voice() {
+    let (modulated, other) = depth_changes(&[], "Vibrato", 0.5);
+    assert!(
+        modulated[4] < -2.0,
+        "the modulated voice vibrates: {modulated:?}"
+    );
+    assert!(unchanged(&other), "the other voice stands still: {other:?}");
+}
+
+/// Issue 24, item 1: the tremolo depth modulated to 100 % on one voice halves its lines'
+/// carriers (the level swings between full and silence: its mean is a half, −6 dB); the other
+/// voice's stay.
+#[test]
+fn a_modulated_tremolo_depth_moves_only_its_voice() {
+    let (modulated, other) = depth_changes(&[], "Tremolo", 1.0);
+    for db in modulated {
+        assert!(
+            (db + 6.02).abs() < 1.0,
+            "the modulated voice dips: {modulated:?}"
+        );
+    }
+    assert!(unchanged(&other), "the other voice stands still: {other:?}");
+}
+
+/// Issue 24, item 1: the LFO brightness depth modulated to +24 dB on one voice moves its upper
+/// partials (partial 5's level swings ±24 dB: its carrier rises) and leaves its partial 1
+/// where it was; the other voice's stay.
+#[test]
+fn a_modulated_lfo_brightness_moves_only_its_voice() {
+    let (modulated, other) = depth_changes(&[], "LFO brightness", 0.5);
+    assert!(
+        modulated[0].abs() < 0.1,
+        "partial 1 keeps its level: {modulated:?}"
+    );
+    assert!(
+        modulated[4] > 3.0,
+        "partial 5 follows the LFO: {modulated:?}"
+    );
+    assert!(unchanged(&other), "the other voice stands still: {other:?}");
+}
+
+/// Issue 24, item 1: a partial's pan modulated on one voice places that voice's partial alone
+/// (hard left: √2 on the left, nothing on the right; with every pan centred, the engine must
+/// render two channels for it), and when the parameter itself moves, the modulated voice
+/// follows it by its offset while the other voice takes the new value.
+#[test]
+fn a_modulated_pan_places_only_its_voice_and_follows_the_parameter() {
+    let mut host = poly_host(4);
+    let (low, high) = (48, 74);
+    let events = [
+        NoteMessage::on_with(0, low, 1.0, MODULATED, 0),
+        NoteMessage::on_with(0, high, 1.0, OTHER, 0),
+        modulate(&mut host, 100, "Partial 1 pan", -0.5, MODULATED, low),
+    ];
+    let audio = host.render_events(blocks_of(ANALYSIS_FRAMES + 4800, BLOCK), &events);
+    assert_clean_stereo(&audio, "a voice's partial panned by modulation");
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
+    let [left, right] = channel_peaks(&audio, amplitude / 8.0);
+    let near = |found: f64, expected: f64| (found / expected - 1.0).abs() < 0.05;
+    let [first, rest @ ..] = partials_of(low);
+    let what = format!("{left:?}\n{right:?}");
+    assert!(
+        near(
+            amplitude_at(&left, first),
+            std::f64::consts::SQRT_2 * amplitude
+        ),
+        "{what}"
+    );
+    assert_eq!(amplitude_at(&right, first), 0.0, "{what}");
+    for hz in rest.into_iter().chain(partials_of(high)) {
+        assert!(
+            near(amplitude_at(&left, hz), amplitude),
+            "{hz:.1} Hz left: {what}"
+        );
+        assert!(
+            near(amplitude_at(&right, hz), amplitude),
+            "{hz:.1} Hz right: {what}"
+        );
+    }
+    // The parameter to +50 %: the modulated voice's partial 1 to −50 % (its offset kept), the
+    // other's to +50 %.
+    let pan = host.param_id("Partial 1 pan");
+    let moved = [HostEvent::Value(ParamChange {
+        frame: 0,
+        param: pan,
+        normalized: 0.75,
+    })];
+    let audio = host.render_events(blocks_of(ANALYSIS_FRAMES + 4800, BLOCK), &moved);
+    let [left, right] = channel_peaks(&audio, amplitude / 8.0);
+    let gains = |pan: f32| pan_gains(pan).map(|gain| f64::from(gain) * amplitude);
+    let what = format!("{left:?}\n{right:?}");
+    for (hz, [l, r]) in [(first, gains(-0.5)), (partials_of(high)[0], gains(0.5))] {
+        assert!(near(amplitude_at(&left, hz), l), "{hz:.1} Hz left: {what}");
+        assert!(
+            near(amplitude_at(&right, hz), r),
+            "{hz:.1} Hz right: {what}"
+        );
+    }
+}
+
+/// The two copies of partial `k` of `key` in unison at ±`cents`.
+fn copies_of(key: u8, k: usize, cents: f64) -> [f64; 2] {
+    let hz = partials_of(key)[k];
+    [-cents, cents].map(|c| hz * (c / 1200.0).exp2())
+}
+
+/// Notes `modulated` ([`MODULATED`]) and `other` ([`OTHER`]) in unison (two copies detuned
+/// `detune` cents either way, width 0), `name` modulated by `offset` on the first.
+fn unison_pair(detune: &str, name: &str, offset: f64, (modulated, other): (u8, u8)) -> Rendered {
+    let settings = [
+        ("Unison", "2"),
+        ("Unison detune", detune),
+        ("Unison width", "0"),
+    ];
+    let mut host = host_with(&settings);
+    let events = [
+        NoteMessage::on_with(0, modulated, 1.0, MODULATED, 0),
+        NoteMessage::on_with(0, other, 1.0, OTHER, 0),
+        modulate(&mut host, 100, name, offset, MODULATED, modulated),
+    ];
+    let audio = host.render_events(blocks_of(ANALYSIS_FRAMES + 4800, BLOCK), &events);
+    assert_clean_stereo(&audio, name);
+    audio
+}
+
+/// Issue 24, item 1: the unison detune modulated on one voice (two copies, 0 → 50 ct) splits
+/// its partials into two lines ±50 ct away, each at 1/√2; the other voice's copies stay one
+/// line.
+#[test]
+fn a_modulated_unison_detune_splits_only_its_voice() {
+    let (low, high) = (48, 74);
+    let audio = unison_pair("0", "Unison detune", 0.5, (high, low));
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
+    let peaks = peaks_of(&audio, amplitude);
+    let near = |found: f64, expected: f64| (found / expected - 1.0).abs() < 0.1;
+    for k in 0..5 {
+        for hz in copies_of(high, k, 50.0) {
+            let found = amplitude_at(&peaks, hz);
+            assert!(
+                near(found, amplitude / 2f64.sqrt()),
+                "{hz:.1} Hz: {found}: {peaks:?}"
+            );
+        }
+        assert_eq!(amplitude_at(&peaks, partials_of(high)[k]), 0.0, "{peaks:?}");
+        // The other note's copies play as one line a partial (their level is their start
+        // phases' sum).
+        for hz in copies_of(low, k, 50.0) {
+            assert_eq!(amplitude_at(&peaks, hz), 0.0, "{hz:.1} Hz: {peaks:?}");
+        }
+    }
+    let lines = partials_of(low).map(|hz| amplitude_at(&peaks, hz));
+    assert!(lines.iter().filter(|&&a| a > 0.0).count() >= 3, "{peaks:?}");
+}
+
+/// Issue 24, item 1: the unison width modulated on one voice (two copies ±50 ct, width
+/// 0 → 100 %) puts its lower copy hard left and its upper hard right; the other voice's
+/// copies stay centred on both channels (and the engine renders two channels for the one).
+#[test]
+fn a_modulated_unison_width_spreads_only_its_voice() {
+    let (low, high) = (48, 74);
+    let audio = unison_pair("50", "Unison width", 1.0, (high, low));
+    let amplitude = f64::from(PARTIAL_AMPLITUDE);
+    let [left, right] = channel_peaks(&audio, amplitude / 8.0);
+    let near = |found: f64, expected: f64| (found / expected - 1.0).abs() < 0.1;
+    let what = format!("{left:?}\n{right:?}");
+    // A copy at 1/√2 panned hard to a side: √2 there.
+    let [lower, upper] = copies_of(high, 4, 50.0);
+    assert!(near(amplitude_at(&left, lower), amplitude), "{what}");
+    assert_eq!(amplitude_at(&right, lower), 0.0, "{what}");
+    assert!(near(amplitude_at(&right, upper), amplitude), "{what}");
+    assert_eq!(amplitude_at(&left, upper), 0.0, "{what}");
+    for hz in copies_of(low, 4, 50.0) {
+        let centred = amplitude / 2f64.sqrt();
+        assert!(near(amplitude_at(&left, hz), centred), "{hz:.1} Hz: {what}");
+        assert!(
+            near(amplitude_at(&right, hz), centred),
+            "{hz:.1} Hz: {what}"
+        );
+    }
+}
+
+/// Issue 24, item 1: a voice's modulation ends with it. Note 11's vibrato and pan are
+/// modulated; once it has ended (the host told), a new note on the same key plays as if
+/// nothing had been (centred, its lines as sharp as an unmodulated note's), as does a note
+/// that takes over the one voice in legato.
+#[test]
+fn modulation_ends_with_its_voice() {
+    for voices in [4, 1] {
+        let mut host = poly_host(voices);
+        let low = 48;
+        let events = [
+            NoteMessage::on_with(0, low, 1.0, MODULATED, 0),
+            modulate(&mut host, 100, "Vibrato", 0.5, MODULATED, low),
+            modulate(&mut host, 100, "Partial 1 pan", -0.5, MODULATED, low),
+        ];
+        let modulated = host.render_events(blocks_of(4800, BLOCK), &events);
+        assert_clean_stereo(&modulated, "a modulated note");
+        let (next, start) = if voices == 1 {
+            // Legato: the next note takes the voice while the first is held.
+            (vec![NoteMessage::on_with(0, low, 1.0, 33, 0)], 0)
+        } else {
+            // After the first note's release.
+            let start = frames_in(RELEASE_MS, SAMPLE_RATE_HZ) + BLOCK;
+            let off = NoteMessage::off_with(0, low, MODULATED, 0);
+            (
+                vec![off, NoteMessage::on_with(start, low, 1.0, 33, 0)],
+                start,
+            )
+        };
+        let frames = start + ANALYSIS_FRAMES + 9600;
+        let audio = host.render_events(blocks_of(frames, BLOCK), &next);
+        assert!(
+            audio.note_ends.iter().any(|end| end.note_id == MODULATED),
+            "{voices} voices: the host hears of the modulated note's end"
+        );
+        let tail = |channel: usize| &audio.channels[channel][audio.len() - ANALYSIS_FRAMES..];
+        assert_eq!(tail(0), tail(1), "{voices} voices: the new note is centred");
+        let amplitude = f64::from(PARTIAL_AMPLITUDE);
+        let [left, right] = channel_peaks(&audio, amplitude / 8.0);
+        for hz in partials_of(low) {
+            for (side, peaks) in [("left", &left), ("right", &right)] {
+                let found = amplitude_at(peaks, hz);
+                assert!(
+                    (found / amplitude - 1.0).abs() < 0.05,
+                    "{voices} voices: {hz:.1} Hz {side}: {found}"
+                );
+            }
+        }
     }
 }

@@ -178,8 +178,9 @@ pub struct Engine {
     /// Samples the engine still renders in stereo after every pan came back to the centre
     /// (until the pans' ramps have ended).
     stereo_samples_left: u32,
-    /// Whether a pan expression moved a note since the last snap: the engine then renders in
-    /// stereo (such a note may sound off the centre however the settings move).
+    /// Whether a pan expression, or the host's per-voice modulation of a pan or the unison's
+    /// width, moved a note since the last snap: the engine then renders in stereo (such a note
+    /// may sound off the centre however the settings move).
     panned_notes: bool,
     /// Whether a note may have started with copies off the centre since the last snap: the
     /// engine then renders in stereo while the width is above 0 (such a note keeps its copies
@@ -537,9 +538,7 @@ impl Engine {
     /// Tells each sounding voice whether movement acts on it now.
     fn refresh_moved(&mut self) {
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
-            let controls = self
-                .movement
-                .controls(voice.note.channel, &voice.expressions);
+            let controls = voice.controls(&self.movement);
             voice.set_moved(self.movement.moves(&controls));
         }
     }
@@ -703,14 +702,11 @@ impl Engine {
     /// polyphonic modulation; the glue works out the value). Unknown ids are ignored: the voice
     /// has ended.
     pub fn modulate_voice(&mut self, id: i32, target: Modulated, modulation: Modulation) {
-        let (levels, gain) = (self.settings.levels, self.settings.gain);
-        for voice in &mut self.voices {
+        for slot in 0..VOICE_SLOTS {
+            let voice = &mut self.voices[slot];
             if voice.is_sounding() && voice.note.id == Some(id) {
                 voice.modulate(target, modulation);
-                match target {
-                    Modulated::Level(_) => voice.set_levels(&levels, [Motion::Smooth; 5]),
-                    Modulated::Gain => voice.set_gain(gain, Motion::Smooth),
-                }
+                self.follow_modulation(slot, target, Motion::Smooth);
             }
         }
     }
@@ -723,21 +719,48 @@ impl Engine {
         motion: Motion,
         value_for: impl Fn(f32) -> f32,
     ) {
-        let (levels, gain) = (self.settings.levels, self.settings.gain);
-        for voice in &mut self.voices {
+        for slot in 0..VOICE_SLOTS {
+            let voice = &mut self.voices[slot];
             if let Some(Modulation { offset, .. }) = voice.modulation(target)
                 && voice.is_sounding()
             {
                 let value = value_for(offset);
                 voice.modulate(target, Modulation { offset, value });
-                match target {
-                    Modulated::Level(partial) => {
-                        let mut motions = [Motion::Jump; PARTIAL_COUNT];
-                        motions[partial.min(PARTIAL_COUNT - 1)] = motion;
-                        voice.set_levels(&levels, motions);
-                    }
-                    Modulated::Gain => voice.set_gain(gain, motion),
-                }
+                self.follow_modulation(slot, target, motion);
+            }
+        }
+    }
+
+    /// Moves voice `slot` to its value of `target` (its modulation, or the setting's), as
+    /// `motion` says: the one place a modulated value reaches what the voice plays.
+    fn follow_modulation(&mut self, slot: usize, target: Modulated, motion: Motion) {
+        let settings = self.settings;
+        let voice = &mut self.voices[slot];
+        match target {
+            Modulated::Level(partial) => {
+                let mut motions = [Motion::Jump; PARTIAL_COUNT];
+                motions[partial.min(PARTIAL_COUNT - 1)] = motion;
+                voice.set_levels(&settings.levels, motions);
+            }
+            Modulated::Gain => voice.set_gain(settings.gain, motion),
+            // Read at the voice's next knot; the voice may start or stop moving.
+            Modulated::Vibrato | Modulated::Tremolo | Modulated::LfoBrightness => {
+                let controls = voice.controls(&self.movement);
+                voice.set_moved(self.movement.moves(&controls));
+            }
+            Modulated::Pan(_) => {
+                voice.set_pans(&settings.pans, motion);
+                // Off the centre, the voice needs two channels whatever the settings say.
+                self.panned_notes |= voice.modulation(target).is_some_and(|m| m.value != 0.0);
+            }
+            Modulated::UnisonDetune => {
+                voice.spread(settings.unison);
+                self.retune(slot, [motion; PARTIAL_COUNT], GLIDE_MS);
+            }
+            Modulated::UnisonWidth => {
+                voice.spread(settings.unison);
+                voice.set_pans(&settings.pans, motion);
+                self.panned_notes |= voice.is_wide();
             }
         }
     }
@@ -745,12 +768,7 @@ impl Engine {
     /// Whether any voice is modulated by the host (so the glue need not work out values for
     /// none).
     pub fn has_modulated_voices(&self) -> bool {
-        self.voices.iter().any(|voice| {
-            voice.is_sounding()
-                && Modulated::ALL
-                    .iter()
-                    .any(|&t| voice.modulation(t).is_some())
-        })
+        (self.voices.iter()).any(|voice| voice.is_sounding() && voice.is_modulated())
     }
 
     /// Tunes `key` on `channel` from outside (an MTS-ESP master): notes that start on it play
@@ -1051,12 +1069,13 @@ impl Engine {
         if voice.note == current.note && voice.state == VoiceState::Held {
             return;
         }
-        let (levels, gain) = (self.settings.levels, self.settings.gain);
         if voice.note.id != current.note.id {
-            // For the host the old note ends here, and its modulation with it.
+            // For the host the old note ends here, and its modulation with it (the retune
+            // and the refresh below follow the detune and depths back to the settings').
             let old = voice.note;
             self.ended.push(old, 0);
-            self.voices[0].forget_modulation(&levels, gain);
+            let settings = self.settings;
+            self.voices[0].forget_modulation(&settings);
             // And its expressions (the new note's come addressed to it).
             self.voices[0].expressions = NoteExpressions::AT_REST;
         }

@@ -70,14 +70,24 @@ impl Default for MovementSettings {
 }
 
 impl MovementSettings {
+    /// The LFO's three depths as set (every voice's, unless the host modulates its own).
+    pub fn depths(&self) -> Depths {
+        Depths {
+            vibrato_cents: self.vibrato_cents,
+            tremolo: self.tremolo,
+            brightness_db: self.brightness_db,
+        }
+    }
+
     /// `self` with every value made playable (non-finite depths and times: 0).
     pub fn sanitized(mut self) -> Self {
         let finite = |value: f64| if value.is_finite() { value } else { 0.0 };
         self.delay_ms = finite(self.delay_ms).max(0.0);
         self.fade_ms = finite(self.fade_ms).max(0.0);
-        self.vibrato_cents = finite(self.vibrato_cents);
-        self.tremolo = finite(self.tremolo).clamp(0.0, 1.0);
-        self.brightness_db = finite(self.brightness_db);
+        let depths = self.depths().sanitized();
+        self.vibrato_cents = depths.vibrato_cents;
+        self.tremolo = depths.tremolo;
+        self.brightness_db = depths.brightness_db;
         self.wheel_vibrato_cents = finite(self.wheel_vibrato_cents);
         self.pressure_level_db = finite(self.pressure_level_db);
         self.pressure_brightness_db = finite(self.pressure_brightness_db);
@@ -87,10 +97,37 @@ impl MovementSettings {
     }
 }
 
-/// What moves one note besides the settings: its channel's controllers and its own
-/// expressions.
+/// The LFO's three depths: the settings' (see [`MovementSettings`]), or a voice's own where
+/// the host modulates them per voice (CLAP polyphonic modulation).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Depths {
+    /// Vibrato, in cents either way.
+    pub vibrato_cents: f64,
+    /// Tremolo, 0 ..= 1.
+    pub tremolo: f64,
+    /// Brightness, in dB either way for partial 5.
+    pub brightness_db: f64,
+}
+
+impl Depths {
+    /// `self` made playable as [`MovementSettings::sanitized`] makes the settings' (non-finite
+    /// depths: 0, the tremolo within 0 ..= 1).
+    pub fn sanitized(self) -> Self {
+        let finite = |value: f64| if value.is_finite() { value } else { 0.0 };
+        Self {
+            vibrato_cents: finite(self.vibrato_cents),
+            tremolo: finite(self.tremolo).clamp(0.0, 1.0),
+            brightness_db: finite(self.brightness_db),
+        }
+    }
+}
+
+/// What moves one note besides the settings' routes: the LFO's depths (the settings', or the
+/// voice's own), its channel's controllers and its own expressions.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Controls {
+    /// The LFO's depths for this note.
+    pub depths: Depths,
     /// The mod wheel (and the note's vibrato expression), 0 ..= 2.
     pub wheel: f64,
     /// Pressure, 0 ..= 1: the channel's or the note's own, the stronger.
@@ -99,18 +136,6 @@ pub struct Controls {
     pub timbre: f64,
     /// The note's expression expression: a level factor, 0 ..= 1.
     pub expression: f64,
-}
-
-impl Default for Controls {
-    /// Nothing moved.
-    fn default() -> Self {
-        Self {
-            wheel: 0.0,
-            pressure: 0.0,
-            timbre: 0.0,
-            expression: 1.0,
-        }
-    }
 }
 
 /// What one note's expressions say (see [`Expression`]).
@@ -306,6 +331,7 @@ impl Movement {
         let (pressure, master_pressure) = of(&self.pressures);
         let (timbre, master_timbre) = of(&self.timbres);
         Controls {
+            depths: self.settings.depths(),
             wheel: wheel.max(master_wheel.unwrap_or(0.0)) + expressions.vibrato,
             pressure: pressure
                 .max(master_pressure.unwrap_or(0.0))
@@ -316,12 +342,23 @@ impl Movement {
         }
     }
 
+    /// The controls of the drone, which no controller reaches: the settings' depths alone.
+    fn resting(&self) -> Controls {
+        Controls {
+            depths: self.settings.depths(),
+            wheel: 0.0,
+            pressure: 0.0,
+            timbre: 0.0,
+            expression: 1.0,
+        }
+    }
+
     /// Whether a note with `controls` moves at all (otherwise it plays unmoved, to the bit).
     pub fn moves(&self, controls: &Controls) -> bool {
-        let s = &self.settings;
-        s.vibrato_cents != 0.0
-            || s.tremolo != 0.0
-            || s.brightness_db != 0.0
+        let (s, depths) = (&self.settings, &controls.depths);
+        depths.vibrato_cents != 0.0
+            || depths.tremolo != 0.0
+            || depths.brightness_db != 0.0
             || controls.wheel * s.wheel_vibrato_cents != 0.0
             || controls.pressure * s.pressure_level_db != 0.0
             || controls.pressure * s.pressure_brightness_db != 0.0
@@ -331,7 +368,7 @@ impl Movement {
 
     /// Whether the drone moves (its LFO's routes; no controller reaches it).
     pub fn moves_drone(&self) -> bool {
-        self.moves(&Controls::default())
+        self.moves(&self.resting())
     }
 
     /// If the bank of a voice at sample `clock` must be told where to head, the knot to head
@@ -367,7 +404,7 @@ impl Movement {
             return Knot::NEUTRAL;
         }
         let value = self.settings.shape.value(self.free.turns_at(knot), 0);
-        self.knot(value, 1.0, &Controls::default())
+        self.knot(value, 1.0, &self.resting())
     }
 
     /// How much of the LFO acts `since_ms` after note-on, 0 ..= 1: none during the delay, then
@@ -388,13 +425,13 @@ impl Movement {
     /// pitch ratio and level factors. Tremolo dips from full level (at the LFO's top) by its
     /// depth (at its bottom).
     pub fn knot(&self, lfo: f64, fade: f64, controls: &Controls) -> Knot {
-        let s = &self.settings;
+        let (s, depths) = (&self.settings, &controls.depths);
         let swing = lfo * fade;
-        let cents = (s.vibrato_cents + controls.wheel * s.wheel_vibrato_cents) * swing;
-        let tremolo = 1.0 - s.tremolo * fade * (1.0 - lfo) * 0.5;
+        let cents = (depths.vibrato_cents + controls.wheel * s.wheel_vibrato_cents) * swing;
+        let tremolo = 1.0 - depths.tremolo * fade * (1.0 - lfo) * 0.5;
         let pressure_db = s.pressure_level_db * controls.pressure;
         let level = tremolo * controls.expression * db_to_gain(pressure_db);
-        let tilt_db = s.brightness_db * swing
+        let tilt_db = depths.brightness_db * swing
             + s.pressure_brightness_db * controls.pressure
             + s.timbre_brightness_db * controls.timbre;
         Knot {

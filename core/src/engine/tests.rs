@@ -340,6 +340,54 @@ fn a_volume_expression_and_a_modulated_level_change_only_their_note() {
     }
 }
 
+/// Issue 24: a voice the host modulates to the settings' own values plays to the bit as one
+/// it does not modulate (every target, in unison and stereo): a modulated value takes the
+/// setting's place and nothing else, and the voice keeps its unmoved path and steady lanes.
+#[test]
+fn a_modulation_to_the_settings_own_values_changes_no_bit() {
+    let settings = Settings {
+        midi: true,
+        unison: Unison {
+            copies: 2,
+            detune_cents: 12.0,
+            width: 0.5,
+        },
+        pans: [0.0, -0.25, 0.5, 0.0, 1.0],
+        ..Settings::default()
+    };
+    let value_of = |target: Modulated| match target {
+        Modulated::Level(k) => settings.levels[k],
+        Modulated::Gain => settings.gain,
+        Modulated::Vibrato => settings.movement.vibrato_cents as f32,
+        Modulated::Tremolo => settings.movement.tremolo as f32,
+        Modulated::LfoBrightness => settings.movement.brightness_db as f32,
+        Modulated::Pan(k) => settings.pans[k],
+        Modulated::UnisonDetune => settings.unison.detune_cents as f32,
+        Modulated::UnisonWidth => settings.unison.width,
+    };
+    let play = |modulate: bool| {
+        let mut engine = Engine::new(RATE_HZ, settings);
+        on(&mut engine, with_id(48, 1, 0), 1.0);
+        on(&mut engine, with_id(67, 2, 0), 1.0);
+        let (mut left, mut right) = (vec![0.0; 4800], vec![0.0; 4800]);
+        engine.render_stereo(&mut left, &mut right);
+        if modulate {
+            for target in Modulated::ALL {
+                let value = value_of(target);
+                engine.modulate_voice(2, target, Modulation { offset: 0.0, value });
+            }
+            assert!(engine.has_modulated_voices());
+        }
+        engine.render_stereo(&mut left, &mut right);
+        (left, right)
+    };
+    let (plain, modulated) = (play(false), play(true));
+    assert!(plain.0.iter().any(|&x| x != 0.0));
+    let bits = |samples: &[f32]| samples.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&plain.0), bits(&modulated.0), "left");
+    assert_eq!(bits(&plain.1), bits(&modulated.1), "right");
+}
+
 /// Moves `channel`'s wheel to `position` and renders past the bend's glide.
 fn turn_wheel(engine: &mut Engine, channel: Channel, position: f32) {
     engine.handle(NoteInput::PitchBend { channel, position });

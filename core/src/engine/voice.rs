@@ -9,9 +9,10 @@
 //! A note in unison plays several copies, each its own bank (see [`super::unison`]), all under
 //! the note's envelopes.
 
+use super::Settings;
 use super::channels::Channels;
 use super::input::NoteRef;
-use super::movement::{Movement, NoteExpressions, VoiceLfo};
+use super::movement::{Controls, Depths, Movement, NoteExpressions, VoiceLfo};
 use super::unison::{MAX_UNISON, Unison, copy_pan};
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
 use crate::dsp::lfo::KNOT_SAMPLES;
@@ -32,13 +33,27 @@ pub enum Motion {
     Jump,
 }
 
-/// A value a host can modulate per voice (CLAP polyphonic modulation).
+/// A value a host can modulate per voice (CLAP polyphonic modulation): each is one parameter
+/// (declared `modulated` in the registry), and a voice's modulated value is used wherever the
+/// setting is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Modulated {
     /// Partial `0 ..= 4`'s level.
     Level(usize),
     /// The output gain.
     Gain,
+    /// The LFO's vibrato depth, in cents (read at the voice's next knot).
+    Vibrato,
+    /// The LFO's tremolo depth, 0 ..= 1 (read at the voice's next knot).
+    Tremolo,
+    /// The LFO's brightness depth, in dB for partial 5 (read at the voice's next knot).
+    LfoBrightness,
+    /// Partial `0 ..= 4`'s pan, −1 ..= 1.
+    Pan(usize),
+    /// How far the outermost unison copies are detuned, in cents.
+    UnisonDetune,
+    /// How far the outermost unison copies are panned, 0 ..= 1.
+    UnisonWidth,
 }
 
 impl Modulated {
@@ -50,19 +65,39 @@ impl Modulated {
         Modulated::Level(3),
         Modulated::Level(4),
         Modulated::Gain,
+        Modulated::Vibrato,
+        Modulated::Tremolo,
+        Modulated::LfoBrightness,
+        Modulated::Pan(0),
+        Modulated::Pan(1),
+        Modulated::Pan(2),
+        Modulated::Pan(3),
+        Modulated::Pan(4),
+        Modulated::UnisonDetune,
+        Modulated::UnisonWidth,
     ];
 
-    /// 0 ..= 4 for the levels, 5 for the gain.
+    /// 0 ..= 4 for the levels, 5 for the gain, 6 ..= 8 for the LFO's depths, 9 ..= 13 for the
+    /// pans, 14 and 15 for the unison's detune and width (the order of [`Self::ALL`]; the
+    /// first six are those of the first release with polyphonic modulation).
     pub fn index(self) -> usize {
+        let partial = |k: usize| k.min(PARTIAL_COUNT - 1);
         match self {
-            Modulated::Level(partial) => partial.min(PARTIAL_COUNT - 1),
+            Modulated::Level(k) => partial(k),
             Modulated::Gain => PARTIAL_COUNT,
+            Modulated::Vibrato => PARTIAL_COUNT + 1,
+            Modulated::Tremolo => PARTIAL_COUNT + 2,
+            Modulated::LfoBrightness => PARTIAL_COUNT + 3,
+            Modulated::Pan(k) => PARTIAL_COUNT + 4 + partial(k),
+            Modulated::UnisonDetune => 2 * PARTIAL_COUNT + 4,
+            Modulated::UnisonWidth => 2 * PARTIAL_COUNT + 5,
         }
     }
 }
 
-/// Number of values a voice can be modulated on: the five levels and the gain.
-pub const MODULATED_COUNT: usize = PARTIAL_COUNT + 1;
+/// Number of values a voice can be modulated on: the five levels, the gain, the LFO's three
+/// depths, the five pans, the unison's detune and width.
+pub const MODULATED_COUNT: usize = 2 * PARTIAL_COUNT + 6;
 
 /// A voice's modulation of one value: the host's offset (kept for the glue, which turns offset
 /// and parameter into a value) and the resulting value.
@@ -306,14 +341,18 @@ impl Voice {
         }
     }
 
-    /// Takes a new detune and width for its copies (the count stays the note's). The caller
-    /// moves the partials and pans to them ([`move_partials`](Self::move_partials),
-    /// [`set_pans`](Self::set_pans)).
+    /// Takes a new detune and width for its copies (the count stays the note's), or this
+    /// voice's own where the host modulates them. The caller moves the partials and pans to
+    /// them ([`move_partials`](Self::move_partials), [`set_pans`](Self::set_pans)).
     pub fn spread(&mut self, unison: Unison) {
         self.touch();
-        let unison = unison.sanitized();
-        self.unison.detune_cents = unison.detune_cents;
-        self.unison.width = unison.width;
+        let detune = self.modulation(Modulated::UnisonDetune);
+        let spread = Unison {
+            copies: self.unison.copies,
+            detune_cents: detune.map_or(unison.detune_cents, |m| f64::from(m.value)),
+            width: self.modulated_or(Modulated::UnisonWidth, unison.width),
+        };
+        self.unison = spread.sanitized();
     }
 
     /// Whether some copy stands off the centre.
@@ -353,10 +392,12 @@ impl Voice {
         }
     }
 
-    /// Places the partials in the stereo field (−1 = hard left … +1 = hard right), each copy's
-    /// spread on top, moving as `motion` says.
+    /// Places the partials in the stereo field (−1 = hard left … +1 = hard right): at `pans`
+    /// where this voice is not modulated, each copy's spread on top, moving as `motion` says.
     pub fn set_pans(&mut self, pans: &[f32; PARTIAL_COUNT], motion: Motion) {
         self.touch();
+        let pans: [f32; PARTIAL_COUNT] =
+            std::array::from_fn(|k| self.modulated_or(Modulated::Pan(k), pans[k]));
         let (unison, expression) = (self.unison, self.pan_expression);
         for (copy, bank) in self.banks_mut().iter_mut().enumerate() {
             for (partial, &pan) in pans.iter().enumerate() {
@@ -386,12 +427,39 @@ impl Voice {
         }
     }
 
-    /// Drops the host's modulation (its note ended), moving to `levels` and `gain`.
-    pub fn forget_modulation(&mut self, levels: &[f32; PARTIAL_COUNT], gain: f32) {
+    /// Drops the host's modulation (its note ended), moving to the settings' values (the
+    /// caller retunes the partials to the unison's detune and refreshes whether the voice
+    /// moves).
+    pub fn forget_modulation(&mut self, settings: &Settings) {
         self.touch();
         self.modulation = [None; MODULATED_COUNT];
-        self.set_levels(levels, [Motion::Smooth; PARTIAL_COUNT]);
-        self.set_gain(gain, Motion::Smooth);
+        self.set_levels(&settings.levels, [Motion::Smooth; PARTIAL_COUNT]);
+        self.set_gain(settings.gain, Motion::Smooth);
+        self.spread(settings.unison);
+        self.set_pans(&settings.pans, Motion::Smooth);
+    }
+
+    /// Whether the host modulates anything on this voice.
+    pub fn is_modulated(&self) -> bool {
+        self.modulation.iter().any(Option::is_some)
+    }
+
+    /// What moves the voice (see [`Movement::controls`]), with the LFO's depths this voice's
+    /// own where the host modulates them.
+    pub fn controls(&self, movement: &Movement) -> Controls {
+        let mut controls = movement.controls(self.note.channel, &self.expressions);
+        let depth = |target, setting: f64| {
+            self.modulation(target)
+                .map_or(setting, |m| f64::from(m.value))
+        };
+        let set = controls.depths;
+        controls.depths = Depths {
+            vibrato_cents: depth(Modulated::Vibrato, set.vibrato_cents),
+            tremolo: depth(Modulated::Tremolo, set.tremolo),
+            brightness_db: depth(Modulated::LfoBrightness, set.brightness_db),
+        }
+        .sanitized();
+        controls
     }
 
     /// This voice's modulation of `target`, if the host modulates it.
@@ -399,8 +467,10 @@ impl Voice {
         self.modulation[target.index()]
     }
 
-    /// Records the host's modulation of `target` for this voice (applied by the next
-    /// [`set_levels`](Self::set_levels) or [`set_gain`](Self::set_gain)).
+    /// Records the host's modulation of `target` for this voice (applied by the next call that
+    /// sets it: [`set_levels`](Self::set_levels), [`set_gain`](Self::set_gain),
+    /// [`set_pans`](Self::set_pans), [`spread`](Self::spread); the LFO's depths at the next
+    /// knot, through [`controls`](Self::controls)).
     pub fn modulate(&mut self, target: Modulated, modulation: Modulation) {
         self.touch();
         if modulation.value.is_finite() {
@@ -566,7 +636,7 @@ impl Voice {
         if !self.moved && !self.banks().iter().any(PartialBank::is_moving) {
             return self.add_unmoved(out, scratch);
         }
-        let controls = movement.controls(self.note.channel, &self.expressions);
+        let controls = self.controls(movement);
         let len = out.len();
         let mut position = 0;
         while position < len {

@@ -332,7 +332,8 @@ pub const PARAMS: [ParamSpec; 73] = [
             key: "lfo_sync",
             flag: Some("lfo-sync"),
             doc: "Off: the LFO runs at its rate. A note division (1/4, 1/8D dotted, 1/8T \
-                  triplet...): one cycle per division at the host's tempo (120 BPM without one)",
+                  triplet...): one cycle per division at the host's tempo (a render's MIDI file's; \
+                  120 BPM without one)",
         },
     },
     lfo_time(
@@ -363,14 +364,17 @@ pub const PARAMS: [ParamSpec; 73] = [
                   joins one free-running LFO (the drone's)",
         },
     },
-    cents(
-        "vibrato",
-        "Vibrato",
-        0.0,
-        "vibrato_cents",
-        "vibrato",
-        "How far the LFO moves the pitch, in cents either way",
-    ),
+    ParamSpec {
+        modulated: Some(Modulated::Vibrato),
+        ..cents(
+            "vibrato",
+            "Vibrato",
+            0.0,
+            "vibrato_cents",
+            "vibrato",
+            "How far the LFO moves the pitch, in cents either way",
+        )
+    },
     ParamSpec {
         id: "tremolo",
         name: "Tremolo",
@@ -382,7 +386,7 @@ pub const PARAMS: [ParamSpec; 73] = [
         },
         default: 0.0,
         before_it_existed: Some(0.0),
-        modulated: None,
+        modulated: Some(Modulated::Tremolo),
         offered: Offered::Alone {
             key: "tremolo",
             flag: Some("tremolo"),
@@ -390,14 +394,17 @@ pub const PARAMS: [ParamSpec; 73] = [
                   point",
         },
     },
-    tilt(
-        "lfobright",
-        "LFO brightness",
-        "lfo_brightness_db",
-        "lfo-brightness",
-        "How far the LFO tilts the partials, in dB for partial 5 (partials 2-4 a quarter, \
-         half, three quarters of it): above 0 brighter at the LFO's top",
-    ),
+    ParamSpec {
+        modulated: Some(Modulated::LfoBrightness),
+        ..tilt(
+            "lfobright",
+            "LFO brightness",
+            "lfo_brightness_db",
+            "lfo-brightness",
+            "How far the LFO tilts the partials, in dB for partial 5 (partials 2-4 a quarter, \
+             half, three quarters of it): above 0 brighter at the LFO's top",
+        )
+    },
     cents(
         "wheelvib",
         "Wheel vibrato",
@@ -504,7 +511,7 @@ pub const PARAMS: [ParamSpec; 73] = [
         },
         default: 10.0,
         before_it_existed: Some(10.0),
-        modulated: None,
+        modulated: Some(Modulated::UnisonDetune),
         offered: Offered::Alone {
             key: "unison_detune_cents",
             flag: Some("unison-detune"),
@@ -523,7 +530,7 @@ pub const PARAMS: [ParamSpec; 73] = [
         },
         default: 0.5,
         before_it_existed: Some(0.5),
-        modulated: None,
+        modulated: Some(Modulated::UnisonWidth),
         offered: Offered::Alone {
             key: "unison_width",
             flag: Some("unison-width"),
@@ -559,7 +566,7 @@ const fn pan(k: usize) -> ParamSpec {
         },
         default: 0.0,
         before_it_existed: Some(0.0),
-        modulated: None,
+        modulated: Some(Modulated::Pan(k)),
         offered: Offered::Partial {
             family: &PANS,
             partial: k,

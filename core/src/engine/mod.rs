@@ -22,6 +22,7 @@
 
 mod allocation;
 mod channels;
+mod chirp_voices;
 mod ended;
 pub mod held_notes;
 pub mod input;
@@ -797,6 +798,13 @@ impl Engine {
         self.outside.is_set()
     }
 
+    /// Lets held notes under movement alone render together in the chirp lanes (the default),
+    /// or each on its own banks: the same sound within 120 dB, for comparisons (benchmarks,
+    /// tests).
+    pub fn set_chirp_lanes(&mut self, on: bool) {
+        self.steady.set_chirp_lanes(on);
+    }
+
     /// Overwrites `out` with the next `out.len()` samples.
     ///
     /// Nothing is clamped: every note (and the drone) peaks at no more than
@@ -810,7 +818,8 @@ impl Engine {
     ///
     /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
     /// held notes in their sustain render together in the steady lanes (see
-    /// [`crate::dsp::steady`]), within 120 dB of exact sines and drift-free like the rest.
+    /// [`crate::dsp::steady`]), and held notes that movement alone moves (vibrato...) in the
+    /// chirp lanes, within 120 dB of exact sines and drift-free like the rest.
     ///
     /// This is the mono sum (L + R)/2 of [`render_stereo`](Self::render_stereo): with every
     /// partial centred, exactly what each of its channels carries.

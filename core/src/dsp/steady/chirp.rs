@@ -212,6 +212,17 @@ impl ChirpLanes {
         }
     }
 
+    /// Silences lane `lane` for the rest of the run (its partial left mid-run: whoever renders
+    /// it now takes over there). Zeros stay exactly zero through the recurrence.
+    pub fn silence(&mut self, lane: usize) {
+        debug_assert!(lane < self.pushed);
+        self.s[lane] = 0.0;
+        self.d[lane] = 0.0;
+        self.gain[lane] = 0.0;
+        self.gain_step[lane] = 0.0;
+        self.set(lane, &ChirpPartial::default());
+    }
+
     fn set(&mut self, lane: usize, partial: &ChirpPartial) {
         self.phase[lane] = partial.ramp.phase;
         self.increment[lane] = partial.ramp.increment;

@@ -473,6 +473,8 @@ fn a_vibrato_held_ten_minutes_stays_within_120_db_of_the_reference() {
             n += (minute - WINDOW) as u64;
         }
     }
+    // Held under the vibrato alone, it played in the chirp lanes.
+    assert_eq!(engine.steady.chirp_voices(), 1, "in the chirp lanes");
 }
 
 /// Two one-sine notes, on MIDI channels 1 and 2 (0 and 1 here), at keys whose sines an FFT

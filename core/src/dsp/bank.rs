@@ -722,19 +722,19 @@ impl PartialBank {
         if self.gain.is_ramping() || self.pans_moving() {
             return None;
         }
-        let mut moving = self.moving?;
+        let moving = self.moving.as_mut()?;
         if moving.position != 0 || moving.length != samples {
             return None;
         }
         let mut pieces = [None; PARTIAL_COUNT];
-        let mut all_played = moving.played;
-        let parts = self.partials.iter().zip(&mut all_played).zip(&mut pieces);
-        for ((partial, played), piece) in parts {
+        for (k, (partial, piece)) in self.partials.iter().zip(&mut pieces).enumerate() {
             if !partial.is_steady() {
                 return None;
             }
+            let mut played = moving.played[k];
             if played.left == 0 {
-                partial.plan_piece(&moving, 0, played);
+                partial.plan_piece(moving, 0, &mut played);
+                moving.played[k] = played;
             }
             if played.left != samples {
                 return None;
@@ -752,8 +752,6 @@ impl PartialBank {
                 amplitude_step: level.step,
             });
         }
-        moving.played = all_played;
-        self.moving = Some(moving);
         Some((self.gain.target(), pieces))
     }
 
@@ -761,14 +759,13 @@ impl PartialBank {
     /// rendered elsewhere: every phase exactly where rendering them would have left it.
     pub fn skip_moved_run(&mut self, samples: usize) {
         let timing = self.timing;
-        let Some(mut moving) = self.moving else {
+        let Some(moving) = &mut self.moving else {
             debug_assert!(false, "no movement under way");
             return;
         };
         for (partial, played) in self.partials.iter_mut().zip(&mut moving.played) {
             partial.skip_moved(played, samples, timing);
         }
-        self.moving = Some(moving);
         self.count_moved(samples);
     }
 

@@ -161,17 +161,14 @@ impl ChirpLanes {
         self.pushed = 0;
     }
 
-    /// Adds a partial whose next sample is the next one rendered; returns its lane. Panics past
-    /// [`MAX_LANES`].
+    /// Adds a partial whose next sample is the next one rendered (from the next seed); returns
+    /// its lane. Panics past [`MAX_LANES`].
     pub fn push(&mut self, partial: &ChirpPartial) -> usize {
         let lane = self.pushed;
         self.pushed += 1;
         self.set(lane, partial);
-        // Pad to whole groups with silent lanes: all zeros stay exactly zero.
+        // Padded to whole groups with silent lanes at the next seed.
         self.len = self.pushed.next_multiple_of(GROUP_LANES);
-        for lane in self.pushed..self.len {
-            self.set(lane, &ChirpPartial::default());
-        }
         lane
     }
 
@@ -236,6 +233,10 @@ impl ChirpLanes {
     /// same bits (the same operations per lane).
     pub fn seed(&mut self, kernel: Kernel, run: usize) {
         debug_assert!(run <= RUN_SAMPLES);
+        // The padding: all zeros stay exactly zero.
+        for lane in self.pushed..self.len {
+            self.set(lane, &ChirpPartial::default());
+        }
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::seed_avx2(token, self, run),

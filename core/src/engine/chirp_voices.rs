@@ -42,7 +42,9 @@ pub struct ChirpVoices {
     /// Per member, its revision when it joined the run, and the lanes it took.
     revisions: [u32; VOICE_SLOTS],
     lanes_of: [(u16, u16); VOICE_SLOTS],
-    /// Whether voices may join (off: every voice renders on its own banks, for comparison).
+    /// Whether voices may join (off: every voice renders on its own banks). Off by default:
+    /// through the engine the lanes cost more than the voices' own banks so far (each voice's
+    /// banks plan and keep time for every run besides; see docs/PERFORMANCE.md).
     enabled: bool,
 }
 
@@ -54,7 +56,7 @@ impl Default for ChirpVoices {
             mask: 0,
             revisions: [0; VOICE_SLOTS],
             lanes_of: [(0, 0); VOICE_SLOTS],
-            enabled: true,
+            enabled: false,
         }
     }
 }

@@ -20,6 +20,10 @@
 //! ramped lanes too compute the same samples whatever the blocks. They render after every
 //! voice on its own bank, from each member's sound when it joined, run by run.
 //!
+//! Voices that movement alone moves (a held note under vibrato) can render in the chirp lanes
+//! (see [`super::chirp_voices`], off unless the engine switches them on): while any voice is
+//! moved, passes end at run starts, where those voices join.
+//!
 //! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and
 //! one in the right's, its amplitude times that channel's gain (see [`crate::dsp::pan`]): the
 //! same kernels, so the same bits on every kernel. The engine switches between one and two

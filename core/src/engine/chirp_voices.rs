@@ -134,7 +134,8 @@ impl ChirpVoices {
                 continue;
             };
             let first = self.lanes.partials();
-            for (piece, pans) in sound.partials.iter().zip(sound.pans) {
+            let lanes = sound.partials.iter().zip(sound.pans).take(sound.lanes);
+            for (piece, pans) in lanes {
                 // A silent partial keeps a silent lane: its lanes stay a voice's range.
                 let piece = piece.unwrap_or_default();
                 self.lanes.push(&panned(&piece, pans[0]));

@@ -565,7 +565,10 @@ impl Voice {
                 bank.move_to(values, samples);
             }
         }
-        let mut sound = ChirpSound::SILENT;
+        let mut sound = ChirpSound {
+            lanes: self.unison.copies * PARTIAL_COUNT,
+            ..ChirpSound::SILENT
+        };
         for (copy, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
             let (gain, pieces) = bank.moved_run(KNOT_SAMPLES as u32)?;
             for (k, (piece, envelope)) in pieces.into_iter().zip(envelopes).enumerate() {
@@ -757,6 +760,8 @@ pub const VOICE_LANES: usize = PARTIAL_COUNT * MAX_UNISON;
 /// is copy `copy`'s partial `k`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ChirpSound {
+    /// Lanes the voice takes: its copies' partials (the rest of the arrays unused).
+    pub lanes: usize,
     /// Each sounding partial's piece, gain and envelope folded into its amplitude.
     pub partials: [Option<ChirpPartial>; VOICE_LANES],
     /// Each partial's left and right gains (see [`crate::dsp::pan`]).
@@ -765,6 +770,7 @@ pub struct ChirpSound {
 
 impl ChirpSound {
     const SILENT: Self = Self {
+        lanes: 0,
         partials: [None; VOICE_LANES],
         pans: [[0.0; 2]; VOICE_LANES],
     };

@@ -89,8 +89,11 @@ impl ChirpVoices {
     /// Takes out every member an event touched since the last pass: its lanes fall silent and
     /// its banks render it from here.
     pub fn leave_if_moved(&mut self, voices: &[Voice; VOICE_SLOTS]) {
-        for (slot, voice) in voices.iter().enumerate() {
-            if self.is_member(slot) && voice.revision() != self.revisions[slot] {
+        let mut members = self.mask;
+        while members != 0 {
+            let slot = members.trailing_zeros() as usize;
+            members &= members - 1;
+            if voices[slot].revision() != self.revisions[slot] {
                 let (first, end) = self.lanes_of[slot];
                 for lane in usize::from(first)..usize::from(end) {
                     self.lanes.silence(lane);

@@ -193,9 +193,11 @@ impl SteadyVoices {
     ) {
         let len = out.len();
         let mut start = 0;
+        // Only an event (between calls) moves a voice or starts one.
+        let runs = self.chirp.wants_runs(voices);
         while start < len {
             let mut end = (start + SCRATCH_SAMPLES).min(len);
-            if self.chirp.wants_runs(voices) {
+            if runs {
                 // Voices join the chirp lanes at a pass's first sample (see `chirp_voices`).
                 end = end.min(start + 1 + self.to_run_start(1));
             }

@@ -21,7 +21,7 @@
 use super::VOICE_SLOTS;
 use super::channels::Channels;
 use super::movement::Movement;
-use super::voice::Voice;
+use super::voice::{ChirpSound, Voice};
 use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::RUN_SAMPLES;
@@ -42,6 +42,8 @@ pub struct ChirpVoices {
     /// Per member, its revision when it joined the run, and the lanes it took.
     revisions: [u32; VOICE_SLOTS],
     lanes_of: [(u16, u16); VOICE_SLOTS],
+    /// Where each voice writes its run (scratch).
+    sound: ChirpSound,
     /// Whether voices may join (off: every voice renders on its own banks). Off by default:
     /// through the engine the lanes cost more than the voices' own banks so far (each voice's
     /// banks plan and keep time for every run besides; see docs/PERFORMANCE.md).
@@ -56,6 +58,7 @@ impl Default for ChirpVoices {
             mask: 0,
             revisions: [0; VOICE_SLOTS],
             lanes_of: [(0, 0); VOICE_SLOTS],
+            sound: ChirpSound::SILENT,
             enabled: false,
         }
     }
@@ -133,9 +136,10 @@ impl ChirpVoices {
             if !(voice.is_sounding() && voice.is_moved() && free(slot)) {
                 continue;
             }
-            let Some(sound) = voice.moved_run(clock, movement) else {
+            let sound = &mut self.sound;
+            if !voice.moved_run(clock, movement, sound) {
                 continue;
-            };
+            }
             let first = self.lanes.partials();
             let lanes = sound.partials.iter().zip(sound.pans).take(sound.lanes);
             for (piece, pans) in lanes {

@@ -545,12 +545,22 @@ impl Voice {
         silent
     }
 
-    /// The voice's next run as the chirp lanes play it (see [`ChirpSound`]), at sample `clock`
-    /// of the engine's clock, a knot: while movement alone moves it (its envelopes sustained, no
-    /// glide, gain or pan ramp of its own, every partial within the lanes' limits). Tells its
-    /// banks the knot's values (as rendering would); then
-    /// [`skip_moved_run`](Self::skip_moved_run) keeps its time.
-    pub fn moved_run(&mut self, clock: u64, movement: &Movement) -> Option<ChirpSound> {
+    /// Writes into `sound` the voice's next run as the chirp lanes play it (see
+    /// [`ChirpSound`]), at sample `clock` of the engine's clock, a knot, and says whether it
+    /// could: while movement alone moves it (its envelopes sustained, no glide, gain or pan
+    /// ramp of its own, every partial within the lanes' limits). Tells its banks the knot's
+    /// values (as rendering would); then [`skip_moved_run`](Self::skip_moved_run) keeps its
+    /// time.
+    pub fn moved_run(&mut self, clock: u64, movement: &Movement, sound: &mut ChirpSound) -> bool {
+        self.write_moved_run(clock, movement, sound).is_some()
+    }
+
+    fn write_moved_run(
+        &mut self,
+        clock: u64,
+        movement: &Movement,
+        sound: &mut ChirpSound,
+    ) -> Option<()> {
         if !self.moved || !clock.is_multiple_of(KNOT_SAMPLES as u64) {
             return None;
         }
@@ -565,10 +575,7 @@ impl Voice {
                 bank.move_to(values, samples);
             }
         }
-        let mut sound = ChirpSound {
-            lanes: self.unison.copies * PARTIAL_COUNT,
-            ..ChirpSound::SILENT
-        };
+        sound.lanes = self.unison.copies * PARTIAL_COUNT;
         for (copy, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
             let (gain, pieces) = bank.moved_run(KNOT_SAMPLES as u32)?;
             for (k, (piece, envelope)) in pieces.into_iter().zip(envelopes).enumerate() {
@@ -582,7 +589,7 @@ impl Voice {
                 sound.pans[lane] = bank.pan_gains(k);
             }
         }
-        Some(sound)
+        Some(())
     }
 
     /// Keeps time for `samples` samples of the run [`moved_run`](Self::moved_run) gave,
@@ -769,7 +776,8 @@ pub struct ChirpSound {
 }
 
 impl ChirpSound {
-    const SILENT: Self = Self {
+    /// No lane.
+    pub const SILENT: Self = Self {
         lanes: 0,
         partials: [None; VOICE_LANES],
         pans: [[0.0; 2]; VOICE_LANES],

@@ -45,7 +45,7 @@ pub struct ChirpVoices {
     /// Where each voice writes its run (scratch).
     sound: ChirpSound,
     /// Whether voices may join (off: every voice renders on its own banks). Off by default:
-    /// through the engine the lanes cost more than the voices' own banks so far (each voice's
+    /// through the engine the lanes cost as much as the voices' own banks so far (each voice's
     /// banks plan and keep time for every run besides; see docs/PERFORMANCE.md).
     enabled: bool,
 }

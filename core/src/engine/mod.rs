@@ -799,7 +799,7 @@ impl Engine {
     }
 
     /// Lets held notes under movement alone render together in the chirp lanes, or each on
-    /// its own banks (the default: so far the lanes cost more through the engine, see
+    /// its own banks (the default: so far the lanes cost no less through the engine, see
     /// docs/PERFORMANCE.md): the same sound within 120 dB.
     pub fn set_chirp_lanes(&mut self, on: bool) {
         self.steady.set_chirp_lanes(on);

@@ -122,7 +122,7 @@ pub fn engine_output(engine: &mut Engine, samples: usize, block: usize) -> Vec<f
 }
 
 /// [`engine_with`] rendered past the attack, every note sounding.
-fn settled(settings: Settings, keys: impl IntoIterator<Item = u8>) -> Engine {
+pub fn settled(settings: Settings, keys: impl IntoIterator<Item = u8>) -> Engine {
     let keys: Vec<u8> = keys.into_iter().collect();
     let mut engine = engine_with(settings, keys.iter().copied());
     engine_output(&mut engine, SETTLE_SAMPLES, SETTLE_SAMPLES);

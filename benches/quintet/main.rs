@@ -14,7 +14,8 @@
 //!   only those columns.
 //! - `kernels` ([`kernels`]): each sine kernel alone.
 //! - `vibrato` ([`vibrato`]): 16 held notes under vibrato, and with four unison copies each,
-//!   through the chirp lanes, against one naive voice.
+//!   through the chirp lanes, against one naive voice; then the same chord through the engine,
+//!   the chirp lanes on and off.
 //! - `tuning` ([`tuning`]): 16 held notes under a Scala scale against 12-TET.
 //! - `mts` ([`mts`]): the plugin holding 16 notes with an MTS-ESP master connected (a stand-in)
 //!   against none, at 64-sample blocks.

@@ -10,11 +10,15 @@
 
 use crate::naive::NaiveBank;
 use crate::timing::{Renderer, SAMPLE_RATE_HZ, time_per_sample, verdict};
+use quintet::dsp::lfo::Rate;
 use quintet::dsp::phase::{PhaseRamp, UNITS_PER_TURN};
 use quintet::dsp::sine::{Kernel, Level};
 use quintet::dsp::steady::RUN_SAMPLES;
 use quintet::dsp::steady::chirp::{ChirpLanes, ChirpPartial, accepts};
+use quintet::engine::movement::MovementSettings;
 use quintet::engine::pitch::key_to_hz;
+use quintet::engine::unison::{MAX_UNISON, Unison};
+use quintet::engine::{Engine, MAX_VOICES, Settings};
 use std::f64::consts::TAU;
 
 /// Block sizes timed.
@@ -233,21 +237,27 @@ pub fn run(wanted: impl Fn(usize) -> bool) {
             Box::new(|out| polynomial.render(out)),
         ];
         let ns = time_per_sample(block, &mut renderers);
-        let ratio = |n: usize| ns[n] / ns[0];
-        println!(
-            "{block:>6} {:>8.2} {:>10.2} {:>5.2}× {:>10.2} {:>5.2}× {:>14.2} {:>5.2}×",
-            ns[0],
-            ns[1],
-            ratio(1),
-            ns[2],
-            ratio(2),
-            ns[3],
-            ratio(3)
-        );
-        verdicts.push((block, ratio(1), ratio(2)));
+        print_row(block, &ns, &[10, 10, 14]);
+        verdicts.push((block, ns[1] / ns[0], ns[2] / ns[0]));
     }
-    println!("Targets (vibrato):");
-    for (block, chord, unison) in verdicts {
+    print_targets("the lanes alone", &verdicts);
+    run_engine(wanted);
+}
+
+/// Prints one row of a table: the block size, the naive voice's ns per sample, then each other
+/// case's and its ratio to the naive voice, in columns `widths` wide.
+fn print_row(block: usize, ns: &[f64], widths: &[usize]) {
+    let mut row = format!("{block:>6} {:>8.2}", ns[0]);
+    for (case, width) in ns[1..].iter().zip(widths) {
+        row += &format!(" {case:>width$.2} {:>5.2}×", case / ns[0]);
+    }
+    println!("{row}");
+}
+
+/// Prints the targets for each block's (chord, unison) ratios to one naive voice.
+fn print_targets(label: &str, verdicts: &[(usize, f64, f64)]) {
+    println!("Targets (vibrato, {label}):");
+    for &(block, chord, unison) in verdicts {
         println!(
             "  {block:>4}: 16 held notes under vibrato {chord:.2}× one naive voice (≤ \
              {CHORD_TARGET}×: {}); 16 notes × 4 unison {unison:.2}× (≤ {UNISON_TARGET}×: {})",
@@ -255,6 +265,97 @@ pub fn run(wanted: impl Fn(usize) -> bool) {
             verdict(unison <= UNISON_TARGET)
         );
     }
+}
+
+/// The engine's chord ([`crate::engine::chord_keys`], default partials, 16 voices) under the
+/// same vibrato, every voice's LFO from the note's start; with `copies` unison copies each
+/// (spread across the field, so rendered in stereo).
+fn engine_vibrato(copies: usize) -> Settings {
+    Settings {
+        movement: MovementSettings {
+            vibrato_cents: VIBRATO_CENTS,
+            rate: Rate {
+                hz: VIBRATO_HZ,
+                sync: 0,
+            },
+            ..MovementSettings::default()
+        },
+        unison: Unison {
+            copies,
+            detune_cents: 12.0,
+            width: 1.0,
+        },
+        ..crate::engine::notes(MAX_VOICES, 1.0)
+    }
+}
+
+/// [`engine_vibrato`] past the attack, the chirp lanes on or off.
+fn settled_vibrato(copies: usize, lanes: bool) -> Engine {
+    let mut engine = crate::engine::settled(engine_vibrato(copies), crate::engine::chord_keys());
+    engine.set_chirp_lanes(lanes);
+    engine
+}
+
+/// A renderer of `engine` through [`Engine::render`] (mono) or, `stereo`, both channels.
+fn engine_renderer(mut engine: Engine, stereo: bool) -> Renderer<'static> {
+    let mut right = Vec::new();
+    Box::new(move |out| {
+        if stereo {
+            right.resize(out.len(), 0.0);
+            engine.render_stereo(out, &mut right);
+        } else {
+            engine.render(out);
+        }
+    })
+}
+
+/// Prints the same chord through the whole engine (`Engine::render`, the LFO evaluated at
+/// every knot): with the chirp lanes, with each voice on its own banks (the lanes off), and
+/// with four unison copies in stereo, against one naive voice; its targets.
+fn run_engine(wanted: impl Fn(usize) -> bool) {
+    check_engine();
+    println!();
+    println!(
+        "Through Engine::render: 16 held notes under the vibrato, ns per output sample; × = \
+         over one naive voice:"
+    );
+    println!(
+        "{:>6} {:>8} {:>16} {:>16} {:>22}",
+        "block", "naive", "chirp lanes", "own banks", "× 4 unison (stereo)"
+    );
+    let mut verdicts = Vec::new();
+    for block in BLOCK_SIZES.into_iter().filter(|&block| wanted(block)) {
+        let mut naive = NaiveBank::new();
+        let mut renderers: Vec<Renderer> = vec![
+            Box::new(move |out| naive.render(out)),
+            engine_renderer(settled_vibrato(1, true), false),
+            engine_renderer(settled_vibrato(1, false), false),
+            engine_renderer(settled_vibrato(MAX_UNISON, true), true),
+        ];
+        let ns = time_per_sample(block, &mut renderers);
+        print_row(block, &ns, &[9, 9, 15]);
+        verdicts.push((block, ns[1] / ns[0], ns[3] / ns[0]));
+    }
+    print_targets("through the engine", &verdicts);
+}
+
+/// A second of the engine's chord outside the timing: the chirp lanes play what the voices'
+/// own banks play, within 120 dB.
+fn check_engine() {
+    let samples = SAMPLE_RATE_HZ as usize;
+    let lanes = crate::engine::engine_output(&mut settled_vibrato(1, true), samples, 512);
+    let banks = crate::engine::engine_output(&mut settled_vibrato(1, false), samples, 512);
+    let power: f64 = banks.iter().map(|x| f64::from(*x).powi(2)).sum();
+    let error: f64 = lanes
+        .iter()
+        .zip(&banks)
+        .map(|(a, b)| f64::from(a - b).powi(2))
+        .sum();
+    let snr = 10.0 * (power / error).log10();
+    assert!(
+        snr >= 120.0,
+        "the chirp lanes at {snr:.1} dB from the banks"
+    );
 }
 
 /// Renders a second of `chord` outside the timing: it sounds, stays finite, and every run is

@@ -15,6 +15,7 @@ use super::pan::{PAN_RAMP_MS, PanRamp};
 use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
+use super::steady::chirp::{self, ChirpPartial};
 use super::steady::{MAX_STEADY_INCREMENT, Rotation, SteadyPartial};
 
 /// Number of partials in the bank.
@@ -310,18 +311,32 @@ impl Partial {
             } else {
                 kernel.add_partial(&mut played.ramp, &mut played.level, segment);
             }
-            played.left -= len as u32;
-            if played.left == 0 {
-                played.ramp.increment = played.end_increment;
-                played.ramp.slope = 0;
-                played.level = Level::steady(played.end_level);
-            }
-            self.ramp.skip(len as u64);
-            self.level.position += len as u32;
-            self.count_rendered(len, timing);
+            self.count_piece(played, len, timing);
             done += len;
             out = rest;
         }
+    }
+
+    /// Books `len` samples of `played`'s piece as played (its ramp and level already moved on
+    /// by them), and keeps the partial's own time.
+    fn count_piece(&mut self, played: &mut Played, len: usize, timing: Timing) {
+        played.left -= len as u32;
+        if played.left == 0 {
+            played.ramp.increment = played.end_increment;
+            played.ramp.slope = 0;
+            played.level = Level::steady(played.end_level);
+        }
+        self.ramp.skip(len as u64);
+        self.level.position += len as u32;
+        self.count_rendered(len, timing);
+    }
+
+    /// Moves `played` on by `samples` rendered elsewhere (the chirp lanes), within its piece.
+    fn skip_moved(&mut self, played: &mut Played, samples: usize, timing: Timing) {
+        debug_assert!(samples <= played.left as usize, "past the piece");
+        played.ramp.skip(samples as u64);
+        played.level.position += samples as u32;
+        self.count_piece(played, samples, timing);
     }
 
     /// Starts the next straight piece of `played`, `done` samples after `moving`'s position:
@@ -692,6 +707,66 @@ impl PartialBank {
                 }
             }
         }
+    }
+
+    /// The output gain and each partial's piece as the chirp lanes play it, the bank at a knot
+    /// with the next `samples` samples (the run to the next knot) moved by the movement alone:
+    /// no glide or level segment of its own, no gain or pan ramp, and every sounding piece
+    /// within what the lanes render ([`chirp::accepts`]). A silent partial's piece is `None`
+    /// (the bank keeps its time). Plans the pieces as rendering would; then
+    /// [`skip_moved_run`](Self::skip_moved_run) keeps time for whoever renders them.
+    pub fn moved_run(
+        &mut self,
+        samples: u32,
+    ) -> Option<(f32, [Option<ChirpPartial>; PARTIAL_COUNT])> {
+        if self.gain.is_ramping() || self.pans_moving() {
+            return None;
+        }
+        let moving = self.moving.as_mut()?;
+        if moving.position != 0 || moving.length != samples {
+            return None;
+        }
+        let mut pieces = [None; PARTIAL_COUNT];
+        for (k, (partial, piece)) in self.partials.iter().zip(&mut pieces).enumerate() {
+            if !partial.is_steady() {
+                return None;
+            }
+            let mut played = moving.played[k];
+            if played.left == 0 {
+                partial.plan_piece(moving, 0, &mut played);
+                moving.played[k] = played;
+            }
+            if played.left != samples {
+                return None;
+            }
+            let level = played.level;
+            if level.start == 0.0 && level.step == 0.0 {
+                continue;
+            }
+            if !chirp::accepts(&played.ramp, samples as usize) {
+                return None;
+            }
+            *piece = Some(ChirpPartial {
+                ramp: played.ramp,
+                amplitude: level.start,
+                amplitude_step: level.step,
+            });
+        }
+        Some((self.gain.target(), pieces))
+    }
+
+    /// Moves the bank on by `samples` samples of the run [`moved_run`](Self::moved_run) gave,
+    /// rendered elsewhere: every phase exactly where rendering them would have left it.
+    pub fn skip_moved_run(&mut self, samples: usize) {
+        let timing = self.timing;
+        let Some(moving) = &mut self.moving else {
+            debug_assert!(false, "no movement under way");
+            return;
+        };
+        for (partial, played) in self.partials.iter_mut().zip(&mut moving.played) {
+            partial.skip_moved(played, samples, timing);
+        }
+        self.count_moved(samples);
     }
 
     /// Whether a movement is under way (see [`move_to`](Self::move_to)).

@@ -22,6 +22,7 @@
 
 mod allocation;
 mod channels;
+mod chirp_voices;
 mod ended;
 pub mod held_notes;
 pub mod input;
@@ -815,6 +816,13 @@ impl Engine {
         self.outside.is_set()
     }
 
+    /// Lets held notes under movement alone render together in the chirp lanes, or each on
+    /// its own banks (the default: so far the lanes cost no less through the engine, see
+    /// docs/PERFORMANCE.md): the same sound within 120 dB.
+    pub fn set_chirp_lanes(&mut self, on: bool) {
+        self.steady.set_chirp_lanes(on);
+    }
+
     /// Overwrites `out` with the next `out.len()` samples.
     ///
     /// Nothing is clamped: every note (and the drone) peaks at no more than
@@ -828,7 +836,9 @@ impl Engine {
     ///
     /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
     /// held notes in their sustain render together in the steady lanes (see
-    /// [`crate::dsp::steady`]), within 120 dB of exact sines and drift-free like the rest.
+    /// [`crate::dsp::steady`]) (and, if [`set_chirp_lanes`](Self::set_chirp_lanes) is on,
+    /// those that movement alone moves in the chirp lanes), within 120 dB of exact sines and
+    /// drift-free like the rest.
     ///
     /// This is the mono sum (L + R)/2 of [`render_stereo`](Self::render_stereo): with every
     /// partial centred, exactly what each of its channels carries.

@@ -20,6 +20,10 @@
 //! ramped lanes too compute the same samples whatever the blocks. They render after every
 //! voice on its own bank, from each member's sound when it joined, run by run.
 //!
+//! Voices that movement alone moves (a held note under vibrato) can render in the chirp lanes
+//! (see [`super::chirp_voices`], off unless the engine switches them on): while any voice is
+//! moved, passes end at run starts, where those voices join.
+//!
 //! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and
 //! one in the right's, its amplitude times that channel's gain (see [`crate::dsp::pan`]): the
 //! same kernels, so the same bits on every kernel. The engine switches between one and two
@@ -28,6 +32,7 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
+use super::chirp_voices::ChirpVoices;
 use super::ended::EndedVoices;
 use super::movement::Movement;
 use super::voice::{RampedSound, SteadySound, VOICE_PASS_SAMPLES, Voice, VoiceScratch};
@@ -143,6 +148,8 @@ pub struct SteadyVoices {
     ramped_in_lanes: u32,
     /// The first sample of the current pass in the render call (for the ended voices' reports).
     pass_offset: usize,
+    /// The voices that movement alone moves, in the chirp lanes.
+    chirp: ChirpVoices,
 }
 
 // One bit per voice slot.
@@ -169,6 +176,7 @@ impl SteadyVoices {
             ramped_runs: RampedRuns::NONE,
             ramped_in_lanes: 0,
             pass_offset: 0,
+            chirp: ChirpVoices::default(),
         })
     }
 
@@ -184,14 +192,31 @@ impl SteadyVoices {
         movement: &Movement,
     ) {
         let len = out.len();
-        for start in (0..len).step_by(SCRATCH_SAMPLES) {
-            let mut out = out.slice(start..(start + SCRATCH_SAMPLES).min(len));
+        let mut start = 0;
+        // Only an event (between calls) moves a voice or starts one.
+        let runs = self.chirp.wants_runs(voices);
+        while start < len {
+            let mut end = (start + SCRATCH_SAMPLES).min(len);
+            if runs {
+                // Voices join the chirp lanes at a pass's first sample (see `chirp_voices`).
+                end = end.min(start + 1 + self.to_run_start(1));
+            }
+            let mut out = out.slice(start..end);
             self.pass_offset = start;
             let mut regroup = self.leave_if_moved(voices);
             self.leave_ramped_if_moved(voices);
+            self.chirp.leave_if_moved(voices);
             if out.is_stereo() != self.stereo {
                 regroup |= self.leave_all();
+                self.chirp.leave_all();
                 self.stereo = out.is_stereo();
+            }
+            if self.to_run_start(0) == 0 {
+                let (steady, ramped) = (self.mask, self.ramped_mask);
+                let free = |slot: usize| (steady | ramped) & 1 << slot == 0;
+                let (clock, stereo, kernel) = (self.clock, self.stereo, self.kernel);
+                self.chirp
+                    .start_run(voices, free, clock, movement, stereo, kernel);
             }
             self.ramped_runs = RampedRuns::NONE;
             let joins = self.render_moving_voices(voices, &mut out, ended, movement);
@@ -199,8 +224,22 @@ impl SteadyVoices {
                 self.render_steady_voices(voices, &mut out, ended, regroup, &joins, movement);
             }
             self.render_ramped_lanes(&mut out);
+            self.chirp.render(voices, &mut out, self.kernel);
             self.advance(out.len());
+            start = end;
         }
+    }
+
+    /// Lets voices under movement alone join the chirp lanes (on) or not (each renders on its
+    /// own banks), for comparison.
+    pub fn set_chirp_lanes(&mut self, on: bool) {
+        self.chirp.set_enabled(on);
+    }
+
+    /// How many voices the chirp lanes render now.
+    #[cfg(test)]
+    pub fn chirp_voices(&self) -> u32 {
+        self.chirp.member_count()
     }
 
     /// How many voices the steady lanes hold.
@@ -264,7 +303,7 @@ impl SteadyVoices {
     ) -> [Option<usize>; VOICE_SLOTS] {
         let mut joins = [None; VOICE_SLOTS];
         for (slot, join) in joins.iter_mut().enumerate() {
-            if voices[slot].is_sounding() && !self.is_member(slot) {
+            if voices[slot].is_sounding() && !self.is_member(slot) && !self.chirp.is_member(slot) {
                 let voice = &mut voices[slot];
                 let from = if self.is_ramped(slot) {
                     self.stay_ramped(voice, slot, 0, out.len(), ended)

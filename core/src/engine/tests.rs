@@ -930,6 +930,7 @@ fn bursts_while_stolen_voices_fade_steal_without_a_click() {
     assert!(step <= bound, "largest step {step} > {bound}");
 }
 
+mod chirp_lanes;
 mod movement;
 mod outside_tuning;
 mod partial_envelopes;

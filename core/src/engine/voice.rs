@@ -18,6 +18,7 @@ use crate::dsp::envelope::{Envelope, EnvelopeShape};
 use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::steady::SteadyPartial;
+use crate::dsp::steady::chirp::ChirpPartial;
 use crate::dsp::steady::ramped::AmplitudeRamp;
 use crate::dsp::{PARTIAL_COUNT, PartialBank};
 
@@ -614,6 +615,61 @@ impl Voice {
         silent
     }
 
+    /// Writes into `sound` the voice's next run as the chirp lanes play it (see
+    /// [`ChirpSound`]), at sample `clock` of the engine's clock, a knot, and says whether it
+    /// could: while movement alone moves it (its envelopes sustained, no glide, gain or pan
+    /// ramp of its own, every partial within the lanes' limits). Tells its banks the knot's
+    /// values (as rendering would); then [`skip_moved_run`](Self::skip_moved_run) keeps its
+    /// time.
+    pub fn moved_run(&mut self, clock: u64, movement: &Movement, sound: &mut ChirpSound) -> bool {
+        self.write_moved_run(clock, movement, sound).is_some()
+    }
+
+    fn write_moved_run(
+        &mut self,
+        clock: u64,
+        movement: &Movement,
+        sound: &mut ChirpSound,
+    ) -> Option<()> {
+        if !self.moved || !clock.is_multiple_of(KNOT_SAMPLES as u64) {
+            return None;
+        }
+        let mut envelopes = [0.0; PARTIAL_COUNT];
+        for (gain, envelope) in envelopes.iter_mut().zip(&self.envelopes) {
+            *gain = envelope.sustained_gain()?;
+        }
+        if let Some((knot, samples)) = Movement::knot_due(&mut self.lfo, clock) {
+            let controls = movement.controls(self.note.channel, &self.expressions);
+            let values = movement.voice_knot(&self.lfo, knot, &controls);
+            for bank in self.banks_mut() {
+                bank.move_to(values, samples);
+            }
+        }
+        sound.lanes = self.unison.copies * PARTIAL_COUNT;
+        for (copy, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
+            let (gain, pieces) = bank.moved_run(KNOT_SAMPLES as u32)?;
+            for (k, (piece, envelope)) in pieces.into_iter().zip(envelopes).enumerate() {
+                let lane = copy * PARTIAL_COUNT + k;
+                let scale = gain * envelope;
+                sound.partials[lane] = piece.map(|piece| ChirpPartial {
+                    amplitude: piece.amplitude * scale,
+                    amplitude_step: piece.amplitude_step * scale,
+                    ..piece
+                });
+                sound.pans[lane] = bank.pan_gains(k);
+            }
+        }
+        Some(())
+    }
+
+    /// Keeps time for `samples` samples of the run [`moved_run`](Self::moved_run) gave,
+    /// rendered by the chirp lanes.
+    pub fn skip_moved_run(&mut self, samples: usize) {
+        for bank in self.banks_mut() {
+            bank.skip_moved_run(samples);
+        }
+    }
+
     /// Whether the five envelopes are in the same state (and so stay alike until an event
     /// changes one of them).
     fn envelopes_alike(&self) -> bool {
@@ -776,6 +832,27 @@ fn last_silence(silent: [Option<usize>; PARTIAL_COUNT]) -> Option<usize> {
 
 /// Lanes a voice takes at most: each copy's five partials.
 pub const VOICE_LANES: usize = PARTIAL_COUNT * MAX_UNISON;
+
+/// A voice's run as the chirp lanes play it (see [`Voice::moved_run`]): lane `copy · 5 + k`
+/// is copy `copy`'s partial `k`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChirpSound {
+    /// Lanes the voice takes: its copies' partials (the rest of the arrays unused).
+    pub lanes: usize,
+    /// Each sounding partial's piece, gain and envelope folded into its amplitude.
+    pub partials: [Option<ChirpPartial>; VOICE_LANES],
+    /// Each partial's left and right gains (see [`crate::dsp::pan`]).
+    pub pans: [[f32; 2]; VOICE_LANES],
+}
+
+impl ChirpSound {
+    /// No lane.
+    pub const SILENT: Self = Self {
+        lanes: 0,
+        partials: [None; VOICE_LANES],
+        pans: [[0.0; 2]; VOICE_LANES],
+    };
+}
 
 /// A voice as the steady lanes play it (see [`Voice::steady`]): lane `copy · 5 + k` is copy
 /// `copy`'s partial `k`.

@@ -161,17 +161,14 @@ impl ChirpLanes {
         self.pushed = 0;
     }
 
-    /// Adds a partial whose next sample is the next one rendered; returns its lane. Panics past
-    /// [`MAX_LANES`].
+    /// Adds a partial whose next sample is the next one rendered (from the next seed); returns
+    /// its lane. Panics past [`MAX_LANES`].
     pub fn push(&mut self, partial: &ChirpPartial) -> usize {
         let lane = self.pushed;
         self.pushed += 1;
         self.set(lane, partial);
-        // Pad to whole groups with silent lanes: all zeros stay exactly zero.
+        // Padded to whole groups with silent lanes at the next seed.
         self.len = self.pushed.next_multiple_of(GROUP_LANES);
-        for lane in self.pushed..self.len {
-            self.set(lane, &ChirpPartial::default());
-        }
         lane
     }
 
@@ -212,6 +209,17 @@ impl ChirpLanes {
         }
     }
 
+    /// Silences lane `lane` for the rest of the run (its partial left mid-run: whoever renders
+    /// it now takes over there). Zeros stay exactly zero through the recurrence.
+    pub fn silence(&mut self, lane: usize) {
+        debug_assert!(lane < self.pushed);
+        self.s[lane] = 0.0;
+        self.d[lane] = 0.0;
+        self.gain[lane] = 0.0;
+        self.gain_step[lane] = 0.0;
+        self.set(lane, &ChirpPartial::default());
+    }
+
     fn set(&mut self, lane: usize, partial: &ChirpPartial) {
         self.phase[lane] = partial.ramp.phase;
         self.increment[lane] = partial.ramp.increment;
@@ -225,6 +233,10 @@ impl ChirpLanes {
     /// same bits (the same operations per lane).
     pub fn seed(&mut self, kernel: Kernel, run: usize) {
         debug_assert!(run <= RUN_SAMPLES);
+        // The padding: all zeros stay exactly zero.
+        for lane in self.pushed..self.len {
+            self.set(lane, &ChirpPartial::default());
+        }
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::seed_avx2(token, self, run),

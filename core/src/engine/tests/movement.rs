@@ -427,9 +427,17 @@ impl VibratoReference {
 /// frequency within 120 dB at every minute, rendered in odd blocks.
 #[test]
 fn a_vibrato_held_ten_minutes_stays_within_120_db_of_the_reference() {
+    for chirp_lanes in [false, true] {
+        vibrato_for_ten_minutes(chirp_lanes);
+    }
+}
+
+/// The ten-minute vibrato on the voice's banks or in the chirp lanes.
+fn vibrato_for_ten_minutes(chirp_lanes: bool) {
     const WINDOW: usize = 24_000;
     let minute = 60 * RATE_HZ as usize;
     let mut engine = one_sine_moving(vibrato(40.0, 5.5));
+    engine.set_chirp_lanes(chirp_lanes);
     on(&mut engine, note(69), 1.0);
     let mut reference = VibratoReference {
         cents: 40.0,
@@ -457,8 +465,11 @@ fn a_vibrato_held_ten_minutes_stays_within_120_db_of_the_reference() {
             .map(|s| amplitude * (s as f64 / attack).min(1.0) * reference.sample(s))
             .collect();
         let snr = snr_db(&window, &exact);
-        println!("vibrato, minute {mark}: {snr:.1} dB");
-        assert!(snr >= 120.0, "minute {mark}: {snr:.1} dB");
+        println!("vibrato (chirp lanes {chirp_lanes}), minute {mark}: {snr:.1} dB");
+        assert!(
+            snr >= 120.0,
+            "chirp lanes {chirp_lanes}, minute {mark}: {snr:.1} dB"
+        );
         n += WINDOW as u64;
         if mark < 10 {
             let mut rest = &mut between[..];
@@ -473,6 +484,9 @@ fn a_vibrato_held_ten_minutes_stays_within_120_db_of_the_reference() {
             n += (minute - WINDOW) as u64;
         }
     }
+    // Held under the vibrato alone, it played in the chirp lanes if they were on.
+    let in_lanes = u32::from(chirp_lanes);
+    assert_eq!(engine.steady.chirp_voices(), in_lanes, "in the chirp lanes");
 }
 
 /// Two one-sine notes, on MIDI channels 1 and 2 (0 and 1 here), at keys whose sines an FFT

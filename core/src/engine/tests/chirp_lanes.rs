@@ -1,0 +1,166 @@
+//! Held notes under movement alone in the chirp lanes (see `chirp_voices.rs`): what they play
+//! against each voice on its own banks (the lanes switched off), with voices leaving and
+//! joining at events, whatever the blocks and the kernel.
+
+use super::*;
+use crate::dsp::lfo::Rate;
+use crate::dsp::sine::Kernel;
+use crate::engine::unison::Unison;
+
+/// Keys three semitones apart.
+const KEYS: [u8; 8] = [48, 51, 54, 57, 60, 63, 66, 69];
+
+/// Samples the performance lasts.
+const SAMPLES: usize = 60_000;
+
+/// Vibrato, tremolo and brightness at once: pitch and every level move at every knot.
+fn moving() -> MovementSettings {
+    MovementSettings {
+        vibrato_cents: 50.0,
+        rate: Rate { hz: 5.5, sync: 0 },
+        tremolo: 0.3,
+        brightness_db: 3.0,
+        ..MovementSettings::default()
+    }
+}
+
+fn engine(wide: bool, lanes: bool) -> Engine {
+    let mut settings = Settings {
+        midi: true,
+        movement: moving(),
+        ..Settings::default()
+    };
+    if wide {
+        settings.pans = [-0.6, 0.3, -0.2, 0.8, 0.0];
+        settings.unison = Unison {
+            copies: 4,
+            detune_cents: 12.0,
+            width: 1.0,
+        };
+    }
+    let mut engine = Engine::new(RATE_HZ, settings);
+    engine.set_chirp_lanes(lanes);
+    engine
+}
+
+/// What a performance played: each channel (the right empty in mono) and the most voices the
+/// chirp lanes held at once (sampled between blocks).
+struct Played {
+    left: Vec<f32>,
+    right: Vec<f32>,
+    most_in_lanes: u32,
+}
+
+/// The chord held under movement, `block` samples at a time: at odd samples mid-vibrato the
+/// wheel bends every note (each glides on its banks, then joins again), a key is released
+/// (it leaves for good) and the wheel returns.
+fn perform(wide: bool, lanes: bool, block: usize, kernel: Option<Kernel>) -> Played {
+    let mut engine = engine(wide, lanes);
+    if let Some(kernel) = kernel {
+        engine.steady.set_kernel(kernel);
+    }
+    for key in KEYS {
+        on(&mut engine, note(key), 1.0);
+    }
+    let events: [(usize, NoteInput); 3] = [
+        (
+            31_013,
+            NoteInput::PitchBend {
+                channel: 0,
+                position: 0.75,
+            },
+        ),
+        (
+            40_007,
+            NoteInput::NoteOff {
+                target: NoteMatch::key(0, 57),
+            },
+        ),
+        (
+            50_021,
+            NoteInput::PitchBend {
+                channel: 0,
+                position: 0.5,
+            },
+        ),
+    ];
+    let mut played = Played {
+        left: vec![f32::NAN; SAMPLES],
+        right: vec![f32::NAN; if wide { SAMPLES } else { 0 }],
+        most_in_lanes: 0,
+    };
+    let mut start = 0;
+    while start < SAMPLES {
+        let next_event = events.iter().map(|e| e.0).find(|&at| at > start);
+        let end = (start + block)
+            .min(next_event.unwrap_or(SAMPLES))
+            .min(SAMPLES);
+        if wide {
+            engine.render_stereo(&mut played.left[start..end], &mut played.right[start..end]);
+        } else {
+            engine.render(&mut played.left[start..end]);
+        }
+        played.most_in_lanes = played.most_in_lanes.max(engine.steady.chirp_voices());
+        for (_, input) in events.iter().filter(|e| e.0 == end) {
+            engine.handle(*input);
+        }
+        start = end;
+    }
+    played
+}
+
+/// The SNR of `played` against `reference` in dB.
+fn snr_against(played: &[f32], reference: &[f32]) -> f64 {
+    let reference: Vec<f64> = reference.iter().map(|&x| f64::from(x)).collect();
+    snr_db(played, &reference)
+}
+
+#[test]
+fn the_chirp_lanes_play_what_the_voices_banks_play_within_120_db() {
+    for wide in [false, true] {
+        let banks = perform(wide, false, 997, None);
+        let lanes = perform(wide, true, 997, None);
+        assert_eq!(banks.most_in_lanes, 0);
+        assert_eq!(lanes.most_in_lanes, KEYS.len() as u32, "wide: {wide}");
+        let left = snr_against(&lanes.left, &banks.left);
+        println!("wide {wide}: left {left:.1} dB");
+        assert!(left >= 120.0, "wide {wide}: left {left:.1} dB");
+        if wide {
+            let right = snr_against(&lanes.right, &banks.right);
+            println!("wide {wide}: right {right:.1} dB");
+            assert!(right >= 120.0, "right {right:.1} dB");
+        }
+    }
+}
+
+#[test]
+fn the_chirp_lanes_do_not_depend_on_block_sizes_or_the_kernel() {
+    for wide in [false, true] {
+        let whole = perform(wide, true, 4096, None);
+        for block in [1, 7, 61, 997] {
+            let sliced = perform(wide, true, block, None);
+            assert!(sliced.left == whole.left, "wide {wide}, blocks of {block}");
+            assert!(
+                sliced.right == whole.right,
+                "wide {wide}, blocks of {block}"
+            );
+        }
+        for kernel in Kernel::available() {
+            let other = perform(wide, true, 4096, Some(kernel));
+            assert!(other.left == whole.left, "wide {wide}, {kernel:?}");
+            assert!(other.right == whole.right, "wide {wide}, {kernel:?}");
+        }
+    }
+}
+
+/// Voices leave the lanes at a bend and a release mid-vibrato, and join again after the
+/// glide, without a click: no sample steps further than the voices' sines (moved up by the
+/// vibrato and the bend) and envelopes can.
+#[test]
+fn voices_leave_and_join_the_chirp_lanes_without_a_click() {
+    let played = perform(false, true, 61, None);
+    // The highest key bent a semitone and a half up and moved 50 cents more by the vibrato.
+    let bound = voices_step_bound(KEYS.len(), 72);
+    let step = largest_step(&played.left[ms(ATTACK_MS)..]);
+    assert!(step <= bound, "largest step {step} > {bound}");
+}

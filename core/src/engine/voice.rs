@@ -639,7 +639,8 @@ impl Voice {
             *gain = envelope.sustained_gain()?;
         }
         if let Some((knot, samples)) = Movement::knot_due(&mut self.lfo, clock) {
-            let controls = movement.controls(self.note.channel, &self.expressions);
+            // The voice's own depths (a host may modulate them per note), as `add_to` reads them.
+            let controls = self.controls(movement);
             let values = movement.voice_knot(&self.lfo, knot, &controls);
             for bank in self.banks_mut() {
                 bank.move_to(values, samples);

@@ -20,13 +20,13 @@
 //! ramped lanes too compute the same samples whatever the blocks. They render after every
 //! voice on its own bank, from each member's sound when it joined, run by run.
 //!
-//! In stereo each steady partial (of each unison copy) takes one lane of the stereo lanes,
-//! which run its recurrence once and add it to each channel at that channel's gain (see
-//! [`crate::dsp::steady::stereo`] and [`crate::dsp::pan`]); in the ramped lanes it takes a
-//! lane in the left channel's lanes and one in the right's, its amplitude times that channel's
-//! gain. The engine switches between one and two channels only at an event (a pan or the width
-//! moved), where every voice leaves the lanes and joins them again at a run start, as after any
-//! event.
+//! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and
+//! one in the right's when it is ramped, its amplitude times that channel's gain (see
+//! [`crate::dsp::pan`]); held, it takes one lane of the stereo lanes, which run its recurrence
+//! once and add it to each channel at that channel's gain (see [`crate::dsp::steady::stereo`]).
+//! Every kernel gives the same bits either way. The engine switches between one and two
+//! channels only at an event (a pan or the width moved), where every voice leaves the lanes
+//! and joins them again at a run start, as after any event.
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;

@@ -311,17 +311,18 @@ fn add_portable(lanes: &mut SteadyLanes, out: &mut [f32]) {
 
 pub mod chirp;
 pub mod ramped;
+pub mod stereo;
 
 /// Renders `out` through `lanes` in blocks of `block`, split where the runs of a clock starting
 /// at `out`'s first sample begin: `run_start(lanes, position)` at each run's first sample, then
 /// `add(lanes, piece)` for every piece. The tests' host, slicing as engines do.
 #[cfg(test)]
-fn render_in_runs<L>(
+fn render_in_runs<L, T>(
     lanes: &mut L,
-    out: &mut [f32],
+    out: &mut [T],
     block: usize,
     mut run_start: impl FnMut(&mut L, usize),
-    mut add: impl FnMut(&mut L, &mut [f32]),
+    mut add: impl FnMut(&mut L, &mut [T]),
 ) {
     let mut position = 0;
     for chunk in out.chunks_mut(block) {

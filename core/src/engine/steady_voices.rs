@@ -25,8 +25,10 @@
 //! moved, passes end at run starts, where those voices join.
 //!
 //! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and
-//! one in the right's, its amplitude times that channel's gain (see [`crate::dsp::pan`]): the
-//! same kernels, so the same bits on every kernel. The engine switches between one and two
+//! one in the right's when it is ramped, its amplitude times that channel's gain (see
+//! [`crate::dsp::pan`]); held, it takes one lane of the stereo lanes, which run its recurrence
+//! once and add it to each channel at that channel's gain (see [`crate::dsp::steady::stereo`]).
+//! Every kernel gives the same bits either way. The engine switches between one and two
 //! channels only at an event (a pan or the width moved), where every voice leaves the lanes
 //! and joins them again at a run start, as after any event.
 
@@ -39,6 +41,7 @@ use super::voice::{RampedSound, SteadySound, VOICE_PASS_SAMPLES, Voice, VoiceScr
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::ramped::RampedLanes;
+use crate::dsp::steady::stereo::StereoLanes;
 use crate::dsp::steady::{RUN_SAMPLES, SteadyLanes, SteadyPartial};
 
 /// Samples each voice renders per pass (its scratch buffers stay in L1 cache), and the most
@@ -115,11 +118,10 @@ impl RampedRuns {
 /// The steady lanes and their members, and what renders the voices outside them.
 #[derive(Clone, Debug)]
 pub struct SteadyVoices {
-    /// The lanes, the left channel's in stereo, and the right channel's (the same partials,
-    /// each at its right gain instead of its left).
+    /// The lanes while one channel renders, and while two do (only the one in use is filled).
     lanes: SteadyLanes,
-    lanes_right: SteadyLanes,
-    /// Whether the last call rendered two channels (the lanes of both are filled).
+    stereo_lanes: StereoLanes,
+    /// Whether the last call rendered two channels.
     stereo: bool,
     /// Per voice slot, while the lanes render it (set through [`join`](Self::join) and
     /// [`leave`](Self::leave), which keep `mask`).
@@ -160,7 +162,7 @@ impl SteadyVoices {
     pub fn new() -> Box<Self> {
         Box::new(Self {
             lanes: SteadyLanes::default(),
-            lanes_right: SteadyLanes::default(),
+            stereo_lanes: StereoLanes::default(),
             stereo: false,
             members: [None; VOICE_SLOTS],
             mask: 0,
@@ -492,9 +494,9 @@ impl SteadyVoices {
             }
             .min(out.len());
             let run = out.slice(position..end);
-            self.lanes.add_to(self.kernel, run.left);
-            if let Some(right) = run.right {
-                self.lanes_right.add_to(self.kernel, right);
+            match run.right {
+                Some(right) => self.stereo_lanes.add_to(self.kernel, run.left, right),
+                None => self.lanes.add_to(self.kernel, run.left),
             }
             position = end;
         }
@@ -674,20 +676,23 @@ impl SteadyVoices {
     /// render on their own until the next regroup.
     fn regroup(&mut self, position: usize, joins: &[Option<usize>; VOICE_SLOTS]) {
         self.lanes.clear();
-        self.lanes_right.clear();
+        self.stereo_lanes.clear();
         for slot in self.member_slots() {
             if let Some(member) = &self.members[slot]
                 && joins[slot].is_none_or(|join| join <= position)
             {
                 let sound = member.sound_at(self.clock + position as u64);
                 for (partial, pans) in sound.lanes() {
-                    push_panned(&partial, pans, self.stereo, |channel, partial| {
-                        [&mut self.lanes, &mut self.lanes_right][channel].push(partial)
-                    });
+                    if self.stereo {
+                        self.stereo_lanes.push(&partial, pans);
+                    } else {
+                        push_panned(&partial, pans, false, |_, partial| self.lanes.push(partial));
+                    }
                 }
             }
         }
-        self.in_lanes = self.lanes.partials() >= MIN_PARTIALS;
+        let partials = self.lanes.partials() + self.stereo_lanes.partials();
+        self.in_lanes = partials >= MIN_PARTIALS;
         if self.in_lanes {
             self.seed(position);
         }
@@ -699,9 +704,10 @@ impl SteadyVoices {
             0 => RUN_SAMPLES,
             samples => samples,
         };
-        self.lanes.seed(self.kernel, run);
         if self.stereo {
-            self.lanes_right.seed(self.kernel, run);
+            self.stereo_lanes.seed(self.kernel, run);
+        } else {
+            self.lanes.seed(self.kernel, run);
         }
     }
 

@@ -103,6 +103,30 @@ pub(super) fn sse2_add(a: __m128, b: __m128) -> __m128 {
     unsafe { _mm_add_ps(a, b) }
 }
 
+/// A group's eight lanes as two SSE2 vectors: lanes 0–3, then 4–7.
+#[inline(always)]
+pub(super) fn sse2_load_halves(lanes: &[f32; GROUP_LANES]) -> [__m128; 2] {
+    // SAFETY: SSE is baseline on x86-64; eight f32s of an array, read four at a time at
+    // offsets 0 and 4.
+    unsafe {
+        [
+            _mm_loadu_ps(lanes.as_ptr()),
+            _mm_loadu_ps(lanes[4..].as_ptr()),
+        ]
+    }
+}
+
+/// Writes two SSE2 vectors back to a group's eight lanes (see [`sse2_load_halves`]).
+#[inline(always)]
+pub(super) fn sse2_store_halves(lanes: &mut [f32; GROUP_LANES], halves: [__m128; 2]) {
+    // SAFETY: SSE is baseline on x86-64; eight f32s of an array, written four at a time at
+    // offsets 0 and 4.
+    unsafe {
+        _mm_storeu_ps(lanes.as_mut_ptr(), halves[0]);
+        _mm_storeu_ps(lanes[4..].as_mut_ptr(), halves[1]);
+    }
+}
+
 /// Samples per AVX2 step.
 const AVX2_STEP: usize = 8;
 

@@ -4,7 +4,9 @@
 
 use super::{RampedGroup, RampedLanes, add_one_sample};
 use crate::dsp::sine::Avx2Token;
-use crate::dsp::steady::x86::{avx2_lane_sums, sse2_add, sse2_lane_sums};
+use crate::dsp::steady::x86::{
+    avx2_lane_sums, sse2_add, sse2_lane_sums, sse2_load_halves as load, sse2_store_halves as store,
+};
 use std::arch::x86_64::*;
 
 /// Samples per SSE2 step.
@@ -26,16 +28,6 @@ struct Sse2Group {
 impl Sse2Group {
     #[inline(always)]
     fn load(group: &RampedGroup<'_>) -> Self {
-        let load = |lanes: &[f32; 8]| {
-            // SAFETY: SSE is baseline on x86-64; the pointers are to eight f32s of an array,
-            // read four at a time at offsets 0 and 4.
-            unsafe {
-                [
-                    _mm_loadu_ps(lanes.as_ptr()),
-                    _mm_loadu_ps(lanes[4..].as_ptr()),
-                ]
-            }
-        };
         Self {
             s: load(group.s),
             d: load(group.d),
@@ -47,14 +39,6 @@ impl Sse2Group {
 
     #[inline(always)]
     fn store(&self, group: RampedGroup<'_>) {
-        let store = |lanes: &mut [f32; 8], halves: [__m128; 2]| {
-            // SAFETY: SSE is baseline on x86-64; the pointers are to eight f32s of an array,
-            // written four at a time at offsets 0 and 4.
-            unsafe {
-                _mm_storeu_ps(lanes.as_mut_ptr(), halves[0]);
-                _mm_storeu_ps(lanes[4..].as_mut_ptr(), halves[1]);
-            }
-        };
         store(group.s, self.s);
         store(group.d, self.d);
         store(group.gain, self.gain);

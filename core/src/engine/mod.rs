@@ -1065,6 +1065,18 @@ impl Engine {
     /// One-voice play: the voice follows the latest key held, legato, gliding if a glide time
     /// is set; with no key held it releases.
     fn play_held(&mut self) {
+        // A held key that a new tuning left silent plays nothing: it is let go here (for the
+        // host it ended when a later key took the voice, or ends below as the voice moves on),
+        // and the key held under it plays.
+        while let Some(silent) = self.held.current()
+            && self.key_hz(silent.note, 0.0).is_none()
+        {
+            self.held.forget(&NoteMatch {
+                id: silent.note.id,
+                channel: Some(silent.note.channel),
+                key: Some(silent.note.key),
+            });
+        }
         let Some(current) = self.held.current() else {
             self.voices[0].release();
             return;

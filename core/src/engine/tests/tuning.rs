@@ -191,6 +191,31 @@ fn a_note_whose_key_a_new_tuning_silences_fades_out() {
     assert!(largest_step(&out) <= voices_step_bound(2, 61));
 }
 
+/// One voice: a key still held under the note playing, which a new tuning silences, is never
+/// played when the keys above it go up (it once restarted as a silent voice at 0 Hz that held
+/// the voice until the key went up); a mapped key under it plays.
+#[test]
+fn one_voice_skips_a_held_key_a_new_tuning_silences() {
+    let white_keys = tuning(&cases()[4]);
+    let mut engine = notes(1);
+    on(&mut engine, note(60), 1.0);
+    on(&mut engine, note(61), 1.0);
+    on(&mut engine, note(62), 1.0);
+    render(&mut engine, 100);
+    engine.set_key_table(white_keys.table());
+    render(&mut engine, ms(GLIDE_MS) + 10);
+    off(&mut engine, 62);
+    render(&mut engine, ms(FADE_OUT_MS) + ms(RELEASE_MS) + 10);
+    let sounding: Vec<(u8, f64)> = engine
+        .sounding()
+        .map(|(note, hz)| (note.key, hz[0]))
+        .collect();
+    assert_eq!(sounding.len(), 1, "{sounding:?}");
+    let (key, hz) = sounding[0];
+    assert_eq!(key, 60, "C, skipping the silenced C#: {sounding:?}");
+    assert!(hz > 100.0, "at C's frequency, not 0 Hz: {hz}");
+}
+
 fn on_scale(degrees: [i32; PARTIAL_COUNT]) -> ScalePartials {
     ScalePartials { on: true, degrees }
 }

@@ -16,7 +16,10 @@
 //! - **Stereo**: each partial has a pan, each note may play in unison (copies detuned and
 //!   spread, see [`unison`]); [`Engine::render_stereo`] renders both channels,
 //!   [`Engine::render`] their mean. With everything centred the engine renders one channel
-//!   and copies it, as fast as mono.
+//!   and copies it, as fast as mono (`output.rs`).
+//! - **Pitches** come from the key table (12-TET or a Scala tuning), an MTS-ESP master over it,
+//!   and the partials' ratios or scale degrees (`pitches.rs`); **movement** (the LFO, the
+//!   wheels, pressure) from [`movement`], worked out at knots.
 //!
 //! Real-time safe: a fixed pool of voice slots, no allocation, no locks.
 
@@ -27,8 +30,10 @@ mod ended;
 pub mod held_notes;
 pub mod input;
 pub mod movement;
+mod output;
 pub mod outside_tuning;
 pub mod pitch;
+mod pitches;
 mod playing;
 mod steady_voices;
 pub mod unison;
@@ -44,16 +49,15 @@ pub use voice::{Modulated, Modulation, Motion};
 
 use crate::dsp::bank::sanitize_frequency;
 use crate::dsp::envelope::{ATTACK_MS, EnvelopeShape, RELEASE_MS};
-use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
 use crate::dsp::ramp::LinearRamp;
 use crate::dsp::{GLIDE_MS, PARTIAL_COUNT, PartialBank};
 use crate::params::registry::MAX_PARTIAL_DEGREES;
 use crate::tuning::KeyTable;
-use channels::Channels;
 use ended::EndedVoices;
 use held_notes::HeldNotes;
 use movement::{Movement, NoteExpressions, VoiceLfo};
+use output::{STEREO_SCRATCH_SAMPLES, StereoScratch};
 use outside_tuning::OutsideTuning;
 use pitch::{DEFAULT_BEND_RANGE_SEMITONES, MAX_TUNING_SEMITONES, playable_velocity};
 use steady_voices::SteadyVoices;
@@ -192,15 +196,6 @@ pub struct Engine {
     stereo_scratch: Option<Box<StereoScratch>>,
     /// Where the drone renders each partial before placing it in the stereo field.
     drone_scratch: Box<[f32; STEREO_SCRATCH_SAMPLES]>,
-}
-
-/// Samples of each channel [`Engine::render`] sums per pass while something is panned.
-const STEREO_SCRATCH_SAMPLES: usize = 1024;
-
-/// Two channels' worth of samples for [`Engine::render`].
-struct StereoScratch {
-    left: [f32; STEREO_SCRATCH_SAMPLES],
-    right: [f32; STEREO_SCRATCH_SAMPLES],
 }
 
 impl Engine {
@@ -407,23 +402,6 @@ impl Engine {
         }
     }
 
-    /// After pans moved as `motion` says: if nothing needs two channels any more, they still
-    /// render until the ramps back to the centre are over.
-    fn hold_stereo_for_ramps(&mut self, motion: Motion) {
-        self.stereo_samples_left = match motion {
-            Motion::Smooth if !self.needs_stereo() => self.drone.pan_ramp_samples(),
-            _ => 0,
-        };
-    }
-
-    /// Whether the settings place something off the centre: a partial's pan, or copies spread
-    /// by the width (while a note with such copies may sound).
-    fn needs_stereo(&self) -> bool {
-        !is_centred(&self.settings.pans)
-            || self.wide_copies && self.settings.unison.width != 0.0
-            || self.panned_notes
-    }
-
     /// Switches between drone (off) and notes (on). The drone fades out over
     /// [`RELEASE_MS`] or in over [`ATTACK_MS`]; notes playing are released.
     pub fn set_midi(&mut self, midi: bool) {
@@ -541,30 +519,6 @@ impl Engine {
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
             let controls = voice.controls(&self.movement);
             voice.set_moved(self.movement.moves(&controls));
-        }
-    }
-
-    /// Plays by `table` from now on (a Scala scale and keyboard map, or 12-TET): it is copied
-    /// into the table the engine owns (no allocation). Sounding notes glide to their new
-    /// frequencies over [`GLIDE_MS`], phases running on, as a bend moves them; a note whose
-    /// key the new table leaves silent fades out.
-    pub fn set_key_table(&mut self, table: &KeyTable) {
-        if *table != *self.keys {
-            *self.keys = *table;
-            self.retune_all(|_| true);
-        }
-    }
-
-    /// The key table notes play by.
-    pub fn key_table(&self) -> &KeyTable {
-        &self.keys
-    }
-
-    /// Partials on the scale's degrees or at their ratios: the sounding notes glide there.
-    pub fn set_scale_partials(&mut self, scale_partials: ScalePartials) {
-        if scale_partials != self.settings.scale_partials {
-            self.settings.scale_partials = scale_partials;
-            self.retune_all(|_| true);
         }
     }
 
@@ -772,157 +726,11 @@ impl Engine {
         (self.voices.iter()).any(|voice| voice.is_sounding() && voice.is_modulated())
     }
 
-    /// Tunes `key` on `channel` from outside (an MTS-ESP master): notes that start on it play
-    /// `tuning`, and notes sounding on it glide there as a bend does. The glue calls this just
-    /// before each note-on while an outside tuning is connected.
-    pub fn tune_key(&mut self, channel: Channel, key: u8, tuning: KeyTuning) {
-        if self.outside.set(channel, key, tuning) {
-            self.retune_all(|note| note.channel == channel && note.key == key);
-        }
-    }
-
-    /// Asks `frequency_hz` for the outside tuning of the key of every sounding note (in Hz;
-    /// `None` for Quintet's own, as is a frequency [`KeyTuning::outside`] refuses) and glides
-    /// the notes whose key it retunes. Only the sounding notes' keys are asked, and nothing at
-    /// all while no voice sounds: cheap enough for every block.
-    pub fn follow_outside_tuning(
-        &mut self,
-        mut frequency_hz: impl FnMut(Channel, u8) -> Option<f64>,
-    ) {
-        if !self.voices_may_sound {
-            return;
-        }
-        for slot in 0..VOICE_SLOTS {
-            let voice = &self.voices[slot];
-            if voice.is_sounding() {
-                let NoteRef { channel, key, .. } = voice.note;
-                let tuning = frequency_hz(channel, key).map_or(KeyTuning::Own, KeyTuning::outside);
-                self.tune_key(channel, key, tuning);
-            }
-        }
-    }
-
-    /// Every key back to Quintet's own tuning (the outside tuning went away): the notes
-    /// sounding glide back as a bend does.
-    pub fn forget_outside_tuning(&mut self) {
-        if self.outside.is_set() {
-            self.outside.clear();
-            self.retune_all(|_| true);
-        }
-    }
-
-    /// Whether any key is tuned from outside.
-    pub fn follows_outside_tuning(&self) -> bool {
-        self.outside.is_set()
-    }
-
     /// Lets held notes under movement alone render together in the chirp lanes, or each on
     /// its own banks (the default: so far the lanes cost no less through the engine, see
     /// docs/PERFORMANCE.md): the same sound within 120 dB.
     pub fn set_chirp_lanes(&mut self, on: bool) {
         self.steady.set_chirp_lanes(on);
-    }
-
-    /// Overwrites `out` with the next `out.len()` samples.
-    ///
-    /// Nothing is clamped: every note (and the drone) peaks at no more than
-    /// [`VOICE_LEVEL`](crate::limits::VOICE_LEVEL) × gain × its velocity and volume expression
-    /// (a note in unison: its RMS is a single copy's, its peak up to √copies times that where
-    /// its copies align, see [`unison`]; a partial panned to one side: up to √2 on that side),
-    /// so a chord of several notes, or the gain above 0 dB, may pass full scale, as in most
-    /// polysynths. A float output carries such overs to the host, whose gain staging handles
-    /// them; a fixed-point file counts them (`quintet render`). A stolen voice fading out while
-    /// its successor starts sums to no more than the louder of the two.
-    ///
-    /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
-    /// held notes in their sustain render together in the steady lanes (see
-    /// [`crate::dsp::steady`]) (and, if [`set_chirp_lanes`](Self::set_chirp_lanes) is on,
-    /// those that movement alone moves in the chirp lanes), within 120 dB of exact sines and
-    /// drift-free like the rest.
-    ///
-    /// This is the mono sum (L + R)/2 of [`render_stereo`](Self::render_stereo): with every
-    /// partial centred, exactly what each of its channels carries.
-    pub fn render(&mut self, out: &mut [f32]) {
-        let mut start = 0;
-        while start < out.len() {
-            let stereo = self.stereo_samples(out.len() - start);
-            if stereo == 0 {
-                self.render_channels(Channels::mono(&mut out[start..]));
-                return;
-            }
-            let end = start + stereo;
-            // Taken out while the engine renders into it (put back below: no allocation).
-            let mut scratch = self
-                .stereo_scratch
-                .take()
-                .expect("put back after every use");
-            for out in out[start..end].chunks_mut(STEREO_SCRATCH_SAMPLES) {
-                let left = &mut scratch.left[..out.len()];
-                let right = &mut scratch.right[..out.len()];
-                self.render_channels(Channels::stereo(left, right));
-                for ((out, &left), &right) in out.iter_mut().zip(left.iter()).zip(right.iter()) {
-                    *out = (left + right) * 0.5;
-                }
-            }
-            self.stereo_scratch = Some(scratch);
-            start = end;
-        }
-    }
-
-    /// Overwrites `left` and `right` (as long as each other) with the next samples of each
-    /// channel. With every partial centred both carry what [`render`](Self::render) does,
-    /// rendered once (the steady lanes and the drone no slower than in mono).
-    pub fn render_stereo(&mut self, left: &mut [f32], right: &mut [f32]) {
-        assert_eq!(
-            left.len(),
-            right.len(),
-            "two channels as long as each other"
-        );
-        let mut start = 0;
-        while start < left.len() {
-            let stereo = self.stereo_samples(left.len() - start);
-            if stereo == 0 {
-                let (left, right) = (&mut left[start..], &mut right[start..]);
-                self.render_channels(Channels::mono(left));
-                right.copy_from_slice(left);
-                return;
-            }
-            let end = start + stereo;
-            self.render_channels(Channels::stereo(
-                &mut left[start..end],
-                &mut right[start..end],
-            ));
-            start = end;
-        }
-    }
-
-    /// How many of the next `samples` samples render in stereo (all of them, or those before
-    /// the pans' ramps back to the centre end; 0 if every partial is centred), counting them
-    /// as rendered.
-    fn stereo_samples(&mut self, samples: usize) -> usize {
-        if self.needs_stereo() {
-            return samples;
-        }
-        let stereo = samples.min(self.stereo_samples_left as usize);
-        self.stereo_samples_left -= stereo as u32;
-        stereo
-    }
-
-    /// Renders the drone and the voices into `out`, overwriting it.
-    fn render_channels(&mut self, mut out: Channels) {
-        let len = out.len();
-        self.render_drone(&mut out);
-        // Only a note starts a voice: until one comes, a block with every voice free does not
-        // look at the 32 slots again (at 1-sample blocks that walk cost as much as a partial).
-        self.voices_may_sound = self.voices_may_sound && self.voices.iter().any(Voice::is_sounding);
-        if self.voices_may_sound {
-            let movement = &self.movement;
-            self.steady
-                .add_to(&mut self.voices, out, &mut self.ended, movement);
-        } else {
-            self.steady.advance(len);
-        }
-        self.clock += len as u64;
     }
 
     /// Hands every voice that ended since the last call to `report`, once.
@@ -967,57 +775,6 @@ impl Engine {
     /// The drone's frequency for partial `partial` at the next sample, in Hz.
     pub fn drone_frequency_hz(&self, partial: usize) -> f64 {
         self.drone.current_frequency_hz(partial)
-    }
-
-    fn render_drone(&mut self, out: &mut Channels) {
-        let heard = self.drone_gate.is_ramping() || self.drone_gate.target() != 0.0;
-        if !heard {
-            out.left.fill(0.0);
-            if let Some(right) = &mut out.right {
-                right.fill(0.0);
-            }
-            return;
-        }
-        if !(self.movement.moves_drone() || self.drone.is_moving()) {
-            return self.render_drone_piece(out);
-        }
-        // Moving: knot by knot, telling the bank at each where to head (see `movement`).
-        let len = out.len();
-        let mut position = 0;
-        while position < len {
-            let now = self.clock + position as u64;
-            if let Some((knot, samples)) = Movement::knot_due(&mut self.drone_lfo, now) {
-                self.drone.move_to(self.movement.drone_knot(knot), samples);
-            }
-            let to_knot = KNOT_SAMPLES - (now % KNOT_SAMPLES as u64) as usize;
-            let end = (position + to_knot).min(len);
-            self.render_drone_piece(&mut out.slice(position..end));
-            position = end;
-        }
-    }
-
-    /// Overwrites `out` with the drone's next samples under its gate, placed by the partials'
-    /// pans when `out` has two channels.
-    fn render_drone_piece(&mut self, out: &mut Channels) {
-        match &mut out.right {
-            None => {
-                self.drone.render(out.left);
-                self.drone_gate.apply(out.left);
-            }
-            Some(right) => {
-                let scratch = &mut self.drone_scratch[..];
-                for (left, right) in out
-                    .left
-                    .chunks_mut(STEREO_SCRATCH_SAMPLES)
-                    .zip(right.chunks_mut(STEREO_SCRATCH_SAMPLES))
-                {
-                    self.drone.render_panned(left, right, scratch, |_, _, _| {});
-                    let mut gate = self.drone_gate;
-                    gate.apply(left);
-                    self.drone_gate.apply(right);
-                }
-            }
-        }
     }
 
     fn is_monophonic(&self) -> bool {
@@ -1189,56 +946,6 @@ impl Engine {
         }
     }
 
-    // The tuning: every note's pitch comes from the next two functions, the one place a
-    // tuning from outside (MTS-ESP) takes over from the key table.
-
-    /// The frequency `note`'s key plays moved by `semitones` (bend and tuning expression, in
-    /// 12-TET semitones on top of the tuning), in Hz; `None` for a key the tuning leaves silent.
-    /// A key tuned from outside plays the outside frequency (exactly, with `semitones` 0), or
-    /// nothing if the outside tuning leaves it out.
-    fn key_hz(&self, note: NoteRef, semitones: f64) -> Option<f64> {
-        match self.outside.get(note.channel, note.key) {
-            KeyTuning::Own => self.keys.hz(note.key, semitones),
-            KeyTuning::Outside(hz) => Some(hz * (semitones / 12.0).exp2()),
-            KeyTuning::Unplayed => None,
-        }
-    }
-
-    /// The frequency `degrees` scale degrees from `note`'s key, moved by `semitones` as
-    /// [`key_hz`](Self::key_hz) moves the key; `None` for a key the tuning leaves silent.
-    fn degree_hz(&self, note: NoteRef, degrees: i32, semitones: f64) -> Option<f64> {
-        self.keys
-            .degrees_above(note.key, i64::from(degrees), semitones)
-    }
-
-    /// The five partials of `note`: partial 1 on its pitch (bent and tuned), the others at the
-    /// frequency settings' ratios to partial 1, or each on its scale degree with Partials on
-    /// scale; `None` for a key the tuning leaves silent.
-    fn partials_for(&self, note: NoteRef, tuning_semitones: f64) -> Option<[f64; PARTIAL_COUNT]> {
-        let range = self.settings.bend_range_semitones;
-        let semitones = self.wheels.bend_of(note.channel) * range + tuning_semitones;
-        let pitch_hz = self.key_hz(note, semitones)?;
-        let on_scale = self.settings.scale_partials;
-        // Scale degrees are the key table's: a key tuned from outside (MTS-ESP gives keys,
-        // not degrees) keeps the partials' ratios.
-        let from_outside = self.outside.get(note.channel, note.key) != KeyTuning::Own;
-        if on_scale.on && !from_outside {
-            let mut partials = [pitch_hz; PARTIAL_COUNT];
-            for (hz, degrees) in partials.iter_mut().zip(on_scale.degrees) {
-                *hz = self.degree_hz(note, degrees, semitones)?;
-            }
-            return Some(partials);
-        }
-        let frequencies = self.settings.frequencies_hz;
-        Some(std::array::from_fn(|k| {
-            if k == 0 || frequencies[0] <= 0.0 {
-                pitch_hz
-            } else {
-                pitch_hz * (frequencies[k] / frequencies[0])
-            }
-        }))
-    }
-
     /// Moves voice `slot`'s partials to where its note belongs now; fades it out if its key
     /// went silent (a new tuning).
     fn retune(&mut self, slot: usize, motions: [Motion; PARTIAL_COUNT], glide_ms: f64) {
@@ -1265,11 +972,6 @@ impl Engine {
             }
         }
     }
-}
-
-/// Whether every pan is the centre.
-fn is_centred(pans: &[f32; PARTIAL_COUNT]) -> bool {
-    pans.iter().all(|&pan| pan == 0.0)
 }
 
 /// `settings` with every value made playable.

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::dsp::sine::Kernel;
+use crate::engine::channels::Channels;
 use crate::engine::voice::{VOICE_PASS_SAMPLES, VoiceScratch};
 
 /// 16 voices, each partial with an envelope of its own (times and sustains apart, velocity

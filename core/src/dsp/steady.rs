@@ -339,6 +339,25 @@ fn render_in_runs<L, T>(
         }
     }
 }
+/// Asserts that every kernel renders what the portable one does, bit for bit, whatever the
+/// blocks: `render(kernel, count, block)` renders `count` partials in blocks of `block` (1, 3,
+/// 9 and 10 groups of lanes: the vector kernels take them in fours and what is left). Every
+/// kind of lanes' test of that promise.
+#[cfg(test)]
+fn assert_every_kernel_agrees<T: PartialEq>(mut render: impl FnMut(Kernel, u32, usize) -> T) {
+    for count in [5, 20, 70, 77] {
+        let reference = render(Kernel::Portable, count, 3000);
+        for kernel in Kernel::available() {
+            for block in [1, 3, 7, 8, 17, 32, 64, 3000] {
+                assert!(
+                    render(kernel, count, block) == reference,
+                    "{count} partials, {kernel:?}, block {block}"
+                );
+            }
+        }
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
@@ -407,20 +426,9 @@ mod tests {
 
     #[test]
     fn every_kernel_agrees_bit_for_bit_whatever_the_blocks() {
-        // 1, 3, 9 and 10 groups: the AVX2 kernel takes them in fours, pairs and one alone.
-        for count in [5, 20, 70, 77] {
-            let partials = many_partials(count);
-            let reference = render(Kernel::Portable, &partials, 3000, 3000);
-            for kernel in Kernel::available() {
-                for block in [1, 3, 7, 8, 17, 32, 64, 3000] {
-                    let got = render(kernel, &partials, 3000, block);
-                    assert!(
-                        got == reference,
-                        "{count} partials, {kernel:?}, block {block}"
-                    );
-                }
-            }
-        }
+        super::assert_every_kernel_agrees(|kernel, count, block| {
+            render(kernel, &many_partials(count as i32), 3000, block)
+        });
     }
 
     #[test]

@@ -227,20 +227,15 @@ mod tests {
 
     #[test]
     fn every_kernel_agrees_bit_for_bit_whatever_the_blocks() {
-        // 1, 3, 9 and 10 groups: the vector kernels take them in fours and what is left.
-        for count in [5, 20, 70, 77] {
-            let partials = partials(count);
-            let reference = render([0.125, -0.125], Kernel::Portable, &partials, 3000, 3000);
-            for kernel in Kernel::available() {
-                for block in [1, 3, 7, 8, 17, 32, 64, 3000] {
-                    let got = render([0.125, -0.125], kernel, &partials, 3000, block);
-                    assert!(
-                        got == reference,
-                        "{count} partials, {kernel:?}, block {block}"
-                    );
-                }
-            }
-        }
+        crate::dsp::steady::assert_every_kernel_agrees(|kernel, count, block| {
+            render(
+                [0.125, -0.125],
+                kernel,
+                &partials(count as i32),
+                3000,
+                block,
+            )
+        });
     }
 
     #[test]

@@ -139,20 +139,9 @@ fn many(count: u32) -> Vec<(Motion, u64)> {
 
 #[test]
 fn every_kernel_agrees_bit_for_bit_whatever_the_blocks() {
-    // 1, 3, 9 and 10 groups: the vector kernels take them in fours and what is left.
-    for count in [5, 20, 70, 77] {
-        let motions = many(count);
-        let (reference, _) = render(Kernel::Portable, &motions, 3000, 3000, 0.125);
-        for kernel in Kernel::available() {
-            for block in [1, 3, 7, 8, 17, 32, 64, 3000] {
-                let (got, _) = render(kernel, &motions, 3000, block, 0.125);
-                assert!(
-                    got == reference,
-                    "{count} partials, {kernel:?}, block {block}"
-                );
-            }
-        }
-    }
+    crate::dsp::steady::assert_every_kernel_agrees(|kernel, count, block| {
+        render(kernel, &many(count), 3000, block, 0.125).0
+    });
 }
 
 #[test]

@@ -638,14 +638,8 @@ impl Voice {
         for (gain, envelope) in envelopes.iter_mut().zip(&self.envelopes) {
             *gain = envelope.sustained_gain()?;
         }
-        if let Some((knot, samples)) = Movement::knot_due(&mut self.lfo, clock) {
-            // The voice's own depths (a host may modulate them per note), as `add_to` reads them.
-            let controls = self.controls(movement);
-            let values = movement.voice_knot(&self.lfo, knot, &controls);
-            for bank in self.banks_mut() {
-                bank.move_to(values, samples);
-            }
-        }
+        let controls = self.controls(movement);
+        self.head_for_knot(clock, movement, &controls);
         sound.lanes = self.unison.copies * PARTIAL_COUNT;
         for (copy, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
             let (gain, pieces) = bank.moved_run(KNOT_SAMPLES as u32)?;
@@ -678,6 +672,18 @@ impl Voice {
         rest.iter().all(|envelope| envelope == first)
     }
 
+    /// At a knot due at `clock` (see [`Movement::knot_due`]), tells every copy's bank where
+    /// to head: the LFO's values at the next knot under `controls` (the voice's own depths and
+    /// controllers). Both renderers, the banks and the chirp lanes, come through here.
+    fn head_for_knot(&mut self, clock: u64, movement: &Movement, controls: &Controls) {
+        if let Some((knot, samples)) = Movement::knot_due(&mut self.lfo, clock) {
+            let values = movement.voice_knot(&self.lfo, knot, controls);
+            for bank in self.banks_mut() {
+                bank.move_to(values, samples);
+            }
+        }
+    }
+
     /// Adds the voice's next samples to `out`, the first of them sample `clock` of the engine's
     /// clock, using the `scratch` buffers (at least as long). While movement acts on it (or a
     /// bank still moves) it renders knot by knot, telling each copy's bank at each knot where to
@@ -698,12 +704,7 @@ impl Voice {
         let mut position = 0;
         while position < len {
             let now = clock + position as u64;
-            if let Some((knot, samples)) = Movement::knot_due(&mut self.lfo, now) {
-                let values = movement.voice_knot(&self.lfo, knot, &controls);
-                for bank in self.banks_mut() {
-                    bank.move_to(values, samples);
-                }
-            }
+            self.head_for_knot(now, movement, &controls);
             let to_knot = KNOT_SAMPLES - (now % KNOT_SAMPLES as u64) as usize;
             let end = (position + to_knot).min(len);
             if let Some(silent) = self.add_unmoved(out.slice(position..end), scratch) {

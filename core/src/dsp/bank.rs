@@ -640,13 +640,13 @@ impl PartialBank {
 
     /// Moves every phase on by `samples` samples rendered elsewhere (the steady lanes) while
     /// [`steady_partials`](Self::steady_partials) holds.
-    pub fn skip_steady(&mut self, samples: usize) {
+    pub fn skip_steady(&mut self, samples: u64) {
         for partial in &mut self.partials {
             debug_assert_eq!(partial.ramp.slope, 0);
             let ramp = &mut partial.ramp;
             ramp.phase = ramp
                 .phase
-                .wrapping_add(ramp.increment.wrapping_mul(samples as u64));
+                .wrapping_add(ramp.increment.wrapping_mul(samples));
         }
     }
 

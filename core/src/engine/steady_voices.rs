@@ -12,7 +12,10 @@
 //!
 //! Fewer than three voices' partials do not pay for the lanes; the members then render on their
 //! own banks, as moving voices do, until the next regroup (a join or a leave) decides again. A
-//! member's bank keeps exact time either way, so it can leave the lanes at any sample.
+//! member's banks keep exact time either way, so it can leave the lanes at any sample: the
+//! samples the lanes render are owed to them, one count per voice, and paid (the phases moved
+//! on, an exact integer sum) when an event or a renderer next comes to them
+//! ([`Voice::skip_steady`]); a call of a held chord touches no bank.
 //!
 //! Voices whose partials' envelopes alone move (see [`crate::dsp::steady::ramped`]) join the
 //! ramped lanes at a run start and leave at the last run start before their first moving
@@ -101,7 +104,8 @@ impl RampedMember {
 #[derive(Clone, Copy, Debug)]
 struct RampedRuns {
     /// Per run of the pass (the first may be the end of one begun before), a bit per voice slot
-    /// the lanes render there.
+    /// the lanes render there. Empty between passes (each pass fills the runs it covers and
+    /// [`SteadyVoices::render_ramped_lanes`] empties them).
     members: [u32; WINDOWS],
     /// Per run, whether a voice joins at its start (the lanes are rebuilt there).
     joins: [bool; WINDOWS],
@@ -128,6 +132,10 @@ pub struct SteadyVoices {
     members: [Option<Member>; VOICE_SLOTS],
     /// Bit `slot` set for each member: the slot loops of every render call visit only these.
     mask: u32,
+    /// Bit `slot` set for each member that joined in the current pass, at `join_at[slot]`
+    /// (the others are members from before it).
+    joined: u32,
+    join_at: [usize; VOICE_SLOTS],
     /// Samples the engine rendered before the current call.
     clock: u64,
     /// Whether the lanes render the members, or (too few to pay) each its own bank.
@@ -155,7 +163,10 @@ pub struct SteadyVoices {
 }
 
 // One bit per voice slot.
-const _: () = assert!(VOICE_SLOTS <= u32::BITS as usize);
+const _: () = assert!(0 < VOICE_SLOTS && VOICE_SLOTS <= u32::BITS as usize);
+
+/// A bit for every voice slot.
+const ALL_SLOTS: u32 = u32::MAX >> (u32::BITS as usize - VOICE_SLOTS);
 
 impl SteadyVoices {
     /// No member yet, its clock at the engine's first sample.
@@ -166,6 +177,8 @@ impl SteadyVoices {
             stereo: false,
             members: [None; VOICE_SLOTS],
             mask: 0,
+            joined: 0,
+            join_at: [0; VOICE_SLOTS],
             clock: 0,
             in_lanes: false,
             kernel: Kernel::best(),
@@ -220,10 +233,9 @@ impl SteadyVoices {
                 self.chirp
                     .start_run(voices, free, clock, movement, stereo, kernel);
             }
-            self.ramped_runs = RampedRuns::NONE;
-            let joins = self.render_moving_voices(voices, &mut out, ended, movement);
+            self.render_moving_voices(voices, &mut out, ended, movement);
             if regroup || self.has_members() {
-                self.render_steady_voices(voices, &mut out, ended, regroup, &joins, movement);
+                self.render_steady_voices(voices, &mut out, ended, regroup, movement);
             }
             self.render_ramped_lanes(&mut out);
             self.chirp.render(voices, &mut out, self.kernel);
@@ -293,31 +305,35 @@ impl SteadyVoices {
     }
 
     /// Adds the voices outside the lanes to `out`, each until it ends or, at a run start, is
-    /// steady: then it joins the lanes there. Returns where each joins. Voices whose envelopes
-    /// alone move spend the runs they can in the ramped lanes (recorded in `ramped_runs`, kept
-    /// time for here; the lanes render them after every voice rendered on its own).
+    /// steady: then it joins the lanes there (noted in `joined` and `join_at`). Voices whose
+    /// envelopes alone move spend the runs they can in the ramped lanes (recorded in
+    /// `ramped_runs`, kept time for here; the lanes render them after every voice rendered on
+    /// its own).
     fn render_moving_voices(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
         out: &mut Channels,
         ended: &mut EndedVoices,
         movement: &Movement,
-    ) -> [Option<usize>; VOICE_SLOTS] {
-        let mut joins = [None; VOICE_SLOTS];
-        for (slot, join) in joins.iter_mut().enumerate() {
-            if voices[slot].is_sounding() && !self.is_member(slot) && !self.chirp.is_member(slot) {
+    ) {
+        self.joined = 0;
+        for slot in slots_of(!self.mask & ALL_SLOTS) {
+            if voices[slot].is_sounding() && !self.chirp.is_member(slot) {
                 let voice = &mut voices[slot];
                 let from = if self.is_ramped(slot) {
                     self.stay_ramped(voice, slot, 0, out.len(), ended)
                 } else {
                     Some(0)
                 };
-                if let Some(from) = from {
-                    *join = self.render_moving_voice(voice, slot, out, from, ended, movement);
+                if let Some(from) = from
+                    && let Some(join) =
+                        self.render_moving_voice(voice, slot, out, from, ended, movement)
+                {
+                    self.join_at[slot] = join;
+                    self.joined |= 1 << slot;
                 }
             }
         }
-        joins
     }
 
     /// Adds `voice` (in `slot`) to `out` from `from` until it ends (`None`) or joins the lanes
@@ -429,53 +445,46 @@ impl SteadyVoices {
     }
 
     /// Adds the steady voices to `out`: the members, and from each run start the voices that
-    /// joined there; regrouped at the call's start if a member left. In the lanes, or each on
-    /// its own bank while there are too few.
+    /// joined there; regrouped at the call's start if a member left. In the lanes (each
+    /// member's banks then owe the samples: see [`Voice::skip_steady`]), or each on its own
+    /// bank while there are too few.
     fn render_steady_voices(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
         out: &mut Channels,
         ended: &mut EndedVoices,
         regroup: bool,
-        joins: &[Option<usize>; VOICE_SLOTS],
         movement: &Movement,
     ) {
-        let mut in_lanes = [0; VOICE_SLOTS];
-        let any_joins = joins.iter().any(Option::is_some);
         let mut start = 0;
         let mut regroup = regroup;
         // Stretches between regroups: the members and how they render stay the same in each.
         while start < out.len() {
-            regroup |= any_joins && joins.contains(&Some(start));
-            if regroup {
-                self.regroup(start, joins);
-            }
             let mut end = out.len();
-            if any_joins {
-                let later = joins.iter().flatten().filter(|&&join| join > start);
-                end = later.copied().fold(end, usize::min);
+            for slot in slots_of(self.joined) {
+                let join = self.join_at[slot];
+                regroup |= join == start;
+                if join > start {
+                    end = end.min(join);
+                }
+            }
+            if regroup {
+                self.regroup(start);
             }
             if self.in_lanes {
                 self.render_lanes(out.slice(start..end), start, regroup);
             }
             regroup = false;
-            for slot in self.member_slots() {
-                if self.renders(slot, start, joins) {
-                    if self.in_lanes {
-                        in_lanes[slot] += end - start;
-                    } else {
-                        // Steady: it cannot end.
-                        let voice = &mut voices[slot];
-                        self.render_voice(voice, out.slice(start..end), start, ended, movement);
-                    }
+            for slot in slots_of(self.rendering(start)) {
+                let voice = &mut voices[slot];
+                if self.in_lanes {
+                    voice.skip_steady(end - start);
+                } else {
+                    // Steady: it cannot end.
+                    self.render_voice(voice, out.slice(start..end), start, ended, movement);
                 }
             }
             start = end;
-        }
-        for slot in self.member_slots() {
-            if in_lanes[slot] > 0 {
-                voices[slot].skip_steady(in_lanes[slot]);
-            }
         }
     }
 
@@ -503,13 +512,17 @@ impl SteadyVoices {
     }
 
     /// Adds the ramped lanes to `out` run by run, rebuilt wherever the voices they render
-    /// change (a voice joins or leaves), else seeded at every run start.
+    /// change (a voice joins or leaves), else seeded at every run start. Leaves `ramped_runs`
+    /// empty for the next pass.
     fn render_ramped_lanes(&mut self, out: &mut Channels) {
         let runs = self.run_of(out.len() - 1) + 1;
-        let RampedRuns { members, joins } = self.ramped_runs;
-        if self.ramped_in_lanes == 0 && members[..runs].iter().all(|&m| m == 0) {
+        if self.ramped_in_lanes == 0 && self.ramped_runs.members[..runs].iter().all(|&m| m == 0) {
+            // A voice may have joined for no sample (it left where it joined).
+            self.ramped_runs.joins[..runs].fill(false);
             return;
         }
+        let RampedRuns { members, joins } =
+            std::mem::replace(&mut self.ramped_runs, RampedRuns::NONE);
         for run in 0..runs {
             let start = (run * RUN_SAMPLES).saturating_sub(self.run_position());
             let end = ((run + 1) * RUN_SAMPLES - self.run_position()).min(out.len());
@@ -640,10 +653,6 @@ impl SteadyVoices {
         self.mask != 0
     }
 
-    fn is_member(&self, slot: usize) -> bool {
-        self.mask & 1 << slot != 0
-    }
-
     fn join(&mut self, slot: usize, member: Member) {
         self.members[slot] = Some(member);
         self.mask |= 1 << slot;
@@ -670,17 +679,14 @@ impl SteadyVoices {
         position + self.to_run_start(position)
     }
 
-    /// Rebuilds the lanes at `position` in the current call from the members that joined by
-    /// then (`joins`: where in the call each joins; `None` for members from before it), and
-    /// seeds them, if there are enough of them to pay (see [`MIN_PARTIALS`]); else the members
-    /// render on their own until the next regroup.
-    fn regroup(&mut self, position: usize, joins: &[Option<usize>; VOICE_SLOTS]) {
+    /// Rebuilds the lanes at `position` in the current pass from the members that joined by
+    /// then, and seeds them, if there are enough of them to pay (see [`MIN_PARTIALS`]); else
+    /// the members render on their own until the next regroup.
+    fn regroup(&mut self, position: usize) {
         self.lanes.clear();
         self.stereo_lanes.clear();
-        for slot in self.member_slots() {
-            if let Some(member) = &self.members[slot]
-                && joins[slot].is_none_or(|join| join <= position)
-            {
+        for slot in slots_of(self.rendering(position)) {
+            if let Some(member) = &self.members[slot] {
                 let sound = member.sound_at(self.clock + position as u64);
                 for (partial, pans) in sound.lanes() {
                     if self.stereo {
@@ -711,10 +717,11 @@ impl SteadyVoices {
         }
     }
 
-    /// Whether the member in `slot` renders from `position` in the current call, given where
-    /// members join (`None` for members from before the call).
-    fn renders(&self, slot: usize, position: usize, joins: &[Option<usize>; VOICE_SLOTS]) -> bool {
-        self.is_member(slot) && joins[slot].is_none_or(|join| join <= position)
+    /// The members that render from `position` in the current pass, a bit per slot: those
+    /// from before it and those that joined by then.
+    fn rendering(&self, position: usize) -> u32 {
+        let later = slots_of(self.joined).filter(|&slot| self.join_at[slot] > position);
+        later.fold(self.mask, |members, slot| members & !(1 << slot))
     }
 }
 

@@ -156,6 +156,9 @@ pub struct Voice {
     /// rendering ones calls [`touch`](Self::touch) first), so the engine sees in one comparison
     /// that a steady voice is still what it was.
     revision: u32,
+    /// Samples the steady lanes rendered that the banks' phases have not moved on by yet (see
+    /// [`skip_steady`](Self::skip_steady)).
+    steady_owed: u64,
 }
 
 impl Voice {
@@ -176,12 +179,15 @@ impl Voice {
             expressions: NoteExpressions::AT_REST,
             moved: false,
             revision: 0,
+            steady_owed: 0,
         }
     }
 
-    /// Notes that what the voice plays may change.
+    /// Notes that what the voice plays may change (its banks first keep time: a change must
+    /// find their phases where they are).
     fn touch(&mut self) {
         self.revision = self.revision.wrapping_add(1);
+        self.keep_time();
     }
 
     /// Changes whenever what the voice plays may have changed, other than by rendering.
@@ -514,13 +520,28 @@ impl Voice {
                 sound.pans[lane] = bank.pan_gains(k);
             }
         }
-        Some(sound)
+        // Where the banks' phases will be once they keep time (looking leaves them owed).
+        Some(sound.after(self.steady_owed))
     }
 
-    /// Keeps time for `samples` samples the steady lanes rendered (see [`steady`](Self::steady)).
+    /// Keeps time for `samples` samples the steady lanes rendered (see [`steady`](Self::steady)):
+    /// the banks' phases move on by them only when something next looks at or changes the
+    /// banks (every method that changes the banks or reads their phases calls
+    /// [`keep_time`](Self::keep_time) first). The phases are
+    /// exact integer sums, so when they move on changes no bit; the lanes pay one add per voice
+    /// and render call instead of one per partial of every copy.
     pub fn skip_steady(&mut self, samples: usize) {
-        for bank in self.banks_mut() {
-            bank.skip_steady(samples);
+        self.steady_owed = self.steady_owed.wrapping_add(samples as u64);
+    }
+
+    /// Moves the banks' phases on by the samples [`skip_steady`](Self::skip_steady) owes them.
+    pub(super) fn keep_time(&mut self) {
+        if self.steady_owed != 0 {
+            let owed = self.steady_owed;
+            for bank in self.banks_mut() {
+                bank.skip_steady(owed);
+            }
+            self.steady_owed = 0;
         }
     }
 
@@ -547,6 +568,7 @@ impl Voice {
     /// before partials had their own): each partial's sine at its level and gain, and the five
     /// envelopes. Until the next event its samples are those sines times those envelopes.
     pub fn ramped(&mut self) -> Option<RampedSound> {
+        self.keep_time();
         if self.envelopes_alike() || self.moved {
             return None;
         }
@@ -622,6 +644,7 @@ impl Voice {
     /// values (as rendering would); then [`skip_moved_run`](Self::skip_moved_run) keeps its
     /// time.
     pub fn moved_run(&mut self, clock: u64, movement: &Movement, sound: &mut ChirpSound) -> bool {
+        self.keep_time();
         self.write_moved_run(clock, movement, sound).is_some()
     }
 
@@ -660,6 +683,7 @@ impl Voice {
     /// Keeps time for `samples` samples of the run [`moved_run`](Self::moved_run) gave,
     /// rendered by the chirp lanes.
     pub fn skip_moved_run(&mut self, samples: usize) {
+        self.keep_time();
         for bank in self.banks_mut() {
             bank.skip_moved_run(samples);
         }
@@ -696,6 +720,7 @@ impl Voice {
         clock: u64,
         movement: &Movement,
     ) -> Option<usize> {
+        self.keep_time();
         if !self.moved && !self.banks().iter().any(PartialBank::is_moving) {
             return self.add_unmoved(out, scratch);
         }

@@ -182,6 +182,64 @@ fn unison_in_the_lanes_does_not_depend_on_blocks_or_the_kernel() {
     }
 }
 
+/// Six notes in unison held (the steady lanes, both channels), then an event of every kind
+/// that moves a held note (its pitch bent, the pans, the levels, a note let go, a note struck,
+/// the width and detune, the bend back) after calls of 97 samples, so members leave the lanes
+/// at samples that are no run start, each after the lanes had rendered thousands of its
+/// samples; rejoining in between. With `eager`, every voice's banks keep time after every
+/// call, as they did before the lanes deferred it (see [`Voice::skip_steady`]).
+fn chord_moved_in_unison(eager: bool) -> (Vec<f32>, Vec<f32>) {
+    let mut engine = Engine::new(RATE_HZ, unison(4, 12.0, 0.8));
+    for key in [48, 55, 60, 64, 67, 71] {
+        on(&mut engine, note(key), 0.8);
+    }
+    let bend = |position: f32| NoteInput::PitchBend {
+        channel: 0,
+        position,
+    };
+    let events: [&dyn Fn(&mut Engine); 8] = [
+        &|_| {},
+        &|engine| engine.handle(bend(0.3)),
+        &|engine| engine.set_pans([0.5, -0.5, 0.2, -0.9, 1.0], Motion::Smooth),
+        &|engine| engine.set_levels([0.9, 0.4, 0.3, 0.2, 0.1], [Motion::Jump; PARTIAL_COUNT]),
+        &|engine| off(engine, 55),
+        &|engine| on(engine, note(74), 0.5),
+        &|engine| {
+            engine.set_unison(Unison {
+                copies: 4,
+                detune_cents: 20.0,
+                width: 0.5,
+            })
+        },
+        &|engine| engine.handle(bend(0.0)),
+    ];
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    for event in events {
+        event(&mut engine);
+        for _ in 0..40 {
+            let (l, r) = render_both(&mut engine, 97, 97);
+            left.extend(l);
+            right.extend(r);
+            if eager {
+                for voice in &mut engine.voices {
+                    voice.keep_time();
+                }
+            }
+        }
+        assert!(engine.steady.lane_voices() >= 5, "back in the lanes");
+    }
+    (left, right)
+}
+
+#[test]
+fn a_member_leaving_the_lanes_anywhere_plays_the_bits_it_played_when_it_kept_time_every_call() {
+    let bits = |samples: &[f32]| samples.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let (eager, deferred) = (chord_moved_in_unison(true), chord_moved_in_unison(false));
+    assert!(eager.0 != eager.1, "in stereo");
+    assert_eq!(bits(&deferred.0), bits(&eager.0), "left");
+    assert_eq!(bits(&deferred.1), bits(&eager.1), "right");
+}
+
 #[test]
 fn unison_in_the_lanes_plays_what_each_note_plays_alone() {
     let keys = [48, 55, 60, 64];

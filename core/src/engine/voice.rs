@@ -525,11 +525,11 @@ impl Voice {
     }
 
     /// Keeps time for `samples` samples the steady lanes rendered (see [`steady`](Self::steady)):
-    /// the banks' phases move on by them only when something next looks at or changes the
-    /// banks (every method that changes the banks or reads their phases calls
-    /// [`keep_time`](Self::keep_time) first). The phases are
-    /// exact integer sums, so when they move on changes no bit; the lanes pay one add per voice
-    /// and render call instead of one per partial of every copy.
+    /// the banks' phases move on by them only when something next changes or renders the banks
+    /// (every such method calls [`keep_time`](Self::keep_time) first; `steady` reports the
+    /// phases as they will be). The phases are exact integer sums, so when they move on changes
+    /// no bit; the lanes pay one add per voice and render call instead of one per partial of
+    /// every copy.
     pub fn skip_steady(&mut self, samples: usize) {
         self.steady_owed = self.steady_owed.wrapping_add(samples as u64);
     }

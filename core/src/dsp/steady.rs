@@ -177,6 +177,8 @@ impl SteadyLanes {
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::seed_avx2(token, self, run),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::avx512::seed_avx512(token, self, run),
             _ => seed_lanes(self, run),
         }
     }
@@ -192,6 +194,8 @@ impl SteadyLanes {
             Kernel::Sse2 => x86::add_sse2(self, out),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::add_avx2(token, self, out),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::avx512::add_avx512(token, self, out),
             _ => add_portable(self, out),
         }
     }

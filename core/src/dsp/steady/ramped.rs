@@ -137,7 +137,7 @@ impl RampedLanes {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::add_avx2(token, self, out),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512(token) => x86::add_avx2(token.avx2(), self, out),
+            Kernel::Avx512(token) => x86::avx512::add_avx512(token, self, out),
             _ => out
                 .iter_mut()
                 .for_each(|sample| add_one_sample(self, sample)),

@@ -19,7 +19,9 @@ pub(crate) const PAIR_LANES: usize = 2 * GROUP_LANES;
 /// Samples per step: eight accumulators of two samples each.
 pub(crate) const STEP: usize = 16;
 
-/// Register pairs kept in flight at once: independent recurrences for the CPU to overlap.
+/// Register pairs of the held notes' lanes kept in flight at once: independent recurrences for
+/// the CPU to overlap (one pair waits on its multiply and two adds every sample; eight ran a
+/// quarter faster than four).
 const PAIRS_AT_ONCE: usize = 8;
 
 /// Each accumulator's two samples: `[T(2m) | T(2m + 1)]` for accumulator `m`.
@@ -36,12 +38,12 @@ pub(in crate::dsp::steady) fn add_avx512(
     lanes: &mut SteadyLanes,
     out: &mut [f32],
 ) {
-    let steps = out.len() / STEP;
+    let done = out.len() / STEP * STEP;
     // SAFETY: `add_avx512_enabled` needs a CPU with AVX-512F; an `Avx512Token` exists only once
     // run-time detection has found it.
-    unsafe { add_avx512_enabled(lanes, &mut out[..steps * STEP]) }
+    unsafe { add_avx512_enabled(lanes, &mut out[..done]) }
     // What is left (fewer than a step) through the AVX2 kernel: the same bits.
-    super::add_avx2(token.avx2(), lanes, &mut out[steps * STEP..]);
+    super::add_avx2(token.avx2(), lanes, &mut out[done..]);
 }
 
 /// The AVX-512 kernel over whole steps.
@@ -52,45 +54,169 @@ pub(in crate::dsp::steady) fn add_avx512(
 #[target_feature(enable = "avx512f")]
 unsafe fn add_avx512_enabled(lanes: &mut SteadyLanes, out: &mut [f32]) {
     let groups = lanes.len / GROUP_LANES;
-    let pairs = groups / 2;
-    let lone = groups % 2 == 1;
     for block in out.chunks_exact_mut(STEP) {
         let mut sums = [_mm512_setzero_ps(); STEP / 2];
-        let mut first = 0;
-        loop {
-            let count = (pairs - first).min(PAIRS_AT_ONCE);
-            // The lone last group goes with the last pairs, so its recurrence overlaps theirs.
-            let last = first + count == pairs;
-            match (count, last && lone) {
-                (8, false) => run_pairs::<8, false>(lanes, first, &mut sums),
-                (8, true) => run_pairs::<8, true>(lanes, first, &mut sums),
-                (7, false) => run_pairs::<7, false>(lanes, first, &mut sums),
-                (7, true) => run_pairs::<7, true>(lanes, first, &mut sums),
-                (6, false) => run_pairs::<6, false>(lanes, first, &mut sums),
-                (6, true) => run_pairs::<6, true>(lanes, first, &mut sums),
-                (5, false) => run_pairs::<5, false>(lanes, first, &mut sums),
-                (5, true) => run_pairs::<5, true>(lanes, first, &mut sums),
-                (4, false) => run_pairs::<4, false>(lanes, first, &mut sums),
-                (4, true) => run_pairs::<4, true>(lanes, first, &mut sums),
-                (3, false) => run_pairs::<3, false>(lanes, first, &mut sums),
-                (3, true) => run_pairs::<3, true>(lanes, first, &mut sums),
-                (2, false) => run_pairs::<2, false>(lanes, first, &mut sums),
-                (2, true) => run_pairs::<2, true>(lanes, first, &mut sums),
-                (1, false) => run_pairs::<1, false>(lanes, first, &mut sums),
-                (1, true) => run_pairs::<1, true>(lanes, first, &mut sums),
-                _ => run_pairs::<0, true>(lanes, first, &mut sums),
-            }
-            first += count;
-            if last {
-                break;
-            }
+        run_all::<Pair>(lanes, groups, PAIRS_AT_ONCE, &mut sums);
+        add_lane_sums(&sums, block);
+    }
+}
+
+/// Adds the lane tree of each of `sums`' sixteen samples to `block`'s.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(in crate::dsp::steady) fn add_lane_sums(sums: &Sums, block: &mut [f32]) {
+    let block: &mut [f32; STEP] = block.try_into().unwrap();
+    // SAFETY: sixteen readable and writable f32s (the array); the CPU has AVX-512F.
+    unsafe {
+        let total = _mm512_add_ps(_mm512_loadu_ps(block.as_ptr()), lane_sums(sums));
+        _mm512_storeu_ps(block.as_mut_ptr(), total);
+    }
+}
+
+/// Two groups of one kind of lanes in registers, for [`run_all`]. The methods are `unsafe`
+/// only because they are compiled for AVX-512F: the caller must be on a CPU that has it.
+pub(in crate::dsp::steady) trait PairOf: Copy {
+    /// The lanes the pairs are loaded from.
+    type Lanes;
+
+    /// All zeros.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must support AVX-512F (as for every method here).
+    unsafe fn zero() -> Self;
+
+    /// The lanes in `mask` of pair `pair` (groups `2·pair` and `2·pair + 1`), zeros elsewhere.
+    ///
+    /// # Safety
+    ///
+    /// As [`zero`](Self::zero).
+    unsafe fn load(lanes: &Self::Lanes, pair: usize, mask: __mmask16) -> Self;
+
+    /// Writes what moved back to the lanes in `mask` of pair `pair`.
+    ///
+    /// # Safety
+    ///
+    /// As [`zero`](Self::zero).
+    unsafe fn store(&self, lanes: &mut Self::Lanes, pair: usize, mask: __mmask16);
+
+    /// This sample's values, as the portable kernel adds them up, then one sample on.
+    ///
+    /// # Safety
+    ///
+    /// As [`zero`](Self::zero).
+    unsafe fn step(&mut self) -> __m512;
+}
+
+/// Adds `2 · sums.len()` samples of `groups` groups into `sums`, `at_once` pairs at a time
+/// (at most eight), group after group (the first assigns). A lone last group goes with the last
+/// pairs, so its recurrence overlaps theirs.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(in crate::dsp::steady) fn run_all<P: PairOf>(
+    lanes: &mut P::Lanes,
+    groups: usize,
+    at_once: usize,
+    sums: &mut [__m512],
+) {
+    let (pairs, lone) = (groups / 2, groups % 2 == 1);
+    let mut first = 0;
+    loop {
+        let count = (pairs - first).min(at_once);
+        let last = first + count == pairs;
+        run_chunk::<P>(lanes, first, count, last && lone, sums);
+        first += count;
+        if last {
+            break;
         }
-        let block: &mut [f32; STEP] = block.try_into().unwrap();
-        // SAFETY: sixteen readable and writable f32s (the array); the CPU has AVX-512F.
-        unsafe {
-            let total = _mm512_add_ps(_mm512_loadu_ps(block.as_ptr()), lane_sums(&sums));
-            _mm512_storeu_ps(block.as_mut_ptr(), total);
+    }
+}
+
+/// [`run_pairs`] for `count` pairs (at most eight) and `lone`, known at run time.
+#[inline]
+#[target_feature(enable = "avx512f")]
+pub(in crate::dsp::steady) fn run_chunk<P: PairOf>(
+    lanes: &mut P::Lanes,
+    first: usize,
+    count: usize,
+    lone: bool,
+    sums: &mut [__m512],
+) {
+    match (count, lone) {
+        (8, false) => run_pairs::<P, 8, false>(lanes, first, sums),
+        (8, true) => run_pairs::<P, 8, true>(lanes, first, sums),
+        (7, false) => run_pairs::<P, 7, false>(lanes, first, sums),
+        (7, true) => run_pairs::<P, 7, true>(lanes, first, sums),
+        (6, false) => run_pairs::<P, 6, false>(lanes, first, sums),
+        (6, true) => run_pairs::<P, 6, true>(lanes, first, sums),
+        (5, false) => run_pairs::<P, 5, false>(lanes, first, sums),
+        (5, true) => run_pairs::<P, 5, true>(lanes, first, sums),
+        (4, false) => run_pairs::<P, 4, false>(lanes, first, sums),
+        (4, true) => run_pairs::<P, 4, true>(lanes, first, sums),
+        (3, false) => run_pairs::<P, 3, false>(lanes, first, sums),
+        (3, true) => run_pairs::<P, 3, true>(lanes, first, sums),
+        (2, false) => run_pairs::<P, 2, false>(lanes, first, sums),
+        (2, true) => run_pairs::<P, 2, true>(lanes, first, sums),
+        (1, false) => run_pairs::<P, 1, false>(lanes, first, sums),
+        (1, true) => run_pairs::<P, 1, true>(lanes, first, sums),
+        (0, true) => run_pairs::<P, 0, true>(lanes, first, sums),
+        _ => unreachable!("{count} pairs at once"),
+    }
+}
+
+/// `2 · sums.len()` samples of `N` pairs from pair `first` (and, when `LONE`, the last group
+/// alone after them), added into the accumulators group after group (the first group of all
+/// assigns).
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn run_pairs<P: PairOf, const N: usize, const LONE: bool>(
+    lanes: &mut P::Lanes,
+    first: usize,
+    sums: &mut [__m512],
+) {
+    // SAFETY (every call of a `PairOf` method below): this function is compiled for AVX-512F,
+    // so the CPU running it has it.
+    let mut pairs = [unsafe { P::zero() }; N];
+    for (n, pair) in pairs.iter_mut().enumerate() {
+        // SAFETY: as above.
+        *pair = unsafe { P::load(lanes, first + n, ALL_LANES) };
+    }
+    // SAFETY: as above.
+    let mut lone = unsafe { P::zero() };
+    if LONE {
+        // SAFETY: as above.
+        lone = unsafe { P::load(lanes, first + N, LOW_GROUP) };
+    }
+    for sum in sums.iter_mut() {
+        for (n, pair) in pairs.iter_mut().enumerate() {
+            // SAFETY: as above.
+            let (now, next) = unsafe { (pair.step(), pair.step()) };
+            let (a, b) = by_group(now, next);
+            let with_a = if first + n == 0 {
+                a
+            } else {
+                _mm512_add_ps(*sum, a)
+            };
+            *sum = _mm512_add_ps(with_a, b);
         }
+        if LONE {
+            // SAFETY: as above.
+            let (now, next) = unsafe { (lone.step(), lone.step()) };
+            let (a, _) = by_group(now, next);
+            *sum = if first + N == 0 {
+                a
+            } else {
+                _mm512_add_ps(*sum, a)
+            };
+        }
+    }
+    for (n, pair) in pairs.iter().enumerate() {
+        // SAFETY: as above.
+        unsafe { pair.store(lanes, first + n, ALL_LANES) };
+    }
+    if LONE {
+        // SAFETY: as above.
+        unsafe { lone.store(lanes, first + N, LOW_GROUP) };
     }
 }
 
@@ -102,10 +228,12 @@ pub(in crate::dsp::steady) struct Pair {
     k: __m512,
 }
 
-impl Pair {
+impl PairOf for Pair {
+    type Lanes = SteadyLanes;
+
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub(in crate::dsp::steady) fn zero() -> Self {
+    unsafe fn zero() -> Self {
         let zero = _mm512_setzero_ps();
         Self {
             s: zero,
@@ -114,11 +242,9 @@ impl Pair {
         }
     }
 
-    /// Loads the lanes of pair `pair` (groups `2·pair` and `2·pair + 1`), those in `mask`
-    /// (zeros elsewhere).
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub(in crate::dsp::steady) fn load(lanes: &SteadyLanes, pair: usize, mask: __mmask16) -> Self {
+    unsafe fn load(lanes: &SteadyLanes, pair: usize, mask: __mmask16) -> Self {
         let at = pair * PAIR_LANES;
         let (s, d, k) = (
             &lanes.s[at..at + PAIR_LANES],
@@ -135,15 +261,9 @@ impl Pair {
         }
     }
 
-    /// Stores the lanes in `mask` back to pair `pair`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub(in crate::dsp::steady) fn store(
-        self,
-        lanes: &mut SteadyLanes,
-        pair: usize,
-        mask: __mmask16,
-    ) {
+    unsafe fn store(&self, lanes: &mut SteadyLanes, pair: usize, mask: __mmask16) {
         let at = pair * PAIR_LANES;
         let s = &mut lanes.s[at..at + PAIR_LANES];
         // SAFETY: the slice is sixteen f32s long (the indexing above checked it).
@@ -153,10 +273,9 @@ impl Pair {
         unsafe { _mm512_mask_storeu_ps(d.as_mut_ptr(), mask, self.d) };
     }
 
-    /// One sample on, returning this sample's values (before the step).
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub(in crate::dsp::steady) fn step(&mut self) -> __m512 {
+    unsafe fn step(&mut self) -> __m512 {
         let value = self.s;
         self.d = _mm512_add_ps(self.d, _mm512_mul_ps(self.k, self.s));
         self.s = _mm512_add_ps(self.s, self.d);
@@ -172,54 +291,6 @@ pub(crate) fn by_group(now: __m512, next: __m512) -> (__m512, __m512) {
         _mm512_shuffle_f32x4::<0b01_00_01_00>(now, next),
         _mm512_shuffle_f32x4::<0b11_10_11_10>(now, next),
     )
-}
-
-/// A step of `N` pairs from pair `first` (and, when `LONE`, the last group alone after them),
-/// added into the accumulators group after group (the first group of all assigns).
-#[inline]
-#[target_feature(enable = "avx512f")]
-fn run_pairs<const N: usize, const LONE: bool>(
-    lanes: &mut SteadyLanes,
-    first: usize,
-    sums: &mut Sums,
-) {
-    let mut pairs = [Pair::zero(); N];
-    for (n, pair) in pairs.iter_mut().enumerate() {
-        *pair = Pair::load(lanes, first + n, ALL_LANES);
-    }
-    let mut lone = Pair::zero();
-    if LONE {
-        lone = Pair::load(lanes, first + N, LOW_GROUP);
-    }
-    for sum in sums.iter_mut() {
-        for (n, pair) in pairs.iter_mut().enumerate() {
-            let now = pair.step();
-            let next = pair.step();
-            let (a, b) = by_group(now, next);
-            let with_a = if first + n == 0 {
-                a
-            } else {
-                _mm512_add_ps(*sum, a)
-            };
-            *sum = _mm512_add_ps(with_a, b);
-        }
-        if LONE {
-            let now = lone.step();
-            let next = lone.step();
-            let (a, _) = by_group(now, next);
-            *sum = if first + N == 0 {
-                a
-            } else {
-                _mm512_add_ps(*sum, a)
-            };
-        }
-    }
-    for (n, pair) in pairs.iter().enumerate() {
-        pair.store(lanes, first + n, ALL_LANES);
-    }
-    if LONE {
-        lone.store(lanes, first + N, LOW_GROUP);
-    }
 }
 
 /// Sample `i` of the result: the lane tree ((0+1)+(2+3))+((4+5)+(6+7)) of `T(i)`, which is half

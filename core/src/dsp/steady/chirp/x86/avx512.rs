@@ -6,9 +6,7 @@
 use super::super::ChirpLanes;
 use crate::dsp::sine::Avx512Token;
 use crate::dsp::steady::RUN_SAMPLES;
-use crate::dsp::steady::x86::avx512::{
-    ALL_LANES, LOW_GROUP, PAIR_LANES, STEP, Sums, by_group, lane_sums,
-};
+use crate::dsp::steady::x86::avx512::{PAIR_LANES, PairOf, STEP, add_lane_sums, run_chunk};
 use std::arch::x86_64::*;
 
 /// Register pairs kept in flight at once (nine registers each).
@@ -41,8 +39,7 @@ unsafe fn add_avx512_enabled(lanes: &mut ChirpLanes, out: &mut [f32]) {
         return;
     }
     let groups = lanes.groups();
-    let pairs = groups / 2;
-    let lone = groups % 2 == 1;
+    let (pairs, lone) = (groups / 2, groups % 2 == 1);
     let mut sums = [_mm512_setzero_ps(); RUN_SAMPLES / 2];
     let sums = &mut sums[..out.len() / 2];
     let mut first = 0;
@@ -50,25 +47,13 @@ unsafe fn add_avx512_enabled(lanes: &mut ChirpLanes, out: &mut [f32]) {
         let count = (pairs - first).min(PAIRS_AT_ONCE);
         let last = first + count == pairs;
         let with_lone = last && lone;
-        let ramps =
-            lanes.ramps[2 * first..2 * (first + count) + usize::from(with_lone)].contains(&true);
         // Groups whose gains hold have them at exactly 1 with steps of 0: multiplying and
         // stepping them changes no bit, so pairs of both kinds share a path.
-        match (count, with_lone, ramps) {
-            (3, false, false) => run_pairs::<3, false, false>(lanes, first, sums),
-            (3, false, true) => run_pairs::<3, false, true>(lanes, first, sums),
-            (3, true, false) => run_pairs::<3, true, false>(lanes, first, sums),
-            (3, true, true) => run_pairs::<3, true, true>(lanes, first, sums),
-            (2, false, false) => run_pairs::<2, false, false>(lanes, first, sums),
-            (2, false, true) => run_pairs::<2, false, true>(lanes, first, sums),
-            (2, true, false) => run_pairs::<2, true, false>(lanes, first, sums),
-            (2, true, true) => run_pairs::<2, true, true>(lanes, first, sums),
-            (1, false, false) => run_pairs::<1, false, false>(lanes, first, sums),
-            (1, false, true) => run_pairs::<1, false, true>(lanes, first, sums),
-            (1, true, false) => run_pairs::<1, true, false>(lanes, first, sums),
-            (1, true, true) => run_pairs::<1, true, true>(lanes, first, sums),
-            (_, _, false) => run_pairs::<0, true, false>(lanes, first, sums),
-            (_, _, true) => run_pairs::<0, true, true>(lanes, first, sums),
+        let groups = 2 * first..2 * (first + count) + usize::from(with_lone);
+        if lanes.ramps[groups].contains(&true) {
+            run_chunk::<Pair<true>>(lanes, first, count, with_lone, sums);
+        } else {
+            run_chunk::<Pair<false>>(lanes, first, count, with_lone, sums);
         }
         first += count;
         if last {
@@ -76,19 +61,13 @@ unsafe fn add_avx512_enabled(lanes: &mut ChirpLanes, out: &mut [f32]) {
         }
     }
     for (block, sums) in out.chunks_exact_mut(STEP).zip(sums.chunks_exact(STEP / 2)) {
-        let block: &mut [f32; STEP] = block.try_into().unwrap();
-        let sums: &Sums = sums.try_into().unwrap();
-        // SAFETY: sixteen readable and writable f32s (the array); the CPU has AVX-512F.
-        unsafe {
-            let total = _mm512_add_ps(_mm512_loadu_ps(block.as_ptr()), lane_sums(sums));
-            _mm512_storeu_ps(block.as_mut_ptr(), total);
-        }
+        add_lane_sums(sums.try_into().unwrap(), block);
     }
 }
 
 /// Two groups' lanes in registers: what moves over the run, then what holds.
 #[derive(Clone, Copy)]
-struct Pair {
+struct Pair<const RAMPS: bool> {
     s: __m512,
     d: __m512,
     kappa: __m512,
@@ -100,10 +79,12 @@ struct Pair {
     gain_step: __m512,
 }
 
-impl Pair {
+impl<const RAMPS: bool> PairOf for Pair<RAMPS> {
+    type Lanes = ChirpLanes;
+
     #[inline]
     #[target_feature(enable = "avx512f")]
-    fn zero() -> Self {
+    unsafe fn zero() -> Self {
         let zero = _mm512_setzero_ps();
         Self {
             s: zero,
@@ -118,10 +99,9 @@ impl Pair {
         }
     }
 
-    /// Pair `pair`'s lanes in `mask` (zeros elsewhere).
     #[inline]
     #[target_feature(enable = "avx512f")]
-    fn load(lanes: &ChirpLanes, pair: usize, mask: __mmask16) -> Self {
+    unsafe fn load(lanes: &ChirpLanes, pair: usize, mask: __mmask16) -> Self {
         let at = pair * PAIR_LANES;
         let load = |values: &[f32; crate::dsp::steady::chirp::MAX_LANES]| {
             let values = &values[at..at + PAIR_LANES];
@@ -141,10 +121,9 @@ impl Pair {
         }
     }
 
-    /// Writes what moved back to pair `pair`'s lanes in `mask`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    fn store(&self, lanes: &mut ChirpLanes, pair: usize, mask: __mmask16) {
+    unsafe fn store(&self, lanes: &mut ChirpLanes, pair: usize, mask: __mmask16) {
         let at = pair * PAIR_LANES;
         let store = |values: &mut [f32; crate::dsp::steady::chirp::MAX_LANES], value| {
             let values = &mut values[at..at + PAIR_LANES];
@@ -162,7 +141,7 @@ impl Pair {
     /// `super::super::add_one_sample` steps a lane.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    fn step<const RAMPS: bool>(&mut self) -> __m512 {
+    unsafe fn step(&mut self) -> __m512 {
         let value = if RAMPS {
             _mm512_mul_ps(self.s, self.gain)
         } else {
@@ -177,54 +156,5 @@ impl Pair {
             self.gain = _mm512_add_ps(self.gain, self.gain_step);
         }
         value
-    }
-}
-
-/// `2 · sums.len()` samples of `N` pairs from pair `first` (and, when `LONE`, the last group
-/// alone after them), added into the accumulators group after group (the first group of all
-/// assigns).
-#[inline]
-#[target_feature(enable = "avx512f")]
-fn run_pairs<const N: usize, const LONE: bool, const RAMPS: bool>(
-    lanes: &mut ChirpLanes,
-    first: usize,
-    sums: &mut [__m512],
-) {
-    let mut pairs = [Pair::zero(); N];
-    for (n, pair) in pairs.iter_mut().enumerate() {
-        *pair = Pair::load(lanes, first + n, ALL_LANES);
-    }
-    let mut lone = Pair::zero();
-    if LONE {
-        lone = Pair::load(lanes, first + N, LOW_GROUP);
-    }
-    for sum in sums.iter_mut() {
-        for (n, pair) in pairs.iter_mut().enumerate() {
-            let now = pair.step::<RAMPS>();
-            let next = pair.step::<RAMPS>();
-            let (a, b) = by_group(now, next);
-            let with_a = if first + n == 0 {
-                a
-            } else {
-                _mm512_add_ps(*sum, a)
-            };
-            *sum = _mm512_add_ps(with_a, b);
-        }
-        if LONE {
-            let now = lone.step::<RAMPS>();
-            let next = lone.step::<RAMPS>();
-            let (a, _) = by_group(now, next);
-            *sum = if first + N == 0 {
-                a
-            } else {
-                _mm512_add_ps(*sum, a)
-            };
-        }
-    }
-    for (n, pair) in pairs.iter().enumerate() {
-        pair.store(lanes, first + n, ALL_LANES);
-    }
-    if LONE {
-        lone.store(lanes, first + N, LOW_GROUP);
     }
 }

@@ -7,7 +7,7 @@
 use super::super::StereoLanes;
 use crate::dsp::sine::Avx512Token;
 use crate::dsp::steady::x86::avx512::{
-    ALL_LANES, LOW_GROUP, PAIR_LANES, Pair, STEP, Sums, by_group, lane_sums,
+    ALL_LANES, LOW_GROUP, PAIR_LANES, Pair, PairOf, STEP, Sums, add_lane_sums, by_group,
 };
 use std::arch::x86_64::*;
 
@@ -65,14 +65,8 @@ unsafe fn add_avx512_enabled(lanes: &mut StereoLanes, left: &mut [f32], right: &
                 break;
             }
         }
-        for (channel, sums) in [left, right].into_iter().zip(&sums) {
-            let channel: &mut [f32; STEP] = channel.try_into().unwrap();
-            // SAFETY: sixteen readable and writable f32s (the array); the CPU has AVX-512F.
-            unsafe {
-                let total = _mm512_add_ps(_mm512_loadu_ps(channel.as_ptr()), lane_sums(sums));
-                _mm512_storeu_ps(channel.as_mut_ptr(), total);
-            }
-        }
+        add_lane_sums(&sums[0], left);
+        add_lane_sums(&sums[1], right);
     }
 }
 
@@ -90,7 +84,8 @@ impl StereoPair {
     fn zero() -> Self {
         let zero = _mm512_setzero_ps();
         Self {
-            pair: Pair::zero(),
+            // SAFETY: compiled for AVX-512F, so the CPU running this has it.
+            pair: unsafe { Pair::zero() },
             gains: [[zero; 2]; 2],
         }
     }
@@ -109,7 +104,8 @@ impl StereoPair {
             ]
         };
         Self {
-            pair: Pair::load(&lanes.lanes, pair, mask),
+            // SAFETY: compiled for AVX-512F, so the CPU running this has it.
+            pair: unsafe { Pair::load(&lanes.lanes, pair, mask) },
             gains: [
                 channel_gains(&lanes.left[at..at + PAIR_LANES]),
                 channel_gains(&lanes.right[at..at + PAIR_LANES]),
@@ -122,8 +118,8 @@ impl StereoPair {
     #[inline]
     #[target_feature(enable = "avx512f")]
     fn add_into(&mut self, sums: &mut [Sums; 2], m: usize, first: bool, high: bool) {
-        let now = self.pair.step();
-        let next = self.pair.step();
+        // SAFETY: compiled for AVX-512F, so the CPU running this has it.
+        let (now, next) = unsafe { (self.pair.step(), self.pair.step()) };
         let (a, b) = by_group(now, next);
         for (gains, sums) in self.gains.iter().zip(sums.iter_mut()) {
             let to_a = _mm512_mul_ps(a, gains[0]);
@@ -166,9 +162,11 @@ fn run_pairs<const N: usize, const LONE: bool>(
         }
     }
     for (n, pair) in pairs.iter().enumerate() {
-        pair.pair.store(&mut lanes.lanes, first + n, ALL_LANES);
+        // SAFETY: compiled for AVX-512F, so the CPU running this has it.
+        unsafe { pair.pair.store(&mut lanes.lanes, first + n, ALL_LANES) };
     }
     if LONE {
-        lone.pair.store(&mut lanes.lanes, first + N, LOW_GROUP);
+        // SAFETY: as above.
+        unsafe { lone.pair.store(&mut lanes.lanes, first + N, LOW_GROUP) };
     }
 }

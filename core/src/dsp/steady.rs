@@ -17,6 +17,10 @@
 //! The lanes' sum per sample is one fixed tree: the groups of eight lanes added in order, then
 //! the eight lanes as ((0+1)+(2+3))+((4+5)+(6+7)). Every kernel performs the same IEEE operations
 //! in the same order, so they give the same bits (the tests check it).
+//!
+//! The kernels: portable, SSE2 (four lanes a register), AVX2 (eight: one group) and AVX-512
+//! (sixteen: two groups, their values regrouped two samples at a time so the sums keep this
+//! order; `steady/x86/avx512.rs`), chosen at run time by [`Kernel`].
 
 use super::phase::UNITS_PER_TURN;
 use super::sine::{Kernel, sine};

@@ -11,8 +11,9 @@ use crate::dsp::steady::x86::avx512::{
 };
 use std::arch::x86_64::*;
 
-/// Register pairs kept in flight at once (each holds its recurrence and four gain registers).
-const PAIRS_AT_ONCE: usize = 4;
+/// Register pairs kept in flight at once (each holds its recurrence and four gain registers;
+/// six ran a few per cent faster than four).
+const PAIRS_AT_ONCE: usize = 6;
 
 /// AVX-512 kernel; `token` proves the CPU has AVX-512F and AVX2.
 pub(in crate::dsp::steady) fn add_avx512(
@@ -50,6 +51,10 @@ unsafe fn add_avx512_enabled(lanes: &mut StereoLanes, left: &mut [f32], right: &
             // The lone last group goes with the last pairs, so its recurrence overlaps theirs.
             let last = first + count == pairs;
             match (count, last && lone) {
+                (6, false) => run_pairs::<6, false>(lanes, first, &mut sums),
+                (6, true) => run_pairs::<6, true>(lanes, first, &mut sums),
+                (5, false) => run_pairs::<5, false>(lanes, first, &mut sums),
+                (5, true) => run_pairs::<5, true>(lanes, first, &mut sums),
                 (4, false) => run_pairs::<4, false>(lanes, first, &mut sums),
                 (4, true) => run_pairs::<4, true>(lanes, first, &mut sums),
                 (3, false) => run_pairs::<3, false>(lanes, first, &mut sums),

@@ -174,15 +174,15 @@ fn run_pairs<P: PairOf, const N: usize, const LONE: bool>(
     first: usize,
     sums: &mut [__m512],
 ) {
-    // SAFETY (every call of a `PairOf` method below): this function is compiled for AVX-512F,
-    // so the CPU running it has it.
-    let mut pairs = [unsafe { P::zero() }; N];
+    // SAFETY: this function is compiled for AVX-512F, so the CPU running it has it (which is
+    // all every `PairOf` method called below needs).
+    let zero = unsafe { P::zero() };
+    let mut pairs = [zero; N];
     for (n, pair) in pairs.iter_mut().enumerate() {
         // SAFETY: as above.
         *pair = unsafe { P::load(lanes, first + n, ALL_LANES) };
     }
-    // SAFETY: as above.
-    let mut lone = unsafe { P::zero() };
+    let mut lone = zero;
     if LONE {
         // SAFETY: as above.
         lone = unsafe { P::load(lanes, first + N, LOW_GROUP) };

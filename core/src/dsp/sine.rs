@@ -12,7 +12,9 @@
 //! There are three implementations of the same arithmetic: a portable one, sample by sample, and
 //! on x86-64 a vector one for SSE2 (the baseline, four samples at once) and AVX2 (eight, chosen
 //! at run time when the CPU has it). [`Kernel::Avx2`] carries an [`Avx2Token`], the proof of
-//! that run-time check, so the check is made once, not on every call. They perform the same IEEE
+//! that run-time check, so the check is made once, not on every call. [`Kernel::Avx512`] (CPUs
+//! with AVX-512F, and so AVX2) renders a partial as AVX2 does; its own kernels are the steady
+//! lanes' (`super::steady`), sixteen lanes to a register. They perform the same IEEE
 //! operations in the same order (no fused multiply-add), so they produce the same bits, and the
 //! tests check that they do. A partial group at the end of a block is rendered through a padded
 //! copy, so every sample goes through the same code whatever the block size.
@@ -20,7 +22,7 @@
 use super::phase::PhaseRamp;
 use std::fmt;
 
-pub use avx2_token::Avx2Token;
+pub use tokens::{Avx2Token, Avx512Token};
 
 /// Coefficients of P(t), t = z², constant term first.
 const SIN_PI_Z: [f32; 5] = [
@@ -79,7 +81,7 @@ pub fn sine(phase_top: u32) -> f32 {
 
 /// In its own module so that nothing else, in this file either, can make a token without
 /// asking the CPU: the field is private to this module.
-mod avx2_token {
+mod tokens {
     /// Proof that the CPU running this program has AVX2. The only way to get one is
     /// [`detect`](Self::detect), which asks the CPU; code holding one may run AVX2 instructions.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +96,31 @@ mod avx2_token {
                 return Some(Self(()));
             }
             None
+        }
+    }
+
+    /// Proof that the CPU running this program has AVX-512F and AVX2 (every AVX-512 CPU has
+    /// both; both are asked, so holding one also proves AVX2). Made only by
+    /// [`detect`](Self::detect).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Avx512Token(());
+
+    impl Avx512Token {
+        /// A token if this CPU (and its operating system) supports AVX-512F and AVX2, else
+        /// `None`; always `None` off x86-64.
+        pub fn detect() -> Option<Self> {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx2")
+            {
+                return Some(Self(()));
+            }
+            None
+        }
+
+        /// The AVX2 proof this one includes.
+        pub fn avx2(self) -> Avx2Token {
+            Avx2Token(())
         }
     }
 }
@@ -112,11 +139,18 @@ pub enum Kernel {
     /// Eight samples at once, x86-64 CPUs with AVX2: only this CPU's [`Avx2Token::detect`]
     /// can make one.
     Avx2(Avx2Token),
+    /// Sixteen lanes at once in the steady lanes, x86-64 CPUs with AVX-512F: only this CPU's
+    /// [`Avx512Token::detect`] can make one. What has no AVX-512 kernel of its own renders as
+    /// [`Kernel::Avx2`] does.
+    Avx512(Avx512Token),
 }
 
 impl Kernel {
     /// The fastest kernel this CPU runs.
     pub fn best() -> Self {
+        if let Some(token) = Avx512Token::detect() {
+            return Kernel::Avx512(token);
+        }
         match Avx2Token::detect() {
             Some(token) => Kernel::Avx2(token),
             None if cfg!(target_arch = "x86_64") => Kernel::Sse2,
@@ -131,6 +165,7 @@ impl Kernel {
             kernels.push(Kernel::Sse2);
         }
         kernels.extend(Avx2Token::detect().map(Kernel::Avx2));
+        kernels.extend(Avx512Token::detect().map(Kernel::Avx512));
         kernels
     }
 
@@ -150,6 +185,8 @@ impl Kernel {
             Kernel::Sse2 => x86::add_partial_sse2(ramp, level, out),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::add_partial_avx2(token, ramp, level, out),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::add_partial_avx2(token.avx2(), ramp, level, out),
             _ => add_partial_portable(ramp, level, out),
         }
     }
@@ -163,6 +200,7 @@ impl fmt::Debug for Kernel {
             Kernel::Portable => "Portable",
             Kernel::Sse2 => "Sse2",
             Kernel::Avx2(_) => "Avx2",
+            Kernel::Avx512(_) => "Avx512",
         })
     }
 }

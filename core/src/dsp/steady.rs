@@ -17,6 +17,10 @@
 //! The lanes' sum per sample is one fixed tree: the groups of eight lanes added in order, then
 //! the eight lanes as ((0+1)+(2+3))+((4+5)+(6+7)). Every kernel performs the same IEEE operations
 //! in the same order, so they give the same bits (the tests check it).
+//!
+//! The kernels: portable, SSE2 (four lanes a register), AVX2 (eight: one group) and AVX-512
+//! (sixteen: two groups, their values regrouped two samples at a time so the sums keep this
+//! order; `steady/x86/avx512.rs`), chosen at run time by [`Kernel`].
 
 use super::phase::UNITS_PER_TURN;
 use super::sine::{Kernel, sine};
@@ -177,6 +181,8 @@ impl SteadyLanes {
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::seed_avx2(token, self, run),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::avx512::seed_avx512(token, self, run),
             _ => seed_lanes(self, run),
         }
     }
@@ -192,6 +198,8 @@ impl SteadyLanes {
             Kernel::Sse2 => x86::add_sse2(self, out),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::add_avx2(token, self, out),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::avx512::add_avx512(token, self, out),
             _ => add_portable(self, out),
         }
     }
@@ -341,10 +349,16 @@ fn render_in_runs<L, T>(
 }
 /// Asserts that every kernel renders what the portable one does, bit for bit, whatever the
 /// blocks: `render(kernel, count, block)` renders `count` partials in blocks of `block` (1, 3,
-/// 9 and 10 groups of lanes: the vector kernels take them in fours and what is left). Every
-/// kind of lanes' test of that promise.
+/// 9 and 10 groups of lanes: the vector kernels take them in fours and what is left, AVX-512 in
+/// pairs with a lone group at the end of odd counts). Every kind of lanes' test of that promise.
 #[cfg(test)]
 fn assert_every_kernel_agrees<T: PartialEq>(mut render: impl FnMut(Kernel, u32, usize) -> T) {
+    if !Kernel::available()
+        .iter()
+        .any(|kernel| matches!(kernel, Kernel::Avx512(_)))
+    {
+        println!("note: this CPU has no AVX-512F, so its kernels are not compared here");
+    }
     for count in [5, 20, 70, 77] {
         let reference = render(Kernel::Portable, count, 3000);
         for kernel in Kernel::available() {

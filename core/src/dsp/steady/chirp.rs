@@ -240,6 +240,9 @@ impl ChirpLanes {
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::seed_avx2(token, self, run),
+            // Compiled for AVX-512 the seeding ran no faster (slower at 80 lanes).
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::seed_avx2(token.avx2(), self, run),
             _ => seed_lanes(self, run),
         }
     }
@@ -255,6 +258,8 @@ impl ChirpLanes {
             Kernel::Sse2 => x86::add_sse2(self, out),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::add_avx2(token, self, out),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::avx512::add_avx512(token, self, out),
             _ => out
                 .iter_mut()
                 .for_each(|sample| add_one_sample(self, sample)),

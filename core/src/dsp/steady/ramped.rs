@@ -136,6 +136,8 @@ impl RampedLanes {
             Kernel::Sse2 => x86::add_sse2(self, out),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::add_avx2(token, self, out),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::avx512::add_avx512(token, self, out),
             _ => out
                 .iter_mut()
                 .for_each(|sample| add_one_sample(self, sample)),

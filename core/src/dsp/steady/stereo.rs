@@ -94,6 +94,8 @@ impl StereoLanes {
             Kernel::Sse2 => x86::add_sse2(self, left, right),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::add_avx2(token, self, left, right),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => x86::avx512::add_avx512(token, self, left, right),
             _ => add_samples(self, left, right),
         }
     }

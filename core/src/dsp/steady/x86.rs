@@ -8,6 +8,8 @@ use super::{GROUP_LANES, GroupState, SteadyLanes, add_one_sample, seed_lanes};
 use crate::dsp::sine::Avx2Token;
 use std::arch::x86_64::*;
 
+pub(super) mod avx512;
+
 /// Samples per SSE2 step.
 const SSE2_STEP: usize = 4;
 

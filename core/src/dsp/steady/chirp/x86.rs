@@ -10,6 +10,8 @@ use crate::dsp::steady::x86::{avx2_lane_sums, sse2_add, sse2_lane_sums};
 use crate::dsp::steady::{GROUP_LANES, RUN_SAMPLES, lane_sum};
 use std::arch::x86_64::*;
 
+pub(super) mod avx512;
+
 /// Most samples per step (AVX2's).
 const MAX_STEP: usize = 8;
 

@@ -9,6 +9,8 @@ use crate::dsp::steady::x86::{
 };
 use std::arch::x86_64::*;
 
+pub(super) mod avx512;
+
 /// Samples per SSE2 step.
 const SSE2_STEP: usize = 4;
 

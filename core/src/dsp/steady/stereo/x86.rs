@@ -10,6 +10,8 @@ use crate::dsp::steady::x86::{
 };
 use std::arch::x86_64::*;
 
+pub(super) mod avx512;
+
 /// Most groups a kernel keeps in flight at once.
 const GROUPS_AT_ONCE: usize = 4;
 

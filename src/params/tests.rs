@@ -330,8 +330,8 @@ fn automation_leaves_an_unsmoothed_parameter_holding_its_value() {
 /// the bit, so every stepped value (a frequency on its 0.01 Hz grid) is what it was.
 #[test]
 fn the_frameworks_rounding_to_a_step_is_f32_round() {
-    use nice_plug::prelude::FloatRange as NiceRange;
     use nice_plug::params::range::round_half_away;
+    use nice_plug::prelude::FloatRange as NiceRange;
     let check = |x: f32| {
         if x.is_nan() {
             // The step's rounding sees quotients, whose NaNs are quiet; any NaN stays one.
@@ -377,7 +377,9 @@ fn the_frameworks_rounding_to_a_step_is_f32_round() {
         let value = 20.0 + k as f32 * 0.099_9;
         assert_eq!(
             range.snap_to_step(value, 0.01).to_bits(),
-            ((value / 0.01).round() * 0.01).clamp(20.0, 20_000.0).to_bits(),
+            ((value / 0.01).round() * 0.01)
+                .clamp(20.0, 20_000.0)
+                .to_bits(),
             "{value}"
         );
     }

@@ -148,7 +148,11 @@ mod tests {
     fn units_and_increments_convert_as_the_plain_conversions() {
         let plain = |units: f64| {
             let units = units.clamp(0.0, NYQUIST_UNITS);
-            if units.is_nan() { 0 } else { (units + 0.5) as u64 }
+            if units.is_nan() {
+                0
+            } else {
+                (units + 0.5) as u64
+            }
         };
         let mut values = vec![
             0.0,

@@ -121,8 +121,15 @@ impl Mts {
     /// Once a block, before it renders: the sounding notes follow the master's retuning, or
     /// glide back to Quintet's own tuning once it has gone. Audio thread; costs one query
     /// without sounding notes, nothing without a library.
+    #[inline]
     pub fn follow(&self, engine: &mut Engine) {
-        let Some(client) = self.client() else { return };
+        // Without a library, a load and a comparison instead of a call.
+        if let Some(client) = self.client() {
+            Self::follow_client(client, engine);
+        }
+    }
+
+    fn follow_client(client: &MtsClient, engine: &mut Engine) {
         if client.has_master() {
             engine.follow_outside_tuning(|channel, key| Some(client.frequency_hz(channel, key)));
         } else {

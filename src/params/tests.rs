@@ -301,3 +301,86 @@ fn the_editor_size_is_saved_and_restored_with_the_state() {
     restored.deserialize_fields(&damaged);
     assert_eq!(restored.editor.load().width, 1000.0);
 }
+
+/// nice-plug-core patch 0001 (docs/PATCHES.md): a host's automation event leaves a parameter
+/// without smoothing (all of Quintet's) holding its new value, not retargeted for one step.
+#[test]
+fn automation_leaves_an_unsmoothed_parameter_holding_its_value() {
+    let params = QuintetParams::default();
+    for param in Param::FREQUENCIES {
+        let float = params.float(param);
+        let ptr = params.get(param).as_ptr();
+        // SAFETY: the pointer points into `params`, which only this test sees; this is what
+        // the CLAP wrapper does with an automation event in `process`.
+        unsafe {
+            ptr._internal_set_normalized_value(0.3);
+            ptr._internal_update_smoother(48_000.0, false);
+        }
+        assert!(
+            !float.smoothed.is_smoothing(),
+            "{} is retargeted at every event",
+            param.spec().id
+        );
+        assert_eq!(float.smoothed.previous_value(), float.value());
+        assert_eq!(float.smoothed.next(), float.value());
+    }
+}
+
+/// nice-plug-core patch 0001: the step's rounding without a library call is `f32::round` to
+/// the bit, so every stepped value (a frequency on its 0.01 Hz grid) is what it was.
+#[test]
+fn the_frameworks_rounding_to_a_step_is_f32_round() {
+    use nice_plug::params::range::round_half_away;
+    use nice_plug::prelude::FloatRange as NiceRange;
+    let check = |x: f32| {
+        if x.is_nan() {
+            // The step's rounding sees quotients, whose NaNs are quiet; any NaN stays one.
+            assert!(round_half_away(x).is_nan());
+            return;
+        }
+        assert_eq!(
+            round_half_away(x).to_bits(),
+            x.round().to_bits(),
+            "{x:e} ({:#010x})",
+            x.to_bits()
+        );
+    };
+    // Every 65,537th bit pattern (both signs, infinities and NaNs included)...
+    for bits in (0..=u32::MAX).step_by(65_537) {
+        check(f32::from_bits(bits));
+    }
+    // ...and every half-integer below 2^22 with its neighbours (above it there are none),
+    // every value around the last ones below 2^23, and the smallest.
+    for k in 0..(1u32 << 22) {
+        let half = k as f32 + 0.5;
+        for x in [half, half.next_down(), half.next_up()] {
+            check(x);
+            check(-x);
+        }
+    }
+    let mut x = 8_388_608.0f32;
+    for _ in 0..4_096 {
+        x = x.next_down();
+        check(x);
+        check(-x);
+    }
+    for x in [0.0, f32::MIN_POSITIVE, f32::from_bits(1), 0.49999997, 0.5] {
+        check(x);
+        check(-x);
+    }
+    // And through a range, as the frequencies snap.
+    let range = NiceRange::Linear {
+        min: 20.0,
+        max: 20_000.0,
+    };
+    for k in 0..=200_000 {
+        let value = 20.0 + k as f32 * 0.099_9;
+        assert_eq!(
+            range.snap_to_step(value, 0.01).to_bits(),
+            ((value / 0.01).round() * 0.01)
+                .clamp(20.0, 20_000.0)
+                .to_bits(),
+            "{value}"
+        );
+    }
+}

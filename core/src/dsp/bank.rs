@@ -12,7 +12,7 @@ use super::glide::{GlideLength, PitchGlide, Segment, Timing};
 use super::knot::{Knot, Moving, Played, slope_between};
 use super::nyquist::nyquist_fade;
 use super::pan::{PAN_RAMP_MS, PanRamp};
-use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units};
+use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units, units_of};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
 use super::steady::chirp::{self, ChirpPartial};
@@ -183,7 +183,7 @@ impl Partial {
         if frequency_hz == self.target_hz {
             return;
         }
-        let now = self.ramp.increment as f64;
+        let now = units_of(self.ramp.increment);
         match PitchGlide::new(now, frequency_hz * timing.units_per_hz, length) {
             Some(glide) => {
                 let level = self.level_now();

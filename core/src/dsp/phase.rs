@@ -27,13 +27,33 @@ pub fn increment_for(frequency_hz: f64, sample_rate_hz: f64) -> u64 {
 /// segment ends in these units, so each becomes an increment without a division.
 #[inline]
 pub fn increment_of_units(units: f64) -> u64 {
-    let units = units.clamp(0.0, 0.5 * UNITS_PER_TURN);
-    if units.is_nan() {
-        return 0;
-    }
     // Rounds to nearest (adding a half and truncating: `f64::round` is a library call on
-    // baseline x86-64, and this runs once per glide segment). 0.5 turn is 2^63, which fits.
-    (units + 0.5) as u64
+    // baseline x86-64, and this runs once per glide segment). Below 2^63 (0.5 turn) the sum
+    // converts as a signed integer, one instruction where a `u64` conversion branches; NaN and
+    // what is not above 0 fail both comparisons.
+    if units >= NYQUIST_UNITS {
+        1 << 63
+    } else if units > 0.0 {
+        // SAFETY: 0.5 < units + 0.5 ≤ 2^63 − 1024 (the largest `f64` below 2^63 plus a half
+        // rounds to itself), finite, so its integer part fits an `i64`.
+        unsafe { (units + 0.5).to_int_unchecked::<i64>() as u64 }
+    } else {
+        0
+    }
+}
+
+/// 0.5 turn per sample (Nyquist), 2^63 units, as `f64`.
+const NYQUIST_UNITS: f64 = 0.5 * UNITS_PER_TURN;
+
+/// An increment (at most 2^63, as [`increment_of_units`] makes them) as `f64` units, rounded
+/// as `increment as f64` rounds it: below 2^63 as a signed integer, one instruction where a
+/// `u64` conversion branches.
+#[inline]
+pub fn units_of(increment: u64) -> f64 {
+    match i64::try_from(increment) {
+        Ok(signed) => signed as f64,
+        Err(_) => increment as f64,
+    }
 }
 
 /// The frequency in Hz that an increment (2^-64 turn per sample) plays at `sample_rate_hz`.
@@ -120,5 +140,56 @@ mod tests {
         assert_eq!(increment_for(f64::NAN, 48_000.0), 0);
         // 12 kHz at 48 kHz is exactly a quarter turn per sample.
         assert_eq!(increment_for(12_000.0, 48_000.0), 1 << 62);
+    }
+
+    /// Glides convert between increments and `f64` units at every segment: the conversions
+    /// without a branch are the plain ones (clamp, round half up, `as`) to the bit.
+    #[test]
+    fn units_and_increments_convert_as_the_plain_conversions() {
+        let plain = |units: f64| {
+            let units = units.clamp(0.0, NYQUIST_UNITS);
+            if units.is_nan() {
+                0
+            } else {
+                (units + 0.5) as u64
+            }
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            0.5f64.next_down(),
+            1.5,
+            2.5,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            NYQUIST_UNITS,
+            NYQUIST_UNITS.next_down(),
+            NYQUIST_UNITS.next_up(),
+            UNITS_PER_TURN,
+        ];
+        // Powers of two and their neighbours, halves, and a spread of increments.
+        for exponent in -3..64 {
+            let power = 2f64.powi(exponent);
+            values.extend([power, power.next_down(), power.next_up(), power + 0.5]);
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push((x >> 1) as f64 * f64::from(x as u8) / 255.0);
+        }
+        for units in values {
+            assert_eq!(increment_of_units(units), plain(units), "{units:e}");
+            let increment = increment_of_units(units);
+            assert_eq!(units_of(increment).to_bits(), (increment as f64).to_bits());
+        }
+        for increment in [0, 1, (1 << 53) + 1, (1 << 62) + 3, (1 << 63) - 1, 1 << 63] {
+            assert_eq!(units_of(increment).to_bits(), (increment as f64).to_bits());
+        }
     }
 }

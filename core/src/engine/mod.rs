@@ -734,6 +734,7 @@ impl Engine {
     }
 
     /// Hands every voice that ended since the last call to `report`, once.
+    #[inline]
     pub fn take_ended(&mut self, report: impl FnMut(VoiceEnd)) {
         self.ended.take(report);
     }

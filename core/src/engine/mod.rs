@@ -730,7 +730,7 @@ impl Engine {
     /// its own banks (the default: so far the lanes cost no less through the engine, see
     /// docs/PERFORMANCE.md): the same sound within 120 dB.
     pub fn set_chirp_lanes(&mut self, on: bool) {
-        self.steady.set_chirp_lanes(on);
+        self.steady.set_chirp_lanes(on, &mut self.voices);
     }
 
     /// Hands every voice that ended since the last call to `report`, once.

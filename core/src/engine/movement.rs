@@ -225,6 +225,12 @@ impl VoiceLfo {
         start: 0,
         heading: None,
     };
+
+    /// Records that the voice's banks head for knot `knot`, told by another renderer (the
+    /// chirp lanes hand a voice back to its banks mid-way between knots).
+    pub fn heading_for(&mut self, knot: u64) {
+        self.heading = Some(knot);
+    }
 }
 
 impl Movement {

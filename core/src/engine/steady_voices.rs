@@ -207,10 +207,10 @@ impl SteadyVoices {
             self.pass_offset = start;
             let mut regroup = self.leave_if_moved(voices);
             self.leave_ramped_if_moved(voices);
-            self.chirp.leave_if_moved(voices);
+            self.chirp.leave_if_moved(voices, self.clock);
             if out.is_stereo() != self.stereo {
                 regroup |= self.leave_all();
-                self.chirp.leave_all();
+                self.chirp.leave_all(voices, self.clock);
                 self.stereo = out.is_stereo();
             }
             if self.to_run_start(0) == 0 {
@@ -226,7 +226,7 @@ impl SteadyVoices {
                 self.render_steady_voices(voices, &mut out, ended, regroup, &joins, movement);
             }
             self.render_ramped_lanes(&mut out);
-            self.chirp.render(voices, &mut out, self.kernel);
+            self.chirp.render(&mut out, self.kernel);
             self.advance(out.len());
             start = end;
         }
@@ -234,8 +234,8 @@ impl SteadyVoices {
 
     /// Lets voices under movement alone join the chirp lanes (on) or not (each renders on its
     /// own banks), for comparison.
-    pub fn set_chirp_lanes(&mut self, on: bool) {
-        self.chirp.set_enabled(on);
+    pub fn set_chirp_lanes(&mut self, on: bool, voices: &mut [Voice; VOICE_SLOTS]) {
+        self.chirp.set_enabled(on, voices, self.clock);
     }
 
     /// How many voices the chirp lanes render now.

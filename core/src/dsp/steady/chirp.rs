@@ -220,6 +220,25 @@ impl ChirpLanes {
         self.set(lane, &ChirpPartial::default());
     }
 
+    /// Lane `from`'s phase ramp and amplitude become lane `to`'s (from the next seed).
+    pub fn copy_lane(&mut self, from: usize, to: usize) {
+        let ramp = self.ramp(from);
+        self.set(
+            to,
+            &ChirpPartial {
+                ramp,
+                amplitude: self.amplitude[from],
+                amplitude_step: self.amplitude_step[from],
+            },
+        );
+    }
+
+    /// Keeps the first `partials` lanes only.
+    pub fn truncate(&mut self, partials: usize) {
+        self.pushed = self.pushed.min(partials);
+        self.len = self.pushed.next_multiple_of(GROUP_LANES);
+    }
+
     fn set(&mut self, lane: usize, partial: &ChirpPartial) {
         self.phase[lane] = partial.ramp.phase;
         self.increment[lane] = partial.ramp.increment;
@@ -229,7 +248,8 @@ impl ChirpLanes {
     }
 
     /// Seeds every lane from its exact phase, increment, slope and amplitude, then moves them on
-    /// by `run` samples (at most [`RUN_SAMPLES`]), to the next seed. Every kernel computes the
+    /// by `run` samples (at most [`RUN_SAMPLES`]; 0 leaves them at the run's start, for a caller
+    /// that moves them on itself, see [`moved`]), to the next seed. Every kernel computes the
     /// same bits (the same operations per lane).
     pub fn seed(&mut self, kernel: Kernel, run: usize) {
         debug_assert!(run <= RUN_SAMPLES);
@@ -450,7 +470,15 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
     // k's main term (`u64` and `f64`: four lanes to an AVX2 vector).
     for lane in 0..len {
         let phase = lanes.phase[lane];
-        let before = lanes.increment[lane].wrapping_sub(lanes.slope[lane]);
+        // A silent lane keeps its phase but is seeded as if still (its increment may be past
+        // what the coefficients take: a partial faded out near Nyquist).
+        let silent = lanes.amplitude[lane] == 0.0 && lanes.amplitude_step[lane] == 0.0;
+        let (increment, slope) = if silent {
+            (0, 0)
+        } else {
+            (lanes.increment[lane], lanes.slope[lane])
+        };
+        let before = increment.wrapping_sub(slope);
         lanes.sine_tops[lane] = (phase >> 32) as u32;
         // cos(φ − θ₋₁/2) is sin(φ − θ₋₁/2 + a quarter turn).
         let half_back = phase.wrapping_sub(before / 2).wrapping_add(QUARTER_TURN);
@@ -460,8 +488,7 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
         lanes.k[lane] = main.k;
         lanes.kappa[lane] = main.kappa;
         lanes.sin_half[lane] = main.s;
-        lanes.slope_radians[lane] =
-            (small_i64_to_f64(lanes.slope[lane] as i64) * RADIANS_PER_UNIT) as f32;
+        lanes.slope_radians[lane] = (small_i64_to_f64(slope as i64) * RADIANS_PER_UNIT) as f32;
     }
     // The rest of the coefficients and the seeds (`f32`: eight lanes to a vector).
     for lane in 0..len {
@@ -500,7 +527,7 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
                 .wrapping_add(triangle);
             lanes.increment[lane] = increment.wrapping_add(slope << 5);
         }
-    } else {
+    } else if run > 0 {
         for lane in 0..len {
             let mut ramp = lanes.ramp(lane);
             ramp.skip(run as u64);
@@ -544,6 +571,8 @@ fn add_one_sample(lanes: &mut ChirpLanes, sample: &mut f32) {
     }
     *sample += lane_sum(&acc);
 }
+
+pub mod moved;
 
 #[cfg(target_arch = "x86_64")]
 mod x86;

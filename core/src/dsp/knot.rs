@@ -130,6 +130,7 @@ pub fn moved_increment(own: u64, own_units: f64, ratio: f64) -> u64 {
 
 /// The slope that takes an increment from `from` to `to` in `samples` samples (two's
 /// complement; the segment ends on `to` exactly anyway, so the rounding never accumulates).
+#[inline(always)]
 pub fn slope_between(from: u64, to: u64, samples: u32) -> u64 {
     // Both increments are below 2^63, so their difference fits an i64. A power-of-two length
     // divides by a shift (rounding down instead of toward zero: at most one unit of 2^-64

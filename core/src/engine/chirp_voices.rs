@@ -232,7 +232,7 @@ impl ChirpVoices {
             };
             self.mask |= 1 << slot;
         }
-        self.lanes.aim();
+        self.lanes.aim(kernel);
         for slot in slots_of(self.mask) {
             let member = &mut self.members[slot];
             let joined = members & 1 << slot == 0;

@@ -50,6 +50,7 @@ pub const MAX_RELATIVE_SLOPE_SHIFT: u32 = 13;
 /// Whether the lanes render `ramp` for `samples` (a run) within their accuracy: every increment
 /// of the run, and the one before it that seeds `d`, at most a quarter turn per sample, and the
 /// slope within [`MAX_RELATIVE_SLOPE_SHIFT`].
+#[inline(always)]
 pub fn accepts(ramp: &PhaseRamp, samples: usize) -> bool {
     let slope = ramp.slope as i64;
     let before = ramp.increment.wrapping_sub(ramp.slope);

@@ -184,52 +184,13 @@ impl MovedLanes {
     /// factors [`set_knot`](Self::set_knot) gave) as a bank's piece plans it: the increment's
     /// slope to its own moved by the ratio, the level's step to its own times the factor,
     /// the amplitudes at the voice's gain, envelope and pans; and whether the lanes accept
-    /// it. In one pass without branches (it vectorises).
-    pub fn aim(&mut self) {
-        let lanes = self.left.partials();
-        let left = &mut self.left;
-        for lane in 0..lanes {
-            let end = moved_increment(
-                self.own_increment[lane],
-                self.own_units[lane],
-                self.ratio[lane],
-            );
-            let increment = left.increment[lane];
-            let slope = slope_between(increment, end, RUN);
-            self.end_increment[lane] = end;
-            left.slope[lane] = slope;
-            let now = self.level[lane];
-            let end_level = self.own_level[lane] * self.factor[lane];
-            let step = if end_level == now {
-                0.0
-            } else {
-                (end_level - now) / RUN as f32
-            };
-            self.end_level[lane] = end_level;
-            self.level_step[lane] = step;
-            let (amplitude, amplitude_step) = (now * self.scale[lane], step * self.scale[lane]);
-            left.amplitude[lane] = amplitude * self.pan_left[lane];
-            left.amplitude_step[lane] = amplitude_step * self.pan_left[lane];
-            // A silent piece only keeps time (as on a bank), whatever its increment.
-            let silent = now == 0.0 && step == 0.0;
-            let ramp = PhaseRamp {
-                phase: 0,
-                increment,
-                slope,
-            };
-            self.accepted[lane] = silent || accepts(&ramp, RUN_SAMPLES);
-        }
-        if self.stereo {
-            let right = &mut self.right;
-            right.phase[..lanes].copy_from_slice(&left.phase[..lanes]);
-            right.increment[..lanes].copy_from_slice(&left.increment[..lanes]);
-            right.slope[..lanes].copy_from_slice(&left.slope[..lanes]);
-            for lane in 0..lanes {
-                let now = self.level[lane] * self.scale[lane];
-                let step = self.level_step[lane] * self.scale[lane];
-                right.amplitude[lane] = now * self.pan_right[lane];
-                right.amplitude_step[lane] = step * self.pan_right[lane];
-            }
+    /// it. In passes without branches, compiled for `kernel`'s instruction set (they
+    /// vectorise; every kernel computes the same bits).
+    pub fn aim(&mut self, kernel: Kernel) {
+        match kernel {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2(token) => aim_avx2(token, self),
+            _ => aim_lanes(self),
         }
     }
 
@@ -297,4 +258,73 @@ impl MovedLanes {
     pub fn own_increment(&self, lane: usize) -> u64 {
         self.own_increment[lane]
     }
+}
+
+/// [`MovedLanes::aim`]: the increments' pass (`u64` and `f64`), then the levels' (`f32`).
+#[inline(always)]
+fn aim_lanes(moved: &mut MovedLanes) {
+    let lanes = moved.left.partials();
+    let left = &mut moved.left;
+    for lane in 0..lanes {
+        let end = moved_increment(
+            moved.own_increment[lane],
+            moved.own_units[lane],
+            moved.ratio[lane],
+        );
+        let increment = left.increment[lane];
+        let slope = slope_between(increment, end, RUN);
+        moved.end_increment[lane] = end;
+        left.slope[lane] = slope;
+        let ramp = PhaseRamp {
+            phase: 0,
+            increment,
+            slope,
+        };
+        moved.accepted[lane] = accepts(&ramp, RUN_SAMPLES);
+    }
+    for lane in 0..lanes {
+        let now = moved.level[lane];
+        let end_level = moved.own_level[lane] * moved.factor[lane];
+        let step = if end_level == now {
+            0.0
+        } else {
+            (end_level - now) / RUN as f32
+        };
+        moved.end_level[lane] = end_level;
+        moved.level_step[lane] = step;
+        let (amplitude, amplitude_step) = (now * moved.scale[lane], step * moved.scale[lane]);
+        left.amplitude[lane] = amplitude * moved.pan_left[lane];
+        left.amplitude_step[lane] = amplitude_step * moved.pan_left[lane];
+        // A silent piece only keeps time (as on a bank), whatever its increment.
+        moved.accepted[lane] |= now == 0.0 && step == 0.0;
+    }
+    if moved.stereo {
+        let right = &mut moved.right;
+        right.phase[..lanes].copy_from_slice(&left.phase[..lanes]);
+        right.increment[..lanes].copy_from_slice(&left.increment[..lanes]);
+        right.slope[..lanes].copy_from_slice(&left.slope[..lanes]);
+        for lane in 0..lanes {
+            let now = moved.level[lane] * moved.scale[lane];
+            let step = moved.level_step[lane] * moved.scale[lane];
+            right.amplitude[lane] = now * moved.pan_right[lane];
+            right.amplitude_step[lane] = step * moved.pan_right[lane];
+        }
+    }
+}
+
+/// [`aim_lanes`] compiled for AVX2; `token` proves the CPU has it.
+#[cfg(target_arch = "x86_64")]
+fn aim_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) {
+    // SAFETY: `aim_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once
+    // run-time detection has found it.
+    unsafe { aim_avx2_enabled(moved) }
+}
+
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn aim_avx2_enabled(moved: &mut MovedLanes) {
+    aim_lanes(moved);
 }

@@ -88,18 +88,34 @@ pub fn sin_turns(phase: u64) -> f64 {
     let rest = phase.wrapping_sub(quarter << 62) as i64;
     let a = rest as f64 * (TAU / super::phase::UNITS_PER_TURN);
     let a2 = a * a;
-    // Horner in a², down from a^13/13! and a^14/14! (the next terms are below 2e-14).
+    // Horner in a², down from a^13/13! and a^14/14! (the next terms are below 2e-14); each
+    // step multiplies by 1 / (n (n − 1)) (a constant: no division).
     let sin = || {
         let mut p = 1.0;
-        for n in [156.0, 110.0, 72.0, 42.0, 20.0, 6.0] {
-            p = 1.0 - a2 / n * p;
+        for r in [
+            1.0 / 156.0,
+            1.0 / 110.0,
+            1.0 / 72.0,
+            1.0 / 42.0,
+            1.0 / 20.0,
+            1.0 / 6.0,
+        ] {
+            p = 1.0 - a2 * r * p;
         }
         a * p
     };
     let cos = || {
         let mut p = 1.0;
-        for n in [182.0, 132.0, 90.0, 56.0, 30.0, 12.0, 2.0] {
-            p = 1.0 - a2 / n * p;
+        for r in [
+            1.0 / 182.0,
+            1.0 / 132.0,
+            1.0 / 90.0,
+            1.0 / 56.0,
+            1.0 / 30.0,
+            1.0 / 12.0,
+            1.0 / 2.0,
+        ] {
+            p = 1.0 - a2 * r * p;
         }
         p
     };

@@ -23,7 +23,7 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
-use super::movement::Movement;
+use super::movement::{Controls, Movement};
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::knot::{Knot, Moving};
@@ -52,6 +52,11 @@ struct Member {
     /// The movement's values at the current run's start and end, and the end's knot number.
     knots: [Knot; 2],
     knot: u64,
+    /// The next run's end, while its start is planned.
+    next: Knot,
+    /// The voice's controls, as of the movement's revision `controls_at`.
+    controls: Controls,
+    controls_at: u32,
 }
 
 impl Member {
@@ -63,6 +68,9 @@ impl Member {
         joined: 0,
         knots: [Knot::NEUTRAL; 2],
         knot: 0,
+        next: Knot::NEUTRAL,
+        controls: Controls::AT_REST,
+        controls_at: 0,
     };
 
     fn lanes(&self) -> Range<usize> {
@@ -200,12 +208,16 @@ impl ChirpVoices {
             return;
         }
         let members = self.mask;
-        // Each member's movement at the next knot.
-        let mut knots = [Knot::NEUTRAL; VOICE_SLOTS];
+        // Each member's movement at the next knot (its controls as they were unless the
+        // movement changed: an event on the voice takes it out).
         for slot in slots_of(members) {
-            knots[slot] = voices[slot].chirp_knot(clock, movement);
-            self.lanes
-                .set_knot(self.members[slot].lanes(), &knots[slot]);
+            let member = &mut self.members[slot];
+            if member.controls_at != movement.revision() {
+                member.controls = voices[slot].controls(movement);
+                member.controls_at = movement.revision();
+            }
+            member.next = voices[slot].chirp_knot(clock, movement, &member.controls);
+            self.lanes.set_knot(member.lanes(), &member.next);
         }
         for (slot, voice) in voices.iter_mut().enumerate() {
             let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;
@@ -229,6 +241,9 @@ impl ChirpVoices {
                 joined: clock,
                 knots: told,
                 knot: clock / KNOT_SAMPLES as u64 + 1,
+                next: told[1],
+                controls: voice.controls(movement),
+                controls_at: movement.revision(),
             };
             self.mask |= 1 << slot;
         }
@@ -238,7 +253,7 @@ impl ChirpVoices {
             let joined = members & 1 << slot == 0;
             if self.lanes.accept(member.lanes()) {
                 if !joined {
-                    member.knots = [member.knots[1], knots[slot]];
+                    member.knots = [member.knots[1], member.next];
                     member.knot += 1;
                 }
                 continue;

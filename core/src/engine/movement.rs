@@ -148,6 +148,21 @@ pub struct NoteExpressions {
     expression: f64,
 }
 
+impl Controls {
+    /// A note no controller or expression moves, at no depth.
+    pub const AT_REST: Controls = Controls {
+        depths: Depths {
+            vibrato_cents: 0.0,
+            tremolo: 0.0,
+            brightness_db: 0.0,
+        },
+        wheel: 0.0,
+        pressure: 0.0,
+        timbre: 0.0,
+        expression: 1.0,
+    };
+}
+
 impl NoteExpressions {
     /// None received.
     pub const AT_REST: NoteExpressions = NoteExpressions {
@@ -203,6 +218,9 @@ pub struct Movement {
     /// Each channel's timbre (CC74), −1 ..= 1.
     timbres: [f64; CHANNELS],
     mpe: bool,
+    /// Counts the calls that may have changed a note's [`Controls`] (see
+    /// [`revision`](Self::revision)).
+    revision: u32,
 }
 
 /// A voice's LFO: its clock (its own with retrigger), its seed (sample-and-hold) and when its
@@ -247,6 +265,7 @@ impl Movement {
             pressures: [0.0; CHANNELS],
             timbres: [0.0; CHANNELS],
             mpe,
+            revision: 0,
         };
         movement.per_sample = movement.rate_per_sample();
         movement.free = LfoClock::new(0, 0, movement.per_sample);
@@ -255,6 +274,17 @@ impl Movement {
 
     pub fn settings(&self) -> &MovementSettings {
         &self.settings
+    }
+
+    /// Changes whenever a note's [`controls`](Self::controls) may have changed (settings,
+    /// MPE, a channel's controllers), so a renderer may keep a voice's controls while it and
+    /// this stay as they were.
+    pub fn revision(&self) -> u32 {
+        self.revision
+    }
+
+    fn touch(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
     }
 
     fn rate_per_sample(&self) -> u64 {
@@ -266,6 +296,7 @@ impl Movement {
     /// LFO's phase runs on without a jump. Returns the new advance per sample if it changed
     /// (the voices' clocks must follow: [`Self::follow_rate`]).
     pub fn set(&mut self, settings: MovementSettings, clock: u64) -> Option<u64> {
+        self.touch();
         self.settings = settings.sanitized();
         self.rate_changed(clock)
     }
@@ -295,21 +326,25 @@ impl Movement {
 
     /// MPE's lower zone on or off (the master channel's wheel then moves every note too).
     pub fn set_mpe(&mut self, mpe: bool) {
+        self.touch();
         self.mpe = mpe;
     }
 
     /// Moves `channel`'s mod wheel to `position` (0 ..= 1; others clamped, NaN ignored).
     pub fn set_wheel(&mut self, channel: Channel, position: f32) {
+        self.touch();
         set_channel(&mut self.wheels, channel, position, f64::from);
     }
 
     /// `channel`'s pressure (0 ..= 1; others clamped, NaN ignored).
     pub fn set_pressure(&mut self, channel: Channel, pressure: f32) {
+        self.touch();
         set_channel(&mut self.pressures, channel, pressure, f64::from);
     }
 
     /// `channel`'s timbre, MPE's CC74 (0 ..= 1 as `value / 127`, at rest at 64).
     pub fn set_timbre(&mut self, channel: Channel, value: f32) {
+        self.touch();
         set_channel(&mut self.timbres, channel, value, |v| centred(f64::from(v)));
     }
 
@@ -446,18 +481,39 @@ impl Movement {
             } else {
                 exp2(cents / 1200.0)
             },
-            levels: std::array::from_fn(|k| {
-                let share = k as f64 / (PARTIAL_COUNT - 1) as f64;
-                let brightness = if k == 0 {
-                    1.0
-                } else {
-                    db_to_gain(tilt_db * share)
-                };
-                (level * brightness) as f32
-            }),
+            // No tilt: every brightness is 1 (the common case, without a `powf`).
+            levels: if tilt_db == 0.0 {
+                [level as f32; PARTIAL_COUNT]
+            } else {
+                std::array::from_fn(|k| {
+                    let share = k as f64 / (PARTIAL_COUNT - 1) as f64;
+                    let brightness = if k == 0 {
+                        1.0
+                    } else {
+                        db_to_gain(tilt_db * share)
+                    };
+                    (level * brightness) as f32
+                })
+            },
         }
     }
 }
+
+/// 1/12, 1/11, ... 1/1: [`exp2`]'s Horner steps (constants: no division).
+const RECIPROCALS: [f64; 12] = [
+    1.0 / 12.0,
+    1.0 / 11.0,
+    1.0 / 10.0,
+    1.0 / 9.0,
+    1.0 / 8.0,
+    1.0 / 7.0,
+    1.0 / 6.0,
+    1.0 / 5.0,
+    1.0 / 4.0,
+    1.0 / 3.0,
+    1.0 / 2.0,
+    1.0,
+];
 
 /// 2^x within 1e-13 relative, for |x| ≤ 1000 (beyond: clamped): the nearest power of two
 /// times a Taylor polynomial of the rest (no library call: every moving voice's pitch ratio at
@@ -470,8 +526,8 @@ fn exp2(x: f64) -> f64 {
     // e^r for |r| ≤ ln 2 / 2, Horner down from r^12/12! (the next term is below 5e-16).
     let r = (x - n) * std::f64::consts::LN_2;
     let mut e = 1.0;
-    for k in (1..=12).rev() {
-        e = 1.0 + r * e * (1.0 / f64::from(k));
+    for reciprocal in RECIPROCALS {
+        e = 1.0 + r * e * reciprocal;
     }
     e * f64::from_bits(((n as i64 + 1023) as u64) << 52)
 }

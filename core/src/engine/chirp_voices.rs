@@ -89,7 +89,7 @@ pub struct ChirpVoices {
     done: u32,
     /// Whether a member left since the last run start (its lanes silent, a gap).
     gaps: bool,
-    /// Whether voices may join (off: every voice renders on its own banks).
+    /// Whether voices may join (off: every voice renders on its own banks, for comparison).
     enabled: bool,
 }
 
@@ -101,7 +101,7 @@ impl Default for ChirpVoices {
             members: [Member::NONE; VOICE_SLOTS],
             done: 0,
             gaps: false,
-            enabled: false,
+            enabled: true,
         }
     }
 }
@@ -197,7 +197,7 @@ impl ChirpVoices {
             self.lanes.clear(stereo);
         } else {
             debug_assert_eq!(self.done, RUN_SAMPLES as u32, "a run cut short");
-            self.lanes.finish_run();
+            self.lanes.finish_run(kernel);
             if self.gaps {
                 self.close_gaps();
             }
@@ -247,11 +247,11 @@ impl ChirpVoices {
             };
             self.mask |= 1 << slot;
         }
-        self.lanes.aim(kernel);
+        let all_accepted = self.lanes.aim(kernel);
         for slot in slots_of(self.mask) {
             let member = &mut self.members[slot];
             let joined = members & 1 << slot == 0;
-            if self.lanes.accept(member.lanes()) {
+            if all_accepted || self.lanes.accept(member.lanes()) {
                 if !joined {
                     member.knots = [member.knots[1], member.next];
                     member.knot += 1;

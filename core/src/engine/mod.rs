@@ -726,9 +726,9 @@ impl Engine {
         (self.voices.iter()).any(|voice| voice.is_sounding() && voice.is_modulated())
     }
 
-    /// Lets held notes under movement alone render together in the chirp lanes, or each on
-    /// its own banks (the default: so far the lanes cost no less through the engine, see
-    /// docs/PERFORMANCE.md): the same sound within 120 dB.
+    /// Lets held notes under movement alone render together in the chirp lanes (the default:
+    /// about half the cost, see docs/PERFORMANCE.md), or each on its own banks (for
+    /// comparison): the same sound within 120 dB.
     pub fn set_chirp_lanes(&mut self, on: bool) {
         self.steady.set_chirp_lanes(on, &mut self.voices);
     }

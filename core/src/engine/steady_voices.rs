@@ -21,7 +21,7 @@
 //! voice on its own bank, from each member's sound when it joined, run by run.
 //!
 //! Voices that movement alone moves (a held note under vibrato) can render in the chirp lanes
-//! (see [`super::chirp_voices`], off unless the engine switches them on): while any voice is
+//! (see [`super::chirp_voices`], unless the engine switches them off): while any voice is
 //! moved, passes end at run starts, where those voices join.
 //!
 //! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and

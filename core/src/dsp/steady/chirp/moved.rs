@@ -163,20 +163,13 @@ impl MovedLanes {
     }
 
     /// Moves every lane on past the run just rendered (all of it): its phase by the run, its
-    /// increment and level exactly to the run's end, as a bank's piece ends.
-    pub fn finish_run(&mut self) {
-        let lanes = self.left.partials();
-        const _: () = assert!(RUN_SAMPLES == 32);
-        let left = &mut self.left;
-        for lane in 0..lanes {
-            let (increment, slope) = (left.increment[lane], left.slope[lane]);
-            // 32·31/2 = 496 = 512 − 16 (shifts: AVX2 has no 64-bit multiply).
-            let triangle = (slope << 9).wrapping_sub(slope << 4);
-            left.phase[lane] = left.phase[lane]
-                .wrapping_add(increment << 5)
-                .wrapping_add(triangle);
-            left.increment[lane] = self.end_increment[lane];
-            self.level[lane] = self.end_level[lane];
+    /// increment and level exactly to the run's end, as a bank's piece ends. Compiled for
+    /// `kernel`'s instruction set, as [`aim`](Self::aim).
+    pub fn finish_run(&mut self, kernel: Kernel) {
+        match kernel {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2(token) => finish_avx2(token, self),
+            _ => finish_lanes(self),
         }
     }
 
@@ -185,8 +178,9 @@ impl MovedLanes {
     /// slope to its own moved by the ratio, the level's step to its own times the factor,
     /// the amplitudes at the voice's gain, envelope and pans; and whether the lanes accept
     /// it. In passes without branches, compiled for `kernel`'s instruction set (they
-    /// vectorise; every kernel computes the same bits).
-    pub fn aim(&mut self, kernel: Kernel) {
+    /// vectorise; every kernel computes the same bits). Returns whether the lanes accept every
+    /// partial (else [`accept`](Self::accept) says whose run they refuse).
+    pub fn aim(&mut self, kernel: Kernel) -> bool {
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => aim_avx2(token, self),
@@ -260,9 +254,27 @@ impl MovedLanes {
     }
 }
 
+/// [`MovedLanes::finish_run`], in one pass over the lanes.
+#[inline(always)]
+fn finish_lanes(moved: &mut MovedLanes) {
+    let lanes = moved.left.partials();
+    const _: () = assert!(RUN_SAMPLES == 32);
+    let left = &mut moved.left;
+    for lane in 0..lanes {
+        let (increment, slope) = (left.increment[lane], left.slope[lane]);
+        // 32·31/2 = 496 = 512 − 16.
+        let triangle = (slope << 9).wrapping_sub(slope << 4);
+        left.phase[lane] = left.phase[lane]
+            .wrapping_add(increment << 5)
+            .wrapping_add(triangle);
+        left.increment[lane] = moved.end_increment[lane];
+        moved.level[lane] = moved.end_level[lane];
+    }
+}
+
 /// [`MovedLanes::aim`]: the increments' pass (`u64` and `f64`), then the levels' (`f32`).
 #[inline(always)]
-fn aim_lanes(moved: &mut MovedLanes) {
+fn aim_lanes(moved: &mut MovedLanes) -> bool {
     let lanes = moved.left.partials();
     let left = &mut moved.left;
     for lane in 0..lanes {
@@ -282,6 +294,7 @@ fn aim_lanes(moved: &mut MovedLanes) {
         };
         moved.accepted[lane] = accepts(&ramp, RUN_SAMPLES);
     }
+    let mut all = true;
     for lane in 0..lanes {
         let now = moved.level[lane];
         let end_level = moved.own_level[lane] * moved.factor[lane];
@@ -297,6 +310,7 @@ fn aim_lanes(moved: &mut MovedLanes) {
         left.amplitude_step[lane] = amplitude_step * moved.pan_left[lane];
         // A silent piece only keeps time (as on a bank), whatever its increment.
         moved.accepted[lane] |= now == 0.0 && step == 0.0;
+        all &= moved.accepted[lane];
     }
     if moved.stereo {
         let right = &mut moved.right;
@@ -310,11 +324,12 @@ fn aim_lanes(moved: &mut MovedLanes) {
             right.amplitude_step[lane] = step * moved.pan_right[lane];
         }
     }
+    all
 }
 
 /// [`aim_lanes`] compiled for AVX2; `token` proves the CPU has it.
 #[cfg(target_arch = "x86_64")]
-fn aim_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) {
+fn aim_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) -> bool {
     // SAFETY: `aim_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once
     // run-time detection has found it.
     unsafe { aim_avx2_enabled(moved) }
@@ -325,6 +340,23 @@ fn aim_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) {
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn aim_avx2_enabled(moved: &mut MovedLanes) {
-    aim_lanes(moved);
+unsafe fn aim_avx2_enabled(moved: &mut MovedLanes) -> bool {
+    aim_lanes(moved)
+}
+
+/// [`finish_lanes`] compiled for AVX2; `token` proves the CPU has it.
+#[cfg(target_arch = "x86_64")]
+fn finish_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) {
+    // SAFETY: `finish_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once
+    // run-time detection has found it.
+    unsafe { finish_avx2_enabled(moved) }
+}
+
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn finish_avx2_enabled(moved: &mut MovedLanes) {
+    finish_lanes(moved);
 }

@@ -126,6 +126,15 @@ impl ChirpVoices {
         self.enabled && voices.iter().any(|v| v.is_sounding() && v.is_moved())
     }
 
+    /// The increment partial `partial` of the first copy of the voice in `slot` plays at the
+    /// next sample, while the lanes play it (its banks keep no time meanwhile).
+    pub fn increment(&self, slot: usize, partial: usize) -> Option<u64> {
+        let member = &self.members[slot];
+        let lane = usize::from(member.first) + partial;
+        self.is_member(slot)
+            .then(|| self.lanes.increment(lane, self.done))
+    }
+
     /// How many voices the lanes render now.
     #[cfg(test)]
     pub fn member_count(&self) -> u32 {

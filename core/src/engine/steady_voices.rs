@@ -238,6 +238,12 @@ impl SteadyVoices {
         self.chirp.set_enabled(on, voices, self.clock);
     }
 
+    /// The increment partial `partial` of the voice in `slot` plays at the next sample, if the
+    /// chirp lanes play it (see [`ChirpVoices::increment`]).
+    pub fn chirp_increment(&self, slot: usize, partial: usize) -> Option<u64> {
+        self.chirp.increment(slot, partial)
+    }
+
     /// How many voices the chirp lanes render now.
     #[cfg(test)]
     pub fn chirp_voices(&self) -> u32 {

@@ -18,6 +18,7 @@ use crate::dsp::envelope::{Envelope, EnvelopeShape};
 use crate::dsp::knot::{Knot, Moving};
 use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
+use crate::dsp::phase::frequency_for;
 use crate::dsp::steady::SteadyPartial;
 use crate::dsp::steady::chirp::moved::MovedLanes;
 use crate::dsp::steady::ramped::AmplitudeRamp;
@@ -488,6 +489,12 @@ impl Voice {
     /// copies' detune left out).
     pub fn current_frequency_hz(&self, partial: usize) -> f64 {
         self.banks[0].current_frequency_hz(partial) / self.unison.ratio(0)
+    }
+
+    /// [`current_frequency_hz`](Self::current_frequency_hz) for a first copy whose partial
+    /// plays `increment` now (the chirp lanes', while they play the voice).
+    pub fn frequency_at_hz(&self, increment: u64) -> f64 {
+        frequency_for(increment, self.banks[0].sample_rate_hz()) / self.unison.ratio(0)
     }
 
     /// The voice's audible partials as the steady lanes play them, gain and envelope folded into

@@ -225,3 +225,31 @@ fn voices_leaving_the_chirp_lanes_play_on_the_bits_of_their_banks() {
         }
     }
 }
+
+/// What the engine reports sounding (the editor's display) follows the vibrato while the
+/// lanes play the voices, as when their banks do: the same frequencies, at any sample of a
+/// run.
+#[test]
+fn the_sounding_frequencies_follow_the_chirp_lanes() {
+    let sounding = |lanes: bool, samples: usize| {
+        let mut engine = engine(true, lanes);
+        for key in KEYS {
+            on(&mut engine, note(key), 1.0);
+        }
+        let mut out = vec![0.0; samples];
+        for block in out.chunks_mut(997) {
+            engine.render(block);
+        }
+        assert_eq!(
+            engine.steady.chirp_voices(),
+            if lanes { KEYS.len() } else { 0 } as u32
+        );
+        engine.sounding().collect::<Vec<_>>()
+    };
+    for samples in [30_011, 30_016, 30_031] {
+        let banks = sounding(false, samples);
+        assert_eq!(sounding(true, samples), banks, "after {samples} samples");
+        let before = sounding(false, samples - 7);
+        assert_ne!(before, banks, "the vibrato moves");
+    }
+}

@@ -248,6 +248,11 @@ impl MovedLanes {
         Played::at(self.left.ramp(lane), self.level[lane], index)
     }
 
+    /// Lane `lane`'s increment `done` samples into the run [`aim`](Self::aim) set.
+    pub fn increment(&self, lane: usize, done: u32) -> u64 {
+        self.played(lane, done, 0).ramp.increment
+    }
+
     /// Lane `lane`'s partial's own increment, as it was pushed.
     pub fn own_increment(&self, lane: usize) -> u64 {
         self.own_increment[lane]

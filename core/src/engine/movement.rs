@@ -499,21 +499,16 @@ impl Movement {
     }
 }
 
-/// 1/12, 1/11, ... 1/1: [`exp2`]'s Horner steps (constants: no division).
-const RECIPROCALS: [f64; 12] = [
-    1.0 / 12.0,
-    1.0 / 11.0,
-    1.0 / 10.0,
-    1.0 / 9.0,
-    1.0 / 8.0,
-    1.0 / 7.0,
-    1.0 / 6.0,
-    1.0 / 5.0,
-    1.0 / 4.0,
-    1.0 / 3.0,
-    1.0 / 2.0,
-    1.0,
-];
+/// 1/k! for k = 0 ..= 12: e^r's Taylor coefficients, as [`exp2`] takes them.
+const INVERSE_FACTORIALS: [f64; 13] = {
+    let mut c = [1.0; 13];
+    let mut k = 1;
+    while k < 13 {
+        c[k] = c[k - 1] / k as f64;
+        k += 1;
+    }
+    c
+};
 
 /// 2^x within 1e-13 relative, for |x| ≤ 1000 (beyond: clamped): the nearest power of two
 /// times a Taylor polynomial of the rest (no library call: every moving voice's pitch ratio at
@@ -523,12 +518,18 @@ fn exp2(x: f64) -> f64 {
     const ROUND: f64 = 6_755_399_441_055_744.0;
     let x = x.clamp(-1000.0, 1000.0);
     let n = (x + ROUND) - ROUND;
-    // e^r for |r| ≤ ln 2 / 2, Horner down from r^12/12! (the next term is below 5e-16).
+    // e^r for |r| ≤ ln 2 / 2 to r^12/12! (the next term is below 5e-16), in Estrin's scheme:
+    // pairs, then pairs of pairs, so that few steps wait on one another.
     let r = (x - n) * std::f64::consts::LN_2;
-    let mut e = 1.0;
-    for reciprocal in RECIPROCALS {
-        e = 1.0 + r * e * reciprocal;
-    }
+    let c = &INVERSE_FACTORIALS;
+    let (r2, r4) = (r * r, r * r * (r * r));
+    let pairs = [0, 2, 4, 6, 8, 10].map(|k| c[k] + c[k + 1] * r);
+    let quads = [
+        pairs[0] + pairs[1] * r2,
+        pairs[2] + pairs[3] * r2,
+        pairs[4] + pairs[5] * r2,
+    ];
+    let e = (quads[0] + quads[1] * r4) + (quads[2] + c[12] * r4) * (r4 * r4);
     e * f64::from_bits(((n as i64 + 1023) as u64) << 52)
 }
 

@@ -121,7 +121,8 @@ pub fn moved_increment(own: u64, own_units: f64, ratio: f64) -> u64 {
     const TWO_52: f64 = 4_503_599_627_370_496.0;
     // Nyquist (2^63) less a rounding step, so that the sum below stays under 2^53.
     const HIGHEST: f64 = 9_223_372_036_854_773_760.0;
-    // `max` first: a NaN becomes 0.
+    // `max` first: a NaN becomes 0 (`clamp` would keep it).
+    #[allow(clippy::manual_clamp)]
     let units = (own_units * ratio).max(0.0).min(HIGHEST);
     let shifted = units * (1.0 / (1u64 << SHIFT) as f64) + TWO_52;
     let moved = (shifted.to_bits() & ((1 << 52) - 1)) << SHIFT;

@@ -13,7 +13,8 @@
 //!
 //! Lanes are laid out per voice as the engine pushes them (copy by copy, five partials each);
 //! a channel's lanes take each partial's amplitude at that channel's pan gain, and in stereo
-//! the right channel's lanes mirror the left's phases.
+//! the right channel's lanes take the left's coefficients ([`ChirpLanes::seed_mirror`]): only
+//! their seeds are their own.
 
 use super::{ChirpLanes, ChirpPartial, MAX_LANES, accepts};
 use crate::dsp::knot::{Knot, Played, moved_increment, slope_between};
@@ -198,7 +199,11 @@ impl MovedLanes {
     pub fn seed(&mut self, kernel: Kernel) {
         self.left.seed(kernel, 0);
         if self.stereo {
-            self.right.seed(kernel, 0);
+            match kernel {
+                #[cfg(target_arch = "x86_64")]
+                Kernel::Avx2(token) => mirror_avx2(token, self),
+                _ => self.right.seed_mirror(&self.left),
+            }
         }
     }
 
@@ -318,10 +323,9 @@ fn aim_lanes(moved: &mut MovedLanes) -> bool {
         all &= moved.accepted[lane];
     }
     if moved.stereo {
+        // The right channel's lanes take the left's coefficients (see `seed`): only their
+        // amplitudes are theirs.
         let right = &mut moved.right;
-        right.phase[..lanes].copy_from_slice(&left.phase[..lanes]);
-        right.increment[..lanes].copy_from_slice(&left.increment[..lanes]);
-        right.slope[..lanes].copy_from_slice(&left.slope[..lanes]);
         for lane in 0..lanes {
             let now = moved.level[lane] * moved.scale[lane];
             let step = moved.level_step[lane] * moved.scale[lane];
@@ -347,6 +351,24 @@ fn aim_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) -> bool
 #[target_feature(enable = "avx2")]
 unsafe fn aim_avx2_enabled(moved: &mut MovedLanes) -> bool {
     aim_lanes(moved)
+}
+
+/// The right channel's seeding from the left's ([`ChirpLanes::seed_mirror`]) compiled for
+/// AVX2; `token` proves the CPU has it.
+#[cfg(target_arch = "x86_64")]
+fn mirror_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) {
+    // SAFETY: `mirror_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once
+    // run-time detection has found it.
+    unsafe { mirror_avx2_enabled(moved) }
+}
+
+/// # Safety
+///
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn mirror_avx2_enabled(moved: &mut MovedLanes) {
+    super::mirror_lanes(&mut moved.right, &moved.left);
 }
 
 /// [`finish_lanes`] compiled for AVX2; `token` proves the CPU has it.

@@ -479,12 +479,12 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
     // k's main term (`u64` and `f64`: four lanes to an AVX2 vector).
     for lane in 0..len {
         let phase = lanes.phase[lane];
-        // A silent lane past a quarter turn (a partial faded out near Nyquist) keeps its phase
-        // but is seeded as if still: the coefficients take no more. (Whether a lane is past
-        // does not depend on its amplitude, so two channels' lanes of the same partials get
-        // the same coefficients: see `seed_mirror`.)
+        // A silent lane at a quarter turn or past (a partial faded out near Nyquist) keeps
+        // its phase but is seeded as if still: the coefficients take no more. Whether a lane
+        // is past does not depend on its amplitude, so two channels' lanes of the same
+        // partials get the same coefficients (see `seed_mirror`); one test of the top bits.
         let (increment, slope) = (lanes.increment[lane], lanes.slope[lane]);
-        let past = increment > QUARTER_TURN || increment.wrapping_sub(slope) > QUARTER_TURN;
+        let past = (increment | increment.wrapping_sub(slope)) >> 62 != 0;
         let silent = lanes.amplitude[lane] == 0.0 && lanes.amplitude_step[lane] == 0.0;
         let (increment, slope) = if silent && past {
             (0, 0)

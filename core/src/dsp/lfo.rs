@@ -79,6 +79,26 @@ impl Shape {
     }
 }
 
+/// [`sin_turns`]' Horner steps in a², 1 / (n (n − 1)) down from n = 13 (the sine) and 14
+/// (the cosine): constants, so no step divides.
+const SIN_STEPS: [f64; 6] = [
+    1.0 / 156.0,
+    1.0 / 110.0,
+    1.0 / 72.0,
+    1.0 / 42.0,
+    1.0 / 20.0,
+    1.0 / 6.0,
+];
+const COS_STEPS: [f64; 7] = [
+    1.0 / 182.0,
+    1.0 / 132.0,
+    1.0 / 90.0,
+    1.0 / 56.0,
+    1.0 / 30.0,
+    1.0 / 12.0,
+    1.0 / 2.0,
+];
+
 /// sin(2π · `phase` / 2^64), within 1e-13: a Taylor polynomial about the nearest quarter
 /// turn (no library call: every moving voice reads its LFO at every knot, and the values
 /// define the movement, so they need only be smooth and close).
@@ -88,37 +108,10 @@ pub fn sin_turns(phase: u64) -> f64 {
     let rest = phase.wrapping_sub(quarter << 62) as i64;
     let a = rest as f64 * (TAU / super::phase::UNITS_PER_TURN);
     let a2 = a * a;
-    // Horner in a², down from a^13/13! and a^14/14! (the next terms are below 2e-14); each
-    // step multiplies by 1 / (n (n − 1)) (a constant: no division).
-    let sin = || {
-        let mut p = 1.0;
-        for r in [
-            1.0 / 156.0,
-            1.0 / 110.0,
-            1.0 / 72.0,
-            1.0 / 42.0,
-            1.0 / 20.0,
-            1.0 / 6.0,
-        ] {
-            p = 1.0 - a2 * r * p;
-        }
-        a * p
-    };
-    let cos = || {
-        let mut p = 1.0;
-        for r in [
-            1.0 / 182.0,
-            1.0 / 132.0,
-            1.0 / 90.0,
-            1.0 / 56.0,
-            1.0 / 30.0,
-            1.0 / 12.0,
-            1.0 / 2.0,
-        ] {
-            p = 1.0 - a2 * r * p;
-        }
-        p
-    };
+    // Horner in a², down from a^13/13! and a^14/14! (the next terms are below 2e-14).
+    let series = |steps: &[f64]| steps.iter().fold(1.0, |p, r| 1.0 - a2 * r * p);
+    let sin = || a * series(&SIN_STEPS);
+    let cos = || series(&COS_STEPS);
     match quarter & 3 {
         0 => sin(),
         1 => cos(),

@@ -24,6 +24,7 @@
 use super::VOICE_SLOTS;
 use super::channels::Channels;
 use super::movement::{Controls, Movement};
+use super::steady_voices::slots_of;
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::knot::{Knot, Moving};
@@ -330,15 +331,4 @@ impl ChirpVoices {
         self.done += out.len() as u32;
         debug_assert!(self.done <= RUN_SAMPLES as u32, "past the run");
     }
-}
-
-/// The slots whose bits `mask` sets, lowest first.
-fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
-    std::iter::from_fn(move || {
-        (mask != 0).then(|| {
-            let slot = mask.trailing_zeros() as usize;
-            mask &= mask - 1;
-            slot
-        })
-    })
 }

@@ -743,7 +743,7 @@ fn push_panned(
 }
 
 /// The slots whose bits `mask` sets, lowest first.
-fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
+pub(super) fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
         (mask != 0).then(|| {
             let slot = mask.trailing_zeros() as usize;

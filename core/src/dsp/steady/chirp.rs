@@ -516,16 +516,9 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
         lanes.kappa_step[lane] = c.k_step;
         lanes.kappa_step_step[lane] = c.k_step_step;
         lanes.beta[lane] = c.beta;
-        let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
-        // A ramping amplitude multiplies the unit sine; a steady one is in the seed.
-        let steady = step == 0.0;
-        let seeded = if steady { amplitude } else { 1.0 };
-        lanes.gain[lane] = if steady { 1.0 } else { amplitude };
-        lanes.gain_step[lane] = step;
-        lanes.s[lane] = seeded * sine(lanes.sine_tops[lane]);
-        let d_scale = seeded * c.twice_sin_half;
-        lanes.d[lane] = d_scale * sine(lanes.cosine_tops[lane]);
-        lanes.amplitude[lane] = amplitude + run as f32 * step;
+        let tops = (lanes.sine_tops[lane], lanes.cosine_tops[lane]);
+        seed_values(lanes, lane, tops, c.twice_sin_half);
+        lanes.amplitude[lane] += run as f32 * lanes.amplitude_step[lane];
     }
     // On to the next seed: n·increment + slope·n(n−1)/2, by shifts for a whole run (AVX2 has
     // no 64-bit multiply).
@@ -548,6 +541,28 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
             lanes.increment[lane] = ramp.increment;
         }
     }
+    set_ramps(lanes);
+}
+
+/// Lane `lane`'s seeds and gains from its amplitude and step, the tops of the phases its sine
+/// and cosine are taken at (`tops`), and 2 sin(θ₋₁/2).
+#[inline(always)]
+fn seed_values(lanes: &mut ChirpLanes, lane: usize, tops: (u32, u32), twice_sin_half: f32) {
+    let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
+    // A ramping amplitude multiplies the unit sine; a steady one is in the seed.
+    let steady = step == 0.0;
+    let seeded = if steady { amplitude } else { 1.0 };
+    lanes.gain[lane] = if steady { 1.0 } else { amplitude };
+    lanes.gain_step[lane] = step;
+    lanes.s[lane] = seeded * sine(tops.0);
+    let d_scale = seeded * twice_sin_half;
+    lanes.d[lane] = d_scale * sine(tops.1);
+}
+
+/// Per group, whether any of its gains ramps this run.
+#[inline(always)]
+fn set_ramps(lanes: &mut ChirpLanes) {
+    let len = lanes.len;
     for (group, ramps) in lanes.ramps[..len / GROUP_LANES].iter_mut().enumerate() {
         let steps = &lanes.gain_step[group * GROUP_LANES..(group + 1) * GROUP_LANES];
         *ramps = steps.iter().any(|&step| step != 0.0);
@@ -569,20 +584,11 @@ fn mirror_lanes(lanes: &mut ChirpLanes, left: &ChirpLanes) {
     lanes.kappa_step_step[..len].copy_from_slice(&left.kappa_step_step[..len]);
     lanes.beta[..len].copy_from_slice(&left.beta[..len]);
     for lane in 0..len {
-        // As in `seed_lanes`, operation for operation.
-        let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
-        let steady = step == 0.0;
-        let seeded = if steady { amplitude } else { 1.0 };
-        lanes.gain[lane] = if steady { 1.0 } else { amplitude };
-        lanes.gain_step[lane] = step;
-        lanes.s[lane] = seeded * sine(left.sine_tops[lane]);
-        let d_scale = seeded * (2.0 * left.sin_half[lane]);
-        lanes.d[lane] = d_scale * sine(left.cosine_tops[lane]);
+        // 2 sin(θ₋₁/2) as `Coefficients::for_run` doubles it.
+        let tops = (left.sine_tops[lane], left.cosine_tops[lane]);
+        seed_values(lanes, lane, tops, 2.0 * left.sin_half[lane]);
     }
-    for (group, ramps) in lanes.ramps[..len / GROUP_LANES].iter_mut().enumerate() {
-        let steps = &lanes.gain_step[group * GROUP_LANES..(group + 1) * GROUP_LANES];
-        *ramps = steps.iter().any(|&step| step != 0.0);
-    }
+    set_ramps(lanes);
 }
 
 /// A lane's contribution to the sample: its value, times its gain where the group's gains ramp

@@ -15,7 +15,9 @@
 //! - `kernels` ([`kernels`]): each sine kernel alone.
 //! - `vibrato` ([`vibrato`]): 16 held notes under vibrato, and with four unison copies each,
 //!   through the chirp lanes, against one naive voice; then the same chord through the engine,
-//!   the chirp lanes on and off.
+//!   the chirp lanes on and off. `vibrato-naive`, `vibrato-lanes`, `vibrato-banks` and
+//!   `vibrato-unison` render only that case of the engine table, untimed (a number: that many
+//!   samples, 48,000 unless given), for a profiler.
 //! - `tuning` ([`tuning`]): 16 held notes under a Scala scale against 12-TET.
 //! - `mts` ([`mts`]): the plugin holding 16 notes with an MTS-ESP master connected (a stand-in)
 //!   against none, at 64-sample blocks.
@@ -46,6 +48,11 @@ fn main() {
     let has = |word: &str| args.iter().any(|arg| arg == word);
     let blocks: Vec<usize> = args.iter().filter_map(|arg| arg.parse().ok()).collect();
     let wanted = |block: usize| blocks.is_empty() || blocks.contains(&block);
+    if let Some(case) = vibrato::profiled(&args) {
+        // One case, untimed, for a profiler (see `vibrato::profile`).
+        vibrato::profile(case, blocks.first().copied());
+        return;
+    }
     let all = !SUBJECTS.iter().any(|subject| has(subject));
     let run = |subject: &str| all || has(subject);
 

@@ -372,3 +372,54 @@ fn check(chord: &mut VibratoChord) {
     let power = out.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>() / out.len() as f64;
     assert!(power.is_finite() && power > 1e-4, "power {power}");
 }
+
+/// The engine table's cases, rendered alone for a profiler.
+#[derive(Clone, Copy, Debug)]
+pub enum Profiled {
+    Naive,
+    Lanes,
+    Banks,
+    Unison,
+}
+
+/// The case the command line names, if any (`vibrato-naive`, `vibrato-lanes`...).
+pub fn profiled(args: &[String]) -> Option<Profiled> {
+    args.iter().find_map(|arg| match arg.as_str() {
+        "vibrato-naive" => Some(Profiled::Naive),
+        "vibrato-lanes" => Some(Profiled::Lanes),
+        "vibrato-banks" => Some(Profiled::Banks),
+        "vibrato-unison" => Some(Profiled::Unison),
+        _ => None,
+    })
+}
+
+/// Renders `samples` (a second unless given) of `case` in blocks of 512, untimed, in
+/// [`render_profiled`] (callgrind counts that function alone with
+/// `--toggle-collect='*render_profiled*'`: the settling before it is left out).
+pub fn profile(case: Profiled, samples: Option<usize>) {
+    let samples = samples.unwrap_or(SAMPLE_RATE_HZ as usize);
+    let mut renderer: Renderer = match case {
+        Profiled::Naive => {
+            let mut naive = NaiveBank::new();
+            Box::new(move |out| naive.render(out))
+        }
+        Profiled::Lanes => engine_renderer(settled_vibrato(1, true), false),
+        Profiled::Banks => engine_renderer(settled_vibrato(1, false), false),
+        Profiled::Unison => engine_renderer(settled_vibrato(MAX_UNISON, true), true),
+    };
+    let sum = render_profiled(&mut renderer, samples);
+    println!("{case:?}: {samples} samples rendered (sum {sum})");
+}
+
+/// Renders `samples` through `renderer` in blocks of 512; the output's sum (so nothing is
+/// optimised away).
+#[inline(never)]
+fn render_profiled(renderer: &mut Renderer, samples: usize) -> f64 {
+    let mut block = [0.0f32; 512];
+    let mut sum = 0.0;
+    for _ in 0..samples.div_ceil(block.len()) {
+        renderer(&mut block);
+        sum += block.iter().map(|&x| f64::from(x)).sum::<f64>();
+    }
+    sum
+}

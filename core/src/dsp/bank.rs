@@ -9,13 +9,12 @@
 //! Rendering never allocates, locks or blocks: all state is inline.
 
 use super::glide::{GlideLength, PitchGlide, Segment, Timing};
-use super::knot::{Knot, Moving, Played, slope_between};
+use super::knot::{Knot, Moving, Played, moved_increment, slope_between};
 use super::nyquist::nyquist_fade;
 use super::pan::{PAN_RAMP_MS, PanRamp};
 use super::phase::{PhaseRamp, frequency_for, increment_for, increment_of_units, units_of};
 use super::ramp::LinearRamp;
 use super::sine::{Kernel, Level, SHORT_RUN_SAMPLES, partial_sample};
-use super::steady::chirp::{self, ChirpPartial};
 use super::steady::{MAX_STEADY_INCREMENT, Rotation, SteadyPartial};
 
 /// Number of partials in the bank.
@@ -331,14 +330,6 @@ impl Partial {
         self.count_rendered(len, timing);
     }
 
-    /// Moves `played` on by `samples` rendered elsewhere (the chirp lanes), within its piece.
-    fn skip_moved(&mut self, played: &mut Played, samples: usize, timing: Timing) {
-        debug_assert!(samples <= played.left as usize, "past the piece");
-        played.ramp.skip(samples as u64);
-        played.level.position += samples as u32;
-        self.count_piece(played, samples, timing);
-    }
-
     /// Starts the next straight piece of `played`, `done` samples after `moving`'s position:
     /// to the knot or the end of this partial's own segment, whichever comes first.
     fn plan_piece(&self, moving: &Moving, done: usize, played: &mut Played) {
@@ -356,11 +347,11 @@ impl Partial {
         let own_end_level =
             self.level.start + (self.level.position + len as u32) as f32 * self.level.step;
         let knot = moving.ahead(done + len);
-        played.end_increment = if knot.pitch_ratio == 1.0 {
-            own_end_increment
-        } else {
-            increment_of_units(own_end_increment as f64 * knot.pitch_ratio)
-        };
+        played.end_increment = moved_increment(
+            own_end_increment,
+            own_end_increment as f64,
+            knot.pitch_ratio,
+        );
         played.end_level = own_end_level * knot.levels[played.index];
         played.ramp.slope = slope_between(played.ramp.increment, played.end_increment, len as u32);
         let now = played.level.start;
@@ -380,6 +371,19 @@ impl Partial {
 /// The level of a partial holding `frequency_hz`.
 fn steady_level(frequency_hz: f64, sample_rate_hz: f64) -> f32 {
     (f64::from(PARTIAL_AMPLITUDE) * nyquist_fade(frequency_hz, sample_rate_hz)) as f32
+}
+
+/// A partial as the chirp lanes take it over at a knot (see [`PartialBank::moved_partials`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MovedPartial {
+    /// Its phase and increment as the movement plays it at the knot (2^-64 turn).
+    pub phase: u64,
+    pub increment: u64,
+    /// Its amplitude there, the movement's level factor included.
+    pub level: f32,
+    /// Its own increment and amplitude, unmoved (a level of 0: silent, keeping time).
+    pub own_increment: u64,
+    pub own_level: f32,
 }
 
 /// Five phase-continuous sine partials with gliding frequencies and a smoothed output gain.
@@ -709,64 +713,62 @@ impl PartialBank {
         }
     }
 
-    /// The output gain and each partial's piece as the chirp lanes play it, the bank at a knot
-    /// with the next `samples` samples (the run to the next knot) moved by the movement alone:
-    /// no glide or level segment of its own, no gain or pan ramp, and every sounding piece
-    /// within what the lanes render ([`chirp::accepts`]). A silent partial's piece is `None`
-    /// (the bank keeps its time). Plans the pieces as rendering would; then
-    /// [`skip_moved_run`](Self::skip_moved_run) keeps time for whoever renders them.
-    pub fn moved_run(
-        &mut self,
+    /// The output gain, the movement's two knots and each partial as the chirp lanes take them
+    /// over, the bank at a knot its movement was just told (see [`move_to`](Self::move_to)),
+    /// the next `samples` samples (the run to the next knot) moved by the movement alone: no
+    /// glide or level segment of its own, no gain or pan ramp. From here the lanes play the
+    /// partials and the bank keeps no time: [`resume_moved`](Self::resume_moved) brings it up
+    /// to date when they let it go.
+    pub fn moved_partials(
+        &self,
         samples: u32,
-    ) -> Option<(f32, [Option<ChirpPartial>; PARTIAL_COUNT])> {
+    ) -> Option<(f32, [Knot; 2], [MovedPartial; PARTIAL_COUNT])> {
         if self.gain.is_ramping() || self.pans_moving() {
             return None;
         }
-        let moving = self.moving.as_mut()?;
+        let moving = self.moving.as_ref()?;
         if moving.position != 0 || moving.length != samples {
             return None;
         }
-        let mut pieces = [None; PARTIAL_COUNT];
-        for (k, (partial, piece)) in self.partials.iter().zip(&mut pieces).enumerate() {
-            if !partial.is_steady() {
+        let mut partials = [MovedPartial::default(); PARTIAL_COUNT];
+        for ((partial, played), moved) in
+            self.partials.iter().zip(&moving.played).zip(&mut partials)
+        {
+            // Between pieces (the last ended at this knot), the partial's own values still.
+            if !partial.is_steady() || played.left != 0 {
                 return None;
             }
-            let mut played = moving.played[k];
-            if played.left == 0 {
-                partial.plan_piece(moving, 0, &mut played);
-                moving.played[k] = played;
-            }
-            if played.left != samples {
-                return None;
-            }
-            let level = played.level;
-            if level.start == 0.0 && level.step == 0.0 {
-                continue;
-            }
-            if !chirp::accepts(&played.ramp, samples as usize) {
-                return None;
-            }
-            *piece = Some(ChirpPartial {
-                ramp: played.ramp,
-                amplitude: level.start,
-                amplitude_step: level.step,
-            });
+            *moved = MovedPartial {
+                phase: played.ramp.phase,
+                increment: played.ramp.increment,
+                level: played.level.start,
+                own_increment: partial.ramp.increment,
+                own_level: partial.level.start,
+            };
         }
-        Some((self.gain.target(), pieces))
+        Some((self.gain.target(), [moving.from, moving.to], partials))
     }
 
-    /// Moves the bank on by `samples` samples of the run [`moved_run`](Self::moved_run) gave,
-    /// rendered elsewhere: every phase exactly where rendering them would have left it.
-    pub fn skip_moved_run(&mut self, samples: usize) {
-        let timing = self.timing;
-        let Some(moving) = &mut self.moving else {
-            debug_assert!(false, "no movement under way");
-            return;
-        };
-        for (partial, played) in self.partials.iter_mut().zip(&mut moving.played) {
-            partial.skip_moved(played, samples, timing);
+    /// Brings the bank up to date after `elapsed` samples that another renderer (the chirp
+    /// lanes) played from the knot [`moved_partials`](Self::moved_partials) gave: each
+    /// partial's own phase moves on at its increment in `own_increments` (the one the lanes
+    /// took: an event since may have changed the bank's), and the movement is `moving` (where
+    /// the lanes left it). Every phase is then where rendering those samples would have left
+    /// it, in O(1) however long the lanes played.
+    pub fn resume_moved(
+        &mut self,
+        moving: Moving,
+        own_increments: [u64; PARTIAL_COUNT],
+        elapsed: u64,
+    ) {
+        debug_assert!(self.moving.is_some(), "no movement under way");
+        for (partial, increment) in self.partials.iter_mut().zip(own_increments) {
+            partial.ramp.phase = partial
+                .ramp
+                .phase
+                .wrapping_add(increment.wrapping_mul(elapsed));
         }
-        self.count_moved(samples);
+        self.moving = Some(moving);
     }
 
     /// Whether a movement is under way (see [`move_to`](Self::move_to)).

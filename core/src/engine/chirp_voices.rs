@@ -1,15 +1,18 @@
 //! Held notes that movement alone moves (vibrato, tremolo, brightness...): rendered together
-//! in the chirp lanes (see [`crate::dsp::steady::chirp`]), a run at a time.
+//! in the chirp lanes (see [`crate::dsp::steady::chirp::moved`]), the lanes the source of
+//! truth while a voice is in them.
 //!
-//! At every run start (a knot: runs and knots are the same [`RUN_SAMPLES`] grid of the
-//! engine's clock) each sounding voice whose only motion is its movement hands over its next
-//! run ([`Voice::moved_run`]: every copy's partials as pieces from this knot to the next, the
-//! values its banks would play) and the lanes are filled from those pieces and seeded. The
-//! voice's banks keep exact time as the lanes render ([`Voice::skip_moved_run`]), so the lanes
-//! hold no state of their own past a run: a voice can leave at any sample (an event touched
-//! it, its revision changed; its lanes are silenced and its banks carry on from there), and
-//! one the lanes refuse (a glide of its own, a release, a partial past
-//! [`accepts`](crate::dsp::steady::chirp::accepts)) simply renders that run on its banks.
+//! A voice joins at a run start (a knot: runs and knots are the same [`RUN_SAMPLES`] grid of
+//! the engine's clock) when movement alone moves it ([`Voice::join_chirp`]: every copy's
+//! partials as its banks have them there). From then on its banks keep no time: at every knot
+//! the voice gives only its movement there ([`Voice::chirp_knot`]: one pitch ratio, five level
+//! factors) and the lanes plan every member's next run in one pass
+//! ([`MovedLanes::aim`]), exactly as a bank plans its pieces. A voice leaves at any sample (an
+//! event touched it: its revision changed), or at a run start when the lanes refuse its next
+//! run (a partial past [`accepts`](crate::dsp::steady::chirp::accepts)): its banks are brought
+//! up to date in O(1) from the lanes ([`Voice::resume_banks`], every phase exactly where
+//! rendering on them would have left it), its lanes fall silent, and it renders on its banks
+//! from there. Its lanes' gap closes at the next run start.
 //!
 //! The caller splits its passes at run starts while any voice is moved, so that a voice
 //! joins or is refused only at a pass's first sample, before the voices on their own banks
@@ -20,46 +23,86 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
-use super::movement::Movement;
-use super::voice::{ChirpSound, Voice};
+use super::movement::{Controls, Movement};
+use super::steady_voices::slots_of;
+use super::voice::Voice;
+use crate::dsp::PARTIAL_COUNT;
+use crate::dsp::knot::{Knot, Moving};
 use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::RUN_SAMPLES;
-use crate::dsp::steady::chirp::{ChirpLanes, ChirpPartial};
+use crate::dsp::steady::chirp::MAX_LANES;
+use crate::dsp::steady::chirp::moved::MovedLanes;
+use std::ops::Range;
 
 // A run is the span between two knots.
 const _: () = assert!(KNOT_SAMPLES == RUN_SAMPLES);
 
-/// The chirp lanes and the voices they render in the current run.
+/// A voice in the lanes.
+#[derive(Clone, Copy, Debug)]
+struct Member {
+    /// The voice's revision and note (its age) when it joined: a changed revision takes it
+    /// out; a new note in its slot starts from its banks as they are.
+    revision: u32,
+    age: u64,
+    /// Its lanes.
+    first: u16,
+    end: u16,
+    /// The engine's clock at the knot where it joined.
+    joined: u64,
+    /// The movement's values at the current run's start and end, and the end's knot number.
+    knots: [Knot; 2],
+    knot: u64,
+    /// The next run's end, while its start is planned.
+    next: Knot,
+    /// The voice's controls, as of the movement's revision `controls_at`.
+    controls: Controls,
+    controls_at: u32,
+}
+
+impl Member {
+    const NONE: Member = Member {
+        revision: 0,
+        age: 0,
+        first: 0,
+        end: 0,
+        joined: 0,
+        knots: [Knot::NEUTRAL; 2],
+        knot: 0,
+        next: Knot::NEUTRAL,
+        controls: Controls::AT_REST,
+        controls_at: 0,
+    };
+
+    fn lanes(&self) -> Range<usize> {
+        usize::from(self.first)..usize::from(self.end)
+    }
+}
+
+/// The chirp lanes and the voices they play.
 #[derive(Clone, Debug)]
 pub struct ChirpVoices {
-    /// The lanes, the left channel's in stereo, and the right channel's (the same pieces at
-    /// their right gains).
-    lanes: ChirpLanes,
-    lanes_right: ChirpLanes,
-    /// Bit `slot` set while the lanes render the voice in `slot` this run.
+    lanes: MovedLanes,
+    /// Bit `slot` set while the lanes play the voice in `slot`.
     mask: u32,
-    /// Per member, its revision when it joined the run, and the lanes it took.
-    revisions: [u32; VOICE_SLOTS],
-    lanes_of: [(u16, u16); VOICE_SLOTS],
-    /// Where each voice writes its run (scratch).
-    sound: ChirpSound,
-    /// Whether voices may join (off: every voice renders on its own banks). Off by default:
-    /// through the engine the lanes cost as much as the voices' own banks so far (each voice's
-    /// banks plan and keep time for every run besides; see docs/PERFORMANCE.md).
+    members: [Member; VOICE_SLOTS],
+    /// Samples of the current run the lanes rendered.
+    done: u32,
+    /// Whether a member left since the last run start (its lanes silent, a gap).
+    gaps: bool,
+    /// Whether voices may join (off: every voice renders on its own banks, for comparison).
     enabled: bool,
 }
 
 impl Default for ChirpVoices {
     fn default() -> Self {
         Self {
-            lanes: ChirpLanes::default(),
-            lanes_right: ChirpLanes::default(),
+            lanes: MovedLanes::default(),
             mask: 0,
-            revisions: [0; VOICE_SLOTS],
-            lanes_of: [(0, 0); VOICE_SLOTS],
-            sound: ChirpSound::SILENT,
-            enabled: false,
+            members: [Member::NONE; VOICE_SLOTS],
+            done: 0,
+            gaps: false,
+            enabled: true,
         }
     }
 }
@@ -70,11 +113,12 @@ impl ChirpVoices {
         self.mask & 1 << slot != 0
     }
 
-    /// Whether voices may join (off: each renders on its own banks).
-    pub fn set_enabled(&mut self, enabled: bool) {
+    /// Whether voices may join (off: each renders on its own banks; the members leave at
+    /// sample `clock`).
+    pub fn set_enabled(&mut self, enabled: bool, voices: &mut [Voice; VOICE_SLOTS], clock: u64) {
         self.enabled = enabled;
         if !enabled {
-            self.leave_all();
+            self.leave_all(voices, clock);
         }
     }
 
@@ -83,42 +127,73 @@ impl ChirpVoices {
         self.enabled && voices.iter().any(|v| v.is_sounding() && v.is_moved())
     }
 
+    /// The increment partial `partial` of the first copy of the voice in `slot` plays at the
+    /// next sample, while the lanes play it (its banks keep no time meanwhile).
+    pub fn increment(&self, slot: usize, partial: usize) -> Option<u64> {
+        let member = &self.members[slot];
+        let lane = usize::from(member.first) + partial;
+        self.is_member(slot)
+            .then(|| self.lanes.increment(lane, self.done))
+    }
+
     /// How many voices the lanes render now.
     #[cfg(test)]
     pub fn member_count(&self) -> u32 {
         self.mask.count_ones()
     }
 
-    /// Takes out every member an event touched since the last pass: its lanes fall silent and
-    /// its banks render it from here.
-    pub fn leave_if_moved(&mut self, voices: &[Voice; VOICE_SLOTS]) {
-        let mut members = self.mask;
-        while members != 0 {
-            let slot = members.trailing_zeros() as usize;
-            members &= members - 1;
-            if voices[slot].revision() != self.revisions[slot] {
-                let (first, end) = self.lanes_of[slot];
-                for lane in usize::from(first)..usize::from(end) {
-                    self.lanes.silence(lane);
-                    if self.lanes_right.partials() > lane {
-                        self.lanes_right.silence(lane);
-                    }
-                }
-                self.mask &= !(1 << slot);
+    /// Takes out every member an event touched since the last pass, at sample `clock`: its
+    /// banks take it from there.
+    pub fn leave_if_moved(&mut self, voices: &mut [Voice; VOICE_SLOTS], clock: u64) {
+        for slot in slots_of(self.mask) {
+            if voices[slot].revision() != self.members[slot].revision {
+                self.leave(&mut voices[slot], slot, clock);
             }
         }
     }
 
-    /// Takes every voice out (each renders on its banks from here).
-    pub fn leave_all(&mut self) {
-        self.lanes.clear();
-        self.lanes_right.clear();
-        self.mask = 0;
+    /// Takes every voice out at sample `clock` (each renders on its banks from here).
+    pub fn leave_all(&mut self, voices: &mut [Voice; VOICE_SLOTS], clock: u64) {
+        for slot in slots_of(self.mask) {
+            self.leave(&mut voices[slot], slot, clock);
+        }
     }
 
-    /// At a run start, sample `clock` of the engine's clock: fills the lanes with the next run
-    /// of every voice that can hand one over (`free` sets a bit per slot no other lanes hold),
-    /// and seeds them.
+    /// Takes the voice in `slot` out, `done` samples into the current run (sample `clock`):
+    /// its banks resume where the lanes are, unless a new note started in its slot.
+    fn leave(&mut self, voice: &mut Voice, slot: usize, clock: u64) {
+        let member = self.members[slot];
+        if voice.age == member.age {
+            let (lanes, done) = (&self.lanes, self.done);
+            voice.resume_banks(member.knot, clock - member.joined, |copy| {
+                let first = usize::from(member.first) + copy * PARTIAL_COUNT;
+                let moving = Moving {
+                    from: member.knots[0],
+                    to: member.knots[1],
+                    length: RUN_SAMPLES as u32,
+                    position: done,
+                    played: std::array::from_fn(|k| lanes.played(first + k, done, k)),
+                };
+                (
+                    moving,
+                    std::array::from_fn(|k| lanes.own_increment(first + k)),
+                )
+            });
+        }
+        self.drop_member(slot);
+    }
+
+    /// The lanes fall silent for the voice in `slot`, which is no member from here.
+    fn drop_member(&mut self, slot: usize) {
+        self.lanes.silence(self.members[slot].lanes());
+        self.mask &= !(1 << slot);
+        self.gaps = true;
+    }
+
+    /// At a run start, sample `clock` of the engine's clock: every member's run ends, voices
+    /// that can join (`free` says whether no other lanes hold a slot) join, and every member's
+    /// next run is planned from its knot and seeded; a member whose run the lanes refuse
+    /// leaves.
     pub fn start_run(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
@@ -128,67 +203,132 @@ impl ChirpVoices {
         stereo: bool,
         kernel: Kernel,
     ) {
-        self.leave_all();
+        if self.mask == 0 {
+            self.lanes.clear(stereo);
+        } else {
+            debug_assert_eq!(self.done, RUN_SAMPLES as u32, "a run cut short");
+            self.lanes.finish_run(kernel);
+            if self.gaps {
+                self.close_gaps();
+            }
+        }
+        self.gaps = false;
+        self.done = 0;
         if !self.enabled {
             return;
         }
-        for (slot, voice) in voices.iter_mut().enumerate() {
-            if !(voice.is_sounding() && voice.is_moved() && free(slot)) {
-                continue;
+        let members = self.mask;
+        // Each member's movement at the next knot (its controls as they were unless the
+        // movement changed: an event on the voice takes it out).
+        for slot in slots_of(members) {
+            let member = &mut self.members[slot];
+            if member.controls_at != movement.revision() {
+                member.controls = voices[slot].controls(movement);
+                member.controls_at = movement.revision();
             }
-            let sound = &mut self.sound;
-            if !voice.moved_run(clock, movement, sound) {
+            member.next = voices[slot].chirp_knot(clock, movement, &member.controls);
+            self.lanes.set_knot(member.lanes(), &member.next);
+        }
+        for (slot, voice) in voices.iter_mut().enumerate() {
+            let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;
+            if self.is_member(slot) || !(voice.is_sounding() && voice.is_moved() && free(slot)) {
                 continue;
             }
             let first = self.lanes.partials();
-            let lanes = sound.partials.iter().zip(sound.pans).take(sound.lanes);
-            for (piece, pans) in lanes {
-                // A silent partial keeps a silent lane: its lanes stay a voice's range.
-                let piece = piece.unwrap_or_default();
-                self.lanes.push(&panned(&piece, pans[0]));
-                if stereo {
-                    self.lanes_right.push(&panned(&piece, pans[1]));
-                }
-            }
-            self.lanes_of[slot] = (first as u16, self.lanes.partials() as u16);
-            self.revisions[slot] = voice.revision();
+            let Some(told) = room
+                .then(|| voice.join_chirp(clock, movement, &mut self.lanes))
+                .flatten()
+            else {
+                continue;
+            };
+            let end = self.lanes.partials();
+            self.lanes.set_knot(first..end, &told[1]);
+            self.members[slot] = Member {
+                revision: voice.revision(),
+                age: voice.age,
+                first: first as u16,
+                end: end as u16,
+                joined: clock,
+                knots: told,
+                knot: clock / KNOT_SAMPLES as u64 + 1,
+                next: told[1],
+                controls: voice.controls(movement),
+                controls_at: movement.revision(),
+            };
             self.mask |= 1 << slot;
         }
-        if self.mask != 0 {
-            self.lanes.seed(kernel, RUN_SAMPLES);
-            if stereo {
-                self.lanes_right.seed(kernel, RUN_SAMPLES);
+        let all_accepted = self.lanes.aim(kernel);
+        for slot in slots_of(self.mask) {
+            let member = &mut self.members[slot];
+            let joined = members & 1 << slot == 0;
+            if all_accepted || self.lanes.accept(member.lanes()) {
+                if !joined {
+                    member.knots = [member.knots[1], member.next];
+                    member.knot += 1;
+                }
+                continue;
             }
+            if !joined {
+                // Its banks at the last run's end, from where they play this run.
+                let member = *member;
+                let lanes = &self.lanes;
+                voices[slot].resume_banks(member.knot, clock - member.joined, |copy| {
+                    let first = usize::from(member.first) + copy * PARTIAL_COUNT;
+                    let played = std::array::from_fn(|k| lanes.played_before(first + k, k));
+                    let moving = Moving {
+                        from: member.knots[0],
+                        to: member.knots[1],
+                        length: RUN_SAMPLES as u32,
+                        position: RUN_SAMPLES as u32,
+                        played,
+                    };
+                    (
+                        moving,
+                        std::array::from_fn(|k| lanes.own_increment(first + k)),
+                    )
+                });
+            }
+            // A voice refused as it joins has banks just told the knot: they play on.
+            self.drop_member(slot);
+        }
+        if self.mask != 0 {
+            self.lanes.seed(kernel);
         }
     }
 
-    /// Adds the lanes' next samples to `out` (within the run) and keeps every member's time.
-    pub fn render(
-        &mut self,
-        voices: &mut [Voice; VOICE_SLOTS],
-        out: &mut Channels,
-        kernel: Kernel,
-    ) {
+    /// Moves every member's lanes down over the gaps left by voices that left.
+    fn close_gaps(&mut self) {
+        let mut order: [(u16, usize); VOICE_SLOTS] = [(u16::MAX, 0); VOICE_SLOTS];
+        for (entry, slot) in order.iter_mut().zip(slots_of(self.mask)) {
+            *entry = (self.members[slot].first, slot);
+        }
+        let order = &mut order[..self.mask.count_ones() as usize];
+        order.sort_unstable();
+        let mut next = 0;
+        for &(_, slot) in order.iter() {
+            let member = &mut self.members[slot];
+            let lanes = member.lanes();
+            let count = lanes.len();
+            if lanes.start != next {
+                for (n, lane) in lanes.enumerate() {
+                    self.lanes.move_lane(lane, next + n);
+                }
+            }
+            member.first = next as u16;
+            member.end = (next + count) as u16;
+            next += count;
+        }
+        self.lanes.truncate(next);
+    }
+
+    /// Adds the lanes' next samples to `out` (within the run).
+    pub fn render(&mut self, out: &mut Channels, kernel: Kernel) {
         if self.mask == 0 {
             return;
         }
-        self.lanes.add_to(kernel, out.left);
-        if let Some(right) = out.right.as_deref_mut() {
-            self.lanes_right.add_to(kernel, right);
-        }
-        for (slot, voice) in voices.iter_mut().enumerate() {
-            if self.is_member(slot) {
-                voice.skip_moved_run(out.len());
-            }
-        }
-    }
-}
-
-/// `piece` at `gain` (a channel's pan gain; 1 leaves the bits as they are).
-fn panned(piece: &ChirpPartial, gain: f32) -> ChirpPartial {
-    ChirpPartial {
-        amplitude: piece.amplitude * gain,
-        amplitude_step: piece.amplitude_step * gain,
-        ..*piece
+        self.lanes
+            .add_to(kernel, out.left, out.right.as_deref_mut());
+        self.done += out.len() as u32;
+        debug_assert!(self.done <= RUN_SAMPLES as u32, "past the run");
     }
 }

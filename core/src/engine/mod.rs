@@ -726,11 +726,11 @@ impl Engine {
         (self.voices.iter()).any(|voice| voice.is_sounding() && voice.is_modulated())
     }
 
-    /// Lets held notes under movement alone render together in the chirp lanes, or each on
-    /// its own banks (the default: so far the lanes cost no less through the engine, see
-    /// docs/PERFORMANCE.md): the same sound within 120 dB.
+    /// Lets held notes under movement alone render together in the chirp lanes (the default:
+    /// about half the cost, see docs/PERFORMANCE.md), or each on its own banks (for
+    /// comparison): the same sound within 120 dB.
     pub fn set_chirp_lanes(&mut self, on: bool) {
-        self.steady.set_chirp_lanes(on);
+        self.steady.set_chirp_lanes(on, &mut self.voices);
     }
 
     /// Hands every voice that ended since the last call to `report`, once.
@@ -741,12 +741,16 @@ impl Engine {
 
     /// Voices making sound now: their notes and the frequencies of their five partials (Hz).
     pub fn sounding(&self) -> impl Iterator<Item = (NoteRef, [f64; PARTIAL_COUNT])> + '_ {
-        self.voices.iter().filter(|v| v.is_sounding()).map(|voice| {
-            (
-                voice.note,
-                std::array::from_fn(|k| voice.current_frequency_hz(k)),
-            )
-        })
+        self.voices
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_sounding())
+            .map(|(slot, voice)| {
+                (
+                    voice.note,
+                    std::array::from_fn(|k| self.voice_frequency_hz(slot, k)),
+                )
+            })
     }
 
     /// Describes what sounds for the editor: the drone (while it is heard), or each sounding
@@ -763,13 +767,28 @@ impl Engine {
                 started: 0,
             });
         }
-        for voice in self.voices.iter().filter(|v| v.is_sounding()) {
+        for (slot, voice) in self
+            .voices
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_sounding())
+        {
             playing.push(SoundingVoice {
                 key: Some(voice.note.key),
-                frequencies_hz: std::array::from_fn(|k| voice.current_frequency_hz(k) as f32),
+                frequencies_hz: std::array::from_fn(|k| self.voice_frequency_hz(slot, k) as f32),
                 audible,
                 started: voice.age,
             });
+        }
+    }
+
+    /// The frequency partial `partial` of the voice in `slot` plays at the next sample, in Hz
+    /// (see [`Voice::current_frequency_hz`]; the chirp lanes', while they play it).
+    fn voice_frequency_hz(&self, slot: usize, partial: usize) -> f64 {
+        let voice = &self.voices[slot];
+        match self.steady.chirp_increment(slot, partial) {
+            Some(increment) => voice.frequency_at_hz(increment),
+            None => voice.current_frequency_hz(partial),
         }
     }
 

@@ -148,6 +148,21 @@ pub struct NoteExpressions {
     expression: f64,
 }
 
+impl Controls {
+    /// A note no controller or expression moves, at no depth.
+    pub const AT_REST: Controls = Controls {
+        depths: Depths {
+            vibrato_cents: 0.0,
+            tremolo: 0.0,
+            brightness_db: 0.0,
+        },
+        wheel: 0.0,
+        pressure: 0.0,
+        timbre: 0.0,
+        expression: 1.0,
+    };
+}
+
 impl NoteExpressions {
     /// None received.
     pub const AT_REST: NoteExpressions = NoteExpressions {
@@ -203,6 +218,9 @@ pub struct Movement {
     /// Each channel's timbre (CC74), −1 ..= 1.
     timbres: [f64; CHANNELS],
     mpe: bool,
+    /// Counts the calls that may have changed a note's [`Controls`] (see
+    /// [`revision`](Self::revision)).
+    revision: u32,
 }
 
 /// A voice's LFO: its clock (its own with retrigger), its seed (sample-and-hold) and when its
@@ -225,6 +243,12 @@ impl VoiceLfo {
         start: 0,
         heading: None,
     };
+
+    /// Records that the voice's banks head for knot `knot`, told by another renderer (the
+    /// chirp lanes hand a voice back to its banks mid-way between knots).
+    pub fn heading_for(&mut self, knot: u64) {
+        self.heading = Some(knot);
+    }
 }
 
 impl Movement {
@@ -241,6 +265,7 @@ impl Movement {
             pressures: [0.0; CHANNELS],
             timbres: [0.0; CHANNELS],
             mpe,
+            revision: 0,
         };
         movement.per_sample = movement.rate_per_sample();
         movement.free = LfoClock::new(0, 0, movement.per_sample);
@@ -249,6 +274,17 @@ impl Movement {
 
     pub fn settings(&self) -> &MovementSettings {
         &self.settings
+    }
+
+    /// Changes whenever a note's [`controls`](Self::controls) may have changed (settings,
+    /// MPE, a channel's controllers), so a renderer may keep a voice's controls while it and
+    /// this stay as they were.
+    pub fn revision(&self) -> u32 {
+        self.revision
+    }
+
+    fn touch(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
     }
 
     fn rate_per_sample(&self) -> u64 {
@@ -260,6 +296,7 @@ impl Movement {
     /// LFO's phase runs on without a jump. Returns the new advance per sample if it changed
     /// (the voices' clocks must follow: [`Self::follow_rate`]).
     pub fn set(&mut self, settings: MovementSettings, clock: u64) -> Option<u64> {
+        self.touch();
         self.settings = settings.sanitized();
         self.rate_changed(clock)
     }
@@ -289,21 +326,25 @@ impl Movement {
 
     /// MPE's lower zone on or off (the master channel's wheel then moves every note too).
     pub fn set_mpe(&mut self, mpe: bool) {
+        self.touch();
         self.mpe = mpe;
     }
 
     /// Moves `channel`'s mod wheel to `position` (0 ..= 1; others clamped, NaN ignored).
     pub fn set_wheel(&mut self, channel: Channel, position: f32) {
+        self.touch();
         set_channel(&mut self.wheels, channel, position, f64::from);
     }
 
     /// `channel`'s pressure (0 ..= 1; others clamped, NaN ignored).
     pub fn set_pressure(&mut self, channel: Channel, pressure: f32) {
+        self.touch();
         set_channel(&mut self.pressures, channel, pressure, f64::from);
     }
 
     /// `channel`'s timbre, MPE's CC74 (0 ..= 1 as `value / 127`, at rest at 64).
     pub fn set_timbre(&mut self, channel: Channel, value: f32) {
+        self.touch();
         set_channel(&mut self.timbres, channel, value, |v| centred(f64::from(v)));
     }
 
@@ -438,19 +479,58 @@ impl Movement {
             pitch_ratio: if cents == 0.0 {
                 1.0
             } else {
-                (cents / 1200.0).exp2()
+                exp2(cents / 1200.0)
             },
-            levels: std::array::from_fn(|k| {
-                let share = k as f64 / (PARTIAL_COUNT - 1) as f64;
-                let brightness = if k == 0 {
-                    1.0
-                } else {
-                    db_to_gain(tilt_db * share)
-                };
-                (level * brightness) as f32
-            }),
+            // No tilt: every brightness is 1 (the common case, without a `powf`).
+            levels: if tilt_db == 0.0 {
+                [level as f32; PARTIAL_COUNT]
+            } else {
+                std::array::from_fn(|k| {
+                    let share = k as f64 / (PARTIAL_COUNT - 1) as f64;
+                    let brightness = if k == 0 {
+                        1.0
+                    } else {
+                        db_to_gain(tilt_db * share)
+                    };
+                    (level * brightness) as f32
+                })
+            },
         }
     }
+}
+
+/// 1/k! for k = 0 ..= 12: e^r's Taylor coefficients, as [`exp2`] takes them.
+const INVERSE_FACTORIALS: [f64; 13] = {
+    let mut c = [1.0; 13];
+    let mut k = 1;
+    while k < 13 {
+        c[k] = c[k - 1] / k as f64;
+        k += 1;
+    }
+    c
+};
+
+/// 2^x within 1e-13 relative, for |x| ≤ 1000 (beyond: clamped): the nearest power of two
+/// times a Taylor polynomial of the rest (no library call: every moving voice's pitch ratio at
+/// every knot).
+fn exp2(x: f64) -> f64 {
+    // 1.5 · 2^52: adding and subtracting it rounds to the nearest integer.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    let x = x.clamp(-1000.0, 1000.0);
+    let n = (x + ROUND) - ROUND;
+    // e^r for |r| ≤ ln 2 / 2 to r^12/12! (the next term is below 5e-16), in Estrin's scheme:
+    // pairs, then pairs of pairs, so that few steps wait on one another.
+    let r = (x - n) * std::f64::consts::LN_2;
+    let c = &INVERSE_FACTORIALS;
+    let (r2, r4) = (r * r, r * r * (r * r));
+    let pairs = [0, 2, 4, 6, 8, 10].map(|k| c[k] + c[k + 1] * r);
+    let quads = [
+        pairs[0] + pairs[1] * r2,
+        pairs[2] + pairs[3] * r2,
+        pairs[4] + pairs[5] * r2,
+    ];
+    let e = (quads[0] + quads[1] * r4) + (quads[2] + c[12] * r4) * (r4 * r4);
+    e * f64::from_bits(((n as i64 + 1023) as u64) << 52)
 }
 
 /// `db` decibels as a gain (exactly 1 at 0 dB).
@@ -474,5 +554,21 @@ fn set_channel(
         && value.is_finite()
     {
         *stored = map(value.clamp(0.0, 1.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp2_is_within_1e_13_of_the_library_s() {
+        for n in -20_000..=20_000 {
+            let x = f64::from(n) * 1.37e-3;
+            let error = (exp2(x) / x.exp2() - 1.0).abs();
+            assert!(error < 1e-13, "{x}: {error}");
+        }
+        assert_eq!(exp2(0.0), 1.0);
+        assert_eq!(exp2(1.0), 2.0);
     }
 }

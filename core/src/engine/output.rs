@@ -55,7 +55,7 @@ impl Engine {
     ///
     /// Voices that something moves (an attack, a release, a glide, a ramp) render one by one;
     /// held notes in their sustain render together in the steady lanes (see
-    /// [`crate::dsp::steady`]) (and, if [`set_chirp_lanes`](Self::set_chirp_lanes) is on,
+    /// [`crate::dsp::steady`]) (and, unless [`set_chirp_lanes`](Self::set_chirp_lanes) is off,
     /// those that movement alone moves in the chirp lanes), within 120 dB of exact sines and
     /// drift-free like the rest.
     ///

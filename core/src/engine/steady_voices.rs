@@ -24,7 +24,7 @@
 //! voice on its own bank, from each member's sound when it joined, run by run.
 //!
 //! Voices that movement alone moves (a held note under vibrato) can render in the chirp lanes
-//! (see [`super::chirp_voices`], off unless the engine switches them on): while any voice is
+//! (see [`super::chirp_voices`], unless the engine switches them off): while any voice is
 //! moved, passes end at run starts, where those voices join.
 //!
 //! In stereo each partial (of each unison copy) takes a lane in the left channel's lanes and
@@ -220,10 +220,10 @@ impl SteadyVoices {
             self.pass_offset = start;
             let mut regroup = self.leave_if_moved(voices);
             self.leave_ramped_if_moved(voices);
-            self.chirp.leave_if_moved(voices);
+            self.chirp.leave_if_moved(voices, self.clock);
             if out.is_stereo() != self.stereo {
                 regroup |= self.leave_all();
-                self.chirp.leave_all();
+                self.chirp.leave_all(voices, self.clock);
                 self.stereo = out.is_stereo();
             }
             if self.to_run_start(0) == 0 {
@@ -238,7 +238,7 @@ impl SteadyVoices {
                 self.render_steady_voices(voices, &mut out, ended, regroup, movement);
             }
             self.render_ramped_lanes(&mut out);
-            self.chirp.render(voices, &mut out, self.kernel);
+            self.chirp.render(&mut out, self.kernel);
             self.advance(out.len());
             start = end;
         }
@@ -246,8 +246,14 @@ impl SteadyVoices {
 
     /// Lets voices under movement alone join the chirp lanes (on) or not (each renders on its
     /// own banks), for comparison.
-    pub fn set_chirp_lanes(&mut self, on: bool) {
-        self.chirp.set_enabled(on);
+    pub fn set_chirp_lanes(&mut self, on: bool, voices: &mut [Voice; VOICE_SLOTS]) {
+        self.chirp.set_enabled(on, voices, self.clock);
+    }
+
+    /// The increment partial `partial` of the voice in `slot` plays at the next sample, if the
+    /// chirp lanes play it (see [`ChirpVoices::increment`]).
+    pub fn chirp_increment(&self, slot: usize, partial: usize) -> Option<u64> {
+        self.chirp.increment(slot, partial)
     }
 
     /// How many voices the chirp lanes render now.
@@ -744,7 +750,7 @@ fn push_panned(
 }
 
 /// The slots whose bits `mask` sets, lowest first.
-fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
+pub(super) fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
         (mask != 0).then(|| {
             let slot = mask.trailing_zeros() as usize;

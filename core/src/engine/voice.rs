@@ -15,10 +15,12 @@ use super::input::NoteRef;
 use super::movement::{Controls, Depths, Movement, NoteExpressions, VoiceLfo};
 use super::unison::{MAX_UNISON, Unison, copy_pan};
 use crate::dsp::envelope::{Envelope, EnvelopeShape};
+use crate::dsp::knot::{Knot, Moving};
 use crate::dsp::lfo::KNOT_SAMPLES;
 use crate::dsp::partial_envelopes::{PartialShapes, Touch};
+use crate::dsp::phase::frequency_for;
 use crate::dsp::steady::SteadyPartial;
-use crate::dsp::steady::chirp::ChirpPartial;
+use crate::dsp::steady::chirp::moved::MovedLanes;
 use crate::dsp::steady::ramped::AmplitudeRamp;
 use crate::dsp::{PARTIAL_COUNT, PartialBank};
 
@@ -495,6 +497,12 @@ impl Voice {
         self.banks[0].current_frequency_hz(partial) / self.unison.ratio(0)
     }
 
+    /// [`current_frequency_hz`](Self::current_frequency_hz) for a first copy whose partial
+    /// plays `increment` now (the chirp lanes', while they play the voice).
+    pub fn frequency_at_hz(&self, increment: u64) -> f64 {
+        frequency_for(increment, self.banks[0].sample_rate_hz()) / self.unison.ratio(0)
+    }
+
     /// The voice's audible partials as the steady lanes play them, gain and envelope folded into
     /// their amplitudes, while nothing about the voice moves (a held note in its sustain, no
     /// glide or ramp): until the next event its samples are those sines and nothing else.
@@ -637,56 +645,72 @@ impl Voice {
         silent
     }
 
-    /// Writes into `sound` the voice's next run as the chirp lanes play it (see
-    /// [`ChirpSound`]), at sample `clock` of the engine's clock, a knot, and says whether it
-    /// could: while movement alone moves it (its envelopes sustained, no glide, gain or pan
-    /// ramp of its own, every partial within the lanes' limits). Tells its banks the knot's
-    /// values (as rendering would); then [`skip_moved_run`](Self::skip_moved_run) keeps its
-    /// time.
-    pub fn moved_run(&mut self, clock: u64, movement: &Movement, sound: &mut ChirpSound) -> bool {
-        self.keep_time();
-        self.write_moved_run(clock, movement, sound).is_some()
-    }
-
-    fn write_moved_run(
+    /// Joins the chirp lanes at sample `clock` of the engine's clock, a knot, if movement alone
+    /// moves the voice (its envelopes sustained, no glide, gain or pan ramp of its own): tells
+    /// its banks the next knot (as rendering would) and pushes every copy's partials onto
+    /// `lanes` (copy by copy, gain and envelope folded into each amplitude, at its pans).
+    /// Returns the movement's two knots, from and to, or `None` (nothing pushed). From here
+    /// the lanes play the voice until [`resume_banks`](Self::resume_banks).
+    pub fn join_chirp(
         &mut self,
         clock: u64,
         movement: &Movement,
-        sound: &mut ChirpSound,
-    ) -> Option<()> {
+        lanes: &mut MovedLanes,
+    ) -> Option<[Knot; 2]> {
         if !self.moved || !clock.is_multiple_of(KNOT_SAMPLES as u64) {
             return None;
         }
+        // The banks are read and told the knot: they first catch up on steady time owed.
+        self.keep_time();
         let mut envelopes = [0.0; PARTIAL_COUNT];
         for (gain, envelope) in envelopes.iter_mut().zip(&self.envelopes) {
             *gain = envelope.sustained_gain()?;
         }
         let controls = self.controls(movement);
         self.head_for_knot(clock, movement, &controls);
-        sound.lanes = self.unison.copies * PARTIAL_COUNT;
-        for (copy, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
-            let (gain, pieces) = bank.moved_run(KNOT_SAMPLES as u32)?;
-            for (k, (piece, envelope)) in pieces.into_iter().zip(envelopes).enumerate() {
-                let lane = copy * PARTIAL_COUNT + k;
-                let scale = gain * envelope;
-                sound.partials[lane] = piece.map(|piece| ChirpPartial {
-                    amplitude: piece.amplitude * scale,
-                    amplitude_step: piece.amplitude_step * scale,
-                    ..piece
-                });
-                sound.pans[lane] = bank.pan_gains(k);
+        let first = lanes.partials();
+        let mut knots = None;
+        for bank in &self.banks[..self.unison.copies] {
+            let Some((gain, told, partials)) = bank.moved_partials(KNOT_SAMPLES as u32) else {
+                lanes.truncate(first);
+                return None;
+            };
+            for (k, (partial, envelope)) in partials.iter().zip(envelopes).enumerate() {
+                lanes.push(partial, gain * envelope, bank.pan_gains(k));
             }
+            knots = Some(told);
         }
-        Some(())
+        knots
     }
 
-    /// Keeps time for `samples` samples of the run [`moved_run`](Self::moved_run) gave,
-    /// rendered by the chirp lanes.
-    pub fn skip_moved_run(&mut self, samples: usize) {
+    /// Lanes the voice takes in the chirp lanes.
+    pub fn chirp_lanes(&self) -> usize {
+        self.unison.copies * PARTIAL_COUNT
+    }
+
+    /// The voice's movement at the knot after sample `clock` (a knot) under `controls` (its
+    /// [`controls`](Self::controls), which only an event changes), for the chirp lanes: what
+    /// its banks would be told there (see [`Movement::voice_knot`]).
+    pub fn chirp_knot(&self, clock: u64, movement: &Movement, controls: &Controls) -> Knot {
+        let knot = clock / KNOT_SAMPLES as u64 + 1;
+        movement.voice_knot(&self.lfo, knot, controls)
+    }
+
+    /// Hands the voice back to its banks after the chirp lanes played `elapsed` samples of it
+    /// from where it joined, heading for knot `knot`: each copy's bank takes the movement and
+    /// own increments `copy(n)` gives for copy `n` (see [`PartialBank::resume_moved`]).
+    pub fn resume_banks(
+        &mut self,
+        knot: u64,
+        elapsed: u64,
+        copy: impl Fn(usize) -> (Moving, [u64; PARTIAL_COUNT]),
+    ) {
         self.keep_time();
-        for bank in self.banks_mut() {
-            bank.skip_moved_run(samples);
+        for (n, bank) in self.banks[..self.unison.copies].iter_mut().enumerate() {
+            let (moving, own) = copy(n);
+            bank.resume_moved(moving, own, elapsed);
         }
+        self.lfo.heading_for(knot);
     }
 
     /// Whether the five envelopes are in the same state (and so stay alike until an event
@@ -859,27 +883,6 @@ fn last_silence(silent: [Option<usize>; PARTIAL_COUNT]) -> Option<usize> {
 
 /// Lanes a voice takes at most: each copy's five partials.
 pub const VOICE_LANES: usize = PARTIAL_COUNT * MAX_UNISON;
-
-/// A voice's run as the chirp lanes play it (see [`Voice::moved_run`]): lane `copy · 5 + k`
-/// is copy `copy`'s partial `k`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ChirpSound {
-    /// Lanes the voice takes: its copies' partials (the rest of the arrays unused).
-    pub lanes: usize,
-    /// Each sounding partial's piece, gain and envelope folded into its amplitude.
-    pub partials: [Option<ChirpPartial>; VOICE_LANES],
-    /// Each partial's left and right gains (see [`crate::dsp::pan`]).
-    pub pans: [[f32; 2]; VOICE_LANES],
-}
-
-impl ChirpSound {
-    /// No lane.
-    pub const SILENT: Self = Self {
-        lanes: 0,
-        partials: [None; VOICE_LANES],
-        pans: [[0.0; 2]; VOICE_LANES],
-    };
-}
 
 /// A voice as the steady lanes play it (see [`Voice::steady`]): lane `copy · 5 + k` is copy
 /// `copy`'s partial `k`.

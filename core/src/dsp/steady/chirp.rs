@@ -50,6 +50,7 @@ pub const MAX_RELATIVE_SLOPE_SHIFT: u32 = 13;
 /// Whether the lanes render `ramp` for `samples` (a run) within their accuracy: every increment
 /// of the run, and the one before it that seeds `d`, at most a quarter turn per sample, and the
 /// slope within [`MAX_RELATIVE_SLOPE_SHIFT`].
+#[inline(always)]
 pub fn accepts(ramp: &PhaseRamp, samples: usize) -> bool {
     let slope = ramp.slope as i64;
     let before = ramp.increment.wrapping_sub(ramp.slope);
@@ -220,6 +221,25 @@ impl ChirpLanes {
         self.set(lane, &ChirpPartial::default());
     }
 
+    /// Lane `from`'s phase ramp and amplitude become lane `to`'s (from the next seed).
+    pub fn copy_lane(&mut self, from: usize, to: usize) {
+        let ramp = self.ramp(from);
+        self.set(
+            to,
+            &ChirpPartial {
+                ramp,
+                amplitude: self.amplitude[from],
+                amplitude_step: self.amplitude_step[from],
+            },
+        );
+    }
+
+    /// Keeps the first `partials` lanes only.
+    pub fn truncate(&mut self, partials: usize) {
+        self.pushed = self.pushed.min(partials);
+        self.len = self.pushed.next_multiple_of(GROUP_LANES);
+    }
+
     fn set(&mut self, lane: usize, partial: &ChirpPartial) {
         self.phase[lane] = partial.ramp.phase;
         self.increment[lane] = partial.ramp.increment;
@@ -229,7 +249,8 @@ impl ChirpLanes {
     }
 
     /// Seeds every lane from its exact phase, increment, slope and amplitude, then moves them on
-    /// by `run` samples (at most [`RUN_SAMPLES`]), to the next seed. Every kernel computes the
+    /// by `run` samples (at most [`RUN_SAMPLES`]; 0 leaves them at the run's start, for a caller
+    /// that moves them on itself, see [`moved`]), to the next seed. Every kernel computes the
     /// same bits (the same operations per lane).
     pub fn seed(&mut self, kernel: Kernel, run: usize) {
         debug_assert!(run <= RUN_SAMPLES);
@@ -245,6 +266,14 @@ impl ChirpLanes {
             Kernel::Avx512(token) => x86::seed_avx2(token.avx2(), self, run),
             _ => seed_lanes(self, run),
         }
+    }
+
+    /// Seeds these lanes as [`seed`](Self::seed) with a `run` of 0 would, when their phase
+    /// ramps are those of `left`, just seeded so, and only their amplitudes differ (the other
+    /// channel of the same partials): the coefficients are `left`'s, only the seeds are worked
+    /// out again. The same bits as seeding them, at a fraction of the cost.
+    pub fn seed_mirror(&mut self, left: &ChirpLanes) {
+        mirror_lanes(self, left);
     }
 
     /// Adds the lanes' next `out.len()` samples to `out`, advancing the recurrence. The caller
@@ -455,7 +484,19 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
     // k's main term (`u64` and `f64`: four lanes to an AVX2 vector).
     for lane in 0..len {
         let phase = lanes.phase[lane];
-        let before = lanes.increment[lane].wrapping_sub(lanes.slope[lane]);
+        // A silent lane at a quarter turn or past (a partial faded out near Nyquist) keeps
+        // its phase but is seeded as if still: the coefficients take no more. Whether a lane
+        // is past does not depend on its amplitude, so two channels' lanes of the same
+        // partials get the same coefficients (see `seed_mirror`); one test of the top bits.
+        let (increment, slope) = (lanes.increment[lane], lanes.slope[lane]);
+        let past = (increment | increment.wrapping_sub(slope)) >> 62 != 0;
+        let silent = lanes.amplitude[lane] == 0.0 && lanes.amplitude_step[lane] == 0.0;
+        let (increment, slope) = if silent && past {
+            (0, 0)
+        } else {
+            (increment, slope)
+        };
+        let before = increment.wrapping_sub(slope);
         lanes.sine_tops[lane] = (phase >> 32) as u32;
         // cos(φ − θ₋₁/2) is sin(φ − θ₋₁/2 + a quarter turn).
         let half_back = phase.wrapping_sub(before / 2).wrapping_add(QUARTER_TURN);
@@ -465,8 +506,7 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
         lanes.k[lane] = main.k;
         lanes.kappa[lane] = main.kappa;
         lanes.sin_half[lane] = main.s;
-        lanes.slope_radians[lane] =
-            (small_i64_to_f64(lanes.slope[lane] as i64) * RADIANS_PER_UNIT) as f32;
+        lanes.slope_radians[lane] = (small_i64_to_f64(slope as i64) * RADIANS_PER_UNIT) as f32;
     }
     // The rest of the coefficients and the seeds (`f32`: eight lanes to a vector).
     for lane in 0..len {
@@ -481,16 +521,9 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
         lanes.kappa_step[lane] = c.k_step;
         lanes.kappa_step_step[lane] = c.k_step_step;
         lanes.beta[lane] = c.beta;
-        let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
-        // A ramping amplitude multiplies the unit sine; a steady one is in the seed.
-        let steady = step == 0.0;
-        let seeded = if steady { amplitude } else { 1.0 };
-        lanes.gain[lane] = if steady { 1.0 } else { amplitude };
-        lanes.gain_step[lane] = step;
-        lanes.s[lane] = seeded * sine(lanes.sine_tops[lane]);
-        let d_scale = seeded * c.twice_sin_half;
-        lanes.d[lane] = d_scale * sine(lanes.cosine_tops[lane]);
-        lanes.amplitude[lane] = amplitude + run as f32 * step;
+        let tops = (lanes.sine_tops[lane], lanes.cosine_tops[lane]);
+        seed_values(lanes, lane, tops, c.twice_sin_half);
+        lanes.amplitude[lane] += run as f32 * lanes.amplitude_step[lane];
     }
     // On to the next seed: n·increment + slope·n(n−1)/2, by shifts for a whole run (AVX2 has
     // no 64-bit multiply).
@@ -505,7 +538,7 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
                 .wrapping_add(triangle);
             lanes.increment[lane] = increment.wrapping_add(slope << 5);
         }
-    } else {
+    } else if run > 0 {
         for lane in 0..len {
             let mut ramp = lanes.ramp(lane);
             ramp.skip(run as u64);
@@ -513,10 +546,54 @@ fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
             lanes.increment[lane] = ramp.increment;
         }
     }
+    set_ramps(lanes);
+}
+
+/// Lane `lane`'s seeds and gains from its amplitude and step, the tops of the phases its sine
+/// and cosine are taken at (`tops`), and 2 sin(θ₋₁/2).
+#[inline(always)]
+fn seed_values(lanes: &mut ChirpLanes, lane: usize, tops: (u32, u32), twice_sin_half: f32) {
+    let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);
+    // A ramping amplitude multiplies the unit sine; a steady one is in the seed.
+    let steady = step == 0.0;
+    let seeded = if steady { amplitude } else { 1.0 };
+    lanes.gain[lane] = if steady { 1.0 } else { amplitude };
+    lanes.gain_step[lane] = step;
+    lanes.s[lane] = seeded * sine(tops.0);
+    let d_scale = seeded * twice_sin_half;
+    lanes.d[lane] = d_scale * sine(tops.1);
+}
+
+/// Per group, whether any of its gains ramps this run.
+#[inline(always)]
+fn set_ramps(lanes: &mut ChirpLanes) {
+    let len = lanes.len;
     for (group, ramps) in lanes.ramps[..len / GROUP_LANES].iter_mut().enumerate() {
         let steps = &lanes.gain_step[group * GROUP_LANES..(group + 1) * GROUP_LANES];
         *ramps = steps.iter().any(|&step| step != 0.0);
     }
+}
+
+/// [`ChirpLanes::seed_mirror`], in one pass without branches.
+#[inline(always)]
+fn mirror_lanes(lanes: &mut ChirpLanes, left: &ChirpLanes) {
+    debug_assert_eq!(lanes.pushed, left.pushed, "not the same partials");
+    lanes.len = left.len;
+    for lane in lanes.pushed..lanes.len {
+        lanes.set(lane, &ChirpPartial::default());
+    }
+    let len = lanes.len;
+    lanes.k[..len].copy_from_slice(&left.k[..len]);
+    lanes.kappa[..len].copy_from_slice(&left.kappa[..len]);
+    lanes.kappa_step[..len].copy_from_slice(&left.kappa_step[..len]);
+    lanes.kappa_step_step[..len].copy_from_slice(&left.kappa_step_step[..len]);
+    lanes.beta[..len].copy_from_slice(&left.beta[..len]);
+    for lane in 0..len {
+        // 2 sin(θ₋₁/2) as `Coefficients::for_run` doubles it.
+        let tops = (left.sine_tops[lane], left.cosine_tops[lane]);
+        seed_values(lanes, lane, tops, 2.0 * left.sin_half[lane]);
+    }
+    set_ramps(lanes);
 }
 
 /// A lane's contribution to the sample: its value, times its gain where the group's gains ramp
@@ -549,6 +626,8 @@ fn add_one_sample(lanes: &mut ChirpLanes, sample: &mut f32) {
     }
     *sample += lane_sum(&acc);
 }
+
+pub mod moved;
 
 #[cfg(target_arch = "x86_64")]
 mod x86;

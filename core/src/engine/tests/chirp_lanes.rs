@@ -164,3 +164,92 @@ fn voices_leave_and_join_the_chirp_lanes_without_a_click() {
     let step = largest_step(&played.left[ms(ATTACK_MS)..]);
     assert!(step <= bound, "largest step {step} > {bound}");
 }
+
+/// The chord held under movement in blocks of 61 until sample `leave`, where every key goes
+/// up (each voice leaves the lanes there, if they play it, and its release plays on its
+/// banks), then a tenth of a second more: each channel.
+fn released_at(wide: bool, lanes: bool, leave: usize) -> (Vec<f32>, Vec<f32>) {
+    let mut engine = engine(wide, lanes);
+    for key in KEYS {
+        on(&mut engine, note(key), 1.0);
+    }
+    let samples = leave + 4_800;
+    let (mut left, mut right) = (vec![0.0; samples], vec![0.0; samples]);
+    let mut start = 0;
+    while start < samples {
+        let end = (start + 61).min(samples);
+        let end = if start < leave { end.min(leave) } else { end };
+        if wide {
+            engine.render_stereo(&mut left[start..end], &mut right[start..end]);
+        } else {
+            engine.render(&mut left[start..end]);
+        }
+        if end == leave {
+            assert_eq!(
+                engine.steady.chirp_voices(),
+                if lanes { KEYS.len() } else { 0 } as u32
+            );
+            for key in KEYS {
+                engine.handle(NoteInput::NoteOff {
+                    target: NoteMatch::key(0, key),
+                });
+            }
+        }
+        start = end;
+    }
+    (left, right)
+}
+
+/// A voice the lanes hand back to its banks, at any sample of a run, plays on from exactly
+/// where its banks would be had they played it all along: the banks are brought up to date
+/// from the lanes (phases, increments, levels, the movement's place), so every sample after
+/// the lanes let go is the same bits as with the lanes off.
+#[test]
+fn voices_leaving_the_chirp_lanes_play_on_the_bits_of_their_banks() {
+    // Past the attack, at each offset into a run (a run start, its second sample, its middle,
+    // its last).
+    let run_start = 32 * 1_000;
+    for wide in [false, true] {
+        for offset in [0, 1, 17, 31] {
+            let leave = run_start + offset;
+            let banks = released_at(wide, false, leave);
+            let lanes = released_at(wide, true, leave);
+            assert!(
+                lanes.0[leave..] == banks.0[leave..],
+                "wide {wide}, leaving {offset} samples into a run: left"
+            );
+            assert!(
+                lanes.1[leave..] == banks.1[leave..],
+                "wide {wide}, leaving {offset} samples into a run: right"
+            );
+        }
+    }
+}
+
+/// What the engine reports sounding (the editor's display) follows the vibrato while the
+/// lanes play the voices, as when their banks do: the same frequencies, at any sample of a
+/// run.
+#[test]
+fn the_sounding_frequencies_follow_the_chirp_lanes() {
+    let sounding = |lanes: bool, samples: usize| {
+        let mut engine = engine(true, lanes);
+        for key in KEYS {
+            on(&mut engine, note(key), 1.0);
+        }
+        let mut out = vec![0.0; samples];
+        for block in out.chunks_mut(997) {
+            engine.render(block);
+        }
+        assert_eq!(
+            engine.steady.chirp_voices(),
+            if lanes { KEYS.len() } else { 0 } as u32
+        );
+        engine.sounding().collect::<Vec<_>>()
+    };
+    for samples in [30_011, 30_016, 30_031] {
+        let banks = sounding(false, samples);
+        assert_eq!(sounding(true, samples), banks, "after {samples} samples");
+        let before = sounding(false, samples - 7);
+        assert_ne!(before, banks, "the vibrato moves");
+    }
+}

@@ -245,3 +245,60 @@ fn aiming_at_a_target_slopes_each_increment_there_within_a_run_of_rounding() {
     }
     assert_eq!(lanes.ramp(2).slope, 0);
 }
+
+/// The other channel's lanes of the same partials, seeded from this channel's coefficients,
+/// hold the bits seeding them themselves gives: steady, ramping and silent amplitudes, and a
+/// silent partial past a quarter turn.
+#[test]
+fn a_mirror_seeds_the_bits_a_seed_does() {
+    let increment = |hz: f64| increment_for(hz, RATE_HZ);
+    let ramps = [
+        (increment(440.0), 1u64 << 20),
+        (increment(1234.5), 0u64.wrapping_sub(1 << 22)),
+        (increment(3.0), 0),
+        (increment(20_000.0), 1 << 30),
+        (increment(9000.0), 1 << 24),
+    ];
+    // (left, right) amplitudes and steps: one silent in the left only, one past a quarter
+    // turn and silent in both.
+    let amplitudes = [
+        ((0.3, 0.0), (0.1, 0.0)),
+        ((0.2, 1e-4), (0.05, -1e-5)),
+        ((0.0, 0.0), (0.25, 0.0)),
+        ((0.0, 0.0), (0.0, 0.0)),
+        ((0.1, 0.0), (0.0, 0.0)),
+    ];
+    for kernel in Kernel::available() {
+        let (mut left, mut right, mut mirrored) = (
+            ChirpLanes::default(),
+            ChirpLanes::default(),
+            ChirpLanes::default(),
+        );
+        for (n, (&(increment, slope), &(l, r))) in ramps.iter().zip(&amplitudes).enumerate() {
+            let ramp = PhaseRamp {
+                phase: (n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                increment,
+                slope,
+            };
+            let partial = |(amplitude, amplitude_step): (f32, f32)| ChirpPartial {
+                ramp,
+                amplitude,
+                amplitude_step,
+            };
+            left.push(&partial(l));
+            right.push(&partial(r));
+            mirrored.push(&partial(r));
+        }
+        left.seed(kernel, 0);
+        right.seed(kernel, 0);
+        mirrored.seed_mirror(&left);
+        let (mut a, mut b) = ([0.0f32; RUN_SAMPLES], [0.0f32; RUN_SAMPLES]);
+        right.add_to(kernel, &mut a);
+        mirrored.add_to(kernel, &mut b);
+        assert!(a.iter().all(|x| x.is_finite()), "{kernel:?}");
+        assert!(
+            a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "{kernel:?}"
+        );
+    }
+}

@@ -107,6 +107,8 @@ pub struct ChirpLanes {
     /// The top 32 bits of the phases sin and cos are taken at, while seeding.
     sine_tops: [u32; MAX_LANES],
     cosine_tops: [u32; MAX_LANES],
+    /// Half the increment before the run in radians (θ₋₁/2), while seeding.
+    half_radians: [f64; MAX_LANES],
     /// The slope in radians and sin(θ₋₁/2), while seeding.
     slope_radians: [f32; MAX_LANES],
     sin_half: [f32; MAX_LANES],
@@ -134,6 +136,7 @@ impl Default for ChirpLanes {
             ramps: [false; MAX_GROUPS],
             sine_tops: [0; MAX_LANES],
             cosine_tops: [0; MAX_LANES],
+            half_radians: [0.0; MAX_LANES],
             slope_radians: [0.0; MAX_LANES],
             sin_half: [0.0; MAX_LANES],
         }
@@ -347,10 +350,10 @@ struct Main {
 }
 
 impl Main {
-    /// For an increment of `u` radians (at most a quarter turn).
+    /// For an increment of 2·`half` radians (at most a quarter turn).
     #[inline(always)]
-    fn for_increment(u: f64) -> Self {
-        let s = sin_f64(0.5 * u);
+    fn for_half_increment(half: f64) -> Self {
+        let s = sin_f64(half);
         let main = -4.0 * s * s;
         let k = main as f32;
         Self {
@@ -461,6 +464,9 @@ fn seed_lanes<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
     const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
     let len = lanes.len;
     for start in (0..len).step_by(N) {
+        increments::<N>(lanes, start);
+    }
+    for start in (0..len).step_by(N) {
         main_terms::<N>(lanes, start);
     }
     for start in (0..len).step_by(N) {
@@ -473,11 +479,10 @@ fn seed_lanes<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
     }
 }
 
-/// `N` lanes from `start`: the top bits of the phases the seeds are taken at, each run's
-/// increment before its first sample as k's main term and sin(θ₋₁/2), and the slope in radians
-/// (`u64` and `f64`).
+/// `N` lanes from `start`: the top bits of the phases the seeds are taken at, half the
+/// increment before the run in radians, and the slope in radians (`u64` and `f64`).
 #[inline(always)]
-fn main_terms<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
+fn increments<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
     const QUARTER_TURN: u64 = 1 << 62;
     let at = start..start + N;
     let phase: [u64; N] = lanes.phase[at.clone()].try_into().unwrap();
@@ -487,9 +492,7 @@ fn main_terms<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
     let step: [f32; N] = lanes.amplitude_step[at.clone()].try_into().unwrap();
     let mut sine_tops = [0u32; N];
     let mut cosine_tops = [0u32; N];
-    let mut k = [0.0f32; N];
-    let mut kappa = [0.0f32; N];
-    let mut sin_half = [0.0f32; N];
+    let mut half_radians = [0.0f64; N];
     let mut slope_radians = [0.0f32; N];
     for lane in 0..N {
         // A silent lane keeps its phase but is seeded as if still (its increment may be past
@@ -507,19 +510,35 @@ fn main_terms<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
             .wrapping_sub(before / 2)
             .wrapping_add(QUARTER_TURN);
         cosine_tops[lane] = (half_back >> 32) as u32;
-        let radians = small_u64_to_f64(before >> INCREMENT_SHIFT) * SHIFTED_RADIANS_PER_UNIT;
-        let main = Main::for_increment(radians);
-        k[lane] = main.k;
-        kappa[lane] = main.kappa;
-        sin_half[lane] = main.s;
+        // Halved exactly (a power of two) in the constant.
+        half_radians[lane] =
+            small_u64_to_f64(before >> INCREMENT_SHIFT) * (0.5 * SHIFTED_RADIANS_PER_UNIT);
         slope_radians[lane] = (small_i64_to_f64(sloping as i64) * RADIANS_PER_UNIT) as f32;
     }
     lanes.sine_tops[at.clone()].copy_from_slice(&sine_tops);
     lanes.cosine_tops[at.clone()].copy_from_slice(&cosine_tops);
+    lanes.half_radians[at.clone()].copy_from_slice(&half_radians);
+    lanes.slope_radians[at].copy_from_slice(&slope_radians);
+}
+
+/// `N` lanes from `start`: k's main term and sin(θ₋₁/2) (`f64`), in a pass of its own: its
+/// chain of dependent operations is long, so the processor overlaps many chunks.
+#[inline(always)]
+fn main_terms<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
+    let at = start..start + N;
+    let half_radians: [f64; N] = lanes.half_radians[at.clone()].try_into().unwrap();
+    let mut k = [0.0f32; N];
+    let mut kappa = [0.0f32; N];
+    let mut sin_half = [0.0f32; N];
+    for lane in 0..N {
+        let main = Main::for_half_increment(half_radians[lane]);
+        k[lane] = main.k;
+        kappa[lane] = main.kappa;
+        sin_half[lane] = main.s;
+    }
     lanes.k[at.clone()].copy_from_slice(&k);
     lanes.kappa[at.clone()].copy_from_slice(&kappa);
-    lanes.sin_half[at.clone()].copy_from_slice(&sin_half);
-    lanes.slope_radians[at].copy_from_slice(&slope_radians);
+    lanes.sin_half[at].copy_from_slice(&sin_half);
 }
 
 /// `N` lanes from `start`: the rest of the coefficients, the seeds and gains (`f32`), and each

@@ -315,16 +315,19 @@ struct ChirpGroup<'a> {
 const RADIANS_PER_UNIT: f64 = std::f64::consts::TAU / UNITS_PER_TURN;
 
 /// sin x for |x| ≤ π/4, within 1e-11 (a Taylor polynomial: no library call, and the same
-/// operations wherever it is inlined, so every kernel seeds the same bits).
+/// operations wherever it is inlined, so every kernel seeds the same bits). Evaluated in
+/// Estrin's scheme, pairs of terms in x² side by side: half the chain of dependent operations
+/// of Horner's, which the seeding waits on.
 #[inline(always)]
 fn sin_f64(x: f64) -> f64 {
     let x2 = x * x;
-    let mut sin = 1.0 / 39_916_800.0;
-    // Horner in x², each coefficient 1/n!, the signs alternating through the subtraction.
-    for s in [1.0 / 362_880.0, 1.0 / 5040.0, 1.0 / 120.0, 1.0 / 6.0, 1.0] {
-        sin = s - x2 * sin;
-    }
-    x * sin
+    let x4 = x2 * x2;
+    let x8 = x4 * x4;
+    // 1 − x²/3! + x⁴/5! − x⁶/7! + x⁸/9! − x¹⁰/11!, its terms paired.
+    let low = 1.0 - x2 * (1.0 / 6.0);
+    let middle = 1.0 / 120.0 - x2 * (1.0 / 5040.0);
+    let high = 1.0 / 362_880.0 - x2 * (1.0 / 39_916_800.0);
+    x * ((low + x4 * middle) + x8 * high)
 }
 
 /// The recurrence's coefficients for one lane's run.

@@ -593,7 +593,9 @@ fn seed_chunk<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) 
     for (group, steps) in step.chunks_exact(GROUP_LANES).enumerate() {
         // Whether any step is other than zero (either sign), in integer operations that
         // vectorise.
-        let bits = steps.iter().fold(0, |bits, &step| bits | step.to_bits() << 1);
+        let bits = steps
+            .iter()
+            .fold(0, |bits, &step| bits | step.to_bits() << 1);
         lanes.ramps[start / GROUP_LANES + group] = bits != 0;
     }
 }
@@ -612,9 +614,7 @@ fn move_on<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) {
             let (moving, sloping) = (increment[lane], slope[lane]);
             // 32·31/2 = 496 = 512 − 16.
             let triangle = (sloping << 9).wrapping_sub(sloping << 4);
-            phase[lane] = phase[lane]
-                .wrapping_add(moving << 5)
-                .wrapping_add(triangle);
+            phase[lane] = phase[lane].wrapping_add(moving << 5).wrapping_add(triangle);
             increment[lane] = moving.wrapping_add(sloping << 5);
         }
     } else {

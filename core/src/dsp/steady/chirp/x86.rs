@@ -5,8 +5,8 @@
 //! waits on its recurrence every sample.
 
 use super::{ChirpGroup, ChirpLanes, seed_lanes};
-use crate::dsp::steady::GROUP_LANES;
 use crate::dsp::sine::Avx2Token;
+use crate::dsp::steady::GROUP_LANES;
 use crate::dsp::steady::x86::{avx2_lane_sums, sse2_add, sse2_lane_sums};
 use crate::dsp::steady::{RUN_SAMPLES, lane_sum};
 use std::arch::x86_64::*;

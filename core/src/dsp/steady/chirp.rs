@@ -232,7 +232,8 @@ impl ChirpLanes {
     }
 
     /// Seeds every lane from its exact phase, increment, slope and amplitude, then moves them on
-    /// by `run` samples (at most [`RUN_SAMPLES`]), to the next seed. Every kernel computes the
+    /// by `run` samples (at most [`RUN_SAMPLES`]; 0 leaves them at the run's start, for a caller
+    /// that moves them on itself), to the next seed. Every kernel computes the
     /// same bits (the same operations per lane).
     pub fn seed(&mut self, kernel: Kernel, run: usize) {
         debug_assert!(run <= RUN_SAMPLES);
@@ -331,7 +332,6 @@ fn sin_f64(x: f64) -> f64 {
 }
 
 /// The recurrence's coefficients for one lane's run.
-#[derive(Clone, Copy, Default)]
 struct Coefficients {
     /// k₀ = `k` + `kappa`, and the first and second forward differences of kₙ.
     k: f32,
@@ -345,7 +345,7 @@ struct Coefficients {
 }
 
 /// k's main term, −4 sin²(u/2), as `f32` and what that rounding lost, and sin(u/2).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Main {
     k: f32,
     kappa: f32,
@@ -456,8 +456,8 @@ const SHIFTED_RADIANS_PER_UNIT: f64 = RADIANS_PER_UNIT * (1u64 << INCREMENT_SHIF
 #[cfg(target_arch = "x86_64")]
 const WIDE_SEED_LANES: usize = 2 * GROUP_LANES;
 
-/// [`ChirpLanes::seed`], in passes over all the lanes (`u64` and `f64`, then `f32`, then `u64`),
-/// each taking `N` lanes (whole groups) at a time: copied into arrays of fixed size and worked
+/// [`ChirpLanes::seed`], in passes over all the lanes (the increments' `u64` work, k's main term
+/// in `f64`, the rest in `f32`, the phases' move in `u64`), each taking `N` lanes (whole groups) at a time: copied into arrays of fixed size and worked
 /// out without branches, so that every pass vectorises whole for the instruction set it is
 /// inlined into, with no remainder loop and no check that the lanes' arrays overlap. Past the
 /// lanes in use a last chunk seeds lanes no kernel reads. A pass's chunks are independent, so

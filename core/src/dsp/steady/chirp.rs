@@ -108,6 +108,8 @@ pub struct ChirpLanes {
     /// The top 32 bits of the phases sin and cos are taken at, while seeding.
     sine_tops: [u32; MAX_LANES],
     cosine_tops: [u32; MAX_LANES],
+    /// Half the increment before the run in radians (θ₋₁/2), while seeding.
+    half_radians: [f64; MAX_LANES],
     /// The slope in radians and sin(θ₋₁/2), while seeding.
     slope_radians: [f32; MAX_LANES],
     sin_half: [f32; MAX_LANES],
@@ -135,6 +137,7 @@ impl Default for ChirpLanes {
             ramps: [false; MAX_GROUPS],
             sine_tops: [0; MAX_LANES],
             cosine_tops: [0; MAX_LANES],
+            half_radians: [0.0; MAX_LANES],
             slope_radians: [0.0; MAX_LANES],
             sin_half: [0.0; MAX_LANES],
         }
@@ -261,10 +264,9 @@ impl ChirpLanes {
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => x86::seed_avx2(token, self, run),
-            // Compiled for AVX-512 the seeding ran no faster (slower at 80 lanes).
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512(token) => x86::seed_avx2(token.avx2(), self, run),
-            _ => seed_lanes(self, run),
+            Kernel::Avx512(token) => x86::avx512::seed_avx512(token, self, run),
+            _ => seed_lanes::<GROUP_LANES>(self, run),
         }
     }
 
@@ -342,16 +344,19 @@ struct ChirpGroup<'a> {
 const RADIANS_PER_UNIT: f64 = std::f64::consts::TAU / UNITS_PER_TURN;
 
 /// sin x for |x| ≤ π/4, within 1e-11 (a Taylor polynomial: no library call, and the same
-/// operations wherever it is inlined, so every kernel seeds the same bits).
+/// operations wherever it is inlined, so every kernel seeds the same bits). Evaluated in
+/// Estrin's scheme, pairs of terms in x² side by side: half the chain of dependent operations
+/// of Horner's, which the seeding waits on.
 #[inline(always)]
 fn sin_f64(x: f64) -> f64 {
     let x2 = x * x;
-    let mut sin = 1.0 / 39_916_800.0;
-    // Horner in x², each coefficient 1/n!, the signs alternating through the subtraction.
-    for s in [1.0 / 362_880.0, 1.0 / 5040.0, 1.0 / 120.0, 1.0 / 6.0, 1.0] {
-        sin = s - x2 * sin;
-    }
-    x * sin
+    let x4 = x2 * x2;
+    let x8 = x4 * x4;
+    // 1 − x²/3! + x⁴/5! − x⁶/7! + x⁸/9! − x¹⁰/11!, its terms paired.
+    let low = 1.0 - x2 * (1.0 / 6.0);
+    let middle = 1.0 / 120.0 - x2 * (1.0 / 5040.0);
+    let high = 1.0 / 362_880.0 - x2 * (1.0 / 39_916_800.0);
+    x * ((low + x4 * middle) + x8 * high)
 }
 
 /// The recurrence's coefficients for one lane's run.
@@ -376,10 +381,10 @@ struct Main {
 }
 
 impl Main {
-    /// For an increment of `u` radians (at most a quarter turn).
+    /// For an increment of 2·`half` radians (at most a quarter turn).
     #[inline(always)]
-    fn for_increment(u: f64) -> Self {
-        let s = sin_f64(0.5 * u);
+    fn for_half_increment(half: f64) -> Self {
+        let s = sin_f64(half);
         let main = -4.0 * s * s;
         let k = main as f32;
         Self {
@@ -474,83 +479,194 @@ const INCREMENT_SHIFT: u32 = 10;
 /// Radians per unit of an increment shifted right by [`INCREMENT_SHIFT`].
 const SHIFTED_RADIANS_PER_UNIT: f64 = RADIANS_PER_UNIT * (1u64 << INCREMENT_SHIFT) as f64;
 
-/// [`ChirpLanes::seed`], written as passes of loops over whole arrays without branches, so that
-/// each vectorises for the instruction set it is inlined into.
+/// Lanes the AVX-512 seeding takes at once: two groups, sixteen `f32` to a register (the other
+/// kernels take one group at a time).
+#[cfg(target_arch = "x86_64")]
+const WIDE_SEED_LANES: usize = 2 * GROUP_LANES;
+
+/// [`ChirpLanes::seed`], in passes over all the lanes (the increments' `u64` work, k's main term
+/// in `f64`, the rest in `f32`, the phases' move in `u64`), each taking `N` lanes (whole groups) at a time: copied into arrays of fixed size and worked
+/// out without branches, so that every pass vectorises whole for the instruction set it is
+/// inlined into, with no remainder loop and no check that the lanes' arrays overlap. Past the
+/// lanes in use a last chunk seeds lanes no kernel reads. A pass's chunks are independent, so
+/// the processor overlaps their long chains of dependent operations.
 #[inline(always)]
-fn seed_lanes(lanes: &mut ChirpLanes, run: usize) {
-    const QUARTER_TURN: u64 = 1 << 62;
+fn seed_lanes<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
     let len = lanes.len;
-    // The phases the seeds are taken at, each run's increment before its first sample, and
-    // k's main term (`u64` and `f64`: four lanes to an AVX2 vector).
-    for lane in 0..len {
-        let phase = lanes.phase[lane];
+    for start in (0..len).step_by(N) {
+        increments::<N>(lanes, start);
+    }
+    for start in (0..len).step_by(N) {
+        main_terms::<N>(lanes, start);
+    }
+    for start in (0..len).step_by(N) {
+        seed_chunk::<N>(lanes, start, run);
+    }
+    if run > 0 {
+        for start in (0..len).step_by(N) {
+            move_on::<N>(lanes, start, run);
+        }
+    }
+}
+
+/// `N` lanes from `start`: the top bits of the phases the seeds are taken at, half the
+/// increment before the run in radians, and the slope in radians (`u64` and `f64`).
+#[inline(always)]
+fn increments<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
+    const QUARTER_TURN: u64 = 1 << 62;
+    let at = start..start + N;
+    let phase: [u64; N] = lanes.phase[at.clone()].try_into().unwrap();
+    let increment: [u64; N] = lanes.increment[at.clone()].try_into().unwrap();
+    let slope: [u64; N] = lanes.slope[at.clone()].try_into().unwrap();
+    let amplitude: [f32; N] = lanes.amplitude[at.clone()].try_into().unwrap();
+    let step: [f32; N] = lanes.amplitude_step[at.clone()].try_into().unwrap();
+    let mut sine_tops = [0u32; N];
+    let mut cosine_tops = [0u32; N];
+    let mut half_radians = [0.0f64; N];
+    let mut slope_radians = [0.0f32; N];
+    for lane in 0..N {
         // A silent lane at a quarter turn or past (a partial faded out near Nyquist) keeps
         // its phase but is seeded as if still: the coefficients take no more. Whether a lane
         // is past does not depend on its amplitude, so two channels' lanes of the same
         // partials get the same coefficients (see `seed_mirror`); one test of the top bits.
-        let (increment, slope) = (lanes.increment[lane], lanes.slope[lane]);
-        let past = (increment | increment.wrapping_sub(slope)) >> 62 != 0;
-        let silent = lanes.amplitude[lane] == 0.0 && lanes.amplitude_step[lane] == 0.0;
-        let (increment, slope) = if silent && past {
+        let past = (increment[lane] | increment[lane].wrapping_sub(slope[lane])) >> 62 != 0;
+        let silent = amplitude[lane] == 0.0 && step[lane] == 0.0;
+        let (moving, sloping) = if silent && past {
             (0, 0)
         } else {
-            (increment, slope)
+            (increment[lane], slope[lane])
         };
-        let before = increment.wrapping_sub(slope);
-        lanes.sine_tops[lane] = (phase >> 32) as u32;
+        let before = moving.wrapping_sub(sloping);
+        sine_tops[lane] = (phase[lane] >> 32) as u32;
         // cos(φ − θ₋₁/2) is sin(φ − θ₋₁/2 + a quarter turn).
-        let half_back = phase.wrapping_sub(before / 2).wrapping_add(QUARTER_TURN);
-        lanes.cosine_tops[lane] = (half_back >> 32) as u32;
-        let radians = small_u64_to_f64(before >> INCREMENT_SHIFT) * SHIFTED_RADIANS_PER_UNIT;
-        let main = Main::for_increment(radians);
-        lanes.k[lane] = main.k;
-        lanes.kappa[lane] = main.kappa;
-        lanes.sin_half[lane] = main.s;
-        lanes.slope_radians[lane] = (small_i64_to_f64(slope as i64) * RADIANS_PER_UNIT) as f32;
+        let half_back = phase[lane]
+            .wrapping_sub(before / 2)
+            .wrapping_add(QUARTER_TURN);
+        cosine_tops[lane] = (half_back >> 32) as u32;
+        // Halved exactly (a power of two) in the constant.
+        half_radians[lane] =
+            small_u64_to_f64(before >> INCREMENT_SHIFT) * (0.5 * SHIFTED_RADIANS_PER_UNIT);
+        slope_radians[lane] = (small_i64_to_f64(sloping as i64) * RADIANS_PER_UNIT) as f32;
     }
-    // The rest of the coefficients and the seeds (`f32`: eight lanes to a vector).
-    for lane in 0..len {
+    lanes.sine_tops[at.clone()].copy_from_slice(&sine_tops);
+    lanes.cosine_tops[at.clone()].copy_from_slice(&cosine_tops);
+    lanes.half_radians[at.clone()].copy_from_slice(&half_radians);
+    lanes.slope_radians[at].copy_from_slice(&slope_radians);
+}
+
+/// `N` lanes from `start`: k's main term and sin(θ₋₁/2) (`f64`), in a pass of its own: its
+/// chain of dependent operations is long, so the processor overlaps many chunks.
+#[inline(always)]
+fn main_terms<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
+    let at = start..start + N;
+    let half_radians: [f64; N] = lanes.half_radians[at.clone()].try_into().unwrap();
+    let mut k = [0.0f32; N];
+    let mut kappa = [0.0f32; N];
+    let mut sin_half = [0.0f32; N];
+    for lane in 0..N {
+        let main = Main::for_half_increment(half_radians[lane]);
+        k[lane] = main.k;
+        kappa[lane] = main.kappa;
+        sin_half[lane] = main.s;
+    }
+    lanes.k[at.clone()].copy_from_slice(&k);
+    lanes.kappa[at.clone()].copy_from_slice(&kappa);
+    lanes.sin_half[at].copy_from_slice(&sin_half);
+}
+
+/// `N` lanes from `start`: the rest of the coefficients, the seeds and gains (`f32`), and each
+/// group's flag of ramping amplitudes.
+#[inline(always)]
+fn seed_chunk<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) {
+    let at = start..start + N;
+    let k: [f32; N] = lanes.k[at.clone()].try_into().unwrap();
+    let kappa: [f32; N] = lanes.kappa[at.clone()].try_into().unwrap();
+    let sin_half: [f32; N] = lanes.sin_half[at.clone()].try_into().unwrap();
+    let slope_radians: [f32; N] = lanes.slope_radians[at.clone()].try_into().unwrap();
+    let sine_tops: [u32; N] = lanes.sine_tops[at.clone()].try_into().unwrap();
+    let cosine_tops: [u32; N] = lanes.cosine_tops[at.clone()].try_into().unwrap();
+    let amplitude: [f32; N] = lanes.amplitude[at.clone()].try_into().unwrap();
+    let step: [f32; N] = lanes.amplitude_step[at.clone()].try_into().unwrap();
+    let mut out = [[0.0f32; N]; 10];
+    for lane in 0..N {
         let main = Main {
-            k: lanes.k[lane],
-            kappa: lanes.kappa[lane],
-            s: lanes.sin_half[lane],
+            k: k[lane],
+            kappa: kappa[lane],
+            s: sin_half[lane],
         };
-        let c = Coefficients::for_run(main, lanes.slope_radians[lane]);
-        lanes.k[lane] = c.k;
-        lanes.kappa[lane] = c.kappa;
-        lanes.kappa_step[lane] = c.k_step;
-        lanes.kappa_step_step[lane] = c.k_step_step;
-        lanes.beta[lane] = c.beta;
-        let tops = (lanes.sine_tops[lane], lanes.cosine_tops[lane]);
-        seed_values(lanes, lane, tops, c.twice_sin_half);
-        lanes.amplitude[lane] += run as f32 * lanes.amplitude_step[lane];
+        let c = Coefficients::for_run(main, slope_radians[lane]);
+        // A ramping amplitude multiplies the unit sine (the gain); a steady one is in the
+        // seeds.
+        let steady = step[lane] == 0.0;
+        let seeded = if steady { amplitude[lane] } else { 1.0 };
+        out[0][lane] = c.k;
+        out[1][lane] = c.kappa;
+        out[2][lane] = c.k_step;
+        out[3][lane] = c.k_step_step;
+        out[4][lane] = c.beta;
+        out[5][lane] = seeded * sine(sine_tops[lane]);
+        out[6][lane] = seeded * c.twice_sin_half * sine(cosine_tops[lane]);
+        out[7][lane] = if steady { 1.0 } else { amplitude[lane] };
+        out[8][lane] = amplitude[lane] + run as f32 * step[lane];
     }
-    // On to the next seed: n·increment + slope·n(n−1)/2, by shifts for a whole run (AVX2 has
-    // no 64-bit multiply).
+    let [k, kappa, k_step, k_step_step, beta, s, d, gain, next, _] = &out;
+    lanes.k[at.clone()].copy_from_slice(k);
+    lanes.kappa[at.clone()].copy_from_slice(kappa);
+    lanes.kappa_step[at.clone()].copy_from_slice(k_step);
+    lanes.kappa_step_step[at.clone()].copy_from_slice(k_step_step);
+    lanes.beta[at.clone()].copy_from_slice(beta);
+    lanes.s[at.clone()].copy_from_slice(s);
+    lanes.d[at.clone()].copy_from_slice(d);
+    lanes.gain[at.clone()].copy_from_slice(gain);
+    lanes.gain_step[at.clone()].copy_from_slice(&step);
+    lanes.amplitude[at].copy_from_slice(next);
+    for (group, steps) in step.chunks_exact(GROUP_LANES).enumerate() {
+        // Whether any step is other than zero (either sign), in integer operations that
+        // vectorise.
+        let bits = steps
+            .iter()
+            .fold(0, |bits, &step| bits | step.to_bits() << 1);
+        lanes.ramps[start / GROUP_LANES + group] = bits != 0;
+    }
+}
+
+/// `N` lanes from `start` on to the next seed, `run` samples on: n·increment +
+/// slope·n(n−1)/2, by shifts for a whole run (AVX2 has no 64-bit multiply).
+#[inline(always)]
+fn move_on<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) {
+    let at = start..start + N;
+    let mut phase: [u64; N] = lanes.phase[at.clone()].try_into().unwrap();
+    let mut increment: [u64; N] = lanes.increment[at.clone()].try_into().unwrap();
+    let slope: [u64; N] = lanes.slope[at.clone()].try_into().unwrap();
     if run == RUN_SAMPLES {
         const _: () = assert!(RUN_SAMPLES == 32);
-        for lane in 0..len {
-            let (increment, slope) = (lanes.increment[lane], lanes.slope[lane]);
+        for lane in 0..N {
+            let (moving, sloping) = (increment[lane], slope[lane]);
             // 32·31/2 = 496 = 512 − 16.
-            let triangle = (slope << 9).wrapping_sub(slope << 4);
-            lanes.phase[lane] = lanes.phase[lane]
-                .wrapping_add(increment << 5)
-                .wrapping_add(triangle);
-            lanes.increment[lane] = increment.wrapping_add(slope << 5);
+            let triangle = (sloping << 9).wrapping_sub(sloping << 4);
+            phase[lane] = phase[lane].wrapping_add(moving << 5).wrapping_add(triangle);
+            increment[lane] = moving.wrapping_add(sloping << 5);
         }
-    } else if run > 0 {
-        for lane in 0..len {
-            let mut ramp = lanes.ramp(lane);
+    } else {
+        for lane in 0..N {
+            let mut ramp = PhaseRamp {
+                phase: phase[lane],
+                increment: increment[lane],
+                slope: slope[lane],
+            };
             ramp.skip(run as u64);
-            lanes.phase[lane] = ramp.phase;
-            lanes.increment[lane] = ramp.increment;
+            phase[lane] = ramp.phase;
+            increment[lane] = ramp.increment;
         }
     }
-    set_ramps(lanes);
+    lanes.phase[at.clone()].copy_from_slice(&phase);
+    lanes.increment[at].copy_from_slice(&increment);
 }
 
 /// Lane `lane`'s seeds and gains from its amplitude and step, the tops of the phases its sine
-/// and cosine are taken at (`tops`), and 2 sin(θ₋₁/2).
+/// and cosine are taken at (`tops`), and 2 sin(θ₋₁/2): as [`seed_chunk`] seeds them, for the
+/// mirror.
 #[inline(always)]
 fn seed_values(lanes: &mut ChirpLanes, lane: usize, tops: (u32, u32), twice_sin_half: f32) {
     let (amplitude, step) = (lanes.amplitude[lane], lanes.amplitude_step[lane]);

@@ -6,8 +6,9 @@
 
 use super::{ChirpGroup, ChirpLanes, seed_lanes};
 use crate::dsp::sine::Avx2Token;
+use crate::dsp::steady::GROUP_LANES;
 use crate::dsp::steady::x86::{avx2_lane_sums, sse2_add, sse2_lane_sums};
-use crate::dsp::steady::{GROUP_LANES, RUN_SAMPLES, lane_sum};
+use crate::dsp::steady::{RUN_SAMPLES, lane_sum};
 use std::arch::x86_64::*;
 
 pub(super) mod avx512;
@@ -312,5 +313,5 @@ pub(super) fn seed_avx2(_token: Avx2Token, lanes: &mut ChirpLanes, run: usize) {
 /// The CPU must support AVX2.
 #[target_feature(enable = "avx2")]
 unsafe fn seed_avx2_enabled(lanes: &mut ChirpLanes, run: usize) {
-    seed_lanes(lanes, run);
+    seed_lanes::<GROUP_LANES>(lanes, run);
 }

@@ -3,7 +3,7 @@
 //! the regrouping of two samples' values). Runs of whole steps (16 samples: a run is two) are
 //! rendered here, what is left of a shorter piece by the AVX2 kernel, which gives the same bits.
 
-use super::super::ChirpLanes;
+use super::super::{ChirpLanes, WIDE_SEED_LANES, seed_lanes};
 use crate::dsp::sine::Avx512Token;
 use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::steady::x86::avx512::{PAIR_LANES, PairOf, STEP, add_lane_sums, run_chunk};
@@ -157,4 +157,19 @@ impl<const RAMPS: bool> PairOf for Pair<RAMPS> {
         }
         value
     }
+}
+
+/// The seeding compiled for AVX-512F, two groups at a time; `token` proves the CPU has it.
+pub(in crate::dsp::steady) fn seed_avx512(_token: Avx512Token, lanes: &mut ChirpLanes, run: usize) {
+    // SAFETY: `seed_avx512_enabled` needs a CPU with AVX-512F; an `Avx512Token` exists only once
+    // run-time detection has found it.
+    unsafe { seed_avx512_enabled(lanes, run) }
+}
+
+/// # Safety
+///
+/// The CPU must support AVX-512F.
+#[target_feature(enable = "avx512f")]
+unsafe fn seed_avx512_enabled(lanes: &mut ChirpLanes, run: usize) {
+    seed_lanes::<WIDE_SEED_LANES>(lanes, run);
 }

@@ -34,6 +34,7 @@ pub mod user_text;
 pub use quintet_core::{dsp, engine, limits, midi_file, spectrum};
 
 use dsp::PARTIAL_COUNT;
+use dsp::samples::copy_samples;
 use engine::{
     Engine, Expression, Modulated, Modulation, Motion, NoteInput, NoteMatch, NoteRef, VoiceEnd,
 };
@@ -684,19 +685,6 @@ impl Plugin for Quintet {
 
 /// The rate the plugin runs at when the host's cannot be used (see `Quintet::silenced`), in Hz.
 const STAND_IN_SAMPLE_RATE_HZ: f64 = 48_000.0;
-
-/// Copies `from` into `to` (same length). A few samples are copied in place: hosts send blocks of
-/// one sample, where a call to `memcpy` cost as much as computing the sample.
-#[inline]
-fn copy_samples(from: &[f32], to: &mut [f32]) {
-    if from.len() < 8 {
-        for (to, from) in to.iter_mut().zip(from) {
-            *to = *from;
-        }
-    } else {
-        to.copy_from_slice(from);
-    }
-}
 
 /// Whether `version` ("major.minor.patch") is newer than `ours`; an unreadable version counts as
 /// newer, so a state of unknown origin is reported too.

@@ -11,6 +11,7 @@ pub mod pan;
 pub mod partial_envelopes;
 pub mod phase;
 pub mod ramp;
+pub mod samples;
 pub mod sine;
 pub mod steady;
 

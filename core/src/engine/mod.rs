@@ -171,6 +171,10 @@ pub struct Engine {
     steady: Box<SteadyVoices>,
     /// The LFO's settings and clocks, the tempo and the channels' mod wheels.
     movement: Movement,
+    /// Whether the movement moves the drone ([`Movement::moves_drone`], which depends on the
+    /// movement's settings alone), kept up to date wherever they change: asked at every
+    /// render, it cost a tenth of a 1-sample block.
+    drone_moves: bool,
     /// The drone's knots (it runs on the free LFO; see [`movement`]).
     drone_lfo: VoiceLfo,
     /// Samples rendered so far: the clock knots fall on.
@@ -220,6 +224,7 @@ impl Engine {
             voices_may_sound: true,
             steady: SteadyVoices::new(),
             movement: Movement::new(settings.movement, sample_rate_hz, settings.mpe),
+            drone_moves: false,
             drone_lfo: VoiceLfo::IDLE,
             clock: 0,
             keys: Box::default(),
@@ -260,6 +265,7 @@ impl Engine {
         self.pedal_down = false;
         self.wheels = Wheels::new(settings.mpe);
         self.movement = Movement::new(settings.movement, self.sample_rate_hz(), settings.mpe);
+        self.drone_moves = self.movement.moves_drone();
         self.drone_lfo = VoiceLfo::IDLE;
         self.ended.clear();
         self.drone_gate = LinearRamp::holding(if settings.midi { 0.0 } else { 1.0 });
@@ -514,8 +520,9 @@ impl Engine {
         self.refresh_moved();
     }
 
-    /// Tells each sounding voice whether movement acts on it now.
+    /// Tells each sounding voice, and the drone, whether movement acts on it now.
     fn refresh_moved(&mut self) {
+        self.drone_moves = self.movement.moves_drone();
         for voice in self.voices.iter_mut().filter(|v| v.is_sounding()) {
             let controls = voice.controls(&self.movement);
             voice.set_moved(self.movement.moves(&controls));

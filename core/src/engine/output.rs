@@ -9,6 +9,7 @@ use super::movement::Movement;
 use super::voice::{Motion, Voice};
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::lfo::KNOT_SAMPLES;
+use crate::dsp::samples::copy_samples;
 
 /// Samples of each channel [`Engine::render`] sums per pass while something is panned.
 pub(super) const STEREO_SCRATCH_SAMPLES: usize = 1024;
@@ -97,13 +98,16 @@ impl Engine {
             right.len(),
             "two channels as long as each other"
         );
+        if self.plays_the_drone_alone() {
+            return self.render_drone_alone(left, right);
+        }
         let mut start = 0;
         while start < left.len() {
             let stereo = self.stereo_samples(left.len() - start);
             if stereo == 0 {
                 let (left, right) = (&mut left[start..], &mut right[start..]);
                 self.render_channels(Channels::mono(left));
-                right.copy_from_slice(left);
+                copy_samples(left, right);
                 return;
             }
             let end = start + stereo;
@@ -113,6 +117,32 @@ impl Engine {
             ));
             start = end;
         }
+    }
+
+    /// Whether the next samples are the drone's alone, centred and as its bank renders them:
+    /// no voice may sound, nothing needs two channels, no movement and a gate open and still.
+    /// The usual drone block; at 1-sample blocks the general path's checks and calls around
+    /// the five partials cost half as much again as the partials.
+    fn plays_the_drone_alone(&self) -> bool {
+        let more = self.voices_may_sound
+            || self.stereo_samples_left != 0
+            || self.needs_stereo()
+            || self.drone_moves
+            || self.drone.is_moving()
+            || self.drone_gate.is_ramping()
+            || self.drone_gate.target() != 1.0;
+        !more
+    }
+
+    /// What [`render_stereo`](Self::render_stereo) renders when
+    /// [`plays_the_drone_alone`](Self::plays_the_drone_alone), to the bit, without the general
+    /// path's checks: the bank into `left` (a gate holding 1 leaves it as it is), `left` copied
+    /// into `right`, the clocks advanced.
+    fn render_drone_alone(&mut self, left: &mut [f32], right: &mut [f32]) {
+        self.drone.render(left);
+        copy_samples(left, right);
+        self.steady.advance(left.len());
+        self.clock += left.len() as u64;
     }
 
     /// How many of the next `samples` samples render in stereo (all of them, or those before
@@ -153,7 +183,7 @@ impl Engine {
             }
             return;
         }
-        if !(self.movement.moves_drone() || self.drone.is_moving()) {
+        if !(self.drone_moves || self.drone.is_moving()) {
             return self.render_drone_piece(out);
         }
         // Moving: knot by knot, telling the bank at each where to head (see `movement`).
@@ -173,6 +203,10 @@ impl Engine {
 
     /// Overwrites `out` with the drone's next samples under its gate, placed by the partials'
     /// pans when `out` has two channels.
+    ///
+    /// Always inlined (the compiler left it a call): at 1-sample blocks a call's entry and exit
+    /// cost as much as one of the drone's five partials.
+    #[inline(always)]
     pub(super) fn render_drone_piece(&mut self, out: &mut Channels) {
         match &mut out.right {
             None => {

@@ -714,3 +714,31 @@ fn a_panned_vibrato_and_every_unison_copy_follow_the_knots() {
     let (depth, _) = vibrato_of(&instantaneous_hz(&left[4800..]), 440.0);
     assert!((depth - 30.0).abs() < 0.9, "two copies swing {depth} cents");
 }
+
+/// A movement set while the drone plays reaches it (the engine keeps whether the drone moves
+/// instead of asking at every render), and setting it back to none leaves the drone steady.
+#[test]
+fn the_drone_follows_a_movement_set_while_it_plays() {
+    let mut engine = Engine::new(
+        RATE_HZ,
+        Settings {
+            levels: [1.0, 0.0, 0.0, 0.0, 0.0],
+            ..Settings::default()
+        },
+    );
+    let before = render(&mut engine, 48_000 / 4);
+    let (depth, _) = vibrato_of(&instantaneous_hz(&before), 200.0);
+    assert!(depth < 0.1, "{depth} cents before any movement");
+
+    engine.set_movement(vibrato(30.0, 4.0));
+    let moved = render(&mut engine, 2 * 48_000);
+    let (depth, rate) = vibrato_of(&instantaneous_hz(&moved), 200.0);
+    assert!((depth - 30.0).abs() < 1.0, "{depth} cents once set");
+    assert!((rate - 4.0).abs() < 0.05, "{rate} Hz once set");
+
+    engine.set_movement(MovementSettings::default());
+    render(&mut engine, 48_000 / 4);
+    let after = render(&mut engine, 48_000 / 2);
+    let (depth, _) = vibrato_of(&instantaneous_hz(&after), 200.0);
+    assert!(depth < 0.1, "{depth} cents once set back to none");
+}

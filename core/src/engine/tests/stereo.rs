@@ -267,3 +267,51 @@ fn a_pan_expression_moves_only_its_note_on_top_of_the_partials_pans() {
         }
     }
 }
+
+/// `render_stereo` renders the drone alone without its general path's checks: through every
+/// state that shortcut checks (a gain ramp inside the bank, a movement and its way back, a pan
+/// and its ramp back to the centre, MIDI mode's gate closing and opening, a note, the gate
+/// opening under it), two channels rendered a sample at a time are still, to the bit, what the
+/// mono path renders at the same blocks (each channel, where centred; their mean, where not).
+/// Same blocks: a note's voice joins the steady lanes at a block's start, so its bits depend
+/// on the blocks.
+#[test]
+fn the_drone_alone_renders_to_the_bit_as_the_general_path_at_1_sample_blocks() {
+    let steps: [fn(&mut Engine); 11] = [
+        |_| {},
+        |engine| engine.set_gain(0.5, Motion::Smooth),
+        |engine| {
+            engine.set_movement(MovementSettings {
+                vibrato_cents: 30.0,
+                ..MovementSettings::default()
+            })
+        },
+        |engine| engine.set_movement(MovementSettings::default()),
+        |engine| engine.set_pans([0.5, 0.0, -0.3, 0.0, 0.0], Motion::Smooth),
+        |engine| engine.set_pans([0.0; PARTIAL_COUNT], Motion::Smooth),
+        |engine| engine.set_midi(true),
+        |engine| engine.set_midi(false),
+        |engine| engine.set_midi(true),
+        |engine| on(engine, note(70), 0.6),
+        |engine| engine.set_midi(false),
+    ];
+    let mut stereo = Engine::new(RATE_HZ, Settings::default());
+    let mut mono = Engine::new(RATE_HZ, Settings::default());
+    for (k, step) in steps.iter().enumerate() {
+        step(&mut stereo);
+        step(&mut mono);
+        let samples = 6000;
+        let (mut left, mut right) = (vec![0.0f32; samples], vec![0.0f32; samples]);
+        for (left, right) in left.chunks_mut(1).zip(right.chunks_mut(1)) {
+            stereo.render_stereo(left, right);
+        }
+        let expected = render_in_blocks(&mut mono, samples, 1);
+        let mean: Vec<f32> = left
+            .iter()
+            .zip(&right)
+            .map(|(l, r)| (l + r) * 0.5)
+            .collect();
+        assert!(mean == expected, "step {k}");
+        assert!(expected.iter().any(|&s| s != 0.0), "step {k} is silent");
+    }
+}

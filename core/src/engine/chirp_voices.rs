@@ -35,6 +35,10 @@ use crate::dsp::steady::chirp::MAX_LANES;
 use crate::dsp::steady::chirp::moved::MovedLanes;
 use std::ops::Range;
 
+/// Every slot's bit.
+const ALL_SLOTS: u32 = ((1u64 << VOICE_SLOTS) - 1) as u32;
+const _: () = assert!(VOICE_SLOTS <= 32);
+
 // A run is the span between two knots.
 const _: () = assert!(KNOT_SAMPLES == RUN_SAMPLES);
 
@@ -229,11 +233,13 @@ impl ChirpVoices {
             member.next = voices[slot].chirp_knot(clock, movement, &member.controls);
             self.lanes.set_knot(member.lanes(), &member.next);
         }
-        for (slot, voice) in voices.iter_mut().enumerate() {
-            let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;
-            if self.is_member(slot) || !(voice.is_sounding() && voice.is_moved() && free(slot)) {
+        // Joiners: only slots that are no member yet (bits of the complement).
+        for slot in slots_of(!members & ALL_SLOTS) {
+            let voice = &mut voices[slot];
+            if !(voice.is_sounding() && voice.is_moved() && free(slot)) {
                 continue;
             }
+            let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;
             let first = self.lanes.partials();
             let Some(told) = room
                 .then(|| voice.join_chirp(clock, movement, &mut self.lanes))

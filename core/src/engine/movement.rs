@@ -617,4 +617,68 @@ mod tests {
         assert_eq!(exp2(0.0), 1.0);
         assert_eq!(exp2(1.0), 2.0);
     }
+
+    /// The chirp lanes take every member's knot at once, the banks one voice's at a time: the
+    /// two must agree to the bit (a voice leaving the lanes plays on where its banks would).
+    #[test]
+    fn every_voice_s_knot_at_once_is_the_bits_of_each_alone() {
+        let bits = |knot: &Knot| (knot.pitch_ratio.to_bits(), knot.levels.map(f32::to_bits));
+        for shape in [
+            Shape::Sine,
+            Shape::Triangle,
+            Shape::Square,
+            Shape::SampleAndHold,
+        ] {
+            for retrigger in [true, false] {
+                let settings = MovementSettings {
+                    shape,
+                    retrigger,
+                    delay_ms: 3.0,
+                    fade_ms: 40.0,
+                    vibrato_cents: 50.0,
+                    tremolo: 0.3,
+                    wheel_vibrato_cents: 20.0,
+                    pressure_level_db: -6.0,
+                    ..MovementSettings::default()
+                };
+                let movement = Movement::new(settings, 48_000.0, false);
+                let lfos: Vec<VoiceLfo> = (0..KNOTS_AT_ONCE as u64)
+                    .map(|n| movement.start_voice(n * 977, n * 31 + 5))
+                    .collect();
+                let controls: Vec<Controls> = (0..KNOTS_AT_ONCE)
+                    .map(|n| match n % 4 {
+                        // At rest: no movement at all, a neutral knot.
+                        0 => Controls::AT_REST,
+                        1 => movement.controls(0, &NoteExpressions::AT_REST),
+                        _ => Controls {
+                            depths: Depths {
+                                vibrato_cents: 10.0 * n as f64,
+                                tremolo: 0.5,
+                                brightness_db: if n % 4 == 3 { -4.0 } else { 0.0 },
+                            },
+                            wheel: 0.25 * (n % 3) as f64,
+                            pressure: 0.5,
+                            timbre: 0.0,
+                            expression: 0.75,
+                        },
+                    })
+                    .collect();
+                for knot in [1, 2, 5, 60, 61, 1_000, 123_457] {
+                    let mut together = [Knot::NEUTRAL; KNOTS_AT_ONCE];
+                    movement.voice_knots(knot, &mut together, |n| (&lfos[n], &controls[n]));
+                    for (n, knot_of_all) in together.iter().enumerate() {
+                        let alone = movement.voice_knot(&lfos[n], knot, &controls[n]);
+                        assert_eq!(bits(knot_of_all), bits(&alone), "{shape:?} voice {n}");
+                    }
+                    // Fewer voices than the most: the same bits for each.
+                    let mut some = [Knot::NEUTRAL; 3];
+                    movement.voice_knots(knot, &mut some, |n| (&lfos[n + 5], &controls[n + 5]));
+                    assert_eq!(
+                        some.map(|k| bits(&k)),
+                        [5, 6, 7].map(|n| bits(&together[n]))
+                    );
+                }
+            }
+        }
+    }
 }

@@ -5,8 +5,8 @@
 //! A voice joins at a run start (a knot: runs and knots are the same [`RUN_SAMPLES`] grid of
 //! the engine's clock) when movement alone moves it ([`Voice::join_chirp`]: every copy's
 //! partials as its banks have them there). From then on its banks keep no time: at every knot
-//! the voice gives only its movement there ([`Voice::chirp_knot`]: one pitch ratio, five level
-//! factors) and the lanes plan every member's next run in one pass
+//! every member gives only its movement there ([`Movement::voice_knots`], all members at
+//! once: one pitch ratio, five level factors each) and the lanes plan every member's next run in one pass
 //! ([`MovedLanes::aim`]), exactly as a bank plans its pieces. A voice leaves at any sample (an
 //! event touched it: its revision changed), or at a run start when the lanes refuse its next
 //! run (a partial past [`accepts`](crate::dsp::steady::chirp::accepts)): its banks are brought
@@ -23,7 +23,7 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
-use super::movement::{Controls, Movement};
+use super::movement::{Controls, KNOTS_AT_ONCE, Movement};
 use super::steady_voices::slots_of;
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
@@ -35,8 +35,13 @@ use crate::dsp::steady::chirp::MAX_LANES;
 use crate::dsp::steady::chirp::moved::MovedLanes;
 use std::ops::Range;
 
+/// Every slot's bit.
+const ALL_SLOTS: u32 = ((1u64 << VOICE_SLOTS) - 1) as u32;
+const _: () = assert!(VOICE_SLOTS <= 32);
+
 // A run is the span between two knots.
 const _: () = assert!(KNOT_SAMPLES == RUN_SAMPLES);
+const _: () = assert!(VOICE_SLOTS <= KNOTS_AT_ONCE);
 
 /// A voice in the lanes.
 #[derive(Clone, Copy, Debug)]
@@ -220,20 +225,34 @@ impl ChirpVoices {
         let members = self.mask;
         // Each member's movement at the next knot (its controls as they were unless the
         // movement changed: an event on the voice takes it out).
-        for slot in slots_of(members) {
+        let mut slots = [0; VOICE_SLOTS];
+        for (entry, slot) in slots.iter_mut().zip(slots_of(members)) {
+            *entry = slot;
             let member = &mut self.members[slot];
             if member.controls_at != movement.revision() {
                 member.controls = voices[slot].controls(movement);
                 member.controls_at = movement.revision();
             }
-            member.next = voices[slot].chirp_knot(clock, movement, &member.controls);
-            self.lanes.set_knot(member.lanes(), &member.next);
         }
-        for (slot, voice) in voices.iter_mut().enumerate() {
-            let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;
-            if self.is_member(slot) || !(voice.is_sounding() && voice.is_moved() && free(slot)) {
+        // Every member's knot at once (see `Movement::voice_knots`).
+        let slots = &slots[..members.count_ones() as usize];
+        let mut knots = [Knot::NEUTRAL; VOICE_SLOTS];
+        let knots = &mut knots[..slots.len()];
+        movement.voice_knots(clock / KNOT_SAMPLES as u64 + 1, knots, |n| {
+            (voices[slots[n]].lfo(), &self.members[slots[n]].controls)
+        });
+        for (&slot, knot) in slots.iter().zip(knots.iter()) {
+            let member = &mut self.members[slot];
+            member.next = *knot;
+            self.lanes.set_knot(member.lanes(), knot);
+        }
+        // Joiners: only slots that are no member yet (bits of the complement).
+        for slot in slots_of(!members & ALL_SLOTS) {
+            let voice = &mut voices[slot];
+            if !(voice.is_sounding() && voice.is_moved() && free(slot)) {
                 continue;
             }
+            let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;
             let first = self.lanes.partials();
             let Some(told) = room
                 .then(|| voice.join_chirp(clock, movement, &mut self.lanes))

@@ -425,18 +425,60 @@ impl Movement {
 
     /// A voice's movement at knot `knot`: its LFO there and its controllers.
     pub fn voice_knot(&self, lfo: &VoiceLfo, knot: u64, controls: &Controls) -> Knot {
-        if !self.moves(controls) {
-            return Knot::NEUTRAL;
+        let mut out = [Knot::NEUTRAL];
+        self.voice_knots(knot, &mut out, |_| (lfo, controls));
+        out[0]
+    }
+
+    /// [`voice_knot`](Self::voice_knot) for `out.len()` voices (at most [`KNOTS_AT_ONCE`])
+    /// at the same knot: `out[n]` for the LFO and controls `voice(n)` gives. In stages over
+    /// every voice at once (where each LFO is, then the shape's values, then the knots), so
+    /// that the processor overlaps the voices' chains of dependent steps (the sine's and
+    /// `exp2`'s polynomials) instead of waiting on each in turn. Each voice's arithmetic is
+    /// the same, so the same bits, as one at a time.
+    pub fn voice_knots<'a>(
+        &self,
+        knot: u64,
+        out: &mut [Knot],
+        voice: impl Fn(usize) -> (&'a VoiceLfo, &'a Controls),
+    ) {
+        let count = out.len();
+        assert!(count <= KNOTS_AT_ONCE, "too many voices at once");
+        // Whether each voice moves, where its LFO is (its turns and seed) and how much of it
+        // acts.
+        let mut moving = [false; KNOTS_AT_ONCE];
+        let mut turns = [0u128; KNOTS_AT_ONCE];
+        let mut seeds = [0u64; KNOTS_AT_ONCE];
+        let mut fades = [0.0; KNOTS_AT_ONCE];
+        for n in 0..count {
+            let (lfo, controls) = voice(n);
+            moving[n] = self.moves(controls);
+            if !moving[n] {
+                continue;
+            }
+            let clock = if self.settings.retrigger {
+                &lfo.clock
+            } else {
+                &self.free
+            };
+            turns[n] = clock.turns_at(knot);
+            seeds[n] = lfo.seed;
+            let since_ms = (knot * KNOT_SAMPLES as u64).saturating_sub(lfo.start) as f64 * 1e3
+                / self.sample_rate_hz;
+            fades[n] = self.fade_in(since_ms);
         }
-        let clock = if self.settings.retrigger {
-            &lfo.clock
-        } else {
-            &self.free
-        };
-        let value = self.settings.shape.value(clock.turns_at(knot), lfo.seed);
-        let since_ms = (knot * KNOT_SAMPLES as u64).saturating_sub(lfo.start) as f64 * 1e3
-            / self.sample_rate_hz;
-        self.knot(value, self.fade_in(since_ms), controls)
+        let shape = self.settings.shape;
+        let mut values = [0.0; KNOTS_AT_ONCE];
+        for n in 0..count {
+            values[n] = shape.value(turns[n], seeds[n]);
+        }
+        // Each knot written in place (a copy read back at once waits on the stores).
+        out.fill(Knot::NEUTRAL);
+        for (n, out) in out.iter_mut().enumerate() {
+            if moving[n] {
+                *out = self.knot(values[n], fades[n], voice(n).1);
+            }
+        }
     }
 
     /// The drone's movement at knot `knot` (the free-running LFO, no delay or fade-in).
@@ -465,6 +507,7 @@ impl Movement {
     /// (0 ..= 1, see [`Self::fade_in`]) and `controls`: the one place that turns depths into a
     /// pitch ratio and level factors. Tremolo dips from full level (at the LFO's top) by its
     /// depth (at its bottom).
+    #[inline]
     pub fn knot(&self, lfo: f64, fade: f64, controls: &Controls) -> Knot {
         let (s, depths) = (&self.settings, &controls.depths);
         let swing = lfo * fade;
@@ -498,6 +541,9 @@ impl Movement {
         }
     }
 }
+
+/// The most voices [`Movement::voice_knots`] takes at once.
+pub const KNOTS_AT_ONCE: usize = 32;
 
 /// 1/k! for k = 0 ..= 12: e^r's Taylor coefficients, as [`exp2`] takes them.
 const INVERSE_FACTORIALS: [f64; 13] = {
@@ -570,5 +616,69 @@ mod tests {
         }
         assert_eq!(exp2(0.0), 1.0);
         assert_eq!(exp2(1.0), 2.0);
+    }
+
+    /// The chirp lanes take every member's knot at once, the banks one voice's at a time: the
+    /// two must agree to the bit (a voice leaving the lanes plays on where its banks would).
+    #[test]
+    fn every_voice_s_knot_at_once_is_the_bits_of_each_alone() {
+        let bits = |knot: &Knot| (knot.pitch_ratio.to_bits(), knot.levels.map(f32::to_bits));
+        for shape in [
+            Shape::Sine,
+            Shape::Triangle,
+            Shape::Square,
+            Shape::SampleAndHold,
+        ] {
+            for retrigger in [true, false] {
+                let settings = MovementSettings {
+                    shape,
+                    retrigger,
+                    delay_ms: 3.0,
+                    fade_ms: 40.0,
+                    vibrato_cents: 50.0,
+                    tremolo: 0.3,
+                    wheel_vibrato_cents: 20.0,
+                    pressure_level_db: -6.0,
+                    ..MovementSettings::default()
+                };
+                let movement = Movement::new(settings, 48_000.0, false);
+                let lfos: Vec<VoiceLfo> = (0..KNOTS_AT_ONCE as u64)
+                    .map(|n| movement.start_voice(n * 977, n * 31 + 5))
+                    .collect();
+                let controls: Vec<Controls> = (0..KNOTS_AT_ONCE)
+                    .map(|n| match n % 4 {
+                        // At rest: no movement at all, a neutral knot.
+                        0 => Controls::AT_REST,
+                        1 => movement.controls(0, &NoteExpressions::AT_REST),
+                        _ => Controls {
+                            depths: Depths {
+                                vibrato_cents: 10.0 * n as f64,
+                                tremolo: 0.5,
+                                brightness_db: if n % 4 == 3 { -4.0 } else { 0.0 },
+                            },
+                            wheel: 0.25 * (n % 3) as f64,
+                            pressure: 0.5,
+                            timbre: 0.0,
+                            expression: 0.75,
+                        },
+                    })
+                    .collect();
+                for knot in [1, 2, 5, 60, 61, 1_000, 123_457] {
+                    let mut together = [Knot::NEUTRAL; KNOTS_AT_ONCE];
+                    movement.voice_knots(knot, &mut together, |n| (&lfos[n], &controls[n]));
+                    for (n, knot_of_all) in together.iter().enumerate() {
+                        let alone = movement.voice_knot(&lfos[n], knot, &controls[n]);
+                        assert_eq!(bits(knot_of_all), bits(&alone), "{shape:?} voice {n}");
+                    }
+                    // Fewer voices than the most: the same bits for each.
+                    let mut some = [Knot::NEUTRAL; 3];
+                    movement.voice_knots(knot, &mut some, |n| (&lfos[n + 5], &controls[n + 5]));
+                    assert_eq!(
+                        some.map(|k| bits(&k)),
+                        [5, 6, 7].map(|n| bits(&together[n]))
+                    );
+                }
+            }
+        }
     }
 }

@@ -688,12 +688,10 @@ impl Voice {
         self.unison.copies * PARTIAL_COUNT
     }
 
-    /// The voice's movement at the knot after sample `clock` (a knot) under `controls` (its
-    /// [`controls`](Self::controls), which only an event changes), for the chirp lanes: what
-    /// its banks would be told there (see [`Movement::voice_knot`]).
-    pub fn chirp_knot(&self, clock: u64, movement: &Movement, controls: &Controls) -> Knot {
-        let knot = clock / KNOT_SAMPLES as u64 + 1;
-        movement.voice_knot(&self.lfo, knot, controls)
+    /// Its LFO, for the chirp lanes to read every member's movement at a knot at once (see
+    /// [`Movement::voice_knots`]).
+    pub fn lfo(&self) -> &VoiceLfo {
+        &self.lfo
     }
 
     /// Hands the voice back to its banks after the chirp lanes played `elapsed` samples of it

@@ -171,7 +171,7 @@ impl MovedLanes {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => finish_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512(token) => finish_avx2(token.avx2(), self),
+            Kernel::Avx512(token) => finish_avx512(token, self),
             _ => finish_lanes(self),
         }
     }
@@ -188,7 +188,7 @@ impl MovedLanes {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => aim_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512(token) => aim_avx2(token.avx2(), self),
+            Kernel::Avx512(token) => aim_avx512(token, self),
             _ => aim_lanes(self),
         }
     }
@@ -207,7 +207,7 @@ impl MovedLanes {
                 #[cfg(target_arch = "x86_64")]
                 Kernel::Avx2(token) => mirror_avx2(token, self),
                 #[cfg(target_arch = "x86_64")]
-                Kernel::Avx512(token) => mirror_avx2(token.avx2(), self),
+                Kernel::Avx512(token) => mirror_avx512(token, self),
                 _ => self.right.seed_mirror(&self.left),
             }
         }
@@ -342,54 +342,56 @@ fn aim_lanes(moved: &mut MovedLanes) -> bool {
     all
 }
 
-/// [`aim_lanes`] compiled for AVX2; `token` proves the CPU has it.
-#[cfg(target_arch = "x86_64")]
-fn aim_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) -> bool {
-    // SAFETY: `aim_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once
-    // run-time detection has found it.
-    unsafe { aim_avx2_enabled(moved) }
-}
-
-/// # Safety
-///
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn aim_avx2_enabled(moved: &mut MovedLanes) -> bool {
-    aim_lanes(moved)
-}
-
-/// The right channel's seeding from the left's ([`ChirpLanes::seed_mirror`]) compiled for
-/// AVX2; `token` proves the CPU has it.
-#[cfg(target_arch = "x86_64")]
-fn mirror_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) {
-    // SAFETY: `mirror_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once
-    // run-time detection has found it.
-    unsafe { mirror_avx2_enabled(moved) }
-}
-
-/// # Safety
-///
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn mirror_avx2_enabled(moved: &mut MovedLanes) {
+/// [`MovedLanes::seed`]'s right channel: its seeds from the left's coefficients.
+#[inline(always)]
+fn mirror_moved(moved: &mut MovedLanes) {
     super::mirror_lanes(&mut moved.right, &moved.left);
 }
 
-/// [`finish_lanes`] compiled for AVX2; `token` proves the CPU has it.
-#[cfg(target_arch = "x86_64")]
-fn finish_avx2(_token: crate::dsp::sine::Avx2Token, moved: &mut MovedLanes) {
-    // SAFETY: `finish_avx2_enabled` needs a CPU with AVX2; an `Avx2Token` exists only once
-    // run-time detection has found it.
-    unsafe { finish_avx2_enabled(moved) }
+/// Defines `$name(token, moved)`: the pass `$pass` over the lanes compiled for the instruction
+/// set `$feature`, which `token` proves the CPU has (the same arithmetic, so the same bits, as
+/// the portable pass; only the instructions differ).
+macro_rules! compiled_for {
+    ($(#[$doc:meta])* fn $name:ident($token:ty, $feature:literal) = $pass:ident -> $ret:ty) => {
+        $(#[$doc])*
+        #[cfg(target_arch = "x86_64")]
+        fn $name(_token: $token, moved: &mut MovedLanes) -> $ret {
+            /// # Safety
+            ///
+            /// The CPU must support `$feature`.
+            #[target_feature(enable = $feature)]
+            unsafe fn enabled(moved: &mut MovedLanes) -> $ret {
+                $pass(moved)
+            }
+            // SAFETY: `enabled` needs a CPU with `$feature`; the token exists only once
+            // run-time detection has found it.
+            unsafe { enabled(moved) }
+        }
+    };
 }
 
-/// # Safety
-///
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn finish_avx2_enabled(moved: &mut MovedLanes) {
-    finish_lanes(moved);
+compiled_for! {
+    /// [`aim_lanes`] compiled for AVX2.
+    fn aim_avx2(crate::dsp::sine::Avx2Token, "avx2") = aim_lanes -> bool
+}
+compiled_for! {
+    /// [`aim_lanes`] compiled for AVX-512F: `accepts`' 64-bit minimum, maximum and unsigned
+    /// comparisons are single instructions there (AVX2 has none).
+    fn aim_avx512(crate::dsp::sine::Avx512Token, "avx512f") = aim_lanes -> bool
+}
+compiled_for! {
+    /// [`finish_lanes`] compiled for AVX2.
+    fn finish_avx2(crate::dsp::sine::Avx2Token, "avx2") = finish_lanes -> ()
+}
+compiled_for! {
+    /// [`finish_lanes`] compiled for AVX-512F.
+    fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes -> ()
+}
+compiled_for! {
+    /// [`mirror_moved`] compiled for AVX2.
+    fn mirror_avx2(crate::dsp::sine::Avx2Token, "avx2") = mirror_moved -> ()
+}
+compiled_for! {
+    /// [`mirror_moved`] compiled for AVX-512F.
+    fn mirror_avx512(crate::dsp::sine::Avx512Token, "avx512f") = mirror_moved -> ()
 }

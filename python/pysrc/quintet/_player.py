@@ -41,9 +41,10 @@ import quintet as _quintet
 
 from . import _play
 
-#: Samples per block sent to the page (21 ms at 48 kHz): one comm message each, which costs the
-#: kernel about half a millisecond of CPU; a slider move waits for up to a block more.
-BLOCK_FRAMES = 1024
+#: Samples per block sent to the page (43 ms at 48 kHz): one comm message each, which costs the
+#: kernel about a millisecond of CPU (at 1024 frames the kernel measured 6 % of a core on this
+#: machine against the 5 % it may take); a slider move waits for up to a block more.
+BLOCK_FRAMES = 2048
 #: How far ahead of the page's playback the thread keeps, in ms, unless told: what a move of a
 #: slider waits for (plus up to a block), and what covers the page's and the network's hiccups.
 AHEAD_MS = 140.0
@@ -112,7 +113,7 @@ class Player(anywidget.AnyWidget):
     (its clock, s), and ``ahead_ms`` (what the kernel keeps ahead now).
 
     Options: ``volume``; ``keyboard`` (default: the Quintet's ``midi``); ``sliders=False``
-    for none; ``ahead_ms`` (140) and ``block`` (1024 frames), the latency and its cost."""
+    for none; ``ahead_ms`` (140) and ``block`` (2048 frames), the latency and its cost."""
 
     _esm = Path(__file__).with_name("player.js")
     _css = Path(__file__).with_name("player.css")

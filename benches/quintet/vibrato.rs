@@ -10,7 +10,7 @@
 
 use crate::naive::NaiveBank;
 use crate::timing::{Renderer, SAMPLE_RATE_HZ, time_per_sample, verdict};
-use quintet::dsp::lfo::Rate;
+use quintet::dsp::lfo::{KNOT_SAMPLES, Rate};
 use quintet::dsp::phase::{PhaseRamp, UNITS_PER_TURN};
 use quintet::dsp::sine::{Kernel, Level};
 use quintet::dsp::steady::RUN_SAMPLES;
@@ -46,7 +46,7 @@ fn chord_keys() -> impl Iterator<Item = u8> {
 
 /// One voice's pitch ratio at every knot of one vibrato cycle, from `start` (turns).
 fn vibrato_cycle(start: f64) -> Vec<f64> {
-    let knots = (SAMPLE_RATE_HZ / VIBRATO_HZ / RUN_SAMPLES as f64).round() as usize;
+    let knots = (SAMPLE_RATE_HZ / VIBRATO_HZ / KNOT_SAMPLES as f64).round() as usize;
     (0..knots)
         .map(|knot| {
             let turns = start + knot as f64 / knots as f64;
@@ -79,8 +79,8 @@ fn partials(unison: &[f64]) -> Vec<Partial> {
 }
 
 /// The chord under vibrato, rendered as the engine would: at every knot each partial's target
-/// increment (its unmoved increment times its voice's ratio at the next knot), its slope there,
-/// the lanes seeded; in between, the lanes' recurrence.
+/// increment (its unmoved increment times its voice's ratio at the next knot), its slope there;
+/// at every run the lanes seeded; in between, the lanes' recurrence.
 struct VibratoChord {
     lanes: ChirpLanes,
     partials: Vec<Partial>,
@@ -122,9 +122,9 @@ impl VibratoChord {
     }
 
     /// The knot's work: each voice's ratio at the next knot, every partial's target there (its
-    /// unmoved increment times the ratio), the lanes aimed at them and seeded.
+    /// unmoved increment times the ratio), the lanes aimed at them.
     fn knot(&mut self) {
-        let next = self.position / RUN_SAMPLES + 1;
+        let next = self.position / KNOT_SAMPLES + 1;
         let ratios: [f64; VOICES] = std::array::from_fn(|voice| {
             let cycle = &self.cycles[voice];
             cycle[next % cycle.len()]
@@ -133,15 +133,17 @@ impl VibratoChord {
             *target = partial.units * ratios[partial.voice];
         }
         self.lanes.aim(&self.targets);
-        self.lanes.seed(self.kernel, RUN_SAMPLES);
     }
 
     fn render(&mut self, out: &mut [f32]) {
         out.fill(0.0);
         let mut rest = out;
         while !rest.is_empty() {
-            if self.position.is_multiple_of(RUN_SAMPLES) {
+            if self.position.is_multiple_of(KNOT_SAMPLES) {
                 self.knot();
+            }
+            if self.position.is_multiple_of(RUN_SAMPLES) {
+                self.lanes.seed(self.kernel, RUN_SAMPLES);
             }
             let len = rest.len().min(RUN_SAMPLES - self.position % RUN_SAMPLES);
             let (run, tail) = rest.split_at_mut(len);
@@ -151,17 +153,17 @@ impl VibratoChord {
         }
     }
 
-    /// Whether every partial's run is one the lanes render within their accuracy.
+    /// Whether every partial's next run is one the lanes render within their accuracy.
     fn all_accepted(&self) -> bool {
         (0..self.partials.len()).all(|lane| accepts(&self.lanes.ramp(lane), RUN_SAMPLES))
     }
 }
 
-/// The slope (phase units per sample per sample) that takes `increment` to within a run's
-/// rounding of `target` over a run (rounded down, so a run ends where the next begins).
+/// The slope (phase units per sample per sample) that takes `increment` to within a knot's
+/// rounding of `target` over a knot's span (rounded down, so a span ends where the next begins).
 fn slope_to(target: i64, increment: u64) -> u64 {
-    const _: () = assert!(RUN_SAMPLES == 1 << 5);
-    (target.wrapping_sub(increment as i64) >> 5) as u64
+    const { assert!(KNOT_SAMPLES.is_power_of_two()) };
+    (target.wrapping_sub(increment as i64) >> KNOT_SAMPLES.trailing_zeros()) as u64
 }
 
 /// The same chord through the polynomial kernel, partial by partial, each run a linear glide
@@ -193,10 +195,10 @@ impl PolynomialChord {
         out.fill(0.0);
         let mut start = 0;
         while start < out.len() {
-            let knot = self.position / RUN_SAMPLES;
-            let len = (out.len() - start).min(RUN_SAMPLES - self.position % RUN_SAMPLES);
+            let knot = self.position / KNOT_SAMPLES;
+            let len = (out.len() - start).min(KNOT_SAMPLES - self.position % KNOT_SAMPLES);
             for (ramp, partial) in self.ramps.iter_mut().zip(&self.partials) {
-                if self.position.is_multiple_of(RUN_SAMPLES) {
+                if self.position.is_multiple_of(KNOT_SAMPLES) {
                     let cycle = &self.cycles[partial.voice];
                     let target = (partial.units * cycle[(knot + 1) % cycle.len()]) as i64;
                     ramp.slope = slope_to(target, ramp.increment);

@@ -12,12 +12,18 @@
 use super::steady::RUN_SAMPLES;
 use std::f64::consts::TAU;
 
-/// Samples between two knots: the steady lanes' run, so a voice's movement and the lanes share
-/// one grid. At 48 kHz a knot every 0.67 ms: 30 knots per cycle of a 20 Hz LFO (the fastest),
-/// where the linear ramps between knots follow a sine within 0.6 % of its depth (0.2 cents of a
-/// 40-cent vibrato), and the cost of a knot (a sine, an `exp2`, five levels) is spread over
-/// 32 samples.
-pub const KNOT_SAMPLES: usize = RUN_SAMPLES;
+/// Samples between two knots: [`KNOT_RUNS`] of the lanes' runs, so a voice's movement and the
+/// lanes share one grid. At 48 kHz a knot every 1.33 ms: 37.5 knots per cycle of a 20 Hz LFO
+/// (the fastest free rate), where the linear ramps between knots follow a sine within
+/// 1 − cos(π/37.5) = 0.35 % of its depth (0.14 cents of a 40-cent vibrato; at 5.5 Hz, 0.03 %);
+/// a square's or sample-and-hold's step ramps over one knot. The cost of a knot (a sine, an
+/// `exp2` and five levels per voice, every partial's slope) is spread over 64 samples.
+pub const KNOT_SAMPLES: usize = KNOT_RUNS * RUN_SAMPLES;
+
+/// The lanes' runs in a knot: the chirp lanes seed every run (their `f32` recurrence is within
+/// 120 dB over 32 samples, not over 64: docs/PERFORMANCE.md), each run of a knot going on along
+/// the same slope.
+pub const KNOT_RUNS: usize = 2;
 
 /// Slowest and fastest free rate, in Hz.
 pub const MIN_RATE_HZ: f32 = 0.05;
@@ -330,17 +336,23 @@ mod tests {
     #[test]
     fn a_clock_reads_the_same_turns_however_it_is_read_and_changes_rate_at_a_knot() {
         let per_sample = turns_per_sample(5.0, 48_000.0);
-        let clock = LfoClock::starting_at(100, per_sample);
-        // Knot 4 (sample 128) is 28 samples after the start.
-        assert_eq!(clock.turns_at(4), u128::from(per_sample) * 28);
-        assert_eq!(clock.turns_at(10), u128::from(per_sample) * (320 - 100));
+        let knot = KNOT_SAMPLES as u64;
+        let start = 3 * knot + 4;
+        let clock = LfoClock::starting_at(start, per_sample);
+        // Knot 4 is a knot less 4 samples after the start.
+        assert_eq!(clock.turns_at(4), u128::from(per_sample * (knot - 4)));
+        assert_eq!(
+            clock.turns_at(10),
+            u128::from(per_sample * (10 * knot - start))
+        );
         let mut faster = clock;
-        faster.set_rate(2 * per_sample, knot_from(300));
-        assert_eq!(knot_from(300), 10);
+        let change = 9 * knot + 12;
+        faster.set_rate(2 * per_sample, knot_from(change));
+        assert_eq!(knot_from(change), 10);
         assert_eq!(faster.turns_at(10), clock.turns_at(10));
         assert_eq!(
             faster.turns_at(11),
-            clock.turns_at(10) + 2 * u128::from(per_sample) * 32
+            clock.turns_at(10) + 2 * u128::from(per_sample * knot)
         );
     }
 }

@@ -2,17 +2,18 @@
 //! in the chirp lanes (see [`crate::dsp::steady::chirp::moved`]), the lanes the source of
 //! truth while a voice is in them.
 //!
-//! A voice joins at a run start (a knot: runs and knots are the same [`RUN_SAMPLES`] grid of
-//! the engine's clock) when movement alone moves it ([`Voice::join_chirp`]: every copy's
-//! partials as its banks have them there). From then on its banks keep no time: at every knot
-//! every member gives only its movement there ([`Movement::voice_knots`], all members at
-//! once: one pitch ratio, five level factors each) and the lanes plan every member's next run in one pass
-//! ([`MovedLanes::aim`]), exactly as a bank plans its pieces. A voice leaves at any sample (an
-//! event touched it: its revision changed), or at a run start when the lanes refuse its next
-//! run (a partial past [`accepts`](crate::dsp::steady::chirp::accepts)): its banks are brought
+//! A voice joins at a knot (every [`KNOT_SAMPLES`] of the engine's clock, a run start: a knot
+//! spans [`KNOT_RUNS`] of the lanes' runs, each seeded afresh) when movement alone moves it
+//! ([`Voice::join_chirp`]: every copy's partials as its banks have them there). From then on
+//! its banks keep no time: at every knot every member gives only its movement there
+//! ([`Movement::voice_knots`], all members at once: one pitch ratio, five level factors each)
+//! and the lanes plan every member's span to the next knot in one pass ([`MovedLanes::aim`]),
+//! exactly as a bank plans its pieces. A voice leaves at any sample (an
+//! event touched it: its revision changed), or at a knot when the lanes refuse its next span
+//! (a partial past [`accepts`](crate::dsp::steady::chirp::accepts)): its banks are brought
 //! up to date in O(1) from the lanes ([`Voice::resume_banks`], every phase exactly where
 //! rendering on them would have left it), its lanes fall silent, and it renders on its banks
-//! from there. Its lanes' gap closes at the next run start.
+//! from there. Its lanes' gap closes at the next knot.
 //!
 //! The caller splits its passes at run starts while any voice is moved, so that a voice
 //! joins or is refused only at a pass's first sample, before the voices on their own banks
@@ -28,7 +29,7 @@ use super::steady_voices::slots_of;
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::knot::{Knot, Moving};
-use crate::dsp::lfo::KNOT_SAMPLES;
+use crate::dsp::lfo::{KNOT_RUNS, KNOT_SAMPLES};
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::steady::chirp::MAX_LANES;
@@ -39,8 +40,8 @@ use std::ops::Range;
 const ALL_SLOTS: u32 = ((1u64 << VOICE_SLOTS) - 1) as u32;
 const _: () = assert!(VOICE_SLOTS <= 32);
 
-// A run is the span between two knots.
-const _: () = assert!(KNOT_SAMPLES == RUN_SAMPLES);
+// A knot spans whole runs.
+const _: () = assert!(KNOT_SAMPLES == KNOT_RUNS * RUN_SAMPLES);
 const _: () = assert!(VOICE_SLOTS <= KNOTS_AT_ONCE);
 
 /// A voice in the lanes.
@@ -55,10 +56,10 @@ struct Member {
     end: u16,
     /// The engine's clock at the knot where it joined.
     joined: u64,
-    /// The movement's values at the current run's start and end, and the end's knot number.
+    /// The movement's values at the current knot and the next, and the next one's number.
     knots: [Knot; 2],
     knot: u64,
-    /// The next run's end, while its start is planned.
+    /// The next knot's values, while the span to it is planned.
     next: Knot,
     /// The voice's controls, as of the movement's revision `controls_at`.
     controls: Controls,
@@ -91,9 +92,9 @@ pub struct ChirpVoices {
     /// Bit `slot` set while the lanes play the voice in `slot`.
     mask: u32,
     members: [Member; VOICE_SLOTS],
-    /// Samples of the current run the lanes rendered.
+    /// Samples the lanes rendered since the last knot.
     done: u32,
-    /// Whether a member left since the last run start (its lanes silent, a gap).
+    /// Whether a member left since the last knot (its lanes silent, a gap).
     gaps: bool,
     /// Whether voices may join (off: every voice renders on its own banks, for comparison).
     enabled: bool,
@@ -164,7 +165,7 @@ impl ChirpVoices {
         }
     }
 
-    /// Takes the voice in `slot` out, `done` samples into the current run (sample `clock`):
+    /// Takes the voice in `slot` out, `done` samples after the last knot (sample `clock`):
     /// its banks resume where the lanes are, unless a new note started in its slot.
     fn leave(&mut self, voice: &mut Voice, slot: usize, clock: u64) {
         let member = self.members[slot];
@@ -175,7 +176,7 @@ impl ChirpVoices {
                 let moving = Moving {
                     from: member.knots[0],
                     to: member.knots[1],
-                    length: RUN_SAMPLES as u32,
+                    length: KNOT_SAMPLES as u32,
                     position: done,
                     played: std::array::from_fn(|k| lanes.played(first + k, done, k)),
                 };
@@ -195,10 +196,11 @@ impl ChirpVoices {
         self.gaps = true;
     }
 
-    /// At a run start, sample `clock` of the engine's clock: every member's run ends, voices
-    /// that can join (`free` says whether no other lanes hold a slot) join, and every member's
-    /// next run is planned from its knot and seeded; a member whose run the lanes refuse
-    /// leaves.
+    /// At a run start, sample `clock` of the engine's clock: every member's run ends. Within a
+    /// knot's span the next run goes on along the same slopes, seeded afresh. At a knot voices
+    /// that can join (`free` says whether no other lanes hold a slot) join, every member's
+    /// span to the next knot is planned from its knot, and the first run seeded; a member
+    /// whose span the lanes refuse leaves.
     pub fn start_run(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
@@ -210,8 +212,16 @@ impl ChirpVoices {
     ) {
         if self.mask == 0 {
             self.lanes.clear(stereo);
+        } else if !self.lanes.at_knot() {
+            debug_assert!(
+                self.done.is_multiple_of(RUN_SAMPLES as u32),
+                "a run cut short"
+            );
+            self.lanes.finish_run(kernel);
+            self.lanes.seed(kernel);
+            return;
         } else {
-            debug_assert_eq!(self.done, RUN_SAMPLES as u32, "a run cut short");
+            debug_assert_eq!(self.done, KNOT_SAMPLES as u32, "a run cut short");
             self.lanes.finish_run(kernel);
             if self.gaps {
                 self.close_gaps();
@@ -219,7 +229,7 @@ impl ChirpVoices {
         }
         self.gaps = false;
         self.done = 0;
-        if !self.enabled {
+        if !self.enabled || !clock.is_multiple_of(KNOT_SAMPLES as u64) {
             return;
         }
         let members = self.mask;
@@ -297,8 +307,8 @@ impl ChirpVoices {
                     let moving = Moving {
                         from: member.knots[0],
                         to: member.knots[1],
-                        length: RUN_SAMPLES as u32,
-                        position: RUN_SAMPLES as u32,
+                        length: KNOT_SAMPLES as u32,
+                        position: KNOT_SAMPLES as u32,
                         played,
                     };
                     (
@@ -348,6 +358,6 @@ impl ChirpVoices {
         self.lanes
             .add_to(kernel, out.left, out.right.as_deref_mut());
         self.done += out.len() as u32;
-        debug_assert!(self.done <= RUN_SAMPLES as u32, "past the run");
+        debug_assert!(self.done <= KNOT_SAMPLES as u32, "past the knot");
     }
 }

@@ -3,8 +3,9 @@
 //! joining at events, whatever the blocks and the kernel.
 
 use super::*;
-use crate::dsp::lfo::Rate;
+use crate::dsp::lfo::{KNOT_SAMPLES, Rate};
 use crate::dsp::sine::Kernel;
+use crate::dsp::steady::RUN_SAMPLES;
 use crate::engine::unison::Unison;
 
 /// Keys three semitones apart.
@@ -206,21 +207,23 @@ fn released_at(wide: bool, lanes: bool, leave: usize) -> (Vec<f32>, Vec<f32>) {
 /// the lanes let go is the same bits as with the lanes off.
 #[test]
 fn voices_leaving_the_chirp_lanes_play_on_the_bits_of_their_banks() {
-    // Past the attack, at each offset into a run (a run start, its second sample, its middle,
-    // its last).
-    let run_start = 32 * 1_000;
+    // Past the attack, at each offset into a knot's span: its first run (its start, its second
+    // sample, its middle, its last) and the next run's start, second sample and last (the
+    // span's last).
+    let knot = KNOT_SAMPLES * 1_000;
+    let (run, span) = (RUN_SAMPLES, KNOT_SAMPLES);
     for wide in [false, true] {
-        for offset in [0, 1, 17, 31] {
-            let leave = run_start + offset;
+        for offset in [0, 1, run / 2 + 1, run - 1, run, run + 1, span - 1] {
+            let leave = knot + offset;
             let banks = released_at(wide, false, leave);
             let lanes = released_at(wide, true, leave);
             assert!(
                 lanes.0[leave..] == banks.0[leave..],
-                "wide {wide}, leaving {offset} samples into a run: left"
+                "wide {wide}, leaving {offset} samples after a knot: left"
             );
             assert!(
                 lanes.1[leave..] == banks.1[leave..],
-                "wide {wide}, leaving {offset} samples into a run: right"
+                "wide {wide}, leaving {offset} samples after a knot: right"
             );
         }
     }

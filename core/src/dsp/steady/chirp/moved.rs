@@ -3,13 +3,15 @@
 //! from knot to knot, and at a knot a voice contributes only its [`Knot`] (one pitch ratio and
 //! five level factors).
 //!
-//! Each run is what a bank's movement plays between two knots (see [`crate::dsp::knot`]): a
+//! Between two knots the lanes play what a bank's movement plays (see [`crate::dsp::knot`]): a
 //! partial's increment ramps to [`moved_increment`] of its own at the next knot's ratio, its
 //! level to its own times the next knot's factor, with the same integer slopes and the same
 //! `f32` operations as a bank's piece ([`played`](MovedLanes::played) gives that piece back,
 //! so a voice leaving at any sample resumes on its banks exactly where they would be). The
 //! knot's work for every partial at once, [`aim`](MovedLanes::aim), is one branch-free pass
-//! over the lanes, which vectorises.
+//! over the lanes, which vectorises. A knot spans [`KNOT_RUNS`] runs: the lanes are seeded
+//! afresh at each run's start (their recurrence holds its accuracy over one run), the runs
+//! after the first going on along the knot's slopes ([`finish_run`](MovedLanes::finish_run)).
 //!
 //! Lanes are laid out per voice as the engine pushes them (copy by copy, five partials each);
 //! a channel's lanes take each partial's amplitude at that channel's pan gain, and in stereo
@@ -18,13 +20,16 @@
 
 use super::{ChirpLanes, ChirpPartial, MAX_LANES, accepts};
 use crate::dsp::knot::{Knot, Played, moved_increment, slope_between};
+use crate::dsp::lfo::{KNOT_RUNS, KNOT_SAMPLES};
 use crate::dsp::phase::PhaseRamp;
 use crate::dsp::sine::{Kernel, Level};
-use crate::dsp::steady::RUN_SAMPLES;
+use crate::dsp::steady::{RUN_SAMPLES, RUN_SHIFT, run_triangle};
 use crate::dsp::{MovedPartial, PARTIAL_COUNT};
 
-/// A run as `u32`.
+/// A run and a knot's span as `u32`.
 const RUN: u32 = RUN_SAMPLES as u32;
+const KNOT: u32 = KNOT_SAMPLES as u32;
+const _: () = assert!(KNOT_SAMPLES == KNOT_RUNS * RUN_SAMPLES && KNOT_RUNS >= 1);
 
 /// Partials under a movement, in the chirp lanes of one or two channels, with what each knot
 /// needs besides the lanes' phase ramps (see the module documentation).
@@ -53,8 +58,12 @@ pub struct MovedLanes {
     /// The next knot's pitch ratio and level factor for the partial (its voice's).
     ratio: [f64; MAX_LANES],
     factor: [f32; MAX_LANES],
-    /// Whether the lanes render the partial's run within their accuracy (see [`accepts`]).
+    /// Whether the lanes render the partial's span to the next knot within their accuracy (see
+    /// [`accepts`]).
     accepted: [bool; MAX_LANES],
+    /// Samples from the knot [`aim`](Self::aim) planned to the start of the run the lanes are
+    /// seeded for (a multiple of [`RUN_SAMPLES`] below [`KNOT_SAMPLES`]).
+    run_start: u32,
 }
 
 impl Default for MovedLanes {
@@ -76,6 +85,7 @@ impl Default for MovedLanes {
             ratio: [1.0; MAX_LANES],
             factor: [1.0; MAX_LANES],
             accepted: [true; MAX_LANES],
+            run_start: 0,
         }
     }
 }
@@ -163,10 +173,22 @@ impl MovedLanes {
         }
     }
 
-    /// Moves every lane on past the run just rendered (all of it): its phase by the run, its
-    /// increment and level exactly to the run's end, as a bank's piece ends. Compiled for
-    /// `kernel`'s instruction set, as [`aim`](Self::aim).
+    /// Whether the run just rendered ends at the next knot (else the next run goes on along
+    /// the same slopes, and takes no [`aim`](Self::aim)).
+    pub fn at_knot(&self) -> bool {
+        self.run_start + RUN == KNOT
+    }
+
+    /// Moves every lane on past the run just rendered (all of it): its phase by the run; at
+    /// the knot's end (see [`at_knot`](Self::at_knot)) its increment and level exactly to the
+    /// knot's, as a bank's piece ends, else its increment and amplitudes along their slopes
+    /// to the next run's start. Compiled for `kernel`'s instruction set, as
+    /// [`aim`](Self::aim).
     pub fn finish_run(&mut self, kernel: Kernel) {
+        if !self.at_knot() {
+            self.run_start += RUN;
+            return self.go_on(kernel);
+        }
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => finish_avx2(token, self),
@@ -176,7 +198,18 @@ impl MovedLanes {
         }
     }
 
-    /// The knot's work for every lane at once: its run to the next knot (the ratios and
+    /// [`finish_run`](Self::finish_run) within a knot: every lane along its slopes.
+    fn go_on(&mut self, kernel: Kernel) {
+        match kernel {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2(token) => go_on_avx2(token, self),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(token) => go_on_avx512(token, self),
+            _ => go_on_lanes(self),
+        }
+    }
+
+    /// The knot's work for every lane at once: its span to the next knot (the ratios and
     /// factors [`set_knot`](Self::set_knot) gave) as a bank's piece plans it: the increment's
     /// slope to its own moved by the ratio, the level's step to its own times the factor,
     /// the amplitudes at the voice's gain, envelope and pans; and whether the lanes accept
@@ -184,6 +217,7 @@ impl MovedLanes {
     /// vectorise; every kernel computes the same bits). Returns whether the lanes accept every
     /// partial (else [`accept`](Self::accept) says whose run they refuse).
     pub fn aim(&mut self, kernel: Kernel) -> bool {
+        self.run_start = 0;
         match kernel {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2(token) => aim_avx2(token, self),
@@ -198,8 +232,8 @@ impl MovedLanes {
         self.accepted[lanes].iter().all(|&accepted| accepted)
     }
 
-    /// Seeds the lanes for the run [`aim`](Self::aim) set (leaving their phase ramps at its
-    /// start: [`finish_run`](Self::finish_run) moves them on).
+    /// Seeds the lanes for the current run of the knot [`aim`](Self::aim) planned (leaving
+    /// their phase ramps at its start: [`finish_run`](Self::finish_run) moves them on).
     pub fn seed(&mut self, kernel: Kernel) {
         self.left.seed(kernel, 0);
         if self.stereo {
@@ -221,14 +255,15 @@ impl MovedLanes {
         }
     }
 
-    /// Lane `lane`'s partial as its bank plays it `done` samples into the run
-    /// [`aim`](Self::aim) set (at most [`RUN_SAMPLES`]; at the end, between pieces), as partial
-    /// `index` of its bank.
+    /// Lane `lane`'s partial as its bank plays it `done` samples after the knot
+    /// [`aim`](Self::aim) planned (within the current run, at most [`KNOT_SAMPLES`]; at the
+    /// end, between pieces), as partial `index` of its bank.
     pub fn played(&self, lane: usize, done: u32, index: usize) -> Played {
+        debug_assert!((self.run_start..=self.run_start + RUN).contains(&done));
         let mut ramp = self.left.ramp(lane);
-        ramp.skip(u64::from(done));
+        ramp.skip(u64::from(done - self.run_start));
         let (end_increment, end_level) = (self.end_increment[lane], self.end_level[lane]);
-        if done == RUN {
+        if done == KNOT {
             return Played::at(
                 PhaseRamp {
                     increment: end_increment,
@@ -246,7 +281,7 @@ impl MovedLanes {
         Played {
             ramp,
             level,
-            left: RUN - done,
+            left: KNOT - done,
             end_increment,
             end_level,
             index,
@@ -259,7 +294,8 @@ impl MovedLanes {
         Played::at(self.left.ramp(lane), self.level[lane], index)
     }
 
-    /// Lane `lane`'s increment `done` samples into the run [`aim`](Self::aim) set.
+    /// Lane `lane`'s increment `done` samples after the knot [`aim`](Self::aim) planned
+    /// (within the current run).
     pub fn increment(&self, lane: usize, done: u32) -> u64 {
         self.played(lane, done, 0).ramp.increment
     }
@@ -270,21 +306,40 @@ impl MovedLanes {
     }
 }
 
-/// [`MovedLanes::finish_run`], in one pass over the lanes.
+/// [`MovedLanes::finish_run`] at a knot, in one pass over the lanes.
 #[inline(always)]
 fn finish_lanes(moved: &mut MovedLanes) {
     let lanes = moved.left.partials();
-    const _: () = assert!(RUN_SAMPLES == 32);
     let left = &mut moved.left;
     for lane in 0..lanes {
         let (increment, slope) = (left.increment[lane], left.slope[lane]);
-        // 32·31/2 = 496 = 512 − 16.
-        let triangle = (slope << 9).wrapping_sub(slope << 4);
         left.phase[lane] = left.phase[lane]
-            .wrapping_add(increment << 5)
-            .wrapping_add(triangle);
+            .wrapping_add(increment << RUN_SHIFT)
+            .wrapping_add(run_triangle(slope));
         left.increment[lane] = moved.end_increment[lane];
         moved.level[lane] = moved.end_level[lane];
+    }
+}
+
+/// [`MovedLanes::finish_run`] within a knot, in one pass over the lanes: the phase ramps a run
+/// on (the increment along its slope), the amplitudes (both channels') along their steps.
+#[inline(always)]
+fn go_on_lanes(moved: &mut MovedLanes) {
+    let lanes = moved.left.partials();
+    let left = &mut moved.left;
+    for lane in 0..lanes {
+        let (increment, slope) = (left.increment[lane], left.slope[lane]);
+        left.phase[lane] = left.phase[lane]
+            .wrapping_add(increment << RUN_SHIFT)
+            .wrapping_add(run_triangle(slope));
+        left.increment[lane] = increment.wrapping_add(slope << RUN_SHIFT);
+        left.amplitude[lane] += RUN as f32 * left.amplitude_step[lane];
+    }
+    if moved.stereo {
+        let right = &mut moved.right;
+        for lane in 0..lanes {
+            right.amplitude[lane] += RUN as f32 * right.amplitude_step[lane];
+        }
     }
 }
 
@@ -300,7 +355,7 @@ fn aim_lanes(moved: &mut MovedLanes) -> bool {
             moved.ratio[lane],
         );
         let increment = left.increment[lane];
-        let slope = slope_between(increment, end, RUN);
+        let slope = slope_between(increment, end, KNOT);
         moved.end_increment[lane] = end;
         left.slope[lane] = slope;
         let ramp = PhaseRamp {
@@ -308,7 +363,7 @@ fn aim_lanes(moved: &mut MovedLanes) -> bool {
             increment,
             slope,
         };
-        moved.accepted[lane] = accepts(&ramp, RUN_SAMPLES);
+        moved.accepted[lane] = accepts(&ramp, KNOT_SAMPLES);
     }
     let mut all = true;
     for lane in 0..lanes {
@@ -317,7 +372,7 @@ fn aim_lanes(moved: &mut MovedLanes) -> bool {
         let step = if end_level == now {
             0.0
         } else {
-            (end_level - now) / RUN as f32
+            (end_level - now) / KNOT as f32
         };
         moved.end_level[lane] = end_level;
         moved.level_step[lane] = step;
@@ -386,6 +441,14 @@ compiled_for! {
 compiled_for! {
     /// [`finish_lanes`] compiled for AVX-512F.
     fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes -> ()
+}
+compiled_for! {
+    /// [`go_on_lanes`] compiled for AVX2.
+    fn go_on_avx2(crate::dsp::sine::Avx2Token, "avx2") = go_on_lanes -> ()
+}
+compiled_for! {
+    /// [`go_on_lanes`] compiled for AVX-512F.
+    fn go_on_avx512(crate::dsp::sine::Avx512Token, "avx512f") = go_on_lanes -> ()
 }
 compiled_for! {
     /// [`mirror_moved`] compiled for AVX2.

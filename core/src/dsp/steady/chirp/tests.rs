@@ -4,7 +4,7 @@ use std::f64::consts::TAU;
 
 const RATE_HZ: f64 = 48_000.0;
 
-/// A partial under vibrato and tremolo, run by run as the engine's knots would give it.
+/// A partial under vibrato and tremolo, knot by knot as the engine's knots would give it.
 #[derive(Clone, Copy, Debug)]
 struct Motion {
     hz: f64,
@@ -34,25 +34,25 @@ impl Motion {
 
     /// The increment and amplitude at knot `knot`, exactly as a knot computes them.
     fn knot(&self, knot: u64) -> (u64, f32) {
-        let t = (knot * RUN_SAMPLES as u64) as f64 / RATE_HZ;
+        let t = (knot * KNOT_SAMPLES as u64) as f64 / RATE_HZ;
         let cents = self.cents * (TAU * (self.start + self.vibrato_hz * t)).sin();
         let increment = increment_for(self.hz * (cents / 1200.0).exp2(), RATE_HZ);
         let tremolo = 1.0 - self.tremolo * (0.5 - 0.5 * (TAU * self.tremolo_hz * t).cos());
         (increment, (self.amplitude * tremolo) as f32)
     }
 
-    /// Run `knot`'s slope and amplitude ramp for a partial whose increment is `increment` at
-    /// its start: the increment ramps to the next knot's (rounded to a whole slope, so that the
-    /// run ends exactly where the next begins).
+    /// Knot `knot`'s slope and amplitude ramp for a partial whose increment is `increment`
+    /// there: the increment ramps to the next knot's (rounded to a whole slope, so that the
+    /// span ends exactly where the next begins).
     fn run(&self, knot: u64, increment: u64) -> (u64, f32, f32) {
         let (target, _) = self.knot(knot + 1);
-        let slope = (target as i64 - increment as i64) / RUN_SAMPLES as i64;
+        let slope = (target as i64 - increment as i64) / KNOT_SAMPLES as i64;
         let (_, amplitude) = self.knot(knot);
         let (_, next) = self.knot(knot + 1);
         (
             slope as u64,
             amplitude,
-            (next - amplitude) / RUN_SAMPLES as f32,
+            (next - amplitude) / KNOT_SAMPLES as f32,
         )
     }
 
@@ -70,8 +70,9 @@ impl Motion {
 }
 
 /// `motions` (each from its phase) rendered `samples` long with `kernel` in blocks of `block`,
-/// onto `start`; and the exact per-sample reference: Σ amplitude · sin(2π · phase) in `f64`
-/// with the phases of [`PhaseRamp`] advancing sample by sample and the amplitudes exact lines.
+/// onto `start`, a slope set at every knot and the lanes seeded at every run, as the engine
+/// does; and the exact per-sample reference: Σ amplitude · sin(2π · phase) in `f64` with the
+/// phases of [`PhaseRamp`] advancing sample by sample and the amplitudes exact lines.
 fn render(
     kernel: Kernel,
     motions: &[(Motion, u64)],
@@ -87,12 +88,15 @@ fn render(
     let mut out = vec![start; samples];
     let mut exact = vec![0.0f64; samples];
     let run_start = |lanes: &mut ChirpLanes, position: usize| {
-        let knot = (position / RUN_SAMPLES) as u64;
-        let run = RUN_SAMPLES.min(samples - position);
+        if !position.is_multiple_of(KNOT_SAMPLES) {
+            return lanes.seed(kernel, RUN_SAMPLES);
+        }
+        let knot = (position / KNOT_SAMPLES) as u64;
+        let run = KNOT_SAMPLES.min(samples - position);
         for (lane, (motion, _)) in motions.iter().enumerate() {
             let (slope, amplitude, step) = motion.run(knot, lanes.ramp(lane).increment);
             lanes.set_run(lane, slope, amplitude, step);
-            assert!(accepts(&lanes.ramp(lane), RUN_SAMPLES), "{motion:?}");
+            assert!(accepts(&lanes.ramp(lane), KNOT_SAMPLES), "{motion:?}");
             let ramp = &mut exact_ramps[lane];
             ramp.slope = slope;
             for n in 0..run {
@@ -235,11 +239,12 @@ fn aiming_at_a_target_slopes_each_increment_there_within_a_run_of_rounding() {
     lanes.aim(&targets);
     for (lane, &target) in targets.iter().enumerate() {
         let mut ramp = lanes.ramp(lane);
-        ramp.skip(RUN_SAMPLES as u64);
+        ramp.skip(KNOT_SAMPLES as u64);
         let missed = ramp.increment as f64 - target;
-        // Rounded down to a whole slope: at most 32 units short, and the target's own rounding.
+        // Rounded down to a whole slope: at most a knot's span of units short, and the
+        // target's own rounding.
         assert!(
-            (-(RUN_SAMPLES as f64) - 1024.0..=1024.0).contains(&missed),
+            (-(KNOT_SAMPLES as f64) - 1024.0..=1024.0).contains(&missed),
             "lane {lane}: {missed}"
         );
     }

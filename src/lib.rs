@@ -433,10 +433,11 @@ impl Quintet {
     /// Glides (automation, a gesture) or jumps (a load) each partial, its phase running on.
     fn follow_frequencies(&mut self, loaded: ParamSet) {
         // A loop over the constant list rather than `map`: unrolled, each read knows its
-        // parameter (a continuous one, its range) at compile time.
+        // parameter (a continuous one, its range) at compile time. The values as
+        // `follow_changed_parameters` just read them (every frequency once, then the moved).
         let mut hz = [0.0; PARTIAL_COUNT];
         for (hz, param) in hz.iter_mut().zip(Param::FREQUENCIES) {
-            *hz = self.params.plain(param);
+            *hz = self.followed.float_plain(param);
         }
         let motions = Param::FREQUENCIES.map(|param| motion_of(param, loaded));
         self.engine.set_frequencies(hz, motions);

@@ -177,46 +177,75 @@ impl Partial {
     /// Glides from wherever the partial is now to `frequency_hz` over `length`. The glide runs
     /// in phase units per sample, starting from the increment itself: a segment's end becomes
     /// an increment by a rounding, with no division by the sample rate (a host automating
-    /// densely starts a glide per partial at every event).
-    fn glide_to(&mut self, frequency_hz: f64, timing: Timing, length: &GlideLength) {
+    /// densely starts a glide per partial at every event). The glide comes with its first
+    /// segment ([`PitchGlide::start`]), begun here without asking it again.
+    #[inline]
+    fn glide_to(&mut self, frequency_hz: f64, timing: &Timing, length: &GlideLength) {
         if frequency_hz == self.target_hz {
             return;
         }
         let now = units_of(self.ramp.increment);
-        match PitchGlide::new(now, frequency_hz * timing.units_per_hz, length) {
-            Some(glide) => {
+        match PitchGlide::start(now, frequency_hz * timing.units_per_hz, length) {
+            Some((glide, first)) => {
                 let level = self.level_now();
                 self.target_hz = frequency_hz;
                 self.glide = Some(glide);
-                self.begin_segment(level, timing);
+                self.begin_glide_segment(first, glide.is_over(), level, timing);
             }
-            None => self.jump_to(frequency_hz, timing),
+            None => self.jump_to(frequency_hz, *timing),
         }
     }
 
     /// Starts the next segment of the glide and/or level change from the current increment and
     /// `level`, or settles when both are over.
     fn begin_segment(&mut self, level: f32, timing: Timing) {
-        let glide_segment = self.glide.as_mut().and_then(PitchGlide::next_segment);
-        if glide_segment.is_none() {
-            self.glide = None;
-        }
-        if glide_segment.is_none() && !self.user_level.is_moving() {
-            self.settle(timing);
-            return;
-        }
-        // The glide's last segment, and a level segment without a glide, end exactly on the
-        // target's own increment (the one `settle` holds).
-        let (samples, end_increment, end_hz) = match glide_segment {
-            Some(Segment { samples, end }) if self.glide.as_ref().is_some_and(|g| !g.is_over()) => {
-                (samples, increment_of_units(end), end * timing.hz_per_unit)
+        let glide = self.glide.as_mut();
+        match glide.and_then(|glide| Some((glide.next_segment()?, glide.is_over()))) {
+            Some((segment, last)) => self.begin_glide_segment(segment, last, level, &timing),
+            None => {
+                self.glide = None;
+                if !self.user_level.is_moving() {
+                    self.settle(timing);
+                    return;
+                }
+                // A level segment without a glide holds the target's own increment.
+                let end_increment = increment_for(self.target_hz, timing.sample_rate_hz);
+                let samples = timing.segment_samples;
+                self.begin_ramp(level, samples, end_increment, self.target_hz, &timing);
             }
-            segment => (
-                segment.map_or(timing.segment_samples, |segment| segment.samples),
-                increment_for(self.target_hz, timing.sample_rate_hz),
-                self.target_hz,
-            ),
+        }
+    }
+
+    /// Starts `segment`, the glide's segment just handed out (`last`: the one ending on the
+    /// target), from the current increment and `level`, with the level change's next segment.
+    #[inline(always)]
+    fn begin_glide_segment(&mut self, segment: Segment, last: bool, level: f32, timing: &Timing) {
+        // The glide's last segment ends exactly on the target's own increment (the one
+        // `settle` holds).
+        let (end_increment, end_hz) = if last {
+            let end_increment = increment_for(self.target_hz, timing.sample_rate_hz);
+            (end_increment, self.target_hz)
+        } else {
+            (
+                increment_of_units(segment.end),
+                segment.end * timing.hz_per_unit,
+            )
         };
+        self.begin_ramp(level, segment.samples, end_increment, end_hz, timing);
+    }
+
+    /// Ramps the increment from where it is to `end_increment` over `samples` samples, and the
+    /// level from `level` to the partial's level at `end_hz` and its own level's next segment
+    /// end.
+    #[inline(always)]
+    fn begin_ramp(
+        &mut self,
+        level: f32,
+        samples: u32,
+        end_increment: u64,
+        end_hz: f64,
+        timing: &Timing,
+    ) {
         self.ramp.slope = slope_between(self.ramp.increment, end_increment, samples);
         self.segment_end_increment = end_increment;
         self.segment_samples_left = samples;
@@ -474,9 +503,38 @@ impl PartialBank {
             }
             self.partials[index].glide_to(
                 sanitize_frequency(frequency_hz),
-                timing,
+                &timing,
                 &self.glide_length,
             );
+        }
+    }
+
+    /// Moves each partial to its frequency in `frequencies_hz` (each as [`sanitize_frequency`]
+    /// leaves it): at once where `jumps` says so (as [`jump_to`](Self::jump_to)), else gliding
+    /// over [`GLIDE_MS`] (as [`glide_to`](Self::glide_to)). A partial already at or heading to
+    /// its frequency is left as it is (a jump there would cut its glide short). One call for
+    /// the five, their checks in one loop: a host automating the frequencies densely moves all
+    /// five at every event.
+    pub(crate) fn move_frequencies_to(
+        &mut self,
+        frequencies_hz: [f64; PARTIAL_COUNT],
+        jumps: [bool; PARTIAL_COUNT],
+    ) {
+        let timing = self.timing;
+        if GLIDE_MS != self.glide_length.ms {
+            self.glide_length = GlideLength::new(GLIDE_MS, timing);
+        }
+        let moves = self.partials.iter_mut().zip(frequencies_hz).zip(jumps);
+        for ((partial, frequency_hz), jump) in moves {
+            debug_assert_eq!(frequency_hz, sanitize_frequency(frequency_hz));
+            if frequency_hz == partial.target_hz {
+                continue;
+            }
+            if jump {
+                partial.jump_to(frequency_hz, timing);
+            } else {
+                partial.glide_to(frequency_hz, &timing, &self.glide_length);
+            }
         }
     }
 

@@ -110,6 +110,14 @@ impl GlideLength {
     }
 }
 
+/// Whether `start` and `target` are both positive and finite (NaN is neither), tested in three
+/// comparisons without a branch: their difference is finite exactly when both are (each is
+/// positive), where testing each for finiteness compiles to a dozen integer instructions.
+#[inline(always)]
+fn both_positive_and_finite(start: f64, target: f64) -> bool {
+    (start > 0.0) & (target > 0.0) & ((start - target).abs() < f64::INFINITY)
+}
+
 /// A pitch-even glide between two frequencies, consumed one segment at a time. Frequencies are
 /// in any unit proportional to Hz, the same for all of them (the bank's: phase units per
 /// sample, see [`Timing::units_per_hz`]).
@@ -141,10 +149,7 @@ impl PitchGlide {
     /// `None` when a pitch-even glide is meaningless (a frequency that is not positive and
     /// finite): the caller should jump instead.
     pub fn new(start: f64, target: f64, length: &GlideLength) -> Option<Self> {
-        // Positive and finite (NaN fails every comparison), both tested without a branch: a
-        // host automating densely starts a glide per partial at every event.
-        let valid = |frequency: f64| (frequency > 0.0) & (frequency < f64::INFINITY);
-        if !(valid(start) & valid(target)) {
+        if !both_positive_and_finite(start, target) {
             return None;
         }
         Some(Self {
@@ -154,6 +159,38 @@ impl PitchGlide {
             segment_samples: length.segment_samples,
             samples_left: length.samples,
         })
+    }
+
+    /// [`Self::new`] with its first segment already handed out: the glide and what its first
+    /// [`next_segment`](Self::next_segment) returns, to the bit, without that call's checks
+    /// of a glide that may be over (a host automating densely starts a glide per partial at
+    /// every event, and renders one sample of it before the next).
+    #[inline]
+    pub fn start(start: f64, target: f64, length: &GlideLength) -> Option<(Self, Segment)> {
+        if !both_positive_and_finite(start, target) {
+            return None;
+        }
+        let ratio_per_segment = length.segment_ratio(target / start);
+        let segment_samples = length.segment_samples;
+        // Longer than one segment (the usual glide): a whole segment, ending a segment's
+        // ratio above the start. Else the only segment, ending on the target.
+        let (samples, samples_left, end) = if length.samples > u64::from(segment_samples) {
+            (
+                segment_samples,
+                length.samples - u64::from(segment_samples),
+                start * ratio_per_segment,
+            )
+        } else {
+            (length.samples as u32, 0, target)
+        };
+        let glide = Self {
+            segment_end: end,
+            ratio_per_segment,
+            target,
+            segment_samples,
+            samples_left,
+        };
+        Some((glide, Segment { samples, end }))
     }
 
     /// The next segment, or `None` once the glide is over. The last segment ends exactly on the
@@ -241,6 +278,35 @@ mod tests {
         );
         assert!(PitchGlide::new(0.0, 200.0, &length(960.0, 64)).is_none());
         assert!(PitchGlide::new(200.0, f64::NAN, &length(960.0, 64)).is_none());
+    }
+
+    /// The glide start dense automation takes is [`PitchGlide::new`] and its first segment, to
+    /// the bit: for glides shorter than, as long as and longer than a segment, rising and
+    /// falling, near 1 and far, and for what is no glide.
+    #[test]
+    fn a_started_glide_is_a_new_one_after_its_first_segment() {
+        let frequencies = [1e-300, 0.5, 99.9, 100.0, 100.1, 440.0, 3e4, 1e300];
+        let invalid = [0.0, -1.0, f64::INFINITY, f64::NAN];
+        for (samples, segment) in [(1.0, 64), (63.0, 64), (64.0, 64), (65.0, 64), (960.0, 128)] {
+            let length = length(samples, segment);
+            for &start in frequencies.iter().chain(&invalid) {
+                for &target in frequencies.iter().chain(&invalid) {
+                    let started = PitchGlide::start(start, target, &length);
+                    let made = PitchGlide::new(start, target, &length).map(|mut glide| {
+                        let first = glide.next_segment().expect("a new glide has a segment");
+                        (glide, first)
+                    });
+                    let valid = |hz: f64| hz > 0.0 && hz.is_finite();
+                    assert_eq!(started.is_some(), valid(start) && valid(target));
+                    // `Debug` prints each float to the bit (and NaN alike, which `==` does not).
+                    assert_eq!(
+                        format!("{started:?}"),
+                        format!("{made:?}"),
+                        "{start} to {target} over {samples} samples in segments of {segment}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

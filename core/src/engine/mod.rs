@@ -296,15 +296,9 @@ impl Engine {
         motions: [Motion; PARTIAL_COUNT],
     ) {
         self.settings.frequencies_hz = frequencies_hz.map(sanitize_frequency);
-        for (partial, hz) in self.settings.frequencies_hz.into_iter().enumerate() {
-            // A jump to where a partial is heading would cut its glide short.
-            if hz != self.drone.target_frequency_hz(partial) {
-                match motions[partial] {
-                    Motion::Smooth => self.drone.glide_to(partial, hz),
-                    Motion::Jump => self.drone.jump_to(partial, hz),
-                }
-            }
-        }
+        let jumps = motions.map(|motion| motion == Motion::Jump);
+        self.drone
+            .move_frequencies_to(self.settings.frequencies_hz, jumps);
         // The drone alone (no voice since the last render) skips the 32 slots: dense automation
         // of the drone pays for this call on every event.
         if !self.voices_may_sound {

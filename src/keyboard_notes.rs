@@ -7,6 +7,7 @@
 //! ([`KeyboardEvent::note_input`]), so the engine cannot tell the editor from a controller.
 
 use crate::engine::{NoteInput, NoteMatch, NoteRef};
+use crate::params::News;
 use crossbeam_queue::ArrayQueue;
 use std::sync::Arc;
 
@@ -66,22 +67,33 @@ impl KeyboardEvent {
 
 /// The editor's end.
 #[derive(Clone)]
-pub struct KeyboardSender(Arc<ArrayQueue<KeyboardEvent>>);
+pub struct KeyboardSender {
+    queue: Arc<ArrayQueue<KeyboardEvent>>,
+    /// Raised after each event is queued.
+    news: Arc<News>,
+}
 
 /// The audio thread's end.
 pub struct KeyboardReceiver(Arc<ArrayQueue<KeyboardEvent>>);
 
-/// A connected sender and receiver. Allocates: call it off the audio thread.
-pub fn keyboard_notes() -> (KeyboardSender, KeyboardReceiver) {
+/// A connected sender and receiver; each event sent raises `news` (the plugin's
+/// `QuintetParams::news`). Allocates: call it off the audio thread.
+pub fn keyboard_notes(news: &Arc<News>) -> (KeyboardSender, KeyboardReceiver) {
     let queue = Arc::new(ArrayQueue::new(CAPACITY));
-    (KeyboardSender(queue.clone()), KeyboardReceiver(queue))
+    let sender = KeyboardSender {
+        queue: queue.clone(),
+        news: Arc::clone(news),
+    };
+    (sender, KeyboardReceiver(queue))
 }
 
 impl KeyboardSender {
     /// Queues an event; returns `false` if the queue is full (the audio thread is not
     /// running), when the event is dropped.
     pub fn send(&self, event: KeyboardEvent) -> bool {
-        self.0.push(event).is_ok()
+        let queued = self.queue.push(event).is_ok();
+        self.news.raise();
+        queued
     }
 }
 
@@ -105,7 +117,7 @@ mod tests {
 
     #[test]
     fn events_arrive_in_order_and_a_full_queue_refuses_more() {
-        let (sender, receiver) = keyboard_notes();
+        let (sender, receiver) = keyboard_notes(&Arc::default());
         let key = |n: usize| (n % 128) as u8;
         for n in 0..CAPACITY {
             assert!(sender.send(KeyboardEvent::Note {

@@ -347,6 +347,22 @@ impl Quintet {
         }
     }
 
+    /// What changed outside the audio thread since the last block that brought news
+    /// (`QuintetParams::news`): the parameters, a tuning, and the voice capacity they set.
+    /// The editor keyboard's notes are played with the block's first sample.
+    fn follow_news(&mut self, context: &mut impl ProcessContext<Self>) {
+        self.follow_parameters();
+        if let Some(table) = self.tuning.as_mut().and_then(|tuning| tuning.new_table()) {
+            self.engine.set_key_table(table);
+        }
+        let voices = self.engine.settings().voices;
+        if voices != self.reported_voices {
+            // CLAP hosts size their per-voice modulation to this (voice-info).
+            context.set_current_voice_capacity(voices as u32);
+            self.reported_voices = voices;
+        }
+    }
+
     /// Hands parameter changes to the engine before the block renders. With sample-accurate
     /// automation the framework splits blocks at each event, so this runs at the event's
     /// sample. Host automation and editor gestures glide the partials and ramp the levels and
@@ -361,8 +377,9 @@ impl Quintet {
     /// it moved alone. A block with no change since the last (no parameter recorded one, and
     /// no load was announced) reads none.
     ///
-    /// Inlined, so that a block with no change (most of them; every one at 1-sample blocks
-    /// without automation) pays two loads and a comparison, not a call.
+    /// Called only in a block that brought news (`follow_news`); inlined, so that news
+    /// without a parameter change (a tuning, a note from the editor's keyboard) pays two
+    /// loads and a comparison, not a call.
     #[inline]
     fn follow_parameters(&mut self) {
         // What changed and the loads before the values: whatever is stored meanwhile shows
@@ -579,7 +596,7 @@ impl Plugin for Quintet {
         standalone::wake_on_quit(&self.editor_repaint);
         let (writer, reader) = tap::tap(self.engine.sample_rate_hz() as f32);
         self.tap = Some(writer);
-        let (notes, played) = keyboard_notes::keyboard_notes();
+        let (notes, played) = keyboard_notes::keyboard_notes(&self.params.news);
         self.keyboard = Some(played);
         editor::create(
             self.params.clone(),
@@ -640,22 +657,20 @@ impl Plugin for Quintet {
             }
             return ProcessStatus::KeepAlive;
         }
-        self.follow_parameters();
+        // Most blocks (every one at 1-sample blocks without automation) bring no news: the
+        // parameters, loads, tuning and editor keyboard are then not looked at.
+        let news = self.follow_all || self.params.news.take();
+        if news {
+            self.follow_news(context);
+        }
         if let Some(tempo_bpm) = context.transport().tempo {
             self.engine.set_tempo(tempo_bpm);
         }
-        if let Some(table) = self.tuning.as_mut().and_then(|tuning| tuning.new_table()) {
-            self.engine.set_key_table(table);
-        }
-        let voices = self.engine.settings().voices;
-        if voices != self.reported_voices {
-            // CLAP hosts size their per-voice modulation to this (voice-info).
-            context.set_current_voice_capacity(voices as u32);
-            self.reported_voices = voices;
-        }
         self.mts.follow(&mut self.engine);
         if let Some((first, others)) = buffer.as_slice().split_first_mut() {
-            self.play_keyboard_notes(first.len(), context);
+            if news {
+                self.play_keyboard_notes(first.len(), context);
+            }
             let (mut second, others) = match others.split_first_mut() {
                 Some((second, others)) => (Some(second), others),
                 None => (None, others),

@@ -11,10 +11,12 @@ mod changes;
 pub mod editor_size;
 pub mod inputs;
 pub mod loads;
+pub mod news;
 mod plugin_param;
 mod restore;
 
 pub use changes::ChangedParams;
+pub use news::News;
 pub use plugin_param::{PluginParam, modulated_by_id, nice_plug_range, poly_modulation_id};
 pub use quintet_core::params::Param;
 pub use quintet_core::params::frequency_text::{
@@ -59,11 +61,15 @@ pub struct QuintetParams {
     /// The tuning (not a parameter): saved with the state under [`TUNING_FIELD`], set by the
     /// editor, a preset or a state load, its key table sent to the audio thread.
     pub tuning: Arc<TuningShare>,
+    /// Raised by every change above (a value, a load, a tuning) and by the editor's keyboard:
+    /// the audio thread looks at them only in a block after it was raised.
+    pub news: Arc<News>,
 }
 
 impl Default for QuintetParams {
     fn default() -> Self {
-        let changes = Arc::new(ChangedParams::default());
+        let news = Arc::new(News::default());
+        let changes = Arc::new(ChangedParams::new(&news));
         Self {
             params: Param::ALL.map(|param| PluginParam::new(param, &changes)),
             modulated: Modulated::ALL.map(|target| {
@@ -74,8 +80,9 @@ impl Default for QuintetParams {
             }),
             editor: SavedEditorSize::default(),
             changes,
-            loads: Loads::default(),
-            tuning: Arc::default(),
+            loads: Loads::new(&news),
+            tuning: Arc::new(TuningShare::new(&news)),
+            news,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod saved;
 
 pub use quintet_core::tuning::{KeyTable, Tuning, TuningError};
 
+use crate::params::News;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use triple_buffer::{Input, Output, triple_buffer};
@@ -28,22 +29,23 @@ pub struct TuningShare {
     receiver: Mutex<Option<TuningReceiver>>,
     /// Counts the tunings set, so the editor sees a change in one load.
     revision: AtomicU64,
+    /// Raised after each new key table is sent.
+    news: Arc<News>,
 }
 
-impl Default for TuningShare {
-    /// 12-TET, A4 at 440 Hz.
-    fn default() -> Self {
+impl TuningShare {
+    /// 12-TET, A4 at 440 Hz; each tuning set raises `news`.
+    pub fn new(news: &Arc<News>) -> Self {
         let (input, output) = triple_buffer(&KeyTable::default());
         Self {
             loaded: Mutex::new(Arc::new(Tuning::default())),
             to_audio: Mutex::new(input),
             receiver: Mutex::new(Some(TuningReceiver { output })),
             revision: AtomicU64::new(0),
+            news: Arc::clone(news),
         }
     }
-}
 
-impl TuningShare {
     /// Plays `tuning` from the audio thread's next block on (held notes glide to it). Never
     /// call it on the audio thread: it allocates and locks.
     pub fn set(&self, tuning: Tuning) {
@@ -52,6 +54,7 @@ impl TuningShare {
             *to_audio.input_buffer_mut() = *tuning.table();
             to_audio.publish();
         }
+        self.news.raise();
         *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(tuning);
         self.revision.fetch_add(1, Ordering::AcqRel);
     }
@@ -102,7 +105,7 @@ mod tests {
 
     #[test]
     fn a_tuning_set_reaches_the_audio_end_once() {
-        let share = TuningShare::default();
+        let share = TuningShare::new(&Arc::default());
         let mut receiver = share.take_receiver().expect("the receiver");
         assert!(share.take_receiver().is_none(), "taken once");
         assert!(receiver.new_table().is_none());

@@ -43,7 +43,7 @@ struct Control {
 impl Editor {
     fn new() -> Self {
         let (writer, reader) = tap(SAMPLE_RATE_HZ);
-        let (notes, played) = keyboard_notes();
+        let (notes, played) = keyboard_notes(&Arc::default());
         let params = Arc::new(QuintetParams::default());
         let host = Arc::new(TestHost::default());
         let context = GuiContext::new(host.clone());

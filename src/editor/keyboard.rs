@@ -390,7 +390,7 @@ mod tests {
 
         /// In a window `width_pt` points wide.
         fn with_width(width_pt: f32) -> Self {
-            let (sender, notes) = keyboard_notes();
+            let (sender, notes) = keyboard_notes(&std::sync::Arc::default());
             let mut harness = Self {
                 ctx: Context::default(),
                 keyboard: NoteKeyboard::new(sender),

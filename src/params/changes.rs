@@ -10,6 +10,7 @@
 //! so one added without it fails.
 
 use super::loads::ParamSet;
+use super::news::News;
 use nice_plug::prelude::{BoolParam, FloatParam, IntParam};
 use quintet_core::params::{PARAM_COUNT, Param};
 use std::sync::Arc;
@@ -25,17 +26,29 @@ const _: () = assert!(PARAM_COUNT <= WORDS * WORD_BITS);
 
 /// The parameters whose value changed since the last [`Self::take`], as bits
 /// ([`Param::index`]), 64 to a word.
-#[derive(Debug, Default)]
-pub struct ChangedParams([AtomicU64; WORDS]);
+#[derive(Debug)]
+pub struct ChangedParams {
+    words: [AtomicU64; WORDS],
+    /// Raised after each change is recorded.
+    news: Arc<News>,
+}
 
 impl ChangedParams {
+    /// Nothing changed yet; each change raises `news`.
+    pub fn new(news: &Arc<News>) -> Self {
+        Self {
+            words: Default::default(),
+            news: Arc::clone(news),
+        }
+    }
+
     /// The parameters changed since the last call, forgetting them. Take them *before* reading
     /// the values: a change stored meanwhile sets its bit again, so it is seen one block later
     /// at worst.
     #[inline]
     pub fn take(&self) -> ParamSet {
         let mut changed: ParamSet = 0;
-        for (n, word) in self.0.iter().enumerate() {
+        for (n, word) in self.words.iter().enumerate() {
             // A plain load first: the usual block (no change) costs no read-modify-write.
             // Acquire pairs with `mark`'s Release: the values stored before are seen.
             if word.load(Ordering::Relaxed) != 0 {
@@ -48,7 +61,8 @@ impl ChangedParams {
     /// Records that `param`'s value changed; the value was stored before.
     fn mark(&self, param: Param) {
         let index = param.index();
-        self.0[index / WORD_BITS].fetch_or(1 << (index % WORD_BITS), Ordering::Release);
+        self.words[index / WORD_BITS].fetch_or(1 << (index % WORD_BITS), Ordering::Release);
+        self.news.raise();
     }
 }
 

@@ -12,7 +12,9 @@
 //! one is theirs.
 
 use super::inputs::ParameterInputs;
+use super::news::News;
 use quintet_core::params::{PARAM_COUNT, Param};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// A mark's flag: set while the mark waits for its value. The low 32 bits are the value's bits.
@@ -30,18 +32,20 @@ pub struct Loads {
     marks: [AtomicU64; PARAM_COUNT],
     /// How many loads were announced (wrapping).
     announced: AtomicU32,
-}
-
-impl Default for Loads {
-    fn default() -> Self {
-        Self {
-            marks: std::array::from_fn(|_| AtomicU64::new(0)),
-            announced: AtomicU32::new(0),
-        }
-    }
+    /// Raised after each announcement.
+    news: Arc<News>,
 }
 
 impl Loads {
+    /// No marks yet; each announcement raises `news`.
+    pub fn new(news: &Arc<News>) -> Self {
+        Self {
+            marks: std::array::from_fn(|_| AtomicU64::new(0)),
+            announced: AtomicU32::new(0),
+            news: Arc::clone(news),
+        }
+    }
+
     /// Records that a load gives `param` the value with bits `value_bits`.
     pub fn mark(&self, param: Param, value_bits: u32) {
         self.marks[param.index()].store(MARKED | u64::from(value_bits), Ordering::Release);
@@ -50,6 +54,7 @@ impl Loads {
     /// Tells the audio thread that marks were made (after making them).
     pub fn announce(&self) {
         self.announced.fetch_add(1, Ordering::Release);
+        self.news.raise();
     }
 
     /// How many loads were announced; read it before the parameters' values.

@@ -102,6 +102,7 @@ impl KeyboardReceiver {
     /// every block, and nearly always finds none: comparing the queue's two ends first costs
     /// a few instructions where an empty `pop` cost 36 (at 1-sample blocks, half of what one
     /// partial's sample costs). An event queued meanwhile comes at the next block.
+    #[inline]
     pub fn next(&self) -> Option<KeyboardEvent> {
         if self.0.is_empty() {
             return None;

@@ -146,7 +146,9 @@ impl TapWriter {
 
     /// [`write_describing`](Self::write_describing) for two channels (as long as each other):
     /// the editor sees their mean (L + R)/2, what the mono layout plays, so a partial panned to
-    /// either side shows in the scope and the spectrum.
+    /// either side shows in the scope and the spectrum. Inlined, as `write_describing`: with
+    /// no editor open this is a test and two stores in the audio thread's block.
+    #[inline]
     pub fn write_stereo_describing(
         &mut self,
         left: &[f32],
@@ -157,6 +159,16 @@ impl TapWriter {
         if !listening {
             return self.write_describing(left, false, describe);
         }
+        self.write_stereo_listening(left, right, describe)
+    }
+
+    /// [`write_stereo_describing`](Self::write_stereo_describing) while the editor listens.
+    fn write_stereo_listening(
+        &mut self,
+        left: &[f32],
+        right: &[f32],
+        describe: impl FnOnce(&mut Playing),
+    ) -> bool {
         let mut mean = [0.0f32; MEAN_CHUNK_SAMPLES];
         let chunks = left
             .chunks(MEAN_CHUNK_SAMPLES)

@@ -41,7 +41,9 @@ use engine::{
 use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditorState, RepaintNotifier};
-use params::inputs::{EVERY_PARAM, Group, Groups, Moved, ParameterInputs, group_of};
+use params::inputs::{
+    EVERY_PARAM, FREQUENCY_PARAMS, Group, Groups, Moved, ParameterInputs, group_of,
+};
 use params::loads::{LoadWatch, ParamSet};
 use params::{Param, QuintetParams, modulated_by_id};
 use quintet_core::params::audible_levels;
@@ -394,6 +396,18 @@ impl Quintet {
     /// [`Self::follow_parameters`] once something changed: `changed` as the parameters
     /// recorded it, `announced` the loads' count read before it.
     fn follow_changed_parameters(&mut self, announced: u32, changed: ParamSet) {
+        // Frequencies alone, moved by automation or a gesture (a host automating them
+        // densely): what the general path below does then (nothing is a load's, every
+        // partial glides), without its bookkeeping.
+        if !self.follow_all
+            && changed & !FREQUENCY_PARAMS == 0
+            && self.load_watch.is_quiet(announced)
+        {
+            if self.followed.refresh_frequencies(&self.params, changed) {
+                self.follow_frequencies(0);
+            }
+            return;
+        }
         let moved = if self.follow_all {
             self.followed.refresh(&self.params, EVERY_PARAM);
             Moved {
@@ -746,3 +760,53 @@ impl Vst3Plugin for Quintet {
 // (`clap_entry`): nice-plug's plugin factory plus preset discovery and preset-load.
 #[cfg(not(test))]
 nice_export_vst3!(Quintet);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sets `param` to the normalized `position`, as the framework does for automation and
+    /// loads alike; returns its plain value.
+    fn set(quintet: &Quintet, param: Param, position: f32) -> f64 {
+        // SAFETY: the pointer points into `quintet.params`, alive for the call and seen by no
+        // other thread.
+        unsafe {
+            quintet
+                .params
+                .get(param)
+                .as_ptr()
+                ._internal_set_normalized_value(position)
+        };
+        quintet.params.plain(param)
+    }
+
+    /// The frequencies-alone path (`follow_changed_parameters`) glides what automation moved
+    /// and leaves a load's frequency to the general path, which jumps.
+    #[test]
+    fn a_frequency_alone_glides_when_automated_and_jumps_when_loaded() {
+        let mut quintet = Quintet::default();
+        quintet.follow_parameters();
+        let freq = Param::FREQUENCIES[0];
+        let before = quintet.engine.drone_frequency_hz(0);
+        let automated = set(&quintet, freq, 0.3);
+        quintet.follow_parameters();
+        assert_ne!(automated, before);
+        assert_eq!(
+            quintet.engine.drone_frequency_hz(0),
+            before,
+            "a glide starts"
+        );
+        let loaded = set(&quintet, freq, 0.6);
+        quintet.params.loaded_a_state();
+        quintet.follow_parameters();
+        assert_eq!(quintet.engine.drone_frequency_hz(0), loaded, "a load jumps");
+        let automated = set(&quintet, freq, 0.4);
+        quintet.follow_parameters();
+        assert_ne!(automated, loaded);
+        assert_eq!(
+            quintet.engine.drone_frequency_hz(0),
+            loaded,
+            "automation glides again"
+        );
+    }
+}

@@ -80,6 +80,13 @@ impl LoadWatch {
         announced != self.seen
     }
 
+    /// Whether [`Self::loaded`] would take no change as a load's and change nothing: no load
+    /// announced since it last looked, and no mark waiting for its value.
+    #[inline]
+    pub fn is_quiet(&self, announced: u32) -> bool {
+        announced == self.seen && !self.waiting
+    }
+
     /// The parameters in `changed` whose new value in `now` is the one a load marked; drops
     /// every mark whose parameter holds its value. `announced` is [`Loads::announced`], read
     /// before `now` was. Looks at the marks only while some may be waiting: a block of

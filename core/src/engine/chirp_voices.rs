@@ -238,7 +238,7 @@ impl ChirpVoices {
         let slots = &slots[..members.count_ones() as usize];
         let mut knots = [Knot::NEUTRAL; VOICE_SLOTS];
         let knots = &mut knots[..slots.len()];
-        movement.voice_knots(clock / KNOT_SAMPLES as u64 + 1, knots, |n| {
+        movement.voice_knots(kernel, clock / KNOT_SAMPLES as u64 + 1, knots, |n| {
             (voices[slots[n]].lfo(), &self.members[slots[n]].controls)
         });
         for (&slot, knot) in slots.iter().zip(knots.iter()) {

@@ -409,18 +409,17 @@ impl Movement {
     }
 
     /// Whether a note with `controls` moves at all (otherwise it plays unmoved, to the bit).
-    /// (Every test is made, `|` rather than `||`, so that a loop over many voices vectorises.)
     #[inline(always)]
     pub fn moves(&self, controls: &Controls) -> bool {
         let (s, depths) = (&self.settings, &controls.depths);
-        (depths.vibrato_cents != 0.0)
-            | (depths.tremolo != 0.0)
-            | (depths.brightness_db != 0.0)
-            | (controls.wheel * s.wheel_vibrato_cents != 0.0)
-            | (controls.pressure * s.pressure_level_db != 0.0)
-            | (controls.pressure * s.pressure_brightness_db != 0.0)
-            | (controls.timbre * s.timbre_brightness_db != 0.0)
-            | (controls.expression != 1.0)
+        depths.vibrato_cents != 0.0
+            || depths.tremolo != 0.0
+            || depths.brightness_db != 0.0
+            || controls.wheel * s.wheel_vibrato_cents != 0.0
+            || controls.pressure * s.pressure_level_db != 0.0
+            || controls.pressure * s.pressure_brightness_db != 0.0
+            || controls.timbre * s.timbre_brightness_db != 0.0
+            || controls.expression != 1.0
     }
 
     /// Whether the drone moves (its LFO's routes; no controller reaches it).

@@ -12,7 +12,7 @@
 //! - a voice past its delay and fade-in (every held note after its first moments) acts in full
 //!   without the fade's divisions ([`Movement::faded_in_from`], worked out once per setting);
 //! - with no pressure on its level and no brightness tilt (no `powf`) a voice's knot comes
-//!   from the pass; otherwise [`Movement::knot`] finishes it alone;
+//!   from the pass; otherwise [`Movement::voice_knot`] works it out alone;
 //! - the sine, the usual shape, is in the pass; other shapes are read as the voices gather.
 
 use super::{Controls, Depths, KnotParts, Movement, VoiceLfo};
@@ -92,8 +92,6 @@ impl Inputs {
 /// A pass's results.
 #[derive(Clone, Copy)]
 struct Outputs {
-    /// The LFO's value (for the voices [`Movement::knot`] finishes).
-    value: [f64; LANES],
     pitch_ratio: [f64; LANES],
     /// Every partial's level factor, where `plain`.
     level: [f32; LANES],
@@ -106,7 +104,6 @@ struct Outputs {
 
 impl Outputs {
     const NONE: Outputs = Outputs {
-        value: [0.0; LANES],
         pitch_ratio: [1.0; LANES],
         level: [1.0; LANES],
         moving: [false; LANES],
@@ -150,8 +147,8 @@ pub(super) fn voice_knots<'a>(
                     levels: [outputs.level[lane]; PARTIAL_COUNT],
                 }
             } else {
-                let controls = voice(first + lane).1;
-                movement.knot(outputs.value[lane], inputs.fade[lane], controls)
+                let (lfo, controls) = voice(first + lane);
+                movement.voice_knot(lfo, knot, controls)
             };
         }
     }
@@ -236,11 +233,10 @@ fn knots<const SINE: bool>(movement: &Movement, inputs: &Inputs, outputs: &mut O
             inputs.value[lane]
         };
         let parts: KnotParts = movement.knot_parts(value, inputs.fade[lane], &controls);
-        outputs.value[lane] = value;
         outputs.pitch_ratio[lane] = parts.pitch_ratio();
         // `Movement::knot`'s level times a gain of exactly 1 (no pressure in dB).
         outputs.level[lane] = parts.level as f32;
         outputs.moving[lane] = movement.moves(&controls);
-        outputs.plain[lane] = (parts.pressure_db == 0.0) & (parts.tilt_db == 0.0);
+        outputs.plain[lane] = parts.pressure_db == 0.0 && parts.tilt_db == 0.0;
     }
 }

@@ -21,6 +21,8 @@ use crate::dsp::sine::Kernel;
 
 mod knots;
 
+pub use knots::KnotScratch;
+
 /// MIDI channels.
 const CHANNELS: usize = 16;
 
@@ -454,16 +456,17 @@ impl Movement {
     /// [`voice_knot`](Self::voice_knot) for `out.len()` voices (at most [`KNOTS_AT_ONCE`])
     /// at the same knot: `out[n]` for the LFO and controls `voice(n)` gives, the same bits
     /// as each alone, many voices to a vector in passes compiled for `kernel`'s instruction
-    /// set (see [`knots`]).
+    /// set, in `scratch` (see [`knots`]).
     pub fn voice_knots<'a>(
         &self,
         kernel: Kernel,
         knot: u64,
+        scratch: &mut KnotScratch,
         out: &mut [Knot],
         voice: impl Fn(usize) -> (&'a VoiceLfo, &'a Controls),
     ) {
         assert!(out.len() <= KNOTS_AT_ONCE, "too many voices at once");
-        knots::voice_knots(self, kernel, knot, out, voice);
+        knots::voice_knots(self, kernel, knot, scratch, out, voice);
     }
 
     /// The clock a voice's LFO runs on: its own with retrigger, else the free-running one.
@@ -692,12 +695,15 @@ mod tests {
         knots: &[u64],
         what: &str,
     ) {
+        // One scratch for every call: what earlier calls left in it never shows.
+        let mut scratch = KnotScratch::default();
         for kernel in Kernel::available() {
             for chunk in voices.chunks(KNOTS_AT_ONCE) {
                 for &knot in knots {
                     let mut together = [Knot::NEUTRAL; KNOTS_AT_ONCE];
                     let together = &mut together[..chunk.len()];
-                    movement.voice_knots(kernel, knot, together, |n| (&chunk[n].0, &chunk[n].1));
+                    let voice = |n: usize| (&chunk[n].0, &chunk[n].1);
+                    movement.voice_knots(kernel, knot, &mut scratch, together, voice);
                     for (n, knot_of_all) in together.iter().enumerate() {
                         let (lfo, controls) = &chunk[n];
                         let alone = movement.voice_knot(lfo, knot, controls);

@@ -48,8 +48,8 @@ struct Inputs {
 }
 
 impl Inputs {
-    /// Voices at rest (the lanes no voice takes in a short last pass hold this or an earlier
-    /// voice's inputs: numbers, whose results are never read).
+    /// Voices at rest (the lanes no voice takes in a pass hold this or an earlier voice's
+    /// inputs: numbers, whose results are never read).
     const AT_REST: Inputs = Inputs {
         phase: [0; LANES],
         value: [0.0; LANES],
@@ -111,17 +111,42 @@ impl Outputs {
     };
 }
 
+/// Room for [`Movement::voice_knots`]' passes (the voices' inputs and results, an array per
+/// quantity), kept by the caller: made afresh at every call, its kilobyte and a half was
+/// filled before the voices filled it again (a `memcpy` that took a sixth as long as the
+/// knots themselves).
+#[derive(Clone, Copy)]
+pub struct KnotScratch {
+    inputs: Inputs,
+    outputs: Outputs,
+}
+
+impl Default for KnotScratch {
+    fn default() -> Self {
+        Self {
+            inputs: Inputs::AT_REST,
+            outputs: Outputs::NONE,
+        }
+    }
+}
+
+impl std::fmt::Debug for KnotScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KnotScratch").finish_non_exhaustive()
+    }
+}
+
 /// See [`Movement::voice_knots`] (`out.len()` at most [`super::KNOTS_AT_ONCE`]).
 pub(super) fn voice_knots<'a>(
     movement: &Movement,
     kernel: Kernel,
     knot: u64,
+    scratch: &mut KnotScratch,
     out: &mut [Knot],
     voice: impl Fn(usize) -> (&'a VoiceLfo, &'a Controls),
 ) {
     let shape = movement.settings.shape;
-    let mut inputs = Inputs::AT_REST;
-    let mut outputs = Outputs::NONE;
+    let KnotScratch { inputs, outputs } = scratch;
     for (chunk, out) in out.chunks_mut(LANES).enumerate() {
         let first = chunk * LANES;
         for lane in 0..out.len() {
@@ -135,8 +160,8 @@ pub(super) fn voice_knots<'a>(
             inputs.set_controls(lane, controls);
         }
         match shape {
-            Shape::Sine => pass::<true>(kernel, movement, &inputs, &mut outputs),
-            _ => pass::<false>(kernel, movement, &inputs, &mut outputs),
+            Shape::Sine => pass::<true>(kernel, movement, inputs, outputs),
+            _ => pass::<false>(kernel, movement, inputs, outputs),
         }
         for (lane, out) in out.iter_mut().enumerate() {
             *out = if !outputs.moving[lane] {

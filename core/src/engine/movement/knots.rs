@@ -92,6 +92,7 @@ impl Inputs {
 /// A pass's results.
 #[derive(Clone, Copy)]
 struct Outputs {
+    /// The pitch ratio.
     pitch_ratio: [f64; LANES],
     /// Every partial's level factor, where `plain`.
     level: [f32; LANES],
@@ -208,43 +209,39 @@ fn pass<const SINE: bool>(
     }
 }
 
-/// [`knots`] compiled for AVX2, which `_token` proves the CPU has.
-#[cfg(target_arch = "x86_64")]
-fn pass_avx2<const SINE: bool>(
-    _token: Avx2Token,
-    movement: &Movement,
-    inputs: &Inputs,
-    outputs: &mut Outputs,
-) {
-    /// # Safety
-    ///
-    /// The CPU must support AVX2.
-    #[target_feature(enable = "avx2")]
-    unsafe fn enabled<const SINE: bool>(m: &Movement, i: &Inputs, o: &mut Outputs) {
-        knots::<SINE>(m, i, o);
-    }
-    // SAFETY: the token exists only once run-time detection has found AVX2.
-    unsafe { enabled::<SINE>(movement, inputs, outputs) }
+/// Defines `$name::<SINE>(token, …)`: [`knots`] compiled for the instruction set `$feature`,
+/// which `token` proves the CPU has.
+macro_rules! compiled_for {
+    ($(#[$doc:meta])* fn $name:ident($token:ty, $feature:literal)) => {
+        $(#[$doc])*
+        #[cfg(target_arch = "x86_64")]
+        fn $name<const SINE: bool>(
+            _token: $token,
+            movement: &Movement,
+            inputs: &Inputs,
+            outputs: &mut Outputs,
+        ) {
+            /// # Safety
+            ///
+            /// The CPU must support `$feature`.
+            #[target_feature(enable = $feature)]
+            unsafe fn enabled<const SINE: bool>(m: &Movement, i: &Inputs, o: &mut Outputs) {
+                knots::<SINE>(m, i, o);
+            }
+            // SAFETY: `enabled` needs a CPU with `$feature`; the token exists only once
+            // run-time detection has found it.
+            unsafe { enabled::<SINE>(movement, inputs, outputs) }
+        }
+    };
 }
 
-/// [`knots`] compiled for AVX-512F (eight voices to a vector), which `_token` proves the CPU
-/// has.
-#[cfg(target_arch = "x86_64")]
-fn pass_avx512<const SINE: bool>(
-    _token: Avx512Token,
-    movement: &Movement,
-    inputs: &Inputs,
-    outputs: &mut Outputs,
-) {
-    /// # Safety
-    ///
-    /// The CPU must support AVX-512F.
-    #[target_feature(enable = "avx512f")]
-    unsafe fn enabled<const SINE: bool>(m: &Movement, i: &Inputs, o: &mut Outputs) {
-        knots::<SINE>(m, i, o);
-    }
-    // SAFETY: the token exists only once run-time detection has found AVX-512F.
-    unsafe { enabled::<SINE>(movement, inputs, outputs) }
+compiled_for! {
+    /// [`knots`] compiled for AVX2 (four voices to a vector).
+    fn pass_avx2(Avx2Token, "avx2")
+}
+compiled_for! {
+    /// [`knots`] compiled for AVX-512F (eight voices to a vector).
+    fn pass_avx512(Avx512Token, "avx512f")
 }
 
 /// The pass itself: every lane's [`KnotParts`] and what its knot needs, without a branch.

@@ -24,7 +24,7 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
-use super::movement::{Controls, KNOTS_AT_ONCE, Movement};
+use super::movement::{Controls, KNOTS_AT_ONCE, KnotScratch, Movement};
 use super::steady_voices::slots_of;
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
@@ -98,6 +98,8 @@ pub struct ChirpVoices {
     gaps: bool,
     /// Whether voices may join (off: every voice renders on its own banks, for comparison).
     enabled: bool,
+    /// Room for the members' knots (see [`Movement::voice_knots`]).
+    knot_scratch: KnotScratch,
 }
 
 impl Default for ChirpVoices {
@@ -109,6 +111,7 @@ impl Default for ChirpVoices {
             done: 0,
             gaps: false,
             enabled: true,
+            knot_scratch: KnotScratch::default(),
         }
     }
 }
@@ -248,7 +251,8 @@ impl ChirpVoices {
         let slots = &slots[..members.count_ones() as usize];
         let mut knots = [Knot::NEUTRAL; VOICE_SLOTS];
         let knots = &mut knots[..slots.len()];
-        movement.voice_knots(clock / KNOT_SAMPLES as u64 + 1, knots, |n| {
+        let (knot, scratch) = (clock / KNOT_SAMPLES as u64 + 1, &mut self.knot_scratch);
+        movement.voice_knots(kernel, knot, scratch, knots, |n| {
             (voices[slots[n]].lfo(), &self.members[slots[n]].controls)
         });
         for (&slot, knot) in slots.iter().zip(knots.iter()) {

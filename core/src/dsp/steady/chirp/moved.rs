@@ -16,7 +16,9 @@
 //! the right channel's lanes take the left's coefficients ([`ChirpLanes::seed_mirror`]): only
 //! their seeds are their own.
 
-use super::{ChirpLanes, ChirpPartial, MAX_LANES, accepts};
+#[cfg(target_arch = "x86_64")]
+use super::WIDE_SEED_LANES;
+use super::{ChirpLanes, ChirpPartial, GROUP_LANES, MAX_LANES, accepts};
 use crate::dsp::knot::{Knot, Played, moved_increment, slope_between};
 use crate::dsp::phase::PhaseRamp;
 use crate::dsp::sine::{Kernel, Level};
@@ -54,7 +56,9 @@ pub struct MovedLanes {
     ratio: [f64; MAX_LANES],
     factor: [f32; MAX_LANES],
     /// Whether the lanes render the partial's run within their accuracy (see [`accepts`]).
-    accepted: [bool; MAX_LANES],
+    /// All ones if so, else zero (a mask as wide as a lane: the vector passes store their
+    /// comparisons as they are, where `bool`s would be packed to bytes lane by lane).
+    accepted: [u32; MAX_LANES],
 }
 
 impl Default for MovedLanes {
@@ -75,7 +79,7 @@ impl Default for MovedLanes {
             pan_right: [0.0; MAX_LANES],
             ratio: [1.0; MAX_LANES],
             factor: [1.0; MAX_LANES],
-            accepted: [true; MAX_LANES],
+            accepted: [ACCEPTED; MAX_LANES],
         }
     }
 }
@@ -156,10 +160,18 @@ impl MovedLanes {
 
     /// Takes `knot` for the next knot of the voice whose partials are `lanes` (copy by copy,
     /// five partials each).
+    /// Copy by copy in stores of fixed size (the knot's fields read one by one: a knot just
+    /// written field by field is not read back wider than its stores, which would wait for
+    /// them to reach the cache).
     pub fn set_knot(&mut self, lanes: std::ops::Range<usize>, knot: &Knot) {
-        self.ratio[lanes.clone()].fill(knot.pitch_ratio);
-        for lanes in self.factor[lanes].chunks_mut(PARTIAL_COUNT) {
-            lanes.copy_from_slice(&knot.levels[..lanes.len()]);
+        debug_assert!(lanes.len().is_multiple_of(PARTIAL_COUNT), "whole copies");
+        let ratio = [knot.pitch_ratio; PARTIAL_COUNT];
+        let factor: [f32; PARTIAL_COUNT] = std::array::from_fn(|k| knot.levels[k]);
+        for copy in 0..lanes.len() / PARTIAL_COUNT {
+            let first = lanes.start + copy * PARTIAL_COUNT;
+            let copy = first..first + PARTIAL_COUNT;
+            self.ratio[copy.clone()].copy_from_slice(&ratio);
+            self.factor[copy].copy_from_slice(&factor);
         }
     }
 
@@ -172,7 +184,7 @@ impl MovedLanes {
             Kernel::Avx2(token) => finish_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => finish_avx512(token, self),
-            _ => finish_lanes(self),
+            _ => finish_lanes::<GROUP_LANES>(self),
         }
     }
 
@@ -189,13 +201,15 @@ impl MovedLanes {
             Kernel::Avx2(token) => aim_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => aim_avx512(token, self),
-            _ => aim_lanes(self),
+            _ => aim_lanes::<GROUP_LANES>(self),
         }
     }
 
     /// Whether the lanes accept every partial of `lanes` for the run [`aim`](Self::aim) set.
     pub fn accept(&self, lanes: std::ops::Range<usize>) -> bool {
-        self.accepted[lanes].iter().all(|&accepted| accepted)
+        self.accepted[lanes]
+            .iter()
+            .all(|&accepted| accepted == ACCEPTED)
     }
 
     /// Seeds the lanes for the run [`aim`](Self::aim) set (leaving their phase ramps at its
@@ -270,76 +284,169 @@ impl MovedLanes {
     }
 }
 
-/// [`MovedLanes::finish_run`], in one pass over the lanes.
+/// A lane's `accepted` mask.
+const ACCEPTED: u32 = u32::MAX;
+
+/// `ACCEPTED` if `yes`, else zero.
 #[inline(always)]
-fn finish_lanes(moved: &mut MovedLanes) {
-    let lanes = moved.left.partials();
+fn mask(yes: bool) -> u32 {
+    u32::from(yes).wrapping_neg()
+}
+
+/// Lanes `start .. start + N` of one of the lanes' arrays (which hold a multiple of every
+/// chunk's lanes), copied into an array of fixed size: a pass over such copies compiles to
+/// whole vectors, with no remainder loop and no check that the lanes' arrays overlap (as
+/// the seeding's passes; references into the arrays instead compiled to scalar code).
+/// Through a reference: an array of `bool` converted by value would be checked lane by lane
+/// for a value no `bool` has.
+#[inline(always)]
+fn chunk<T: Copy, const N: usize>(lanes: &[T; MAX_LANES], start: usize) -> [T; N] {
+    *<&[T; N]>::try_from(&lanes[start..start + N]).unwrap()
+}
+
+/// Stores `values` as lanes `start .. start + N` of `lanes`.
+#[inline(always)]
+fn store<T: Copy, const N: usize>(lanes: &mut [T; MAX_LANES], start: usize, values: &[T; N]) {
+    lanes[start..start + N].copy_from_slice(values);
+}
+
+/// [`MovedLanes::finish_run`], `N` lanes (whole groups) at a time (see [`chunk`]; lanes past
+/// the partials, to the end of the last chunk, are moved on too: nothing reads them).
+#[inline(always)]
+fn finish_lanes<const N: usize>(moved: &mut MovedLanes) {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
     const _: () = assert!(RUN_SAMPLES == 32);
-    let left = &mut moved.left;
-    for lane in 0..lanes {
-        let (increment, slope) = (left.increment[lane], left.slope[lane]);
-        // 32·31/2 = 496 = 512 − 16.
-        let triangle = (slope << 9).wrapping_sub(slope << 4);
-        left.phase[lane] = left.phase[lane]
-            .wrapping_add(increment << 5)
-            .wrapping_add(triangle);
-        left.increment[lane] = moved.end_increment[lane];
-        moved.level[lane] = moved.end_level[lane];
+    for start in (0..moved.left.partials()).step_by(N) {
+        let left = &mut moved.left;
+        let mut phase: [u64; N] = chunk(&left.phase, start);
+        let increment: [u64; N] = chunk(&left.increment, start);
+        let slope: [u64; N] = chunk(&left.slope, start);
+        for lane in 0..N {
+            // 32·31/2 = 496 = 512 − 16.
+            let triangle = (slope[lane] << 9).wrapping_sub(slope[lane] << 4);
+            phase[lane] = phase[lane]
+                .wrapping_add(increment[lane] << 5)
+                .wrapping_add(triangle);
+        }
+        store(&mut left.phase, start, &phase);
+        let end_increment: [u64; N] = chunk(&moved.end_increment, start);
+        store(&mut moved.left.increment, start, &end_increment);
+        let end_level: [f32; N] = chunk(&moved.end_level, start);
+        store(&mut moved.level, start, &end_level);
     }
 }
 
-/// [`MovedLanes::aim`]: the increments' pass (`u64` and `f64`), then the levels' (`f32`).
+/// [`MovedLanes::aim`]: the increments' pass (`u64` and `f64`), then the levels' (`f32`), then
+/// in stereo the right channel's amplitudes, each `N` lanes (whole groups) at a time (see
+/// [`chunk`]). Lanes past the partials (to the end of the last chunk) are aimed too, from
+/// whatever they hold: nothing reads their runs (a push sets a lane afresh, the seeding pads),
+/// and whether the lanes accept them does not count.
 #[inline(always)]
-fn aim_lanes(moved: &mut MovedLanes) -> bool {
-    let lanes = moved.left.partials();
-    let left = &mut moved.left;
-    for lane in 0..lanes {
-        let end = moved_increment(
-            moved.own_increment[lane],
-            moved.own_units[lane],
-            moved.ratio[lane],
-        );
-        let increment = left.increment[lane];
-        let slope = slope_between(increment, end, RUN);
-        moved.end_increment[lane] = end;
-        left.slope[lane] = slope;
-        let ramp = PhaseRamp {
-            phase: 0,
-            increment,
-            slope,
-        };
-        moved.accepted[lane] = accepts(&ramp, RUN_SAMPLES);
+fn aim_lanes<const N: usize>(moved: &mut MovedLanes) -> bool {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
+    let partials = moved.left.partials();
+    for start in (0..partials).step_by(N) {
+        aim_increments::<N>(moved, start);
     }
-    let mut all = true;
-    for lane in 0..lanes {
-        let now = moved.level[lane];
-        let end_level = moved.own_level[lane] * moved.factor[lane];
-        let step = if end_level == now {
-            0.0
-        } else {
-            (end_level - now) / RUN as f32
-        };
-        moved.end_level[lane] = end_level;
-        moved.level_step[lane] = step;
-        let (amplitude, amplitude_step) = (now * moved.scale[lane], step * moved.scale[lane]);
-        left.amplitude[lane] = amplitude * moved.pan_left[lane];
-        left.amplitude_step[lane] = amplitude_step * moved.pan_left[lane];
-        // A silent piece only keeps time (as on a bank), whatever its increment.
-        moved.accepted[lane] |= now == 0.0 && step == 0.0;
-        all &= moved.accepted[lane];
+    let mut refused = false;
+    for start in (0..partials).step_by(N) {
+        refused |= aim_levels::<N>(moved, start, partials);
     }
     if moved.stereo {
-        // The right channel's lanes take the left's coefficients (see `seed`): only their
-        // amplitudes are theirs.
-        let right = &mut moved.right;
-        for lane in 0..lanes {
-            let now = moved.level[lane] * moved.scale[lane];
-            let step = moved.level_step[lane] * moved.scale[lane];
-            right.amplitude[lane] = now * moved.pan_right[lane];
-            right.amplitude_step[lane] = step * moved.pan_right[lane];
+        for start in (0..partials).step_by(N) {
+            aim_right::<N>(moved, start);
         }
     }
-    all
+    !refused
+}
+
+/// `N` lanes from `start`: each increment's end and slope, and whether the lanes accept the
+/// ramp.
+#[inline(always)]
+fn aim_increments<const N: usize>(moved: &mut MovedLanes, start: usize) {
+    let own_increment: [u64; N] = chunk(&moved.own_increment, start);
+    let own_units: [f64; N] = chunk(&moved.own_units, start);
+    let ratio: [f64; N] = chunk(&moved.ratio, start);
+    let increment: [u64; N] = chunk(&moved.left.increment, start);
+    let mut end_increment = [0; N];
+    let mut slope = [0; N];
+    let mut accepted = [0; N];
+    for lane in 0..N {
+        let end = moved_increment(own_increment[lane], own_units[lane], ratio[lane]);
+        let ramp = PhaseRamp {
+            phase: 0,
+            increment: increment[lane],
+            slope: slope_between(increment[lane], end, RUN),
+        };
+        end_increment[lane] = end;
+        slope[lane] = ramp.slope;
+        accepted[lane] = mask(accepts(&ramp, RUN_SAMPLES));
+    }
+    store(&mut moved.end_increment, start, &end_increment);
+    store(&mut moved.left.slope, start, &slope);
+    store(&mut moved.accepted, start, &accepted);
+}
+
+/// `N` lanes from `start`: each level's end and step and the left channel's amplitudes, and
+/// whether the lanes refuse any of the `partials` first lanes' runs (a silent run they always
+/// accept). Without branches: the step's test is a select.
+#[inline(always)]
+fn aim_levels<const N: usize>(moved: &mut MovedLanes, start: usize, partials: usize) -> bool {
+    let now: [f32; N] = chunk(&moved.level, start);
+    let own_level: [f32; N] = chunk(&moved.own_level, start);
+    let factor: [f32; N] = chunk(&moved.factor, start);
+    let scale: [f32; N] = chunk(&moved.scale, start);
+    let pan: [f32; N] = chunk(&moved.pan_left, start);
+    let mut accepted: [u32; N] = chunk(&moved.accepted, start);
+    let mut end_level = [0.0; N];
+    let mut level_step = [0.0; N];
+    let mut amplitude = [0.0; N];
+    let mut amplitude_step = [0.0; N];
+    // Lanes of the chunk that hold partials: those below `live` (compared in 32 bits, as wide
+    // as the lanes' `f32`).
+    let live = (partials - start).min(N) as u32;
+    let index: [u32; N] = std::array::from_fn(|lane| lane as u32);
+    let mut refused = 0;
+    for lane in 0..N {
+        let end = own_level[lane] * factor[lane];
+        let step = if end == now[lane] {
+            0.0
+        } else {
+            (end - now[lane]) / RUN as f32
+        };
+        end_level[lane] = end;
+        level_step[lane] = step;
+        amplitude[lane] = now[lane] * scale[lane] * pan[lane];
+        amplitude_step[lane] = step * scale[lane] * pan[lane];
+        // A silent piece only keeps time (as on a bank), whatever its increment. (`&`, not
+        // `&&`: no branch.)
+        accepted[lane] |= mask((now[lane] == 0.0) & (step == 0.0));
+        refused |= !accepted[lane] & mask(index[lane] < live);
+    }
+    store(&mut moved.end_level, start, &end_level);
+    store(&mut moved.level_step, start, &level_step);
+    store(&mut moved.left.amplitude, start, &amplitude);
+    store(&mut moved.left.amplitude_step, start, &amplitude_step);
+    store(&mut moved.accepted, start, &accepted);
+    refused != 0
+}
+
+/// `N` lanes from `start`: the right channel's amplitudes (its lanes take the left's
+/// coefficients, see [`MovedLanes::seed`]).
+#[inline(always)]
+fn aim_right<const N: usize>(moved: &mut MovedLanes, start: usize) {
+    let level: [f32; N] = chunk(&moved.level, start);
+    let level_step: [f32; N] = chunk(&moved.level_step, start);
+    let scale: [f32; N] = chunk(&moved.scale, start);
+    let pan: [f32; N] = chunk(&moved.pan_right, start);
+    let mut amplitude = [0.0; N];
+    let mut amplitude_step = [0.0; N];
+    for lane in 0..N {
+        amplitude[lane] = level[lane] * scale[lane] * pan[lane];
+        amplitude_step[lane] = level_step[lane] * scale[lane] * pan[lane];
+    }
+    store(&mut moved.right.amplitude, start, &amplitude);
+    store(&mut moved.right.amplitude_step, start, &amplitude_step);
 }
 
 /// [`MovedLanes::seed`]'s right channel: its seeds from the left's coefficients.
@@ -352,7 +459,7 @@ fn mirror_moved(moved: &mut MovedLanes) {
 /// set `$feature`, which `token` proves the CPU has (the same arithmetic, so the same bits, as
 /// the portable pass; only the instructions differ).
 macro_rules! compiled_for {
-    ($(#[$doc:meta])* fn $name:ident($token:ty, $feature:literal) = $pass:ident -> $ret:ty) => {
+    ($(#[$doc:meta])* fn $name:ident($token:ty, $feature:literal) = $pass:expr => $ret:ty) => {
         $(#[$doc])*
         #[cfg(target_arch = "x86_64")]
         fn $name(_token: $token, moved: &mut MovedLanes) -> $ret {
@@ -372,26 +479,30 @@ macro_rules! compiled_for {
 
 compiled_for! {
     /// [`aim_lanes`] compiled for AVX2.
-    fn aim_avx2(crate::dsp::sine::Avx2Token, "avx2") = aim_lanes -> bool
+    fn aim_avx2(crate::dsp::sine::Avx2Token, "avx2") = aim_lanes::<GROUP_LANES> => bool
 }
 compiled_for! {
-    /// [`aim_lanes`] compiled for AVX-512F: `accepts`' 64-bit minimum, maximum and unsigned
-    /// comparisons are single instructions there (AVX2 has none).
-    fn aim_avx512(crate::dsp::sine::Avx512Token, "avx512f") = aim_lanes -> bool
+    /// [`aim_lanes`] compiled for AVX-512F, sixteen lanes at a time: `accepts`' 64-bit
+    /// minimum, maximum and unsigned comparisons are single instructions there (AVX2 has
+    /// none).
+    fn aim_avx512(crate::dsp::sine::Avx512Token, "avx512f") = aim_lanes::<WIDE_SEED_LANES> => bool
 }
 compiled_for! {
     /// [`finish_lanes`] compiled for AVX2.
-    fn finish_avx2(crate::dsp::sine::Avx2Token, "avx2") = finish_lanes -> ()
+    fn finish_avx2(crate::dsp::sine::Avx2Token, "avx2") = finish_lanes::<GROUP_LANES> => ()
 }
 compiled_for! {
-    /// [`finish_lanes`] compiled for AVX-512F.
-    fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes -> ()
+    /// [`finish_lanes`] compiled for AVX-512F, sixteen lanes at a time.
+    fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes::<WIDE_SEED_LANES> => ()
 }
 compiled_for! {
     /// [`mirror_moved`] compiled for AVX2.
-    fn mirror_avx2(crate::dsp::sine::Avx2Token, "avx2") = mirror_moved -> ()
+    fn mirror_avx2(crate::dsp::sine::Avx2Token, "avx2") = mirror_moved => ()
 }
 compiled_for! {
     /// [`mirror_moved`] compiled for AVX-512F.
-    fn mirror_avx512(crate::dsp::sine::Avx512Token, "avx512f") = mirror_moved -> ()
+    fn mirror_avx512(crate::dsp::sine::Avx512Token, "avx512f") = mirror_moved => ()
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,8 +16,6 @@
 //! the right channel's lanes take the left's coefficients ([`ChirpLanes::seed_mirror`]): only
 //! their seeds are their own.
 
-#[cfg(target_arch = "x86_64")]
-use super::WIDE_SEED_LANES;
 use super::{ChirpLanes, ChirpPartial, GROUP_LANES, MAX_LANES, accepts};
 use crate::dsp::knot::{Knot, Played, moved_increment, slope_between};
 use crate::dsp::phase::PhaseRamp;
@@ -184,7 +182,7 @@ impl MovedLanes {
             Kernel::Avx2(token) => finish_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => finish_avx512(token, self),
-            _ => finish_lanes::<GROUP_LANES>(self),
+            _ => finish_lanes::<CHUNK_LANES>(self),
         }
     }
 
@@ -201,7 +199,7 @@ impl MovedLanes {
             Kernel::Avx2(token) => aim_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => aim_avx512(token, self),
-            _ => aim_lanes::<GROUP_LANES>(self),
+            _ => aim_lanes::<CHUNK_LANES>(self),
         }
     }
 
@@ -284,6 +282,11 @@ impl MovedLanes {
     }
 }
 
+/// Lanes the passes over the lanes take at a time: two groups (sixteen `f32`, one AVX-512
+/// register; compiled for AVX2, chunks of one group came out as many shuffles as
+/// arithmetic, 1.6 times the instructions).
+const CHUNK_LANES: usize = 2 * GROUP_LANES;
+
 /// A lane's `accepted` mask.
 const ACCEPTED: u32 = u32::MAX;
 
@@ -294,14 +297,13 @@ fn mask(yes: bool) -> u32 {
 }
 
 /// Lanes `start .. start + N` of one of the lanes' arrays (which hold a multiple of every
-/// chunk's lanes), copied into an array of fixed size: a pass over such copies compiles to
-/// whole vectors, with no remainder loop and no check that the lanes' arrays overlap (as
-/// the seeding's passes; references into the arrays instead compiled to scalar code).
-/// Through a reference: an array of `bool` converted by value would be checked lane by lane
-/// for a value no `bool` has.
+/// chunk's lanes), as an array of fixed size: a pass that reads such chunks and writes arrays
+/// of its own, stored after it ([`store`]), compiles to whole vectors, with no remainder loop
+/// and no check that the lanes' arrays overlap (as the seeding's passes; a pass writing into
+/// the lanes' arrays as it goes compiled to scalar code).
 #[inline(always)]
-fn chunk<T: Copy, const N: usize>(lanes: &[T; MAX_LANES], start: usize) -> [T; N] {
-    *<&[T; N]>::try_from(&lanes[start..start + N]).unwrap()
+fn chunk<T, const N: usize>(lanes: &[T; MAX_LANES], start: usize) -> &[T; N] {
+    lanes[start..start + N].try_into().unwrap()
 }
 
 /// Stores `values` as lanes `start .. start + N` of `lanes`.
@@ -318,9 +320,9 @@ fn finish_lanes<const N: usize>(moved: &mut MovedLanes) {
     const _: () = assert!(RUN_SAMPLES == 32);
     for start in (0..moved.left.partials()).step_by(N) {
         let left = &mut moved.left;
-        let mut phase: [u64; N] = chunk(&left.phase, start);
-        let increment: [u64; N] = chunk(&left.increment, start);
-        let slope: [u64; N] = chunk(&left.slope, start);
+        let mut phase: [u64; N] = *chunk(&left.phase, start);
+        let increment: &[u64; N] = chunk(&left.increment, start);
+        let slope: &[u64; N] = chunk(&left.slope, start);
         for lane in 0..N {
             // 32·31/2 = 496 = 512 − 16.
             let triangle = (slope[lane] << 9).wrapping_sub(slope[lane] << 4);
@@ -329,10 +331,10 @@ fn finish_lanes<const N: usize>(moved: &mut MovedLanes) {
                 .wrapping_add(triangle);
         }
         store(&mut left.phase, start, &phase);
-        let end_increment: [u64; N] = chunk(&moved.end_increment, start);
-        store(&mut moved.left.increment, start, &end_increment);
-        let end_level: [f32; N] = chunk(&moved.end_level, start);
-        store(&mut moved.level, start, &end_level);
+        let end_increment: &[u64; N] = chunk(&moved.end_increment, start);
+        store(&mut moved.left.increment, start, end_increment);
+        let end_level: &[f32; N] = chunk(&moved.end_level, start);
+        store(&mut moved.level, start, end_level);
     }
 }
 
@@ -364,10 +366,10 @@ fn aim_lanes<const N: usize>(moved: &mut MovedLanes) -> bool {
 /// ramp.
 #[inline(always)]
 fn aim_increments<const N: usize>(moved: &mut MovedLanes, start: usize) {
-    let own_increment: [u64; N] = chunk(&moved.own_increment, start);
-    let own_units: [f64; N] = chunk(&moved.own_units, start);
-    let ratio: [f64; N] = chunk(&moved.ratio, start);
-    let increment: [u64; N] = chunk(&moved.left.increment, start);
+    let own_increment: &[u64; N] = chunk(&moved.own_increment, start);
+    let own_units: &[f64; N] = chunk(&moved.own_units, start);
+    let ratio: &[f64; N] = chunk(&moved.ratio, start);
+    let increment: &[u64; N] = chunk(&moved.left.increment, start);
     let mut end_increment = [0; N];
     let mut slope = [0; N];
     let mut accepted = [0; N];
@@ -392,12 +394,12 @@ fn aim_increments<const N: usize>(moved: &mut MovedLanes, start: usize) {
 /// accept). Without branches: the step's test is a select.
 #[inline(always)]
 fn aim_levels<const N: usize>(moved: &mut MovedLanes, start: usize, partials: usize) -> bool {
-    let now: [f32; N] = chunk(&moved.level, start);
-    let own_level: [f32; N] = chunk(&moved.own_level, start);
-    let factor: [f32; N] = chunk(&moved.factor, start);
-    let scale: [f32; N] = chunk(&moved.scale, start);
-    let pan: [f32; N] = chunk(&moved.pan_left, start);
-    let mut accepted: [u32; N] = chunk(&moved.accepted, start);
+    let now: &[f32; N] = chunk(&moved.level, start);
+    let own_level: &[f32; N] = chunk(&moved.own_level, start);
+    let factor: &[f32; N] = chunk(&moved.factor, start);
+    let scale: &[f32; N] = chunk(&moved.scale, start);
+    let pan: &[f32; N] = chunk(&moved.pan_left, start);
+    let mut accepted: [u32; N] = *chunk(&moved.accepted, start);
     let mut end_level = [0.0; N];
     let mut level_step = [0.0; N];
     let mut amplitude = [0.0; N];
@@ -435,10 +437,10 @@ fn aim_levels<const N: usize>(moved: &mut MovedLanes, start: usize, partials: us
 /// coefficients, see [`MovedLanes::seed`]).
 #[inline(always)]
 fn aim_right<const N: usize>(moved: &mut MovedLanes, start: usize) {
-    let level: [f32; N] = chunk(&moved.level, start);
-    let level_step: [f32; N] = chunk(&moved.level_step, start);
-    let scale: [f32; N] = chunk(&moved.scale, start);
-    let pan: [f32; N] = chunk(&moved.pan_right, start);
+    let level: &[f32; N] = chunk(&moved.level, start);
+    let level_step: &[f32; N] = chunk(&moved.level_step, start);
+    let scale: &[f32; N] = chunk(&moved.scale, start);
+    let pan: &[f32; N] = chunk(&moved.pan_right, start);
     let mut amplitude = [0.0; N];
     let mut amplitude_step = [0.0; N];
     for lane in 0..N {
@@ -479,21 +481,21 @@ macro_rules! compiled_for {
 
 compiled_for! {
     /// [`aim_lanes`] compiled for AVX2.
-    fn aim_avx2(crate::dsp::sine::Avx2Token, "avx2") = aim_lanes::<GROUP_LANES> => bool
+    fn aim_avx2(crate::dsp::sine::Avx2Token, "avx2") = aim_lanes::<CHUNK_LANES> => bool
 }
 compiled_for! {
-    /// [`aim_lanes`] compiled for AVX-512F, sixteen lanes at a time: `accepts`' 64-bit
+    /// [`aim_lanes`] compiled for AVX-512F: `accepts`' 64-bit
     /// minimum, maximum and unsigned comparisons are single instructions there (AVX2 has
     /// none).
-    fn aim_avx512(crate::dsp::sine::Avx512Token, "avx512f") = aim_lanes::<WIDE_SEED_LANES> => bool
+    fn aim_avx512(crate::dsp::sine::Avx512Token, "avx512f") = aim_lanes::<CHUNK_LANES> => bool
 }
 compiled_for! {
     /// [`finish_lanes`] compiled for AVX2.
-    fn finish_avx2(crate::dsp::sine::Avx2Token, "avx2") = finish_lanes::<GROUP_LANES> => ()
+    fn finish_avx2(crate::dsp::sine::Avx2Token, "avx2") = finish_lanes::<CHUNK_LANES> => ()
 }
 compiled_for! {
-    /// [`finish_lanes`] compiled for AVX-512F, sixteen lanes at a time.
-    fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes::<WIDE_SEED_LANES> => ()
+    /// [`finish_lanes`] compiled for AVX-512F.
+    fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes::<CHUNK_LANES> => ()
 }
 compiled_for! {
     /// [`mirror_moved`] compiled for AVX2.

@@ -95,7 +95,7 @@ fn aiming_many_lanes_at_once_plans_each_as_alone_and_only_the_partials_count() {
     for kernel in Kernel::available() {
         for stereo in [false, true] {
             for count in [1, 5, 13, 77, 80, 88, 319, MAX_LANES] {
-                let (mut lanes, all) = aimed(kernel, stereo, 0..count);
+                let (lanes, all) = aimed(kernel, stereo, 0..count);
                 let mut every = true;
                 for lane in 0..count {
                     let (mut alone, accepted) = aimed(kernel, stereo, lane..lane + 1);

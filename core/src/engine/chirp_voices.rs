@@ -59,8 +59,6 @@ struct Member {
     /// The movement's values at the current knot and the next, and the next one's number.
     knots: [Knot; 2],
     knot: u64,
-    /// The next knot's values, while the span to it is planned.
-    next: Knot,
     /// The voice's controls, as of the movement's revision `controls_at`.
     controls: Controls,
     controls_at: u32,
@@ -75,7 +73,6 @@ impl Member {
         joined: 0,
         knots: [Knot::NEUTRAL; 2],
         knot: 0,
-        next: Knot::NEUTRAL,
         controls: Controls::AT_REST,
         controls_at: 0,
     };
@@ -120,6 +117,11 @@ impl ChirpVoices {
     /// Whether the lanes render the voice in `slot` now.
     pub fn is_member(&self, slot: usize) -> bool {
         self.mask & 1 << slot != 0
+    }
+
+    /// The slots of the voices the lanes render now, a bit each.
+    pub fn members(&self) -> u32 {
+        self.mask
     }
 
     /// Whether voices may join (off: each renders on its own banks; the members leave at
@@ -256,9 +258,7 @@ impl ChirpVoices {
             (voices[slots[n]].lfo(), &self.members[slots[n]].controls)
         });
         for (&slot, knot) in slots.iter().zip(knots.iter()) {
-            let member = &mut self.members[slot];
-            member.next = *knot;
-            self.lanes.set_knot(member.lanes(), knot);
+            self.lanes.set_knot(self.members[slot].lanes(), knot);
         }
         // Joiners: only slots that are no member yet (bits of the complement).
         for slot in slots_of(!members & ALL_SLOTS) {
@@ -284,45 +284,48 @@ impl ChirpVoices {
                 joined: clock,
                 knots: told,
                 knot: clock / KNOT_SAMPLES as u64 + 1,
-                next: told[1],
                 controls: voice.controls(movement),
                 controls_at: movement.revision(),
             };
             self.mask |= 1 << slot;
         }
         let all_accepted = self.lanes.aim(kernel);
-        for slot in slots_of(self.mask) {
+        // The members from before move on a knot (read only now, long after `voice_knots`
+        // wrote them); any whose run the lanes refuse leaves, as does a refused joiner.
+        for (&slot, knot) in slots.iter().zip(knots.iter()) {
             let member = &mut self.members[slot];
-            let joined = members & 1 << slot == 0;
             if all_accepted || self.lanes.accept(member.lanes()) {
-                if !joined {
-                    member.knots = [member.knots[1], member.next];
-                    member.knot += 1;
-                }
+                member.knots = [member.knots[1], *knot];
+                member.knot += 1;
                 continue;
             }
-            if !joined {
-                // Its banks at the last run's end, from where they play this run.
-                let member = *member;
-                let lanes = &self.lanes;
-                voices[slot].resume_banks(member.knot, clock - member.joined, |copy| {
-                    let first = usize::from(member.first) + copy * PARTIAL_COUNT;
-                    let played = std::array::from_fn(|k| lanes.played_before(first + k, k));
-                    let moving = Moving {
-                        from: member.knots[0],
-                        to: member.knots[1],
-                        length: KNOT_SAMPLES as u32,
-                        position: KNOT_SAMPLES as u32,
-                        played,
-                    };
-                    (
-                        moving,
-                        std::array::from_fn(|k| lanes.own_increment(first + k)),
-                    )
-                });
-            }
-            // A voice refused as it joins has banks just told the knot: they play on.
+            // Its banks at the last run's end, from where they play this run.
+            let member = *member;
+            let lanes = &self.lanes;
+            voices[slot].resume_banks(member.knot, clock - member.joined, |copy| {
+                let first = usize::from(member.first) + copy * PARTIAL_COUNT;
+                let played = std::array::from_fn(|k| lanes.played_before(first + k, k));
+                let moving = Moving {
+                    from: member.knots[0],
+                    to: member.knots[1],
+                    length: KNOT_SAMPLES as u32,
+                    position: KNOT_SAMPLES as u32,
+                    played,
+                };
+                (
+                    moving,
+                    std::array::from_fn(|k| lanes.own_increment(first + k)),
+                )
+            });
             self.drop_member(slot);
+        }
+        if !all_accepted {
+            for slot in slots_of(self.mask & !members) {
+                // A voice refused as it joins has banks just told the knot: they play on.
+                if !self.lanes.accept(self.members[slot].lanes()) {
+                    self.drop_member(slot);
+                }
+            }
         }
         if self.mask != 0 {
             self.lanes.seed(kernel);

@@ -61,10 +61,11 @@ impl Shape {
     /// The value, −1 ..= 1, at `turns` (64.64 fixed point: the cycle number above bit 64, the
     /// phase in the cycle below) for a note seeded with `seed`.
     pub fn value(self, turns: u128, seed: u64) -> f64 {
-        let phase = (turns as u64) as f64 / super::phase::UNITS_PER_TURN;
+        let phase = || (turns as u64) as f64 / super::phase::UNITS_PER_TURN;
         match self {
             Shape::Sine => sin_turns(turns as u64),
             Shape::Triangle => {
+                let phase = phase();
                 if phase < 0.25 {
                     4.0 * phase
                 } else if phase < 0.75 {
@@ -74,7 +75,7 @@ impl Shape {
                 }
             }
             Shape::Square => {
-                if phase < 0.5 {
+                if phase() < 0.5 {
                     1.0
                 } else {
                     -1.0
@@ -107,23 +108,36 @@ const COS_STEPS: [f64; 7] = [
 
 /// sin(2π · `phase` / 2^64), within 1e-13: a Taylor polynomial about the nearest quarter
 /// turn (no library call: every moving voice reads its LFO at every knot, and the values
-/// define the movement, so they need only be smooth and close).
+/// define the movement, so they need only be smooth and close). Without a branch (both
+/// series, a select and a sign flip), so that a loop over many voices' phases vectorises
+/// (see `Movement::voice_knots`).
+#[inline(always)]
 pub fn sin_turns(phase: u64) -> f64 {
     // The nearest quarter turn, and the angle from it, within an eighth of a turn.
     let quarter = phase.wrapping_add(1 << 61) >> 62;
     let rest = phase.wrapping_sub(quarter << 62) as i64;
-    let a = rest as f64 * (TAU / super::phase::UNITS_PER_TURN);
+    let a = i64_as_f64(rest) * (TAU / super::phase::UNITS_PER_TURN);
     let a2 = a * a;
     // Horner in a², down from a^13/13! and a^14/14! (the next terms are below 2e-14).
     let series = |steps: &[f64]| steps.iter().fold(1.0, |p, r| 1.0 - a2 * r * p);
-    let sin = || a * series(&SIN_STEPS);
-    let cos = || series(&COS_STEPS);
-    match quarter & 3 {
-        0 => sin(),
-        1 => cos(),
-        2 => -sin(),
-        _ => -cos(),
-    }
+    let (sin, cos) = (a * series(&SIN_STEPS), series(&COS_STEPS));
+    // Quarters 1 and 3 take the cosine, 2 and 3 the opposite sign (bit 1 of the quarter
+    // moved to the sign bit).
+    let value = if quarter & 1 == 0 { sin } else { cos };
+    f64::from_bits(value.to_bits() ^ ((quarter & 2) << 62))
+}
+
+/// `value as f64` (rounded to the nearest, ties to even), from its two 32-bit halves: each
+/// is exact in `f64` and their sum is rounded once, so the bits are the conversion's. Written
+/// so because x86 has no vector conversion from 64-bit integers below AVX-512DQ (a loop
+/// converting them would convert one at a time); the halves convert as 32-bit integers.
+#[inline(always)]
+fn i64_as_f64(value: i64) -> f64 {
+    // 2^52: a 32-bit integer in the low bits of its mantissa, less 2^52, is that integer.
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let high = f64::from((value >> 32) as i32) * 4_294_967_296.0;
+    let low = f64::from_bits(TWO_52.to_bits() | (value as u64 & 0xffff_ffff)) - TWO_52;
+    high + low
 }
 
 /// A value −1 ..= 1 for cycle `cycle` of a note seeded `seed`: SplitMix64's finaliser, a
@@ -263,6 +277,15 @@ impl LfoClock {
             .wrapping_add(samples.wrapping_mul(u128::from(self.per_sample)))
     }
 
+    /// The phase in the cycle at knot `knot` (2^-64 turn): [`turns_at`](Self::turns_at)'s low
+    /// 64 bits, which do not depend on its high ones, in 64-bit arithmetic (what the sine reads,
+    /// for many voices at a knot).
+    pub fn phase_at(&self, knot: u64) -> u64 {
+        let knots = knot.saturating_sub(self.anchor_knot);
+        let samples = knots.wrapping_mul(KNOT_SAMPLES as u64);
+        (self.anchor_turns as u64).wrapping_add(samples.wrapping_mul(self.per_sample))
+    }
+
     /// Runs at `per_sample` from knot `from` on (the knot whose interval a change at sample `t`
     /// affects: `t` rounded up to a knot).
     pub fn set_rate(&mut self, per_sample: u64, from: u64) {
@@ -308,6 +331,42 @@ mod tests {
     }
 
     #[test]
+    fn a_64_bit_integer_converts_from_its_halves_to_the_conversion_s_bits() {
+        // Ties (a half-unit below 2^62 and 2^54, odd and even), the extremes and a spread.
+        let ties = [
+            (1i64 << 53) + 1,
+            (1 << 53) + 3,
+            (1 << 62) - 1,
+            (1 << 62) - (1 << 8),
+        ];
+        let extremes = [
+            0,
+            1,
+            -1,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+            1 << 61,
+            -(1 << 61),
+        ];
+        let spread = (0..100_003u64).map(|n| n.wrapping_mul(0x9e37_79b9_7f4a_7c15) as i64);
+        for value in ties
+            .into_iter()
+            .chain(ties.map(|v| -v))
+            .chain(extremes)
+            .chain(spread)
+        {
+            assert_eq!(
+                i64_as_f64(value).to_bits(),
+                (value as f64).to_bits(),
+                "{value}"
+            );
+            let shifted = value >> 3;
+            assert_eq!(i64_as_f64(shifted).to_bits(), (shifted as f64).to_bits());
+        }
+    }
+
+    #[test]
     fn sample_and_hold_holds_a_cycle_and_repeats_for_a_seed() {
         let value = |turns: u128, seed| Shape::SampleAndHold.value(turns, seed);
         assert_eq!(value(3 * TURN + 5, 1), value(3 * TURN + TURN / 2, 1));
@@ -331,6 +390,35 @@ mod tests {
         assert_eq!(Rate { hz: 3.0, sync: 0 }.hz_at(200.0), 3.0);
         assert_eq!(SYNC_NAMES[0], "Off");
         assert_eq!(SYNC_NAMES[18], "1/32T");
+    }
+
+    #[test]
+    fn a_clock_s_phase_is_its_turns_low_bits() {
+        let mut z = 7u64;
+        let mut next = || {
+            z = z
+                .wrapping_mul(0x5851_f42d_4c95_7f2d)
+                .wrapping_add(0x1405_7b7e_f767_814f);
+            z
+        };
+        for _ in 0..10_000 {
+            let (anchor, per_sample) = (next() >> 8, next() >> 4);
+            let clock = LfoClock::new(
+                anchor,
+                u128::from(next()) << 40 | u128::from(next()),
+                per_sample,
+            );
+            // Knots before the anchor, near it, and far enough that the samples pass 2^64.
+            for knot in [
+                anchor / 2,
+                anchor,
+                anchor + 1,
+                anchor + (next() >> 20),
+                u64::MAX,
+            ] {
+                assert_eq!(clock.phase_at(knot), clock.turns_at(knot) as u64);
+            }
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
-use super::movement::{Controls, KNOTS_AT_ONCE, Movement};
+use super::movement::{Controls, KNOTS_AT_ONCE, KnotScratch, Movement};
 use super::steady_voices::slots_of;
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
@@ -59,8 +59,6 @@ struct Member {
     /// The movement's values at the current knot and the next, and the next one's number.
     knots: [Knot; 2],
     knot: u64,
-    /// The next knot's values, while the span to it is planned.
-    next: Knot,
     /// The voice's controls, as of the movement's revision `controls_at`.
     controls: Controls,
     controls_at: u32,
@@ -75,7 +73,6 @@ impl Member {
         joined: 0,
         knots: [Knot::NEUTRAL; 2],
         knot: 0,
-        next: Knot::NEUTRAL,
         controls: Controls::AT_REST,
         controls_at: 0,
     };
@@ -98,6 +95,8 @@ pub struct ChirpVoices {
     gaps: bool,
     /// Whether voices may join (off: every voice renders on its own banks, for comparison).
     enabled: bool,
+    /// Room for the members' knots (see [`Movement::voice_knots`]).
+    knot_scratch: KnotScratch,
 }
 
 impl Default for ChirpVoices {
@@ -109,6 +108,7 @@ impl Default for ChirpVoices {
             done: 0,
             gaps: false,
             enabled: true,
+            knot_scratch: KnotScratch::default(),
         }
     }
 }
@@ -117,6 +117,11 @@ impl ChirpVoices {
     /// Whether the lanes render the voice in `slot` now.
     pub fn is_member(&self, slot: usize) -> bool {
         self.mask & 1 << slot != 0
+    }
+
+    /// The slots of the voices the lanes render now, a bit each.
+    pub fn members(&self) -> u32 {
+        self.mask
     }
 
     /// Whether voices may join (off: each renders on its own banks; the members leave at
@@ -248,13 +253,12 @@ impl ChirpVoices {
         let slots = &slots[..members.count_ones() as usize];
         let mut knots = [Knot::NEUTRAL; VOICE_SLOTS];
         let knots = &mut knots[..slots.len()];
-        movement.voice_knots(clock / KNOT_SAMPLES as u64 + 1, knots, |n| {
+        let (knot, scratch) = (clock / KNOT_SAMPLES as u64 + 1, &mut self.knot_scratch);
+        movement.voice_knots(kernel, knot, scratch, knots, |n| {
             (voices[slots[n]].lfo(), &self.members[slots[n]].controls)
         });
         for (&slot, knot) in slots.iter().zip(knots.iter()) {
-            let member = &mut self.members[slot];
-            member.next = *knot;
-            self.lanes.set_knot(member.lanes(), knot);
+            self.lanes.set_knot(self.members[slot].lanes(), knot);
         }
         // Joiners: only slots that are no member yet (bits of the complement).
         for slot in slots_of(!members & ALL_SLOTS) {
@@ -280,45 +284,48 @@ impl ChirpVoices {
                 joined: clock,
                 knots: told,
                 knot: clock / KNOT_SAMPLES as u64 + 1,
-                next: told[1],
                 controls: voice.controls(movement),
                 controls_at: movement.revision(),
             };
             self.mask |= 1 << slot;
         }
         let all_accepted = self.lanes.aim(kernel);
-        for slot in slots_of(self.mask) {
+        // The members from before move on a knot (read only now, long after `voice_knots`
+        // wrote them); any whose run the lanes refuse leaves, as does a refused joiner.
+        for (&slot, knot) in slots.iter().zip(knots.iter()) {
             let member = &mut self.members[slot];
-            let joined = members & 1 << slot == 0;
             if all_accepted || self.lanes.accept(member.lanes()) {
-                if !joined {
-                    member.knots = [member.knots[1], member.next];
-                    member.knot += 1;
-                }
+                member.knots = [member.knots[1], *knot];
+                member.knot += 1;
                 continue;
             }
-            if !joined {
-                // Its banks at the last run's end, from where they play this run.
-                let member = *member;
-                let lanes = &self.lanes;
-                voices[slot].resume_banks(member.knot, clock - member.joined, |copy| {
-                    let first = usize::from(member.first) + copy * PARTIAL_COUNT;
-                    let played = std::array::from_fn(|k| lanes.played_before(first + k, k));
-                    let moving = Moving {
-                        from: member.knots[0],
-                        to: member.knots[1],
-                        length: KNOT_SAMPLES as u32,
-                        position: KNOT_SAMPLES as u32,
-                        played,
-                    };
-                    (
-                        moving,
-                        std::array::from_fn(|k| lanes.own_increment(first + k)),
-                    )
-                });
-            }
-            // A voice refused as it joins has banks just told the knot: they play on.
+            // Its banks at the last run's end, from where they play this run.
+            let member = *member;
+            let lanes = &self.lanes;
+            voices[slot].resume_banks(member.knot, clock - member.joined, |copy| {
+                let first = usize::from(member.first) + copy * PARTIAL_COUNT;
+                let played = std::array::from_fn(|k| lanes.played_before(first + k, k));
+                let moving = Moving {
+                    from: member.knots[0],
+                    to: member.knots[1],
+                    length: KNOT_SAMPLES as u32,
+                    position: KNOT_SAMPLES as u32,
+                    played,
+                };
+                (
+                    moving,
+                    std::array::from_fn(|k| lanes.own_increment(first + k)),
+                )
+            });
             self.drop_member(slot);
+        }
+        if !all_accepted {
+            for slot in slots_of(self.mask & !members) {
+                // A voice refused as it joins has banks just told the knot: they play on.
+                if !self.lanes.accept(self.members[slot].lanes()) {
+                    self.drop_member(slot);
+                }
+            }
         }
         if self.mask != 0 {
             self.lanes.seed(kernel);

@@ -17,6 +17,11 @@ use super::wheels::MPE_MASTER_CHANNEL;
 use crate::dsp::PARTIAL_COUNT;
 use crate::dsp::knot::Knot;
 use crate::dsp::lfo::{DEFAULT_TEMPO_BPM, KNOT_SAMPLES, LfoClock, Rate, Shape, knot_from};
+use crate::dsp::sine::Kernel;
+
+mod knots;
+
+pub use knots::KnotScratch;
 
 /// MIDI channels.
 const CHANNELS: usize = 16;
@@ -221,6 +226,9 @@ pub struct Movement {
     /// Counts the calls that may have changed a note's [`Controls`] (see
     /// [`revision`](Self::revision)).
     revision: u32,
+    /// The fewest samples after note-on from which the LFO acts in full (see
+    /// [`Self::faded_in_from`]), if the sample rate is a positive rate.
+    faded_in_from: Option<u64>,
 }
 
 /// A voice's LFO: its clock (its own with retrigger), its seed (sample-and-hold) and when its
@@ -266,7 +274,9 @@ impl Movement {
             timbres: [0.0; CHANNELS],
             mpe,
             revision: 0,
+            faded_in_from: None,
         };
+        movement.faded_in_from = movement.faded_in_from();
         movement.per_sample = movement.rate_per_sample();
         movement.free = LfoClock::new(0, 0, movement.per_sample);
         movement
@@ -297,7 +307,13 @@ impl Movement {
     /// (the voices' clocks must follow: [`Self::follow_rate`]).
     pub fn set(&mut self, settings: MovementSettings, clock: u64) -> Option<u64> {
         self.touch();
-        self.settings = settings.sanitized();
+        let settings = settings.sanitized();
+        let times = |s: &MovementSettings| (s.delay_ms, s.fade_ms);
+        let fade_changed = times(&settings) != times(&self.settings);
+        self.settings = settings;
+        if fade_changed {
+            self.faded_in_from = self.faded_in_from();
+        }
         self.rate_changed(clock)
     }
 
@@ -395,6 +411,7 @@ impl Movement {
     }
 
     /// Whether a note with `controls` moves at all (otherwise it plays unmoved, to the bit).
+    #[inline(always)]
     pub fn moves(&self, controls: &Controls) -> bool {
         let (s, depths) = (&self.settings, &controls.depths);
         depths.vibrato_cents != 0.0
@@ -423,62 +440,47 @@ impl Movement {
         })
     }
 
-    /// A voice's movement at knot `knot`: its LFO there and its controllers.
+    /// A voice's movement at knot `knot`: its LFO there and its controllers. The definition,
+    /// one voice at a time (the banks' renderer); [`Self::voice_knots`] gives the same bits
+    /// for many at once.
     pub fn voice_knot(&self, lfo: &VoiceLfo, knot: u64, controls: &Controls) -> Knot {
-        let mut out = [Knot::NEUTRAL];
-        self.voice_knots(knot, &mut out, |_| (lfo, controls));
-        out[0]
+        if !self.moves(controls) {
+            return Knot::NEUTRAL;
+        }
+        let turns = self.lfo_clock(lfo).turns_at(knot);
+        let value = self.settings.shape.value(turns, lfo.seed);
+        let fade = self.fade_in(self.since_note_on(lfo, knot));
+        self.knot(value, fade, controls)
     }
 
     /// [`voice_knot`](Self::voice_knot) for `out.len()` voices (at most [`KNOTS_AT_ONCE`])
-    /// at the same knot: `out[n]` for the LFO and controls `voice(n)` gives. In stages over
-    /// every voice at once (where each LFO is, then the shape's values, then the knots), so
-    /// that the processor overlaps the voices' chains of dependent steps (the sine's and
-    /// `exp2`'s polynomials) instead of waiting on each in turn. Each voice's arithmetic is
-    /// the same, so the same bits, as one at a time.
+    /// at the same knot: `out[n]` for the LFO and controls `voice(n)` gives, the same bits
+    /// as each alone, many voices to a vector in passes compiled for `kernel`'s instruction
+    /// set, in `scratch` (see [`knots`]).
     pub fn voice_knots<'a>(
         &self,
+        kernel: Kernel,
         knot: u64,
+        scratch: &mut KnotScratch,
         out: &mut [Knot],
         voice: impl Fn(usize) -> (&'a VoiceLfo, &'a Controls),
     ) {
-        let count = out.len();
-        assert!(count <= KNOTS_AT_ONCE, "too many voices at once");
-        // Whether each voice moves, where its LFO is (its turns and seed) and how much of it
-        // acts.
-        let mut moving = [false; KNOTS_AT_ONCE];
-        let mut turns = [0u128; KNOTS_AT_ONCE];
-        let mut seeds = [0u64; KNOTS_AT_ONCE];
-        let mut fades = [0.0; KNOTS_AT_ONCE];
-        for n in 0..count {
-            let (lfo, controls) = voice(n);
-            moving[n] = self.moves(controls);
-            if !moving[n] {
-                continue;
-            }
-            let clock = if self.settings.retrigger {
-                &lfo.clock
-            } else {
-                &self.free
-            };
-            turns[n] = clock.turns_at(knot);
-            seeds[n] = lfo.seed;
-            let since_ms = (knot * KNOT_SAMPLES as u64).saturating_sub(lfo.start) as f64 * 1e3
-                / self.sample_rate_hz;
-            fades[n] = self.fade_in(since_ms);
+        assert!(out.len() <= KNOTS_AT_ONCE, "too many voices at once");
+        knots::voice_knots(self, kernel, knot, scratch, out, voice);
+    }
+
+    /// The clock a voice's LFO runs on: its own with retrigger, else the free-running one.
+    fn lfo_clock<'a>(&'a self, lfo: &'a VoiceLfo) -> &'a LfoClock {
+        if self.settings.retrigger {
+            &lfo.clock
+        } else {
+            &self.free
         }
-        let shape = self.settings.shape;
-        let mut values = [0.0; KNOTS_AT_ONCE];
-        for n in 0..count {
-            values[n] = shape.value(turns[n], seeds[n]);
-        }
-        // Each knot written in place (a copy read back at once waits on the stores).
-        out.fill(Knot::NEUTRAL);
-        for (n, out) in out.iter_mut().enumerate() {
-            if moving[n] {
-                *out = self.knot(values[n], fades[n], voice(n).1);
-            }
-        }
+    }
+
+    /// Samples from a voice's note-on to knot `knot` (0 before it).
+    fn since_note_on(&self, lfo: &VoiceLfo, knot: u64) -> u64 {
+        (knot * KNOT_SAMPLES as u64).saturating_sub(lfo.start)
     }
 
     /// The drone's movement at knot `knot` (the free-running LFO, no delay or fade-in).
@@ -490,9 +492,10 @@ impl Movement {
         self.knot(value, 1.0, &self.resting())
     }
 
-    /// How much of the LFO acts `since_ms` after note-on, 0 ..= 1: none during the delay, then
-    /// growing linearly over the fade-in.
-    fn fade_in(&self, since_ms: f64) -> f64 {
+    /// How much of the LFO acts `since` samples after note-on, 0 ..= 1: none during the
+    /// delay, then growing linearly over the fade-in.
+    fn fade_in(&self, since: u64) -> f64 {
+        let since_ms = since as f64 * 1e3 / self.sample_rate_hz;
         let after = since_ms - self.settings.delay_ms;
         if after < 0.0 {
             0.0
@@ -503,27 +506,41 @@ impl Movement {
         }
     }
 
+    /// The fewest samples after note-on from which [`Self::fade_in`] is exactly 1 (by
+    /// bisection: it never falls as the samples grow, every step of it rounding a monotonic
+    /// function), if the sample rate is a positive rate. Worked out when the delay or fade-in
+    /// changes, so that a voice faded in skips the divisions.
+    fn faded_in_from(&self) -> Option<u64> {
+        let rate = self.sample_rate_hz;
+        if rate.is_nan() || rate <= 0.0 || self.fade_in(u64::MAX) != 1.0 {
+            return None;
+        }
+        if self.fade_in(0) == 1.0 {
+            return Some(0);
+        }
+        // fade_in(below) < 1 and fade_in(from) = 1.
+        let (mut below, mut from) = (0, u64::MAX);
+        while from - below > 1 {
+            let middle = below + (from - below) / 2;
+            if self.fade_in(middle) == 1.0 {
+                from = middle;
+            } else {
+                below = middle;
+            }
+        }
+        Some(from)
+    }
+
     /// The movement for the LFO at `lfo` (−1 ..= 1) with `fade` of its depths acting
     /// (0 ..= 1, see [`Self::fade_in`]) and `controls`: the one place that turns depths into a
     /// pitch ratio and level factors. Tremolo dips from full level (at the LFO's top) by its
     /// depth (at its bottom).
-    #[inline]
     pub fn knot(&self, lfo: f64, fade: f64, controls: &Controls) -> Knot {
-        let (s, depths) = (&self.settings, &controls.depths);
-        let swing = lfo * fade;
-        let cents = (depths.vibrato_cents + controls.wheel * s.wheel_vibrato_cents) * swing;
-        let tremolo = 1.0 - depths.tremolo * fade * (1.0 - lfo) * 0.5;
-        let pressure_db = s.pressure_level_db * controls.pressure;
-        let level = tremolo * controls.expression * db_to_gain(pressure_db);
-        let tilt_db = depths.brightness_db * swing
-            + s.pressure_brightness_db * controls.pressure
-            + s.timbre_brightness_db * controls.timbre;
+        let parts = self.knot_parts(lfo, fade, controls);
+        let level = parts.level * db_to_gain(parts.pressure_db);
+        let tilt_db = parts.tilt_db;
         Knot {
-            pitch_ratio: if cents == 0.0 {
-                1.0
-            } else {
-                exp2(cents / 1200.0)
-            },
+            pitch_ratio: parts.pitch_ratio(),
             // No tilt: every brightness is 1 (the common case, without a `powf`).
             levels: if tilt_db == 0.0 {
                 [level as f32; PARTIAL_COUNT]
@@ -539,6 +556,47 @@ impl Movement {
                 })
             },
         }
+    }
+
+    /// [`Self::knot`]'s arithmetic up to its two `powf`s (see [`KnotParts`]); inlined into
+    /// the passes of [`knots`], where it vectorises.
+    #[inline(always)]
+    fn knot_parts(&self, lfo: f64, fade: f64, controls: &Controls) -> KnotParts {
+        let (s, depths) = (&self.settings, &controls.depths);
+        let swing = lfo * fade;
+        let cents = (depths.vibrato_cents + controls.wheel * s.wheel_vibrato_cents) * swing;
+        let tremolo = 1.0 - depths.tremolo * fade * (1.0 - lfo) * 0.5;
+        KnotParts {
+            cents,
+            level: tremolo * controls.expression,
+            pressure_db: s.pressure_level_db * controls.pressure,
+            tilt_db: depths.brightness_db * swing
+                + s.pressure_brightness_db * controls.pressure
+                + s.timbre_brightness_db * controls.timbre,
+        }
+    }
+}
+
+/// A knot's values before its two gains in decibels (`powf`s, so not for a vector pass).
+#[derive(Clone, Copy, Debug)]
+struct KnotParts {
+    /// The pitch's offset, in cents.
+    cents: f64,
+    /// The level factor of tremolo and expression (before pressure's gain and the tilt).
+    level: f64,
+    /// Pressure's level change, in dB.
+    pressure_db: f64,
+    /// The brightness tilt, in dB for partial 5.
+    tilt_db: f64,
+}
+
+impl KnotParts {
+    /// The pitch ratio: exactly 1 at no offset (`exp2` worked out either way, so that the
+    /// choice is a select, which a loop over many voices vectorises).
+    #[inline(always)]
+    fn pitch_ratio(&self) -> f64 {
+        let ratio = exp2(self.cents / 1200.0);
+        if self.cents == 0.0 { 1.0 } else { ratio }
     }
 }
 
@@ -558,25 +616,31 @@ const INVERSE_FACTORIALS: [f64; 13] = {
 
 /// 2^x within 1e-13 relative, for |x| ≤ 1000 (beyond: clamped): the nearest power of two
 /// times a Taylor polynomial of the rest (no library call: every moving voice's pitch ratio at
-/// every knot).
+/// every knot). Without a branch or a conversion, so that a loop over many voices vectorises.
+#[inline(always)]
 fn exp2(x: f64) -> f64 {
     // 1.5 · 2^52: adding and subtracting it rounds to the nearest integer.
     const ROUND: f64 = 6_755_399_441_055_744.0;
     let x = x.clamp(-1000.0, 1000.0);
-    let n = (x + ROUND) - ROUND;
+    let rounded = x + ROUND;
+    let n = rounded - ROUND;
     // e^r for |r| ≤ ln 2 / 2 to r^12/12! (the next term is below 5e-16), in Estrin's scheme:
     // pairs, then pairs of pairs, so that few steps wait on one another.
     let r = (x - n) * std::f64::consts::LN_2;
     let c = &INVERSE_FACTORIALS;
     let (r2, r4) = (r * r, r * r * (r * r));
-    let pairs = [0, 2, 4, 6, 8, 10].map(|k| c[k] + c[k + 1] * r);
+    // (No `array::map` for the pairs: it is not inlined into a pass compiled for a kernel,
+    // and the call keeps the pass from vectorising.)
+    let pair = |k: usize| c[k] + c[k + 1] * r;
     let quads = [
-        pairs[0] + pairs[1] * r2,
-        pairs[2] + pairs[3] * r2,
-        pairs[4] + pairs[5] * r2,
+        pair(0) + pair(2) * r2,
+        pair(4) + pair(6) * r2,
+        pair(8) + pair(10) * r2,
     ];
     let e = (quads[0] + quads[1] * r4) + (quads[2] + c[12] * r4) * (r4 * r4);
-    e * f64::from_bits(((n as i64 + 1023) as u64) << 52)
+    // 2^n: `rounded`'s mantissa is 2^51 + n, so its low bits plus the bias are the exponent's
+    // field (|n| ≤ 1000; the 2^51 and the rest leave past the top bit).
+    e * f64::from_bits(rounded.to_bits().wrapping_add(1023) << 52)
 }
 
 /// `db` decibels as a gain (exactly 1 at 0 dB).
@@ -618,11 +682,46 @@ mod tests {
         assert_eq!(exp2(1.0), 2.0);
     }
 
+    fn bits(knot: &Knot) -> (u64, [u32; PARTIAL_COUNT]) {
+        (knot.pitch_ratio.to_bits(), knot.levels.map(f32::to_bits))
+    }
+
+    /// Asserts that [`Movement::voice_knots`], under every kernel this CPU runs, gives each of
+    /// `voices` (LFO and controls) at each of `knots` the bits [`Movement::voice_knot`] gives
+    /// it alone; `what` names the case.
+    fn assert_at_once_as_alone(
+        movement: &Movement,
+        voices: &[(VoiceLfo, Controls)],
+        knots: &[u64],
+        what: &str,
+    ) {
+        // One scratch for every call: what earlier calls left in it never shows.
+        let mut scratch = KnotScratch::default();
+        for kernel in Kernel::available() {
+            for chunk in voices.chunks(KNOTS_AT_ONCE) {
+                for &knot in knots {
+                    let mut together = [Knot::NEUTRAL; KNOTS_AT_ONCE];
+                    let together = &mut together[..chunk.len()];
+                    let voice = |n: usize| (&chunk[n].0, &chunk[n].1);
+                    movement.voice_knots(kernel, knot, &mut scratch, together, voice);
+                    for (n, knot_of_all) in together.iter().enumerate() {
+                        let (lfo, controls) = &chunk[n];
+                        let alone = movement.voice_knot(lfo, knot, controls);
+                        assert_eq!(
+                            bits(knot_of_all),
+                            bits(&alone),
+                            "{what}: voice {n} at knot {knot} under {kernel:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// The chirp lanes take every member's knot at once, the banks one voice's at a time: the
     /// two must agree to the bit (a voice leaving the lanes plays on where its banks would).
     #[test]
     fn every_voice_s_knot_at_once_is_the_bits_of_each_alone() {
-        let bits = |knot: &Knot| (knot.pitch_ratio.to_bits(), knot.levels.map(f32::to_bits));
         for shape in [
             Shape::Sine,
             Shape::Triangle,
@@ -642,43 +741,149 @@ mod tests {
                     ..MovementSettings::default()
                 };
                 let movement = Movement::new(settings, 48_000.0, false);
-                let lfos: Vec<VoiceLfo> = (0..KNOTS_AT_ONCE as u64)
-                    .map(|n| movement.start_voice(n * 977, n * 31 + 5))
-                    .collect();
-                let controls: Vec<Controls> = (0..KNOTS_AT_ONCE)
-                    .map(|n| match n % 4 {
-                        // At rest: no movement at all, a neutral knot.
-                        0 => Controls::AT_REST,
-                        1 => movement.controls(0, &NoteExpressions::AT_REST),
-                        _ => Controls {
-                            depths: Depths {
-                                vibrato_cents: 10.0 * n as f64,
-                                tremolo: 0.5,
-                                brightness_db: if n % 4 == 3 { -4.0 } else { 0.0 },
+                let voices: Vec<(VoiceLfo, Controls)> = (0..KNOTS_AT_ONCE)
+                    .map(|n| {
+                        let lfo = movement.start_voice(n as u64 * 977, n as u64 * 31 + 5);
+                        let controls = match n % 4 {
+                            // At rest: no movement at all, a neutral knot.
+                            0 => Controls::AT_REST,
+                            1 => movement.controls(0, &NoteExpressions::AT_REST),
+                            _ => Controls {
+                                depths: Depths {
+                                    vibrato_cents: 10.0 * n as f64,
+                                    tremolo: 0.5,
+                                    brightness_db: if n % 4 == 3 { -4.0 } else { 0.0 },
+                                },
+                                wheel: 0.25 * (n % 3) as f64,
+                                pressure: 0.5,
+                                timbre: 0.0,
+                                expression: 0.75,
                             },
-                            wheel: 0.25 * (n % 3) as f64,
-                            pressure: 0.5,
-                            timbre: 0.0,
-                            expression: 0.75,
-                        },
+                        };
+                        (lfo, controls)
                     })
                     .collect();
-                for knot in [1, 2, 5, 60, 61, 1_000, 123_457] {
-                    let mut together = [Knot::NEUTRAL; KNOTS_AT_ONCE];
-                    movement.voice_knots(knot, &mut together, |n| (&lfos[n], &controls[n]));
-                    for (n, knot_of_all) in together.iter().enumerate() {
-                        let alone = movement.voice_knot(&lfos[n], knot, &controls[n]);
-                        assert_eq!(bits(knot_of_all), bits(&alone), "{shape:?} voice {n}");
-                    }
-                    // Fewer voices than the most: the same bits for each.
-                    let mut some = [Knot::NEUTRAL; 3];
-                    movement.voice_knots(knot, &mut some, |n| (&lfos[n + 5], &controls[n + 5]));
-                    assert_eq!(
-                        some.map(|k| bits(&k)),
-                        [5, 6, 7].map(|n| bits(&together[n]))
-                    );
+                let knots = [1, 2, 5, 60, 61, 1_000, 123_457];
+                let what = format!("{shape:?}, retrigger {retrigger}");
+                assert_at_once_as_alone(&movement, &voices, &knots, &what);
+                // Fewer voices than the most, and than a pass takes: the same bits for each.
+                for count in [1, 3, 8, 9, 17] {
+                    assert_at_once_as_alone(&movement, &voices[5..5 + count], &knots, &what);
                 }
             }
+        }
+    }
+
+    /// A voice past its delay and fade-in acts in full without the fade's divisions, from the
+    /// first sample at which the divisions give exactly 1 (and not a sample sooner).
+    #[test]
+    fn a_voice_acts_in_full_from_the_sample_its_fade_in_ends_exactly() {
+        for (delay_ms, fade_ms) in [
+            (0.0, 0.0),
+            (3.0, 0.0),
+            (0.0, 40.0),
+            (7.3, 123.4),
+            (0.5, 0.01),
+        ] {
+            for sample_rate_hz in [22_050.0, 44_100.0, 48_000.0, 96_000.0] {
+                let settings = MovementSettings {
+                    delay_ms,
+                    fade_ms,
+                    vibrato_cents: 50.0,
+                    tremolo: 0.5,
+                    ..MovementSettings::default()
+                };
+                let movement = Movement::new(settings, sample_rate_hz, false);
+                let from = movement.faded_in_from.expect("a positive rate");
+                assert_eq!(movement.fade_in(from), 1.0);
+                if from > 0 {
+                    assert!(movement.fade_in(from - 1) < 1.0, "{delay_ms} {fade_ms}");
+                }
+                // Voices whose knot is a sample or two either side of `from` after note-on.
+                let knot = 100_000;
+                let at_knot = knot * KNOT_SAMPLES as u64;
+                let controls = movement.controls(0, &NoteExpressions::AT_REST);
+                let voices: Vec<(VoiceLfo, Controls)> = (0..5)
+                    .map(|n| {
+                        let since = (from + n).saturating_sub(2);
+                        (movement.start_voice(at_knot - since, 9), controls)
+                    })
+                    .collect();
+                let what = format!("delay {delay_ms} ms, fade {fade_ms} ms, {sample_rate_hz} Hz");
+                assert_at_once_as_alone(&movement, &voices, &[knot], &what);
+            }
+        }
+        // Settings change the fade's end as they change the times.
+        let mut movement = Movement::new(MovementSettings::default(), 48_000.0, false);
+        assert_eq!(movement.faded_in_from, Some(0));
+        let longer = MovementSettings {
+            fade_ms: 10.0,
+            ..MovementSettings::default()
+        };
+        movement.set(longer, 0);
+        assert_eq!(movement.faded_in_from, Some(480));
+    }
+
+    /// Pressure on the level and a brightness tilt need a gain in decibels (a `powf`), which
+    /// the pass over many voices leaves to [`Movement::knot`]: each by itself, with another
+    /// voice in the same pass that needs neither.
+    #[test]
+    fn voices_under_pressure_or_tilted_take_their_gains_at_once_as_alone() {
+        let settings = MovementSettings {
+            vibrato_cents: 30.0,
+            tremolo: 0.2,
+            pressure_level_db: -6.0,
+            timbre_brightness_db: -5.0,
+            ..MovementSettings::default()
+        };
+        let movement = Movement::new(settings, 48_000.0, false);
+        let plain = movement.controls(0, &NoteExpressions::AT_REST);
+        let brightness = Depths {
+            brightness_db: 6.0,
+            ..plain.depths
+        };
+        let cases = [
+            (
+                "pressure on the level",
+                Controls {
+                    pressure: 0.7,
+                    ..plain
+                },
+                false,
+            ),
+            (
+                "timbre's tilt",
+                Controls {
+                    timbre: 0.4,
+                    ..plain
+                },
+                true,
+            ),
+            (
+                "the LFO's tilt",
+                Controls {
+                    depths: brightness,
+                    ..plain
+                },
+                true,
+            ),
+        ];
+        let knots = [10, 11, 500];
+        for (what, controls, tilted) in cases {
+            let voices: Vec<(VoiceLfo, Controls)> = (0..4)
+                .map(|n| {
+                    let lfo = movement.start_voice(n * 333, n);
+                    (lfo, if n % 2 == 0 { controls } else { plain })
+                })
+                .collect();
+            assert_at_once_as_alone(&movement, &voices, &knots, what);
+            // The case is what it says: its partials' levels differ, or its level is not the
+            // plain voice's.
+            let (lfo, knot) = (&voices[0].0, knots[2]);
+            let [first, rest @ ..] = movement.voice_knot(lfo, knot, &controls).levels;
+            let unpressed = movement.voice_knot(lfo, knot, &plain).levels[0];
+            assert_eq!(rest.iter().any(|&level| level != first), tilted, "{what}");
+            assert_eq!(first != unpressed, !tilted, "{what}");
         }
     }
 }

@@ -323,8 +323,9 @@ impl SteadyVoices {
         movement: &Movement,
     ) {
         self.joined = 0;
-        for slot in slots_of(!self.mask & ALL_SLOTS) {
-            if voices[slot].is_sounding() && !self.chirp.is_member(slot) {
+        // Neither lanes' members (the chirp lanes render theirs apart).
+        for slot in slots_of(!(self.mask | self.chirp.members()) & ALL_SLOTS) {
+            if voices[slot].is_sounding() {
                 let voice = &mut voices[slot];
                 let from = if self.is_ramped(slot) {
                     self.stay_ramped(voice, slot, 0, out.len(), ended)

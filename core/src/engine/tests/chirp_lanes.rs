@@ -256,3 +256,42 @@ fn the_sounding_frequencies_follow_the_chirp_lanes() {
         assert_ne!(before, banks, "the vibrato moves");
     }
 }
+
+/// A vibrato steeper than the lanes take at its steepest (±300 cents at 10 Hz: they take
+/// about ±100 at 16) and within it near its peaks: at knots where the lanes refuse a member's
+/// next run it leaves for its banks, and it joins again where they accept it. What plays is
+/// still what the banks play.
+#[test]
+fn voices_whose_runs_the_chirp_lanes_refuse_play_on_their_banks() {
+    let play = |lanes: bool| {
+        let mut engine = engine(false, lanes);
+        engine.set_movement(MovementSettings {
+            vibrato_cents: 300.0,
+            rate: Rate { hz: 10.0, sync: 0 },
+            ..moving()
+        });
+        for key in KEYS {
+            on(&mut engine, note(key), 1.0);
+        }
+        let mut out = vec![0.0; 24_000];
+        let (mut fewest, mut most) = (u32::MAX, 0);
+        for (n, block) in out.chunks_mut(61).enumerate() {
+            engine.render(block);
+            if n * 61 > ms(ATTACK_MS) + 2_400 {
+                fewest = fewest.min(engine.steady.chirp_voices());
+                most = most.max(engine.steady.chirp_voices());
+            }
+        }
+        (out, fewest, most)
+    };
+    let (banks, _, _) = play(false);
+    let (lanes, fewest, most) = play(true);
+    assert_eq!(
+        (fewest, most),
+        (0, KEYS.len() as u32),
+        "refused and accepted in turn"
+    );
+    let snr = snr_against(&lanes, &banks);
+    println!("{snr:.1} dB");
+    assert!(snr >= 120.0, "{snr:.1} dB");
+}

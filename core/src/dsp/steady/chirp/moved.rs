@@ -18,7 +18,7 @@
 //! the right channel's lanes take the left's coefficients ([`ChirpLanes::seed_mirror`]): only
 //! their seeds are their own.
 
-use super::{ChirpLanes, ChirpPartial, MAX_LANES, accepts};
+use super::{ChirpLanes, ChirpPartial, GROUP_LANES, MAX_LANES, accepts};
 use crate::dsp::knot::{Knot, Played, moved_increment, slope_between};
 use crate::dsp::lfo::{KNOT_RUNS, KNOT_SAMPLES};
 use crate::dsp::phase::PhaseRamp;
@@ -58,9 +58,10 @@ pub struct MovedLanes {
     /// The next knot's pitch ratio and level factor for the partial (its voice's).
     ratio: [f64; MAX_LANES],
     factor: [f32; MAX_LANES],
-    /// Whether the lanes render the partial's span to the next knot within their accuracy (see
-    /// [`accepts`]).
-    accepted: [bool; MAX_LANES],
+    /// Whether the lanes render the partial's run within their accuracy (see [`accepts`]).
+    /// All ones if so, else zero (a mask as wide as a lane: the vector passes store their
+    /// comparisons as they are, where `bool`s would be packed to bytes lane by lane).
+    accepted: [u32; MAX_LANES],
     /// Samples from the knot [`aim`](Self::aim) planned to the start of the run the lanes are
     /// seeded for (a multiple of [`RUN_SAMPLES`] below [`KNOT_SAMPLES`]).
     run_start: u32,
@@ -84,7 +85,7 @@ impl Default for MovedLanes {
             pan_right: [0.0; MAX_LANES],
             ratio: [1.0; MAX_LANES],
             factor: [1.0; MAX_LANES],
-            accepted: [true; MAX_LANES],
+            accepted: [ACCEPTED; MAX_LANES],
             run_start: 0,
         }
     }
@@ -166,10 +167,18 @@ impl MovedLanes {
 
     /// Takes `knot` for the next knot of the voice whose partials are `lanes` (copy by copy,
     /// five partials each).
+    /// Copy by copy in stores of fixed size (the knot's fields read one by one: a knot just
+    /// written field by field is not read back wider than its stores, which would wait for
+    /// them to reach the cache).
     pub fn set_knot(&mut self, lanes: std::ops::Range<usize>, knot: &Knot) {
-        self.ratio[lanes.clone()].fill(knot.pitch_ratio);
-        for lanes in self.factor[lanes].chunks_mut(PARTIAL_COUNT) {
-            lanes.copy_from_slice(&knot.levels[..lanes.len()]);
+        debug_assert!(lanes.len().is_multiple_of(PARTIAL_COUNT), "whole copies");
+        let ratio = [knot.pitch_ratio; PARTIAL_COUNT];
+        let factor: [f32; PARTIAL_COUNT] = std::array::from_fn(|k| knot.levels[k]);
+        for copy in 0..lanes.len() / PARTIAL_COUNT {
+            let first = lanes.start + copy * PARTIAL_COUNT;
+            let copy = first..first + PARTIAL_COUNT;
+            self.ratio[copy.clone()].copy_from_slice(&ratio);
+            self.factor[copy].copy_from_slice(&factor);
         }
     }
 
@@ -194,7 +203,7 @@ impl MovedLanes {
             Kernel::Avx2(token) => finish_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => finish_avx512(token, self),
-            _ => finish_lanes(self),
+            _ => finish_lanes::<CHUNK_LANES>(self),
         }
     }
 
@@ -205,7 +214,7 @@ impl MovedLanes {
             Kernel::Avx2(token) => go_on_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => go_on_avx512(token, self),
-            _ => go_on_lanes(self),
+            _ => go_on_lanes::<CHUNK_LANES>(self),
         }
     }
 
@@ -223,13 +232,15 @@ impl MovedLanes {
             Kernel::Avx2(token) => aim_avx2(token, self),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => aim_avx512(token, self),
-            _ => aim_lanes(self),
+            _ => aim_lanes::<CHUNK_LANES>(self),
         }
     }
 
     /// Whether the lanes accept every partial of `lanes` for the run [`aim`](Self::aim) set.
     pub fn accept(&self, lanes: std::ops::Range<usize>) -> bool {
-        self.accepted[lanes].iter().all(|&accepted| accepted)
+        self.accepted[lanes]
+            .iter()
+            .all(|&accepted| accepted == ACCEPTED)
     }
 
     /// Seeds the lanes for the current run of the knot [`aim`](Self::aim) planned (leaving
@@ -306,95 +317,170 @@ impl MovedLanes {
     }
 }
 
-/// [`MovedLanes::finish_run`] at a knot, in one pass over the lanes.
+/// Lanes the passes over the lanes take at a time: two groups (sixteen `f32`, one AVX-512
+/// register; compiled for AVX2, chunks of one group came out as many shuffles as
+/// arithmetic, 1.6 times the instructions).
+const CHUNK_LANES: usize = 2 * GROUP_LANES;
+
+/// A lane's `accepted` mask.
+const ACCEPTED: u32 = u32::MAX;
+
+/// `ACCEPTED` if `yes`, else zero.
 #[inline(always)]
-fn finish_lanes(moved: &mut MovedLanes) {
-    let lanes = moved.left.partials();
-    let left = &mut moved.left;
-    for lane in 0..lanes {
-        let (increment, slope) = (left.increment[lane], left.slope[lane]);
-        left.phase[lane] = left.phase[lane]
-            .wrapping_add(increment << RUN_SHIFT)
-            .wrapping_add(run_triangle(slope));
-        left.increment[lane] = moved.end_increment[lane];
-        moved.level[lane] = moved.end_level[lane];
+fn mask(yes: bool) -> u32 {
+    u32::from(yes).wrapping_neg()
+}
+
+/// Lanes `start .. start + N` of one of the lanes' arrays (which hold a multiple of every
+/// chunk's lanes), as an array of fixed size: a pass that reads such chunks and writes arrays
+/// of its own, stored after it ([`store`]), compiles to whole vectors, with no remainder loop
+/// and no check that the lanes' arrays overlap (as the seeding's passes; a pass writing into
+/// the lanes' arrays as it goes compiled to scalar code).
+#[inline(always)]
+fn chunk<T, const N: usize>(lanes: &[T; MAX_LANES], start: usize) -> &[T; N] {
+    lanes[start..start + N].try_into().unwrap()
+}
+
+/// Stores `values` as lanes `start .. start + N` of `lanes`.
+#[inline(always)]
+fn store<T: Copy, const N: usize>(lanes: &mut [T; MAX_LANES], start: usize, values: &[T; N]) {
+    lanes[start..start + N].copy_from_slice(values);
+}
+
+/// [`MovedLanes::finish_run`], `N` lanes (whole groups) at a time (see [`chunk`]; lanes past
+/// the partials, to the end of the last chunk, are moved on too: nothing reads them).
+#[inline(always)]
+fn finish_lanes<const N: usize>(moved: &mut MovedLanes) {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
+    for start in (0..moved.left.partials()).step_by(N) {
+        let left = &mut moved.left;
+        let mut phase: [u64; N] = *chunk(&left.phase, start);
+        let increment: &[u64; N] = chunk(&left.increment, start);
+        let slope: &[u64; N] = chunk(&left.slope, start);
+        for lane in 0..N {
+            phase[lane] = phase[lane]
+                .wrapping_add(increment[lane] << RUN_SHIFT)
+                .wrapping_add(run_triangle(slope[lane]));
+        }
+        store(&mut left.phase, start, &phase);
+        let end_increment: &[u64; N] = chunk(&moved.end_increment, start);
+        store(&mut moved.left.increment, start, end_increment);
+        let end_level: &[f32; N] = chunk(&moved.end_level, start);
+        store(&mut moved.level, start, end_level);
     }
 }
 
-/// [`MovedLanes::finish_run`] within a knot, in one pass over the lanes: the phase ramps a run
-/// on (the increment along its slope), the amplitudes (both channels') along their steps.
+/// [`MovedLanes::aim`]: the increments' pass (`u64` and `f64`), then the levels' (`f32`), then
+/// in stereo the right channel's amplitudes, each `N` lanes (whole groups) at a time (see
+/// [`chunk`]). Lanes past the partials (to the end of the last chunk) are aimed too, from
+/// whatever they hold: nothing reads their runs (a push sets a lane afresh, the seeding pads),
+/// and whether the lanes accept them does not count.
 #[inline(always)]
-fn go_on_lanes(moved: &mut MovedLanes) {
-    let lanes = moved.left.partials();
-    let left = &mut moved.left;
-    for lane in 0..lanes {
-        let (increment, slope) = (left.increment[lane], left.slope[lane]);
-        left.phase[lane] = left.phase[lane]
-            .wrapping_add(increment << RUN_SHIFT)
-            .wrapping_add(run_triangle(slope));
-        left.increment[lane] = increment.wrapping_add(slope << RUN_SHIFT);
-        left.amplitude[lane] += RUN as f32 * left.amplitude_step[lane];
+fn aim_lanes<const N: usize>(moved: &mut MovedLanes) -> bool {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
+    let partials = moved.left.partials();
+    for start in (0..partials).step_by(N) {
+        aim_increments::<N>(moved, start);
+    }
+    let mut refused = false;
+    for start in (0..partials).step_by(N) {
+        refused |= aim_levels::<N>(moved, start, partials);
     }
     if moved.stereo {
-        let right = &mut moved.right;
-        for lane in 0..lanes {
-            right.amplitude[lane] += RUN as f32 * right.amplitude_step[lane];
+        for start in (0..partials).step_by(N) {
+            aim_right::<N>(moved, start);
         }
     }
+    !refused
 }
 
-/// [`MovedLanes::aim`]: the increments' pass (`u64` and `f64`), then the levels' (`f32`).
+/// `N` lanes from `start`: each increment's end and slope, and whether the lanes accept the
+/// ramp.
 #[inline(always)]
-fn aim_lanes(moved: &mut MovedLanes) -> bool {
-    let lanes = moved.left.partials();
-    let left = &mut moved.left;
-    for lane in 0..lanes {
-        let end = moved_increment(
-            moved.own_increment[lane],
-            moved.own_units[lane],
-            moved.ratio[lane],
-        );
-        let increment = left.increment[lane];
-        let slope = slope_between(increment, end, KNOT);
-        moved.end_increment[lane] = end;
-        left.slope[lane] = slope;
+fn aim_increments<const N: usize>(moved: &mut MovedLanes, start: usize) {
+    let own_increment: &[u64; N] = chunk(&moved.own_increment, start);
+    let own_units: &[f64; N] = chunk(&moved.own_units, start);
+    let ratio: &[f64; N] = chunk(&moved.ratio, start);
+    let increment: &[u64; N] = chunk(&moved.left.increment, start);
+    let mut end_increment = [0; N];
+    let mut slope = [0; N];
+    let mut accepted = [0; N];
+    for lane in 0..N {
+        let end = moved_increment(own_increment[lane], own_units[lane], ratio[lane]);
         let ramp = PhaseRamp {
             phase: 0,
-            increment,
-            slope,
+            increment: increment[lane],
+            slope: slope_between(increment[lane], end, KNOT),
         };
-        moved.accepted[lane] = accepts(&ramp, KNOT_SAMPLES);
+        end_increment[lane] = end;
+        slope[lane] = ramp.slope;
+        accepted[lane] = mask(accepts(&ramp, KNOT_SAMPLES));
     }
-    let mut all = true;
-    for lane in 0..lanes {
-        let now = moved.level[lane];
-        let end_level = moved.own_level[lane] * moved.factor[lane];
-        let step = if end_level == now {
+    store(&mut moved.end_increment, start, &end_increment);
+    store(&mut moved.left.slope, start, &slope);
+    store(&mut moved.accepted, start, &accepted);
+}
+
+/// `N` lanes from `start`: each level's end and step and the left channel's amplitudes, and
+/// whether the lanes refuse any of the `partials` first lanes' runs (a silent run they always
+/// accept). Without branches: the step's test is a select.
+#[inline(always)]
+fn aim_levels<const N: usize>(moved: &mut MovedLanes, start: usize, partials: usize) -> bool {
+    let now: &[f32; N] = chunk(&moved.level, start);
+    let own_level: &[f32; N] = chunk(&moved.own_level, start);
+    let factor: &[f32; N] = chunk(&moved.factor, start);
+    let scale: &[f32; N] = chunk(&moved.scale, start);
+    let pan: &[f32; N] = chunk(&moved.pan_left, start);
+    let mut accepted: [u32; N] = *chunk(&moved.accepted, start);
+    let mut end_level = [0.0; N];
+    let mut level_step = [0.0; N];
+    let mut amplitude = [0.0; N];
+    let mut amplitude_step = [0.0; N];
+    // Lanes of the chunk that hold partials: those below `live` (compared in 32 bits, as wide
+    // as the lanes' `f32`).
+    let live = (partials - start).min(N) as u32;
+    let index: [u32; N] = std::array::from_fn(|lane| lane as u32);
+    let mut refused = 0;
+    for lane in 0..N {
+        let end = own_level[lane] * factor[lane];
+        let step = if end == now[lane] {
             0.0
         } else {
-            (end_level - now) / KNOT as f32
+            (end - now[lane]) / KNOT as f32
         };
-        moved.end_level[lane] = end_level;
-        moved.level_step[lane] = step;
-        let (amplitude, amplitude_step) = (now * moved.scale[lane], step * moved.scale[lane]);
-        left.amplitude[lane] = amplitude * moved.pan_left[lane];
-        left.amplitude_step[lane] = amplitude_step * moved.pan_left[lane];
-        // A silent piece only keeps time (as on a bank), whatever its increment.
-        moved.accepted[lane] |= now == 0.0 && step == 0.0;
-        all &= moved.accepted[lane];
+        end_level[lane] = end;
+        level_step[lane] = step;
+        amplitude[lane] = now[lane] * scale[lane] * pan[lane];
+        amplitude_step[lane] = step * scale[lane] * pan[lane];
+        // A silent piece only keeps time (as on a bank), whatever its increment. (`&`, not
+        // `&&`: no branch.)
+        accepted[lane] |= mask((now[lane] == 0.0) & (step == 0.0));
+        refused |= !accepted[lane] & mask(index[lane] < live);
     }
-    if moved.stereo {
-        // The right channel's lanes take the left's coefficients (see `seed`): only their
-        // amplitudes are theirs.
-        let right = &mut moved.right;
-        for lane in 0..lanes {
-            let now = moved.level[lane] * moved.scale[lane];
-            let step = moved.level_step[lane] * moved.scale[lane];
-            right.amplitude[lane] = now * moved.pan_right[lane];
-            right.amplitude_step[lane] = step * moved.pan_right[lane];
-        }
+    store(&mut moved.end_level, start, &end_level);
+    store(&mut moved.level_step, start, &level_step);
+    store(&mut moved.left.amplitude, start, &amplitude);
+    store(&mut moved.left.amplitude_step, start, &amplitude_step);
+    store(&mut moved.accepted, start, &accepted);
+    refused != 0
+}
+
+/// `N` lanes from `start`: the right channel's amplitudes (its lanes take the left's
+/// coefficients, see [`MovedLanes::seed`]).
+#[inline(always)]
+fn aim_right<const N: usize>(moved: &mut MovedLanes, start: usize) {
+    let level: &[f32; N] = chunk(&moved.level, start);
+    let level_step: &[f32; N] = chunk(&moved.level_step, start);
+    let scale: &[f32; N] = chunk(&moved.scale, start);
+    let pan: &[f32; N] = chunk(&moved.pan_right, start);
+    let mut amplitude = [0.0; N];
+    let mut amplitude_step = [0.0; N];
+    for lane in 0..N {
+        amplitude[lane] = level[lane] * scale[lane] * pan[lane];
+        amplitude_step[lane] = level_step[lane] * scale[lane] * pan[lane];
     }
-    all
+    store(&mut moved.right.amplitude, start, &amplitude);
+    store(&mut moved.right.amplitude_step, start, &amplitude_step);
 }
 
 /// [`MovedLanes::seed`]'s right channel: its seeds from the left's coefficients.
@@ -403,11 +489,46 @@ fn mirror_moved(moved: &mut MovedLanes) {
     super::mirror_lanes(&mut moved.right, &moved.left);
 }
 
+/// [`MovedLanes::finish_run`] within a knot, `N` lanes (whole groups) at a time (see
+/// [`chunk`]): the phase ramps a run on (the increment along its slope), the amplitudes (both
+/// channels') along their steps.
+#[inline(always)]
+fn go_on_lanes<const N: usize>(moved: &mut MovedLanes) {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
+    for start in (0..moved.left.partials()).step_by(N) {
+        let left = &mut moved.left;
+        let mut phase: [u64; N] = *chunk(&left.phase, start);
+        let mut increment: [u64; N] = *chunk(&left.increment, start);
+        let slope: &[u64; N] = chunk(&left.slope, start);
+        let mut amplitude: [f32; N] = *chunk(&left.amplitude, start);
+        let step: &[f32; N] = chunk(&left.amplitude_step, start);
+        for lane in 0..N {
+            phase[lane] = phase[lane]
+                .wrapping_add(increment[lane] << RUN_SHIFT)
+                .wrapping_add(run_triangle(slope[lane]));
+            increment[lane] = increment[lane].wrapping_add(slope[lane] << RUN_SHIFT);
+            amplitude[lane] += RUN as f32 * step[lane];
+        }
+        store(&mut left.phase, start, &phase);
+        store(&mut left.increment, start, &increment);
+        store(&mut left.amplitude, start, &amplitude);
+        if moved.stereo {
+            let right = &mut moved.right;
+            let mut amplitude: [f32; N] = *chunk(&right.amplitude, start);
+            let step: &[f32; N] = chunk(&right.amplitude_step, start);
+            for lane in 0..N {
+                amplitude[lane] += RUN as f32 * step[lane];
+            }
+            store(&mut right.amplitude, start, &amplitude);
+        }
+    }
+}
+
 /// Defines `$name(token, moved)`: the pass `$pass` over the lanes compiled for the instruction
 /// set `$feature`, which `token` proves the CPU has (the same arithmetic, so the same bits, as
 /// the portable pass; only the instructions differ).
 macro_rules! compiled_for {
-    ($(#[$doc:meta])* fn $name:ident($token:ty, $feature:literal) = $pass:ident -> $ret:ty) => {
+    ($(#[$doc:meta])* fn $name:ident($token:ty, $feature:literal) = $pass:expr => $ret:ty) => {
         $(#[$doc])*
         #[cfg(target_arch = "x86_64")]
         fn $name(_token: $token, moved: &mut MovedLanes) -> $ret {
@@ -427,34 +548,38 @@ macro_rules! compiled_for {
 
 compiled_for! {
     /// [`aim_lanes`] compiled for AVX2.
-    fn aim_avx2(crate::dsp::sine::Avx2Token, "avx2") = aim_lanes -> bool
+    fn aim_avx2(crate::dsp::sine::Avx2Token, "avx2") = aim_lanes::<CHUNK_LANES> => bool
 }
 compiled_for! {
-    /// [`aim_lanes`] compiled for AVX-512F: `accepts`' 64-bit minimum, maximum and unsigned
-    /// comparisons are single instructions there (AVX2 has none).
-    fn aim_avx512(crate::dsp::sine::Avx512Token, "avx512f") = aim_lanes -> bool
+    /// [`aim_lanes`] compiled for AVX-512F: `accepts`' 64-bit
+    /// minimum, maximum and unsigned comparisons are single instructions there (AVX2 has
+    /// none).
+    fn aim_avx512(crate::dsp::sine::Avx512Token, "avx512f") = aim_lanes::<CHUNK_LANES> => bool
 }
 compiled_for! {
     /// [`finish_lanes`] compiled for AVX2.
-    fn finish_avx2(crate::dsp::sine::Avx2Token, "avx2") = finish_lanes -> ()
+    fn finish_avx2(crate::dsp::sine::Avx2Token, "avx2") = finish_lanes::<CHUNK_LANES> => ()
 }
 compiled_for! {
     /// [`finish_lanes`] compiled for AVX-512F.
-    fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes -> ()
+    fn finish_avx512(crate::dsp::sine::Avx512Token, "avx512f") = finish_lanes::<CHUNK_LANES> => ()
 }
 compiled_for! {
     /// [`go_on_lanes`] compiled for AVX2.
-    fn go_on_avx2(crate::dsp::sine::Avx2Token, "avx2") = go_on_lanes -> ()
+    fn go_on_avx2(crate::dsp::sine::Avx2Token, "avx2") = go_on_lanes::<CHUNK_LANES> => ()
 }
 compiled_for! {
     /// [`go_on_lanes`] compiled for AVX-512F.
-    fn go_on_avx512(crate::dsp::sine::Avx512Token, "avx512f") = go_on_lanes -> ()
+    fn go_on_avx512(crate::dsp::sine::Avx512Token, "avx512f") = go_on_lanes::<CHUNK_LANES> => ()
 }
 compiled_for! {
     /// [`mirror_moved`] compiled for AVX2.
-    fn mirror_avx2(crate::dsp::sine::Avx2Token, "avx2") = mirror_moved -> ()
+    fn mirror_avx2(crate::dsp::sine::Avx2Token, "avx2") = mirror_moved => ()
 }
 compiled_for! {
     /// [`mirror_moved`] compiled for AVX-512F.
-    fn mirror_avx512(crate::dsp::sine::Avx512Token, "avx512f") = mirror_moved -> ()
+    fn mirror_avx512(crate::dsp::sine::Avx512Token, "avx512f") = mirror_moved => ()
 }
+
+#[cfg(test)]
+mod tests;

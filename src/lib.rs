@@ -765,9 +765,11 @@ nice_export_vst3!(Quintet);
 mod tests {
     use super::*;
 
-    /// Sets `param` to the normalized `position`, as the framework does for automation and
-    /// loads alike; returns its plain value.
-    fn set(quintet: &Quintet, param: Param, position: f32) -> f64 {
+    /// Moves the first partial's frequency to the normalized `position` (as a state load does
+    /// when `load`, else as automation does) and has `quintet` follow; returns the new value
+    /// and the drone's frequency at the next sample.
+    fn move_first_frequency(quintet: &mut Quintet, position: f32, load: bool) -> (f64, f64) {
+        let param = Param::FREQUENCIES[0];
         // SAFETY: the pointer points into `quintet.params`, alive for the call and seen by no
         // other thread.
         unsafe {
@@ -777,7 +779,12 @@ mod tests {
                 .as_ptr()
                 ._internal_set_normalized_value(position)
         };
-        quintet.params.plain(param)
+        if load {
+            quintet.params.loaded_a_state();
+        }
+        quintet.follow_parameters();
+        let value = quintet.params.plain(param);
+        (value, quintet.engine.drone_frequency_hz(0))
     }
 
     /// The frequencies-alone path (`follow_changed_parameters`) glides what automation moved
@@ -786,27 +793,14 @@ mod tests {
     fn a_frequency_alone_glides_when_automated_and_jumps_when_loaded() {
         let mut quintet = Quintet::default();
         quintet.follow_parameters();
-        let freq = Param::FREQUENCIES[0];
         let before = quintet.engine.drone_frequency_hz(0);
-        let automated = set(&quintet, freq, 0.3);
-        quintet.follow_parameters();
+        let (automated, now) = move_first_frequency(&mut quintet, 0.3, false);
         assert_ne!(automated, before);
-        assert_eq!(
-            quintet.engine.drone_frequency_hz(0),
-            before,
-            "a glide starts"
-        );
-        let loaded = set(&quintet, freq, 0.6);
-        quintet.params.loaded_a_state();
-        quintet.follow_parameters();
-        assert_eq!(quintet.engine.drone_frequency_hz(0), loaded, "a load jumps");
-        let automated = set(&quintet, freq, 0.4);
-        quintet.follow_parameters();
+        assert_eq!(now, before, "a glide starts");
+        let (loaded, now) = move_first_frequency(&mut quintet, 0.6, true);
+        assert_eq!(now, loaded, "a load jumps");
+        let (automated, now) = move_first_frequency(&mut quintet, 0.4, false);
         assert_ne!(automated, loaded);
-        assert_eq!(
-            quintet.engine.drone_frequency_hz(0),
-            loaded,
-            "automation glides again"
-        );
+        assert_eq!(now, loaded, "automation glides again");
     }
 }

@@ -69,7 +69,11 @@ pub fn sync_in(dir: &Path) -> Result<(), StoreError> {
         let is_preset = path.extension().is_some_and(|e| e == store::EXTENSION);
         // Only a Quintet preset is ours to remove: anything else is not listed as a preset.
         if !is_wanted && is_preset && store::load(&path).is_ok() {
-            fs::remove_file(&path).map_err(io_at(&path))?;
+            match fs::remove_file(&path) {
+                // Removed meanwhile by another instance syncing the same folder.
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                removed => removed.map_err(io_at(&path))?,
+            }
         }
     }
     Ok(())
@@ -108,8 +112,22 @@ fn bring_up_to_date(path: &Path, text: &[u8]) -> Result<(), StoreError> {
         force: true,
         ..output_file::Options::default()
     };
-    output_file::write(path, text, &options).map_err(StoreError::Output)?;
+    if let Err(error) = output_file::write(path, text, &options) {
+        // Another instance (a host scanning in parallel processes) may have written the same
+        // file between the look above and the write: what it wrote is what was wanted.
+        return if holds(path, text) {
+            Ok(())
+        } else {
+            Err(StoreError::Output(error))
+        };
+    }
     fs::set_permissions(path, Permissions::from_mode(READ_ONLY_MODE)).map_err(io_error)
+}
+
+/// Whether `path` is a regular file holding exactly `text`.
+fn holds(path: &Path, text: &[u8]) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|found| found.is_file())
+        && file_read::read(path, READ_LIMIT).is_ok_and(|bytes| bytes == text)
 }
 
 #[cfg(test)]

@@ -137,3 +137,25 @@ fn a_folder_that_cannot_be_written_is_reported() {
     assert!(matches!(sync_in(&dir), Err(StoreError::Occupied { .. })));
     remove(&dir);
 }
+
+/// Hosts scan in parallel processes (clap-validator runs its preset-discovery tests at once):
+/// instances syncing one fresh folder together all succeed. Without the re-check after a
+/// refused write, one that found a file missing and then met it written by another reported
+/// the folder unwritable, and declared the presets inside the plugin instead.
+#[test]
+fn instances_syncing_one_fresh_folder_at_once_all_succeed() {
+    for round in 0..20 {
+        let dir = temp_dir(&format!("together-{round}"));
+        let results: Vec<Result<(), String>> = std::thread::scope(|scope| {
+            let syncs: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| sync_in(&dir).map_err(|error| error.to_string())))
+                .collect();
+            syncs.into_iter().map(|sync| sync.join().unwrap()).collect()
+        });
+        for result in results {
+            assert_eq!(result, Ok(()), "round {round}");
+        }
+        assert_eq!(files_in(&dir).len(), factory::presets().len());
+        remove(&dir);
+    }
+}

@@ -482,3 +482,35 @@ fn moving_the_five_at_once_plays_as_moving_each() {
         assert_eq!(format!("{together:?}"), format!("{apart:?}"), "event {n}");
     }
 }
+
+/// Five glides restarted 64 and 192 samples apart (every partial inside a segment, and
+/// segments of 128 samples ending between events), some while a partial's own level ramps,
+/// play the same bits sample by sample, 3 or 7 at a time (short runs) and 64 at a time (the
+/// vector kernels).
+#[test]
+fn five_glides_play_the_same_bits_whatever_the_block_size() {
+    let play = |block: usize| {
+        let mut bank = default_bank(RATE);
+        let mut out = vec![0.0; 64 * 200];
+        for (n, chunk) in out.chunks_mut(64).enumerate() {
+            let step = |k: usize| 1.0 + 0.002 * ((n * (k + 2)) % 5) as f64 - 0.004;
+            let frequencies = std::array::from_fn(|k| {
+                DEFAULT_FREQUENCIES_HZ[k] * step(k) * (1.0 + n as f64 * 1e-3)
+            });
+            if n % 4 < 2 {
+                bank.move_frequencies_to(frequencies, [false; PARTIAL_COUNT]);
+            }
+            if n % 40 == 7 {
+                bank.ramp_level_to(n % PARTIAL_COUNT, 0.25 + (n % 3) as f32 * 0.25);
+            }
+            for run in chunk.chunks_mut(block) {
+                bank.render(run);
+            }
+        }
+        out.into_iter().map(f32::to_bits).collect::<Vec<_>>()
+    };
+    let reference = play(64);
+    for block in [1, 3, 7] {
+        assert!(play(block) == reference, "{block}-sample blocks");
+    }
+}

@@ -313,6 +313,13 @@ impl Partial {
         self.segment_samples_left == 0 && self.level.step == 0.0
     }
 
+    /// Whether the partial glides (or its level's segments run) at a steady level through the
+    /// next `samples` samples and beyond, without starting a segment.
+    #[inline(always)]
+    fn glides_at_a_steady_level_through(&self, samples: usize) -> bool {
+        self.segment_samples_left as usize > samples && self.level.step == 0.0
+    }
+
     /// Whether the next `samples` samples stay within the current glide or level segment (or
     /// end exactly with it), so they can be rendered without starting a new one.
     fn holds_its_segment_for(&self, samples: usize) -> bool {
@@ -912,6 +919,14 @@ impl PartialBank {
             if self
                 .partials
                 .iter()
+                .all(|p| p.glides_at_a_steady_level_through(out.len()))
+            {
+                self.render_gliding_short_run(out);
+                return;
+            }
+            if self
+                .partials
+                .iter()
                 .all(|p| p.holds_its_segment_for(out.len()))
             {
                 self.render_short_run(out);
@@ -1009,6 +1024,28 @@ impl PartialBank {
                 partial.ramp.skip(out.len() as u64);
             }
             partial.count_rendered(out.len(), timing);
+        }
+        self.gain.apply(out);
+    }
+
+    /// [`render_short_run`](Self::render_short_run) for every partial gliding at a steady
+    /// level inside a segment that outlasts the run (a host automating the five frequencies
+    /// densely restarts their glides at every event): every partial sounds and none starts a
+    /// segment, so there is nothing to skip and each one's count only goes down. Inlined where
+    /// the steady levels were just checked, the five partials' sines are computed as the
+    /// steady run computes them, side by side (at 1-sample blocks the general run took 382
+    /// instructions per call against the steady run's 272).
+    #[inline(always)]
+    fn render_gliding_short_run(&mut self, out: &mut [f32]) {
+        for sample in out.iter_mut() {
+            let mut sum = 0.0;
+            for partial in &mut self.partials {
+                sum += partial_sample(&mut partial.ramp, &mut partial.level);
+            }
+            *sample = sum;
+        }
+        for partial in &mut self.partials {
+            partial.segment_samples_left -= out.len() as u32;
         }
         self.gain.apply(out);
     }

@@ -430,3 +430,87 @@ fn a_glide_time_can_be_chosen() {
     assert!(!bank.is_gliding());
     assert!((bank.current_frequency_hz(0) - 400.0).abs() < 1e-9);
 }
+
+/// The five partials moved in one call ([`PartialBank::move_frequencies_to`], which the engine
+/// takes and which starts the usual glide inline) play to the bit what one `glide_to` or
+/// `jump_to` per partial plays: small steps at every sample and every 64, steps out of the
+/// binomial series' reach, into and out of the Nyquist fade, to and from 0 Hz, jumps, and
+/// glides started while the partials' own levels ramp. (A jump to where a partial is heading
+/// already leaves it as it is.)
+#[test]
+fn moving_the_five_at_once_plays_as_moving_each() {
+    let mut together = default_bank(RATE);
+    let mut apart = default_bank(RATE);
+    let mut frequencies = DEFAULT_FREQUENCIES_HZ;
+    for n in 0..3000usize {
+        let step = |k: usize| 1.0 + 0.003 * ((n * (k + 3)) % 7) as f64 - 0.009;
+        for (k, hz) in frequencies.iter_mut().enumerate() {
+            *hz = match (n / 500, k) {
+                // Far steps: out of the series' reach.
+                (1, 0) if n.is_multiple_of(3) => 100.0 + 900.0 * (n % 2) as f64,
+                // Into the fade and out (23 kHz at 48 kHz), and to silence at Nyquist.
+                (2, 1) => 22_000.0 + (n % 4) as f64 * 700.0,
+                (3, 2) if n.is_multiple_of(5) => 0.0,
+                (3, 2) if *hz == 0.0 => 300.0,
+                // Unchanged now and then.
+                (4, 3) if n.is_multiple_of(2) => *hz,
+                _ => (*hz * step(k)).clamp(30.0, 20_000.0),
+            };
+        }
+        let jumps = std::array::from_fn(|k| (n / 500, k) == (5, 4) && n.is_multiple_of(3));
+        if n.is_multiple_of(97) {
+            let level = (n % 3) as f32 * 0.4;
+            for bank in [&mut together, &mut apart] {
+                bank.ramp_level_to(n % PARTIAL_COUNT, level);
+            }
+        }
+        together.move_frequencies_to(frequencies, jumps);
+        for (k, (&hz, jump)) in frequencies.iter().zip(jumps).enumerate() {
+            if !jump {
+                apart.glide_to(k, hz);
+            } else if hz != apart.target_frequency_hz(k) {
+                apart.jump_to(k, hz);
+            }
+        }
+        let block = if (n / 250).is_multiple_of(2) { 1 } else { 64 };
+        let (a, b) = (
+            render(&mut together, block, block),
+            render(&mut apart, block, block),
+        );
+        let bits = |samples: Vec<f32>| samples.into_iter().map(f32::to_bits).collect::<Vec<_>>();
+        assert_eq!(bits(a), bits(b), "event {n}");
+        assert_eq!(format!("{together:?}"), format!("{apart:?}"), "event {n}");
+    }
+}
+
+/// Five glides restarted 64 and 192 samples apart (every partial inside a segment, and
+/// segments of 128 samples ending between events), some while a partial's own level ramps,
+/// play the same bits sample by sample, 3 or 7 at a time (short runs) and 64 at a time (the
+/// vector kernels).
+#[test]
+fn five_glides_play_the_same_bits_whatever_the_block_size() {
+    let play = |block: usize| {
+        let mut bank = default_bank(RATE);
+        let mut out = vec![0.0; 64 * 200];
+        for (n, chunk) in out.chunks_mut(64).enumerate() {
+            let step = |k: usize| 1.0 + 0.002 * ((n * (k + 2)) % 5) as f64 - 0.004;
+            let frequencies = std::array::from_fn(|k| {
+                DEFAULT_FREQUENCIES_HZ[k] * step(k) * (1.0 + n as f64 * 1e-3)
+            });
+            if n % 4 < 2 {
+                bank.move_frequencies_to(frequencies, [false; PARTIAL_COUNT]);
+            }
+            if n % 40 == 7 {
+                bank.ramp_level_to(n % PARTIAL_COUNT, 0.25 + (n % 3) as f32 * 0.25);
+            }
+            for run in chunk.chunks_mut(block) {
+                bank.render(run);
+            }
+        }
+        out.into_iter().map(f32::to_bits).collect::<Vec<_>>()
+    };
+    let reference = play(64);
+    for block in [1, 3, 7] {
+        assert!(play(block) == reference, "{block}-sample blocks");
+    }
+}

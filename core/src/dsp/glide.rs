@@ -102,11 +102,24 @@ impl GlideLength {
     pub fn segment_ratio(&self, ratio: f64) -> f64 {
         let x = ratio - 1.0;
         if x.abs() <= SERIES_REACH {
-            let [c1, c2, c3, c4, c5] = self.binomial;
-            1.0 + x * (c1 + x * (c2 + x * (c3 + x * (c4 + x * c5))))
+            self.series(x)
         } else {
             (ratio.log2() * self.segment_share).exp2()
         }
+    }
+
+    /// `(1 + x)^segment_share` by the binomial series, for |x| ≤ [`SERIES_REACH`].
+    #[inline(always)]
+    fn series(&self, x: f64) -> f64 {
+        let [c1, c2, c3, c4, c5] = self.binomial;
+        1.0 + x * (c1 + x * (c2 + x * (c3 + x * (c4 + x * c5))))
+    }
+
+    /// Whether a glide of this length lasts longer than one segment (a glide's first segment
+    /// is then a whole one, not its last).
+    #[inline(always)]
+    fn outlasts_a_segment(&self) -> bool {
+        self.samples > u64::from(self.segment_samples)
     }
 }
 
@@ -174,7 +187,7 @@ impl PitchGlide {
         let segment_samples = length.segment_samples;
         // Longer than one segment (the usual glide): a whole segment, ending a segment's
         // ratio above the start. Else the only segment, ending on the target.
-        let (samples, samples_left, end) = if length.samples > u64::from(segment_samples) {
+        let (samples, samples_left, end) = if length.outlasts_a_segment() {
             (
                 segment_samples,
                 length.samples - u64::from(segment_samples),
@@ -191,6 +204,38 @@ impl PitchGlide {
             samples_left,
         };
         Some((glide, Segment { samples, end }))
+    }
+
+    /// [`Self::start`] for the glide dense automation starts, or `None` where that one might
+    /// differ: `target` positive, `start` within a 64th of it (the binomial series' reach) and
+    /// the glide longer than a segment. Then both are positive and finite, and the glide and
+    /// its first segment (a whole one, not the last) are [`Self::start`]'s to the bit, by the
+    /// same operations without its other cases; a caller takes [`Self::start`] on `None`.
+    /// Checking only the target's sign and the ratio's reach, with nothing else to branch on,
+    /// is what makes this cheaper: a host automating densely starts five glides per event.
+    #[inline(always)]
+    pub fn start_near(start: f64, target: f64, length: &GlideLength) -> Option<(Self, Segment)> {
+        // A `start` that is not positive and finite puts the ratio out of reach (or makes it
+        // NaN) when the target is positive; so does a target that is not finite.
+        let x = target / start - 1.0;
+        if !((target > 0.0) & (x.abs() <= SERIES_REACH) & length.outlasts_a_segment()) {
+            return None;
+        }
+        let ratio_per_segment = length.series(x);
+        let segment_samples = length.segment_samples;
+        let end = start * ratio_per_segment;
+        let glide = Self {
+            segment_end: end,
+            ratio_per_segment,
+            target,
+            segment_samples,
+            samples_left: length.samples - u64::from(segment_samples),
+        };
+        let first = Segment {
+            samples: segment_samples,
+            end,
+        };
+        Some((glide, first))
     }
 
     /// The next segment, or `None` once the glide is over. The last segment ends exactly on the
@@ -307,6 +352,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The start dense automation takes, where it applies, is [`PitchGlide::start`] to the bit;
+    /// it applies to every glide within the series' reach that outlasts a segment, and to no
+    /// other (the negative pairs, whose ratio is near 1, and the increment at Nyquist read as
+    /// a signed integer, as the bank reads it, among them).
+    #[test]
+    fn a_glide_started_near_is_the_started_one() {
+        let nyquist = (1u64 << 63) as i64 as f64;
+        let mut frequencies = vec![1e-300, 0.5, 99.9, 100.0, 100.1, 440.0, 3e4, 1e300];
+        frequencies.extend([-100.0, -100.1, nyquist, 0.0, -0.0, f64::INFINITY, f64::NAN]);
+        // Around 100, across the series' reach (1/64) on both sides and at its edges.
+        frequencies.extend((-70..=70).map(|step| 100.0 * (1.0 + f64::from(step) / 4096.0)));
+        frequencies.extend([100.0 * (1.0 + SERIES_REACH), 100.0 / (1.0 + SERIES_REACH)]);
+        let mut near = 0;
+        for (samples, segment) in [(1.0, 64), (64.0, 64), (65.0, 64), (960.0, 128)] {
+            let length = length(samples, segment);
+            for &start in &frequencies {
+                for &target in &frequencies {
+                    let started = PitchGlide::start_near(start, target, &length);
+                    let x = target / start - 1.0;
+                    let applies =
+                        target > 0.0 && x.abs() <= SERIES_REACH && samples > f64::from(segment);
+                    assert_eq!(started.is_some(), applies, "{start} to {target}, {samples}");
+                    if let Some(started) = started {
+                        near += 1;
+                        assert_eq!(
+                            format!("{started:?}"),
+                            format!("{:?}", PitchGlide::start(start, target, &length).unwrap()),
+                            "{start} to {target} over {samples} samples in segments of {segment}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(near > 2 * 141 * 100, "{near} glides started near");
     }
 
     #[test]

@@ -99,18 +99,19 @@ mod tokens {
         }
     }
 
-    /// Proof that the CPU running this program has AVX-512F and AVX2 (every AVX-512 CPU has
-    /// both; both are asked, so holding one also proves AVX2). Made only by
-    /// [`detect`](Self::detect).
+    /// Proof that the CPU running this program has AVX-512F, AVX-512DQ and AVX2 (every
+    /// AVX-512 CPU but the Xeon Phi has all three; all are asked, so holding one also proves
+    /// AVX2). Made only by [`detect`](Self::detect).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Avx512Token(());
 
     impl Avx512Token {
-        /// A token if this CPU (and its operating system) supports AVX-512F and AVX2, else
-        /// `None`; always `None` off x86-64.
+        /// A token if this CPU (and its operating system) supports AVX-512F, AVX-512DQ and
+        /// AVX2, else `None`; always `None` off x86-64.
         pub fn detect() -> Option<Self> {
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
                 && std::arch::is_x86_feature_detected!("avx2")
             {
                 return Some(Self(()));

@@ -9,8 +9,11 @@ use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::steady::x86::avx512::{PAIR_LANES, PairOf, STEP, add_lane_sums, run_chunk};
 use std::arch::x86_64::*;
 
-/// Register pairs kept in flight at once (nine registers each).
-const PAIRS_AT_ONCE: usize = 3;
+/// Register pairs kept in flight at once (nine registers each, seven where the gains hold):
+/// five, the engine's sixteen notes' 80 lanes in one chunk, whose
+/// recurrences then overlap (three and two in turn waited on their own chains: 8 % slower in
+/// the lanes' own time, docs/PERFORMANCE.md).
+const PAIRS_AT_ONCE: usize = 5;
 
 /// AVX-512 kernel; `token` proves the CPU has AVX-512F and AVX2.
 pub(in crate::dsp::steady) fn add_avx512(
@@ -159,17 +162,18 @@ impl<const RAMPS: bool> PairOf for Pair<RAMPS> {
     }
 }
 
-/// The seeding compiled for AVX-512F, two groups at a time; `token` proves the CPU has it.
+/// The seeding compiled for AVX-512F and DQ (its 64-bit integers converted to `f64` by one
+/// instruction), two groups at a time; `token` proves the CPU has both.
 pub(in crate::dsp::steady) fn seed_avx512(_token: Avx512Token, lanes: &mut ChirpLanes, run: usize) {
-    // SAFETY: `seed_avx512_enabled` needs a CPU with AVX-512F; an `Avx512Token` exists only once
-    // run-time detection has found it.
+    // SAFETY: `seed_avx512_enabled` needs a CPU with AVX-512F and DQ; an `Avx512Token` exists
+    // only once run-time detection has found both.
     unsafe { seed_avx512_enabled(lanes, run) }
 }
 
 /// # Safety
 ///
-/// The CPU must support AVX-512F.
-#[target_feature(enable = "avx512f")]
+/// The CPU must support AVX-512F and AVX-512DQ.
+#[target_feature(enable = "avx512f,avx512dq")]
 unsafe fn seed_avx512_enabled(lanes: &mut ChirpLanes, run: usize) {
-    seed_lanes::<WIDE_SEED_LANES>(lanes, run);
+    seed_lanes::<WIDE_SEED_LANES, true>(lanes, run);
 }

@@ -270,7 +270,7 @@ impl ChirpLanes {
             Kernel::Avx2(token) => x86::seed_avx2(token, self, run),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512(token) => x86::avx512::seed_avx512(token, self, run),
-            _ => seed_lanes::<GROUP_LANES, false>(self, run),
+            _ => seed_lanes::<GROUP_LANES>(self, run),
         }
     }
 
@@ -513,22 +513,36 @@ const SHIFTED_RADIANS_PER_UNIT: f64 = RADIANS_PER_UNIT * (1u64 << INCREMENT_SHIF
 const WIDE_SEED_LANES: usize = 2 * GROUP_LANES;
 
 /// [`ChirpLanes::seed`], in passes over all the lanes (the increments' `u64` work, k's main term
-/// in `f64`, the rest in `f32`, the phases' move in `u64`), each taking `N` lanes (whole groups) at a time: copied into arrays of fixed size and worked
-/// out without branches, so that every pass vectorises whole for the instruction set it is
-/// inlined into, with no remainder loop and no check that the lanes' arrays overlap. Past the
-/// lanes in use a last chunk seeds lanes no kernel reads. A pass's chunks are independent, so
-/// the processor overlaps their long chains of dependent operations.
-///
-/// `CONVERTS`: whether the instruction set converts 64-bit integers to `f64` (AVX-512DQ); the
-/// increments' pass then takes its conversions as they are, which give the bits of the
-/// conversions through 2^52 elsewhere (both exact, see [`u64_to_f64`]).
+/// in `f64`, the rest in `f32`, the phases' move in `u64`), each taking `N` lanes (whole
+/// groups) at a time: copied into arrays of fixed size and worked out without branches, so
+/// that every pass vectorises whole for the instruction set it is inlined into, with no
+/// remainder loop and no check that the lanes' arrays overlap. Past the lanes in use a last
+/// chunk seeds lanes no kernel reads. A pass's chunks are independent, so the processor
+/// overlaps their long chains of dependent operations.
 #[inline(always)]
-fn seed_lanes<const N: usize, const CONVERTS: bool>(lanes: &mut ChirpLanes, run: usize) {
+fn seed_lanes<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
+    increments_pass::<N, false>(lanes);
+    seed_from_increments::<N>(lanes, run);
+}
+
+/// The seeding's first pass, [`increments`] over all the lanes. `CONVERTS`: whether the
+/// instruction set converts 64-bit integers to `f64` (AVX-512DQ): the pass then takes its
+/// conversions as they are, which give the bits of the conversions through 2^52 elsewhere
+/// (both exact, see [`u64_to_f64`]).
+#[inline(always)]
+fn increments_pass<const N: usize, const CONVERTS: bool>(lanes: &mut ChirpLanes) {
     const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
-    let len = lanes.len;
-    for start in (0..len).step_by(N) {
+    for start in (0..lanes.len).step_by(N) {
         increments::<N, CONVERTS>(lanes, start);
     }
+}
+
+/// The seeding's passes after [`increments_pass`]: k's main terms, the rest of the
+/// coefficients and the seeds, and the phases' move by `run`.
+#[inline(always)]
+fn seed_from_increments<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
+    let len = lanes.len;
     for start in (0..len).step_by(N) {
         main_terms::<N>(lanes, start);
     }
@@ -672,8 +686,7 @@ fn move_on<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) {
     let mut increment: [u64; N] = lanes.increment[at.clone()].try_into().unwrap();
     let slope: [u64; N] = lanes.slope[at.clone()].try_into().unwrap();
     if run == RUN_SAMPLES {
-        phases_a_run_on(&mut phase, &increment, &slope);
-        increments_a_run_on(&mut increment, &slope);
+        ramps_a_run_on(&mut phase, &mut increment, &slope);
     } else {
         for lane in 0..N {
             let mut ramp = PhaseRamp {
@@ -690,23 +703,23 @@ fn move_on<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) {
     lanes.increment[at].copy_from_slice(&increment);
 }
 
-/// `N` phases a whole run ([`RUN_SAMPLES`]) on from their increments and slopes:
-/// n·increment + slope·n(n−1)/2, in shifts (AVX2 has no 64-bit multiply). The one definition
-/// of a run's move, which the seeding and the moved lanes' run ends ([`moved`]) share.
+/// `N` phase ramps a whole run ([`RUN_SAMPLES`]) on: each phase by n·increment +
+/// slope·n(n−1)/2 and each increment by n·slope, in shifts (AVX2 has no 64-bit multiply). The
+/// one definition of a run's move, which the seeding and the moved lanes' run ends
+/// ([`moved`]) share. (One loop for both: written as two, LLVM vectorised the seeding's move
+/// across chunks, with gathers.)
 #[inline(always)]
-fn phases_a_run_on<const N: usize>(phase: &mut [u64; N], increment: &[u64; N], slope: &[u64; N]) {
+fn ramps_a_run_on<const N: usize>(
+    phase: &mut [u64; N],
+    increment: &mut [u64; N],
+    slope: &[u64; N],
+) {
     for lane in 0..N {
+        let (moving, sloping) = (increment[lane], slope[lane]);
         phase[lane] = phase[lane]
-            .wrapping_add(increment[lane] << RUN_SHIFT)
-            .wrapping_add(run_triangle(slope[lane]));
-    }
-}
-
-/// `N` increments a whole run on along their slopes.
-#[inline(always)]
-fn increments_a_run_on<const N: usize>(increment: &mut [u64; N], slope: &[u64; N]) {
-    for lane in 0..N {
-        increment[lane] = increment[lane].wrapping_add(slope[lane] << RUN_SHIFT);
+            .wrapping_add(moving << RUN_SHIFT)
+            .wrapping_add(run_triangle(sloping));
+        increment[lane] = moving.wrapping_add(sloping << RUN_SHIFT);
     }
 }
 

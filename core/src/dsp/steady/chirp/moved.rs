@@ -18,9 +18,7 @@
 //! the right channel's lanes take the left's coefficients ([`ChirpLanes::seed_mirror`]): only
 //! their seeds are their own.
 
-use super::{
-    ChirpLanes, ChirpPartial, GROUP_LANES, MAX_LANES, accepts, increments_a_run_on, phases_a_run_on,
-};
+use super::{ChirpLanes, ChirpPartial, GROUP_LANES, MAX_LANES, accepts, ramps_a_run_on};
 use crate::dsp::knot::{Knot, Played, moved_increment, slope_between};
 use crate::dsp::lfo::{KNOT_RUNS, KNOT_SAMPLES};
 use crate::dsp::phase::PhaseRamp;
@@ -357,9 +355,10 @@ fn finish_lanes<const N: usize>(moved: &mut MovedLanes) {
     for start in (0..moved.left.partials()).step_by(N) {
         let left = &mut moved.left;
         let mut phase: [u64; N] = *chunk(&left.phase, start);
-        let increment: &[u64; N] = chunk(&left.increment, start);
+        // The increment's move is dropped: the run ends at the knot's increment.
+        let mut increment: [u64; N] = *chunk(&left.increment, start);
         let slope: &[u64; N] = chunk(&left.slope, start);
-        phases_a_run_on(&mut phase, increment, slope);
+        ramps_a_run_on(&mut phase, &mut increment, slope);
         store(&mut left.phase, start, &phase);
         let end_increment: &[u64; N] = chunk(&moved.end_increment, start);
         store(&mut moved.left.increment, start, end_increment);
@@ -500,8 +499,7 @@ fn go_on_lanes<const N: usize>(moved: &mut MovedLanes) {
         let slope: &[u64; N] = chunk(&left.slope, start);
         let mut amplitude: [f32; N] = *chunk(&left.amplitude, start);
         let step: &[f32; N] = chunk(&left.amplitude_step, start);
-        phases_a_run_on(&mut phase, &increment, slope);
-        increments_a_run_on(&mut increment, slope);
+        ramps_a_run_on(&mut phase, &mut increment, slope);
         amplitudes_a_run_on(&mut amplitude, step);
         store(&mut left.phase, start, &phase);
         store(&mut left.increment, start, &increment);

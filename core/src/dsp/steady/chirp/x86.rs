@@ -313,5 +313,5 @@ pub(super) fn seed_avx2(_token: Avx2Token, lanes: &mut ChirpLanes, run: usize) {
 /// The CPU must support AVX2.
 #[target_feature(enable = "avx2")]
 unsafe fn seed_avx2_enabled(lanes: &mut ChirpLanes, run: usize) {
-    seed_lanes::<GROUP_LANES, false>(lanes, run);
+    seed_lanes::<GROUP_LANES>(lanes, run);
 }

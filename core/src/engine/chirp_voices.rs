@@ -153,8 +153,8 @@ impl ChirpVoices {
         self.mask.count_ones()
     }
 
-    /// Takes out every member an event touched since the last pass, at sample `clock`: its
-    /// banks take it from there.
+    /// Takes out every member an event touched since the last call, at sample `clock` (the
+    /// call's first): its banks take it from there.
     pub fn leave_if_moved(&mut self, voices: &mut [Voice; VOICE_SLOTS], clock: u64) {
         for slot in slots_of(self.mask) {
             if voices[slot].revision() != self.members[slot].revision {

@@ -208,8 +208,11 @@ impl SteadyVoices {
     ) {
         let len = out.len();
         let mut start = 0;
-        // Only an event (between calls) moves a voice or starts one.
+        // Only an event (between calls) moves a voice or starts one: the chirp lanes' members
+        // are checked once a call (nothing in a call changes a member's revision but what also
+        // takes it out).
         let runs = self.chirp.wants_runs(voices);
+        self.chirp.leave_if_moved(voices, self.clock);
         while start < len {
             let mut end = (start + SCRATCH_SAMPLES).min(len);
             if runs {
@@ -220,7 +223,6 @@ impl SteadyVoices {
             self.pass_offset = start;
             let mut regroup = self.leave_if_moved(voices);
             self.leave_ramped_if_moved(voices);
-            self.chirp.leave_if_moved(voices, self.clock);
             if out.is_stereo() != self.stereo {
                 regroup |= self.leave_all();
                 self.chirp.leave_all(voices, self.clock);

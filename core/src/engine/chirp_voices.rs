@@ -36,8 +36,7 @@ use crate::dsp::steady::chirp::MAX_LANES;
 use crate::dsp::steady::chirp::moved::MovedLanes;
 use std::ops::Range;
 
-/// Every slot's bit.
-const ALL_SLOTS: u32 = ((1u64 << VOICE_SLOTS) - 1) as u32;
+// A bit per slot.
 const _: () = assert!(VOICE_SLOTS <= 32);
 
 // A knot spans whole runs.
@@ -203,12 +202,14 @@ impl ChirpVoices {
 
     /// At a run start, sample `clock` of the engine's clock: every member's run ends. Within a
     /// knot's span the next run goes on along the same slopes, seeded afresh. At a knot voices
-    /// that can join (`free` says whether no other lanes hold a slot) join, every member's
+    /// that can join (of the slots in `sounding`, those that sounded at the render call's
+    /// start; `free` says whether no other lanes hold a slot) join, every member's
     /// span to the next knot is planned from its knot, and the first run seeded; a member
     /// whose span the lanes refuse leaves.
     pub fn start_run(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
+        sounding: u32,
         free: impl Fn(usize) -> bool,
         clock: u64,
         movement: &Movement,
@@ -260,8 +261,8 @@ impl ChirpVoices {
         for (&slot, knot) in slots.iter().zip(knots.iter()) {
             self.lanes.set_knot(self.members[slot].lanes(), knot);
         }
-        // Joiners: only slots that are no member yet (bits of the complement).
-        for slot in slots_of(!members & ALL_SLOTS) {
+        // Joiners: only sounding slots that are no member yet.
+        for slot in slots_of(!members & sounding) {
             let voice = &mut voices[slot];
             if !(voice.is_sounding() && voice.is_moved() && free(slot)) {
                 continue;

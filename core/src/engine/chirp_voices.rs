@@ -202,15 +202,14 @@ impl ChirpVoices {
 
     /// At a run start, sample `clock` of the engine's clock: every member's run ends. Within a
     /// knot's span the next run goes on along the same slopes, seeded afresh. At a knot voices
-    /// that can join (of the slots in `sounding`, those that sounded at the render call's
-    /// start; `free` says whether no other lanes hold a slot) join, every member's
-    /// span to the next knot is planned from its knot, and the first run seeded; a member
-    /// whose span the lanes refuse leaves.
+    /// that can join (of the slots in `candidates`: those whose voices sounded at the render
+    /// call's start and that no other lanes hold) join, every member's span to the next knot
+    /// is planned from its knot, and the first run seeded; a member whose span the lanes
+    /// refuse leaves.
     pub fn start_run(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
-        sounding: u32,
-        free: impl Fn(usize) -> bool,
+        candidates: u32,
         clock: u64,
         movement: &Movement,
         stereo: bool,
@@ -261,10 +260,10 @@ impl ChirpVoices {
         for (&slot, knot) in slots.iter().zip(knots.iter()) {
             self.lanes.set_knot(self.members[slot].lanes(), knot);
         }
-        // Joiners: only sounding slots that are no member yet.
-        for slot in slots_of(!members & sounding) {
+        // Joiners: only candidates that are no member yet.
+        for slot in slots_of(!members & candidates) {
             let voice = &mut voices[slot];
-            if !(voice.is_sounding() && voice.is_moved() && free(slot)) {
+            if !(voice.is_sounding() && voice.is_moved()) {
                 continue;
             }
             let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;

@@ -231,12 +231,11 @@ impl SteadyVoices {
                 self.stereo = out.is_stereo();
             }
             if self.to_run_start(0) == 0 {
-                let (steady, ramped) = (self.mask, self.ramped_mask);
-                let free = |slot: usize| (steady | ramped) & 1 << slot == 0;
+                // Sounding at the call's start, held by neither other lanes.
+                let candidates = self.sounding & !(self.mask | self.ramped_mask);
                 let (clock, stereo, kernel) = (self.clock, self.stereo, self.kernel);
-                let sounding = self.sounding;
                 self.chirp
-                    .start_run(voices, sounding, free, clock, movement, stereo, kernel);
+                    .start_run(voices, candidates, clock, movement, stereo, kernel);
             }
             self.render_moving_voices(voices, &mut out, ended, movement);
             if regroup || self.has_members() {

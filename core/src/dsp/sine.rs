@@ -13,7 +13,7 @@
 //! on x86-64 a vector one for SSE2 (the baseline, four samples at once) and AVX2 (eight, chosen
 //! at run time when the CPU has it). [`Kernel::Avx2`] carries an [`Avx2Token`], the proof of
 //! that run-time check, so the check is made once, not on every call. [`Kernel::Avx512`] (CPUs
-//! with AVX-512F, and so AVX2) renders a partial as AVX2 does; its own kernels are the steady
+//! with AVX-512F and DQ, and so AVX2) renders a partial as AVX2 does; its own kernels are the steady
 //! lanes' (`super::steady`), sixteen lanes to a register. They perform the same IEEE
 //! operations in the same order (no fused multiply-add), so they produce the same bits, and the
 //! tests check that they do. A partial group at the end of a block is rendered through a padded
@@ -99,18 +99,19 @@ mod tokens {
         }
     }
 
-    /// Proof that the CPU running this program has AVX-512F and AVX2 (every AVX-512 CPU has
-    /// both; both are asked, so holding one also proves AVX2). Made only by
-    /// [`detect`](Self::detect).
+    /// Proof that the CPU running this program has AVX-512F, AVX-512DQ and AVX2 (every
+    /// AVX-512 CPU but the Xeon Phi has all three; all are asked, so holding one also proves
+    /// AVX2). Made only by [`detect`](Self::detect).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Avx512Token(());
 
     impl Avx512Token {
-        /// A token if this CPU (and its operating system) supports AVX-512F and AVX2, else
-        /// `None`; always `None` off x86-64.
+        /// A token if this CPU (and its operating system) supports AVX-512F, AVX-512DQ and
+        /// AVX2, else `None`; always `None` off x86-64.
         pub fn detect() -> Option<Self> {
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
                 && std::arch::is_x86_feature_detected!("avx2")
             {
                 return Some(Self(()));
@@ -139,9 +140,9 @@ pub enum Kernel {
     /// Eight samples at once, x86-64 CPUs with AVX2: only this CPU's [`Avx2Token::detect`]
     /// can make one.
     Avx2(Avx2Token),
-    /// Sixteen lanes at once in the steady lanes, x86-64 CPUs with AVX-512F: only this CPU's
-    /// [`Avx512Token::detect`] can make one. What has no AVX-512 kernel of its own renders as
-    /// [`Kernel::Avx2`] does.
+    /// Sixteen lanes at once in the steady lanes, x86-64 CPUs with AVX-512F and DQ: only this
+    /// CPU's [`Avx512Token::detect`] can make one. What has no AVX-512 kernel of its own renders
+    /// as [`Kernel::Avx2`] does.
     Avx512(Avx512Token),
 }
 

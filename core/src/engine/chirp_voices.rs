@@ -36,8 +36,7 @@ use crate::dsp::steady::chirp::MAX_LANES;
 use crate::dsp::steady::chirp::moved::MovedLanes;
 use std::ops::Range;
 
-/// Every slot's bit.
-const ALL_SLOTS: u32 = ((1u64 << VOICE_SLOTS) - 1) as u32;
+// A bit per slot.
 const _: () = assert!(VOICE_SLOTS <= 32);
 
 // A knot spans whole runs.
@@ -153,8 +152,8 @@ impl ChirpVoices {
         self.mask.count_ones()
     }
 
-    /// Takes out every member an event touched since the last pass, at sample `clock`: its
-    /// banks take it from there.
+    /// Takes out every member an event touched since the last call, at sample `clock` (the
+    /// call's first): its banks take it from there.
     pub fn leave_if_moved(&mut self, voices: &mut [Voice; VOICE_SLOTS], clock: u64) {
         for slot in slots_of(self.mask) {
             if voices[slot].revision() != self.members[slot].revision {
@@ -203,13 +202,14 @@ impl ChirpVoices {
 
     /// At a run start, sample `clock` of the engine's clock: every member's run ends. Within a
     /// knot's span the next run goes on along the same slopes, seeded afresh. At a knot voices
-    /// that can join (`free` says whether no other lanes hold a slot) join, every member's
-    /// span to the next knot is planned from its knot, and the first run seeded; a member
-    /// whose span the lanes refuse leaves.
+    /// that can join (of the slots in `candidates`: those whose voices sounded at the render
+    /// call's start and that no other lanes hold) join, every member's span to the next knot
+    /// is planned from its knot, and the first run seeded; a member whose span the lanes
+    /// refuse leaves.
     pub fn start_run(
         &mut self,
         voices: &mut [Voice; VOICE_SLOTS],
-        free: impl Fn(usize) -> bool,
+        candidates: u32,
         clock: u64,
         movement: &Movement,
         stereo: bool,
@@ -260,10 +260,10 @@ impl ChirpVoices {
         for (&slot, knot) in slots.iter().zip(knots.iter()) {
             self.lanes.set_knot(self.members[slot].lanes(), knot);
         }
-        // Joiners: only slots that are no member yet (bits of the complement).
-        for slot in slots_of(!members & ALL_SLOTS) {
+        // Joiners: only candidates that are no member yet.
+        for slot in slots_of(!members & candidates) {
             let voice = &mut voices[slot];
-            if !(voice.is_sounding() && voice.is_moved() && free(slot)) {
+            if !(voice.is_sounding() && voice.is_moved()) {
                 continue;
             }
             let room = self.lanes.partials() + voice.chirp_lanes() <= MAX_LANES;

@@ -158,15 +158,15 @@ pub struct SteadyVoices {
     ramped_in_lanes: u32,
     /// The first sample of the current pass in the render call (for the ended voices' reports).
     pass_offset: usize,
+    /// Bit `slot` set for each voice that sounded at the current call's start: no voice starts
+    /// within a call, so only these can render in it (some may end).
+    sounding: u32,
     /// The voices that movement alone moves, in the chirp lanes.
     chirp: ChirpVoices,
 }
 
 // One bit per voice slot.
 const _: () = assert!(0 < VOICE_SLOTS && VOICE_SLOTS <= u32::BITS as usize);
-
-/// A bit for every voice slot.
-const ALL_SLOTS: u32 = u32::MAX >> (u32::BITS as usize - VOICE_SLOTS);
 
 impl SteadyVoices {
     /// No member yet, its clock at the engine's first sample.
@@ -191,6 +191,7 @@ impl SteadyVoices {
             ramped_runs: RampedRuns::NONE,
             ramped_in_lanes: 0,
             pass_offset: 0,
+            sounding: 0,
             chirp: ChirpVoices::default(),
         })
     }
@@ -208,8 +209,12 @@ impl SteadyVoices {
     ) {
         let len = out.len();
         let mut start = 0;
-        // Only an event (between calls) moves a voice or starts one.
+        // Only an event (between calls) moves a voice or starts one: the chirp lanes' members
+        // are checked once a call (nothing in a call changes a member's revision but what also
+        // takes it out).
         let runs = self.chirp.wants_runs(voices);
+        self.sounding = sounding_slots(voices);
+        self.chirp.leave_if_moved(voices, self.clock);
         while start < len {
             let mut end = (start + SCRATCH_SAMPLES).min(len);
             if runs {
@@ -220,18 +225,17 @@ impl SteadyVoices {
             self.pass_offset = start;
             let mut regroup = self.leave_if_moved(voices);
             self.leave_ramped_if_moved(voices);
-            self.chirp.leave_if_moved(voices, self.clock);
             if out.is_stereo() != self.stereo {
                 regroup |= self.leave_all();
                 self.chirp.leave_all(voices, self.clock);
                 self.stereo = out.is_stereo();
             }
             if self.to_run_start(0) == 0 {
-                let (steady, ramped) = (self.mask, self.ramped_mask);
-                let free = |slot: usize| (steady | ramped) & 1 << slot == 0;
+                // Sounding at the call's start, held by neither other lanes.
+                let candidates = self.sounding & !(self.mask | self.ramped_mask);
                 let (clock, stereo, kernel) = (self.clock, self.stereo, self.kernel);
                 self.chirp
-                    .start_run(voices, free, clock, movement, stereo, kernel);
+                    .start_run(voices, candidates, clock, movement, stereo, kernel);
             }
             self.render_moving_voices(voices, &mut out, ended, movement);
             if regroup || self.has_members() {
@@ -323,8 +327,9 @@ impl SteadyVoices {
         movement: &Movement,
     ) {
         self.joined = 0;
-        // Neither lanes' members (the chirp lanes render theirs apart).
-        for slot in slots_of(!(self.mask | self.chirp.members()) & ALL_SLOTS) {
+        // Neither lanes' members (the chirp lanes render theirs apart), of the voices that
+        // sounded at the call's start.
+        for slot in slots_of(!(self.mask | self.chirp.members()) & self.sounding) {
             if voices[slot].is_sounding() {
                 let voice = &mut voices[slot];
                 let from = if self.is_ramped(slot) {
@@ -751,6 +756,13 @@ fn push_panned(
 }
 
 /// The slots whose bits `mask` sets, lowest first.
+/// A bit for each slot whose voice sounds.
+fn sounding_slots(voices: &[Voice; VOICE_SLOTS]) -> u32 {
+    (voices.iter().enumerate()).fold(0, |mask, (slot, voice)| {
+        mask | u32::from(voice.is_sounding()) << slot
+    })
+}
+
 pub(super) fn slots_of(mut mask: u32) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
         (mask != 0).then(|| {

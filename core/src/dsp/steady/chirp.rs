@@ -475,6 +475,30 @@ fn small_i64_to_f64(x: i64) -> f64 {
     small_u64_to_f64(x.wrapping_add(OFFSET) as u64) - OFFSET as f64
 }
 
+/// `x` (below 2^52) as `f64`, exactly: converted as it is where the instruction set has the
+/// conversion (`CONVERTS`, AVX-512DQ: one instruction), else as [`small_u64_to_f64`] does (a few,
+/// where AVX2 has none). Both exact, so the same bits.
+#[inline(always)]
+fn u64_to_f64<const CONVERTS: bool>(x: u64) -> f64 {
+    debug_assert!(x < 1 << 52);
+    if CONVERTS {
+        x as f64
+    } else {
+        small_u64_to_f64(x)
+    }
+}
+
+/// `x` (|x| below 2^51) as `f64`, exactly, as [`u64_to_f64`].
+#[inline(always)]
+fn i64_to_f64<const CONVERTS: bool>(x: i64) -> f64 {
+    debug_assert!(x.unsigned_abs() < 1 << 51);
+    if CONVERTS {
+        x as f64
+    } else {
+        small_i64_to_f64(x)
+    }
+}
+
 /// Bits of an increment dropped before its conversion to radians: at most a quarter turn, it
 /// then fits the 52 bits [`small_u64_to_f64`] converts exactly (the rounding, 2^-54 turn, is
 /// below 1e-12 of any increment above 0.01 Hz).
@@ -489,18 +513,36 @@ const SHIFTED_RADIANS_PER_UNIT: f64 = RADIANS_PER_UNIT * (1u64 << INCREMENT_SHIF
 const WIDE_SEED_LANES: usize = 2 * GROUP_LANES;
 
 /// [`ChirpLanes::seed`], in passes over all the lanes (the increments' `u64` work, k's main term
-/// in `f64`, the rest in `f32`, the phases' move in `u64`), each taking `N` lanes (whole groups) at a time: copied into arrays of fixed size and worked
-/// out without branches, so that every pass vectorises whole for the instruction set it is
-/// inlined into, with no remainder loop and no check that the lanes' arrays overlap. Past the
-/// lanes in use a last chunk seeds lanes no kernel reads. A pass's chunks are independent, so
-/// the processor overlaps their long chains of dependent operations.
+/// in `f64`, the rest in `f32`, the phases' move in `u64`), each taking `N` lanes (whole
+/// groups) at a time: copied into arrays of fixed size and worked out without branches, so
+/// that every pass vectorises whole for the instruction set it is inlined into, with no
+/// remainder loop and no check that the lanes' arrays overlap. Past the lanes in use a last
+/// chunk seeds lanes no kernel reads. A pass's chunks are independent, so the processor
+/// overlaps their long chains of dependent operations.
 #[inline(always)]
 fn seed_lanes<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
+    increments_pass::<N, false>(lanes);
+    seed_from_increments::<N>(lanes, run);
+}
+
+/// The seeding's first pass, [`increments`] over all the lanes. `CONVERTS`: whether the
+/// instruction set converts 64-bit integers to `f64` (AVX-512DQ): the pass then takes its
+/// conversions as they are, which give the bits of the conversions through 2^52 elsewhere
+/// (both exact, see [`u64_to_f64`]).
+#[inline(always)]
+fn increments_pass<const N: usize, const CONVERTS: bool>(lanes: &mut ChirpLanes) {
+    const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
+    for start in (0..lanes.len).step_by(N) {
+        increments::<N, CONVERTS>(lanes, start);
+    }
+}
+
+/// The seeding's passes after [`increments_pass`]: k's main terms, the rest of the
+/// coefficients and the seeds, and the phases' move by `run`.
+#[inline(always)]
+fn seed_from_increments<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
     const { assert!(N.is_multiple_of(GROUP_LANES) && MAX_LANES.is_multiple_of(N)) };
     let len = lanes.len;
-    for start in (0..len).step_by(N) {
-        increments::<N>(lanes, start);
-    }
     for start in (0..len).step_by(N) {
         main_terms::<N>(lanes, start);
     }
@@ -517,7 +559,7 @@ fn seed_lanes<const N: usize>(lanes: &mut ChirpLanes, run: usize) {
 /// `N` lanes from `start`: the top bits of the phases the seeds are taken at, half the
 /// increment before the run in radians, and the slope in radians (`u64` and `f64`).
 #[inline(always)]
-fn increments<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
+fn increments<const N: usize, const CONVERTS: bool>(lanes: &mut ChirpLanes, start: usize) {
     const QUARTER_TURN: u64 = 1 << 62;
     let at = start..start + N;
     let phase: [u64; N] = lanes.phase[at.clone()].try_into().unwrap();
@@ -550,8 +592,8 @@ fn increments<const N: usize>(lanes: &mut ChirpLanes, start: usize) {
         cosine_tops[lane] = (half_back >> 32) as u32;
         // Halved exactly (a power of two) in the constant.
         half_radians[lane] =
-            small_u64_to_f64(before >> INCREMENT_SHIFT) * (0.5 * SHIFTED_RADIANS_PER_UNIT);
-        slope_radians[lane] = (small_i64_to_f64(sloping as i64) * RADIANS_PER_UNIT) as f32;
+            u64_to_f64::<CONVERTS>(before >> INCREMENT_SHIFT) * (0.5 * SHIFTED_RADIANS_PER_UNIT);
+        slope_radians[lane] = (i64_to_f64::<CONVERTS>(sloping as i64) * RADIANS_PER_UNIT) as f32;
     }
     lanes.sine_tops[at.clone()].copy_from_slice(&sine_tops);
     lanes.cosine_tops[at.clone()].copy_from_slice(&cosine_tops);
@@ -644,13 +686,7 @@ fn move_on<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) {
     let mut increment: [u64; N] = lanes.increment[at.clone()].try_into().unwrap();
     let slope: [u64; N] = lanes.slope[at.clone()].try_into().unwrap();
     if run == RUN_SAMPLES {
-        for lane in 0..N {
-            let (moving, sloping) = (increment[lane], slope[lane]);
-            phase[lane] = phase[lane]
-                .wrapping_add(moving << RUN_SHIFT)
-                .wrapping_add(run_triangle(sloping));
-            increment[lane] = moving.wrapping_add(sloping << RUN_SHIFT);
-        }
+        ramps_a_run_on(&mut phase, &mut increment, &slope);
     } else {
         for lane in 0..N {
             let mut ramp = PhaseRamp {
@@ -665,6 +701,26 @@ fn move_on<const N: usize>(lanes: &mut ChirpLanes, start: usize, run: usize) {
     }
     lanes.phase[at.clone()].copy_from_slice(&phase);
     lanes.increment[at].copy_from_slice(&increment);
+}
+
+/// `N` phase ramps a whole run ([`RUN_SAMPLES`]) on: each phase by n·increment +
+/// slope·n(n−1)/2 and each increment by n·slope, in shifts (AVX2 has no 64-bit multiply). The
+/// one definition of a run's move, which the seeding and the moved lanes' run ends
+/// ([`moved`]) share. (One loop for both: written as two, LLVM vectorised the seeding's move
+/// across chunks, with gathers.)
+#[inline(always)]
+fn ramps_a_run_on<const N: usize>(
+    phase: &mut [u64; N],
+    increment: &mut [u64; N],
+    slope: &[u64; N],
+) {
+    for lane in 0..N {
+        let (moving, sloping) = (increment[lane], slope[lane]);
+        phase[lane] = phase[lane]
+            .wrapping_add(moving << RUN_SHIFT)
+            .wrapping_add(run_triangle(sloping));
+        increment[lane] = moving.wrapping_add(sloping << RUN_SHIFT);
+    }
 }
 
 /// Lane `lane`'s seeds and gains from its amplitude and step, the tops of the phases its sine

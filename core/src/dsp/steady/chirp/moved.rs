@@ -18,12 +18,12 @@
 //! the right channel's lanes take the left's coefficients ([`ChirpLanes::seed_mirror`]): only
 //! their seeds are their own.
 
-use super::{ChirpLanes, ChirpPartial, GROUP_LANES, MAX_LANES, accepts};
+use super::{ChirpLanes, ChirpPartial, GROUP_LANES, MAX_LANES, accepts, ramps_a_run_on};
 use crate::dsp::knot::{Knot, Played, moved_increment, slope_between};
 use crate::dsp::lfo::{KNOT_RUNS, KNOT_SAMPLES};
 use crate::dsp::phase::PhaseRamp;
 use crate::dsp::sine::{Kernel, Level};
-use crate::dsp::steady::{RUN_SAMPLES, RUN_SHIFT, run_triangle};
+use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::{MovedPartial, PARTIAL_COUNT};
 
 /// A run and a knot's span as `u32`.
@@ -355,13 +355,10 @@ fn finish_lanes<const N: usize>(moved: &mut MovedLanes) {
     for start in (0..moved.left.partials()).step_by(N) {
         let left = &mut moved.left;
         let mut phase: [u64; N] = *chunk(&left.phase, start);
-        let increment: &[u64; N] = chunk(&left.increment, start);
+        // The increment's move is dropped: the run ends at the knot's increment.
+        let mut increment: [u64; N] = *chunk(&left.increment, start);
         let slope: &[u64; N] = chunk(&left.slope, start);
-        for lane in 0..N {
-            phase[lane] = phase[lane]
-                .wrapping_add(increment[lane] << RUN_SHIFT)
-                .wrapping_add(run_triangle(slope[lane]));
-        }
+        ramps_a_run_on(&mut phase, &mut increment, slope);
         store(&mut left.phase, start, &phase);
         let end_increment: &[u64; N] = chunk(&moved.end_increment, start);
         store(&mut moved.left.increment, start, end_increment);
@@ -502,13 +499,8 @@ fn go_on_lanes<const N: usize>(moved: &mut MovedLanes) {
         let slope: &[u64; N] = chunk(&left.slope, start);
         let mut amplitude: [f32; N] = *chunk(&left.amplitude, start);
         let step: &[f32; N] = chunk(&left.amplitude_step, start);
-        for lane in 0..N {
-            phase[lane] = phase[lane]
-                .wrapping_add(increment[lane] << RUN_SHIFT)
-                .wrapping_add(run_triangle(slope[lane]));
-            increment[lane] = increment[lane].wrapping_add(slope[lane] << RUN_SHIFT);
-            amplitude[lane] += RUN as f32 * step[lane];
-        }
+        ramps_a_run_on(&mut phase, &mut increment, slope);
+        amplitudes_a_run_on(&mut amplitude, step);
         store(&mut left.phase, start, &phase);
         store(&mut left.increment, start, &increment);
         store(&mut left.amplitude, start, &amplitude);
@@ -516,11 +508,17 @@ fn go_on_lanes<const N: usize>(moved: &mut MovedLanes) {
             let right = &mut moved.right;
             let mut amplitude: [f32; N] = *chunk(&right.amplitude, start);
             let step: &[f32; N] = chunk(&right.amplitude_step, start);
-            for lane in 0..N {
-                amplitude[lane] += RUN as f32 * step[lane];
-            }
+            amplitudes_a_run_on(&mut amplitude, step);
             store(&mut right.amplitude, start, &amplitude);
         }
+    }
+}
+
+/// `N` amplitudes a whole run on along their steps.
+#[inline(always)]
+fn amplitudes_a_run_on<const N: usize>(amplitude: &mut [f32; N], step: &[f32; N]) {
+    for lane in 0..N {
+        amplitude[lane] += RUN as f32 * step[lane];
     }
 }
 

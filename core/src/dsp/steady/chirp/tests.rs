@@ -307,3 +307,69 @@ fn a_mirror_seeds_the_bits_a_seed_does() {
         );
     }
 }
+
+#[test]
+fn the_increments_convert_to_the_same_bits_with_or_without_the_instruction() {
+    // The seeding's two ways of converting an increment and a slope to `f64` (AVX-512DQ's
+    // instruction, the bits of 2^52 elsewhere) are exact over their ranges, so every kernel
+    // seeds the same bits: the ends, powers of two and their neighbours, and a spread between.
+    let mut unsigned = vec![0, 1, 2, (1 << 52) - 1, (1 << 52) - 2, 0x000f_ffff_ffff_f001];
+    let mut signed = vec![0, 1, -1, (1 << 51) - 1, 1 - (1 << 51), 12_345_678_901_234];
+    for bit in 0..52 {
+        unsigned.extend([1u64 << bit, (1u64 << bit) - 1, (1u64 << bit) + 1]);
+        let power = 1i64 << bit.min(50);
+        signed.extend([power, -power, power - 1, 1 - power, power + 1, -power - 1]);
+    }
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..100_000 {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        unsigned.push(x >> 12);
+        signed.push((x as i64) >> 13);
+    }
+    for &x in &unsigned {
+        let (with, without) = (u64_to_f64::<true>(x), u64_to_f64::<false>(x));
+        assert_eq!(with.to_bits(), without.to_bits(), "{x}");
+    }
+    for &x in &signed {
+        let (with, without) = (i64_to_f64::<true>(x), i64_to_f64::<false>(x));
+        assert_eq!(with.to_bits(), without.to_bits(), "{x}");
+    }
+}
+
+#[test]
+fn every_kernel_agrees_bit_for_bit_at_every_count_of_groups() {
+    // One to forty groups (up to every lane): every way the AVX-512 kernel splits its register
+    // pairs into chunks, with and without a lone group, some groups' gains ramping.
+    let render = |kernel: Kernel, partials: usize| {
+        let mut lanes = ChirpLanes::default();
+        for n in 0..partials {
+            let increment = increment_for(50.0 + (n as f64 * 97.0) % 9000.0, RATE_HZ);
+            let slope = (increment >> 16).wrapping_mul(if n % 2 == 0 { 1 } else { u64::MAX });
+            lanes.push(&ChirpPartial {
+                ramp: PhaseRamp {
+                    phase: (n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                    increment,
+                    slope,
+                },
+                amplitude: 0.01,
+                amplitude_step: if n % 29 == 3 { 1e-6 } else { 0.0 },
+            });
+        }
+        let mut out = vec![0.0f32; 4 * RUN_SAMPLES];
+        for run in out.chunks_mut(RUN_SAMPLES) {
+            lanes.seed(kernel, RUN_SAMPLES);
+            lanes.add_to(kernel, run);
+        }
+        assert!(out.iter().all(|x| x.is_finite()), "{partials} partials");
+        out.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+    };
+    for partials in (1..=MAX_LANES).step_by(GROUP_LANES) {
+        let reference = render(Kernel::Portable, partials);
+        for kernel in Kernel::available() {
+            assert!(
+                render(kernel, partials) == reference,
+                "{partials} partials, {kernel:?}"
+            );
+        }
+    }
+}

@@ -3,14 +3,31 @@
 //! the regrouping of two samples' values). Runs of whole steps (16 samples: a run is two) are
 //! rendered here, what is left of a shorter piece by the AVX2 kernel, which gives the same bits.
 
-use super::super::{ChirpLanes, WIDE_SEED_LANES, seed_lanes};
+use super::super::{ChirpLanes, WIDE_SEED_LANES, increments_pass, seed_from_increments};
 use crate::dsp::sine::Avx512Token;
 use crate::dsp::steady::RUN_SAMPLES;
 use crate::dsp::steady::x86::avx512::{PAIR_LANES, PairOf, STEP, add_lane_sums, run_chunk};
 use std::arch::x86_64::*;
 
-/// Register pairs kept in flight at once (nine registers each).
+/// Register pairs kept in flight at once (nine registers each, seven where the gains hold):
+/// three, their state in registers.
 const PAIRS_AT_ONCE: usize = 3;
+
+/// Pairs at the end too few for a chunk of their own join the chunk before (up to five at
+/// once: a few spilled constants cost less than a chunk of one or two, which waits on its own
+/// recurrences' chains). The engine's sixteen notes (80 lanes, five pairs) run in one chunk
+/// instead of three and two: 8 % less time in the lanes (docs/PERFORMANCE.md, i24-seed2).
+const PAIRS_JOINING: usize = 2;
+
+/// How many of the `left` pairs still to render the next chunk takes.
+#[inline(always)]
+fn chunk_pairs(left: usize) -> usize {
+    if left <= PAIRS_AT_ONCE + PAIRS_JOINING {
+        left
+    } else {
+        PAIRS_AT_ONCE
+    }
+}
 
 /// AVX-512 kernel; `token` proves the CPU has AVX-512F and AVX2.
 pub(in crate::dsp::steady) fn add_avx512(
@@ -44,7 +61,7 @@ unsafe fn add_avx512_enabled(lanes: &mut ChirpLanes, out: &mut [f32]) {
     let sums = &mut sums[..out.len() / 2];
     let mut first = 0;
     loop {
-        let count = (pairs - first).min(PAIRS_AT_ONCE);
+        let count = chunk_pairs(pairs - first);
         let last = first + count == pairs;
         let with_lone = last && lone;
         // Groups whose gains hold have them at exactly 1 with steps of 0: multiplying and
@@ -159,17 +176,32 @@ impl<const RAMPS: bool> PairOf for Pair<RAMPS> {
     }
 }
 
-/// The seeding compiled for AVX-512F, two groups at a time; `token` proves the CPU has it.
+/// The seeding compiled for AVX-512F, two groups at a time, its first pass for AVX-512DQ too
+/// (its 64-bit integers converted to `f64` by one instruction); `token` proves the CPU has
+/// both.
 pub(in crate::dsp::steady) fn seed_avx512(_token: Avx512Token, lanes: &mut ChirpLanes, run: usize) {
-    // SAFETY: `seed_avx512_enabled` needs a CPU with AVX-512F; an `Avx512Token` exists only once
-    // run-time detection has found it.
+    // SAFETY: `seed_avx512_enabled` needs a CPU with AVX-512F and DQ; an `Avx512Token` exists
+    // only once run-time detection has found both.
     unsafe { seed_avx512_enabled(lanes, run) }
 }
 
 /// # Safety
 ///
-/// The CPU must support AVX-512F.
+/// The CPU must support AVX-512F and AVX-512DQ.
 #[target_feature(enable = "avx512f")]
 unsafe fn seed_avx512_enabled(lanes: &mut ChirpLanes, run: usize) {
-    seed_lanes::<WIDE_SEED_LANES>(lanes, run);
+    // SAFETY: the caller's CPU has AVX-512DQ (this function's contract).
+    unsafe { increments_avx512dq(lanes) };
+    seed_from_increments::<WIDE_SEED_LANES>(lanes, run);
+}
+
+/// The seeding's first pass compiled for AVX-512F and DQ. Alone: given DQ for the whole
+/// seeding, LLVM compiled the phases' move (`move_on`'s shifts) to 64-bit multiplies, slower.
+///
+/// # Safety
+///
+/// The CPU must support AVX-512F and AVX-512DQ.
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn increments_avx512dq(lanes: &mut ChirpLanes) {
+    increments_pass::<WIDE_SEED_LANES, true>(lanes);
 }

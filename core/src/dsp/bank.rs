@@ -8,7 +8,7 @@
 //!
 //! Rendering never allocates, locks or blocks: all state is inline.
 
-use super::glide::{GlideLength, PitchGlide, Segment, Timing};
+use super::glide::{GlideLength, NearStarts, PitchGlide, Segment, Timing};
 use super::knot::{Knot, Moving, Played, moved_increment, slope_between};
 use super::nyquist::nyquist_fade;
 use super::pan::{PAN_RAMP_MS, PanRamp};
@@ -186,7 +186,9 @@ impl Partial {
         }
         let now = units_of(self.ramp.increment);
         match PitchGlide::start(now, frequency_hz * timing.units_per_hz, length) {
-            Some((glide, first)) => self.begin_glide(frequency_hz, glide, first, timing),
+            Some((glide, first)) => {
+                self.begin_glide(frequency_hz, glide, first, glide.is_over(), timing)
+            }
             None => self.jump_to(frequency_hz, *timing),
         }
     }
@@ -203,37 +205,22 @@ impl Partial {
         }
     }
 
-    /// [`glide_to`](Self::glide_to) a frequency other than the target, for the glide a host's
-    /// dense automation starts (see [`PitchGlide::start_near`]), to the bit; `false`, with
-    /// nothing changed, where that one does not apply (the caller then takes `glide_to`).
-    #[inline(always)]
-    fn glide_near(&mut self, frequency_hz: f64, timing: &Timing, length: &GlideLength) -> bool {
-        // As `units_of`, below 2^63 (one instruction); 2^63 (Nyquist) turns negative, which
-        // puts the glide out of `start_near`'s reach.
-        let now = self.ramp.increment as i64 as f64;
-        let target = frequency_hz * timing.units_per_hz;
-        match PitchGlide::start_near(now, target, length) {
-            Some((glide, first)) => {
-                self.begin_glide(frequency_hz, glide, first, timing);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Takes `glide` to `frequency_hz`, just started, and begins its `first` segment.
+    /// Takes `glide` to `frequency_hz`, just started, and begins its `first` segment (`last`:
+    /// the glide's only one, as [`PitchGlide::is_over`] says).
     #[inline(always)]
     fn begin_glide(
         &mut self,
         frequency_hz: f64,
         glide: PitchGlide,
         first: Segment,
+        last: bool,
         timing: &Timing,
     ) {
+        debug_assert_eq!(last, glide.is_over());
         let level = self.level_now();
         self.target_hz = frequency_hz;
         self.glide = Some(glide);
-        self.begin_glide_segment(first, glide.is_over(), level, timing);
+        self.begin_glide_segment(first, last, level, timing);
     }
 
     /// Starts the next segment of the glide and/or level change from the current increment and
@@ -561,7 +548,10 @@ impl PartialBank {
     /// over [`GLIDE_MS`] (as [`glide_to`](Self::glide_to)). A partial already at or heading to
     /// its frequency is left as it is (a jump there would cut its glide short). One call for
     /// the five, their checks in one loop: a host automating the frequencies densely moves all
-    /// five at every event.
+    /// five at every event. Inlined into the engine's one call (out of line it cost the call
+    /// and the five lanes' spills, about 25 instructions, and the compiler's choice moved with
+    /// unrelated changes).
+    #[inline(always)]
     pub(crate) fn move_frequencies_to(
         &mut self,
         frequencies_hz: [f64; PARTIAL_COUNT],
@@ -572,8 +562,14 @@ impl PartialBank {
             self.glide_length = GlideLength::new(GLIDE_MS, timing);
         }
         let length = &self.glide_length;
+        // The usual glides' starts (near, see `PitchGlide::start_near`) worked out for the five
+        // side by side. The increment reads as `units_of` below 2^63 (one instruction); 2^63
+        // (Nyquist) turns negative, which puts the glide out of reach.
+        let starts = std::array::from_fn(|k| self.partials[k].ramp.increment as i64 as f64);
+        let targets = frequencies_hz.map(|hz| hz * timing.units_per_hz);
+        let near = NearStarts::of(starts, targets, length);
         // Indexed, not zipped: the zipped iterators went to the stack and kept their bounds
-        // checks; the usual glide (near, see `glide_near`) inlined, anything else out of line.
+        // checks; the usual glide inlined, anything else out of line.
         for k in 0..PARTIAL_COUNT {
             let frequency_hz = frequencies_hz[k];
             debug_assert_eq!(frequency_hz, sanitize_frequency(frequency_hz));
@@ -581,8 +577,12 @@ impl PartialBank {
             if frequency_hz == partial.target_hz {
                 continue;
             }
-            if jumps[k] || !partial.glide_near(frequency_hz, &timing, length) {
-                partial.move_to(frequency_hz, jumps[k], &timing, length);
+            match near.lane(k) {
+                // A glide started near outlasts its first segment.
+                Some((glide, first)) if !jumps[k] => {
+                    partial.begin_glide(frequency_hz, glide, first, false, &timing);
+                }
+                _ => partial.move_to(frequency_hz, jumps[k], &timing, length),
             }
         }
     }

@@ -148,6 +148,73 @@ pub struct PitchGlide {
     samples_left: u64,
 }
 
+/// [`PitchGlide::start_near`] for several glides at once (a host automating densely moves all
+/// five partials at every event): each lane's ratio and first segment end worked out by the
+/// same operations, with no branch, so the lanes compute side by side (the division and the
+/// series' ten dependent operations take one vector instruction per two or four lanes where
+/// one glide took one each); [`lane`](Self::lane) then takes each glide as `start_near` does.
+#[derive(Clone, Copy, Debug)]
+pub struct NearStarts<const N: usize> {
+    /// Whether `start_near` applies to the lane (see there).
+    near: [bool; N],
+    ratio_per_segment: [f64; N],
+    /// The first segment's end, a segment's ratio above the start.
+    end: [f64; N],
+    target: [f64; N],
+    segment_samples: u32,
+    /// Samples left after the first segment (meaningful where a lane is near).
+    samples_left: u64,
+}
+
+impl<const N: usize> NearStarts<N> {
+    /// The glides from each of `starts` to the `targets` beside it over `length`.
+    #[inline(always)]
+    pub fn of(starts: [f64; N], targets: [f64; N], length: &GlideLength) -> Self {
+        // A `start` that is not positive and finite puts the ratio out of reach (or makes it
+        // NaN) when the target is positive; so does a target that is not finite.
+        let outlasts = length.outlasts_a_segment();
+        let mut near = [false; N];
+        let mut ratio_per_segment = [0.0; N];
+        let mut end = [0.0; N];
+        for k in 0..N {
+            let x = targets[k] / starts[k] - 1.0;
+            near[k] = (targets[k] > 0.0) & (x.abs() <= SERIES_REACH) & outlasts;
+            ratio_per_segment[k] = length.series(x);
+            end[k] = starts[k] * ratio_per_segment[k];
+        }
+        Self {
+            near,
+            ratio_per_segment,
+            end,
+            target: targets,
+            segment_samples: length.segment_samples,
+            samples_left: length
+                .samples
+                .wrapping_sub(u64::from(length.segment_samples)),
+        }
+    }
+
+    /// Lane `k`'s glide and its first segment, as [`PitchGlide::start_near`] gives them.
+    #[inline(always)]
+    pub fn lane(&self, k: usize) -> Option<(PitchGlide, Segment)> {
+        if !self.near[k] {
+            return None;
+        }
+        let glide = PitchGlide {
+            segment_end: self.end[k],
+            ratio_per_segment: self.ratio_per_segment[k],
+            target: self.target[k],
+            segment_samples: self.segment_samples,
+            samples_left: self.samples_left,
+        };
+        let first = Segment {
+            samples: self.segment_samples,
+            end: self.end[k],
+        };
+        Some((glide, first))
+    }
+}
+
 /// One segment of a glide: how long it lasts and where it ends.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Segment {
@@ -215,27 +282,7 @@ impl PitchGlide {
     /// is what makes this cheaper: a host automating densely starts five glides per event.
     #[inline(always)]
     pub fn start_near(start: f64, target: f64, length: &GlideLength) -> Option<(Self, Segment)> {
-        // A `start` that is not positive and finite puts the ratio out of reach (or makes it
-        // NaN) when the target is positive; so does a target that is not finite.
-        let x = target / start - 1.0;
-        if !((target > 0.0) & (x.abs() <= SERIES_REACH) & length.outlasts_a_segment()) {
-            return None;
-        }
-        let ratio_per_segment = length.series(x);
-        let segment_samples = length.segment_samples;
-        let end = start * ratio_per_segment;
-        let glide = Self {
-            segment_end: end,
-            ratio_per_segment,
-            target,
-            segment_samples,
-            samples_left: length.samples - u64::from(segment_samples),
-        };
-        let first = Segment {
-            samples: segment_samples,
-            end,
-        };
-        Some((glide, first))
+        NearStarts::of([start], [target], length).lane(0)
     }
 
     /// The next segment, or `None` once the glide is over. The last segment ends exactly on the
@@ -388,6 +435,50 @@ mod tests {
             }
         }
         assert!(near > 2 * 141 * 100, "{near} glides started near");
+    }
+
+    /// Glides started near side by side, five lanes at a time, are each the one started alone
+    /// ([`PitchGlide::start`], to the bit) where it applies and `None` where it does not: pairs
+    /// near and far, negative, zero, infinite and NaN, mixed in every lane.
+    #[test]
+    fn glides_started_near_side_by_side_are_each_started_alone() {
+        let mut frequencies = vec![1e-300, 0.5, 99.9, 100.0, 440.0, 1e300, -100.0, 0.0];
+        frequencies.extend([f64::INFINITY, f64::NAN]);
+        frequencies.extend(
+            (-70..=70)
+                .step_by(7)
+                .map(|step| 100.0 * (1.0 + f64::from(step) / 4096.0)),
+        );
+        let pairs: Vec<(f64, f64)> = frequencies
+            .iter()
+            .flat_map(|&start| frequencies.iter().map(move |&target| (start, target)))
+            .collect();
+        let mut near = 0;
+        for (samples, segment) in [(64.0, 64), (960.0, 128)] {
+            let length = length(samples, segment);
+            // Every pair in every lane: lane k of group g takes pair g + k (wrapping).
+            for group in 0..pairs.len() {
+                let lanes: [(f64, f64); 5] =
+                    std::array::from_fn(|k| pairs[(group + 7 * k) % pairs.len()]);
+                let starts = NearStarts::of(lanes.map(|l| l.0), lanes.map(|l| l.1), &length);
+                for (k, &(start, target)) in lanes.iter().enumerate() {
+                    let x = target / start - 1.0;
+                    let applies =
+                        target > 0.0 && x.abs() <= SERIES_REACH && samples > f64::from(segment);
+                    let started = starts.lane(k);
+                    assert_eq!(started.is_some(), applies, "{start} to {target}, lane {k}");
+                    if let Some(started) = started {
+                        near += 1;
+                        assert_eq!(
+                            format!("{started:?}"),
+                            format!("{:?}", PitchGlide::start(start, target, &length).unwrap()),
+                            "{start} to {target} over {samples} samples, lane {k}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(near > 5 * 300, "{near} glides started near");
     }
 
     #[test]

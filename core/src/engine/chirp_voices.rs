@@ -24,7 +24,7 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
-use super::movement::{Controls, KNOTS_AT_ONCE, KnotScratch, Movement};
+use super::movement::{Controls, KNOTS_AT_ONCE, KnotScratch, Movement, VoiceLfo};
 use super::steady_voices::slots_of;
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
@@ -61,6 +61,10 @@ struct Member {
     /// The voice's controls, as of the movement's revision `controls_at`.
     controls: Controls,
     controls_at: u32,
+    /// The voice's LFO as it joined: what the knots read, here beside the controls rather
+    /// than in the `Voice` (6.6 KB apart). Only an event changes a voice's LFO (a new rate or
+    /// note), and an event changes its revision, which takes it out.
+    lfo: VoiceLfo,
 }
 
 impl Member {
@@ -74,6 +78,7 @@ impl Member {
         knot: 0,
         controls: Controls::AT_REST,
         controls_at: 0,
+        lfo: VoiceLfo::IDLE,
     };
 
     fn lanes(&self) -> Range<usize> {
@@ -150,6 +155,15 @@ impl ChirpVoices {
     #[cfg(test)]
     pub fn member_count(&self) -> u32 {
         self.mask.count_ones()
+    }
+
+    /// The knot the voice in `slot` heads for and the movement's values there, while the
+    /// lanes play it.
+    #[cfg(test)]
+    pub fn heading(&self, slot: usize) -> Option<(u64, Knot)> {
+        let member = &self.members[slot];
+        self.is_member(slot)
+            .then_some((member.knot, member.knots[1]))
     }
 
     /// Takes out every member an event touched since the last call, at sample `clock` (the
@@ -255,7 +269,8 @@ impl ChirpVoices {
         let knots = &mut knots[..slots.len()];
         let (knot, scratch) = (clock / KNOT_SAMPLES as u64 + 1, &mut self.knot_scratch);
         movement.voice_knots(kernel, knot, scratch, knots, |n| {
-            (voices[slots[n]].lfo(), &self.members[slots[n]].controls)
+            let member = &self.members[slots[n]];
+            (&member.lfo, &member.controls)
         });
         for (&slot, knot) in slots.iter().zip(knots.iter()) {
             self.lanes.set_knot(self.members[slot].lanes(), knot);
@@ -286,6 +301,7 @@ impl ChirpVoices {
                 knot: clock / KNOT_SAMPLES as u64 + 1,
                 controls: voice.controls(movement),
                 controls_at: movement.revision(),
+                lfo: *voice.lfo(),
             };
             self.mask |= 1 << slot;
         }

@@ -24,7 +24,7 @@
 
 use super::VOICE_SLOTS;
 use super::channels::Channels;
-use super::movement::{Controls, KNOTS_AT_ONCE, KnotScratch, Movement};
+use super::movement::{Controls, KNOTS_AT_ONCE, KnotScratch, Movement, VoiceLfo};
 use super::steady_voices::slots_of;
 use super::voice::Voice;
 use crate::dsp::PARTIAL_COUNT;
@@ -58,9 +58,12 @@ struct Member {
     /// The movement's values at the current knot and the next, and the next one's number.
     knots: [Knot; 2],
     knot: u64,
-    /// The voice's controls, as of the movement's revision `controls_at`.
+    /// The voice's controls, as of the movement's revision [`ChirpVoices::controls_at`].
     controls: Controls,
-    controls_at: u32,
+    /// The voice's LFO as it joined: what the knots read, here beside the controls rather
+    /// than in the `Voice` (6.6 KB apart). Only an event changes a voice's LFO (a new rate or
+    /// note), and an event changes its revision, which takes it out.
+    lfo: VoiceLfo,
 }
 
 impl Member {
@@ -73,7 +76,7 @@ impl Member {
         knots: [Knot::NEUTRAL; 2],
         knot: 0,
         controls: Controls::AT_REST,
-        controls_at: 0,
+        lfo: VoiceLfo::IDLE,
     };
 
     fn lanes(&self) -> Range<usize> {
@@ -94,8 +97,13 @@ pub struct ChirpVoices {
     gaps: bool,
     /// Whether voices may join (off: every voice renders on its own banks, for comparison).
     enabled: bool,
+    /// The movement's revision as of which every member's controls are its voice's (at a
+    /// knot all are brought up to date at once, before any voice joins).
+    controls_at: u32,
     /// Room for the members' knots (see [`Movement::voice_knots`]).
     knot_scratch: KnotScratch,
+    /// The members' next knots, in the order of their slots (worked out at every knot).
+    next_knots: [Knot; VOICE_SLOTS],
 }
 
 impl Default for ChirpVoices {
@@ -107,7 +115,9 @@ impl Default for ChirpVoices {
             done: 0,
             gaps: false,
             enabled: true,
+            controls_at: 0,
             knot_scratch: KnotScratch::default(),
+            next_knots: [Knot::NEUTRAL; VOICE_SLOTS],
         }
     }
 }
@@ -150,6 +160,15 @@ impl ChirpVoices {
     #[cfg(test)]
     pub fn member_count(&self) -> u32 {
         self.mask.count_ones()
+    }
+
+    /// The knot the voice in `slot` heads for and the movement's values there, while the
+    /// lanes play it.
+    #[cfg(test)]
+    pub fn heading(&self, slot: usize) -> Option<(u64, Knot)> {
+        let member = &self.members[slot];
+        self.is_member(slot)
+            .then_some((member.knot, member.knots[1]))
     }
 
     /// Takes out every member an event touched since the last call, at sample `clock` (the
@@ -240,22 +259,23 @@ impl ChirpVoices {
         let members = self.mask;
         // Each member's movement at the next knot (its controls as they were unless the
         // movement changed: an event on the voice takes it out).
+        if self.controls_at != movement.revision() {
+            self.controls_at = movement.revision();
+            for slot in slots_of(members) {
+                self.members[slot].controls = voices[slot].controls(movement);
+            }
+        }
         let mut slots = [0; VOICE_SLOTS];
         for (entry, slot) in slots.iter_mut().zip(slots_of(members)) {
             *entry = slot;
-            let member = &mut self.members[slot];
-            if member.controls_at != movement.revision() {
-                member.controls = voices[slot].controls(movement);
-                member.controls_at = movement.revision();
-            }
         }
         // Every member's knot at once (see `Movement::voice_knots`).
         let slots = &slots[..members.count_ones() as usize];
-        let mut knots = [Knot::NEUTRAL; VOICE_SLOTS];
-        let knots = &mut knots[..slots.len()];
+        let knots = &mut self.next_knots[..slots.len()];
         let (knot, scratch) = (clock / KNOT_SAMPLES as u64 + 1, &mut self.knot_scratch);
         movement.voice_knots(kernel, knot, scratch, knots, |n| {
-            (voices[slots[n]].lfo(), &self.members[slots[n]].controls)
+            let member = &self.members[slots[n]];
+            (&member.lfo, &member.controls)
         });
         for (&slot, knot) in slots.iter().zip(knots.iter()) {
             self.lanes.set_knot(self.members[slot].lanes(), knot);
@@ -285,17 +305,17 @@ impl ChirpVoices {
                 knots: told,
                 knot: clock / KNOT_SAMPLES as u64 + 1,
                 controls: voice.controls(movement),
-                controls_at: movement.revision(),
+                lfo: *voice.lfo(),
             };
             self.mask |= 1 << slot;
         }
         let all_accepted = self.lanes.aim(kernel);
         // The members from before move on a knot (read only now, long after `voice_knots`
         // wrote them); any whose run the lanes refuse leaves, as does a refused joiner.
-        for (&slot, knot) in slots.iter().zip(knots.iter()) {
+        for (n, &slot) in slots.iter().enumerate() {
             let member = &mut self.members[slot];
             if all_accepted || self.lanes.accept(member.lanes()) {
-                member.knots = [member.knots[1], *knot];
+                member.knots = [member.knots[1], self.next_knots[n]];
                 member.knot += 1;
                 continue;
             }

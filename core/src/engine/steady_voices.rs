@@ -266,6 +266,13 @@ impl SteadyVoices {
         self.chirp.member_count()
     }
 
+    /// The knot the voice in `slot` heads for in the chirp lanes, and its values (see
+    /// [`ChirpVoices::heading`]).
+    #[cfg(test)]
+    pub fn chirp_heading(&self, slot: usize) -> Option<(u64, crate::dsp::knot::Knot)> {
+        self.chirp.heading(slot)
+    }
+
     /// How many voices the steady lanes hold.
     #[cfg(test)]
     pub fn member_count(&self) -> u32 {

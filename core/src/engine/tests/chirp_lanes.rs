@@ -3,6 +3,7 @@
 //! joining at events, whatever the blocks and the kernel.
 
 use super::*;
+use crate::dsp::knot::Knot;
 use crate::dsp::lfo::{KNOT_SAMPLES, Rate};
 use crate::dsp::sine::Kernel;
 use crate::dsp::steady::RUN_SAMPLES;
@@ -294,4 +295,58 @@ fn voices_whose_runs_the_chirp_lanes_refuse_play_on_their_banks() {
     let snr = snr_against(&lanes, &banks);
     println!("{snr:.1} dB");
     assert!(snr >= 120.0, "{snr:.1} dB");
+}
+
+/// Each member of the chirp lanes heads for the knot its voice alone would work out there, to
+/// the bit, whatever changes mid-note: the wheel (its controls), the tempo of a synced LFO and
+/// the rate (its LFO's clock).
+#[test]
+fn every_member_heads_for_the_knot_its_voice_alone_would() {
+    let synced = |sync| MovementSettings {
+        rate: Rate { hz: 5.5, sync },
+        wheel_vibrato_cents: 20.0,
+        ..moving()
+    };
+    let mut engine = engine(false, true);
+    engine.set_movement(synced(7));
+    for key in KEYS {
+        on(&mut engine, note(key), 1.0);
+    }
+    let mut out = [0.0; KNOT_SAMPLES];
+    let mut checked = 0;
+    for block in 0..1_200 {
+        match block {
+            300 => engine.handle(NoteInput::ControlChange {
+                channel: 0,
+                controller: MOD_WHEEL_CC,
+                value: 0.6,
+            }),
+            600 => engine.set_tempo(97.0),
+            900 => engine.set_movement(synced(12)),
+            _ => {}
+        }
+        // Each voice alone, told the next knot at this block's start (a knot).
+        let knot = engine.clock / KNOT_SAMPLES as u64 + 1;
+        let alone: Vec<Knot> = engine
+            .voices
+            .iter()
+            .map(|v| {
+                let controls = v.controls(&engine.movement);
+                engine.movement.voice_knot(v.lfo(), knot, &controls)
+            })
+            .collect();
+        engine.render(&mut out);
+        for (slot, alone) in alone.iter().enumerate() {
+            if let Some((heading, values)) = engine.steady.chirp_heading(slot) {
+                assert_eq!(
+                    (heading, values),
+                    (knot, *alone),
+                    "block {block}, slot {slot}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    // Every key in the lanes most of the time, through every change.
+    assert!(checked > 1_000 * KEYS.len(), "{checked} checked");
 }

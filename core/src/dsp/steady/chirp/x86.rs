@@ -203,9 +203,10 @@ impl<V: Copy> InRegisters<V> {
 }
 
 /// The kernel: a few groups at a time over the whole of `out` (at most a run), their state in
-/// registers, each sample's lanes added into an accumulator of its own (group after group, the
-/// first assigning); then each sample's accumulator summed in the lane tree, `W::STEP` samples
-/// at a time and the last few one by one.
+/// registers, each sample's lanes added into two accumulators of its own (the even groups into
+/// one, the odd into the other, the first of each assigning); then, as `super::add_one_sample`,
+/// the silent group of an odd count, the two accumulators added and each sample's sum taken in
+/// the lane tree, `W::STEP` samples at a time and the last few one by one.
 #[inline(always)]
 fn add_lanes<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
     for out in out.chunks_mut(RUN_SAMPLES) {
@@ -218,7 +219,7 @@ fn add_lanes<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
 fn add_lanes_to<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
     let len = out.len();
     let groups = lanes.groups();
-    let mut acc = [w.zero(); RUN_SAMPLES];
+    let mut acc = [[w.zero(); 2]; RUN_SAMPLES];
     let acc = &mut acc[..len];
     let mut first = 0;
     while first < groups {
@@ -226,47 +227,64 @@ fn add_lanes_to<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
         // A group whose gains hold has them all at exactly 1 and steps of 0: multiplying and
         // stepping them changes no bit, so a few groups share one path.
         let ramps = lanes.ramps[first..first + count].contains(&true);
-        match (count, ramps) {
-            (3, false) => add_groups::<W, 3, false>(w, lanes, first, acc),
-            (3, true) => add_groups::<W, 3, true>(w, lanes, first, acc),
-            (2, false) => add_groups::<W, 2, false>(w, lanes, first, acc),
-            (2, true) => add_groups::<W, 2, true>(w, lanes, first, acc),
-            (_, false) => add_groups::<W, 1, false>(w, lanes, first, acc),
-            (_, true) => add_groups::<W, 1, true>(w, lanes, first, acc),
+        // Whether the first group is odd, known at compile time: each group's accumulator is
+        // then a fixed offset.
+        match (count, ramps, first % 2 == 1) {
+            (3, false, false) => add_groups::<W, 3, false, false>(w, lanes, first, acc),
+            (3, false, true) => add_groups::<W, 3, false, true>(w, lanes, first, acc),
+            (3, true, false) => add_groups::<W, 3, true, false>(w, lanes, first, acc),
+            (3, true, true) => add_groups::<W, 3, true, true>(w, lanes, first, acc),
+            (2, false, false) => add_groups::<W, 2, false, false>(w, lanes, first, acc),
+            (2, false, true) => add_groups::<W, 2, false, true>(w, lanes, first, acc),
+            (2, true, false) => add_groups::<W, 2, true, false>(w, lanes, first, acc),
+            (2, true, true) => add_groups::<W, 2, true, true>(w, lanes, first, acc),
+            (_, false, false) => add_groups::<W, 1, false, false>(w, lanes, first, acc),
+            (_, false, true) => add_groups::<W, 1, false, true>(w, lanes, first, acc),
+            (_, true, false) => add_groups::<W, 1, true, false>(w, lanes, first, acc),
+            (_, true, true) => add_groups::<W, 1, true, true>(w, lanes, first, acc),
         }
         first += count;
     }
+    let silent = groups % 2 == 1 && groups > 1;
+    let total = |[even, odd]: [W::V; 2]| {
+        let odd = if silent { w.add(odd, w.zero()) } else { odd };
+        w.add(even, odd)
+    };
     let mut samples = out.chunks_exact_mut(W::STEP);
     let mut sums = acc.chunks_exact(W::STEP);
     for (block, sums) in (&mut samples).zip(&mut sums) {
         let mut step = [w.zero(); MAX_STEP];
-        step[..W::STEP].copy_from_slice(sums);
+        for (step, &sums) in step.iter_mut().zip(sums) {
+            *step = total(sums);
+        }
         w.add_lane_sums(&step, block);
     }
-    for (sample, &sum) in samples.into_remainder().iter_mut().zip(sums.remainder()) {
+    for (sample, &sums) in samples.into_remainder().iter_mut().zip(sums.remainder()) {
         let mut lanes = [0.0; GROUP_LANES];
-        w.store(&mut lanes, sum);
+        w.store(&mut lanes, total(sums));
         *sample += lane_sum(&lanes);
     }
 }
 
 /// `acc.len()` samples of `N` groups from `first`, added into the samples' accumulators group
-/// after group (group 0 assigns).
+/// after group, the even groups into the first of each sample's two, the odd into the second
+/// (groups 0 and 1 assign).
 #[inline(always)]
-fn add_groups<W: Wide, const N: usize, const RAMPS: bool>(
+fn add_groups<W: Wide, const N: usize, const RAMPS: bool, const ODD: bool>(
     w: W,
     lanes: &mut ChirpLanes,
     first: usize,
-    acc: &mut [W::V],
+    acc: &mut [[W::V; 2]],
 ) {
     let mut groups = [InRegisters::load(w, &lanes.group(first)); N];
     for (n, group) in groups.iter_mut().enumerate().skip(1) {
         *group = InRegisters::load(w, &lanes.group(first + n));
     }
-    for sum in acc.iter_mut() {
+    for sums in acc.iter_mut() {
         for (n, group) in groups.iter().enumerate() {
             let value = group.value::<W, RAMPS>(w);
-            *sum = if first + n == 0 {
+            let sum = &mut sums[(n + usize::from(ODD)) % 2];
+            *sum = if first + n < 2 {
                 value
             } else {
                 w.add(*sum, value)

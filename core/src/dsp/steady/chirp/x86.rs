@@ -357,8 +357,9 @@ fn add_groups<W: Wide, const N: usize, const RAMPS: bool, const ASSIGN: bool, co
     for (n, group) in groups.iter_mut().enumerate().skip(1) {
         *group = InRegisters::load(w, &lanes.group(first + 2 * n));
     }
-    for (own, even) in own.iter_mut().zip(even.iter_mut()) {
-        let mut sum = *own;
+    // One sample: its sum so far (`own`) plus the groups' values, the groups then a sample on.
+    let sample = |groups: &mut [InRegisters<W::V>; N], own: W::V| {
+        let mut sum = own;
         for (n, group) in groups.iter().enumerate() {
             let value = group.value::<W, RAMPS>(w);
             sum = if ASSIGN && n == 0 {
@@ -367,16 +368,22 @@ fn add_groups<W: Wide, const N: usize, const RAMPS: bool, const ASSIGN: bool, co
                 w.add(sum, value)
             };
         }
-        if FINISH == KEEP {
-            *own = sum;
-        } else {
+        for group in groups.iter_mut() {
+            group.advance::<W, RAMPS>(w);
+        }
+        sum
+    };
+    if FINISH == KEEP {
+        for own in own.iter_mut() {
+            *own = sample(&mut groups, *own);
+        }
+    } else {
+        for (&own, even) in own.iter().zip(even.iter_mut()) {
+            let mut sum = sample(&mut groups, own);
             if FINISH == ADD_SILENT_TO_EVEN {
                 sum = w.add(sum, w.zero());
             }
             *even = w.add(*even, sum);
-        }
-        for group in groups.iter_mut() {
-            group.advance::<W, RAMPS>(w);
         }
     }
     for (n, group) in groups.iter().enumerate() {

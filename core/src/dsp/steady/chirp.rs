@@ -28,9 +28,12 @@
 //! slopes up to [`MAX_RELATIVE_SLOPE_SHIFT`] (at 48 kHz a vibrato of ±100 cents at 16 Hz, or ±200 at 8);
 //! [`accepts`] says whether a partial's run is within that.
 //!
-//! The lanes' sum per sample is the steady lanes' tree, and every kernel performs the same IEEE
-//! operations in the same order, so they give the same bits; where the runs start depends on
-//! the caller's clock, not on how the output is sliced.
+//! The lanes' sum per sample is taken over pairs of groups (see `add_one_sample`): the even
+//! groups' values added up lane by lane, the odd groups' apart, the two added and summed in the
+//! steady lanes' tree. That is the order AVX-512 performs natively (an even and an odd group to
+//! a register), and every kernel performs the same IEEE operations in the same order, so they
+//! give the same bits; where the runs start depends on the caller's clock, not on how the
+//! output is sliced.
 //!
 //! Each lane's contribution to a sample is computed in one place ([`lane_value`] and its vector
 //! twins): a left and a right gain would multiply it there.
@@ -778,17 +781,22 @@ fn lane_value(s: f32, gain: f32, ramps: bool) -> f32 {
     if ramps { s * gain } else { s }
 }
 
-/// One sample: each lane's value added up over the groups (the first assigns) and summed in
-/// the lane tree; then every lane steps on. The portable kernel (the vector kernels perform
-/// the same operations per lane, in the same order).
+/// One sample: each lane's value added up over the even groups (0, 2, 4, …; the first assigns)
+/// and, apart, over the odd ones (1, 3, 5, …), as if an odd count had one more group of
+/// silent lanes (values +0.0) at the end; the two added lane by lane and summed in the lane
+/// tree; then every lane steps on. The portable kernel (the vector kernels perform the same
+/// operations per lane, in the same order: AVX-512 holds an even and an odd group in one
+/// register's halves, so it adds two groups' values by one instruction, with no regrouping).
 #[inline(always)]
 fn add_one_sample(lanes: &mut ChirpLanes, sample: &mut f32) {
-    let mut acc = [0.0f32; GROUP_LANES];
-    for group in 0..lanes.groups() {
+    let mut acc = [[0.0f32; GROUP_LANES]; 2];
+    let groups = lanes.groups();
+    for group in 0..groups {
         let g = lanes.group(group);
+        let acc = &mut acc[group % 2];
         for (lane, sum) in acc.iter_mut().enumerate() {
             let value = lane_value(g.s[lane], g.gain[lane], g.ramps);
-            *sum = if group == 0 { value } else { *sum + value };
+            *sum = if group < 2 { value } else { *sum + value };
             let k = g.k[lane] + g.kappa[lane];
             g.d[lane] = g.beta[lane] * g.d[lane] + k * g.s[lane];
             g.s[lane] += g.d[lane];
@@ -799,7 +807,12 @@ fn add_one_sample(lanes: &mut ChirpLanes, sample: &mut f32) {
             }
         }
     }
-    *sample += lane_sum(&acc);
+    if groups % 2 == 1 && groups > 1 {
+        // The silent group (with one group, the odd sum is that group's +0.0 itself).
+        acc[1] = acc[1].map(|sum| sum + 0.0);
+    }
+    let [even, odd] = acc;
+    *sample += lane_sum(&std::array::from_fn(|lane| even[lane] + odd[lane]));
 }
 
 pub mod moved;

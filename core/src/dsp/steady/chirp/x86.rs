@@ -202,10 +202,12 @@ impl<V: Copy> InRegisters<V> {
     }
 }
 
-/// The kernel: a few groups at a time over the whole of `out` (at most a run), their state in
-/// registers, each sample's lanes added into an accumulator of its own (group after group, the
-/// first assigning); then each sample's accumulator summed in the lane tree, `W::STEP` samples
-/// at a time and the last few one by one.
+/// The kernel: a few groups of one parity at a time over the whole of `out` (at most a run),
+/// their state in registers, as `super::add_one_sample` sums them: the even groups into one
+/// accumulator per sample (the first assigning), then the odd into another, the last odd
+/// chunk ending each sample with the silent group of an odd count and the even sum added, so
+/// every chunk moves one accumulator per sample through memory; then each sample's sum in the
+/// lane tree, `W::STEP` samples at a time and the last few one by one.
 #[inline(always)]
 fn add_lanes<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
     for out in out.chunks_mut(RUN_SAMPLES) {
@@ -213,71 +215,179 @@ fn add_lanes<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
     }
 }
 
+/// What a chunk of groups does with each sample's sum once its groups are in.
+#[derive(Clone, Copy)]
+enum Finish {
+    /// Keeps it in its parity's accumulator.
+    Keep,
+    /// Adds it (the odd sum) to the even accumulator.
+    AddToEven,
+    /// The same after adding the silent group's `+0.0` (an odd count of groups).
+    AddSilentToEven,
+}
+
+/// [`Finish`] as const generic parameters.
+const KEEP: u8 = 0;
+const ADD_TO_EVEN: u8 = 1;
+const ADD_SILENT_TO_EVEN: u8 = 2;
+
 /// [`add_lanes`] for at most [`RUN_SAMPLES`].
 #[inline(always)]
 fn add_lanes_to<W: Wide>(w: W, lanes: &mut ChirpLanes, out: &mut [f32]) {
     let len = out.len();
     let groups = lanes.groups();
-    let mut acc = [w.zero(); RUN_SAMPLES];
-    let acc = &mut acc[..len];
-    let mut first = 0;
-    while first < groups {
-        let count = (groups - first).min(GROUPS_AT_ONCE);
-        // A group whose gains hold has them all at exactly 1 and steps of 0: multiplying and
-        // stepping them changes no bit, so a few groups share one path.
-        let ramps = lanes.ramps[first..first + count].contains(&true);
-        match (count, ramps) {
-            (3, false) => add_groups::<W, 3, false>(w, lanes, first, acc),
-            (3, true) => add_groups::<W, 3, true>(w, lanes, first, acc),
-            (2, false) => add_groups::<W, 2, false>(w, lanes, first, acc),
-            (2, true) => add_groups::<W, 2, true>(w, lanes, first, acc),
-            (_, false) => add_groups::<W, 1, false>(w, lanes, first, acc),
-            (_, true) => add_groups::<W, 1, true>(w, lanes, first, acc),
+    let mut even = [w.zero(); RUN_SAMPLES];
+    let mut odd = [w.zero(); RUN_SAMPLES];
+    let (even, odd) = (&mut even[..len], &mut odd[..len]);
+    for parity in 0..2 {
+        let of_parity = (groups + 1 - parity) / 2;
+        let mut done = 0;
+        while done < of_parity {
+            let count = (of_parity - done).min(GROUPS_AT_ONCE);
+            let first = parity + 2 * done;
+            let finish = match (parity, done + count == of_parity) {
+                (1, true) if groups % 2 == 1 => Finish::AddSilentToEven,
+                (1, true) => Finish::AddToEven,
+                _ => Finish::Keep,
+            };
+            let (own, other) = if parity == 0 {
+                (&mut *even, &mut *odd)
+            } else {
+                (&mut *odd, &mut *even)
+            };
+            add_chunk(w, lanes, first, count, done == 0, finish, own, other);
+            done += count;
         }
-        first += count;
     }
+    // With no odd group, the odd sum is +0.0 (as in `super::add_one_sample`).
+    let total = |sum: W::V| {
+        if groups < 2 {
+            w.add(sum, w.zero())
+        } else {
+            sum
+        }
+    };
     let mut samples = out.chunks_exact_mut(W::STEP);
-    let mut sums = acc.chunks_exact(W::STEP);
+    let mut sums = even.chunks_exact(W::STEP);
     for (block, sums) in (&mut samples).zip(&mut sums) {
         let mut step = [w.zero(); MAX_STEP];
-        step[..W::STEP].copy_from_slice(sums);
+        for (step, &sum) in step.iter_mut().zip(sums) {
+            *step = total(sum);
+        }
         w.add_lane_sums(&step, block);
     }
     for (sample, &sum) in samples.into_remainder().iter_mut().zip(sums.remainder()) {
         let mut lanes = [0.0; GROUP_LANES];
-        w.store(&mut lanes, sum);
+        w.store(&mut lanes, total(sum));
         *sample += lane_sum(&lanes);
     }
 }
 
-/// `acc.len()` samples of `N` groups from `first`, added into the samples' accumulators group
-/// after group (group 0 assigns).
+/// `count` groups of one parity from `first` (every other group) over `own.len()` samples,
+/// added into `own` (or assigned, the parity's first chunk), then as `finish` says (`other`
+/// being the even sums).
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn add_groups<W: Wide, const N: usize, const RAMPS: bool>(
+fn add_chunk<W: Wide>(
     w: W,
     lanes: &mut ChirpLanes,
     first: usize,
-    acc: &mut [W::V],
+    count: usize,
+    assign: bool,
+    finish: Finish,
+    own: &mut [W::V],
+    other: &mut [W::V],
+) {
+    // A group whose gains hold has them all at exactly 1 and steps of 0: multiplying and
+    // stepping them changes no bit, so a few groups share one path.
+    let ramps = (0..count).any(|n| lanes.ramps[first + 2 * n]);
+    let acc = (own, other);
+    match (count, ramps) {
+        (3, false) => add_groups_as::<W, 3, false>(w, lanes, first, assign, finish, acc),
+        (3, true) => add_groups_as::<W, 3, true>(w, lanes, first, assign, finish, acc),
+        (2, false) => add_groups_as::<W, 2, false>(w, lanes, first, assign, finish, acc),
+        (2, true) => add_groups_as::<W, 2, true>(w, lanes, first, assign, finish, acc),
+        (_, false) => add_groups_as::<W, 1, false>(w, lanes, first, assign, finish, acc),
+        (_, true) => add_groups_as::<W, 1, true>(w, lanes, first, assign, finish, acc),
+    }
+}
+
+/// [`add_chunk`] for `N` groups, with what it does to the sums known at compile time.
+#[inline(always)]
+fn add_groups_as<W: Wide, const N: usize, const RAMPS: bool>(
+    w: W,
+    lanes: &mut ChirpLanes,
+    first: usize,
+    assign: bool,
+    finish: Finish,
+    (own, even): (&mut [W::V], &mut [W::V]),
+) {
+    use Finish::*;
+    match (assign, finish) {
+        (true, Keep) => add_groups::<W, N, RAMPS, true, KEEP>(w, lanes, first, own, even),
+        (false, Keep) => add_groups::<W, N, RAMPS, false, KEEP>(w, lanes, first, own, even),
+        (true, AddToEven) => {
+            add_groups::<W, N, RAMPS, true, ADD_TO_EVEN>(w, lanes, first, own, even)
+        }
+        (false, AddToEven) => {
+            add_groups::<W, N, RAMPS, false, ADD_TO_EVEN>(w, lanes, first, own, even)
+        }
+        (true, AddSilentToEven) => {
+            add_groups::<W, N, RAMPS, true, ADD_SILENT_TO_EVEN>(w, lanes, first, own, even)
+        }
+        (false, AddSilentToEven) => {
+            add_groups::<W, N, RAMPS, false, ADD_SILENT_TO_EVEN>(w, lanes, first, own, even)
+        }
+    }
+}
+
+/// `own.len()` samples of `N` groups from `first`, every other group: each sample's values
+/// added group after group into its sum in `own` (the first group assigning if `ASSIGN`); then
+/// the sum kept in `own` (`KEEP`), or, it being the odd sum, `+0.0` added for the silent group
+/// (`ADD_SILENT_TO_EVEN`) and the sample's even sum in `even` plus it stored there.
+#[inline(always)]
+fn add_groups<W: Wide, const N: usize, const RAMPS: bool, const ASSIGN: bool, const FINISH: u8>(
+    w: W,
+    lanes: &mut ChirpLanes,
+    first: usize,
+    own: &mut [W::V],
+    even: &mut [W::V],
 ) {
     let mut groups = [InRegisters::load(w, &lanes.group(first)); N];
     for (n, group) in groups.iter_mut().enumerate().skip(1) {
-        *group = InRegisters::load(w, &lanes.group(first + n));
+        *group = InRegisters::load(w, &lanes.group(first + 2 * n));
     }
-    for sum in acc.iter_mut() {
+    // One sample: its sum so far (`own`) plus the groups' values, the groups then a sample on.
+    let sample = |groups: &mut [InRegisters<W::V>; N], own: W::V| {
+        let mut sum = own;
         for (n, group) in groups.iter().enumerate() {
             let value = group.value::<W, RAMPS>(w);
-            *sum = if first + n == 0 {
+            sum = if ASSIGN && n == 0 {
                 value
             } else {
-                w.add(*sum, value)
+                w.add(sum, value)
             };
         }
         for group in groups.iter_mut() {
             group.advance::<W, RAMPS>(w);
         }
+        sum
+    };
+    if FINISH == KEEP {
+        for own in own.iter_mut() {
+            *own = sample(&mut groups, *own);
+        }
+    } else {
+        for (&own, even) in own.iter().zip(even.iter_mut()) {
+            let mut sum = sample(&mut groups, own);
+            if FINISH == ADD_SILENT_TO_EVEN {
+                sum = w.add(sum, w.zero());
+            }
+            *even = w.add(*even, sum);
+        }
     }
     for (n, group) in groups.iter().enumerate() {
-        group.store(w, lanes.group(first + n));
+        group.store(w, lanes.group(first + 2 * n));
     }
 }
 

@@ -79,6 +79,12 @@ pub(in crate::dsp::steady) trait PairOf: Copy {
     /// The lanes the pairs are loaded from.
     type Lanes;
 
+    /// Whether the lanes' sum is taken over pairs of groups (the chirp lanes': the even groups
+    /// and the odd apart, each accumulator one sample `[E(j) | O(j)]`, added without
+    /// regrouping) rather than group after group (two samples to an accumulator, regrouped by
+    /// [`by_group`]).
+    const SUMS_BY_PAIR: bool = false;
+
     /// All zeros.
     ///
     /// # Safety
@@ -166,7 +172,8 @@ pub(in crate::dsp::steady) fn run_chunk<P: PairOf>(
 
 /// `2 · sums.len()` samples of `N` pairs from pair `first` (and, when `LONE`, the last group
 /// alone after them), added into the accumulators group after group (the first group of all
-/// assigns).
+/// assigns); with [`PairOf::SUMS_BY_PAIR`], `sums.len()` samples, pair after pair (the first
+/// pair assigns; a lone group's silent high half adds +0.0 to the odd groups' sum).
 #[inline]
 #[target_feature(enable = "avx512f")]
 fn run_pairs<P: PairOf, const N: usize, const LONE: bool>(
@@ -187,27 +194,50 @@ fn run_pairs<P: PairOf, const N: usize, const LONE: bool>(
         // SAFETY: as above.
         lone = unsafe { P::load(lanes, first + N, LOW_GROUP) };
     }
-    for sum in sums.iter_mut() {
-        for (n, pair) in pairs.iter_mut().enumerate() {
-            // SAFETY: as above.
-            let (now, next) = unsafe { (pair.step(), pair.step()) };
-            let (a, b) = by_group(now, next);
-            let with_a = if first + n == 0 {
-                a
-            } else {
-                _mm512_add_ps(*sum, a)
-            };
-            *sum = _mm512_add_ps(with_a, b);
+    if P::SUMS_BY_PAIR {
+        for sum in sums.iter_mut() {
+            for (n, pair) in pairs.iter_mut().enumerate() {
+                // SAFETY: as above.
+                let value = unsafe { pair.step() };
+                *sum = if first + n == 0 {
+                    value
+                } else {
+                    _mm512_add_ps(*sum, value)
+                };
+            }
+            if LONE {
+                // SAFETY: as above.
+                let value = unsafe { lone.step() };
+                *sum = if first + N == 0 {
+                    value
+                } else {
+                    _mm512_add_ps(*sum, value)
+                };
+            }
         }
-        if LONE {
-            // SAFETY: as above.
-            let (now, next) = unsafe { (lone.step(), lone.step()) };
-            let (a, _) = by_group(now, next);
-            *sum = if first + N == 0 {
-                a
-            } else {
-                _mm512_add_ps(*sum, a)
-            };
+    } else {
+        for sum in sums.iter_mut() {
+            for (n, pair) in pairs.iter_mut().enumerate() {
+                // SAFETY: as above.
+                let (now, next) = unsafe { (pair.step(), pair.step()) };
+                let (a, b) = by_group(now, next);
+                let with_a = if first + n == 0 {
+                    a
+                } else {
+                    _mm512_add_ps(*sum, a)
+                };
+                *sum = _mm512_add_ps(with_a, b);
+            }
+            if LONE {
+                // SAFETY: as above.
+                let (now, next) = unsafe { (lone.step(), lone.step()) };
+                let (a, _) = by_group(now, next);
+                *sum = if first + N == 0 {
+                    a
+                } else {
+                    _mm512_add_ps(*sum, a)
+                };
+            }
         }
     }
     for (n, pair) in pairs.iter().enumerate() {

@@ -1,12 +1,18 @@
 //! The chirp lanes on AVX-512: two groups' recurrences to a register, stepped as the portable
-//! kernel steps a lane, with the sums in the held notes' order (`steady/x86/avx512.rs` explains
-//! the regrouping of two samples' values). Runs of whole steps (16 samples: a run is two) are
-//! rendered here, what is left of a shorter piece by the AVX2 kernel, which gives the same bits.
+//! kernel steps a lane. The lanes' sum is taken over pairs of groups (`super::add_one_sample`):
+//! a register holds an even group and the odd one after it, so one add puts both groups' values
+//! into a sample's accumulator `[E(j) | O(j)]`, with no regrouping; at the end two samples'
+//! accumulators are regrouped once into `[E(j) | E(j + 1)]` and `[O(j) | O(j + 1)]` and added,
+//! which gives the held notes' layout `[T(j) | T(j + 1)]` for their lane tree. Runs of whole
+//! steps (16 samples: a run is two) are rendered here, what is left of a shorter piece by the
+//! AVX2 kernel, which gives the same bits.
 
 use super::super::{ChirpLanes, WIDE_SEED_LANES, increments_pass, seed_from_increments};
 use crate::dsp::sine::Avx512Token;
 use crate::dsp::steady::RUN_SAMPLES;
-use crate::dsp::steady::x86::avx512::{PAIR_LANES, PairOf, STEP, add_lane_sums, run_chunk};
+use crate::dsp::steady::x86::avx512::{
+    PAIR_LANES, PairOf, STEP, Sums, add_lane_sums, by_group, run_chunk,
+};
 use std::arch::x86_64::*;
 
 /// Register pairs kept in flight at once (nine registers each, seven where the gains hold):
@@ -57,8 +63,8 @@ unsafe fn add_avx512_enabled(lanes: &mut ChirpLanes, out: &mut [f32]) {
     }
     let groups = lanes.groups();
     let (pairs, lone) = (groups / 2, groups % 2 == 1);
-    let mut sums = [_mm512_setzero_ps(); RUN_SAMPLES / 2];
-    let sums = &mut sums[..out.len() / 2];
+    let mut sums = [_mm512_setzero_ps(); RUN_SAMPLES];
+    let sums = &mut sums[..out.len()];
     let mut first = 0;
     loop {
         let count = chunk_pairs(pairs - first);
@@ -77,8 +83,13 @@ unsafe fn add_avx512_enabled(lanes: &mut ChirpLanes, out: &mut [f32]) {
             break;
         }
     }
-    for (block, sums) in out.chunks_exact_mut(STEP).zip(sums.chunks_exact(STEP / 2)) {
-        add_lane_sums(sums.try_into().unwrap(), block);
+    for (block, sums) in out.chunks_exact_mut(STEP).zip(sums.chunks_exact(STEP)) {
+        let mut totals: Sums = [_mm512_setzero_ps(); STEP / 2];
+        for (total, pair) in totals.iter_mut().zip(sums.chunks_exact(2)) {
+            let (even, odd) = by_group(pair[0], pair[1]);
+            *total = _mm512_add_ps(even, odd);
+        }
+        add_lane_sums(&totals, block);
     }
 }
 
@@ -98,6 +109,7 @@ struct Pair<const RAMPS: bool> {
 
 impl<const RAMPS: bool> PairOf for Pair<RAMPS> {
     type Lanes = ChirpLanes;
+    const SUMS_BY_PAIR: bool = true;
 
     #[inline]
     #[target_feature(enable = "avx512f")]

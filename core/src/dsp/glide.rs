@@ -401,6 +401,27 @@ mod tests {
         }
     }
 
+    /// Asserts that a glide started near (`started`) exists exactly where the near start
+    /// applies (target positive, ratio within the series' reach, the glide longer than a
+    /// segment: `outlasts`, from the test's own figures) and is then [`PitchGlide::start`]'s to the bit; returns whether it exists.
+    fn check_near(
+        started: Option<(PitchGlide, Segment)>,
+        start: f64,
+        target: f64,
+        length: &GlideLength,
+        outlasts: bool,
+        what: &str,
+    ) -> bool {
+        let x = target / start - 1.0;
+        let applies = target > 0.0 && x.abs() <= SERIES_REACH && outlasts;
+        assert_eq!(started.is_some(), applies, "{what}");
+        if let Some(started) = started {
+            let alone = PitchGlide::start(start, target, length).unwrap();
+            assert_eq!(format!("{started:?}"), format!("{alone:?}"), "{what}");
+        }
+        started.is_some()
+    }
+
     /// The start dense automation takes, where it applies, is [`PitchGlide::start`] to the bit;
     /// it applies to every glide within the series' reach that outlasts a segment, and to no
     /// other (the negative pairs, whose ratio is near 1, and the increment at Nyquist read as
@@ -419,18 +440,16 @@ mod tests {
             for &start in &frequencies {
                 for &target in &frequencies {
                     let started = PitchGlide::start_near(start, target, &length);
-                    let x = target / start - 1.0;
-                    let applies =
-                        target > 0.0 && x.abs() <= SERIES_REACH && samples > f64::from(segment);
-                    assert_eq!(started.is_some(), applies, "{start} to {target}, {samples}");
-                    if let Some(started) = started {
-                        near += 1;
-                        assert_eq!(
-                            format!("{started:?}"),
-                            format!("{:?}", PitchGlide::start(start, target, &length).unwrap()),
-                            "{start} to {target} over {samples} samples in segments of {segment}"
-                        );
-                    }
+                    let what =
+                        format!("{start} to {target} over {samples} in segments of {segment}");
+                    near += usize::from(check_near(
+                        started,
+                        start,
+                        target,
+                        &length,
+                        samples > f64::from(segment),
+                        &what,
+                    ));
                 }
             }
         }
@@ -462,19 +481,15 @@ mod tests {
                     std::array::from_fn(|k| pairs[(group + 7 * k) % pairs.len()]);
                 let starts = NearStarts::of(lanes.map(|l| l.0), lanes.map(|l| l.1), &length);
                 for (k, &(start, target)) in lanes.iter().enumerate() {
-                    let x = target / start - 1.0;
-                    let applies =
-                        target > 0.0 && x.abs() <= SERIES_REACH && samples > f64::from(segment);
-                    let started = starts.lane(k);
-                    assert_eq!(started.is_some(), applies, "{start} to {target}, lane {k}");
-                    if let Some(started) = started {
-                        near += 1;
-                        assert_eq!(
-                            format!("{started:?}"),
-                            format!("{:?}", PitchGlide::start(start, target, &length).unwrap()),
-                            "{start} to {target} over {samples} samples, lane {k}"
-                        );
-                    }
+                    let what = format!("{start} to {target} over {samples}, lane {k}");
+                    near += usize::from(check_near(
+                        starts.lane(k),
+                        start,
+                        target,
+                        &length,
+                        samples > f64::from(segment),
+                        &what,
+                    ));
                 }
             }
         }
